@@ -1,0 +1,232 @@
+package assets
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// How a DNS host's form wants record names (DNSHost.NameField).
+const (
+	NameLabel = "label" // the name relative to the zone, e.g. "osc1._domainkey"; the apex is DNSHost.ApexName
+	NameFQDN  = "fqdn"  // the full name with a trailing dot, e.g. "osc1._domainkey.yourcenter.edu."
+)
+
+// How a DNS host's form wants TXT values (DNSHost.TXTQuoting).
+const (
+	QuoteNone    = "none"   // paste the value as is; the host splits long values itself
+	QuoteStrings = "quoted" // each ≤255-byte piece in double quotes, separated by spaces
+)
+
+// GenericDNSHostID is the id of the fallback DNS host used when no NS
+// pattern matches.
+const GenericDNSHostID = "generic"
+
+// DNSHost is a DNS hosting service and how its web forms want records
+// written.
+type DNSHost struct {
+	ID         string   // stable identifier, e.g. "cloudflare"
+	Name       string   // display name, e.g. "Cloudflare"
+	NSPatterns []string // name patterns for its name servers (same rule as Provider.MatchesMX); empty for generic
+	NameField  string   // NameLabel or NameFQDN
+	ApexName   string   // for NameLabel hosts, what to type for the zone apex: "@" or "" (leave the box empty); unused for NameFQDN hosts, which take the zone's full name
+	TXTQuoting string   // QuoteNone or QuoteStrings
+	Warnings   []string // plain sentences about this host's forms that prevent common mistakes
+}
+
+// MatchesNS reports whether host (a name server, any case, trailing dot
+// optional) matches one of h's NS patterns.
+func (h DNSHost) MatchesNS(host string) bool {
+	for _, pat := range h.NSPatterns {
+		if matchName(pat, host) {
+			return true
+		}
+	}
+	return false
+}
+
+// HostField returns what to type in h's name box for the record name in
+// zone. For NameLabel hosts that is the part of name before the zone
+// ("osc1._domainkey"), or ApexName when name is the zone itself. For NameFQDN
+// hosts, and whenever name is not inside zone, it is the full name with a
+// trailing dot. Both arguments may be in any case, with or without a trailing
+// dot; the result is lower case.
+func (h DNSHost) HostField(name, zone string) string {
+	n, z := normalizeName(name), normalizeName(zone)
+	if h.NameField == NameLabel && z != "" {
+		if n == z {
+			return h.ApexName
+		}
+		if label, ok := strings.CutSuffix(n, "."+z); ok && label != "" {
+			return label
+		}
+	}
+	return n + "."
+}
+
+// TXTValue returns value as h's form wants it typed: unchanged for
+// QuoteNone hosts; for QuoteStrings hosts, split by SplitTXT into pieces of
+// at most 255 bytes, each in double quotes with backslashes and double quotes
+// escaped, separated by single spaces.
+func (h DNSHost) TXTValue(value string) string {
+	if h.TXTQuoting == QuoteStrings {
+		return quoteTXT(SplitTXT(value))
+	}
+	return value
+}
+
+// clone returns a deep copy of h.
+func (h DNSHost) clone() DNSHost {
+	h.NSPatterns = slices.Clone(h.NSPatterns)
+	h.Warnings = slices.Clone(h.Warnings)
+	return h
+}
+
+// dnsHostsFile is the JSON form of dnshosts.json.
+type dnsHostsFile struct {
+	About string `json:"about"`
+	Hosts []struct {
+		ID         string   `json:"id"`
+		Name       string   `json:"name"`
+		NSPatterns []string `json:"ns_patterns"`
+		NameField  string   `json:"name_field"`
+		ApexName   *string  `json:"apex_name"`
+		TXTQuoting string   `json:"txt_quoting"`
+		Warnings   []string `json:"warnings"`
+	} `json:"dns_hosts"`
+}
+
+var dnsHostCatalog = sync.OnceValues(func() ([]DNSHost, error) {
+	return parseDNSHosts(dnsHostsJSON, "dnshosts.json (embedded)")
+})
+
+// parseDNSHosts decodes and validates a DNS host catalog: unique ids, valid
+// patterns not shared between hosts, known name_field and txt_quoting
+// values, apex_name "@" or "" given for label hosts and absent for fqdn
+// hosts, non-empty warnings, and exactly one host without NS patterns, whose
+// id is "generic".
+func parseDNSHosts(data []byte, source string) ([]DNSHost, error) {
+	var f dnsHostsFile
+	doc, err := decodeStrict("DNS host catalog", source, data, &f)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.Hosts) == 0 {
+		return nil, doc.fieldErrf("dns_hosts", "missing or empty")
+	}
+	var out []DNSHost
+	ids := map[string]bool{}
+	patternOwner := map[string]string{}
+	generic := 0
+	for i, raw := range f.Hosts {
+		at := func(field string) string { return fmt.Sprintf("dns_hosts[%d].%s", i, field) }
+		h := DNSHost{ID: raw.ID, NameField: raw.NameField, TXTQuoting: raw.TXTQuoting}
+		if err := checkID(raw.ID); err != nil {
+			return nil, doc.fieldErr(at("id"), err)
+		}
+		if ids[raw.ID] {
+			return nil, doc.fieldErrf(at("id"), "%q is used twice", raw.ID)
+		}
+		ids[raw.ID] = true
+		if err := doc.text(at("name"), raw.Name, &h.Name); err != nil {
+			return nil, err
+		}
+		if len(raw.NSPatterns) == 0 {
+			generic++
+			if raw.ID != GenericDNSHostID {
+				return nil, doc.fieldErrf(at("ns_patterns"), "only the %q host may have no NS patterns", GenericDNSHostID)
+			}
+		} else if raw.ID == GenericDNSHostID {
+			return nil, doc.fieldErrf(at("ns_patterns"), "the %q host matches every zone and takes no NS patterns", GenericDNSHostID)
+		}
+		for j, pat := range raw.NSPatterns {
+			field := fmt.Sprintf("%s[%d]", at("ns_patterns"), j)
+			if err := checkPattern(pat); err != nil {
+				return nil, doc.fieldErr(field, err)
+			}
+			if owner, dup := patternOwner[pat]; dup {
+				return nil, doc.fieldErrf(field, "pattern %q is already used by %q", pat, owner)
+			}
+			patternOwner[pat] = raw.ID
+			h.NSPatterns = append(h.NSPatterns, pat)
+		}
+		switch raw.NameField {
+		case NameLabel:
+			if raw.ApexName == nil {
+				return nil, doc.fieldErrf(at("apex_name"), "missing: a %q host needs \"@\" or \"\" (leave the box empty)", NameLabel)
+			}
+			if *raw.ApexName != "@" && *raw.ApexName != "" {
+				return nil, doc.fieldErrf(at("apex_name"), "must be \"@\" or \"\", not %q", *raw.ApexName)
+			}
+			h.ApexName = *raw.ApexName
+		case NameFQDN:
+			if raw.ApexName != nil {
+				return nil, doc.fieldErrf(at("apex_name"), "a %q host takes the zone's full name at the apex; leave apex_name out", NameFQDN)
+			}
+		default:
+			return nil, doc.fieldErrf(at("name_field"), "must be %q or %q, not %q", NameLabel, NameFQDN, raw.NameField)
+		}
+		if raw.TXTQuoting != QuoteNone && raw.TXTQuoting != QuoteStrings {
+			return nil, doc.fieldErrf(at("txt_quoting"), "must be %q or %q, not %q", QuoteNone, QuoteStrings, raw.TXTQuoting)
+		}
+		for j, w := range raw.Warnings {
+			var s string
+			if err := doc.text(fmt.Sprintf("%s[%d]", at("warnings"), j), w, &s); err != nil {
+				return nil, err
+			}
+			h.Warnings = append(h.Warnings, s)
+		}
+		out = append(out, h)
+	}
+	if generic != 1 {
+		return nil, doc.fieldErr("dns_hosts", errors.New("needs exactly one host with id \"generic\" and no NS patterns"))
+	}
+	return out, nil
+}
+
+// DNSHosts returns the embedded DNS host catalog in file order. The result
+// is a fresh copy.
+func DNSHosts() []DNSHost {
+	hs, _ := dnsHostCatalog()
+	out := make([]DNSHost, len(hs))
+	for i, h := range hs {
+		out[i] = h.clone()
+	}
+	return out
+}
+
+// DNSHostByID returns the embedded DNS host with the given id (case
+// ignored, surrounding space trimmed).
+func DNSHostByID(id string) (DNSHost, bool) {
+	id = strings.ToLower(strings.TrimSpace(id))
+	hs, _ := dnsHostCatalog()
+	for _, h := range hs {
+		if h.ID == id {
+			return h.clone(), true
+		}
+	}
+	return DNSHost{}, false
+}
+
+// DetectDNSHost identifies the DNS host from a zone's NS hosts: the first
+// NS host (in the order given) that matches any host's pattern decides, the
+// catalog's file order breaking ties. When nothing matches it returns the
+// generic host.
+func DetectDNSHost(nsHosts []string) DNSHost {
+	hs, _ := dnsHostCatalog()
+	for _, ns := range nsHosts {
+		for _, h := range hs {
+			if h.MatchesNS(ns) {
+				return h.clone()
+			}
+		}
+	}
+	for _, h := range hs {
+		if h.ID == GenericDNSHostID {
+			return h.clone()
+		}
+	}
+	return DNSHost{ID: GenericDNSHostID, Name: "Your DNS host", NameField: NameFQDN, TXTQuoting: QuoteStrings}
+}

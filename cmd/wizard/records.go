@@ -1,0 +1,76 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/discovery"
+	"github.com/outreach-auth/wizard/steps/records"
+)
+
+func newRecordsCommand(g *globalOptions, s streams) *cobra.Command {
+	var format string
+	var useIPs bool
+	cmd := &cobra.Command{
+		Use:   "records DOMAIN",
+		Short: "Print the DNS records to publish for DOMAIN",
+		Long: `Print the DNS records DOMAIN must publish for the platform: the DKIM CNAME,
+one SPF record merged with what is there today, and a DMARC record when there
+is none, each written the way the domain's DNS host wants it.`,
+		Example: `  wizard records yourcenter.edu
+  wizard records jane.doe@yourcenter.edu --format zone
+  wizard records yourcenter.edu --provider google --use-ips --format json`,
+		Args:              exactArgs(1, "DOMAIN"),
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch format {
+			case records.FormatText, records.FormatZone, records.FormatJSON:
+			default:
+				return usageErr("--format %q: use text, zone or json", format)
+			}
+			in, err := normalizeDomain(args[0])
+			if err != nil {
+				return err
+			}
+			platform, err := g.platform()
+			if err != nil {
+				return err
+			}
+			provider, err := g.provider()
+			if err != nil {
+				return err
+			}
+			client, err := g.client()
+			if err != nil {
+				return err
+			}
+			q := dnscheck.NewLookup(client)
+			snap := discovery.Discover(cmd.Context(), q, in.Domain, platform)
+			plan, err := records.Build(cmd.Context(), q, snap, platform, records.Options{Provider: provider, UseIPs: useIPs})
+			if err != nil {
+				return &exitError{code: exitNotReady, msg: err.Error()}
+			}
+			if err := records.Write(s.out, plan, format); err != nil {
+				return err
+			}
+			if len(snap.Trouble) > 0 {
+				return silentExit(exitDNS)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", records.FormatText, "output format: text, zone or json")
+	cmd.Flags().BoolVar(&useIPs, "use-ips", false, "authorise the platform by its ip4: addresses instead of its include")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{records.FormatText, records.FormatZone, records.FormatJSON}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// exactArgs is cobra.ExactArgs with a message that names the argument.
+func exactArgs(n int, name string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErr("%s needs %s (got %d arguments); try 'wizard %s --help'", cmd.Name(), name, len(args), cmd.Name())
+		}
+		return nil
+	}
+}

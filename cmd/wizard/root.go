@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/domain"
+)
+
+// Exit statuses (the contract in DESIGN.md).
+const (
+	exitOK       = 0
+	exitNotReady = 1
+	exitUsage    = 2
+	exitDNS      = 3
+)
+
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// exitError carries an exit status and a one-line reason.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func usageErr(format string, args ...any) error {
+	return &exitError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
+}
+
+// silentExit ends the command with a status after output was written.
+func silentExit(code int) error { return &exitError{code: code} }
+
+// globalOptions are the flags every command shares.
+type globalOptions struct {
+	dnsServer    string
+	platformFile string
+	providerID   string
+	accessible   bool
+}
+
+// run builds the command tree, runs it and returns the exit status.
+func run(ctx context.Context, args []string, s streams) int {
+	root := newRootCommand(s)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintf(s.err, "wizard: %s\n", oneLine(ee.msg))
+		}
+		return ee.code
+	}
+	// Cobra's own errors (unknown command, bad flag, wrong argument count)
+	// are usage errors.
+	fmt.Fprintf(s.err, "wizard: %s\n", oneLine(err.Error()))
+	fmt.Fprintln(s.err, "Run 'wizard --help' for usage.")
+	return exitUsage
+}
+
+func oneLine(s string) string {
+	return dnscheck.Printable(strings.Join(strings.Fields(s), " "))
+}
+
+func newRootCommand(s streams) *cobra.Command {
+	g := &globalOptions{}
+	root := &cobra.Command{
+		Use:   "wizard",
+		Short: "Set up and prove SPF, DKIM and DMARC for your sending platform",
+		Long: `wizard walks you through publishing the DNS records that let the platform
+(by default Neoserra by OutreachSystems) send mail as your own domain, and
+checks until receivers will accept it.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
+	}
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.dnsServer, "dns-server", "", "send every DNS query to this server (HOST[:PORT]); no authoritative discovery")
+	pf.StringVar(&g.platformFile, "platform", "", "platform file (JSON) to use instead of the built-in Neoserra one")
+	pf.StringVar(&g.providerID, "provider", "", "your organisation's mail provider (see 'wizard providers'); detected from MX when omitted")
+	root.Flags().BoolVar(&g.accessible, "accessible", false, "ask the questions as plain line prompts")
+
+	root.AddCommand(newRecordsCommand(g, s), newProvidersCommand(s))
+	return root
+}
+
+// platform loads the platform named by --platform, or the built-in one.
+func (g *globalOptions) platform() (*assets.Platform, error) {
+	if g.platformFile == "" {
+		if err := assets.CheckEmbedded(); err != nil {
+			return nil, fmt.Errorf("built-in catalogs are broken: %w", err)
+		}
+		return assets.DefaultPlatform(), nil
+	}
+	p, err := assets.LoadPlatform(g.platformFile)
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	return p, nil
+}
+
+// provider returns the provider named by --provider, or nil.
+func (g *globalOptions) provider() (*assets.Provider, error) {
+	if g.providerID == "" {
+		return nil, nil
+	}
+	if p, ok := assets.ProviderByID(strings.ToLower(g.providerID)); ok {
+		return &p, nil
+	}
+	// Anything else is read as an include or addresses ("other").
+	p, err := assets.CustomProvider(g.providerID)
+	if err != nil {
+		return nil, usageErr("--provider %q is neither a provider id (see 'wizard providers') nor an SPF include or address: %v", g.providerID, err)
+	}
+	return &p, nil
+}
+
+// client returns the DNS client: the --dns-server, or the system resolvers.
+func (g *globalOptions) client() (*dnscheck.Client, error) {
+	if g.dnsServer != "" {
+		server, err := dnscheck.ParseServer(g.dnsServer)
+		if err != nil {
+			return nil, usageErr("--dns-server: %v", err)
+		}
+		return dnscheck.NewClient(dnscheck.WithServers(server)), nil
+	}
+	servers, err := dnscheck.SystemServers()
+	if err != nil {
+		return nil, &exitError{code: exitDNS, msg: err.Error()}
+	}
+	return dnscheck.NewClient(dnscheck.WithServers(servers...)), nil
+}
+
+// normalizeDomain applies the one domain-input rule and turns a refusal
+// into a usage error.
+func normalizeDomain(arg string) (domain.Input, error) {
+	in, err := domain.Normalize(arg)
+	if err != nil {
+		return in, usageErr("%v", err)
+	}
+	return in, nil
+}

@@ -1,0 +1,365 @@
+// Package dnscheck asks DNS about a domain's mail-authentication records and
+// judges them: the DNS client, authoritative-server discovery and the SPF,
+// DKIM and DMARC analyses. It never imports UI packages.
+package dnscheck
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// EDNSBufferSize is the UDP payload size the client advertises (the DNS
+// flag-day 2020 recommendation, which avoids IP fragmentation).
+const EDNSBufferSize = 1232
+
+// DefaultTimeout bounds one query to one server.
+const DefaultTimeout = 2 * time.Second
+
+// Status classifies the outcome of one query.
+type Status int
+
+// Query outcomes. NXDOMAIN, an empty answer, SERVFAIL, REFUSED and a timeout
+// are distinct, so that DNS trouble is never mistaken for a missing record.
+const (
+	StatusOK       Status = iota // NOERROR with at least one record of the type asked
+	StatusNoData                 // NOERROR, the name exists but has no record of that type
+	StatusNXDomain               // the name does not exist
+	StatusServFail               // the server failed (SERVFAIL)
+	StatusRefused                // the server refused to answer (REFUSED)
+	StatusTimeout                // no answer in time
+	StatusError                  // anything else: network error, FORMERR, a broken reply
+)
+
+var statusNames = [...]string{"ok", "nodata", "nxdomain", "servfail", "refused", "timeout", "error"}
+
+// String returns a short lower-case name for the status.
+func (s Status) String() string {
+	if int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return fmt.Sprintf("status(%d)", int(s))
+}
+
+// Found reports whether the query returned records.
+func (s Status) Found() bool { return s == StatusOK }
+
+// Absent reports whether the server said authoritatively that there is no
+// such record (NXDOMAIN or an empty answer).
+func (s Status) Absent() bool { return s == StatusNoData || s == StatusNXDomain }
+
+// Trouble reports whether the server could not answer usefully; such a
+// result says nothing about whether the record exists.
+func (s Status) Trouble() bool { return !s.Found() && !s.Absent() }
+
+// Response is the outcome of one query.
+type Response struct {
+	Name   string   // the name asked, fully qualified, lower case
+	Type   uint16   // the type asked
+	Status Status   // what happened
+	Server string   // the server that gave this answer (host:port)
+	Answer []dns.RR // records owned by Name, or by the CNAME chain starting at Name
+	// TTL is how long a resolver may cache this answer: the smallest TTL of
+	// Answer, or for an absent record the SOA negative-caching time.
+	TTL uint32
+	// Authoritative is the AA bit of the reply.
+	Authoritative bool
+	// Truncated is set when even the TCP answer was truncated.
+	Truncated bool
+	// Err describes StatusError, StatusTimeout and network failures.
+	Err error
+}
+
+// Records returns the answer records of the type asked (CNAMEs leading to
+// them are left out).
+func (r Response) Records() []dns.RR {
+	var out []dns.RR
+	for _, rr := range r.Answer {
+		if rr.Header().Rrtype == r.Type {
+			out = append(out, rr)
+		}
+	}
+	return out
+}
+
+// TXT returns each TXT record of the answer as one string, its
+// character-strings concatenated without separator as RFC 7208 §3.3 says.
+func (r Response) TXT() []string {
+	var out []string
+	for _, rr := range r.Answer {
+		if t, ok := rr.(*dns.TXT); ok && r.Type == dns.TypeTXT {
+			out = append(out, strings.Join(t.Txt, ""))
+		}
+	}
+	return out
+}
+
+// CNAMETarget returns the target of the CNAME at the name asked, lower case,
+// fully qualified, or "" when there is none.
+func (r Response) CNAMETarget() string {
+	for _, rr := range r.Answer {
+		if c, ok := rr.(*dns.CNAME); ok && strings.EqualFold(c.Hdr.Name, r.Name) {
+			return strings.ToLower(dns.Fqdn(c.Target))
+		}
+	}
+	return ""
+}
+
+// Client sends queries with github.com/miekg/dns: EDNS0, one retry over TCP
+// when a UDP answer is truncated, a timeout per query, and several servers
+// tried in turn.
+type Client struct {
+	servers   []string
+	timeout   time.Duration
+	recursion bool
+}
+
+// Option configures a Client.
+type Option func(*Client)
+
+// WithServers sets the servers to ask, tried in order; each is HOST or
+// HOST:PORT (port 53 when omitted).
+func WithServers(servers ...string) Option {
+	return func(c *Client) {
+		c.servers = nil
+		for _, s := range servers {
+			c.servers = append(c.servers, WithPort(s))
+		}
+	}
+}
+
+// WithTimeout sets how long one query to one server may take.
+func WithTimeout(d time.Duration) Option {
+	return func(c *Client) { c.timeout = d }
+}
+
+// WithRecursion sets the RD bit: true (the default) for resolvers, false for
+// asking authoritative servers directly.
+func WithRecursion(rd bool) Option {
+	return func(c *Client) { c.recursion = rd }
+}
+
+// NewClient returns a client. Without WithServers it has no servers and
+// every Query reports StatusError; see SystemServers.
+func NewClient(opts ...Option) *Client {
+	c := &Client{timeout: DefaultTimeout, recursion: true}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// Servers returns the servers the client asks, in order.
+func (c *Client) Servers() []string { return append([]string(nil), c.servers...) }
+
+// Timeout returns the per-query timeout.
+func (c *Client) Timeout() time.Duration { return c.timeout }
+
+// WithPort returns server with ":53" appended when it names no port.
+// IPv6 literals may be given bare or in brackets.
+func WithPort(server string) string {
+	server = strings.TrimSpace(server)
+	if _, _, err := net.SplitHostPort(server); err == nil {
+		return server
+	}
+	return net.JoinHostPort(strings.Trim(server, "[]"), "53")
+}
+
+// ParseServer checks a --dns-server value (HOST or HOST:PORT) and returns it
+// with the port filled in.
+func ParseServer(s string) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", errors.New("dnscheck: empty DNS server")
+	}
+	hp := WithPort(s)
+	host, port, err := net.SplitHostPort(hp)
+	if err != nil {
+		return "", fmt.Errorf("dnscheck: DNS server %q: %w", s, err)
+	}
+	if host == "" {
+		return "", fmt.Errorf("dnscheck: DNS server %q has no host", s)
+	}
+	if _, err := net.LookupPort("udp", port); err != nil {
+		return "", fmt.Errorf("dnscheck: DNS server %q: bad port %q", s, port)
+	}
+	return hp, nil
+}
+
+// SystemServers reads the system's resolvers from /etc/resolv.conf.
+func SystemServers() ([]string, error) {
+	cfg, err := dns.ClientConfigFromFile("/etc/resolv.conf")
+	if err != nil {
+		return nil, fmt.Errorf("dnscheck: reading the system resolvers: %w", err)
+	}
+	var out []string
+	for _, s := range cfg.Servers {
+		out = append(out, net.JoinHostPort(s, cfg.Port))
+	}
+	if len(out) == 0 {
+		return nil, errors.New("dnscheck: /etc/resolv.conf names no DNS server")
+	}
+	return out, nil
+}
+
+// Query asks the client's servers in turn for name and type, moving on to the
+// next server on trouble (timeout, SERVFAIL, REFUSED, network error). It
+// returns the first useful answer, or the last server's trouble.
+func (c *Client) Query(ctx context.Context, name string, qtype uint16) Response {
+	if len(c.servers) == 0 {
+		return Response{Name: canonical(name), Type: qtype, Status: StatusError,
+			Err: errors.New("dnscheck: no DNS server to ask")}
+	}
+	var last Response
+	for _, s := range c.servers {
+		last = c.QueryServer(ctx, s, name, qtype)
+		if !last.Status.Trouble() || ctx.Err() != nil {
+			return last
+		}
+	}
+	return last
+}
+
+// QueryServer asks one server (HOST:PORT) for name and type: over UDP with
+// EDNS0, then once over TCP if the UDP answer was truncated.
+func (c *Client) QueryServer(ctx context.Context, server, name string, qtype uint16) Response {
+	name = canonical(name)
+	resp := Response{Name: name, Type: qtype, Server: server}
+	msg := new(dns.Msg)
+	msg.SetQuestion(name, qtype)
+	msg.RecursionDesired = c.recursion
+	msg.SetEdns0(EDNSBufferSize, false)
+
+	reply, err := c.exchange(ctx, "udp", server, msg)
+	if err == nil && reply.Truncated {
+		reply, err = c.exchange(ctx, "tcp", server, msg)
+		if err == nil && reply.Truncated {
+			resp.Truncated = true
+		}
+	}
+	if err != nil {
+		resp.Err = err
+		resp.Status = StatusError
+		if isTimeout(err) {
+			resp.Status = StatusTimeout
+		}
+		return resp
+	}
+	if len(reply.Question) != 1 || !strings.EqualFold(reply.Question[0].Name, name) || reply.Question[0].Qtype != qtype {
+		resp.Status = StatusError
+		resp.Err = fmt.Errorf("dnscheck: %s answered a different question", server)
+		return resp
+	}
+	resp.Authoritative = reply.Authoritative
+	switch reply.Rcode {
+	case dns.RcodeSuccess:
+		resp.Answer = chain(name, qtype, reply.Answer)
+		if len(resp.Records()) > 0 || (qtype == dns.TypeCNAME && len(resp.Answer) > 0) {
+			resp.Status = StatusOK
+			resp.TTL = minTTL(resp.Answer)
+		} else {
+			resp.Status = StatusNoData
+			resp.TTL = negativeTTL(reply)
+			if len(resp.Answer) > 0 { // a CNAME leading nowhere in this reply
+				resp.TTL = minTTL(resp.Answer)
+			}
+		}
+	case dns.RcodeNameError:
+		resp.Status = StatusNXDomain
+		resp.Answer = chain(name, qtype, reply.Answer)
+		resp.TTL = negativeTTL(reply)
+	case dns.RcodeServerFailure:
+		resp.Status = StatusServFail
+	case dns.RcodeRefused:
+		resp.Status = StatusRefused
+	default:
+		resp.Status = StatusError
+		resp.Err = fmt.Errorf("dnscheck: %s answered %s", server, dns.RcodeToString[reply.Rcode])
+	}
+	return resp
+}
+
+func (c *Client) exchange(ctx context.Context, network, server string, msg *dns.Msg) (*dns.Msg, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	dc := &dns.Client{Net: network, Timeout: c.timeout, UDPSize: EDNSBufferSize}
+	reply, _, err := dc.ExchangeContext(ctx, msg.Copy(), server)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			err = fmt.Errorf("%w: %w", ctxErr, err)
+		}
+		return nil, fmt.Errorf("dnscheck: asking %s over %s for %s: %w", server, network, msg.Question[0].Name, err)
+	}
+	return reply, nil
+}
+
+// chain keeps the records owned by name, following CNAMEs from it (at most
+// MaxCNAMEHops, loops cut); records for any other name are ignored.
+func chain(name string, qtype uint16, rrs []dns.RR) []dns.RR {
+	var out []dns.RR
+	owner := name
+	seen := map[string]bool{}
+	for hop := 0; hop <= MaxCNAMEHops && !seen[owner]; hop++ {
+		seen[owner] = true
+		next := ""
+		for _, rr := range rrs {
+			h := rr.Header()
+			if !strings.EqualFold(h.Name, owner) || h.Class != dns.ClassINET {
+				continue
+			}
+			if c, ok := rr.(*dns.CNAME); ok && qtype != dns.TypeCNAME {
+				if next == "" {
+					out = append(out, rr)
+					next = canonical(c.Target)
+				}
+				continue
+			}
+			if h.Rrtype == qtype {
+				out = append(out, rr)
+			}
+		}
+		if next == "" {
+			break
+		}
+		owner = next
+	}
+	return out
+}
+
+// MaxCNAMEHops bounds how many CNAMEs are followed from one name.
+const MaxCNAMEHops = 8
+
+func minTTL(rrs []dns.RR) uint32 {
+	var ttl uint32
+	for i, rr := range rrs {
+		if t := rr.Header().Ttl; i == 0 || t < ttl {
+			ttl = t
+		}
+	}
+	return ttl
+}
+
+// negativeTTL is the RFC 2308 §5 negative-caching time: the smaller of the
+// SOA record's TTL and its MINIMUM field.
+func negativeTTL(reply *dns.Msg) uint32 {
+	for _, rr := range reply.Ns {
+		if soa, ok := rr.(*dns.SOA); ok {
+			return min(soa.Hdr.Ttl, soa.Minttl)
+		}
+	}
+	return 0
+}
+
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func canonical(name string) string { return strings.ToLower(dns.Fqdn(strings.TrimSpace(name))) }

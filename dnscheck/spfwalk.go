@@ -1,0 +1,266 @@
+package dnscheck
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/miekg/dns"
+)
+
+// SPF evaluation limits (RFC 7208 §4.6.4).
+const (
+	MaxSPFLookups     = 10 // DNS-querying terms across the whole include tree
+	MaxSPFVoidLookups = 2  // lookups that returned nothing
+	// maxSPFWalk bounds the walk itself so that a hostile tree costs little:
+	// past this many DNS-querying terms nothing more is fetched.
+	maxSPFWalk  = 40
+	maxSPFDepth = 12
+)
+
+// SPFNode is one SPF record in an include / redirect tree.
+type SPFNode struct {
+	Domain string     // whose record this is
+	Via    string     // the term that led here ("" for the root)
+	Record *SPFRecord // nil when there is no usable record
+	// Lookups counts the DNS-querying terms of this record and everything
+	// below it.
+	Lookups  int
+	Children []*SPFNode
+	// Error says why the record could not be followed: no SPF record,
+	// several, a syntax error, a loop, DNS trouble.
+	Error string
+	// Trouble is the DNS failure behind Error, if any.
+	Trouble *Response
+}
+
+// SPFWalk is the static analysis of a domain's SPF include / redirect tree.
+type SPFWalk struct {
+	Root        *SPFNode
+	Lookups     int      // DNS-querying terms across the tree
+	VoidLookups int      // lookups that found nothing
+	VoidTerms   []string // the terms whose lookups found nothing, as "domain: term"
+	Loops       []string // include / redirect chains that come back on themselves
+	Truncated   bool     // the walk stopped early (too many lookups or too deep)
+}
+
+// IncludeCosts returns, for each DNS-querying term of the root record, the
+// lookups it costs (itself and its subtree), in record order.
+func (w SPFWalk) IncludeCosts() []IncludeCost {
+	if w.Root == nil || w.Root.Record == nil {
+		return nil
+	}
+	var out []IncludeCost
+	children := map[string]*SPFNode{}
+	for _, c := range w.Root.Children {
+		children[c.Via] = c
+	}
+	for _, t := range w.Root.Record.Terms {
+		if !t.QueriesDNS() {
+			continue
+		}
+		cost := 1
+		if c, ok := children[t.Raw]; ok {
+			cost += c.Lookups
+		}
+		out = append(out, IncludeCost{Term: t.Raw, Lookups: cost})
+	}
+	return out
+}
+
+// IncludeCost is what one term of the root record costs in DNS lookups.
+type IncludeCost struct {
+	Term    string
+	Lookups int
+}
+
+// WalkSPF follows rec (the SPF record of domain) through its includes and
+// redirect, fetching every record it needs through q, siblings concurrently.
+// It counts lookups and void lookups the way a receiver would, and finds
+// loops. a, mx and exists targets are fetched too, so that an evaluation
+// that follows through the same cache costs no further queries.
+func WalkSPF(ctx context.Context, q Querier, domain string, rec *SPFRecord) SPFWalk {
+	w := &spfWalker{q: q}
+	root := &SPFNode{Domain: canonical(domain), Record: rec}
+	w.walk(ctx, root, []string{root.Domain}, 0)
+	return SPFWalk{Root: root, Lookups: root.Lookups, VoidLookups: w.voids,
+		VoidTerms: w.voidTerms, Loops: w.loops, Truncated: w.truncated}
+}
+
+type spfWalker struct {
+	q         Querier
+	mu        sync.Mutex
+	fetched   int
+	voids     int
+	voidTerms []string
+	loops     []string
+	truncated bool
+}
+
+// budget takes one lookup from the walk's allowance.
+func (w *spfWalker) budget() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.fetched >= maxSPFWalk {
+		w.truncated = true
+		return false
+	}
+	w.fetched++
+	return true
+}
+
+func (w *spfWalker) void(domain, term string) {
+	w.mu.Lock()
+	w.voids++
+	w.voidTerms = append(w.voidTerms, strings.TrimSuffix(domain, ".")+": "+term)
+	w.mu.Unlock()
+}
+
+func (w *spfWalker) walk(ctx context.Context, n *SPFNode, path []string, depth int) {
+	if n.Record == nil {
+		return
+	}
+	terms := n.Record.Terms
+	children := make([]*SPFNode, len(terms))
+	var wg sync.WaitGroup
+	for i, t := range terms {
+		if !t.QueriesDNS() {
+			continue
+		}
+		n.Lookups++
+		if strings.Contains(t.Value, "%") || t.Mechanism == MechPTR || !w.budget() {
+			continue // macros and ptr depend on the sender; nothing to fetch
+		}
+		wg.Add(1)
+		go func(i int, t SPFTerm) {
+			defer wg.Done()
+			target := t.Value
+			if target == "" {
+				target = n.Domain
+			}
+			switch {
+			case t.Mechanism == MechInclude || t.Modifier == ModRedirect:
+				children[i] = w.child(ctx, n.Domain, t, target, path, depth)
+			case t.Mechanism == MechA || t.Mechanism == MechExists:
+				w.addresses(ctx, n.Domain, t, target)
+			case t.Mechanism == MechMX:
+				w.mx(ctx, n.Domain, t, target)
+			}
+		}(i, t)
+	}
+	wg.Wait()
+	for _, c := range children {
+		if c != nil {
+			n.Children = append(n.Children, c)
+			n.Lookups += c.Lookups
+		}
+	}
+}
+
+func (w *spfWalker) child(ctx context.Context, from string, t SPFTerm, target string, path []string, depth int) *SPFNode {
+	target = canonical(target)
+	c := &SPFNode{Domain: target, Via: t.Raw}
+	for _, p := range path {
+		if p == target {
+			c.Error = "loop: " + strings.Join(trimDots(append(path, target)), " → ")
+			w.mu.Lock()
+			w.loops = append(w.loops, c.Error)
+			w.mu.Unlock()
+			return c
+		}
+	}
+	if depth >= maxSPFDepth {
+		c.Error = "the include tree is too deep"
+		w.mu.Lock()
+		w.truncated = true
+		w.mu.Unlock()
+		return c
+	}
+	resp := w.q.Query(ctx, target, dns.TypeTXT)
+	rec, err := SelectSPF(resp)
+	switch {
+	case resp.Status.Trouble():
+		c.Error = fmt.Sprintf("%s could not be looked up (%s)", strings.TrimSuffix(target, "."), resp.Status)
+		c.Trouble = &resp
+		return c
+	case resp.Status.Absent():
+		w.void(from, t.Raw)
+		c.Error = strings.TrimSuffix(target, ".") + " does not exist or has no TXT records"
+		return c
+	case err != nil:
+		c.Error = err.Error()
+		return c
+	}
+	c.Record = rec
+	w.walk(ctx, c, append(path[:len(path):len(path)], target), depth+1)
+	return c
+}
+
+func (w *spfWalker) addresses(ctx context.Context, from string, t SPFTerm, target string) {
+	var wg sync.WaitGroup
+	results := make([]Response, 2)
+	for i, qt := range []uint16{dns.TypeA, dns.TypeAAAA} {
+		wg.Add(1)
+		go func() { defer wg.Done(); results[i] = w.q.Query(ctx, target, qt) }()
+	}
+	wg.Wait()
+	// RFC 7208 §4.6.4: a lookup is void when it returns no records; a
+	// receiver asks only one address family, so both must be empty.
+	if results[0].Status.Absent() && results[1].Status.Absent() {
+		w.void(from, t.Raw)
+	}
+}
+
+func (w *spfWalker) mx(ctx context.Context, from string, t SPFTerm, target string) {
+	resp := w.q.Query(ctx, target, dns.TypeMX)
+	if resp.Status.Absent() {
+		w.void(from, t.Raw)
+		return
+	}
+	var wg sync.WaitGroup
+	for i, rr := range resp.Records() {
+		if i >= 10 { // RFC 7208 §4.6.4: at most ten MX names are looked up
+			break
+		}
+		host := rr.(*dns.MX).Mx
+		for _, qt := range []uint16{dns.TypeA, dns.TypeAAAA} {
+			wg.Add(1)
+			go func() { defer wg.Done(); w.q.Query(ctx, host, qt) }()
+		}
+	}
+	wg.Wait()
+}
+
+// SelectSPF picks the SPF record out of a TXT answer. It returns nil and no
+// error when there is none, and an error when there are several or the one
+// there does not parse (the record is returned with the error when it could
+// be split into terms).
+func SelectSPF(resp Response) (*SPFRecord, error) {
+	var found []string
+	for _, txt := range resp.TXT() {
+		if IsSPF(txt) {
+			found = append(found, txt)
+		}
+	}
+	switch len(found) {
+	case 0:
+		for _, txt := range resp.TXT() {
+			if LooksLikeSPF(txt) {
+				return nil, &SPFSyntaxError{Reason: fmt.Sprintf("%q looks like an SPF record but does not start with \"v=spf1 \"", txt)}
+			}
+		}
+		return nil, nil
+	case 1:
+		return ParseSPF(found[0])
+	}
+	return nil, fmt.Errorf("%s has %d SPF records; receivers treat that as an error (RFC 7208 §4.5)", strings.TrimSuffix(resp.Name, "."), len(found))
+}
+
+func trimDots(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strings.TrimSuffix(n, ".")
+	}
+	return out
+}

@@ -1,0 +1,170 @@
+// Package discovery looks up what a domain publishes today (its zone, DNS
+// host, mail provider, SPF, DKIM and DMARC records), the starting point for
+// the records a person must publish.
+package discovery
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/miekg/dns"
+
+	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/dnscheck"
+)
+
+// Snapshot is what DNS says about a domain right now.
+type Snapshot struct {
+	Domain string // ASCII, lower case, no trailing dot
+	Zone   string // the zone the domain's records live in, no trailing dot
+	NS     []string
+	MX     []string // mail hosts, most preferred first
+	// SPF holds every SPF record at the domain (more than one is an error).
+	SPF []string
+	// SPFLike holds TXT strings that were meant as SPF but are not valid
+	// "v=spf1 " records (quotes, a leading space).
+	SPFLike []string
+	// DKIMName is the platform's selector name in this domain (fully
+	// qualified); DKIMTarget the CNAME found there ("" if none) and
+	// DKIMOther any other records found there instead, as "TYPE value".
+	DKIMName   string
+	DKIMTarget string
+	DKIMOther  []string
+	// DKIMDoubled is the name of a CNAME sitting at
+	// selector._domainkey.<domain>.<domain>, a form's host field given the
+	// full name, or "" when there is none.
+	DKIMDoubled       string
+	DKIMDoubledTarget string
+	DMARC             []string
+	DNSHost           assets.DNSHost
+	// Provider is the mail provider the MX records point to; ProviderFound
+	// is false when no catalog provider matched, ProviderMX names the MX
+	// host that matched.
+	Provider      assets.Provider
+	ProviderFound bool
+	ProviderMX    string
+	// Trouble lists the lookups that got no usable answer; what they would
+	// have told is unknown, not absent.
+	Trouble []Trouble
+}
+
+// Trouble is one lookup that failed.
+type Trouble struct {
+	Name   string
+	Type   string
+	Status dnscheck.Status
+}
+
+// String describes the failure in a sentence fragment.
+func (t Trouble) String() string {
+	return fmt.Sprintf("%s %s: %s", t.Type, strings.TrimSuffix(t.Name, "."), t.Status)
+}
+
+// Discover looks up everything a Snapshot holds, concurrently, through q.
+func Discover(ctx context.Context, q dnscheck.Querier, domain string, p *assets.Platform) Snapshot {
+	s := Snapshot{Domain: strings.TrimSuffix(strings.ToLower(domain), "."), DKIMName: p.DKIMName(domain)}
+	doubled := p.DKIMName(s.Domain + "." + s.Domain)
+	dmarcName := "_dmarc." + s.Domain + "."
+
+	var mu sync.Mutex
+	ask := func(name string, qtype uint16) dnscheck.Response {
+		r := q.Query(ctx, name, qtype)
+		if r.Status.Trouble() {
+			mu.Lock()
+			s.Trouble = append(s.Trouble, Trouble{Name: r.Name, Type: dns.TypeToString[qtype], Status: r.Status})
+			mu.Unlock()
+		}
+		return r
+	}
+	var wg sync.WaitGroup
+	run := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
+
+	run(func() {
+		s.Zone = findZone(ctx, q, s.Domain)
+		ns := ask(s.Zone, dns.TypeNS)
+		for _, rr := range ns.Records() {
+			s.NS = append(s.NS, hostname(rr.(*dns.NS).Ns))
+		}
+		sort.Strings(s.NS)
+		s.DNSHost = assets.DetectDNSHost(s.NS)
+	})
+	run(func() {
+		mx := ask(s.Domain, dns.TypeMX)
+		recs := mx.Records()
+		sort.SliceStable(recs, func(i, j int) bool { return recs[i].(*dns.MX).Preference < recs[j].(*dns.MX).Preference })
+		for _, rr := range recs {
+			if h := hostname(rr.(*dns.MX).Mx); h != "" { // "." is a null MX (RFC 7505)
+				s.MX = append(s.MX, h)
+			}
+		}
+		s.Provider, s.ProviderMX, s.ProviderFound = assets.DetectProvider(s.MX)
+	})
+	run(func() {
+		for _, txt := range ask(s.Domain, dns.TypeTXT).TXT() {
+			switch {
+			case dnscheck.IsSPF(txt):
+				s.SPF = append(s.SPF, txt)
+			case dnscheck.LooksLikeSPF(txt):
+				s.SPFLike = append(s.SPFLike, txt)
+			}
+		}
+	})
+	run(func() {
+		s.DKIMTarget, s.DKIMOther = lookAtName(ctx, ask, s.DKIMName)
+	})
+	run(func() {
+		if target := ask(doubled, dns.TypeCNAME).CNAMETarget(); target != "" {
+			s.DKIMDoubled, s.DKIMDoubledTarget = doubled, target
+		}
+	})
+	run(func() {
+		for _, txt := range ask(dmarcName, dns.TypeTXT).TXT() {
+			if strings.HasPrefix(strings.ToLower(strings.TrimSpace(txt)), "v=dmarc1") {
+				s.DMARC = append(s.DMARC, txt)
+			}
+		}
+	})
+	wg.Wait()
+	sort.Slice(s.Trouble, func(i, j int) bool { return s.Trouble[i].String() < s.Trouble[j].String() })
+	return s
+}
+
+// lookAtName returns the CNAME target at name, or what else is there.
+func lookAtName(ctx context.Context, ask func(string, uint16) dnscheck.Response, name string) (string, []string) {
+	if target := ask(name, dns.TypeCNAME).CNAMETarget(); target != "" {
+		return target, nil
+	}
+	var other []string
+	for _, rr := range ask(name, dns.TypeTXT).Records() {
+		other = append(other, "TXT "+strings.Join(rr.(*dns.TXT).Txt, ""))
+	}
+	for _, qt := range []uint16{dns.TypeA, dns.TypeAAAA} {
+		for _, rr := range ask(name, qt).Records() {
+			f := strings.Fields(rr.String())
+			other = append(other, dns.TypeToString[qt]+" "+f[len(f)-1])
+		}
+	}
+	return "", other
+}
+
+// findZone returns the closest enclosing name that has an SOA record,
+// climbing from domain toward the root (at most the domain's label count).
+func findZone(ctx context.Context, q dnscheck.Querier, domain string) string {
+	labels := dns.SplitDomainName(domain)
+	for i := 0; i < len(labels)-1; i++ {
+		name := strings.Join(labels[i:], ".")
+		r := q.Query(ctx, name, dns.TypeSOA)
+		if r.Status.Found() {
+			return name
+		}
+		if r.Status.Trouble() {
+			break
+		}
+	}
+	return domain
+}
+
+func hostname(s string) string { return strings.TrimSuffix(strings.ToLower(s), ".") }

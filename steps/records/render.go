@@ -1,0 +1,186 @@
+package records
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/dnscheck"
+)
+
+// Formats accepted by Write.
+const (
+	FormatText = "text"
+	FormatZone = "zone"
+	FormatJSON = "json"
+)
+
+// Write renders the plan in format (text, zone or json). Text and zone
+// output pass every value through dnscheck.Printable; JSON keeps exact
+// values, escaped.
+func Write(w io.Writer, plan Plan, format string) error {
+	switch format {
+	case FormatText, "":
+		return WriteText(w, plan)
+	case FormatZone:
+		return WriteZone(w, plan)
+	case FormatJSON:
+		return WriteJSON(w, plan)
+	}
+	return fmt.Errorf("records: unknown format %q (use text, zone or json)", format)
+}
+
+// Title describes what to do with the record, e.g. "add a CNAME record".
+func (r Record) Title() string {
+	switch r.Action {
+	case ActionKeep:
+		return "keep the " + r.Type + " record (no change needed)"
+	case ActionReplace:
+		return "replace the " + r.Type + " record"
+	case ActionDelete:
+		return "delete this " + r.Type + " record"
+	}
+	return "add a " + r.Type + " record"
+}
+
+// Label is the record's purpose as people say it.
+func (r Record) Label() string {
+	switch r.Purpose {
+	case PurposeDKIM:
+		return "DKIM"
+	case PurposeSPF:
+		return "SPF"
+	case PurposeDMARC:
+		return "DMARC"
+	}
+	return strings.ToUpper(r.Purpose)
+}
+
+// WriteText writes the plan for a person to follow.
+func WriteText(w io.Writer, plan Plan) error {
+	ew := &errWriter{w: w}
+	p := dnscheck.Printable
+	ew.printf("Records to publish for %s\n", p(plan.Domain))
+	ew.printf("DNS host: %s · Mail provider: %s", p(plan.DNSHost), p(plan.Provider))
+	if plan.ProviderReason != "" && plan.ProviderReason != "chosen" {
+		ew.printf(" (%s)", p(plan.ProviderReason))
+	}
+	ew.printf("\n")
+	for i, r := range plan.Records {
+		ew.printf("\n%d. %s: %s\n", i+1, r.Label(), r.Title())
+		ew.printf("   %-10s %s\n", "Name:", p(r.HostField))
+		if r.HostField != r.Name {
+			ew.printf("   %-10s %s\n", "Full name:", p(r.Name))
+		}
+		ew.printf("   %-10s %s\n", "Value:", p(r.FormValue))
+		for _, old := range r.Replaces {
+			verb := "Replaces:"
+			if r.Action == ActionDelete {
+				verb = "Now:"
+			}
+			ew.printf("   %-10s %s\n", verb, p(old))
+		}
+		if r.Purpose == PurposeSPF {
+			ew.printf("   %-10s %d of %d\n", "Lookups:", plan.SPFLookups, dnscheck.MaxSPFLookups)
+		}
+		for _, n := range r.Notes {
+			ew.printf("   %s\n", p(n))
+		}
+	}
+	if len(plan.Warnings) > 0 {
+		ew.printf("\nWatch out:\n")
+		for _, warn := range plan.Warnings {
+			ew.printf("  ! %s\n", p(warn))
+		}
+	}
+	return ew.err
+}
+
+// WriteZone writes BIND master-file lines relative to the zone; records to
+// keep or delete are comments.
+func WriteZone(w io.Writer, plan Plan) error {
+	ew := &errWriter{w: w}
+	p := dnscheck.Printable
+	ew.printf("$ORIGIN %s.\n", p(plan.Zone))
+	for _, r := range plan.Records {
+		line := fmt.Sprintf("%s\t%d\tIN\t%s\t%s", relativeName(r.Name, plan.Zone), DefaultTTL, r.Type, zoneValue(r))
+		ew.printf("; %s: %s\n", r.Label(), r.Title())
+		for _, old := range r.Replaces {
+			ew.printf(";   replaces %s\n", p(old))
+		}
+		switch r.Action {
+		case ActionKeep, ActionDelete:
+			ew.printf("; %s\n", p(line))
+		default:
+			ew.printf("%s\n", p(line))
+		}
+	}
+	return ew.err
+}
+
+// WriteJSON writes the plan as JSON (see the package's contract in DESIGN.md).
+func WriteJSON(w io.Writer, plan Plan) error {
+	for i := range plan.Records {
+		if plan.Records[i].Replaces == nil {
+			plan.Records[i].Replaces = []string{}
+		}
+		if plan.Records[i].Notes == nil {
+			plan.Records[i].Notes = []string{}
+		}
+	}
+	if plan.Warnings == nil {
+		plan.Warnings = []string{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(plan); err != nil {
+		return fmt.Errorf("records: writing JSON: %w", err)
+	}
+	return nil
+}
+
+// ZoneSnippet returns the zone-file lines of the records to add or replace,
+// for copying all at once.
+func ZoneSnippet(plan Plan) string {
+	var b strings.Builder
+	_ = WriteZone(&b, plan)
+	return b.String()
+}
+
+func zoneValue(r Record) string {
+	if r.Type != "TXT" {
+		return r.Value
+	}
+	var parts []string
+	for _, c := range assets.SplitTXT(r.Value) {
+		parts = append(parts, `"`+strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(c)+`"`)
+	}
+	return strings.Join(parts, " ")
+}
+
+// relativeName writes name relative to zone ("@" at the apex); a name
+// outside the zone stays fully qualified.
+func relativeName(name, zone string) string {
+	n := strings.TrimSuffix(strings.ToLower(name), ".")
+	z := strings.TrimSuffix(strings.ToLower(zone), ".")
+	switch {
+	case n == z:
+		return "@"
+	case strings.HasSuffix(n, "."+z):
+		return strings.TrimSuffix(n, "."+z)
+	}
+	return n + "."
+}
+
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
