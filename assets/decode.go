@@ -60,8 +60,9 @@ func decodeStrict(what, source string, data []byte, v any) (*document, error) {
 	if err := d.walk(dec, reflect.TypeOf(v), "", 0); err != nil {
 		return nil, err
 	}
+	end := d.skipSpace(dec.InputOffset())
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, d.errAt("", dec.InputOffset(), errors.New("unexpected data after the JSON value"))
+		return nil, d.errAt("", end, errors.New("unexpected data after the JSON value"))
 	}
 	strict := json.NewDecoder(bytes.NewReader(data))
 	strict.DisallowUnknownFields()
@@ -80,14 +81,26 @@ func (d *document) errAt(field string, off int64, err error) *FileError {
 	return fe
 }
 
-// fieldErr builds a FileError for a field found while decoding, with its
-// position when known.
+// fieldErr builds a FileError for field with its position: where the field
+// is, or for a missing field where its enclosing object is (never the whole
+// document).
 func (d *document) fieldErr(field string, err error) *FileError {
-	off, ok := d.pos[field]
-	if !ok {
-		off = -1
+	for p := field; p != ""; p = parentPath(p) {
+		if off, ok := d.pos[p]; ok {
+			return d.errAt(field, off, err)
+		}
 	}
-	return d.errAt(field, off, err)
+	return d.errAt(field, -1, err)
+}
+
+// parentPath returns the JSON path enclosing p: "a.b[2].c" → "a.b[2]" →
+// "a.b" → "a" → "".
+func parentPath(p string) string {
+	i := strings.LastIndexAny(p, ".[")
+	if i < 0 {
+		return ""
+	}
+	return p[:i]
 }
 
 // fieldErrf is fieldErr with a formatted reason.

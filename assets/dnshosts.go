@@ -200,7 +200,7 @@ func DNSHosts() []DNSHost {
 // DNSHostByID returns the embedded DNS host with the given id (case
 // ignored, surrounding space trimmed).
 func DNSHostByID(id string) (DNSHost, bool) {
-	id = strings.ToLower(strings.TrimSpace(id))
+	id = asciiLower(strings.TrimSpace(id))
 	hs, _ := dnsHostCatalog()
 	for _, h := range hs {
 		if h.ID == id {

@@ -12,10 +12,21 @@ import (
 // hold (RFC 1035 §3.3: a length octet followed by that many bytes).
 const MaxTXTString = 255
 
-// normalizeName lower-cases s, trims surrounding space and drops one
-// trailing dot.
+// normalizeName lower-cases the ASCII letters of s (DNS names compare
+// case-insensitively in ASCII only, RFC 4343), trims surrounding space and
+// drops one trailing dot.
 func normalizeName(s string) string {
-	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
+	return strings.TrimSuffix(asciiLower(strings.TrimSpace(s)), ".")
+}
+
+// asciiLower maps A–Z to a–z and leaves every other byte alone.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, s)
 }
 
 // checkLabel reports why label is not an LDH label (letters, digits and
@@ -158,7 +169,7 @@ func checkPattern(p string) error {
 	if p == "" {
 		return errors.New("empty pattern")
 	}
-	if p != strings.ToLower(p) || strings.TrimSpace(p) != p {
+	if p != asciiLower(p) || strings.TrimSpace(p) != p {
 		return fmt.Errorf("pattern %q must be lower case with no surrounding spaces", p)
 	}
 	if strings.HasSuffix(p, ".") {

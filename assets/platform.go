@@ -126,7 +126,8 @@ func DefaultPlatform() *Platform {
 }
 
 // LoadPlatform reads and validates a platform file (the --platform FILE
-// flag). Errors are *FileError values naming the file and the field.
+// flag). A file that cannot be read gives the wrapped os error; a broken one
+// gives a *FileError naming the file, the field and the reason.
 func LoadPlatform(path string) (*Platform, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {

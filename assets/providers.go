@@ -214,7 +214,7 @@ func Providers() []Provider {
 // ProviderByID returns the embedded provider with the given id (case
 // ignored, surrounding space trimmed).
 func ProviderByID(id string) (Provider, bool) {
-	id = strings.ToLower(strings.TrimSpace(id))
+	id = asciiLower(strings.TrimSpace(id))
 	ps, _ := providerCatalog()
 	for _, p := range ps {
 		if p.ID == id {
@@ -261,7 +261,7 @@ func CustomProvider(spec string) (Provider, error) {
 		return r == ',' || r == ';' || r == ' ' || r == '\t' || r == '\n' || r == '\r'
 	})
 	for _, term := range fields {
-		low := strings.ToLower(term)
+		low := asciiLower(term)
 		if low == "v=spf1" || strings.TrimLeft(low, "+-~?") == "all" && len(low) <= 4 {
 			continue
 		}

@@ -101,7 +101,7 @@ checks until receivers will accept it.`,
 	pf.StringVar(&g.providerID, "provider", "", "your organisation's mail provider (see 'wizard providers'); detected from MX when omitted")
 	root.Flags().BoolVar(&g.accessible, "accessible", false, "ask the questions as plain line prompts")
 
-	root.AddCommand(newRecordsCommand(g, s), newProvidersCommand(s))
+	root.AddCommand(newCheckCommand(g, s), newRecordsCommand(g, s), newProvidersCommand(s))
 	return root
 }
 
@@ -150,6 +150,16 @@ func (g *globalOptions) client() (*dnscheck.Client, error) {
 		return nil, &exitError{code: exitDNS, msg: err.Error()}
 	}
 	return dnscheck.NewClient(dnscheck.WithServers(servers...)), nil
+}
+
+// checker returns the checker: every query to --dns-server, or the
+// domain's authoritative servers found through the system resolvers.
+func (g *globalOptions) checker() (*dnscheck.Checker, error) {
+	client, err := g.client()
+	if err != nil {
+		return nil, err
+	}
+	return &dnscheck.Checker{Resolver: client, Direct: g.dnsServer != ""}, nil
 }
 
 // normalizeDomain applies the one domain-input rule and turns a refusal

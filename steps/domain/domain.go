@@ -409,6 +409,7 @@ func normalizeHost(h string, fromEmail, suggest bool) (string, string, *Error) {
 // convertLabel converts one typed label (non-empty, no dots) to its A-label
 // and U-label. On failure it returns the kind and message.
 func convertLabel(l string) (a, u string, k Kind, msg string) {
+	const badALabel = " is not a valid international domain name part (the xn-- form). Type the domain exactly as it appears after the @ in your staff email addresses."
 	if isASCII(l) {
 		a = strings.ToLower(l)
 		if !strings.HasPrefix(a, "xn--") {
@@ -416,30 +417,39 @@ func convertLabel(l string) (a, u string, k Kind, msg string) {
 		}
 		out, err := profile.ToASCII(a)
 		if err != nil || out != a {
-			return "", "", KindBadIDN, quote(l) + " is not a valid international domain name part (the xn-- form). Type the domain exactly as it appears after the @ in your staff email addresses."
+			return "", "", KindBadIDN, quote(l) + badALabel
 		}
-		u, err = idna.Punycode.ToUnicode(a)
-		if err != nil {
-			return "", "", KindBadIDN, quote(l) + " is not a valid international domain name part (the xn-- form). Type the domain exactly as it appears after the @ in your staff email addresses."
+	} else {
+		var err error
+		a, err = profile.ToASCII(l)
+		if err != nil || a == "" || strings.Contains(a, ".") || !isASCII(a) {
+			if r, ok := culprit(l); ok {
+				return "", "", KindBadCharacter, badCharMessage(r, l)
+			}
+			return "", "", KindBadIDN, quote(l) + " cannot be used in an international domain name: its characters are not allowed in this order. Check the spelling, or type the domain exactly as it appears after the @ in your staff email addresses."
 		}
-		return a, u, 0, ""
-	}
-	a, err := profile.ToASCII(l)
-	if err != nil || a == "" || strings.Contains(a, ".") || !isASCII(a) {
-		if r, ok := culprit(l); ok {
-			return "", "", KindBadCharacter, "A domain name cannot contain " + describe(r) + inPart(l) +
-				". Check the spelling, or type the domain exactly as it appears after the @ in your staff email addresses."
+		if !strings.HasPrefix(a, "xn--") {
+			return a, a, 0, "" // the label mapped to plain ASCII, e.g. fullwidth letters
 		}
-		return "", "", KindBadIDN, quote(l) + " cannot be used in an international domain name: its characters are not allowed in this order. Check the spelling, or type the domain exactly as it appears after the @ in your staff email addresses."
 	}
-	if !strings.HasPrefix(a, "xn--") {
-		return a, a, 0, "" // the label mapped to plain ASCII, e.g. fullwidth letters
-	}
-	u, err = idna.Punycode.ToUnicode(a)
+	u, err := idna.Punycode.ToUnicode(a)
 	if err != nil {
-		return "", "", KindBadIDN, quote(l) + " cannot be used in an international domain name. Check the spelling of the domain."
+		return "", "", KindBadIDN, quote(l) + badALabel
+	}
+	for _, r := range u {
+		if !pvalid(r) && !contextO(r) {
+			return "", "", KindBadCharacter, badCharMessage(r, l)
+		}
+	}
+	if why := checkContextO(u); why != "" {
+		return "", "", KindBadIDN, quote(l) + " cannot be used in an international domain name: " + why + ". Check the spelling, or type the domain exactly as it appears after the @ in your staff email addresses."
 	}
 	return a, u, 0, ""
+}
+
+func badCharMessage(r rune, label string) string {
+	return "A domain name cannot contain " + describe(r) + inPart(label) +
+		". Check the spelling, or type the domain exactly as it appears after the @ in your staff email addresses."
 }
 
 // culprit finds a non-ASCII character of l that no label may contain,
@@ -452,8 +462,19 @@ func culprit(l string) (rune, bool) {
 		}
 		ok := false
 		for _, pre := range []string{"", "a", "\u0627"} {
-			if a, err := profile.ToASCII(pre + string(r)); err == nil && a != "" && !strings.Contains(a, ".") {
-				ok = true
+			a, err := profile.ToASCII(pre + string(r))
+			if err != nil || a == "" || strings.Contains(a, ".") {
+				continue
+			}
+			u, err := idna.Punycode.ToUnicode(a)
+			if err != nil {
+				continue
+			}
+			ok = true
+			for _, m := range u {
+				ok = ok && (pvalid(m) || contextO(m))
+			}
+			if ok {
 				break
 			}
 		}
@@ -721,11 +742,11 @@ func (in Input) Notes() []string {
 	}
 	typed := strings.TrimSuffix(p.host, ".")
 	switch {
-	case in.Unicode != in.Domain && strings.EqualFold(typed, in.Domain):
+	case in.Unicode != in.Domain && isASCII(typed) && strings.EqualFold(typed, in.Domain):
 		notes = append(notes, in.Domain+" is how "+show(in.Unicode)+" is written in DNS.")
 	case in.Unicode != in.Domain:
 		notes = append(notes, quote(typed)+" is written "+in.Domain+" in DNS.")
-	case !strings.EqualFold(typed, in.Domain):
+	case !isASCII(typed) || !strings.EqualFold(typed, in.Domain):
 		notes = append(notes, "Read "+quote(typed)+" as "+in.Domain+".")
 	}
 	return notes

@@ -70,6 +70,9 @@ func TestNormalizeAccepts(t *testing.T) {
 		{"hebrew", "שלום.example", "xn--9dbne9b.example", "שלום.example", false, ""},
 		{"cjk", "例え.テスト", "xn--r8jz45g.xn--zckzah", "例え.テスト", false, ""},
 		{"idn tld", "пример.рф", "xn--e1afmkfd.xn--p1ai", "пример.рф", false, ""},
+		{"catalan middle dot", "col·legi.cat", "xn--collegi-xma.cat", "col·legi.cat", false, ""},
+		{"katakana middle dot", "ア・イ.jp", "xn--ccke4x.jp", "ア・イ.jp", false, ""},
+		{"zwnj in context", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645.example", "xn--mgbn2ecje63gr19l.example", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645.example", false, ""},
 		{"idn trailing ideographic dot", "bücher.example。", "xn--bcher-kva.example", "bücher.example", false, ""},
 	}
 	for _, tt := range tests {
@@ -167,6 +170,12 @@ func TestNormalizeRefuses(t *testing.T) {
 		{"unbalanced quote", `"yourcenter.edu`, KindBadCharacter, []string{`"\""`}, ""},
 		{"slash after at", "jane@x.edu/path", KindBadCharacter, []string{`"/"`}, ""},
 		{"symbol not allowed", "your©center.edu", KindBadCharacter, []string{`"©"`}, ""},
+		{"fraction slash", "a⁄b.edu", KindBadCharacter, []string{`"⁄"`}, ""},
+		{"emoji", "💩.la", KindBadCharacter, []string{`"💩"`}, ""},
+		{"snowman a-label", "xn--n3h.net", KindBadCharacter, []string{`"☃"`}, ""},
+		{"fullwidth low line", "your＿center.edu", KindBadCharacter, []string{`"＿"`}, ""},
+		{"unassigned", "a\u0378b.edu", KindBadCharacter, []string{"U+0378"}, ""},
+		{"tag character", "a\U000E0001b.edu", KindBadCharacter, []string{"U+E0001"}, ""},
 		{"joiner out of context", "a\u200db.edu", KindBadCharacter, []string{"U+200D"}, ""},
 
 		{"nothing after at", "jane@", KindBadEmail, []string{`"jane@"`, "nothing after the @", "e.g. yourcenter.edu"}, ""},
@@ -176,11 +185,15 @@ func TestNormalizeRefuses(t *testing.T) {
 		{"bad local part", "jane(x)@x.edu", KindBadEmail, []string{`"("`, "e.g. x.edu"}, "x.edu"},
 
 		{"bad punycode", "xn--zz.example", KindBadIDN, []string{`"xn--zz"`, "after the @"}, ""},
-		{"ascii punycode", "xn--abc-.example", KindBadIDN, []string{"xn--"}, ""},
-		{"uppercase in a-label", "xn--Bcher-kva.example", KindBadIDN, nil, ""}, // decodes to "Bücher": not the lower-case form
+		{"ascii punycode", "xn--a.example", KindBadIDN, []string{`"xn--a"`}, ""},
+		{"a-label not NFC", "xn--a-ecp.example", KindBadIDN, []string{"xn--"}, ""},
+		{"middle dot out of context", "a·b.example", KindBadIDN, []string{"l·l"}, ""},
+		{"keraia out of context", "a͵b.example", KindBadIDN, []string{"Greek"}, ""},
 		{"leading combining mark", "\u0301a.example", KindBadIDN, []string{"Check the spelling"}, ""},
 		{"bidi rule in label", "1שלום.example", KindBadIDN, []string{"Check the spelling"}, ""},
 		{"bidi rule across labels", "שלום.1a.example", KindBadIDN, []string{"writing directions"}, ""},
+		{"u-label leading hyphen", "xn---b-yka.example", KindBadCharacter, []string{`"xn---b-yka"`, "starts with a hyphen"}, ""},
+		{"u-label trailing hyphen", "xn--b--xka.example", KindBadCharacter, []string{"ends with a hyphen"}, ""},
 		{"u-label double hyphen", "bü--cher.example", KindBadIDN, []string{"two hyphens"}, ""},
 
 		{"numeric tld", "foo.123", KindNumericTLD, []string{`"123"`, "not a domain ending", "e.g. yourcenter.edu"}, ""},
@@ -259,6 +272,7 @@ func TestNotes(t *testing.T) {
 		}},
 		{"yourcenter。edu", []string{`Read "yourcenter。edu" as yourcenter.edu.`}},
 		{"your\u200bcenter.edu", []string{`Read "your\u200bcenter.edu" as yourcenter.edu.`}},
+		{"\u212aelvin.example", []string{"Read \"\u212aelvin.example\" as kelvin.example."}},
 	}
 	for _, tt := range tests {
 		in, err := Normalize(tt.in)
@@ -313,5 +327,21 @@ func TestKind(t *testing.T) {
 	}
 	if KindURL.Error() != "domain: url" {
 		t.Errorf("KindURL.Error() = %q", KindURL.Error())
+	}
+}
+
+// The Bidi rule already refuses labels that mix the two kinds of Arabic
+// digits, so RFC 5892 A.8 and A.9 are tested directly.
+func TestCheckContextO(t *testing.T) {
+	for u, bad := range map[string]bool{
+		"l·l": false, "a·l": true, "l·": true, "·l": true,
+		"\u0375\u03b1": false, "\u0375a": true, "\u0375": true,
+		"\u05d0\u05f3": false, "\u05f3\u05d0": true,
+		"\u30a2\u30fb": false, "a\u30fb": true,
+		"\u0627\u0660\u0661": false, "\u0627\u06f0": false, "\u0627\u0660\u06f0": true,
+	} {
+		if got := checkContextO(u) != ""; got != bad {
+			t.Errorf("checkContextO(%q) refuses = %v, want %v", u, got, bad)
+		}
 	}
 }

@@ -1,0 +1,191 @@
+package dnscheck
+
+import (
+	"context"
+	"net"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// FindZone returns the zone that holds domain's records: the closest
+// enclosing name with an SOA record, climbing at most to the domain's
+// second-level name. It returns domain itself when nothing answers.
+func FindZone(ctx context.Context, q Querier, domain string) string {
+	domain = trimDot(canonical(domain))
+	labels := dns.SplitDomainName(domain)
+	for i := 0; i < len(labels)-1; i++ {
+		name := strings.Join(labels[i:], ".")
+		r := q.Query(ctx, name, dns.TypeSOA)
+		if r.Status.Found() {
+			return name
+		}
+		if r.Status.Trouble() {
+			break
+		}
+	}
+	return domain
+}
+
+// AuthServer is one authoritative server of a zone.
+type AuthServer struct {
+	Name string // its NS name, e.g. "ns2.yourcenter.edu"
+	Addr string // HOST:PORT
+}
+
+// NSResolver turns an NS name into the addresses (HOST:PORT) to ask.
+type NSResolver func(ctx context.Context, host string) []string
+
+// DefaultNSResolver looks up the A and AAAA records of host through q and
+// returns them with port 53.
+func DefaultNSResolver(q Querier) NSResolver {
+	return func(ctx context.Context, host string) []string {
+		var out []string
+		for _, qt := range []uint16{dns.TypeA, dns.TypeAAAA} {
+			for _, rr := range q.Query(ctx, host, qt).Records() {
+				switch v := rr.(type) {
+				case *dns.A:
+					out = append(out, net.JoinHostPort(v.A.String(), "53"))
+				case *dns.AAAA:
+					out = append(out, net.JoinHostPort(v.AAAA.String(), "53"))
+				}
+			}
+		}
+		return out
+	}
+}
+
+// DiscoverAuthority finds the zone of domain and its authoritative servers,
+// asking q (a resolver) for the SOA, the NS records and their addresses.
+func DiscoverAuthority(ctx context.Context, q Querier, domain string, resolve NSResolver) (zone string, servers []AuthServer) {
+	zone = FindZone(ctx, q, domain)
+	ns := q.Query(ctx, zone, dns.TypeNS).Records()
+	found := make([][]AuthServer, len(ns))
+	var wg sync.WaitGroup
+	for i, rr := range ns {
+		host := trimDot(strings.ToLower(rr.(*dns.NS).Ns))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, a := range resolve(ctx, host) {
+				found[i] = append(found[i], AuthServer{Name: host, Addr: a})
+			}
+		}()
+	}
+	wg.Wait()
+	for _, f := range found {
+		// One address per NS name: a name is one server to compare.
+		if len(f) > 0 {
+			servers = append(servers, f[0])
+		}
+	}
+	sort.Slice(servers, func(i, j int) bool { return servers[i].Name < servers[j].Name })
+	return zone, servers
+}
+
+// authQuerier asks every authoritative server of a zone about names inside
+// it, without recursion, and notes where they disagree; names outside the
+// zone go to the fallback resolver, and so does a question no
+// authoritative server answers.
+type authQuerier struct {
+	zone     string
+	servers  []AuthServer
+	client   *Client
+	fallback Querier
+
+	mu       sync.Mutex
+	lagging  map[string][]string // server name → names it serves an older answer for
+	answered bool                // some authoritative server answered something
+	fellBack bool                // some in-zone question went to the resolver
+}
+
+func newAuthQuerier(zone string, servers []AuthServer, timeout time.Duration, fallback Querier) *authQuerier {
+	return &authQuerier{zone: canonical(zone), servers: servers, fallback: fallback,
+		client:  NewClient(WithRecursion(false), WithTimeout(timeout)),
+		lagging: map[string][]string{}}
+}
+
+func (a *authQuerier) inZone(name string) bool {
+	return dns.IsSubDomain(a.zone, canonical(name))
+}
+
+// Query implements Querier.
+func (a *authQuerier) Query(ctx context.Context, name string, qtype uint16) Response {
+	if !a.inZone(name) || len(a.servers) == 0 {
+		return a.fallback.Query(ctx, name, qtype)
+	}
+	answers := make([]Response, len(a.servers))
+	var wg sync.WaitGroup
+	for i, s := range a.servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answers[i] = a.client.QueryServer(ctx, s.Addr, name, qtype)
+		}()
+	}
+	wg.Wait()
+	best := -1
+	for i, r := range answers {
+		if r.Status.Trouble() {
+			continue
+		}
+		if best < 0 || (r.Status.Found() && !answers[best].Status.Found()) {
+			best = i
+		}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if best < 0 {
+		a.fellBack = true
+		return a.fallback.Query(ctx, name, qtype)
+	}
+	a.answered = true
+	want := answerKey(answers[best])
+	for i, r := range answers {
+		if !r.Status.Trouble() && answerKey(r) != want {
+			n := a.servers[i].Name
+			a.lagging[n] = append(a.lagging[n], trimDot(answers[best].Name)+" "+dns.TypeToString[qtype])
+		}
+	}
+	return answers[best]
+}
+
+// answerKey summarises an answer's content for comparison: its status and
+// sorted record data, TTLs left out.
+func answerKey(r Response) string {
+	var parts []string
+	for _, rr := range r.Answer {
+		h := *rr.Header()
+		c := dns.Copy(rr)
+		c.Header().Ttl = 0
+		c.Header().Name = strings.ToLower(h.Name)
+		parts = append(parts, c.String())
+	}
+	slices.Sort(parts)
+	return r.Status.String() + "|" + strings.Join(parts, "|")
+}
+
+// outOfSync returns the ns-out-of-sync problem, if servers disagreed.
+func (a *authQuerier) outOfSync() []Problem {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var names []string
+	for n := range a.lagging {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var out []Problem
+	for _, n := range names {
+		what := a.lagging[n]
+		slices.Sort(what)
+		what = slices.Compact(what)
+		out = append(out, Problem{Code: CodeNSOutOfSync, Severity: SeverityWarning,
+			Message: n + " has not caught up yet: it still serves an older answer for " + strings.Join(what, ", ") + ". Receivers that ask it see the old records.",
+			Fix:     "Usually this clears by itself within minutes as the secondary server copies the zone; if it lasts for hours, ask your DNS host to check zone transfers to " + n + "."})
+	}
+	return out
+}

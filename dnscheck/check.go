@@ -1,0 +1,138 @@
+package dnscheck
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// Checker checks domains. The zero value is not usable; set Resolver.
+type Checker struct {
+	// Resolver is a recursive resolver: the system's, or the one
+	// --dns-server.
+	Resolver Querier
+	// Direct sends every query to Resolver, with no authoritative discovery
+	// (the --dns-server mode).
+	Direct bool
+	// ResolveNS turns an authoritative server's name into addresses to
+	// ask; nil means its A/AAAA records through Resolver, port 53.
+	ResolveNS NSResolver
+	// Timeout bounds one query to one authoritative server; zero means
+	// DefaultTimeout.
+	Timeout time.Duration
+}
+
+// Check reports whether domain is ready for the platform described by exp:
+// SPF, DKIM and DMARC analysed concurrently, through one per-check cache,
+// so no server is asked the same name and type twice.
+//
+// Unless Direct is set, the domain's authoritative servers are found and
+// asked directly (a record counts as published the moment they serve it);
+// the resolver's view of the same records is compared, and a resolver
+// still holding an older answer is noted in DomainReport.Cache.
+func (c *Checker) Check(ctx context.Context, domain string, exp Expectation) DomainReport {
+	domain = trimDot(canonical(domain))
+	rep := DomainReport{Domain: domain, Problems: []Problem{}}
+	resolver := NewLookup(c.Resolver)
+	q := Querier(resolver)
+	var auth *authQuerier
+	if c.Direct {
+		if cl, ok := c.Resolver.(*Client); ok && len(cl.Servers()) > 0 {
+			rep.Source.Server = cl.Servers()[0]
+		}
+	} else {
+		resolve := c.ResolveNS
+		if resolve == nil {
+			resolve = DefaultNSResolver(resolver)
+		}
+		timeout := c.Timeout
+		if timeout == 0 {
+			timeout = DefaultTimeout
+		}
+		zone, servers := DiscoverAuthority(ctx, resolver, domain, resolve)
+		auth = newAuthQuerier(zone, servers, timeout, resolver)
+		q = NewLookup(auth)
+		for _, s := range servers {
+			rep.Source.Authoritative = append(rep.Source.Authoritative, s.Name)
+		}
+	}
+
+	var wg sync.WaitGroup
+	run := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
+	run(func() { rep.SPF = CheckSPF(ctx, q, domain, exp) })
+	run(func() { rep.DKIM = CheckDKIM(ctx, q, domain, exp) })
+	run(func() { rep.DMARC = CheckDMARC(ctx, q, domain) })
+	var mx []string
+	if len(exp.ProviderTerms) == 0 && exp.DetectProvider != nil {
+		run(func() {
+			for _, rr := range q.Query(ctx, domain, dns.TypeMX).Records() {
+				mx = append(mx, trimDot(rr.(*dns.MX).Mx))
+			}
+		})
+	}
+	var cache []CacheNote
+	if auth != nil {
+		run(func() { cache = compareResolver(ctx, q, resolver, domain, exp) })
+	}
+	wg.Wait()
+
+	rep.Provider = exp.ProviderName
+	if len(exp.ProviderTerms) == 0 && exp.DetectProvider != nil {
+		if name, terms, ok := exp.DetectProvider(mx); ok {
+			rep.Provider = name
+			if rep.SPF.walk.Root != nil && rep.SPF.walk.Root.Record != nil {
+				detected := exp
+				detected.ProviderName, detected.ProviderTerms = name, terms
+				rep.SPF.Problems = append(rep.SPF.Problems, providerProblems(rep.SPF.walk, detected)...)
+			}
+		}
+	}
+	rep.Ready = rep.SPF.Status == VerdictPass && rep.DKIM.Status == VerdictPass
+	if p, ok := BlocksPlatform(rep.DMARC, rep.Ready, exp.PlatformName); ok {
+		rep.DMARC.Problems = append(rep.DMARC.Problems, p)
+	}
+	if auth != nil {
+		rep.Problems = append(rep.Problems, auth.outOfSync()...)
+		rep.Source.Fallback = len(auth.servers) == 0 || (auth.fellBack && !auth.answered)
+		rep.Cache = cache
+	}
+	return rep
+}
+
+// compareResolver asks the resolver for the records the verdict rests on
+// and notes those it answers differently from the authoritative servers.
+func compareResolver(ctx context.Context, auth, resolver Querier, domain string, exp Expectation) []CacheNote {
+	type question struct {
+		name  string
+		qtype uint16
+	}
+	qs := []question{
+		{domain, dns.TypeTXT},
+		{exp.DKIMSelector + "._domainkey." + domain, dns.TypeCNAME},
+		{"_dmarc." + domain, dns.TypeTXT},
+	}
+	notes := make([]*CacheNote, len(qs))
+	var wg sync.WaitGroup
+	for i, qu := range qs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := auth.Query(ctx, qu.name, qu.qtype)
+			r := resolver.Query(ctx, qu.name, qu.qtype)
+			if a.Status.Trouble() || r.Status.Trouble() || answerKey(a) == answerKey(r) {
+				return
+			}
+			notes[i] = &CacheNote{Name: trimDot(canonical(qu.name)), Type: dns.TypeToString[qu.qtype], TTL: r.TTL}
+		}()
+	}
+	wg.Wait()
+	var out []CacheNote
+	for _, n := range notes {
+		if n != nil {
+			out = append(out, *n)
+		}
+	}
+	return out
+}

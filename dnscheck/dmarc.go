@@ -1,0 +1,263 @@
+package dnscheck
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/emersion/go-msgauth/dmarc"
+	"github.com/miekg/dns"
+)
+
+// ErrDMARCSyntax is wrapped by every error of ParseDMARC.
+var ErrDMARCSyntax = errors.New("dnscheck: DMARC record syntax error")
+
+// DMARC policies (the p= tag, RFC 7489 §6.3).
+const (
+	DMARCNone       = "none"
+	DMARCQuarantine = "quarantine"
+	DMARCReject     = "reject"
+)
+
+// DMARCPolicy is what CheckDMARC needs from a DMARC record.
+type DMARCPolicy struct {
+	Policy          string // p=: none, quarantine or reject
+	SubdomainPolicy string // sp=, "" when absent (p= applies)
+	Percent         int    // pct=, 100 when absent
+}
+
+// IsDMARC reports whether a TXT string is (or was meant to be) a DMARC
+// record: after trimming spaces and quotation marks, its first tag is v=
+// and its value starts with "DMARC1", both compared without case. Strings
+// that fail this are not DMARC records and are ignored (RFC 7489 §6.6.3);
+// those that pass but are wrong are reported as syntax errors.
+func IsDMARC(txt string) bool {
+	t := strings.Trim(txt, " \t\r\n\"“”'‘’")
+	first, _, _ := strings.Cut(t, ";")
+	first = strings.Join(strings.Fields(first), "")
+	return len(first) >= 8 && strings.EqualFold(first[:8], "v=DMARC1")
+}
+
+// ParseDMARC parses a DMARC record with github.com/emersion/go-msgauth/dmarc
+// and also refuses what that parser lets through but receivers do not
+// accept (RFC 7489 §6.3, §6.4): quotation marks, v= not exactly "DMARC1" or
+// not the first tag, a tag repeated (the DKIM tag-list rule that DMARC
+// adopts), a tag without "=". Tag names and the values of p= and sp= are
+// compared without case. Errors wrap ErrDMARCSyntax.
+func ParseDMARC(txt string) (DMARCPolicy, error) {
+	var pol DMARCPolicy
+	bad := func(format string, args ...any) (DMARCPolicy, error) {
+		return pol, fmt.Errorf("%w: %s", ErrDMARCSyntax, fmt.Sprintf(format, args...))
+	}
+	if strings.ContainsAny(txt, "\"“”‘’") {
+		return bad("it contains quotation marks; enter the record without quotes")
+	}
+	var norm []string
+	seen := map[string]bool{}
+	for spec := range strings.SplitSeq(txt, ";") {
+		if strings.TrimSpace(spec) == "" {
+			continue
+		}
+		first := len(norm) == 0
+		name, value, ok := strings.Cut(spec, "=")
+		name, value = strings.ToLower(strings.TrimSpace(name)), strings.TrimSpace(value)
+		if !ok {
+			return bad("%q is not a tag=value pair (tags are separated by semicolons)", strings.TrimSpace(spec))
+		}
+		if seen[name] {
+			return bad("the tag %s= appears more than once", name)
+		}
+		seen[name] = true
+		switch name {
+		case "v":
+			if !first {
+				return bad("v=DMARC1 must come first")
+			}
+			if len(value) > 6 && strings.EqualFold(value[:6], "DMARC1") {
+				return bad("put a semicolon after v=DMARC1 (found v=%s)", value)
+			}
+			if value != "DMARC1" {
+				return bad("the version must be written exactly v=DMARC1, not v=%s", value)
+			}
+		case "p", "sp":
+			value = strings.ToLower(value)
+		}
+		norm = append(norm, name+"="+value)
+	}
+	if !seen["v"] {
+		return bad("it must start with v=DMARC1")
+	}
+	if !seen["p"] {
+		return bad("it has no p= tag (the policy: none, quarantine or reject)")
+	}
+	rec, err := dmarc.Parse(strings.Join(norm, "; "))
+	if err != nil {
+		return bad("%s", strings.TrimPrefix(err.Error(), "dmarc: "))
+	}
+	pol.Policy = string(rec.Policy)
+	pol.SubdomainPolicy = string(rec.SubdomainPolicy)
+	pol.Percent = 100
+	if rec.Percent != nil {
+		pol.Percent = *rec.Percent
+	}
+	if pol.Policy == "" { // defensive: dmarc.Parse requires p=
+		return bad("it has no valid p= tag")
+	}
+	return pol, nil
+}
+
+// CheckDMARC looks up the DMARC policy of domain: the TXT at
+// _dmarc.<domain> (RFC 7489 §6.6.3).
+//
+// Status is pass (one valid record), missing (no DMARC record: warning
+// dmarc-missing), invalid (several records: dmarc-multiple; one that does
+// not parse: dmarc-syntax) or error (DNS trouble; never reported as
+// missing).
+//
+// When _dmarc.<domain> holds no DMARC record and the domain has three or
+// more labels, the organisational domain's policy applies (§6.6.3). The
+// organisational domain is taken, simply, as the last two labels of the
+// domain: no Public Suffix List, so for names under a suffix like "co.uk"
+// the record found there is wrong only if such a registry publishes one.
+// Its _dmarc TXT is asked at the same time as the domain's own, to keep the
+// critical path one query long. An inherited record fills Record, Policy
+// (its sp= when present, else p=, as that is what applies to a subdomain)
+// and Percent, and Status stays pass; no problem is added, as the table of
+// problem codes has none for it. Problems found there (missing, multiple,
+// syntax, DNS trouble) are reported as for the domain itself, naming
+// _dmarc of the organisational domain.
+//
+// dmarc-blocks-platform is not set here: see BlocksPlatform.
+func CheckDMARC(ctx context.Context, q Querier, domain string) DMARCReport {
+	domain = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(domain), "."))
+	name := "_dmarc." + domain + "."
+	org := orgDomain(domain)
+
+	var own, parent Response
+	var wg sync.WaitGroup
+	wg.Go(func() { own = q.Query(ctx, name, dns.TypeTXT) })
+	if org != "" {
+		wg.Go(func() { parent = q.Query(ctx, "_dmarc."+org+".", dns.TypeTXT) })
+	}
+	wg.Wait()
+
+	r := judgeDMARC(own, domain, false)
+	if r.Status != VerdictMissing || org == "" {
+		return r
+	}
+	inherited := judgeDMARC(parent, org, true)
+	if inherited.Status == VerdictMissing {
+		r.Problems[0].Message += fmt.Sprintf(" Nor does the organisational domain %s (at _dmarc.%s), whose policy would otherwise apply.", org, org)
+		return r
+	}
+	return inherited
+}
+
+// orgDomain returns the last two labels of a domain of three or more
+// labels, else "".
+func orgDomain(domain string) string {
+	labels := strings.Split(domain, ".")
+	if len(labels) < 3 {
+		return ""
+	}
+	return strings.Join(labels[len(labels)-2:], ".")
+}
+
+// judgeDMARC judges the answer for _dmarc.<domain>. For an inherited
+// (organisational-domain) record the subdomain policy applies.
+func judgeDMARC(resp Response, domain string, inherited bool) DMARCReport {
+	r := DMARCReport{TTL: resp.TTL, Problems: []Problem{}}
+	host := "_dmarc." + domain
+	if resp.Status.Trouble() {
+		r.Status = VerdictError
+		r.Problems = append(r.Problems, troubleProblem(resp, "the DMARC policy"))
+		return r
+	}
+	var recs []string
+	for _, t := range resp.TXT() { // _dmarc may be a CNAME to a DMARC service
+
+		if IsDMARC(t) {
+			recs = append(recs, t)
+		}
+	}
+	switch len(recs) {
+	case 0:
+		r.Status = VerdictMissing
+		r.Problems = append(r.Problems, Problem{Code: CodeDMARCMissing, Severity: SeverityWarning,
+			Message: fmt.Sprintf("%s publishes no DMARC policy (no v=DMARC1 TXT record at %s). Receivers such as Gmail and Yahoo expect one from domains that send in bulk, and without it you get no reports of who sends as %s.", domain, host, domain),
+			Fix:     "Add a TXT record with host _dmarc and value \"v=DMARC1; p=none\" to start: p=none changes nothing for delivery. Add rua=mailto:<address> to receive reports, and move to p=quarantine once all your mail passes SPF and DKIM.",
+		})
+		return r
+	case 1:
+	default:
+		r.Status = VerdictInvalid
+		r.Record = recs[0]
+		r.Problems = append(r.Problems, Problem{Code: CodeDMARCMultiple, Severity: SeverityError,
+			Message: fmt.Sprintf("%s has %d DMARC records; receivers then ignore all of them, as if there were no policy.", host, len(recs)),
+			Fix:     fmt.Sprintf("Keep one TXT record at %s starting with v=DMARC1 and delete the others: %s.", host, quoteList(recs)),
+		})
+		return r
+	}
+	r.Record = recs[0]
+	pol, err := ParseDMARC(recs[0])
+	if err != nil {
+		r.Status = VerdictInvalid
+		r.Problems = append(r.Problems, Problem{Code: CodeDMARCSyntax, Severity: SeverityError,
+			Message: fmt.Sprintf("The DMARC record at %s does not parse: %s. Receivers ignore it.", host, strings.TrimPrefix(err.Error(), ErrDMARCSyntax.Error()+": ")),
+			Fix:     fmt.Sprintf("Correct the TXT record at %s; a valid minimal one is \"v=DMARC1; p=none\".", host),
+		})
+		return r
+	}
+	r.Status = VerdictPass
+	r.Policy = pol.Policy
+	if inherited && pol.SubdomainPolicy != "" {
+		r.Policy = pol.SubdomainPolicy
+	}
+	r.Percent = pol.Percent
+	return r
+}
+
+func quoteList(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// BlocksPlatform returns the dmarc-blocks-platform problem when d is a
+// valid policy that quarantines or rejects mail failing DMARC and the
+// platform is not ready (its SPF and DKIM do not pass), so that mail sent
+// through it is being lost now. CheckDMARC does not call it: the caller
+// knows readiness from the SPF and DKIM checks.
+//
+// Per RFC 7489 §6.6.4, mail not selected by pct= gets the next lower
+// policy: p=quarantine with pct=0 blocks nothing, but p=reject with pct=0
+// still quarantines.
+func BlocksPlatform(d DMARCReport, ready bool, platformName string) (Problem, bool) {
+	if ready || d.Status != VerdictPass {
+		return Problem{}, false
+	}
+	if platformName == "" {
+		platformName = "the sending platform"
+	}
+	var fate string
+	switch {
+	case d.Policy == DMARCReject && d.Percent >= 100:
+		fate = "rejected"
+	case d.Policy == DMARCReject && d.Percent > 0:
+		fate = fmt.Sprintf("rejected (%d%% of it; the rest quarantined)", d.Percent)
+	case d.Policy == DMARCReject, d.Policy == DMARCQuarantine && d.Percent >= 100:
+		fate = "quarantined (delivered to spam)"
+	case d.Policy == DMARCQuarantine && d.Percent > 0:
+		fate = fmt.Sprintf("quarantined (delivered to spam; %d%% of it)", d.Percent)
+	default:
+		return Problem{}, false
+	}
+	return Problem{Code: CodeDMARCBlocksPlatform, Severity: SeverityError,
+		Message: fmt.Sprintf("Your DMARC policy is p=%s, and mail from %s does not pass SPF and DKIM yet: it is being %s now.", d.Policy, platformName, fate),
+		Fix:     fmt.Sprintf("Publish the SPF and DKIM records for %s first. If that cannot happen today, relax the DMARC policy to p=none until it does.", platformName),
+	}, true
+}

@@ -1,0 +1,210 @@
+package dnscheck
+
+import "net/netip"
+
+// Severity of a problem.
+type Severity string
+
+// Severities.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+	SeverityInfo    Severity = "info"
+)
+
+// Problem codes: stable, part of the JSON contract (DESIGN.md).
+const (
+	CodeSPFMissing               = "spf-missing"
+	CodeSPFMultiple              = "spf-multiple"
+	CodeSPFSyntax                = "spf-syntax"
+	CodeSPFTooManyLookups        = "spf-too-many-lookups"
+	CodeSPFTooManyVoidLookups    = "spf-too-many-void-lookups"
+	CodeSPFPlatformNotAuthorized = "spf-platform-not-authorized"
+	CodeSPFPlatformIPsListed     = "spf-platform-ips-listed"
+	CodeSPFProviderMissing       = "spf-provider-missing"
+	CodeSPFAllPermissive         = "spf-all-permissive"
+	CodeDKIMMissing              = "dkim-missing"
+	CodeDKIMDoubledDomain        = "dkim-doubled-domain"
+	CodeDKIMTargetRelative       = "dkim-target-relative"
+	CodeDKIMWrongTarget          = "dkim-wrong-target"
+	CodeDKIMNotCNAME             = "dkim-not-cname"
+	CodeDKIMKeyMissing           = "dkim-key-missing"
+	CodeDKIMKeyInvalid           = "dkim-key-invalid"
+	CodeDKIMKeyWeak              = "dkim-key-weak"
+	CodeDMARCMissing             = "dmarc-missing"
+	CodeDMARCMultiple            = "dmarc-multiple"
+	CodeDMARCSyntax              = "dmarc-syntax"
+	CodeDMARCBlocksPlatform      = "dmarc-blocks-platform"
+	CodeDNSTimeout               = "dns-timeout"
+	CodeDNSServFail              = "dns-servfail"
+	CodeDNSRefused               = "dns-refused"
+	CodeNSOutOfSync              = "ns-out-of-sync"
+)
+
+// Problem is one thing wrong (or worth knowing), with how to fix it.
+// Message and Fix are plain sentences a person can act on; text from DNS
+// in them is exact (callers showing it on a terminal use Printable).
+type Problem struct {
+	Code     string   `json:"code"`
+	Severity Severity `json:"severity"`
+	Message  string   `json:"message"`
+	Fix      string   `json:"fix"`
+}
+
+// Verdicts: the status values of the three checks (DESIGN.md, "wizard
+// check --json"). They are strings in reports, distinct from the Status of
+// one query.
+const (
+	VerdictPass    = "pass"
+	VerdictFail    = "fail"
+	VerdictMissing = "missing"
+	VerdictError   = "error"
+	VerdictInvalid = "invalid" // DMARC only
+)
+
+// Expectation is what the platform needs from a domain, and what the
+// organisation's own mail needs to keep working. dnscheck knows no platform
+// by name; callers fill this from the platform file.
+type Expectation struct {
+	PlatformName string         // for messages, e.g. "Neoserra"
+	DKIMSelector string         // e.g. "osc1"
+	DKIMTarget   string         // fully qualified CNAME target
+	SPFInclude   string         // the platform's include domain
+	PlatformIPs  []netip.Prefix // the platform's sending addresses
+	// CheckIPs, when set (--ip), are evaluated instead of the first address
+	// of each PlatformIPs network.
+	CheckIPs []netip.Addr
+	// ProviderName and ProviderTerms ("include:…", "ip4:…") describe the
+	// organisation's own mail provider; empty when it has none or it is
+	// unknown.
+	ProviderName  string
+	ProviderTerms []string
+	// DetectProvider, when set and ProviderTerms is empty, names the
+	// provider from the domain's MX hosts (ok false: none recognised).
+	DetectProvider func(mxHosts []string) (name string, terms []string, ok bool)
+	// DNSHostName names the domain's DNS host in advice ("Cloudflare"); may
+	// be empty.
+	DNSHostName string
+}
+
+// IPResult is the SPF verdict for one address.
+type IPResult struct {
+	IP     string `json:"ip"`
+	Result string `json:"result"` // RFC 7208 result name, lower case
+}
+
+// SPFReport is the SPF part of a domain report.
+type SPFReport struct {
+	Status      string     `json:"status"`
+	Record      string     `json:"record"`
+	Lookups     int        `json:"lookups"`
+	VoidLookups int        `json:"void_lookups"`
+	IPs         []IPResult `json:"ips"`
+	Problems    []Problem  `json:"problems"`
+	// Costs breaks Lookups down by term of the domain's own record.
+	Costs []IncludeCost `json:"-"`
+	// TTL is how long resolvers may cache what was found (or not found).
+	TTL uint32 `json:"-"`
+	// walk is the include tree, kept for checks that finish later.
+	walk SPFWalk
+}
+
+// DKIMReport is the DKIM part of a domain report.
+type DKIMReport struct {
+	Status   string    `json:"status"`
+	Name     string    `json:"name"`
+	Target   string    `json:"target"`
+	KeyBits  int       `json:"key_bits"`
+	Problems []Problem `json:"problems"`
+	// Found is the CNAME target found at Name ("" if none).
+	Found string `json:"-"`
+	// TestMode is set when the key record has t=y.
+	TestMode bool   `json:"-"`
+	TTL      uint32 `json:"-"`
+}
+
+// DMARCReport is the DMARC part of a domain report.
+type DMARCReport struct {
+	Status   string    `json:"status"`
+	Record   string    `json:"record"`
+	Policy   string    `json:"policy"`
+	Percent  int       `json:"-"`
+	Problems []Problem `json:"problems"`
+	TTL      uint32    `json:"-"`
+}
+
+// DomainReport is the verdict for one domain.
+type DomainReport struct {
+	Domain string      `json:"domain"`
+	Ready  bool        `json:"ready"`
+	SPF    SPFReport   `json:"spf"`
+	DKIM   DKIMReport  `json:"dkim"`
+	DMARC  DMARCReport `json:"dmarc"`
+	// Problems that belong to no single record (ns-out-of-sync, trouble
+	// reaching the authoritative servers).
+	Problems []Problem `json:"problems,omitempty"`
+	// Source says where the answers came from: the authoritative servers
+	// asked, or the one --dns-server.
+	Source Source `json:"-"`
+	// Cache notes where the person's resolver still holds an older answer.
+	Cache []CacheNote `json:"-"`
+	// Provider names the organisation's own mail provider the SPF record
+	// was checked for ("" when none is known).
+	Provider string `json:"-"`
+}
+
+// Source describes which servers a check asked.
+type Source struct {
+	Authoritative []string // names (or addresses) of the authoritative servers asked
+	Fallback      bool     // no authoritative server answered; the resolver was used
+	Server        string   // the single --dns-server, when set
+}
+
+// CacheNote says that the person's resolver still has an older answer for a
+// record the authoritative servers already serve differently.
+type CacheNote struct {
+	Name string
+	Type string
+	TTL  uint32 // how long the resolver may keep the old answer, in seconds
+}
+
+// HasTrouble reports whether any check of the domain ended in DNS trouble.
+func (r DomainReport) HasTrouble() bool {
+	return r.SPF.Status == VerdictError || r.DKIM.Status == VerdictError || r.DMARC.Status == VerdictError
+}
+
+// AllProblems returns every problem of the report, domain-wide ones first.
+func (r DomainReport) AllProblems() []Problem {
+	out := append([]Problem(nil), r.Problems...)
+	out = append(out, r.SPF.Problems...)
+	out = append(out, r.DKIM.Problems...)
+	return append(out, r.DMARC.Problems...)
+}
+
+// troubleProblem turns a failed lookup into a dns-* problem.
+func troubleProblem(r Response, what string) Problem {
+	name := trimDot(r.Name)
+	p := Problem{Severity: SeverityError}
+	switch r.Status {
+	case StatusTimeout:
+		p.Code = CodeDNSTimeout
+		p.Message = "No DNS server answered in time when asked for " + what + " (" + name + "). Whether the record exists is unknown."
+		p.Fix = "Check again in a minute; if it keeps timing out, the domain's DNS servers may be down or unreachable from this network."
+	case StatusRefused:
+		p.Code = CodeDNSRefused
+		p.Message = "The DNS server refused to answer for " + what + " (" + name + "). Whether the record exists is unknown."
+		p.Fix = "Check that the domain is delegated to the DNS host you edit (its NS records), or point --dns-server at a resolver that answers."
+	default:
+		p.Code = CodeDNSServFail
+		p.Message = "The DNS server failed (" + r.Status.String() + ") when asked for " + what + " (" + name + "). Whether the record exists is unknown."
+		p.Fix = "Check again shortly. If it persists, the zone may be broken at the DNS host (DNSSEC or delegation errors cause SERVFAIL)."
+	}
+	return p
+}
+
+func trimDot(s string) string {
+	if len(s) > 1 && s[len(s)-1] == '.' {
+		return s[:len(s)-1]
+	}
+	return s
+}

@@ -1,0 +1,359 @@
+package dnscheck
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+
+	"blitiri.com.ar/go/spf"
+	"github.com/miekg/dns"
+)
+
+// CheckSPF analyses the SPF record of domain: the record itself, its whole
+// include / redirect tree (RFC 7208 §4.6.4 limits), whether the platform and
+// the organisation's own provider are authorised, and the verdict a receiver
+// would compute for each platform address (RFC 7208 §4 check_host, with MAIL
+// FROM postmaster@<domain>).
+func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SPFReport {
+	domain = canonical(domain)
+	rep := SPFReport{Problems: []Problem{}, IPs: []IPResult{}}
+	resp := q.Query(ctx, domain, dns.TypeTXT)
+	rep.TTL = resp.TTL
+	if resp.Status.Trouble() {
+		rep.Status = VerdictError
+		rep.Problems = append(rep.Problems, troubleProblem(resp, "the SPF record"))
+		return rep
+	}
+	var found []string
+	for _, txt := range resp.TXT() {
+		if IsSPF(txt) {
+			found = append(found, txt)
+		}
+	}
+	switch len(found) {
+	case 0:
+		for _, txt := range resp.TXT() {
+			if LooksLikeSPF(txt) {
+				rep.Status, rep.Record = VerdictFail, txt
+				rep.Problems = append(rep.Problems, Problem{Code: CodeSPFSyntax, Severity: SeverityError,
+					Message: fmt.Sprintf("The TXT record %q was meant as SPF but receivers do not see it as one: it must start with exactly \"v=spf1 \".", txt),
+					Fix:     "Publish the value without quotation marks or leading spaces, starting with v=spf1."})
+				rep.IPs = evaluateIPs(ctx, q, domain, exp)
+				return rep
+			}
+		}
+		rep.Status = VerdictMissing
+		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFMissing, Severity: SeverityError,
+			Message: fmt.Sprintf("%s has no SPF record, so receivers cannot tell that %s may send as it.", trimDot(domain), exp.PlatformName),
+			Fix:     "Publish the SPF record that 'wizard records " + trimDot(domain) + "' prints."})
+		rep.IPs = evaluateIPs(ctx, q, domain, exp)
+		return rep
+	case 1:
+	default:
+		rep.Status, rep.Record = VerdictFail, strings.Join(found, "\n")
+		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFMultiple, Severity: SeverityError,
+			Message: fmt.Sprintf("%s has %d SPF records; receivers treat that as an error and ignore all of them.", trimDot(domain), len(found)),
+			Fix:     "Merge them into one record and delete the others; 'wizard records " + trimDot(domain) + "' prints the merged record."})
+		rep.IPs = evaluateIPs(ctx, q, domain, exp)
+		return rep
+	}
+	rep.Record = found[0]
+	rec, err := ParseSPF(found[0])
+	if err != nil {
+		rep.Status = VerdictFail
+		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFSyntax, Severity: SeverityError,
+			Message: "The SPF record does not parse: " + err.Error() + ". Receivers treat it as an error (permerror).",
+			Fix:     "Correct the record; 'wizard records " + trimDot(domain) + "' prints a valid one."})
+		rep.IPs = evaluateIPs(ctx, q, domain, exp)
+		return rep
+	}
+
+	// The walk fills the cache with every record the evaluation needs;
+	// evaluating afterwards costs no further queries.
+	walk := WalkSPF(ctx, q, domain, rec)
+	rep.Lookups, rep.VoidLookups, rep.Costs = walk.Lookups, walk.VoidLookups, walk.IncludeCosts()
+	rep.IPs = evaluateIPs(ctx, q, domain, exp)
+	rep.Problems = append(rep.Problems, treeProblems(walk)...)
+	rep.Problems = append(rep.Problems, allProblems(rec)...)
+	rep.Problems = append(rep.Problems, platformProblems(rec, walk, exp, rep.IPs)...)
+	rep.Problems = append(rep.Problems, providerProblems(walk, exp)...)
+	rep.walk = walk
+
+	rep.Status = VerdictPass
+	for _, r := range rep.IPs {
+		if r.Result != string(spf.Pass) {
+			rep.Status = VerdictFail
+		}
+	}
+	for _, p := range rep.Problems {
+		if strings.HasPrefix(p.Code, "dns-") {
+			rep.Status = VerdictError
+		}
+	}
+	return rep
+}
+
+// treeProblems reports lookups over the limits, loops and DNS trouble in
+// the include tree.
+func treeProblems(w SPFWalk) []Problem {
+	var out []Problem
+	if len(w.Loops) > 0 {
+		out = append(out, Problem{Code: CodeSPFTooManyLookups, Severity: SeverityError,
+			Message: "The SPF include tree loops (" + strings.Join(w.Loops, "; ") + "), so receivers run out of lookups and fail it (permerror).",
+			Fix:     "Remove the include that points back to a record already on the path."})
+	}
+	if w.Lookups > MaxSPFLookups {
+		var parts []string
+		for _, c := range w.IncludeCosts() {
+			parts = append(parts, fmt.Sprintf("%s %d", c.Term, c.Lookups))
+		}
+		out = append(out, Problem{Code: CodeSPFTooManyLookups, Severity: SeverityError,
+			Message: fmt.Sprintf("The SPF record needs %d DNS lookups; receivers allow %d and fail the rest (permerror). By term: %s.", w.Lookups, MaxSPFLookups, strings.Join(parts, ", ")),
+			Fix:     "Remove includes for services you no longer use, or replace an include by the addresses it lists (the platform's own addresses are in 'wizard records --use-ips')."})
+	}
+	if w.VoidLookups > MaxSPFVoidLookups {
+		out = append(out, Problem{Code: CodeSPFTooManyVoidLookups, Severity: SeverityError,
+			Message: fmt.Sprintf("%d lookups in the SPF record find nothing (%s); receivers allow %d and then fail it (permerror).", w.VoidLookups, strings.Join(w.VoidTerms, "; "), MaxSPFVoidLookups),
+			Fix:     "Remove the terms that point to names without records."})
+	}
+	var visit func(n *SPFNode)
+	visit = func(n *SPFNode) {
+		if n.Trouble != nil {
+			out = append(out, troubleProblem(*n.Trouble, "the SPF record included by "+n.Via))
+		}
+		for _, c := range n.Children {
+			visit(c)
+		}
+	}
+	if w.Root != nil {
+		visit(w.Root)
+	}
+	return out
+}
+
+// allProblems reports a permissive or missing "all" and terms after it.
+func allProblems(rec *SPFRecord) []Problem {
+	var out []Problem
+	i := rec.All()
+	switch {
+	case i < 0 && rec.Redirect() == "":
+		out = append(out, Problem{Code: CodeSPFAllPermissive, Severity: SeverityWarning,
+			Message: "The SPF record has no all term, so mail from anyone else gets a neutral result and may be accepted as your domain.",
+			Fix:     "End the record with ~all (or -all once you are sure every sender is listed)."})
+	case i >= 0 && rec.Terms[i].Qualifier == '+':
+		out = append(out, Problem{Code: CodeSPFAllPermissive, Severity: SeverityError,
+			Message: "The SPF record ends in +all, which authorises every server on the Internet to send as your domain.",
+			Fix:     "Replace +all with ~all or -all."})
+	case i >= 0 && rec.Terms[i].Qualifier == '?':
+		out = append(out, Problem{Code: CodeSPFAllPermissive, Severity: SeverityWarning,
+			Message: "The SPF record ends in ?all, which tells receivers nothing about servers it does not list.",
+			Fix:     "Replace ?all with ~all or -all."})
+	}
+	if i >= 0 && i < len(rec.Terms)-1 {
+		var after []string
+		for _, t := range rec.Terms[i+1:] {
+			if t.IsDirective() {
+				after = append(after, t.Raw)
+			}
+		}
+		if len(after) > 0 {
+			out = append(out, Problem{Code: CodeSPFSyntax, Severity: SeverityWarning,
+				Message: "Receivers ignore the terms after " + rec.Terms[i].Raw + ": " + strings.Join(after, " ") + ".",
+				Fix:     "Move them before " + rec.Terms[i].Raw + "."})
+		}
+	}
+	return out
+}
+
+// platformProblems reports a platform address that does not pass, and a
+// platform authorised by literal addresses instead of its include.
+func platformProblems(rec *SPFRecord, w SPFWalk, exp Expectation, ips []IPResult) []Problem {
+	var out []Problem
+	var failing []string
+	for _, r := range ips {
+		if r.Result != string(spf.Pass) {
+			failing = append(failing, r.IP+" ("+r.Result+")")
+		}
+	}
+	if len(failing) > 0 {
+		fix := "Add include:" + exp.SPFInclude + " to the SPF record, before its all term."
+		if treeHasInclude(w.Root, exp.SPFInclude) {
+			fix = "The include is there but does not take effect; fix the other problems listed for this record."
+		}
+		out = append(out, Problem{Code: CodeSPFPlatformNotAuthorized, Severity: SeverityError,
+			Message: fmt.Sprintf("Receivers would not accept %s's servers as senders for your domain: %s.", exp.PlatformName, strings.Join(failing, ", ")),
+			Fix:     fix})
+	}
+	if exp.SPFInclude == "" || treeHasInclude(w.Root, exp.SPFInclude) {
+		return out
+	}
+	var listed, lacking []string
+	for _, p := range exp.PlatformIPs {
+		if recordLists(rec, p) {
+			listed = append(listed, p.String())
+		} else {
+			lacking = append(lacking, p.Addr().String())
+		}
+	}
+	if len(listed) > 0 {
+		msg := fmt.Sprintf("The SPF record lists %s's addresses one by one instead of include:%s; when the vendor changes addresses, mail starts failing.", exp.PlatformName, exp.SPFInclude)
+		if len(lacking) > 0 {
+			msg += " It already lacks " + strings.Join(lacking, ", ") + "."
+		}
+		out = append(out, Problem{Code: CodeSPFPlatformIPsListed, Severity: SeverityWarning, Message: msg,
+			Fix: "Replace the platform's ip4: terms with include:" + exp.SPFInclude + "."})
+	}
+	return out
+}
+
+// providerProblems reports the organisation's own provider missing from
+// the SPF tree.
+func providerProblems(w SPFWalk, exp Expectation) []Problem {
+	var missing []string
+	for _, term := range exp.ProviderTerms {
+		want, err := ParseSPF("v=spf1 " + term)
+		if err != nil || len(want.Terms) != 1 {
+			continue
+		}
+		t := want.Terms[0]
+		switch t.Mechanism {
+		case MechInclude:
+			if !treeHasInclude(w.Root, t.Value) {
+				missing = append(missing, term)
+			}
+		case MechIP4, MechIP6:
+			if w.Root == nil || w.Root.Record == nil || !recordLists(w.Root.Record, t.Prefix) {
+				missing = append(missing, term)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return []Problem{{Code: CodeSPFProviderMissing, Severity: SeverityError,
+		Message: fmt.Sprintf("The SPF record does not authorise your own mail provider (%s), so your organisation's ordinary mail may fail SPF.", exp.ProviderName),
+		Fix:     "Add " + strings.Join(missing, " ") + " before the all term."}}
+}
+
+func treeHasInclude(n *SPFNode, domain string) bool {
+	if n == nil || n.Record == nil {
+		return false
+	}
+	if n.Record.HasInclude(domain) {
+		return true
+	}
+	return slices.ContainsFunc(n.Children, func(c *SPFNode) bool { return treeHasInclude(c, domain) })
+}
+
+// recordLists reports whether rec has an ip4/ip6 term covering p.
+func recordLists(rec *SPFRecord, p netip.Prefix) bool {
+	for _, t := range rec.Terms {
+		if (t.Mechanism == MechIP4 || t.Mechanism == MechIP6) && t.Qualifier != '-' &&
+			t.Prefix.Bits() <= p.Bits() && t.Prefix.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
+}
+
+// evaluateIPs runs check_host for each address concurrently.
+func evaluateIPs(ctx context.Context, q Querier, domain string, exp Expectation) []IPResult {
+	ips := exp.CheckIPs
+	if len(ips) == 0 {
+		for _, p := range exp.PlatformIPs {
+			ips = append(ips, p.Addr())
+		}
+	}
+	out := make([]IPResult, len(ips))
+	var wg sync.WaitGroup
+	for i, ip := range ips {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = IPResult{IP: ip.String(), Result: string(EvaluateSPF(ctx, q, ip, domain))}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// EvaluateSPF returns the RFC 7208 check_host result for ip sending as
+// postmaster@domain, asking DNS through q.
+func EvaluateSPF(ctx context.Context, q Querier, ip netip.Addr, domain string) spf.Result {
+	d := trimDot(canonical(domain))
+	res, _ := spf.CheckHostWithSender(net.IP(ip.AsSlice()), d, "postmaster@"+d,
+		spf.WithResolver(spfResolver{q}), spf.WithContext(ctx))
+	return res
+}
+
+// spfResolver adapts a Querier to the resolver interface of
+// blitiri.com.ar/go/spf, which is modelled on *net.Resolver: absent records
+// are *net.DNSError with IsNotFound, DNS trouble is a temporary
+// *net.DNSError.
+type spfResolver struct{ q Querier }
+
+func (r spfResolver) err(resp Response) error {
+	if resp.Status.Found() {
+		return nil
+	}
+	return &net.DNSError{Err: resp.Status.String(), Name: resp.Name,
+		IsNotFound: resp.Status.Absent(), IsTimeout: resp.Status == StatusTimeout,
+		IsTemporary: resp.Status.Trouble()}
+}
+
+func (r spfResolver) LookupTXT(ctx context.Context, name string) ([]string, error) {
+	resp := r.q.Query(ctx, name, dns.TypeTXT)
+	return resp.TXT(), r.err(resp)
+}
+
+func (r spfResolver) LookupMX(ctx context.Context, name string) ([]*net.MX, error) {
+	resp := r.q.Query(ctx, name, dns.TypeMX)
+	var out []*net.MX
+	for _, rr := range resp.Records() {
+		mx := rr.(*dns.MX)
+		out = append(out, &net.MX{Host: mx.Mx, Pref: mx.Preference})
+	}
+	return out, r.err(resp)
+}
+
+func (r spfResolver) LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error) {
+	var out []net.IPAddr
+	var firstErr error
+	for _, qt := range []uint16{dns.TypeA, dns.TypeAAAA} {
+		resp := r.q.Query(ctx, host, qt)
+		for _, rr := range resp.Records() {
+			switch v := rr.(type) {
+			case *dns.A:
+				out = append(out, net.IPAddr{IP: v.A})
+			case *dns.AAAA:
+				out = append(out, net.IPAddr{IP: v.AAAA})
+			}
+		}
+		if err := r.err(resp); err != nil {
+			if firstErr == nil || resp.Status.Trouble() {
+				firstErr = err
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out, nil
+	}
+	return nil, firstErr
+}
+
+func (r spfResolver) LookupAddr(ctx context.Context, addr string) ([]string, error) {
+	name, err := dns.ReverseAddr(addr)
+	if err != nil {
+		return nil, fmt.Errorf("dnscheck: reverse name of %q: %w", addr, err)
+	}
+	resp := r.q.Query(ctx, name, dns.TypePTR)
+	var out []string
+	for _, rr := range resp.Records() {
+		out = append(out, rr.(*dns.PTR).Ptr)
+	}
+	return out, r.err(resp)
+}

@@ -1,0 +1,152 @@
+package verify
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/advice"
+)
+
+// Styles colour the human report. Plain (no colour) is the zero value.
+type Styles struct {
+	Pass, Fail, Warn, Dim, Bold lipgloss.Style
+}
+
+// StylesFor returns styles for w: colour only when w is a terminal that
+// supports it and NO_COLOR is not set.
+func StylesFor(w io.Writer) Styles {
+	r := lipgloss.NewRenderer(w)
+	return Styles{
+		Pass: r.NewStyle().Foreground(lipgloss.Color("2")),
+		Fail: r.NewStyle().Foreground(lipgloss.Color("1")),
+		Warn: r.NewStyle().Foreground(lipgloss.Color("3")),
+		Dim:  r.NewStyle().Faint(true),
+		Bold: r.NewStyle().Bold(true),
+	}
+}
+
+// Mark returns the sign for a verdict: ✓ pass, ✗ fail or missing, ? error.
+func Mark(status string) string {
+	switch status {
+	case dnscheck.VerdictPass:
+		return "✓"
+	case dnscheck.VerdictError:
+		return "?"
+	}
+	return "✗"
+}
+
+func (s Styles) verdict(status string) lipgloss.Style {
+	switch status {
+	case dnscheck.VerdictPass:
+		return s.Pass
+	case dnscheck.VerdictError:
+		return s.Warn
+	}
+	return s.Fail
+}
+
+// WriteReport writes one domain's report for a person: one line per check
+// with a mark and the verdict, then each problem with its fix. Text from
+// DNS goes through dnscheck.Printable.
+func WriteReport(w io.Writer, r dnscheck.DomainReport, st Styles) {
+	p := dnscheck.Printable
+	head := st.Fail.Render("✗ not ready")
+	switch {
+	case r.Ready:
+		head = st.Pass.Render("✓ ready")
+	case r.HasTrouble():
+		head = st.Warn.Render("? DNS trouble")
+	}
+	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(p(r.Domain)), head)
+	fmt.Fprintf(w, "  %s\n", st.Dim.Render(sourceLine(r)))
+	line := func(name, status, detail string) {
+		fmt.Fprintf(w, "  %s %-5s %-7s %s\n", st.verdict(status).Render(Mark(status)), name, status, p(detail))
+	}
+	spf := r.SPF.Record
+	if r.SPF.Record != "" && r.SPF.Lookups > 0 {
+		spf += fmt.Sprintf("  (%d of %d lookups)", r.SPF.Lookups, dnscheck.MaxSPFLookups)
+	}
+	line("SPF", r.SPF.Status, strings.ReplaceAll(spf, "\n", " | "))
+	dkim := r.DKIM.Name
+	if r.DKIM.Found != "" {
+		dkim += " → " + r.DKIM.Found
+	}
+	if r.DKIM.KeyBits > 0 {
+		dkim += fmt.Sprintf("  (%d-bit key)", r.DKIM.KeyBits)
+	}
+	line("DKIM", r.DKIM.Status, dkim)
+	dmarc := r.DMARC.Record
+	if r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Policy != "" {
+		dmarc = "p=" + r.DMARC.Policy + "  " + dmarc
+	}
+	fmt.Fprintf(w, "  %s %-5s %-7s %s\n", dmarcStyle(r.DMARC, st).Render(dmarcMark(r.DMARC)), "DMARC", r.DMARC.Status, p(dmarc))
+	for _, c := range r.Cache {
+		fmt.Fprintf(w, "  %s\n", st.Dim.Render(fmt.Sprintf("Published; your resolver still has the old answer for %s %s cached for up to %s.", p(c.Name), c.Type, time.Duration(c.TTL)*time.Second)))
+	}
+	for _, pr := range r.AllProblems() {
+		sty := st.Fail
+		switch pr.Severity {
+		case dnscheck.SeverityWarning:
+			sty = st.Warn
+		case dnscheck.SeverityInfo:
+			sty = st.Dim
+		}
+		fmt.Fprintf(w, "  %s %s\n", sty.Render(string(pr.Severity)+" "+pr.Code+":"), p(pr.Message))
+		if pr.Fix != "" {
+			fmt.Fprintf(w, "      Fix: %s\n", p(pr.Fix))
+		}
+	}
+}
+
+func dmarcMark(d dnscheck.DMARCReport) string {
+	if d.Status == dnscheck.VerdictPass {
+		return "✓"
+	}
+	if d.Status == dnscheck.VerdictError {
+		return "?"
+	}
+	return "!"
+}
+
+func dmarcStyle(d dnscheck.DMARCReport, st Styles) lipgloss.Style {
+	if d.Status == dnscheck.VerdictPass {
+		return st.Pass
+	}
+	return st.Warn
+}
+
+func sourceLine(r dnscheck.DomainReport) string {
+	switch {
+	case r.Source.Server != "":
+		return "asked " + r.Source.Server
+	case r.Source.Fallback:
+		return "no authoritative server answered; results from your resolver"
+	case len(r.Source.Authoritative) > 0:
+		return "asked the authoritative servers " + strings.Join(r.Source.Authoritative, ", ")
+	}
+	return "asked your resolver"
+}
+
+// WriteAdvice writes the advice for a person.
+func WriteAdvice(w io.Writer, a advice.Advice, st Styles) {
+	title := "Best option: turn the checkbox OFF."
+	if a.Option == advice.OptionSecondBest {
+		title = "Second-best option for now: turn the checkbox ON."
+	}
+	fmt.Fprintf(w, "%s\n", st.Bold.Render(title))
+	for _, r := range a.Reasons {
+		fmt.Fprintf(w, "  • %s\n", dnscheck.Printable(r))
+	}
+	if len(a.NextSteps) > 0 {
+		fmt.Fprintf(w, "Next steps:\n")
+		for i, s := range a.NextSteps {
+			fmt.Fprintf(w, "  %d. %s\n", i+1, dnscheck.Printable(s))
+		}
+	}
+}

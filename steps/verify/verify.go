@@ -1,0 +1,88 @@
+// Package verify runs the checks that prove a domain is ready: the
+// expectation built from the platform and provider, checks over many
+// domains with bounded concurrency, and the polling schedule.
+package verify
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/dnscheck"
+)
+
+// Polling schedule: the first re-check after FirstInterval, each next one
+// half as long again, never more than MaxInterval apart.
+const (
+	FirstInterval = 5 * time.Second
+	MaxInterval   = 30 * time.Second
+)
+
+// NextInterval returns the wait after a wait of prev (0 for the first).
+func NextInterval(prev time.Duration) time.Duration {
+	if prev <= 0 {
+		return FirstInterval
+	}
+	return min(prev+prev/2, MaxInterval)
+}
+
+// MaxConcurrentDomains bounds how many domains are checked at once, so a
+// long list never exhausts sockets.
+const MaxConcurrentDomains = 8
+
+// Expect builds what a domain must publish for the platform. provider is
+// the organisation's own mail provider as chosen (nil: detect it from each
+// domain's MX); checkIPs replaces the platform's addresses (--ip).
+func Expect(p *assets.Platform, provider *assets.Provider, checkIPs []string) (dnscheck.Expectation, error) {
+	exp := dnscheck.Expectation{
+		PlatformName: p.Name,
+		DKIMSelector: p.DKIM.Selector,
+		DKIMTarget:   p.DKIM.Target,
+		SPFInclude:   p.SPF.Include,
+		PlatformIPs:  p.SPF.IPs,
+	}
+	for _, s := range checkIPs {
+		ip, err := parseIP(s)
+		if err != nil {
+			return exp, err
+		}
+		exp.CheckIPs = append(exp.CheckIPs, ip)
+	}
+	if provider != nil {
+		exp.ProviderName, exp.ProviderTerms = provider.Name, provider.SPFTerms()
+	} else {
+		exp.DetectProvider = func(mx []string) (string, []string, bool) {
+			pr, _, ok := assets.DetectProvider(mx)
+			return pr.Name, pr.SPFTerms(), ok
+		}
+	}
+	return exp, nil
+}
+
+// CheckAll checks every domain, at most MaxConcurrentDomains at a time,
+// and returns the reports in input order. progress, when not nil, is
+// called after each domain finishes with the number done.
+func CheckAll(ctx context.Context, c *dnscheck.Checker, domains []string, exp dnscheck.Expectation, progress func(done int)) []dnscheck.DomainReport {
+	out := make([]dnscheck.DomainReport, len(domains))
+	sem := make(chan struct{}, MaxConcurrentDomains)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for i, d := range domains {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			out[i] = c.Check(ctx, d, exp)
+			if progress != nil {
+				mu.Lock()
+				done++
+				progress(done)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
