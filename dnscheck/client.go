@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -176,6 +178,9 @@ func ParseServer(s string) (string, error) {
 	if strings.TrimSpace(s) == "" {
 		return "", errors.New("dnscheck: empty DNS server")
 	}
+	if strings.Count(s, "[") != strings.Count(s, "]") {
+		return "", fmt.Errorf("dnscheck: DNS server %q: unbalanced brackets", s)
+	}
 	hp := WithPort(s)
 	host, port, err := net.SplitHostPort(hp)
 	if err != nil {
@@ -184,10 +189,27 @@ func ParseServer(s string) (string, error) {
 	if host == "" {
 		return "", fmt.Errorf("dnscheck: DNS server %q has no host", s)
 	}
-	if _, err := net.LookupPort("udp", port); err != nil {
-		return "", fmt.Errorf("dnscheck: DNS server %q: bad port %q", s, port)
+	if !validServerHost(host) {
+		return "", fmt.Errorf("dnscheck: DNS server %q: %q is neither an IP address nor a host name", s, host)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || port[0] == '+' {
+		return "", fmt.Errorf("dnscheck: DNS server %q: bad port %q (want a number from 1 to 65535)", s, port)
 	}
 	return hp, nil
+}
+
+// validServerHost accepts an IP address (IPv6 possibly with a zone) or a
+// host name made of letters, digits, '-', '_' and dots.
+func validServerHost(host string) bool {
+	if _, err := netip.ParseAddr(host); err == nil {
+		return true
+	}
+	for _, r := range host {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // SystemServers reads the system's resolvers from /etc/resolv.conf.
@@ -238,7 +260,12 @@ func (c *Client) QueryServer(ctx context.Context, server, name string, qtype uin
 	if err == nil && reply.Truncated {
 		reply, err = c.exchange(ctx, "tcp", server, msg)
 		if err == nil && reply.Truncated {
+			// No second retry. What came is incomplete, so it says
+			// nothing about which records exist: trouble, not absence.
 			resp.Truncated = true
+			resp.Status = StatusError
+			resp.Err = fmt.Errorf("dnscheck: %s sent a truncated answer even over TCP", server)
+			return resp
 		}
 	}
 	if err != nil {
@@ -287,7 +314,7 @@ func (c *Client) exchange(ctx context.Context, network, server string, msg *dns.
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	dc := &dns.Client{Net: network, Timeout: c.timeout, UDPSize: EDNSBufferSize}
-	reply, _, err := dc.ExchangeContext(ctx, msg.Copy(), server)
+	reply, err := exchangeCancellable(ctx, dc, msg.Copy(), server)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			err = fmt.Errorf("%w: %w", ctxErr, err)
@@ -295,6 +322,34 @@ func (c *Client) exchange(ctx context.Context, network, server string, msg *dns.
 		return nil, fmt.Errorf("dnscheck: asking %s over %s for %s: %w", server, network, msg.Question[0].Name, err)
 	}
 	return reply, nil
+}
+
+// exchangeCancellable is dc.ExchangeContext, except that it also returns
+// as soon as ctx is cancelled: miekg/dns honours only the context's
+// deadline, so a cancelled query would otherwise wait for its timeout.
+func exchangeCancellable(ctx context.Context, dc *dns.Client, msg *dns.Msg, server string) (*dns.Msg, error) {
+	conn, err := dc.DialContext(ctx, server)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	type result struct {
+		reply *dns.Msg
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() {
+		reply, _, err := dc.ExchangeWithConnContext(ctx, msg, conn)
+		done <- result{reply, err}
+	}()
+	select {
+	case r := <-done:
+		return r.reply, r.err
+	case <-ctx.Done():
+		conn.Close() // ends the read in flight
+		<-done
+		return nil, ctx.Err()
+	}
 }
 
 // chain keeps the records owned by name, following CNAMEs from it (at most

@@ -345,9 +345,10 @@ func (d *dkimCheck) judgeCNAME(found string, key Response) {
 	r := d.r
 	if found != d.target {
 		r.Status = VerdictFail
-		// The DNS host appended its zone to a target typed without the
-		// final dot: osc1._domainkey.outreachsystems.com.yourcenter.edu.
-		if strings.HasPrefix(found, d.target) && d.target != "." {
+		// The DNS host appended its zone (the domain or a parent of it) to
+		// a target typed without the final dot:
+		// osc1._domainkey.outreachsystems.com.yourcenter.edu.
+		if zone, ok := strings.CutPrefix(found, d.target); ok && d.target != "." && strings.HasSuffix("."+d.domain+".", "."+zone) {
 			d.problem(CodeDKIMTargetRelative, SeverityError,
 				fmt.Sprintf("The DKIM CNAME %s points to %s: the DNS host appended your domain to the target because it did not end with a dot.", trimDot(d.name), trimDot(found)),
 				fmt.Sprintf("Edit the CNAME and enter the target exactly as %s, with the final dot (or, if your DNS host's form adds the dot itself, exactly %s with nothing after it).", d.target, trimDot(d.target)))

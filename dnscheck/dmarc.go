@@ -34,7 +34,9 @@ type DMARCPolicy struct {
 // that fail this are not DMARC records and are ignored (RFC 7489 §6.6.3);
 // those that pass but are wrong are reported as syntax errors.
 func IsDMARC(txt string) bool {
-	t := strings.Trim(txt, " \t\r\n\"“”'‘’")
+	// The backslash is trimmed too: a quote may reach here in DNS
+	// presentation form (\").
+	t := strings.Trim(txt, " \t\r\n\"“”'‘’\\")
 	first, _, _ := strings.Cut(t, ";")
 	first = strings.Join(strings.Fields(first), "")
 	return len(first) >= 8 && strings.EqualFold(first[:8], "v=DMARC1")

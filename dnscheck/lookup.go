@@ -31,6 +31,9 @@ type lookupKey struct {
 type lookupEntry struct {
 	done chan struct{}
 	resp Response
+	// abandoned is set when the asker's context ended before the answer
+	// came: the entry was dropped and waiters ask again.
+	abandoned bool
 }
 
 // NewLookup returns an empty cache in front of q.
@@ -40,24 +43,39 @@ func NewLookup(q Querier) *Lookup {
 
 // Query returns the cached answer for name and type, asking q the first time.
 // A caller whose context ends while another caller's query is in flight
-// returns a timeout without waiting further.
+// returns a timeout without waiting further. A failure caused by the asking
+// caller's own context ending is not cached: the next caller asks again.
 func (l *Lookup) Query(ctx context.Context, name string, qtype uint16) Response {
 	key := lookupKey{strings.ToLower(dns.Fqdn(name)), qtype}
-	l.mu.Lock()
-	e, ok := l.entries[key]
-	if !ok {
-		e = &lookupEntry{done: make(chan struct{})}
-		l.entries[key] = e
+	for {
+		l.mu.Lock()
+		e, ok := l.entries[key]
+		if !ok {
+			e = &lookupEntry{done: make(chan struct{})}
+			l.entries[key] = e
+			l.mu.Unlock()
+			e.resp = l.next.Query(ctx, key.name, qtype)
+			if ctx.Err() != nil && e.resp.Status.Trouble() {
+				l.mu.Lock()
+				delete(l.entries, key)
+				l.mu.Unlock()
+				e.abandoned = true
+			}
+			close(e.done)
+			return e.resp
+		}
 		l.mu.Unlock()
-		e.resp = l.next.Query(ctx, key.name, qtype)
-		close(e.done)
-		return e.resp
-	}
-	l.mu.Unlock()
-	select {
-	case <-e.done:
-		return e.resp
-	case <-ctx.Done():
+		select {
+		case <-e.done:
+			if !e.abandoned {
+				return e.resp
+			}
+			// The asker gave up; ask again unless this caller did too.
+			if ctx.Err() == nil {
+				continue
+			}
+		case <-ctx.Done():
+		}
 		return Response{Name: key.name, Type: qtype, Status: StatusTimeout, Err: ctx.Err()}
 	}
 }

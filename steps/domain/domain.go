@@ -15,7 +15,10 @@
 //   - lower case, without the trailing dot of a fully qualified name;
 //   - internationalised labels converted to A-labels ("xn--…") with the
 //     non-transitional UTS #46 mapping and the IDNA2008 rules of RFC 5891
-//     section 5 (lookup), plus the Bidi rule of RFC 5893;
+//     section 5 (lookup), plus the Bidi rule of RFC 5893; U-labels must
+//     also consist of IDNA2008 code points (RFC 5892: letters, marks and
+//     digits, not symbols, punctuation or emoji, which UTS #46 lets through)
+//     and meet its CONTEXTO rules;
 //   - host-name syntax of RFC 952 / RFC 1123 section 2.1 (letters, digits and
 //     hyphens, no hyphen at either end of a label), label and name lengths of
 //     RFC 1035 section 2.3.4 (63 and 253 octets), at least two labels, and a
@@ -24,7 +27,9 @@
 //
 // Everything else is refused with an [*Error] whose message is a plain
 // sentence saying what to type instead; its [Kind] tells callers which rule
-// was broken.
+// was broken, and its Suggestion, when set, is a domain to offer instead
+// (the host of a pasted web address without "www.", a name with its stray
+// dots removed).
 package domain
 
 import (
