@@ -90,16 +90,50 @@ func (r Response) Records() []dns.RR {
 }
 
 // TXT returns each TXT record of the answer as one string, its
-// character-strings concatenated without separator as RFC 7208 §3.3 says.
+// character-strings concatenated without separator as RFC 7208 §3.3 says,
+// with the exact bytes that were published (miekg/dns keeps them escaped).
 func (r Response) TXT() []string {
 	var out []string
 	for _, rr := range r.Answer {
 		if t, ok := rr.(*dns.TXT); ok && r.Type == dns.TypeTXT {
-			out = append(out, strings.Join(t.Txt, ""))
+			var b strings.Builder
+			for _, s := range t.Txt {
+				b.WriteString(unescapeTXT(s))
+			}
+			out = append(out, b.String())
 		}
 	}
 	return out
 }
+
+// unescapeTXT undoes miekg/dns's presentation escapes: \DDD (a decimal
+// byte) and \X (X itself).
+func unescapeTXT(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
+			n := int(s[i+1]-'0')*100 + int(s[i+2]-'0')*10 + int(s[i+3]-'0')
+			if n < 256 {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i+1])
+		i++
+	}
+	return b.String()
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // CNAMETarget returns the target of the CNAME at the name asked, lower case,
 // fully qualified, or "" when there is none.

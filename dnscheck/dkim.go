@@ -237,7 +237,7 @@ func rsaBits(der []byte) (int, error) {
 	if rk, err1 := x509.ParsePKCS1PublicKey(der); err1 == nil {
 		return rk.N.BitLen(), nil
 	}
-	return 0, fmt.Errorf("%w: p= is not an RSA public key: %v", ErrDKIMKey, err)
+	return 0, fmt.Errorf("%w: p= does not hold an RSA public key", ErrDKIMKey)
 }
 
 // Key sizes judged by CheckDKIM: RFC 8301 §3.2 forbids verifying with RSA
@@ -332,7 +332,7 @@ func (d *dkimCheck) platform() string {
 
 // addRecord is the sentence telling which CNAME to publish.
 func (d *dkimCheck) addRecord() string {
-	return fmt.Sprintf("a CNAME record with host (name) %s and target (value) %s", d.host, d.target)
+	return fmt.Sprintf("a CNAME record with host (name) %q and target (value) %q", d.host, d.target)
 }
 
 func (d *dkimCheck) problem(code string, sev Severity, msg, fix string) {
@@ -351,12 +351,12 @@ func (d *dkimCheck) judgeCNAME(found string, key Response) {
 		if zone, ok := strings.CutPrefix(found, d.target); ok && d.target != "." && strings.HasSuffix("."+d.domain+".", "."+zone) {
 			d.problem(CodeDKIMTargetRelative, SeverityError,
 				fmt.Sprintf("The DKIM CNAME %s points to %s: the DNS host appended your domain to the target because it did not end with a dot.", trimDot(d.name), trimDot(found)),
-				fmt.Sprintf("Edit the CNAME and enter the target exactly as %s, with the final dot (or, if your DNS host's form adds the dot itself, exactly %s with nothing after it).", d.target, trimDot(d.target)))
+				fmt.Sprintf("Edit the CNAME and enter the target as %q, with the final dot (or, if your DNS host's form refuses the dot, as %q and check that nothing is added after it).", d.target, trimDot(d.target)))
 			return
 		}
 		d.problem(CodeDKIMWrongTarget, SeverityError,
 			fmt.Sprintf("The DKIM CNAME %s points to %s, not to %s, so %s's DKIM signatures cannot be verified.", trimDot(d.name), trimDot(found), trimDot(d.target), d.platform()),
-			fmt.Sprintf("Change the CNAME's target (value) to %s.", d.target))
+			fmt.Sprintf("Change the CNAME's target (value) to %q.", d.target))
 		return
 	}
 	if key.Status.Trouble() {
@@ -388,12 +388,12 @@ func (d *dkimCheck) judgeCNAME(found string, key Response) {
 		return
 	}
 	r.Status = VerdictFail
-	what := "is not a valid DKIM key"
+	what := "is not a valid DKIM key: " + errorReason(firstErr)
 	if errors.Is(firstErr, ErrDKIMRevoked) {
-		what = "is revoked (its p= is empty)"
+		what = "has been revoked (its p= is empty)"
 	}
 	d.problem(CodeDKIMKeyInvalid, SeverityError,
-		fmt.Sprintf("Your DKIM CNAME is right, but the key %s publishes at %s %s: %s.", d.platform(), trimDot(d.target), what, errorReason(firstErr)),
+		fmt.Sprintf("Your DKIM CNAME is right, but the key %s publishes at %s %s.", d.platform(), trimDot(d.target), what),
 		fmt.Sprintf("Nothing to change on your side: contact %s and ask them to publish a valid key at %s.", d.platform(), trimDot(d.target)))
 }
 
@@ -483,7 +483,7 @@ func (d *dkimCheck) judgeNotCNAME(txt, a, aaaa Response) bool {
 	if strings.EqualFold(strings.TrimSpace(d.exp.DNSHostName), "Cloudflare") {
 		d.problem(CodeDKIMNotCNAME, SeverityError,
 			fmt.Sprintf("%s answers with IP addresses instead of the CNAME: Cloudflare is proxying (flattening) the record, so receivers never see the CNAME to %s's DKIM key.", trimDot(d.name), d.platform()),
-			fmt.Sprintf("In Cloudflare's DNS settings, edit the CNAME %s and set its Proxy status to \"DNS only\" (grey cloud). Its target must be %s.", d.host, trimDot(d.target)))
+			fmt.Sprintf("In Cloudflare's DNS settings, edit the CNAME %q and set its Proxy status to \"DNS only\" (grey cloud). Its target must be %q.", d.host, trimDot(d.target)))
 		return true
 	}
 	d.problem(CodeDKIMNotCNAME, SeverityError,
@@ -502,14 +502,14 @@ func nonZero(a, b uint32) uint32 {
 func (d *dkimCheck) missingProblem() Problem {
 	return Problem{Code: CodeDKIMMissing, Severity: SeverityError,
 		Message: fmt.Sprintf("There is no DKIM record at %s, so %s cannot sign mail from %s with DKIM.", trimDot(d.name), d.platform(), d.domain),
-		Fix:     fmt.Sprintf("At your DNS host, add %s (the host field is %s; some DNS hosts want the full name %s).", d.addRecord(), d.host, trimDot(d.name)),
+		Fix:     fmt.Sprintf("At your DNS host, add %s. Type only %s in the host field: the DNS host adds .%s itself, making the full name %s.", d.addRecord(), d.host, d.domain, trimDot(d.name)),
 	}
 }
 
 func (d *dkimCheck) doubledProblem(doubled, found string) Problem {
 	return Problem{Code: CodeDKIMDoubledDomain, Severity: SeverityError,
 		Message: fmt.Sprintf("The DKIM CNAME was created at %s instead of %s: the full name was typed into the host field and the DNS host appended %s again.", trimDot(doubled), trimDot(d.name), d.domain),
-		Fix: fmt.Sprintf("Delete the record at %s and re-create it with only %s in the host field (target %s).", trimDot(doubled), d.host, d.target) +
+		Fix: fmt.Sprintf("Delete the record at %s and re-create it with only %q in the host field and %q as its target.", trimDot(doubled), d.host, d.target) +
 			ifNotTarget(found, d.target),
 	}
 }
@@ -518,7 +518,7 @@ func ifNotTarget(found, target string) string {
 	if found == target {
 		return ""
 	}
-	return fmt.Sprintf(" (Its target %s is wrong too.)", trimDot(found))
+	return fmt.Sprintf(" (Its current target, %s, is wrong too.)", trimDot(found))
 }
 
 // ownedTXT returns the TXT records of resp owned by name (not those reached

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -85,6 +86,13 @@ func ParseDMARC(txt string) (DMARCPolicy, error) {
 			}
 		case "p", "sp":
 			value = strings.ToLower(value)
+			if value != DMARCNone && value != DMARCQuarantine && value != DMARCReject {
+				return bad("%s=%s is not a policy; use none, quarantine or reject", name, value)
+			}
+		case "pct":
+			if n, err := strconv.Atoi(value); err != nil || n < 0 || n > 100 {
+				return bad("pct=%s must be a whole number from 0 to 100", value)
+			}
 		}
 		norm = append(norm, name+"="+value)
 	}

@@ -241,6 +241,7 @@ func TestCheckDMARC(t *testing.T) {
 					t.Errorf("problem %s has an empty message or fix: %+v", p.Code, p)
 				}
 				text.WriteString(p.Message + "\n" + p.Fix + "\n")
+				t.Logf("%s/%s\n\tmessage: %s\n\tfix: %s", p.Code, p.Severity, p.Message, p.Fix)
 			}
 			for _, s := range tt.say {
 				if !strings.Contains(text.String(), s) {
