@@ -97,6 +97,9 @@ type authQuerier struct {
 	client   *Client
 	fallback Querier
 
+	serialsOnce sync.Once
+	serials     []uint32 // each server's SOA serial; 0 when unknown
+
 	mu       sync.Mutex
 	lagging  map[string][]string // server name → names it serves an older answer for
 	answered bool                // some authoritative server answered something
@@ -127,13 +130,23 @@ func (a *authQuerier) Query(ctx context.Context, name string, qtype uint16) Resp
 			answers[i] = a.client.QueryServer(ctx, s.Addr, name, qtype)
 		}()
 	}
+	serials := a.zoneSerials(ctx)
 	wg.Wait()
+	// The newest answer comes from the server with the highest SOA serial;
+	// when serials do not tell, an answer with records beats one without.
 	best := -1
 	for i, r := range answers {
 		if r.Status.Trouble() {
 			continue
 		}
-		if best < 0 || (r.Status.Found() && !answers[best].Status.Found()) {
+		switch {
+		case best < 0:
+			best = i
+		case serials[i] != serials[best]:
+			if serialNewer(serials[i], serials[best]) {
+				best = i
+			}
+		case r.Status.Found() && !answers[best].Status.Found():
 			best = i
 		}
 	}
@@ -152,6 +165,37 @@ func (a *authQuerier) Query(ctx context.Context, name string, qtype uint16) Resp
 		}
 	}
 	return answers[best]
+}
+
+// zoneSerials asks every server for the zone's SOA serial, once per check.
+func (a *authQuerier) zoneSerials(ctx context.Context) []uint32 {
+	a.serialsOnce.Do(func() {
+		a.serials = make([]uint32, len(a.servers))
+		var wg sync.WaitGroup
+		for i, s := range a.servers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for _, rr := range a.client.QueryServer(ctx, s.Addr, a.zone, dns.TypeSOA).Records() {
+					a.serials[i] = rr.(*dns.SOA).Serial
+				}
+			}()
+		}
+		wg.Wait()
+	})
+	return a.serials
+}
+
+// serialNewer compares SOA serials with RFC 1982 serial-number arithmetic;
+// an unknown serial (0) is never newer.
+func serialNewer(x, y uint32) bool {
+	if x == 0 {
+		return false
+	}
+	if y == 0 {
+		return true
+	}
+	return x != y && (x-y) < 1<<31
 }
 
 // answerKey summarises an answer's content for comparison: its status and

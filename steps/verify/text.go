@@ -85,7 +85,7 @@ func WriteReport(w io.Writer, r dnscheck.DomainReport, st Styles) {
 	if r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Policy != "" {
 		dmarc = "p=" + r.DMARC.Policy + "  " + dmarc
 	}
-	fmt.Fprintf(w, "  %s %-5s %-7s %s\n", dmarcStyle(r.DMARC, st).Render(dmarcMark(r.DMARC)), "DMARC", r.DMARC.Status, p(dmarc))
+	fmt.Fprintf(w, "  %s %-5s %-7s %s\n", dmarcTextStyle(r.DMARC, st).Render(dmarcMark(r.DMARC)), "DMARC", r.DMARC.Status, p(dmarc))
 	for _, c := range r.Cache {
 		fmt.Fprintf(w, "  %s\n", st.Dim.Render(fmt.Sprintf("Published; your resolver still has the old answer for %s %s cached for up to %s.", p(c.Name), c.Type, time.Duration(c.TTL)*time.Second)))
 	}
@@ -114,7 +114,7 @@ func dmarcMark(d dnscheck.DMARCReport) string {
 	return "!"
 }
 
-func dmarcStyle(d dnscheck.DMARCReport, st Styles) lipgloss.Style {
+func dmarcTextStyle(d dnscheck.DMARCReport, st Styles) lipgloss.Style {
 	if d.Status == dnscheck.VerdictPass {
 		return st.Pass
 	}
