@@ -30,6 +30,7 @@ ns1      IN A   192.0.2.53
 mail     IN A   192.0.2.25
 mail2    IN A   192.0.2.26
 glued    IN TXT "v=spf1 ip4:192.0.2.1" "-all"
+escaped  IN TXT "semi;colon \"q\" back\\slash tab\009end \195\169"
 alias    IN CNAME www
 www      IN A   192.0.2.80
 loop1    IN CNAME loop2
@@ -197,6 +198,14 @@ func TestQueryAnswers(t *testing.T) {
 		r := c.Query(ctx, "glued.example.test.", dns.TypeTXT)
 		if got := r.TXT(); !slices.Equal(got, []string{"v=spf1 ip4:192.0.2.1-all"}) {
 			t.Errorf("TXT() = %q", got)
+		}
+	})
+
+	t.Run("TXT bytes as published", func(t *testing.T) {
+		r := c.Query(ctx, "escaped.example.test.", dns.TypeTXT)
+		want := "semi;colon \"q\" back\\slash tab\tend é"
+		if got := r.TXT(); !slices.Equal(got, []string{want}) {
+			t.Errorf("TXT() = %q, want %q", got, want)
 		}
 	})
 

@@ -74,10 +74,12 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 
 	// The walk fills the cache with every record the evaluation needs;
 	// evaluating afterwards costs no further queries.
-	walk := WalkSPF(ctx, q, domain, rec)
+	troubles := &troubleLog{q: q}
+	walk := WalkSPF(ctx, troubles, domain, rec)
 	rep.Lookups, rep.VoidLookups, rep.Costs = walk.Lookups, walk.VoidLookups, walk.IncludeCosts()
-	rep.IPs = evaluateIPs(ctx, q, domain, exp)
+	rep.IPs = evaluateIPs(ctx, troubles, domain, exp)
 	rep.Problems = append(rep.Problems, treeProblems(walk)...)
+	rep.Problems = append(rep.Problems, troubles.problems(walk, rep.IPs)...)
 	rep.Problems = append(rep.Problems, allProblems(rec)...)
 	rep.Problems = append(rep.Problems, platformProblems(rec, walk, exp, rep.IPs)...)
 	rep.Problems = append(rep.Problems, providerProblems(walk, exp)...)
@@ -94,7 +96,66 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 			rep.Status = VerdictError
 		}
 	}
+	for _, r := range rep.IPs {
+		if r.Result == string(spf.TempError) {
+			rep.Status = VerdictError // DNS could not give the verdict
+		}
+	}
 	return rep
+}
+
+// troubleLog is a Querier that remembers the lookups of an SPF tree that
+// ended in DNS trouble, so that a verdict DNS could not give (temperror)
+// is explained by the dns-* problem of the name at fault, wherever it sits
+// in the tree (an a, mx or exists target as well as an include).
+type troubleLog struct {
+	q    Querier
+	mu   sync.Mutex
+	list []Response
+}
+
+func (l *troubleLog) Query(ctx context.Context, name string, qtype uint16) Response {
+	r := l.q.Query(ctx, name, qtype)
+	if r.Status.Trouble() {
+		l.mu.Lock()
+		l.list = append(l.list, r)
+		l.mu.Unlock()
+	}
+	return r
+}
+
+// problems returns a dns-* problem for each name in trouble that the include
+// tree does not already report, when the trouble changed some address's
+// verdict to temperror. (PTR trouble never does: RFC 7208 §5.5 makes ptr
+// simply not match.)
+func (l *troubleLog) problems(w SPFWalk, ips []IPResult) []Problem {
+	if !slices.ContainsFunc(ips, func(r IPResult) bool { return r.Result == string(spf.TempError) }) {
+		return nil
+	}
+	seen := map[string]bool{}
+	var visit func(n *SPFNode)
+	visit = func(n *SPFNode) {
+		if n.Trouble != nil {
+			seen[n.Trouble.Name] = true
+		}
+		for _, c := range n.Children {
+			visit(c)
+		}
+	}
+	if w.Root != nil {
+		visit(w.Root)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []Problem
+	for _, r := range l.list {
+		if r.Type == dns.TypePTR || seen[r.Name] {
+			continue
+		}
+		seen[r.Name] = true
+		out = append(out, troubleProblem(r, "a name the SPF record looks up"))
+	}
+	return out
 }
 
 // treeProblems reports lookups over the limits, loops and DNS trouble in

@@ -149,14 +149,27 @@ var spfMechanisms = map[string]bool{
 // strings joined without a space).
 func ParseSPF(record string) (*SPFRecord, error) {
 	rec := &SPFRecord{Raw: record}
-	if strings.ContainsAny(record, "“”‘’\"") {
-		return rec, &SPFSyntaxError{Reason: "it contains quotation marks; type the record without quotes (smart quotes often come from word processors)"}
+	const quotes = "“”‘’\""
+	if strings.ContainsAny(record, quotes) {
+		term := ""
+		for _, f := range strings.Split(record, " ") {
+			if strings.ContainsAny(f, quotes) {
+				term = f
+				break
+			}
+		}
+		return rec, &SPFSyntaxError{Term: term, Reason: "it contains quotation marks; type the record without quotes (smart quotes often come from word processors)"}
 	}
 	if !IsSPF(record) {
 		return rec, &SPFSyntaxError{Reason: `it must start with "v=spf1" followed by a space`}
 	}
 	seen := map[string]bool{}
-	for _, raw := range strings.Fields(record[6:]) {
+	// Terms are separated by spaces only (RFC 7208 §4.6.1); a tab or a
+	// non-ASCII space stays inside the term and is refused there.
+	for _, raw := range strings.Split(record[6:], " ") {
+		if raw == "" {
+			continue
+		}
 		t, err := parseSPFTerm(raw)
 		if err != nil {
 			return rec, err
@@ -179,7 +192,7 @@ func parseSPFTerm(raw string) (SPFTerm, error) {
 	}
 	for _, r := range raw {
 		if r < 0x21 || r > 0x7e {
-			return bad("it contains a character that is not plain ASCII")
+			return bad("it contains a character that is not plain printable ASCII (a tab, a non-breaking space, an accented letter…)")
 		}
 	}
 	// A modifier is name "=" value, where name starts with a letter.
@@ -191,6 +204,9 @@ func parseSPFTerm(raw string) (SPFTerm, error) {
 		t.Modifier, t.Value = name, raw[eq+1:]
 		if (name == ModRedirect || name == ModExp) && !validDomainSpec(t.Value) {
 			return bad("the value must be a domain name")
+		}
+		if strings.Contains(t.Value, "%") && !validMacros(t.Value) {
+			return bad("the value has a malformed macro (RFC 7208 §7.1)")
 		}
 		return t, nil
 	}
@@ -253,12 +269,17 @@ func parseSPFTerm(raw string) (SPFTerm, error) {
 
 // gluedMechanism finds "include:", "ip4:" and the like, or "all", stuck
 // onto the value of a term, the mark of TXT strings joined without a space.
+// "-all" counts only at the end: inside, it is part of a name such as
+// "small-allies.org".
 func gluedMechanism(value string) string {
 	low := strings.ToLower(value)
-	for _, m := range []string{"include:", "ip4:", "ip6:", "exists:", "redirect=", "v=spf1", "-all", "~all", "?all"} {
+	for _, m := range []string{"include:", "ip4:", "ip6:", "exists:", "redirect=", "v=spf1", "~all", "?all", "+all"} {
 		if i := strings.Index(low, m); i > 0 {
 			return value[i:]
 		}
+	}
+	if strings.HasSuffix(low, "-all") && len(low) > 4 {
+		return value[len(value)-4:]
 	}
 	return ""
 }
@@ -317,7 +338,7 @@ func validMacros(s string) bool {
 			continue
 		case '{':
 			end := strings.IndexByte(s[i:], '}')
-			if end < 3 || !strings.ContainsRune("slodiphcrtvSLODIPHCRTV", rune(s[i+2])) {
+			if end < 0 || !validMacroExpand(s[i+2:i+end]) {
 				return false
 			}
 			i += end
@@ -326,6 +347,25 @@ func validMacros(s string) bool {
 		}
 	}
 	return true
+}
+
+// validMacroExpand checks what is between "%{" and "}": a macro letter,
+// transformers (*DIGIT, nonzero when present, then an optional "r") and
+// delimiters (RFC 7208 §7.1, §7.3).
+func validMacroExpand(body string) bool {
+	if body == "" || !strings.ContainsRune("slodiphcrtvSLODIPHCRTV", rune(body[0])) {
+		return false
+	}
+	rest := body[1:]
+	digits := len(rest) - len(strings.TrimLeft(rest, "0123456789"))
+	if digits > 0 && strings.Trim(rest[:digits], "0") == "" {
+		return false
+	}
+	rest = rest[digits:]
+	if rest != "" && (rest[0] == 'r' || rest[0] == 'R') {
+		rest = rest[1:]
+	}
+	return strings.Trim(rest, ".-+,/_=") == ""
 }
 
 func validDualCIDR(s string) bool {
@@ -350,6 +390,9 @@ func parseSPFNetwork(s string, v6 bool) (netip.Prefix, error) {
 	addr, bits := s, ""
 	if i := strings.IndexByte(s, '/'); i >= 0 {
 		addr, bits = s[:i], s[i+1:]
+		if bits == "" {
+			return netip.Prefix{}, fmt.Errorf("%q has a slash but no prefix length", s)
+		}
 	}
 	ip, err := netip.ParseAddr(addr)
 	if err != nil || ip.Is6() != v6 || ip.Zone() != "" || ip.Is4In6() {

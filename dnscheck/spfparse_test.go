@@ -2,6 +2,7 @@ package dnscheck
 
 import (
 	"errors"
+	"fmt"
 	"net/netip"
 	"reflect"
 	"strings"
@@ -191,7 +192,7 @@ func TestParseSPFRefusals(t *testing.T) {
 		if se.Term != tt.term {
 			t.Errorf("ParseSPF(%q): offending term %q, want %q (%v)", tt.record, se.Term, tt.term, err)
 		}
-		if se.Reason == "" || (tt.term != "" && !strings.Contains(err.Error(), se.Term)) {
+		if se.Reason == "" || (tt.term != "" && !strings.Contains(err.Error(), fmt.Sprintf("%q", se.Term))) {
 			t.Errorf("ParseSPF(%q): error %q does not say what and where", tt.record, err)
 		}
 		if rec == nil || rec.Raw != tt.record {

@@ -56,8 +56,8 @@ func (w SPFWalk) IncludeCosts() []IncludeCost {
 	for _, c := range w.Root.Children {
 		children[c.Via] = c
 	}
-	for _, t := range w.Root.Record.Terms {
-		if !t.QueriesDNS() {
+	for i, t := range w.Root.Record.Terms {
+		if !t.QueriesDNS() || !reachable(w.Root.Record, i) {
 			continue
 		}
 		cost := 1
@@ -125,7 +125,7 @@ func (w *spfWalker) walk(ctx context.Context, n *SPFNode, path []string, depth i
 	children := make([]*SPFNode, len(terms))
 	var wg sync.WaitGroup
 	for i, t := range terms {
-		if !t.QueriesDNS() {
+		if !t.QueriesDNS() || !reachable(n.Record, i) {
 			continue
 		}
 		n.Lookups++
@@ -142,8 +142,10 @@ func (w *spfWalker) walk(ctx context.Context, n *SPFNode, path []string, depth i
 			switch {
 			case t.Mechanism == MechInclude || t.Modifier == ModRedirect:
 				children[i] = w.child(ctx, n.Domain, t, target, path, depth)
-			case t.Mechanism == MechA || t.Mechanism == MechExists:
-				w.addresses(ctx, n.Domain, t, target)
+			case t.Mechanism == MechA:
+				w.addresses(ctx, n.Domain, t, target, dns.TypeA, dns.TypeAAAA)
+			case t.Mechanism == MechExists:
+				w.addresses(ctx, n.Domain, t, target, dns.TypeA) // exists asks only A (RFC 7208 §5.7)
 			case t.Mechanism == MechMX:
 				w.mx(ctx, n.Domain, t, target)
 			}
@@ -163,9 +165,10 @@ func (w *spfWalker) child(ctx context.Context, from string, t SPFTerm, target st
 	c := &SPFNode{Domain: target, Via: t.Raw}
 	for _, p := range path {
 		if p == target {
-			c.Error = "loop: " + strings.Join(trimDots(append(path, target)), " → ")
+			loop := strings.Join(trimDots(append(path, target)), " → ")
+			c.Error = "loop: " + loop
 			w.mu.Lock()
-			w.loops = append(w.loops, c.Error)
+			w.loops = append(w.loops, loop)
 			w.mu.Unlock()
 			return c
 		}
@@ -191,25 +194,47 @@ func (w *spfWalker) child(ctx context.Context, from string, t SPFTerm, target st
 	case err != nil:
 		c.Error = err.Error()
 		return c
+	case rec == nil: // RFC 7208 §5.2, §6.1: permerror
+		c.Error = strings.TrimSuffix(target, ".") + " has no SPF record"
+		return c
 	}
 	c.Record = rec
 	w.walk(ctx, c, append(path[:len(path):len(path)], target), depth+1)
 	return c
 }
 
-func (w *spfWalker) addresses(ctx context.Context, from string, t SPFTerm, target string) {
+func (w *spfWalker) addresses(ctx context.Context, from string, t SPFTerm, target string, qtypes ...uint16) {
 	var wg sync.WaitGroup
-	results := make([]Response, 2)
-	for i, qt := range []uint16{dns.TypeA, dns.TypeAAAA} {
+	results := make([]Response, len(qtypes))
+	for i, qt := range qtypes {
 		wg.Add(1)
 		go func() { defer wg.Done(); results[i] = w.q.Query(ctx, target, qt) }()
 	}
 	wg.Wait()
-	// RFC 7208 §4.6.4: a lookup is void when it returns no records; a
-	// receiver asks only one address family, so both must be empty.
-	if results[0].Status.Absent() && results[1].Status.Absent() {
-		w.void(from, t.Raw)
+	// RFC 7208 §4.6.4: a lookup is void when it returns no records; for
+	// "a" a receiver asks only one address family, so both must be empty.
+	for _, r := range results {
+		if !r.Status.Absent() {
+			return
+		}
 	}
+	w.void(from, t.Raw)
+}
+
+// reachable reports whether a receiver can ever evaluate term i of rec:
+// mechanisms after the first "all" are never tested (RFC 7208 §5.1), and
+// redirect is ignored when the record has an "all" (§6.1). Such terms cost
+// no lookup and are not fetched.
+func reachable(rec *SPFRecord, i int) bool {
+	all := rec.All()
+	if all < 0 {
+		return true
+	}
+	t := rec.Terms[i]
+	if t.Modifier == ModRedirect {
+		return false
+	}
+	return i <= all || !t.IsDirective()
 }
 
 func (w *spfWalker) mx(ctx context.Context, from string, t SPFTerm, target string) {
