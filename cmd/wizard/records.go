@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+
 	"github.com/spf13/cobra"
 
 	"github.com/outreach-auth/wizard/dnscheck"
@@ -47,7 +49,12 @@ is none, each written the way the domain's DNS host wants it.`,
 			q := dnscheck.NewLookup(client)
 			snap := discovery.Discover(cmd.Context(), q, in.Domain, platform)
 			plan, err := records.Build(cmd.Context(), q, snap, platform, records.Options{Provider: provider, UseIPs: useIPs})
-			if err != nil {
+			switch {
+			case errors.Is(err, records.ErrLookupFailed):
+				// Nothing is printed: a record that could not be read must
+				// not be proposed as missing.
+				return &exitError{code: exitDNS, msg: err.Error() + " with --dns-server HOST"}
+			case err != nil:
 				return &exitError{code: exitNotReady, msg: err.Error()}
 			}
 			if err := records.Write(s.out, plan, format); err != nil {

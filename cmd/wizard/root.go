@@ -66,9 +66,8 @@ func run(ctx context.Context, args []string, s streams) int {
 		return ee.code
 	}
 	// Cobra's own errors (unknown command, bad flag, wrong argument count)
-	// are usage errors.
-	fmt.Fprintf(s.err, "wizard: %s\n", oneLine(err.Error()))
-	fmt.Fprintln(s.err, "Run 'wizard --help' for usage.")
+	// are usage errors: one line, with where to find help.
+	fmt.Fprintf(s.err, "wizard: %s; run 'wizard --help' for usage\n", strings.TrimSuffix(oneLine(err.Error()), "."))
 	return exitUsage
 }
 
@@ -86,7 +85,16 @@ func newRootCommand(s streams) *cobra.Command {
 checks until receivers will accept it.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Args:          cobra.NoArgs,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return nil
+			}
+			msg := fmt.Sprintf("unknown command %q for %q", args[0], cmd.Name())
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				msg += " (did you mean " + strings.Join(s, " or ") + "?)"
+			}
+			return usageErr("%s; run 'wizard --help' for the commands", msg)
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return cmd.Help()
 		},

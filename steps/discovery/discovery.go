@@ -66,7 +66,6 @@ func (t Trouble) String() string {
 // Discover looks up everything a Snapshot holds, concurrently, through q.
 func Discover(ctx context.Context, q dnscheck.Querier, domain string, p *assets.Platform) Snapshot {
 	s := Snapshot{Domain: strings.TrimSuffix(strings.ToLower(domain), "."), DKIMName: p.DKIMName(domain)}
-	doubled := p.DKIMName(s.Domain + "." + s.Domain)
 	dmarcName := "_dmarc." + s.Domain + "."
 
 	var mu sync.Mutex
@@ -84,6 +83,16 @@ func Discover(ctx context.Context, q dnscheck.Querier, domain string, p *assets.
 
 	run(func() {
 		s.Zone = findZone(ctx, q, s.Domain)
+		zone := s.Zone
+		// A form that appends the zone to what was typed in its name box
+		// doubles the zone, not the domain, when the domain is below it.
+		// (run may be called here: this goroutine still holds wg.)
+		run(func() {
+			doubled := p.DKIMName(s.Domain + "." + zone)
+			if target := ask(doubled, dns.TypeCNAME).CNAMETarget(); target != "" {
+				s.DKIMDoubled, s.DKIMDoubledTarget = doubled, target
+			}
+		})
 		ns := ask(s.Zone, dns.TypeNS)
 		for _, rr := range ns.Records() {
 			s.NS = append(s.NS, hostname(rr.(*dns.NS).Ns))
@@ -116,11 +125,6 @@ func Discover(ctx context.Context, q dnscheck.Querier, domain string, p *assets.
 		s.DKIMTarget, s.DKIMOther = lookAtName(ctx, ask, s.DKIMName)
 	})
 	run(func() {
-		if target := ask(doubled, dns.TypeCNAME).CNAMETarget(); target != "" {
-			s.DKIMDoubled, s.DKIMDoubledTarget = doubled, target
-		}
-	})
-	run(func() {
 		for _, txt := range ask(dmarcName, dns.TypeTXT).TXT() {
 			if strings.HasPrefix(strings.ToLower(strings.TrimSpace(txt)), "v=dmarc1") {
 				s.DMARC = append(s.DMARC, txt)
@@ -138,8 +142,8 @@ func lookAtName(ctx context.Context, ask func(string, uint16) dnscheck.Response,
 		return target, nil
 	}
 	var other []string
-	for _, rr := range ask(name, dns.TypeTXT).Records() {
-		other = append(other, "TXT "+strings.Join(rr.(*dns.TXT).Txt, ""))
+	for _, txt := range ask(name, dns.TypeTXT).TXT() {
+		other = append(other, "TXT "+txt) // the published bytes, not miekg/dns's escapes
 	}
 	for _, qt := range []uint16{dns.TypeA, dns.TypeAAAA} {
 		for _, rr := range ask(name, qt).Records() {

@@ -6,9 +6,12 @@ package records
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck"
@@ -83,10 +86,20 @@ type Options struct {
 
 // Build works out the plan for a domain from what it publishes today. The
 // only DNS it asks is for the lookup count of the SPF record it proposes.
+//
+// When DNS did not answer a lookup that a record depends on (the domain's
+// TXT records for SPF, the DKIM name, the DMARC name, or the MX records
+// when no provider was chosen), Build proposes nothing: what is published
+// there is unknown, not absent, and "add" could create a second record. It
+// then returns a *LookupError, which wraps ErrLookupFailed. Other failed
+// lookups (NS, the doubled DKIM name) only add a warning.
 func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *assets.Platform, opt Options) (Plan, error) {
 	plan := Plan{Domain: snap.Domain, Zone: snap.Zone, Host: snap.DNSHost, DNSHost: snap.DNSHost.Name, Platform: p}
 	if plan.Zone == "" {
 		plan.Zone = snap.Domain
+	}
+	if failed := blockingTrouble(snap, opt); len(failed) > 0 {
+		return plan, &LookupError{Domain: snap.Domain, Trouble: failed}
 	}
 	provider, reason := chooseProvider(snap, opt.Provider)
 	plan.Provider, plan.ProviderReason = provider.Name, reason
@@ -119,6 +132,45 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 		plan.Warnings = append(plan.Warnings, fmt.Sprintf("DNS did not answer %s, so this plan may miss what is there; run it again.", t))
 	}
 	return plan, nil
+}
+
+// ErrLookupFailed is wrapped by the error Build returns when DNS did not
+// answer a lookup that a record to publish depends on.
+var ErrLookupFailed = errors.New("records: DNS did not answer")
+
+// LookupError lists the failed lookups that stopped Build.
+type LookupError struct {
+	Domain  string
+	Trouble []discovery.Trouble
+}
+
+// Error says which lookups failed and what to do.
+func (e *LookupError) Error() string {
+	what := make([]string, len(e.Trouble))
+	for i, t := range e.Trouble {
+		what[i] = t.String()
+	}
+	return fmt.Sprintf("DNS did not answer %s, so what %s publishes there is unknown and no records can be proposed; try again, or ask another DNS server", strings.Join(what, "; "), e.Domain)
+}
+
+// Unwrap makes errors.Is(err, ErrLookupFailed) true.
+func (e *LookupError) Unwrap() error { return ErrLookupFailed }
+
+// blockingTrouble returns the failed lookups whose answers decide a record.
+func blockingTrouble(snap discovery.Snapshot, opt Options) []discovery.Trouble {
+	domain := dns.Fqdn(snap.Domain)
+	var out []discovery.Trouble
+	for _, t := range snap.Trouble {
+		name := dns.CanonicalName(t.Name)
+		switch {
+		case name == domain && t.Type == "TXT",
+			name == dns.CanonicalName(snap.DKIMName),
+			name == "_dmarc."+domain && t.Type == "TXT",
+			name == domain && t.Type == "MX" && opt.Provider == nil:
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func chooseProvider(snap discovery.Snapshot, chosen *assets.Provider) (assets.Provider, string) {

@@ -105,16 +105,19 @@ func WriteZone(w io.Writer, plan Plan) error {
 	p := dnscheck.Printable
 	ew.printf("$ORIGIN %s.\n", p(plan.Zone))
 	for _, r := range plan.Records {
-		line := fmt.Sprintf("%s\t%d\tIN\t%s\t%s", relativeName(r.Name, plan.Zone), DefaultTTL, r.Type, zoneValue(r))
+		// The parts pass through Printable one by one (the tabs between
+		// them must stay tabs); a TXT value is escaped the zone-file way
+		// so that the line reads back to the exact value.
+		line := fmt.Sprintf("%s\t%d\tIN\t%s\t%s", p(relativeName(r.Name, plan.Zone)), DefaultTTL, p(r.Type), p(zoneValue(r)))
 		ew.printf("; %s: %s\n", r.Label(), r.Title())
 		for _, old := range r.Replaces {
 			ew.printf(";   replaces %s\n", p(old))
 		}
 		switch r.Action {
 		case ActionKeep, ActionDelete:
-			ew.printf("; %s\n", p(line))
+			ew.printf("; %s\n", line)
 		default:
-			ew.printf("%s\n", p(line))
+			ew.printf("%s\n", line)
 		}
 	}
 	return ew.err
@@ -155,9 +158,28 @@ func zoneValue(r Record) string {
 	}
 	var parts []string
 	for _, c := range assets.SplitTXT(r.Value) {
-		parts = append(parts, `"`+strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(c)+`"`)
+		parts = append(parts, `"`+zoneEscape(c)+`"`)
 	}
 	return strings.Join(parts, " ")
+}
+
+// zoneEscape escapes a TXT character-string for a master file (RFC 1035
+// §5.1): backslash and double quote with a backslash, every byte that is
+// not printable ASCII as \DDD.
+func zoneEscape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' || c == '"':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20 || c >= 0x7f:
+			fmt.Fprintf(&b, "\\%03d", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 // relativeName writes name relative to zone ("@" at the apex); a name

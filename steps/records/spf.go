@@ -27,6 +27,11 @@ type SPFMerge struct {
 //   - several today: merged into one, duplicates dropped, the first "all"
 //     term last.
 //
+// A term counts as present only when it authorises: "~include:x" or
+// "?include:x" gives a softfail or neutral result, so it is changed to
+// "include:x" in place. Only terms before the "all" term count: a receiver
+// never reads past it.
+//
 // platformTerms come from the platform (its include, or its ip4: list); when
 // they are an include, literal platform addresses already listed
 // (platformIPs) are replaced by it.
@@ -48,12 +53,108 @@ func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []net
 		recs = append(recs, r)
 	}
 	m := SPFMerge{Action: ActionReplace}
-	var body []dnscheck.SPFTerm
+	var terms []dnscheck.SPFTerm
+	if len(recs) == 1 {
+		terms = slices.Clone(recs[0].Terms)
+	} else {
+		var notes []string
+		terms, notes = mergeRecords(recs)
+		m.Notes = append(m.Notes, fmt.Sprintf("The domain has %d SPF records, which makes receivers ignore all of them. Publish this one record and delete the others.", len(recs)))
+		m.Notes = append(m.Notes, notes...)
+	}
+
+	if len(platformTerms) > 0 && strings.HasPrefix(platformTerms[0], "include:") {
+		n := len(terms)
+		terms = slices.DeleteFunc(terms, func(t dnscheck.SPFTerm) bool {
+			return (t.Mechanism == dnscheck.MechIP4 || t.Mechanism == dnscheck.MechIP6) && slices.Contains(platformIPs, t.Prefix)
+		})
+		if len(terms) < n {
+			m.Notes = append(m.Notes, fmt.Sprintf("The platform's %d literal address(es) were replaced by its include, which the vendor keeps current.", n-len(terms)))
+		}
+	}
+
+	var added []dnscheck.SPFTerm
+	for _, want := range append(slices.Clone(providerTerms), platformTerms...) {
+		w, ok := parseTerm(want)
+		if !ok {
+			continue
+		}
+		live := terms[:liveEnd(terms)]
+		i := slices.IndexFunc(live, func(t dnscheck.SPFTerm) bool { return covers(t, w) })
+		switch {
+		case i < 0:
+			added = append(added, w)
+		case live[i].Qualifier == '+':
+			// Already authorised.
+		case sameTarget(live[i], w):
+			m.Notes = append(m.Notes, fmt.Sprintf("Changed %s to %s: with the %q qualifier it does not authorise anyone.", live[i].Raw, w.Raw, string(live[i].Qualifier)))
+			terms[i] = w
+		default:
+			// A wider network that does not pass comes first: the
+			// address must be listed before it.
+			terms = slices.Insert(terms, i, w)
+			m.Notes = append(m.Notes, "Added "+w.Raw+" before "+live[i].Raw+", which would otherwise decide first.")
+		}
+	}
+	if len(added) > 0 {
+		// Terms after the "all" term are never read; one the same as an
+		// added term would only be a duplicate.
+		end := liveEnd(terms)
+		dead := slices.DeleteFunc(slices.Clone(terms[end:]), func(t dnscheck.SPFTerm) bool {
+			return slices.ContainsFunc(added, func(a dnscheck.SPFTerm) bool { return termKey(a) == termKey(t) })
+		})
+		terms = append(terms[:end], dead...)
+		at := slices.IndexFunc(terms, func(t dnscheck.SPFTerm) bool { return t.Mechanism == dnscheck.MechAll })
+		if at < 0 {
+			at = slices.IndexFunc(terms, func(t dnscheck.SPFTerm) bool { return t.Modifier == dnscheck.ModRedirect })
+		}
+		if at < 0 {
+			at = len(terms)
+		}
+		terms = slices.Insert(terms, at, added...)
+		raws := make([]string, len(added))
+		for i, a := range added {
+			raws[i] = a.Raw
+		}
+		m.Notes = append([]string{"Added " + strings.Join(raws, " and ") + "."}, m.Notes...)
+	}
+
+	out := []string{"v=spf1"}
+	var all *dnscheck.SPFTerm
+	redirect := false
+	for i, t := range terms {
+		out = append(out, t.Raw)
+		if t.Mechanism == dnscheck.MechAll && all == nil {
+			all = &terms[i]
+		}
+		redirect = redirect || t.Modifier == dnscheck.ModRedirect
+	}
+	switch {
+	case all != nil && (all.Qualifier == '+' || all.Qualifier == '?'):
+		m.Notes = append(m.Notes, fmt.Sprintf("%q lets anyone send as your domain; once every sender is listed, end the record with ~all or -all.", all.Raw))
+	case all == nil && !redirect:
+		m.Notes = append(m.Notes, "The record has no all term, so anyone may send as your domain; once every sender is listed, end it with ~all or -all.")
+	}
+	m.Value = strings.Join(out, " ")
+	if len(recs) == 1 && m.Value == recs[0].String() {
+		m.Action = ActionKeep
+		m.Notes = append([]string{"No change needed: the record already authorises the platform."}, m.Notes...)
+	}
+	return m, nil
+}
+
+// mergeRecords joins several records' terms into one list: duplicates
+// dropped, the first "all" term last, one redirect= and one exp= kept. When
+// there is both an "all" term and a redirect, the redirect becomes an
+// include, since a record with an "all" term ignores its redirect (RFC 7208
+// §6.1).
+func mergeRecords(recs []*dnscheck.SPFRecord) ([]dnscheck.SPFTerm, []string) {
+	var notes []string
+	var terms []dnscheck.SPFTerm
 	var all, redirect *dnscheck.SPFTerm
 	seen := map[string]bool{}
 	for _, r := range recs {
 		for _, t := range r.Terms {
-			t := t
 			switch {
 			case t.Mechanism == dnscheck.MechAll:
 				if all == nil {
@@ -62,92 +163,90 @@ func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []net
 			case t.Modifier == dnscheck.ModRedirect:
 				if redirect == nil {
 					redirect = &t
+				} else if !strings.EqualFold(t.Value, redirect.Value) {
+					notes = append(notes, fmt.Sprintf("Dropped %s: a record can have only one redirect; list what it authorised with include: if it is still needed.", t.Raw))
 				}
-			case !seen[strings.ToLower(t.Raw)]:
-				seen[strings.ToLower(t.Raw)] = true
-				body = append(body, t)
+			case t.Modifier != "" && seen["modifier "+t.Modifier]:
+				if !seen[termKey(t)] {
+					notes = append(notes, fmt.Sprintf("Dropped %s: a record can have only one %s= modifier.", t.Raw, t.Modifier))
+				}
+			case !seen[termKey(t)]:
+				seen[termKey(t)] = true
+				if t.Modifier != "" {
+					seen["modifier "+t.Modifier] = true
+				}
+				terms = append(terms, t)
 			}
 		}
 	}
-	if len(recs) > 1 {
-		m.Notes = append(m.Notes, fmt.Sprintf("The domain has %d SPF records, which makes receivers ignore all of them. Publish this one record and delete the others.", len(recs)))
-		if all != nil && redirect != nil {
-			// A redirect is ignored when the record has an "all" term
-			// (RFC 7208 §6.1), so keep what it authorised as an include.
-			body = append(body, dnscheck.SPFTerm{Raw: "include:" + redirect.Value, Mechanism: dnscheck.MechInclude, Value: redirect.Value})
-			m.Notes = append(m.Notes, "redirect="+redirect.Value+" became include:"+redirect.Value+", since one record cannot have both a redirect and an all term.")
-			redirect = nil
+	if all != nil && redirect != nil {
+		inc := dnscheck.SPFTerm{Raw: "include:" + redirect.Value, Qualifier: '+', Mechanism: dnscheck.MechInclude, Value: redirect.Value}
+		if !seen[termKey(inc)] {
+			terms = append(terms, inc)
 		}
-	}
-
-	includeMode := len(platformTerms) > 0 && strings.HasPrefix(platformTerms[0], "include:")
-	var added []string
-	if includeMode {
-		n := len(body)
-		body = slices.DeleteFunc(body, func(t dnscheck.SPFTerm) bool {
-			return (t.Mechanism == dnscheck.MechIP4 || t.Mechanism == dnscheck.MechIP6) && slices.Contains(platformIPs, t.Prefix)
-		})
-		if len(body) < n {
-			m.Notes = append(m.Notes, fmt.Sprintf("The platform's %d literal address(es) were replaced by its include, which the vendor keeps current.", n-len(body)))
-		}
-	}
-	for _, want := range append(slices.Clone(providerTerms), platformTerms...) {
-		if !hasTerm(body, want) {
-			body = append(body, dnscheck.SPFTerm{Raw: want})
-			added = append(added, want)
-		}
-	}
-
-	var out []string
-	out = append(out, "v=spf1")
-	for _, t := range body {
-		out = append(out, t.Raw)
+		notes = append(notes, "redirect="+redirect.Value+" became include:"+redirect.Value+", since one record cannot have both a redirect and an all term.")
+		redirect = nil
 	}
 	if all != nil {
-		out = append(out, all.Raw)
-		switch all.Qualifier {
-		case '+', '?':
-			m.Notes = append(m.Notes, fmt.Sprintf("%q lets anyone send as your domain; once every sender is listed, end the record with ~all or -all.", all.Raw))
-		}
-	} else {
-		m.Notes = append(m.Notes, "The record has no all term, so anyone may send as your domain; once every sender is listed, end it with ~all or -all.")
+		terms = append(terms, *all)
 	}
 	if redirect != nil {
-		out = append(out, redirect.Raw)
+		terms = append(terms, *redirect)
 	}
-	m.Value = strings.Join(out, " ")
-	if len(added) > 0 {
-		m.Notes = append([]string{"Added " + strings.Join(added, " and ") + "."}, m.Notes...)
-	}
-	if len(recs) == 1 && m.Value == recs[0].String() {
-		m.Action = ActionKeep
-		m.Notes = append([]string{"No change needed: the record already authorises the platform."}, m.Notes...)
-	}
-	return m, nil
+	return terms, notes
 }
 
-// hasTerm reports whether body already authorises what term does: the same
-// include (any qualifier but "-"), or an address inside a listed network.
-func hasTerm(body []dnscheck.SPFTerm, term string) bool {
-	want, err := dnscheck.ParseSPF("v=spf1 " + term)
-	if err != nil || len(want.Terms) != 1 {
+// parseTerm parses one SPF term such as "include:x" or "ip4:192.0.2.1".
+func parseTerm(term string) (dnscheck.SPFTerm, bool) {
+	r, err := dnscheck.ParseSPF("v=spf1 " + term)
+	if err != nil || len(r.Terms) != 1 {
+		return dnscheck.SPFTerm{}, false
+	}
+	return r.Terms[0], true
+}
+
+// liveEnd returns the index of the first "all" term, or len(terms): a
+// receiver reads no directive after it.
+func liveEnd(terms []dnscheck.SPFTerm) int {
+	if i := slices.IndexFunc(terms, func(t dnscheck.SPFTerm) bool { return t.Mechanism == dnscheck.MechAll }); i >= 0 {
+		return i
+	}
+	return len(terms)
+}
+
+// covers reports whether t decides for what w authorises, whatever its
+// qualifier: the same include, or a network holding w's.
+func covers(t, w dnscheck.SPFTerm) bool {
+	if t.Mechanism != w.Mechanism {
 		return false
 	}
-	w := want.Terms[0]
-	for _, t := range body {
-		if t.Mechanism != w.Mechanism || t.Qualifier == '-' {
-			continue
-		}
-		switch w.Mechanism {
-		case dnscheck.MechInclude:
-			if strings.EqualFold(strings.TrimSuffix(t.Value, "."), strings.TrimSuffix(w.Value, ".")) {
-				return true
-			}
-		case dnscheck.MechIP4, dnscheck.MechIP6:
-			if t.Prefix.Bits() <= w.Prefix.Bits() && t.Prefix.Contains(w.Prefix.Addr()) {
-				return true
-			}
-		}
+	switch w.Mechanism {
+	case dnscheck.MechInclude:
+		return strings.EqualFold(strings.TrimSuffix(t.Value, "."), strings.TrimSuffix(w.Value, "."))
+	case dnscheck.MechIP4, dnscheck.MechIP6:
+		return t.Prefix.Bits() <= w.Prefix.Bits() && t.Prefix.Contains(w.Prefix.Addr())
 	}
 	return false
+}
+
+// sameTarget reports whether t names exactly what w names (qualifier aside).
+func sameTarget(t, w dnscheck.SPFTerm) bool {
+	return covers(t, w) && (w.Mechanism == dnscheck.MechInclude || t.Prefix.Masked() == w.Prefix.Masked())
+}
+
+// termKey identifies a term for dropping duplicates: "+" is the default
+// qualifier, names compare without case or trailing dot.
+func termKey(t dnscheck.SPFTerm) string {
+	if t.Modifier != "" {
+		return t.Modifier + "=" + strings.ToLower(strings.TrimSuffix(t.Value, "."))
+	}
+	v := strings.ToLower(strings.TrimSuffix(t.Value, "."))
+	if t.Prefix.IsValid() {
+		v = t.Prefix.Masked().String()
+	}
+	raw := strings.ToLower(strings.TrimLeft(t.Raw, "+-~?"))
+	if i := strings.IndexByte(raw, '/'); i >= 0 && !t.Prefix.IsValid() {
+		v += raw[i:] // a:host/24 differs from a:host
+	}
+	return string(t.Qualifier) + t.Mechanism + ":" + v
 }

@@ -249,6 +249,24 @@ func TestMergeSPF(t *testing.T) {
 			action:   ActionKeep,
 		},
 		{
+			name:     "--use-ips: a failing network holding a platform address comes first",
+			existing: []string{"v=spf1 -ip4:107.20.0.0/16 -all"},
+			platform: ipTerms[:1],
+			want:     "v=spf1 ip4:107.20.160.162 -ip4:107.20.0.0/16 -all",
+			action:   ActionReplace,
+		},
+		{
+			name: "two records with different exp=: one kept, with a note",
+			existing: []string{
+				"v=spf1 mx exp=a._spf.yourcenter.edu -all",
+				"v=spf1 a exp=b._spf.yourcenter.edu -all",
+			},
+			platform: inc,
+			want:     "v=spf1 mx exp=a._spf.yourcenter.edu a include:spf.outreachsystems.com -all",
+			action:   ActionReplace,
+			notes:    []string{"Dropped exp=b._spf.yourcenter.edu"},
+		},
+		{
 			name:     "provider chosen and missing: added before the platform's",
 			existing: []string{"v=spf1 mx -all"},
 			provider: []string{googleInclude}, platform: inc,

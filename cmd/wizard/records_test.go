@@ -1,0 +1,379 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+
+	"github.com/outreach-auth/wizard/dnscheck/dnstest"
+)
+
+const (
+	vendorZone = `$ORIGIN outreachsystems.com.
+@               IN SOA ns1 hostmaster 1 7200 3600 1209600 300
+spf             IN TXT "v=spf1 ip4:107.20.160.162 ip4:35.85.179.136 -all"
+osc1._domainkey IN TXT "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"
+`
+	providerZones = `$ORIGIN outlook.com.
+@              IN SOA ns1 hostmaster 1 7200 3600 1209600 300
+spf.protection IN TXT "v=spf1 ip4:40.92.0.0/15 -all"
+$ORIGIN google.com.
+_spf IN TXT "v=spf1 ip4:35.190.247.0/24 -all"
+`
+	// ycZone is yourcenter.edu on Cloudflare with Microsoft 365 mail and
+	// an SPF record that lacks the platform.
+	ycZone = `$ORIGIN yourcenter.edu.
+@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300
+@ IN NS ada.ns.cloudflare.com.
+@ IN NS bob.ns.cloudflare.com.
+@ IN MX 0 yourcenter-edu.mail.protection.outlook.com.
+@ IN TXT "v=spf1 include:spf.protection.outlook.com -all"
+@ IN TXT "MS=ms12345678"
+`
+	oldSPF    = "v=spf1 include:spf.protection.outlook.com -all"
+	mergedSPF = "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all"
+	cname     = "osc1._domainkey.outreachsystems.com."
+	email     = "Jane.Doe@YourCenter.EDU"
+)
+
+func serve(t *testing.T, zones ...string) *dnstest.Server {
+	t.Helper()
+	return dnstest.StartT(t, append([]string{vendorZone, providerZones}, zones...)...)
+}
+
+func recordsRun(t *testing.T, srv *dnstest.Server, domain string, extra ...string) result {
+	t.Helper()
+	return runWizard(t, append([]string{"records", domain, "--dns-server", srv.Addr()}, extra...)...)
+}
+
+func wantOK(t *testing.T, r result) {
+	t.Helper()
+	if r.code != exitOK || r.stderr != "" {
+		t.Fatalf("exit %d, stderr %q; stdout:\n%s", r.code, r.stderr, r.stdout)
+	}
+}
+
+type jsonRecord = map[string]any
+
+// decodePlan decodes JSON output into maps, checking the contract's keys.
+func decodePlan(t *testing.T, out string) (map[string]any, []jsonRecord) {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	for _, k := range []string{"domain", "dns_host", "provider", "records"} {
+		if _, ok := doc[k]; !ok {
+			t.Errorf("JSON lacks %q: %s", k, out)
+		}
+	}
+	list, ok := doc["records"].([]any)
+	if !ok {
+		t.Fatalf("records is %T, want an array", doc["records"])
+	}
+	var recs []jsonRecord
+	for _, item := range list {
+		r, ok := item.(map[string]any)
+		if !ok {
+			t.Fatalf("record is %T", item)
+		}
+		for _, k := range []string{"purpose", "type", "name", "host_field", "value", "action"} {
+			if _, ok := r[k].(string); !ok {
+				t.Errorf("record key %q is %T, want a string: %v", k, r[k], r)
+			}
+		}
+		if _, ok := r["replaces"].([]any); !ok {
+			t.Errorf("record key replaces is %T, want an array (never null): %v", r["replaces"], r)
+		}
+		recs = append(recs, r)
+	}
+	return doc, recs
+}
+
+func strs(v any) []string {
+	var out []string
+	for _, x := range v.([]any) {
+		out = append(out, x.(string))
+	}
+	return out
+}
+
+func byPurpose(t *testing.T, recs []jsonRecord, purpose string) jsonRecord {
+	t.Helper()
+	for _, r := range recs {
+		if r["purpose"] == purpose && r["action"] != "delete" {
+			return r
+		}
+	}
+	t.Fatalf("no %s record in %v", purpose, recs)
+	return nil
+}
+
+func TestRecordsJSON(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, ycZone)
+	r := recordsRun(t, srv, email, "--format", "json")
+	wantOK(t, r)
+	doc, recs := decodePlan(t, r.stdout)
+	if doc["domain"] != "yourcenter.edu" || doc["dns_host"] != "Cloudflare" || doc["provider"] != "Microsoft 365" {
+		t.Errorf("domain, dns_host, provider = %v, %v, %v", doc["domain"], doc["dns_host"], doc["provider"])
+	}
+	if len(recs) != 3 {
+		t.Fatalf("want 3 records, got %d: %v", len(recs), recs)
+	}
+	want := []jsonRecord{
+		{"purpose": "dkim", "type": "CNAME", "name": "osc1._domainkey.yourcenter.edu.", "host_field": "osc1._domainkey", "value": cname, "action": "add"},
+		{"purpose": "spf", "type": "TXT", "name": "yourcenter.edu.", "host_field": "@", "value": mergedSPF, "action": "replace"},
+		{"purpose": "dmarc", "type": "TXT", "name": "_dmarc.yourcenter.edu.", "host_field": "_dmarc", "value": "v=DMARC1; p=none", "action": "add"},
+	}
+	for i, w := range want {
+		for k, v := range w {
+			if recs[i][k] != v {
+				t.Errorf("records[%d].%s = %v, want %v", i, k, recs[i][k], v)
+			}
+		}
+	}
+	if got := strs(recs[1]["replaces"]); !slices.Equal(got, []string{oldSPF}) {
+		t.Errorf("SPF replaces %q, want [%q]", got, oldSPF)
+	}
+	if got := strs(recs[0]["replaces"]); len(got) != 0 {
+		t.Errorf("DKIM replaces %q, want []", got)
+	}
+	if doc["spf_lookups"] != float64(2) {
+		t.Errorf("spf_lookups = %v, want 2", doc["spf_lookups"])
+	}
+	if !strings.Contains(strings.Join(strs(doc["warnings"]), "\n"), "DNS only") {
+		t.Errorf("warnings %v lack Cloudflare's", doc["warnings"])
+	}
+}
+
+func TestRecordsText(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, ycZone+"_dmarc IN TXT \"v=DMARC1; p=none; rua=mailto:\\027[31mdmarc@yourcenter.edu\"\n")
+	r := recordsRun(t, srv, email)
+	wantOK(t, r)
+	out := r.stdout
+	for _, want := range []string{
+		"Records to publish for yourcenter.edu",
+		"DNS host: Cloudflare",
+		"Mail provider: Microsoft 365",
+		"Name:      osc1._domainkey\n",
+		"Value:     " + cname + "\n",
+		"Name:      @\n",
+		"Value:     " + mergedSPF + "\n",
+		"Replaces:  " + oldSPF + "\n",
+		`rua=mailto:\x1b[31mdmarc@yourcenter.edu`,
+		"DMARC: keep the TXT record",
+		"DNS only",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
+	}
+	for i, c := range []byte(out) {
+		if c < 0x20 && c != '\n' || c == 0x7f {
+			t.Fatalf("text output has raw control byte %#x at %d:\n%q", c, i, out)
+		}
+	}
+}
+
+func TestRecordsZone(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, ycZone)
+	r := recordsRun(t, srv, "yourcenter.edu", "--format", "zone")
+	wantOK(t, r)
+	if !strings.HasPrefix(r.stdout, "$ORIGIN yourcenter.edu.\n") {
+		t.Errorf("zone output does not start with $ORIGIN:\n%s", r.stdout)
+	}
+	zp := dns.NewZoneParser(strings.NewReader(r.stdout), "", "")
+	var got []string
+	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+		got = append(got, rr.String())
+	}
+	if err := zp.Err(); err != nil {
+		t.Fatalf("zone output does not parse: %v\n%s", err, r.stdout)
+	}
+	sort.Strings(got)
+	want := []string{
+		"_dmarc.yourcenter.edu.\t3600\tIN\tTXT\t\"v=DMARC1; p=none\"",
+		"osc1._domainkey.yourcenter.edu.\t3600\tIN\tCNAME\t" + cname,
+		"yourcenter.edu.\t3600\tIN\tTXT\t\"" + mergedSPF + "\"",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("zone records\n got %q\nwant %q\n%s", got, want, r.stdout)
+	}
+	// Relative to the zone: no line writes the zone's name out in full.
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if l != "" && !strings.HasPrefix(l, ";") && !strings.HasPrefix(l, "$ORIGIN") && strings.Contains(strings.Fields(l)[0], "yourcenter.edu") {
+			t.Errorf("line not relative to the zone: %q", l)
+		}
+	}
+}
+
+func TestRecordsUseIPs(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, ycZone)
+	r := recordsRun(t, srv, "yourcenter.edu", "--format", "json", "--use-ips")
+	wantOK(t, r)
+	_, recs := decodePlan(t, r.stdout)
+	spf := byPurpose(t, recs, "spf")["value"].(string)
+	want := "v=spf1 include:spf.protection.outlook.com ip4:107.20.160.162 ip4:35.85.179.136 ip4:44.203.150.85 ip4:50.112.114.135 ip4:52.5.236.246 ip4:54.163.226.88 ip4:54.185.24.42 ip4:54.204.25.186 -all"
+	if spf != want {
+		t.Errorf("--use-ips SPF\n got %q\nwant %q", spf, want)
+	}
+}
+
+func TestRecordsProviderFlag(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, ycZone)
+	for _, id := range []string{"google", "Google"} {
+		r := recordsRun(t, srv, "yourcenter.edu", "--format", "json", "--provider", id)
+		wantOK(t, r)
+		doc, recs := decodePlan(t, r.stdout)
+		if doc["provider"] != "Google Workspace" || doc["provider_reason"] != "chosen" {
+			t.Errorf("provider = %v (%v), want Google Workspace, chosen", doc["provider"], doc["provider_reason"])
+		}
+		want := "v=spf1 include:spf.protection.outlook.com include:_spf.google.com include:spf.outreachsystems.com -all"
+		if got := byPurpose(t, recs, "spf")["value"]; got != want {
+			t.Errorf("--provider %s SPF = %v, want %q", id, got, want)
+		}
+	}
+	// A typed include works as "other".
+	r := recordsRun(t, srv, "yourcenter.edu", "--format", "json", "--provider", "include:spf.mailer.example")
+	wantOK(t, r)
+	_, recs := decodePlan(t, r.stdout)
+	if got := byPurpose(t, recs, "spf")["value"].(string); !strings.Contains(got, "include:spf.mailer.example include:spf.outreachsystems.com -all") {
+		t.Errorf("custom provider SPF = %q", got)
+	}
+}
+
+func TestRecordsBadInputMakesNoQuery(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, ycZone)
+	wantUsageError(t, recordsRun(t, srv, "yourcenter.edu", "--format", "bogus"), "--format", "bogus")
+	wantUsageError(t, recordsRun(t, srv, "https://www.yourcenter.edu/"), "web address", "Type the domain", "yourcenter.edu")
+	wantUsageError(t, recordsRun(t, srv, "yourcenter"), "yourcenter")
+	wantUsageError(t, recordsRun(t, srv, "192.0.2.1"), "192.0.2.1")
+	wantUsageError(t, recordsRun(t, srv, ""))
+	if q := srv.Queries(); len(q) != 0 {
+		t.Errorf("bad input still sent %d queries, e.g. %+v", len(q), q[0])
+	}
+}
+
+func TestRecordsUnicodeDomain(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, `$ORIGIN xn--bcher-kva.example.
+@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300
+@ IN NS ns1.xn--bcher-kva.example.
+@ IN TXT "v=spf1 mx -all"
+`)
+	for _, in := range []string{"bücher.example", "info@BÜCHER.example"} {
+		r := recordsRun(t, srv, in, "--format", "json")
+		wantOK(t, r)
+		doc, recs := decodePlan(t, r.stdout)
+		if doc["domain"] != "xn--bcher-kva.example" {
+			t.Errorf("%s: domain = %v, want xn--bcher-kva.example", in, doc["domain"])
+		}
+		if got := byPurpose(t, recs, "dkim")["name"]; got != "osc1._domainkey.xn--bcher-kva.example." {
+			t.Errorf("%s: DKIM name = %v", in, got)
+		}
+		spf := byPurpose(t, recs, "spf")
+		if spf["value"] != "v=spf1 mx include:spf.outreachsystems.com -all" || spf["action"] != "replace" {
+			t.Errorf("%s: SPF = %v %v: the existing record was not found under the ASCII name", in, spf["action"], spf["value"])
+		}
+	}
+}
+
+func TestRecordsDNSTrouble(t *testing.T) {
+	t.Parallel()
+	t.Run("SERVFAIL on the domain's TXT: nothing proposed, exit 3", func(t *testing.T) {
+		t.Parallel()
+		srv := serve(t, ycZone)
+		srv.SetFaultType("yourcenter.edu.", dns.TypeTXT, dnstest.Fault{ServFail: true})
+		for _, format := range []string{"text", "json", "zone"} {
+			r := recordsRun(t, srv, "yourcenter.edu", "--format", format)
+			if r.code != exitDNS {
+				t.Errorf("%s: exit %d, want %d; stdout:\n%s", format, r.code, exitDNS, r.stdout)
+			}
+			if strings.Contains(r.stdout, "v=spf1") {
+				t.Errorf("%s: an SPF record was proposed although the TXT lookup failed:\n%s", format, r.stdout)
+			}
+			wantOneLine(t, r.stderr, "DNS did not answer", "TXT yourcenter.edu: servfail")
+		}
+	})
+	t.Run("SERVFAIL on NS only: plan printed with the warning, exit 3", func(t *testing.T) {
+		t.Parallel()
+		srv := serve(t, ycZone)
+		srv.SetFaultType("yourcenter.edu.", dns.TypeNS, dnstest.Fault{ServFail: true})
+		r := recordsRun(t, srv, "yourcenter.edu")
+		if r.code != exitDNS {
+			t.Errorf("exit %d, want %d", r.code, exitDNS)
+		}
+		for _, want := range []string{mergedSPF, "DNS did not answer NS yourcenter.edu: servfail"} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("output lacks %q:\n%s", want, r.stdout)
+			}
+		}
+	})
+	t.Run("nothing listening", func(t *testing.T) {
+		t.Parallel()
+		srv := serve(t, ycZone)
+		addr := srv.Addr()
+		srv.Close()
+		r := runWizard(t, "records", "yourcenter.edu", "--dns-server", addr)
+		if r.code != exitDNS {
+			t.Errorf("exit %d, want %d; stderr %q", r.code, exitDNS, r.stderr)
+		}
+		if strings.Contains(r.stdout, "add a") {
+			t.Errorf("records proposed with no DNS answer:\n%s", r.stdout)
+		}
+	})
+}
+
+func TestRecordsBrokenSPF(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, `$ORIGIN yourcenter.edu.
+@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300
+@ IN TXT "v=spf1 include:spf.protection.outlook.com\027[2J -all"
+`)
+	r := recordsRun(t, srv, "yourcenter.edu")
+	if r.code != exitNotReady {
+		t.Errorf("exit %d, want %d", r.code, exitNotReady)
+	}
+	wantOneLine(t, r.stderr, "fix it first")
+	if strings.ContainsRune(r.stderr, 0x1b) {
+		t.Errorf("stderr echoes a raw escape: %q", r.stderr)
+	}
+}
+
+func TestRecordsOtherPlatform(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "platform.json")
+	if err := os.WriteFile(path, []byte(`{
+  "name": "Mailer", "vendor": "Mailer Inc",
+  "dkim": {"selector": "mlr", "target": "mlr._domainkey.mailer.example"},
+  "spf": {"include": "spf.mailer.example"},
+  "rewrite_domain": "bounce.mailer.example",
+  "setting": {"label": "Send as the user", "location": "Settings"},
+  "contact": {"name": "Mailer support", "email": "help@mailer.example"}
+}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := serve(t, ycZone)
+	r := recordsRun(t, srv, "yourcenter.edu", "--platform", path, "--format", "json")
+	wantOK(t, r)
+	_, recs := decodePlan(t, r.stdout)
+	dkim := byPurpose(t, recs, "dkim")
+	if dkim["name"] != "mlr._domainkey.yourcenter.edu." || dkim["value"] != "mlr._domainkey.mailer.example." {
+		t.Errorf("DKIM = %v → %v, want the other platform's", dkim["name"], dkim["value"])
+	}
+	if got := byPurpose(t, recs, "spf")["value"]; got != "v=spf1 include:spf.protection.outlook.com include:spf.mailer.example -all" {
+		t.Errorf("SPF = %v", got)
+	}
+}
