@@ -12,6 +12,7 @@ import (
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/steps/domain"
+	"github.com/outreach-auth/wizard/tui"
 )
 
 // Exit statuses (the contract in DESIGN.md).
@@ -77,6 +78,7 @@ func oneLine(s string) string {
 
 func newRootCommand(s streams) *cobra.Command {
 	g := &globalOptions{}
+	io := &interactiveOptions{}
 	root := &cobra.Command{
 		Use:   "wizard",
 		Short: "Set up and prove SPF, DKIM and DMARC for your sending platform",
@@ -96,7 +98,7 @@ checks until receivers will accept it.`,
 			return usageErr("%s; run 'wizard --help' for the commands", msg)
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return cmd.Help()
+			return runInteractive(cmd.Context(), g, io, s, tui.Config{})
 		},
 	}
 	root.SetIn(s.in)
@@ -107,9 +109,10 @@ checks until receivers will accept it.`,
 	pf.StringVar(&g.dnsServer, "dns-server", "", "send every DNS query to this server (HOST[:PORT]); no authoritative discovery")
 	pf.StringVar(&g.platformFile, "platform", "", "platform file (JSON) to use instead of the built-in Neoserra one")
 	pf.StringVar(&g.providerID, "provider", "", "your organisation's mail provider (see 'wizard providers'); detected from MX when omitted")
-	root.Flags().BoolVar(&g.accessible, "accessible", false, "ask the questions as plain line prompts")
+	pf.BoolVar(&g.accessible, "accessible", false, "ask the questions as plain line prompts (also when TERM=dumb or there is no terminal)")
+	io.register(root)
 
-	root.AddCommand(newCheckCommand(g, s), newRecordsCommand(g, s), newProvidersCommand(s))
+	root.AddCommand(newDemoCommand(g, s), newCheckCommand(g, s), newRecordsCommand(g, s), newProvidersCommand(s))
 	return root
 }
 

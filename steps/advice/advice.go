@@ -113,6 +113,11 @@ func verdictWords(status string) string {
 	return "fails"
 }
 
+// DMARCStep returns the suggestion for the domain's DMARC policy given its
+// report (the same sentence Advise adds to the next steps), or "" when
+// there is none.
+func DMARCStep(r dnscheck.DomainReport) string { return dmarcStep(r) }
+
 func dmarcStep(r dnscheck.DomainReport) string {
 	switch {
 	case r.DMARC.Status == dnscheck.VerdictMissing:

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/spf13/cobra"
+
+	"github.com/outreach-auth/wizard/cmd/wizard/demo"
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/discovery"
+	"github.com/outreach-auth/wizard/steps/records"
+	"github.com/outreach-auth/wizard/tui"
+)
+
+// demoBanner is shown on every screen of the demo.
+const demoBanner = "DEMO · simulated DNS · nothing leaves this machine"
+
+func newDemoCommand(g *globalOptions, s streams) *cobra.Command {
+	io := &interactiveOptions{}
+	var serveOnly bool
+	cmd := &cobra.Command{
+		Use:   "demo [DOMAIN...]",
+		Short: "Run the wizard against built-in simulated DNS (no network needed)",
+		Long: `Run the whole interactive wizard against a simulated Internet served on this
+machine: the platform's and the mail providers' zones, and whatever domain you
+type, set up like a typical organisation before the change (Microsoft 365 mail,
+no DKIM CNAME, DMARC p=none) with two authoritative servers.
+
+From the records step on, the demo plays your IT department: p publishes the
+records as shown, m publishes them with a classic mistake. Changes reach ns1 at
+once and ns2 a few seconds later.
+
+With --serve-only it only runs the simulated DNS, prints its address and sets up
+each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
+'wizard records --dns-server' can be scripted against it; type
+"publish DOMAIN" or "mistake DOMAIN" on its standard input to change DNS.`,
+		Example: `  wizard demo
+  wizard demo --serve-only yourcenter.edu`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if g.dnsServer != "" {
+				return usageErr("the demo serves its own DNS; --dns-server does not apply")
+			}
+			platform, err := g.platform()
+			if err != nil {
+				return err
+			}
+			world, err := demo.Start(platform)
+			if err != nil {
+				return fmt.Errorf("starting the simulated DNS: %w", err)
+			}
+			defer world.Close()
+			if serveOnly {
+				return serveDemo(cmd.Context(), world, g, args, s)
+			}
+			if len(args) > 0 {
+				return usageErr("DOMAIN arguments go with --serve-only; the wizard asks for the domain")
+			}
+			cfg := tui.Config{
+				Resolver: world.Querier(),
+				Checker:  world.Checker(),
+				Banner:   demoBanner,
+				Prepare:  func(_ context.Context, domain string) error { return world.Prepare(domain) },
+				Actions: []tui.Action{
+					{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "demo: publish")),
+						Run: func(_ context.Context, plan records.Plan) (string, error) { return world.Publish(plan) }},
+					{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "demo: publish with a mistake")),
+						Run: func(_ context.Context, plan records.Plan) (string, error) { return world.PublishMistake(plan) }},
+				},
+			}
+			return runInteractive(cmd.Context(), g, io, s, cfg)
+		},
+	}
+	io.register(cmd)
+	cmd.Flags().BoolVar(&serveOnly, "serve-only", false, "only serve the simulated DNS and print its address")
+	return cmd
+}
+
+// serveDemo runs the simulated DNS until the context ends or standard
+// input closes, reading "publish DOMAIN" and "mistake DOMAIN" lines.
+func serveDemo(ctx context.Context, world *demo.World, g *globalOptions, args []string, s streams) error {
+	if len(args) == 0 {
+		args = []string{"yourcenter.edu"}
+	}
+	var domains []string
+	for _, a := range args {
+		in, err := normalizeDomain(a)
+		if err != nil {
+			return err
+		}
+		if err := world.Prepare(in.Domain); err != nil {
+			return usageErr("%v", err)
+		}
+		domains = append(domains, in.Domain)
+	}
+	fmt.Fprintf(s.out, "Simulated DNS serving on %s\n", world.ResolverAddr())
+	fmt.Fprintf(s.out, "Try:  wizard check %s --dns-server %s\n", domains[0], world.ResolverAddr())
+	fmt.Fprintf(s.out, "Type \"publish DOMAIN\" or \"mistake DOMAIN\" to change DNS; Ctrl+C stops.\n")
+
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(s.in)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	platform := world.Platform()
+	provider, err := g.provider()
+	if err != nil {
+		return err
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case line, ok := <-lines:
+			if !ok {
+				<-ctx.Done()
+				return nil
+			}
+			f := strings.Fields(line)
+			if len(f) != 2 || (f[0] != "publish" && f[0] != "mistake") {
+				if len(f) > 0 {
+					fmt.Fprintln(s.err, `say "publish DOMAIN" or "mistake DOMAIN"`)
+				}
+				continue
+			}
+			in, err := normalizeDomain(f[1])
+			if err != nil {
+				fmt.Fprintln(s.err, err)
+				continue
+			}
+			q := dnscheck.NewLookup(world.Querier())
+			snap := discovery.Discover(ctx, q, in.Domain, platform)
+			plan, err := records.Build(ctx, q, snap, platform, records.Options{Provider: provider})
+			if err != nil {
+				fmt.Fprintln(s.err, err)
+				continue
+			}
+			publish := world.Publish
+			if f[0] == "mistake" {
+				publish = world.PublishMistake
+			}
+			msg, err := publish(plan)
+			if err != nil {
+				fmt.Fprintln(s.err, err)
+				continue
+			}
+			fmt.Fprintln(s.out, msg)
+		}
+	}
+}

@@ -1,0 +1,157 @@
+package advice
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/tui/common"
+)
+
+// Model is the wizard's last step: the three options of the platform's FAQ
+// with the one that fits the reports highlighted and why, the exact label
+// and place of the setting, the DMARC state and suggestion, and the next
+// steps. Its result (in common.NextMsg, which ends the wizard) is the
+// Advice.
+type Model struct {
+	common.Common
+	scroll  common.Scroller
+	reports []dnscheck.DomainReport
+	advice  Advice
+
+	keys struct{ Finish, Back key.Binding }
+}
+
+// NewModel returns the advice step.
+func NewModel(c common.Common) *Model {
+	m := &Model{Common: c, scroll: common.NewScroller(c)}
+	m.keys.Finish = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish"))
+	m.keys.Back = key.NewBinding(key.WithKeys("esc", "b"), key.WithHelp("esc/b", "back to checking"))
+	return m
+}
+
+// Title implements common.Step.
+func (m *Model) Title() string { return "Advice" }
+
+// Init implements tea.Model.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Capturing implements common.Step.
+func (m *Model) Capturing() bool { return false }
+
+// Advice returns the advice shown.
+func (m *Model) Advice() Advice { return m.advice }
+
+// Enter implements common.Step: the advice is worked out from the reports
+// the verify step left.
+func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
+	m.reports, _ = common.Get[[]dnscheck.DomainReport](st)
+	m.advice = Advise(m.reports, m.Platform)
+	m.scroll.GotoTop()
+	m.render()
+	return nil
+}
+
+// SetSize implements common.Step.
+func (m *Model) SetSize(w, h int) {
+	m.Common.SetSize(w, h)
+	m.scroll.SetSize(m.Width, m.Height)
+	m.render()
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.scroll.Overflows() {
+		return []key.Binding{m.keys.Finish, m.Keys.Down, m.Keys.PageDown, m.keys.Back}
+	}
+	return []key.Binding{m.keys.Finish, m.keys.Back}
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{m.keys.Finish, m.keys.Back}, m.Keys.ScrollKeys()}
+}
+
+// Update implements tea.Model.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case key.Matches(k, m.keys.Finish):
+			return m, common.Next(m.advice)
+		case key.Matches(k, m.keys.Back):
+			return m, common.Back
+		}
+	}
+	m.scroll.Update(msg)
+	return m, nil
+}
+
+// View implements tea.Model.
+func (m *Model) View() string { return m.scroll.View() }
+
+func (m *Model) render() {
+	st, w, p, a := m.Styles, m.Width, m.Platform, m.advice
+	pr := dnscheck.Printable
+	var b strings.Builder
+	b.WriteString(st.Title.Render(common.Wrap(fmt.Sprintf("What to do with %s's sender setting", p.Name), w)) + "\n")
+	if len(m.reports) == 0 {
+		b.WriteString(common.Hang("• ", "  ", "No check has finished, so no domain is known to pass yet.", w) + "\n")
+	}
+	for _, r := range a.Reasons {
+		b.WriteString(common.Hang("• ", "  ", pr(r), w) + "\n")
+	}
+	b.WriteString("\n")
+	for _, c := range Choices(p) {
+		var body strings.Builder
+		fits := c.Key == a.Option
+		title := c.Title
+		if fits {
+			title = "› " + title + " (fits your result)"
+		}
+		inner := w
+		if fits {
+			inner = max(w-st.CardActive.GetHorizontalFrameSize(), 10)
+		}
+		body.WriteString(st.Accent.Render(common.Hang("", "  ", title, inner)) + "\n")
+		body.WriteString(common.Hang("  When: ", "        ", c.When+".", inner) + "\n")
+		body.WriteString(common.Hang("  ", "  ", c.Effect, inner))
+		if fits {
+			b.WriteString(st.CardActive.Width(inner+st.CardActive.GetHorizontalPadding()).Render(body.String()) + "\n")
+		} else {
+			b.WriteString(st.Dim.Render(body.String()) + "\n")
+		}
+	}
+
+	b.WriteString("\n" + st.Accent.Render("The setting") + "\n")
+	b.WriteString(common.Hang("  ", "  ", st.Value.Render(fmt.Sprintf("%q", p.Setting.Label)), w) + "\n")
+	b.WriteString(common.Hang("  Where: ", "         ", p.Setting.Location, w) + "\n")
+	b.WriteString(common.Hang("  Turn it: ", "           ", st.Value.Render(strings.ToUpper(a.Checkbox)), w) + "\n")
+
+	for _, r := range m.reports {
+		b.WriteString("\n" + st.Accent.Render(common.Wrap("DMARC for "+pr(r.Domain), w)) + "\n")
+		state := r.DMARC.Status
+		if r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Policy != "" {
+			state = "p=" + r.DMARC.Policy
+		}
+		if r.DMARC.Record != "" {
+			state += " (" + r.DMARC.Record + ")"
+		}
+		b.WriteString(common.Hang("  ", "  ", pr(state), w) + "\n")
+		for _, prob := range r.DMARC.Problems {
+			b.WriteString(common.Hang(st.Warn.Render("  ! "), "    ", pr(prob.Message), w) + "\n")
+		}
+		if s := DMARCStep(r); s != "" {
+			b.WriteString(common.Hang("  → ", "    ", pr(s), w) + "\n")
+		}
+	}
+
+	b.WriteString("\n" + st.Accent.Render("Next steps") + "\n")
+	for i, s := range a.NextSteps {
+		n := fmt.Sprintf("%d. ", i+1)
+		b.WriteString(common.Hang(n, strings.Repeat(" ", len(n)), pr(s), w) + "\n")
+	}
+	m.scroll.SetContent(strings.TrimRight(b.String(), "\n"))
+}

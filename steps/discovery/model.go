@@ -1,0 +1,286 @@
+package discovery
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/domain"
+	"github.com/outreach-auth/wizard/tui/common"
+)
+
+// ResultMsg is the outcome of one discovery. Gen ties it to the lookup
+// that asked for it: a result for an older lookup (the person went back,
+// or asked again) is dropped.
+type ResultMsg struct {
+	Gen      int
+	Snapshot Snapshot
+	// Err is set when the preparation hook failed; Snapshot is then empty.
+	Err error
+}
+
+// Model is the wizard's discovery step: a spinner while Discover runs in
+// a command, then a short summary of what the domain publishes today. Its
+// result (in common.NextMsg) is the Snapshot.
+type Model struct {
+	common.Common
+	q       dnscheck.Querier
+	prepare func(ctx context.Context, domain string) error
+	spin    spinner.Model
+	scroll  common.Scroller
+
+	domain string
+	gen    int
+	busy   bool
+	snap   Snapshot
+	have   bool
+	err    error
+	cancel context.CancelFunc
+
+	keys struct{ Next, Again, Back key.Binding }
+}
+
+// NewModel returns the discovery step. q answers the lookups; prepare, when
+// not nil, runs first (the demo uses it to set up its simulated DNS).
+func NewModel(c common.Common, q dnscheck.Querier, prepare func(ctx context.Context, domain string) error) *Model {
+	m := &Model{
+		Common:  c,
+		q:       q,
+		prepare: prepare,
+		spin:    spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.Styles.Accent)),
+		scroll:  common.NewScroller(c),
+	}
+	m.keys.Next = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue"))
+	m.keys.Again = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "look again"))
+	m.keys.Back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
+	return m
+}
+
+// Title implements common.Step.
+func (m *Model) Title() string { return "Discovery" }
+
+// Init implements tea.Model.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Capturing implements common.Step.
+func (m *Model) Capturing() bool { return false }
+
+// Snapshot returns the last result, and whether there is one.
+func (m *Model) Snapshot() (Snapshot, bool) { return m.snap, m.have }
+
+// Busy reports whether a lookup is running.
+func (m *Model) Busy() bool { return m.busy }
+
+// Enter implements common.Step: coming forward it looks the domain up;
+// coming back it shows what it found before.
+func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
+	in, _ := common.Get[domain.Input](st)
+	if dir == common.Backward && m.have && m.domain == in.Domain {
+		return nil
+	}
+	m.domain = in.Domain
+	return m.start()
+}
+
+// start runs a new lookup; whatever ran before is cancelled and its
+// result will be dropped.
+func (m *Model) start() tea.Cmd {
+	m.stop()
+	m.gen++
+	m.busy, m.have, m.err = true, false, nil
+	ctx, cancel := context.WithCancel(m.Ctx)
+	m.cancel = cancel
+	gen, dom, q, p, prepare := m.gen, m.domain, m.q, m.Platform, m.prepare
+	m.render()
+	return tea.Batch(m.spin.Tick, func() tea.Msg {
+		defer cancel()
+		if prepare != nil {
+			if err := prepare(ctx, dom); err != nil {
+				return ResultMsg{Gen: gen, Err: err}
+			}
+		}
+		return ResultMsg{Gen: gen, Snapshot: Discover(ctx, q, dom, p)}
+	})
+}
+
+func (m *Model) stop() {
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
+	m.busy = false
+}
+
+// SetSize implements common.Step.
+func (m *Model) SetSize(w, h int) {
+	m.Common.SetSize(w, h)
+	m.scroll.SetSize(m.Width, m.Height)
+	m.render()
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.busy {
+		return []key.Binding{m.keys.Back}
+	}
+	if !m.have {
+		return []key.Binding{m.keys.Again, m.keys.Back}
+	}
+	return []key.Binding{m.keys.Next, m.keys.Again, m.keys.Back}
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{m.ShortHelp(), m.Keys.ScrollKeys()}
+}
+
+// Update implements tea.Model.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case ResultMsg:
+		if msg.Gen != m.gen || !m.busy {
+			return m, nil // stale
+		}
+		m.stop()
+		if msg.Err != nil {
+			m.err = msg.Err
+		} else {
+			m.snap, m.have = msg.Snapshot, true
+		}
+		m.scroll.GotoTop()
+		m.render()
+		return m, nil
+	case spinner.TickMsg:
+		if !m.busy {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		m.render()
+		return m, cmd
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, m.keys.Back):
+			m.stop()
+			m.gen++
+			return m, common.Back
+		case key.Matches(msg, m.keys.Again) && !m.busy:
+			return m, m.start()
+		case key.Matches(msg, m.keys.Next) && m.have:
+			return m, common.Next(m.snap)
+		}
+	}
+	m.scroll.Update(msg)
+	return m, nil
+}
+
+// View implements tea.Model.
+func (m *Model) View() string { return m.scroll.View() }
+
+const labelWidth = 15
+
+func (m *Model) render() {
+	st, w := m.Styles, m.Width
+	p := dnscheck.Printable
+	var b strings.Builder
+	switch {
+	case m.busy:
+		b.WriteString(common.Wrap(m.spin.View()+" Looking up "+m.domain+"…", w) + "\n\n")
+		for _, s := range []string{"name servers (NS): who hosts its DNS", "mail servers (MX): who handles its mail",
+			"SPF, DKIM and DMARC records already there"} {
+			b.WriteString(st.Dim.Render(common.Hang("  · ", "    ", s, w)) + "\n")
+		}
+	case m.err != nil:
+		b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", "Could not look up "+m.domain+": "+p(m.err.Error()), w)) + "\n\n")
+		b.WriteString(common.Wrap("Press r to try again, or esc to change the domain.", w))
+	case m.have:
+		b.WriteString(m.summary())
+	}
+	m.scroll.SetContent(strings.TrimRight(b.String(), "\n"))
+}
+
+// Fact is one line of the discovery summary.
+type Fact struct{ Label, Value string }
+
+// Facts describes a snapshot for a person, one fact a line: DNS host, mail
+// provider, SPF, DKIM, DMARC, then lookups that got no answer. Text from
+// DNS is made printable.
+func Facts(s Snapshot) []Fact {
+	p := dnscheck.Printable
+	var out []Fact
+	add := func(label, value string) { out = append(out, Fact{label, value}) }
+
+	host := s.DNSHost.Name
+	if s.DNSHost.ID == assets.GenericDNSHostID {
+		host = "not recognised; the records use names any DNS host accepts"
+	}
+	if len(s.NS) > 0 {
+		host += " (" + p(strings.Join(s.NS, ", ")) + ")"
+	} else {
+		host += " (no NS records found)"
+	}
+	add("DNS host", host)
+
+	switch {
+	case s.ProviderFound:
+		add("Mail provider", fmt.Sprintf("%s: your MX points to it (%s)", s.Provider.Name, p(s.ProviderMX)))
+	case len(s.MX) > 0:
+		add("Mail provider", fmt.Sprintf("not in the catalog (MX %s)", p(strings.Join(s.MX, ", "))))
+	default:
+		add("Mail provider", "none: the domain has no MX records")
+	}
+
+	switch {
+	case len(s.SPF) == 0 && len(s.SPFLike) == 0:
+		add("SPF", "none")
+	case len(s.SPF) > 1:
+		add("SPF", fmt.Sprintf("%d records (only one is allowed): %s", len(s.SPF), p(strings.Join(s.SPF, " | "))))
+	case len(s.SPF) == 1:
+		add("SPF", p(s.SPF[0]))
+	}
+	if len(s.SPFLike) > 0 {
+		add("Broken SPF", p(strings.Join(s.SPFLike, " | ")))
+	}
+
+	dkim := "nothing at " + p(strings.TrimSuffix(s.DKIMName, "."))
+	switch {
+	case s.DKIMTarget != "":
+		dkim = "CNAME → " + p(s.DKIMTarget)
+	case len(s.DKIMOther) > 0:
+		dkim = "not a CNAME: " + p(strings.Join(s.DKIMOther, " | "))
+	}
+	add("DKIM", dkim)
+	if s.DKIMDoubled != "" {
+		add("DKIM (twice)", "a CNAME at "+p(s.DKIMDoubled)+", the domain written twice")
+	}
+	if len(s.DMARC) == 0 {
+		add("DMARC", "none")
+	} else {
+		add("DMARC", p(strings.Join(s.DMARC, " | ")))
+	}
+	for _, t := range s.Trouble {
+		add("No answer", p(t.String())+"; what is there is unknown")
+	}
+	return out
+}
+
+func (m *Model) summary() string {
+	st, w := m.Styles, m.Width
+	var b strings.Builder
+	b.WriteString(st.Title.Render(common.Wrap("What "+m.snap.Domain+" publishes today", w)) + "\n\n")
+	for _, f := range Facts(m.snap) {
+		vs := st.Text
+		if f.Label == "No answer" {
+			vs = st.Warn
+		}
+		b.WriteString(common.Field(f.Label, labelWidth, f.Value, w, st.Accent, vs) + "\n")
+	}
+	b.WriteString("\n" + st.Dim.Render(common.Wrap("Press enter to confirm your mail provider.", w)))
+	return b.String()
+}

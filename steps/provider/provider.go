@@ -1,0 +1,290 @@
+// Package provider is the wizard's mail-provider step: a filterable list
+// of the catalog's providers with the one the domain's MX points to
+// pre-selected and why, "other" to type a provider's SPF include or
+// addresses, and "none". The provider's SPF terms stay in the record the
+// wizard proposes, beside the platform's.
+package provider
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/list"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/discovery"
+	"github.com/outreach-auth/wizard/tui/common"
+)
+
+// Choice is the organisation's own mail provider as confirmed: the step's
+// result (in common.NextMsg).
+type Choice struct {
+	Provider assets.Provider
+	// Detected is set when it is the provider the MX records point to.
+	Detected bool
+}
+
+// Option returns the provider for records.Options and verify.Expect: nil
+// when it is the detected one, so the plan says why it was chosen.
+func (c Choice) Option() *assets.Provider {
+	if c.Detected {
+		return nil
+	}
+	p := c.Provider
+	return &p
+}
+
+type item struct {
+	p        assets.Provider
+	detected bool
+}
+
+func (i item) Title() string {
+	if i.detected {
+		return i.p.Name + " (detected)"
+	}
+	return i.p.Name
+}
+
+func (i item) Description() string {
+	switch i.p.Kind {
+	case assets.KindOther:
+		return "type its SPF include or sending addresses"
+	case assets.KindNone:
+		return "your organisation sends no mail of its own"
+	}
+	return strings.Join(i.p.SPFTerms(), " ")
+}
+
+func (i item) FilterValue() string { return i.p.Name + " " + i.p.ID }
+
+// Model is the provider step.
+type Model struct {
+	common.Common
+	preset *assets.Provider
+	list   list.Model
+	input  textinput.Model
+	typing bool // the "other" field has focus
+	custom assets.Provider
+	err    error
+	snap   discovery.Snapshot
+
+	keys struct{ Choose, Back, Accept, Cancel key.Binding }
+}
+
+// New returns the provider step. preset, when not nil (--provider), is
+// taken without asking.
+func New(c common.Common, preset *assets.Provider) *Model {
+	d := list.NewDefaultDelegate()
+	d.SetSpacing(0)
+	l := list.New(nil, d, c.Width, c.Height)
+	l.SetShowTitle(false)
+	l.SetShowHelp(false)
+	l.SetShowStatusBar(false)
+	l.DisableQuitKeybindings()
+	l.FilterInput.Prompt = "Filter: "
+
+	ti := textinput.New()
+	ti.Prompt = "› "
+	ti.Placeholder = "spf.example.net or 192.0.2.0/24"
+	ti.CharLimit = 1024
+	ti.PromptStyle = c.Styles.Accent
+	ti.PlaceholderStyle = c.Styles.Dim
+	ti.Cursor.SetMode(cursor.CursorStatic)
+
+	m := &Model{Common: c, preset: preset, list: l, input: ti}
+	m.keys.Choose = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose"))
+	m.keys.Back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
+	m.keys.Accept = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "use these"))
+	m.keys.Cancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the list"))
+	return m
+}
+
+// Title implements common.Step.
+func (m *Model) Title() string { return "Mail provider" }
+
+// Init implements tea.Model.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Capturing implements common.Step: the filter or the "other" field has
+// focus.
+func (m *Model) Capturing() bool { return m.typing || m.list.SettingFilter() }
+
+// Selected returns the provider the list points at.
+func (m *Model) Selected() (assets.Provider, bool) {
+	it, ok := m.list.SelectedItem().(item)
+	return it.p, ok
+}
+
+// Enter implements common.Step: the list is rebuilt from the snapshot, the
+// detected provider selected. With a preset the step passes straight
+// through, in either direction.
+func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
+	if m.preset != nil {
+		if dir == common.Backward {
+			return common.Back
+		}
+		return common.Next(Choice{Provider: *m.preset})
+	}
+	snap, _ := common.Get[discovery.Snapshot](st)
+	if dir == common.Backward && len(m.list.Items()) > 0 && snap.Domain == m.snap.Domain {
+		return nil
+	}
+	m.snap, m.typing, m.err = snap, false, nil
+	var items []list.Item
+	sel := -1
+	for i, p := range assets.Providers() {
+		det := snap.ProviderFound && p.ID == snap.Provider.ID
+		if det || (sel < 0 && !snap.ProviderFound && len(snap.MX) == 0 && p.Kind == assets.KindNone) {
+			sel = i
+		}
+		items = append(items, item{p: p, detected: det})
+	}
+	m.list.ResetFilter()
+	cmd := m.list.SetItems(items)
+	m.list.Select(max(sel, 0))
+	m.layout()
+	return cmd
+}
+
+// SetSize implements common.Step.
+func (m *Model) SetSize(w, h int) {
+	m.Common.SetSize(w, h)
+	m.input.Width = max(m.Width-3, 1)
+	m.layout()
+}
+
+func (m *Model) layout() {
+	m.list.SetSize(m.Width, max(m.Height-common.Height(m.header()), 3))
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.typing {
+		return []key.Binding{m.keys.Accept, m.keys.Cancel}
+	}
+	k := m.list.KeyMap
+	if m.list.SettingFilter() {
+		return []key.Binding{k.AcceptWhileFiltering, k.CancelWhileFiltering}
+	}
+	return []key.Binding{m.keys.Choose, k.CursorUp, k.CursorDown, k.Filter, k.ClearFilter, m.keys.Back}
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	if m.typing || m.list.SettingFilter() {
+		return [][]key.Binding{m.ShortHelp()}
+	}
+	k := m.list.KeyMap
+	return [][]key.Binding{
+		{m.keys.Choose, m.keys.Back},
+		{k.CursorUp, k.CursorDown, k.NextPage, k.PrevPage, k.GoToStart, k.GoToEnd},
+		{k.Filter, k.ClearFilter},
+	}
+}
+
+// Update implements tea.Model.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.typing {
+		return m.updateOther(msg)
+	}
+	if k, ok := msg.(tea.KeyMsg); ok && m.list.FilterState() == list.Unfiltered {
+		switch {
+		case key.Matches(k, m.keys.Back):
+			return m, common.Back
+		case key.Matches(k, m.keys.Choose):
+			return m, m.choose()
+		}
+	} else if ok && m.list.FilterState() == list.FilterApplied && key.Matches(k, m.keys.Choose) {
+		return m, m.choose()
+	}
+	var cmd tea.Cmd
+	m.list, cmd = m.list.Update(msg)
+	m.layout()
+	return m, cmd
+}
+
+func (m *Model) choose() tea.Cmd {
+	it, ok := m.list.SelectedItem().(item)
+	if !ok {
+		return nil
+	}
+	if it.p.Kind == assets.KindOther {
+		m.typing = true
+		m.layout()
+		return m.input.Focus()
+	}
+	return common.Next(Choice{Provider: it.p, Detected: it.detected})
+}
+
+func (m *Model) updateOther(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case key.Matches(k, m.keys.Cancel):
+			m.typing = false
+			m.input.Blur()
+			m.layout()
+			return m, nil
+		case key.Matches(k, m.keys.Accept):
+			if m.err == nil && m.input.Value() != "" {
+				return m, common.Next(Choice{Provider: m.custom})
+			}
+			if m.err == nil {
+				m.err = fmt.Errorf("give its SPF include (such as spf.example.net) or its sending addresses")
+			}
+			return m, nil
+		}
+	}
+	before := m.input.Value()
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	if v := m.input.Value(); v != before {
+		m.custom, m.err = assets.CustomProvider(v)
+		if strings.TrimSpace(v) == "" {
+			m.err = nil
+		}
+	}
+	return m, cmd
+}
+
+func (m *Model) header() string {
+	st, w, s := m.Styles, m.Width, m.snap
+	p := dnscheck.Printable
+	var why string
+	switch {
+	case s.ProviderFound:
+		why = fmt.Sprintf("Your MX points to %s (%s).", s.Provider.Name, p(s.ProviderMX))
+	case len(s.MX) > 0:
+		why = fmt.Sprintf("Your MX (%s) matches no provider here: choose yours, or Other to type its SPF include.", p(s.MX[0]))
+	default:
+		why = "The domain has no MX records, so it may send no mail of its own."
+	}
+	return st.Title.Render(common.Wrap("Who handles your organisation's own mail?", w)) + "\n" +
+		common.Wrap(why, w) + "\n" +
+		st.Dim.Render(common.Wrap(fmt.Sprintf("Its SPF part stays in the record beside %s's.", m.Platform.Name), w))
+}
+
+// View implements tea.Model.
+func (m *Model) View() string {
+	st, w := m.Styles, m.Width
+	if m.typing {
+		var b strings.Builder
+		b.WriteString(st.Title.Render(common.Wrap("Your mail provider's SPF include or addresses", w)) + "\n")
+		b.WriteString(common.Wrap("As its setup guide gives them: an include such as spf.example.net, addresses such as 192.0.2.10 or 192.0.2.0/24, or its whole sample SPF record. Separate several with spaces.", w) + "\n\n")
+		b.WriteString(m.input.View() + "\n\n")
+		switch {
+		case m.err != nil:
+			msg := strings.TrimPrefix(m.err.Error(), "assets: ")
+			b.WriteString(st.Warn.Render(common.Hang("✗ ", "  ", dnscheck.Printable(msg), w)))
+		case m.input.Value() != "":
+			b.WriteString(common.Hang(st.Pass.Render("✓ "), "  ", "Will authorise "+st.Value.Render(strings.Join(m.custom.SPFTerms(), " ")), w))
+		}
+		return b.String()
+	}
+	return m.header() + "\n" + m.list.View()
+}

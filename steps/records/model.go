@@ -1,0 +1,432 @@
+package records
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/discovery"
+	providerstep "github.com/outreach-auth/wizard/steps/provider"
+	"github.com/outreach-auth/wizard/tui/common"
+)
+
+// KeyAction is an extra key shown in the help bar of the records and
+// verify steps (the demo's): Run gets the current plan and returns a status
+// line. (tui.Action is this type.)
+type KeyAction struct {
+	Key key.Binding
+	Run func(ctx context.Context, plan Plan) (string, error)
+}
+
+// RunAction returns a command that runs a in the background and reports
+// its result as the status line.
+func RunAction(ctx context.Context, a KeyAction, plan Plan) tea.Cmd {
+	return func() tea.Msg {
+		text, err := a.Run(ctx, plan)
+		if err != nil {
+			return common.StatusMsg{Text: dnscheck.Printable(err.Error()), Level: common.Failure}
+		}
+		return common.StatusMsg{Text: dnscheck.Printable(text), Level: common.Success}
+	}
+}
+
+// PlanMsg is the outcome of one Build. Gen ties it to the build that asked
+// for it; results of older builds are dropped.
+type PlanMsg struct {
+	Gen  int
+	Plan Plan
+	Err  error
+}
+
+// SavedMsg reports that the instructions were written to Path (or why
+// not).
+type SavedMsg struct {
+	Path string
+	Err  error
+}
+
+// FileName returns the name the instructions for domain are saved under.
+func FileName(domain string) string { return domain + "-dns-records.txt" }
+
+// Save writes the plan's instructions (WriteText) to dir (the current
+// directory when empty) and returns the file's absolute path.
+func Save(dir string, plan Plan) (string, error) {
+	var b bytes.Buffer
+	if err := WriteText(&b, plan); err != nil {
+		return "", err
+	}
+	path, err := filepath.Abs(filepath.Join(dir, FileName(plan.Domain)))
+	if err != nil {
+		return "", fmt.Errorf("records: %w", err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return "", fmt.Errorf("records: saving the instructions: %w", err)
+	}
+	return path, nil
+}
+
+// Model is the wizard's records step: one card per record (type, the name
+// as the DNS host's form wants it, the value, add / replace / keep), the
+// DNS host's warnings, and keys to copy, save and switch the platform's SPF
+// part between include and addresses. Its result (in common.NextMsg) is
+// the Plan.
+type Model struct {
+	common.Common
+	q       dnscheck.Querier
+	saveDir string
+	actions []KeyAction
+	scroll  common.Scroller
+	spin    spinner.Model
+
+	snap    discovery.Snapshot
+	choice  providerstep.Choice
+	useIPs  bool
+	gen     int
+	busy    bool
+	toggled bool
+	plan    Plan
+	have    bool
+	err     error
+	sel     int
+	tops    []int // first line of each card in the content
+
+	keys recordKeys
+}
+
+type recordKeys struct {
+	Next, Back, Prev, NextCard, CopyValue, CopyName, CopyAll, Save, ToggleIPs, Retry key.Binding
+}
+
+// NewModel returns the records step. q answers the lookups Build makes;
+// saveDir is where instructions are saved ("" is the current directory);
+// actions are extra keys.
+func NewModel(c common.Common, q dnscheck.Querier, saveDir string, actions []KeyAction) *Model {
+	m := &Model{
+		Common:  c,
+		q:       q,
+		saveDir: saveDir,
+		actions: actions,
+		scroll:  common.NewScroller(c),
+		spin:    spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.Styles.Accent)),
+		keys: recordKeys{
+			Next:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check them")),
+			Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+			Prev:      key.NewBinding(key.WithKeys("up", "k", "shift+tab"), key.WithHelp("↑/k", "previous record")),
+			NextCard:  key.NewBinding(key.WithKeys("down", "j", "tab"), key.WithHelp("↓/j", "next record")),
+			CopyValue: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy value")),
+			CopyName:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "copy name")),
+			CopyAll:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "copy all (zone)")),
+			Save:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save to file")),
+			ToggleIPs: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "SPF: use addresses")),
+			Retry:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try again")),
+		},
+	}
+	m.scroll.LineKeys = false
+	if len(c.Platform.SPF.IPs) == 0 || c.Platform.SPF.Include == "" {
+		m.keys.ToggleIPs.SetEnabled(false)
+	}
+	return m
+}
+
+// Title implements common.Step.
+func (m *Model) Title() string { return "Records" }
+
+// Init implements tea.Model.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Capturing implements common.Step.
+func (m *Model) Capturing() bool { return false }
+
+// Plan returns the current plan, and whether there is one.
+func (m *Model) Plan() (Plan, bool) { return m.plan, m.have }
+
+// Selected returns the index of the selected card.
+func (m *Model) Selected() int { return m.sel }
+
+// Enter implements common.Step: coming forward it builds the plan from the
+// snapshot and the provider; coming back it shows the same plan.
+func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
+	if dir == common.Backward && m.have {
+		return nil
+	}
+	m.snap, _ = common.Get[discovery.Snapshot](st)
+	m.choice, _ = common.Get[providerstep.Choice](st)
+	m.sel = 0
+	m.scroll.GotoTop()
+	return m.build()
+}
+
+func (m *Model) build() tea.Cmd {
+	m.gen++
+	m.busy, m.err = true, nil
+	gen, q, snap, p := m.gen, m.q, m.snap, m.Platform
+	opt := Options{Provider: m.choice.Option(), UseIPs: m.useIPs}
+	ctx := m.Ctx
+	m.render()
+	return tea.Batch(m.spin.Tick, func() tea.Msg {
+		plan, err := Build(ctx, q, snap, p, opt)
+		return PlanMsg{Gen: gen, Plan: plan, Err: err}
+	})
+}
+
+// SetSize implements common.Step.
+func (m *Model) SetSize(w, h int) {
+	m.Common.SetSize(w, h)
+	m.scroll.SetSize(m.Width, m.Height)
+	m.render()
+}
+
+func (m *Model) actionKeys() []key.Binding {
+	var out []key.Binding
+	for _, a := range m.actions {
+		out = append(out, a.Key)
+	}
+	return out
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	if !m.have {
+		if m.err != nil {
+			return []key.Binding{k.Retry, k.Back}
+		}
+		return []key.Binding{k.Back}
+	}
+	return append([]key.Binding{k.Next, k.CopyValue, k.CopyName, k.CopyAll, k.Save, k.ToggleIPs, k.NextCard}, m.actionKeys()...)
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	groups := [][]key.Binding{
+		{k.CopyValue, k.CopyName, k.CopyAll, k.Save},
+		{k.Next, k.Back, k.ToggleIPs},
+		{k.Prev, k.NextCard, m.Keys.PageUp, m.Keys.PageDown, m.Keys.Top, m.Keys.Bottom},
+	}
+	if len(m.actions) > 0 {
+		groups = append(groups, m.actionKeys())
+	}
+	return groups
+}
+
+// Update implements tea.Model.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case PlanMsg:
+		if msg.Gen != m.gen {
+			return m, nil
+		}
+		m.busy = false
+		var cmd tea.Cmd
+		if msg.Err != nil {
+			m.err = msg.Err
+		} else {
+			m.plan, m.have = msg.Plan, true
+			m.sel = min(m.sel, len(m.plan.Records)-1)
+			if m.toggled {
+				how := "its include (" + m.Platform.SPF.Include + ")"
+				if m.useIPs {
+					how = "its addresses (ip4:), which must be updated by hand when they change"
+				}
+				cmd = common.SetStatus(common.Info, fmt.Sprintf("The SPF record now authorises %s by %s.", m.Platform.Name, how))
+			}
+		}
+		m.toggled = false
+		m.render()
+		return m, cmd
+	case SavedMsg:
+		if msg.Err != nil {
+			return m, common.SetStatus(common.Failure, dnscheck.Printable(msg.Err.Error()))
+		}
+		return m, common.SetStatus(common.Success, "Saved the instructions to "+dnscheck.Printable(msg.Path))
+	case spinner.TickMsg:
+		if !m.busy {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		m.render()
+		return m, cmd
+	case tea.KeyMsg:
+		if cmd, ok := m.key(msg); ok {
+			return m, cmd
+		}
+	}
+	m.scroll.Update(msg)
+	return m, nil
+}
+
+func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
+	k := m.keys
+	if key.Matches(msg, k.Back) {
+		m.gen++ // drop a build in flight
+		m.busy = false
+		return common.Back, true
+	}
+	if !m.have {
+		if m.err != nil && !m.busy && key.Matches(msg, k.Retry) {
+			return m.build(), true
+		}
+		return nil, false
+	}
+	rec := m.plan.Records[m.sel]
+	switch {
+	case key.Matches(msg, k.Next):
+		return common.Next(m.plan), true
+	case key.Matches(msg, k.Prev):
+		m.selectCard(m.sel - 1)
+	case key.Matches(msg, k.NextCard):
+		m.selectCard(m.sel + 1)
+	case key.Matches(msg, k.CopyValue):
+		return m.copy(fmt.Sprintf("the %s value", rec.Label()), rec.FormValue), true
+	case key.Matches(msg, k.CopyName):
+		return m.copy(fmt.Sprintf("the %s name", rec.Label()), rec.HostField), true
+	case key.Matches(msg, k.CopyAll):
+		return m.copy("all records as a zone-file snippet", ZoneSnippet(m.plan)), true
+	case key.Matches(msg, k.Save):
+		dir, plan := m.saveDir, m.plan
+		return func() tea.Msg {
+			path, err := Save(dir, plan)
+			return SavedMsg{Path: path, Err: err}
+		}, true
+	case key.Matches(msg, k.ToggleIPs) && !m.busy:
+		m.useIPs, m.toggled = !m.useIPs, true
+		m.updateToggleHelp()
+		return m.build(), true
+	default:
+		for _, a := range m.actions {
+			if key.Matches(msg, a.Key) {
+				return RunAction(m.Ctx, a, m.plan), true
+			}
+		}
+		return nil, false
+	}
+	return nil, true
+}
+
+func (m *Model) updateToggleHelp() {
+	if m.useIPs {
+		m.keys.ToggleIPs.SetHelp("i", "SPF: use include")
+	} else {
+		m.keys.ToggleIPs.SetHelp("i", "SPF: use addresses")
+	}
+}
+
+func (m *Model) copy(what, text string) tea.Cmd {
+	dir, plan := m.saveDir, m.plan
+	return func() tea.Msg {
+		return common.CopyMsg{What: what, Text: text, Save: func() (string, error) { return Save(dir, plan) }}
+	}
+}
+
+func (m *Model) selectCard(i int) {
+	if i < 0 || i >= len(m.plan.Records) {
+		return
+	}
+	m.sel = i
+	m.render()
+	if i == 0 {
+		m.scroll.GotoTop()
+		return
+	}
+	m.scroll.Show(m.tops[i], m.tops[i+1])
+}
+
+// View implements tea.Model.
+func (m *Model) View() string { return m.scroll.View() }
+
+func (m *Model) render() {
+	st, w := m.Styles, m.Width
+	var b strings.Builder
+	switch {
+	case m.busy && !m.have:
+		b.WriteString(common.Wrap(m.spin.View()+" Working out the records for "+m.snap.Domain+"…", w))
+	case m.err != nil:
+		b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", "Could not work out the records: "+dnscheck.Printable(m.err.Error()), w)) + "\n\n")
+		b.WriteString(common.Wrap("Press r to try again, or esc to go back.", w))
+	case m.have:
+		m.renderPlan(&b)
+	}
+	m.scroll.SetContent(strings.TrimRight(b.String(), "\n"))
+}
+
+func (m *Model) renderPlan(b *strings.Builder) {
+	st, w, plan := m.Styles, m.Width, m.plan
+	p := dnscheck.Printable
+	title := "Records to publish for " + plan.Domain
+	if m.busy {
+		title = m.spin.View() + " " + title
+	}
+	b.WriteString(st.Title.Render(common.Wrap(title, w)) + "\n")
+	prov := p(plan.Provider)
+	if plan.ProviderReason != "" && plan.ProviderReason != "chosen" {
+		prov += " (" + p(plan.ProviderReason) + ")"
+	}
+	b.WriteString(st.Dim.Render(common.Wrap("DNS host: "+p(plan.DNSHost)+" · mail provider: "+prov, w)) + "\n")
+	b.WriteString(st.Dim.Render(common.Wrap("In the DNS host's form, type each Name and Value exactly as shown.", w)) + "\n")
+	lines := common.Height(b.String())
+	m.tops = m.tops[:0]
+	for i, r := range plan.Records {
+		card := m.card(i, r)
+		m.tops = append(m.tops, lines)
+		b.WriteString(card + "\n")
+		lines += common.Height(card)
+	}
+	m.tops = append(m.tops, lines)
+	if len(plan.Warnings) > 0 {
+		b.WriteString(st.Warn.Render("Watch out") + "\n")
+		for _, warn := range plan.Warnings {
+			b.WriteString(common.Hang(st.Warn.Render("! "), "  ", p(warn), w) + "\n")
+		}
+	}
+}
+
+// card renders record i: a bordered box, thicker when selected.
+func (m *Model) card(i int, r Record) string {
+	st := m.Styles
+	p := dnscheck.Printable
+	style := st.Card
+	mark := "  "
+	if i == m.sel {
+		style, mark = st.CardActive, "› "
+	}
+	inner := max(m.Width-style.GetHorizontalFrameSize(), 10)
+	var b strings.Builder
+	head := fmt.Sprintf("%s%d/%d %s: %s", mark, i+1, len(m.plan.Records), r.Label(), r.Title())
+	b.WriteString(st.Accent.Render(common.Hang("", "  ", head, inner)) + "\n")
+	field := func(label, value string, vs lipgloss.Style) {
+		b.WriteString(common.Field(label, 10, value, inner, st.Dim, vs) + "\n")
+	}
+	field("Type", r.Type, st.Text)
+	field("Name", p(r.HostField), st.Value)
+	if r.HostField != strings.TrimSuffix(r.Name, ".") && r.HostField != r.Name {
+		field("Full name", p(r.Name), st.Dim)
+	}
+	if r.Action != ActionDelete {
+		field("Value", p(r.FormValue), st.Value)
+	}
+	for _, old := range r.Replaces {
+		verb := "Replaces"
+		if r.Action == ActionDelete {
+			verb = "Now"
+		}
+		field(verb, p(old), st.Dim)
+	}
+	if r.Purpose == PurposeSPF {
+		field("Lookups", fmt.Sprintf("%d of %d", m.plan.SPFLookups, dnscheck.MaxSPFLookups), st.Text)
+	}
+	for _, n := range r.Notes {
+		b.WriteString(st.Dim.Render(common.Wrap(p(n), inner)) + "\n")
+	}
+	return style.Width(inner + style.GetHorizontalPadding()).Render(strings.TrimRight(b.String(), "\n"))
+}

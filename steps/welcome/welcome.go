@@ -1,0 +1,120 @@
+// Package welcome is the wizard's first screen: what will happen, what it
+// needs, and which platform it sets up (from the platform file).
+package welcome
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/tui/common"
+)
+
+// Model is the welcome step.
+type Model struct {
+	common.Common
+	scroll common.Scroller
+	start  key.Binding
+}
+
+// New returns the welcome step.
+func New(c common.Common) *Model {
+	m := &Model{
+		Common: c,
+		scroll: common.NewScroller(c),
+		start:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "start")),
+	}
+	m.render()
+	return m
+}
+
+// Title implements common.Step.
+func (m *Model) Title() string { return "Welcome" }
+
+// Init implements tea.Model.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Enter implements common.Step.
+func (m *Model) Enter(*common.State, common.Direction) tea.Cmd { return nil }
+
+// Capturing implements common.Step.
+func (m *Model) Capturing() bool { return false }
+
+// SetSize implements common.Step.
+func (m *Model) SetSize(w, h int) {
+	m.Common.SetSize(w, h)
+	m.scroll.SetSize(m.Width, m.Height)
+	m.render()
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.scroll.Overflows() {
+		return []key.Binding{m.start, m.Keys.PageDown}
+	}
+	return []key.Binding{m.start}
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{m.start}, m.Keys.ScrollKeys()}
+}
+
+// Update implements tea.Model.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok && key.Matches(k, m.start) {
+		return m, common.Next()
+	}
+	m.scroll.Update(msg)
+	return m, nil
+}
+
+// View implements tea.Model.
+func (m *Model) View() string { return m.scroll.View() }
+
+// Intro returns the welcome text as plain sentences: the lead, what will
+// happen, what the person needs, and a closing note. The accessible mode
+// prints the same.
+func Intro(p *assets.Platform) (lead string, happen, need []string, note string) {
+	lead = fmt.Sprintf("%s (run by %s) sends mail from your staff's addresses. "+
+		"Receivers trust that mail only when your domain's DNS says %s may send it.", p.Name, p.Vendor, p.Name)
+	happen = []string{
+		"You type your mail domain.",
+		"The wizard looks at its DNS: host, mail provider, SPF, DKIM, DMARC.",
+		"You confirm your mail provider.",
+		"It shows the records to add or change, ready to copy.",
+		"It checks until SPF and DKIM pass.",
+		fmt.Sprintf("It tells you how to set %s's sender setting.", p.Name),
+	}
+	need = []string{
+		"A login to your domain's DNS host, or the name of the person who has one (the records can be saved to a file for them).",
+		"About 15 minutes; new records are usually seen within minutes.",
+	}
+	return lead, happen, need, "Nothing is changed for you: the wizard only reads DNS."
+}
+
+// Heading is the welcome's title.
+func Heading(p *assets.Platform) string {
+	return fmt.Sprintf("Let %s send mail as your own domain", p.Name)
+}
+
+func (m *Model) render() {
+	st, w := m.Styles, m.Width
+	lead, happen, need, note := Intro(m.Platform)
+	var b strings.Builder
+	b.WriteString(st.Title.Render(common.Wrap(Heading(m.Platform), w)) + "\n\n")
+	b.WriteString(common.Wrap(lead, w) + "\n\n")
+	b.WriteString(st.Accent.Render("What will happen") + "\n")
+	for i, s := range happen {
+		b.WriteString(common.Hang(fmt.Sprintf("%d. ", i+1), "   ", s, w) + "\n")
+	}
+	b.WriteString("\n" + st.Accent.Render("What you need") + "\n")
+	for _, s := range need {
+		b.WriteString(common.Hang("• ", "  ", s, w) + "\n")
+	}
+	b.WriteString("\n" + st.Dim.Render(common.Wrap(note, w)))
+	m.scroll.SetContent(b.String())
+}

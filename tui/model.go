@@ -1,0 +1,297 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/tui/common"
+)
+
+// Model is the wizard's root model: an ordered list of steps, one current,
+// and the shared chrome around it (header, banner, status line, help bar).
+type Model struct {
+	common.Common
+	steps    []common.Step
+	cur      int
+	state    *common.State
+	help     help.Model
+	status   common.StatusMsg
+	banner   string
+	clip     Clipboard
+	term     io.Writer // the terminal, for the bell; nil: no bell
+	quitting bool
+	finished bool // the last step finished
+}
+
+// NewModel returns the wizard's root model with the steps of Steps. term
+// receives the bell and OSC 52 sequences (writes must be safe alongside the
+// program's renderer); nil disables both.
+func NewModel(ctx context.Context, cfg Config, term io.Writer) *Model {
+	c := common.NewCommon(ctx, cfg.Platform)
+	return NewModelWithSteps(c, cfg, term, Steps(c, cfg))
+}
+
+// NewModelWithSteps returns a root model navigating steps: tests use it to
+// run the shell around a single step.
+func NewModelWithSteps(c common.Common, cfg Config, term io.Writer, steps []common.Step) *Model {
+	h := help.New()
+	h.Styles = c.Styles.Help
+	m := &Model{
+		Common: c,
+		steps:  steps,
+		state:  common.NewState(),
+		help:   h,
+		banner: cfg.Banner,
+		clip:   NewClipboard(cfg.Clipboard, term),
+		term:   term,
+	}
+	if term == nil {
+		m.clip.Term = nil
+	}
+	m.resize()
+	return m
+}
+
+// SetClipboard replaces the clipboard (tests inject one with a fake
+// environment).
+func (m *Model) SetClipboard(c Clipboard) { m.clip = c }
+
+// State returns what the steps have worked out so far.
+func (m *Model) State() *common.State { return m.state }
+
+// Current returns the current step and its index.
+func (m *Model) Current() (common.Step, int) { return m.steps[m.cur], m.cur }
+
+// Status returns the status line.
+func (m *Model) Status() common.StatusMsg { return m.status }
+
+// Finished reports whether the person went through every step.
+func (m *Model) Finished() bool { return m.finished }
+
+// Summary returns what is printed after the program ends.
+func (m *Model) Summary() Summary { return Summary{Text: SummaryText(m.Platform, m.state)} }
+
+// Init implements tea.Model: the first step is entered.
+func (m *Model) Init() tea.Cmd {
+	return m.steps[m.cur].Enter(m.state, common.Forward)
+}
+
+// Update implements tea.Model.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.Width, m.Height = msg.Width, msg.Height
+		m.resize()
+		return m, nil
+	case tea.KeyMsg:
+		if key.Matches(msg, m.Keys.ForceQuit) {
+			return m, m.quit()
+		}
+		if !m.steps[m.cur].Capturing() {
+			switch {
+			case key.Matches(msg, m.Keys.Quit):
+				return m, m.quit()
+			case key.Matches(msg, m.Keys.Help):
+				m.help.ShowAll = !m.help.ShowAll
+				m.resize()
+				return m, nil
+			}
+		}
+	case common.NextMsg:
+		return m, m.next(msg.Results)
+	case common.BackMsg:
+		return m, m.back()
+	case common.KeepMsg:
+		for _, r := range msg.Results {
+			m.state.PutFrom(m.cur, r)
+		}
+		return m, nil
+	case common.FinishMsg:
+		m.finished = true
+		return m, m.quit()
+	case common.StatusMsg:
+		m.setStatus(msg)
+		return m, nil
+	case common.CopyMsg:
+		return m, m.copy(msg)
+	case common.BellMsg:
+		return m, m.bell()
+	}
+	s, cmd := m.steps[m.cur].Update(msg)
+	m.steps[m.cur] = s.(common.Step)
+	return m, cmd
+}
+
+func (m *Model) quit() tea.Cmd {
+	m.quitting = true
+	return tea.Quit
+}
+
+// next stores the current step's results, drops what later steps had
+// worked out on older input, and enters the next step (or ends).
+func (m *Model) next(results []any) tea.Cmd {
+	m.state.Forget(m.cur)
+	for _, r := range results {
+		m.state.PutFrom(m.cur, r)
+	}
+	if m.cur == len(m.steps)-1 {
+		m.finished = true
+		return m.quit()
+	}
+	m.cur++
+	m.setStatus(common.StatusMsg{})
+	return m.steps[m.cur].Enter(m.state, common.Forward)
+}
+
+func (m *Model) back() tea.Cmd {
+	if m.cur == 0 {
+		return nil
+	}
+	m.cur--
+	m.setStatus(common.StatusMsg{})
+	return m.steps[m.cur].Enter(m.state, common.Backward)
+}
+
+func (m *Model) setStatus(s common.StatusMsg) {
+	m.status = s
+	m.resize()
+}
+
+// copy puts text on the clipboard in a command; when nothing works it
+// saves the instructions instead and says where.
+func (m *Model) copy(msg common.CopyMsg) tea.Cmd {
+	clip := m.clip
+	return func() tea.Msg {
+		how, err := clip.Copy(msg.Text)
+		if err == nil {
+			return common.StatusMsg{Text: fmt.Sprintf("Copied %s %s.", msg.What, how), Level: common.Success}
+		}
+		text := fmt.Sprintf("Could not copy %s: %s.", msg.What, strings.TrimPrefix(err.Error(), "tui: "))
+		if msg.Save != nil {
+			if path, serr := msg.Save(); serr == nil {
+				text += " The instructions are saved in " + dnscheck.Printable(path) + "."
+			} else {
+				text += " Saving them failed too: " + dnscheck.Printable(serr.Error()) + "."
+			}
+		}
+		return common.StatusMsg{Text: text, Level: common.Failure}
+	}
+}
+
+func (m *Model) bell() tea.Cmd {
+	if m.term == nil {
+		return nil
+	}
+	w := m.term
+	return func() tea.Msg {
+		_, _ = io.WriteString(w, "\a")
+		return nil
+	}
+}
+
+// chrome returns the header (with the banner) and the footer (status line
+// and help bar) around the step.
+func (m *Model) chrome() (string, string) {
+	st, w := m.Styles, m.Width
+	step := m.steps[m.cur]
+	head := st.Header.Render(m.Platform.Name+" setup") + " " +
+		st.HeaderStep.Render(fmt.Sprintf("· %d/%d %s", m.cur+1, len(m.steps), step.Title()))
+	head = common.Fit(head, w, 1)
+	if m.banner != "" {
+		head += "\n" + st.Banner.Render(common.Wrap(m.banner, w))
+	}
+	foot := ""
+	if m.status.Text != "" {
+		foot = st.Status[m.status.Level].Render(common.Fit(common.Wrap(m.status.Text, w), w, 3))
+	}
+	foot += "\n" + m.helpView()
+	return head, foot
+}
+
+// resize gives the current and every other step the area between header
+// and footer.
+func (m *Model) resize() {
+	m.help.Width = m.Width
+	head, foot := m.chrome()
+	h := m.Height - common.Height(head) - 1 - common.Height(foot)
+	for _, s := range m.steps {
+		s.SetSize(m.Width, max(h, 1))
+	}
+}
+
+// View implements tea.Model.
+func (m *Model) View() string {
+	if m.quitting {
+		return ""
+	}
+	head, foot := m.chrome()
+	h := max(m.Height-common.Height(head)-1-common.Height(foot), 1)
+	body := common.Fit(m.steps[m.cur].View(), m.Width, h)
+	if n := common.Height(body); n < h {
+		body += strings.Repeat("\n", h-n)
+	}
+	return common.Fit(head+"\n\n"+body+"\n"+foot, m.Width, m.Height)
+}
+
+// helpView renders the help bar: the step's keys, then the shell's. The
+// full help wraps its columns into rows that fit the window.
+func (m *Model) helpView() string {
+	step := m.steps[m.cur]
+	global := []key.Binding{m.Keys.Help, m.Keys.Quit}
+	if step.Capturing() {
+		global = []key.Binding{m.Keys.ForceQuit}
+	}
+	if m.help.ShowAll {
+		m.Keys.Help.SetHelp("?", "fewer keys")
+	} else {
+		m.Keys.Help.SetHelp("?", "more keys")
+	}
+	if !m.help.ShowAll {
+		tail := m.help.ShortHelpView(global)
+		hm := m.help
+		sep := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator)
+		hm.Width = max(m.Width-lipgloss.Width(tail)-lipgloss.Width(sep), 1)
+		own := hm.ShortHelpView(step.ShortHelp())
+		if own == "" {
+			return tail
+		}
+		return own + sep + tail
+	}
+	groups := append(step.FullHelp(), append(global, m.Keys.ForceQuit))
+	if step.Capturing() {
+		groups = append(step.FullHelp(), []key.Binding{m.Keys.ForceQuit})
+	}
+	var rows []string
+	var row []string
+	rowW := 0
+	gap := m.help.Styles.FullSeparator.Render(m.help.FullSeparator)
+	for _, g := range groups {
+		col := m.help.FullHelpView([][]key.Binding{g})
+		if col == "" {
+			continue
+		}
+		cw := lipgloss.Width(col)
+		if rowW > 0 && rowW+lipgloss.Width(gap)+cw > m.Width {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, rowW = nil, 0
+		}
+		if rowW > 0 {
+			row = append(row, gap)
+			rowW += lipgloss.Width(gap)
+		}
+		row = append(row, col)
+		rowW += cw
+	}
+	if len(row) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	return strings.Join(rows, "\n")
+}

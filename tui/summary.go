@@ -1,0 +1,89 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/advice"
+	"github.com/outreach-auth/wizard/steps/domain"
+	"github.com/outreach-auth/wizard/steps/records"
+	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/tui/common"
+)
+
+// SummaryText is the plain summary of what the wizard found and advised,
+// for the terminal's scroll-back: the domain, each record and what to do
+// with it, the verdicts of the last check, the advice (option, checkbox,
+// the setting's exact label and place) and the next steps. It is empty
+// when no domain was chosen. Text from DNS goes through
+// dnscheck.Printable; there is no colour.
+func SummaryText(p *assets.Platform, st *common.State) string {
+	in, ok := common.Get[domain.Input](st)
+	if !ok {
+		return ""
+	}
+	pr := dnscheck.Printable
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s sender authentication: %s\n", p.Name, in.Domain)
+
+	plan, havePlan := common.Get[records.Plan](st)
+	if havePlan {
+		fmt.Fprintf(&b, "\nRecords (DNS host: %s; mail provider: %s)\n", pr(plan.DNSHost), pr(plan.Provider))
+		for _, r := range plan.Records {
+			fmt.Fprintf(&b, "  %-5s %s\n", r.Label(), r.Title())
+			fmt.Fprintf(&b, "        Name:  %s\n", pr(r.HostField))
+			if r.Action != records.ActionDelete {
+				fmt.Fprintf(&b, "        Value: %s\n", pr(r.FormValue))
+			}
+		}
+		fmt.Fprintf(&b, "  ('wizard records %s' prints them again.)\n", in.Domain)
+	}
+
+	reports, haveReports := common.Get[[]dnscheck.DomainReport](st)
+	if !haveReports || len(reports) == 0 {
+		b.WriteString("\nNot checked yet. When the records are published, run:\n")
+		fmt.Fprintf(&b, "  wizard check %s\n", in.Domain)
+		fmt.Fprintf(&b, "Until SPF and DKIM pass, turn ON %q (%s) in %s.\n", p.Setting.Label, p.Setting.Location, p.Name)
+		return b.String()
+	}
+	b.WriteString("\nLast check\n")
+	for _, r := range reports {
+		var rb strings.Builder
+		verify.WriteReport(&rb, r, verify.Styles{})
+		b.WriteString(indent(rb.String(), "  "))
+	}
+
+	a := advice.Advise(reports, p)
+	b.WriteString("\nAdvice\n")
+	title := "Best option: every domain passes SPF and DKIM."
+	if a.Option == advice.OptionSecondBest {
+		title = "Second-best option for now: some domain does not pass yet."
+	}
+	fmt.Fprintf(&b, "  %s\n", title)
+	fmt.Fprintf(&b, "  Setting:  %q\n", p.Setting.Label)
+	fmt.Fprintf(&b, "  Where:    %s\n", p.Setting.Location)
+	fmt.Fprintf(&b, "  Turn it:  %s\n", strings.ToUpper(a.Checkbox))
+	for _, r := range a.Reasons {
+		fmt.Fprintf(&b, "  • %s\n", pr(r))
+	}
+	if len(a.NextSteps) > 0 {
+		b.WriteString("\nNext steps\n")
+		for i, s := range a.NextSteps {
+			fmt.Fprintf(&b, "  %d. %s\n", i+1, pr(s))
+		}
+	}
+	return b.String()
+}
+
+func indent(s, prefix string) string {
+	lines := strings.SplitAfter(s, "\n")
+	var b strings.Builder
+	for _, l := range lines {
+		if l != "" {
+			b.WriteString(prefix + l)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,114 @@
+// Package tui is the wizard's shell: the root Bubble Tea model that moves
+// between the steps (each in its own package under steps/), fans the window
+// size out to them, and owns the header, the status line, the help bar, the
+// clipboard and the bell. It knows no step by name: it keeps an ordered
+// list of common.Step values and moves on common.NextMsg and
+// common.BackMsg, carrying each step's results to the next in a
+// common.State.
+//
+// Run is the full-screen program; RunAccessible asks the same questions as
+// plain line prompts.
+package tui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/advice"
+	"github.com/outreach-auth/wizard/steps/discovery"
+	"github.com/outreach-auth/wizard/steps/domain"
+	"github.com/outreach-auth/wizard/steps/provider"
+	"github.com/outreach-auth/wizard/steps/records"
+	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/steps/welcome"
+	"github.com/outreach-auth/wizard/tui/common"
+)
+
+// Config is what the wizard needs from the command line.
+type Config struct {
+	Platform  *assets.Platform
+	Resolver  dnscheck.Querier  // discovery and records
+	Checker   *dnscheck.Checker // verify polling
+	Provider  *assets.Provider  // --provider preset; nil = detect and let the person choose
+	Clipboard string            // "auto" | "system" | "osc52" | "off"
+	Banner    string            // e.g. "DEMO · simulated DNS · nothing leaves this machine"; "" for none
+	// Prepare is called before discovery; nil = none (the demo uses it).
+	Prepare func(ctx context.Context, domain string) error
+	// Actions are extra keys shown in the help bar of the records and
+	// verify steps (the demo's p / m).
+	Actions []Action
+	// SaveDir is where "save instructions" writes; "" = current directory.
+	SaveDir string
+}
+
+// Action is an extra key: Run gets the current plan and returns a status
+// line. It is records.KeyAction, so the records and verify steps can run
+// it without importing this package.
+type Action = records.KeyAction
+
+// Summary is what is printed to the terminal's scroll-back after the
+// program exits.
+type Summary struct{ Text string }
+
+// Steps returns the wizard's steps, in order.
+func Steps(c common.Common, cfg Config) []common.Step {
+	return []common.Step{
+		welcome.New(c),
+		domain.NewModel(c),
+		discovery.NewModel(c, cfg.Resolver, cfg.Prepare),
+		provider.New(c, cfg.Provider),
+		records.NewModel(c, cfg.Resolver, cfg.SaveDir, cfg.Actions),
+		verify.NewModel(c, cfg.Checker, cfg.Actions),
+		advice.NewModel(c),
+	}
+}
+
+// Run runs the wizard full-screen (alternate screen) reading keys from in
+// and drawing on out; when it ends, the summary is printed to out, where it
+// stays in the scroll-back. opts are added to the program's options (tests
+// pass tea.WithoutRenderer, for example).
+func Run(ctx context.Context, cfg Config, in io.Reader, out io.Writer, opts ...tea.ProgramOption) (Summary, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	term := out
+	if _, ok := out.(*os.File); !ok {
+		// os.File serialises concurrent writes itself; anything else is
+		// shared between the renderer and the clipboard and bell.
+		term = &lockedWriter{w: out}
+	}
+	m := NewModel(ctx, cfg, term)
+	options := append([]tea.ProgramOption{
+		tea.WithContext(ctx), tea.WithInput(in), tea.WithOutput(term), tea.WithAltScreen(),
+	}, opts...)
+	final, err := tea.NewProgram(m, options...).Run()
+	if fm, ok := final.(*Model); ok {
+		m = fm
+	}
+	sum := m.Summary()
+	if sum.Text != "" {
+		if _, werr := io.WriteString(out, sum.Text); werr != nil && err == nil {
+			err = fmt.Errorf("tui: printing the summary: %w", werr)
+		}
+	}
+	return sum, err
+}
+
+// lockedWriter serialises writes from the renderer and from commands (OSC
+// 52, the bell).
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

@@ -1,0 +1,288 @@
+// Package tuitest holds what the wizard's UI tests share: a simulated
+// yourcenter.edu served by a real dnstest server (its vendor's and mail
+// provider's zones too), the colour setup for golden files, and helpers to
+// run a screen under teatest and compare it with a golden file.
+package tuitest
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/miekg/dns"
+	"github.com/muesli/termenv"
+
+	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/dnscheck/dnstest"
+	"github.com/outreach-auth/wizard/tui/common"
+)
+
+// Domain is the simulated organisation's domain.
+const Domain = "yourcenter.edu"
+
+// DKIMKey is a fixed 2048-bit RSA public key (base64 SubjectPublicKeyInfo)
+// served at the platform's selector, so golden files never change.
+const DKIMKey = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAz1V/SpAba6mQoxKn46AijrqBwVPds93Rvxw5W7FLDR3/6mNq/2k/OFgtIKXKpLZ9IcuXgqaIU7GArqZhlHz4SDs7dIgUCtgTdFHLGFf2LFXsby0rtNyOf49DSpHlg8jwsotE7KL+nc1od+Wd1SX2nA3SwEX6qF+FhvcAuUo54/xfhlBFivsUTok/0flHIb2sjZD4HzKLu8d7SxRQzhPm/vQYPH5CxrETWX7XE6164lXII126q5BegAKMlxgixTj4gSWaCmEVKPgL33WPJTJnZi5qo+Bt8hmAExD9qL23FDzJW5r8DRS5DngYZNP/gll/TqrzzF4nzlQ6h4+LaB4xQwIDAQAB"
+
+// OldSPF is the SPF record yourcenter.edu publishes before the wizard;
+// NewSPF the one the wizard proposes.
+const (
+	OldSPF = "v=spf1 include:spf.protection.outlook.com -all"
+	NewSPF = "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all"
+)
+
+// ZoneYourCenter is the organisation's zone before any change: Cloudflare
+// name servers, Microsoft 365 mail, an SPF record without the platform, no
+// DKIM CNAME, DMARC p=quarantine.
+const ZoneYourCenter = `$ORIGIN yourcenter.edu.
+@ 300 IN SOA amy.ns.cloudflare.com. dns.cloudflare.com. 1 7200 3600 1209600 300
+@ 300 IN NS amy.ns.cloudflare.com.
+@ 300 IN NS bob.ns.cloudflare.com.
+@ 300 IN MX 0 yourcenter-edu.mail.protection.outlook.com.
+@ 300 IN TXT "` + OldSPF + `"
+_dmarc 300 IN TXT "v=DMARC1; p=quarantine"
+`
+
+// zoneVendor is the platform's zone: its SPF include listing every
+// platform address, and the DKIM key behind the selector.
+func zoneVendor(p *assets.Platform) string {
+	var ips []string
+	for _, ip := range p.SPF.IPs {
+		ips = append(ips, "ip4:"+ip.Addr().String())
+	}
+	return "$ORIGIN outreachsystems.com.\n" +
+		"@ 300 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n" +
+		"spf 300 IN TXT \"v=spf1 " + strings.Join(ips, " ") + " -all\"\n" +
+		"osc1._domainkey 300 IN TXT \"v=DKIM1; k=rsa; p=" + DKIMKey[:200] + "\" \"" + DKIMKey[200:] + "\"\n"
+}
+
+// ZoneOutlook is Microsoft 365's SPF include.
+const ZoneOutlook = `$ORIGIN outlook.com.
+@ 300 IN SOA ns1 hostmaster 1 7200 3600 1209600 300
+spf.protection 300 IN TXT "v=spf1 ip4:40.92.0.0/15 ip4:40.107.0.0/16 -all"
+`
+
+// Env is a simulated DNS world for one test.
+type Env struct {
+	Server   *dnstest.Server
+	Client   *dnscheck.Client
+	Checker  *dnscheck.Checker
+	Platform *assets.Platform
+}
+
+// NewEnv starts a dnstest server with the organisation's zone (or zone,
+// when given), the vendor's and Microsoft's.
+func NewEnv(t testing.TB, zone ...string) *Env {
+	t.Helper()
+	p := assets.DefaultPlatform()
+	org := ZoneYourCenter
+	if len(zone) > 0 {
+		org = zone[0]
+	}
+	srv := dnstest.StartT(t, org, zoneVendor(p), ZoneOutlook)
+	c := dnscheck.NewClient(dnscheck.WithServers(srv.Addr()), dnscheck.WithTimeout(2*time.Second))
+	return &Env{Server: srv, Client: c, Checker: &dnscheck.Checker{Resolver: c, Direct: true}, Platform: p}
+}
+
+// Publish makes the changes the wizard asks for: the DKIM CNAME and the
+// merged SPF record.
+func (e *Env) Publish(t testing.TB) {
+	t.Helper()
+	e.PublishDKIM(t)
+	e.Server.Remove(Domain+".", dns.TypeTXT)
+	if err := e.Server.Add(Domain + ". 300 IN TXT \"" + NewSPF + "\""); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// PublishDKIM adds only the DKIM CNAME.
+func (e *Env) PublishDKIM(t testing.TB) {
+	t.Helper()
+	if err := e.Server.Add("osc1._domainkey." + Domain + ". 300 IN CNAME osc1._domainkey.outreachsystems.com."); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Common returns a Common for a step under test, of the given size.
+func (e *Env) Common(w, h int) common.Common {
+	c := common.NewCommon(context.Background(), e.Platform)
+	c.SetSize(w, h)
+	return c
+}
+
+// Main sets the colour profile for golden files (ASCII: no escape
+// sequences for colour or attributes) and runs the tests. Call it from
+// TestMain.
+func Main(m *testing.M) int {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	lipgloss.SetHasDarkBackground(true)
+	return m.Run()
+}
+
+// Sizes are the window sizes every screen is checked at.
+var Sizes = []struct {
+	Name          string
+	Width, Height int
+}{{"80x24", 80, 24}, {"40x20", 40, 20}}
+
+// Plain returns view without escape sequences and trailing spaces.
+func Plain(view string) string {
+	lines := strings.Split(ansi.Strip(view), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// CheckFits fails the test when view has a line wider than width or more
+// than height lines.
+func CheckFits(t testing.TB, view string, width, height int) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) > height {
+		t.Errorf("view has %d lines, window %d:\n%s", len(lines), height, Plain(view))
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w > width {
+			t.Errorf("line %d is %d wide, window %d: %q", i+1, w, width, ansi.Strip(l))
+		}
+	}
+}
+
+// Golden compares the plain view with testdata/<test name>.golden (go test
+// -update rewrites it) after checking it fits the window.
+func Golden(t *testing.T, view string, width, height int) {
+	t.Helper()
+	CheckFits(t, view, width, height)
+	golden.RequireEqual(t, []byte(Plain(view)+"\n"))
+}
+
+// Screen is a model whose whole screen can be drawn (the shell).
+type Screen interface {
+	tea.Model
+}
+
+// Run starts m under teatest at width×height and returns the test model.
+func Run(t *testing.T, m tea.Model, width, height int) *teatest.TestModel {
+	t.Helper()
+	return teatest.NewTestModel(t, m, teatest.WithInitialTermSize(width, height))
+}
+
+// WaitFor waits until the program has drawn every one of texts.
+func WaitFor(t *testing.T, tm *teatest.TestModel, texts ...string) {
+	t.Helper()
+	var seen []byte
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		seen = append(seen, b...)
+		plain := ansi.Strip(string(seen))
+		for _, s := range texts {
+			if !strings.Contains(plain, s) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+// Final quits the program and returns its last model.
+func Final(t *testing.T, tm *teatest.TestModel) tea.Model {
+	t.Helper()
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	return tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
+}
+
+// Contains reports whether the plain view contains every one of texts,
+// ignoring line breaks and the spaces around them.
+func Contains(view string, texts ...string) bool {
+	flat := strings.Join(strings.Fields(Plain(view)), " ")
+	for _, s := range texts {
+		if !strings.Contains(flat, strings.Join(strings.Fields(s), " ")) {
+			return false
+		}
+	}
+	return true
+}
+
+// Key returns the key message for k ("enter", "esc", "ctrl+c", "up", or
+// runes such as "c").
+func Key(k string) tea.KeyMsg {
+	switch k {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "pgdown":
+		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
+
+// Type returns the key messages that type s.
+func Type(s string) []tea.Msg {
+	var out []tea.Msg
+	for _, r := range s {
+		out = append(out, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	return out
+}
+
+// Await runs cmd, batches flattened and each command in its own
+// goroutine, and returns the first message of type T it produces; the
+// others are dropped (a timer simply never answers in time). It fails the
+// test after 10 s.
+func Await[T tea.Msg](t testing.TB, cmd tea.Cmd) T {
+	t.Helper()
+	ch := make(chan tea.Msg, 64)
+	var start func(tea.Cmd)
+	start = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		go func() {
+			msg := c()
+			if b, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range b {
+					start(c)
+				}
+				return
+			}
+			select {
+			case ch <- msg:
+			default:
+			}
+		}()
+	}
+	start(cmd)
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case msg := <-ch:
+			if v, ok := msg.(T); ok {
+				return v
+			}
+		case <-timeout:
+			var zero T
+			t.Fatalf("no %T within 10 s", zero)
+			return zero
+		}
+	}
+}
