@@ -1,0 +1,216 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/vt"
+	"github.com/creack/pty"
+)
+
+// The end-to-end tests run the built binary in a real pseudo-terminal of
+// 100×30 and read its screen through a terminal emulator, typing as a person
+// would. They wait on screen content with a deadline, never on fixed sleeps.
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func buildWizard(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "wizard-e2e")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "wizard")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building the wizard: %v", buildErr)
+	}
+	return binPath
+}
+
+// screen is a running wizard in a pseudo-terminal.
+type screen struct {
+	t    *testing.T
+	pty  *os.File
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	term *vt.Emulator
+	done chan struct{}
+}
+
+func startScreen(t *testing.T, args ...string) *screen {
+	t.Helper()
+	bin := buildWizard(t)
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "COLORTERM=", "NO_COLOR=", "SSH_TTY=", "SSH_CONNECTION=", "DISPLAY=", "WAYLAND_DISPLAY=", "TMUX=")
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 100, Rows: 30})
+	if err != nil {
+		t.Fatalf("starting the wizard in a pty: %v", err)
+	}
+	s := &screen{t: t, pty: f, cmd: cmd, term: vt.NewEmulator(100, 30), done: make(chan struct{})}
+	// Answers the emulator gives to terminal queries go back to the program.
+	go func() { _, _ = io.Copy(f, s.term) }()
+	go func() {
+		defer close(s.done)
+		buf := make([]byte, 4096)
+		for {
+			n, err := f.Read(buf)
+			if n > 0 {
+				s.mu.Lock()
+				_, _ = s.term.Write(buf[:n])
+				s.mu.Unlock()
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		_ = f.Close()
+		_ = s.term.Close()
+	})
+	return s
+}
+
+func (s *screen) text() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.term.String()
+}
+
+// waitFor waits until the screen shows every one of want.
+func (s *screen) waitFor(want ...string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		txt := s.text()
+		ok := true
+		for _, w := range want {
+			if !strings.Contains(txt, w) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return txt
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the screen never showed %q; it shows:\n%s", want, txt)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (s *screen) press(keys string) {
+	s.t.Helper()
+	if _, err := s.pty.Write([]byte(keys)); err != nil {
+		s.t.Fatalf("typing %q: %v", keys, err)
+	}
+}
+
+// exited waits for the program to end and returns its exit status.
+func (s *screen) exited() int {
+	s.t.Helper()
+	errc := make(chan error, 1)
+	go func() { errc <- s.cmd.Wait() }()
+	select {
+	case err := <-errc:
+		<-s.done
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			s.t.Fatalf("waiting for the wizard: %v", err)
+		}
+		return 0
+	case <-time.After(20 * time.Second):
+		s.t.Fatalf("the wizard did not exit; the screen shows:\n%s", s.text())
+	}
+	return -1
+}
+
+const enter = "\r"
+
+// walkToRecords types a domain, accepts the detected provider and reaches
+// the records step.
+func walkToRecords(s *screen) {
+	s.waitFor("Welcome", "DEMO")
+	s.press(enter)
+	s.waitFor("What is your mail domain?")
+	s.press("Jane.Doe@YourCenter.edu")
+	s.waitFor("Will use yourcenter.edu")
+	s.press(enter)
+	s.waitFor("What yourcenter.edu publishes today", "Microsoft 365")
+	s.press(enter)
+	s.waitFor("Microsoft 365 (detected)")
+	s.press(enter)
+	s.waitFor("Records to publish for yourcenter.edu", "osc1._domainkey.outreachsystems.com.")
+}
+
+func TestEndToEndDemoBestOption(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	t.Parallel()
+	s := startScreen(t, "demo")
+	walkToRecords(s)
+
+	s.press("c")
+	s.waitFor("Copied")
+
+	s.press("m")
+	s.waitFor("Published with a mistake")
+	s.press(enter)
+	s.waitFor("Checking yourcenter.edu", "osc1._domainkey.yourcenter.edu.yourcenter.edu")
+
+	s.press("b")
+	s.waitFor("Records to publish for yourcenter.edu")
+	s.press("p")
+	s.waitFor("Published")
+	s.press(enter)
+	s.waitFor("passes SPF and DKIM", "Turn it: OFF")
+	s.press(enter)
+	if code := s.exited(); code != 0 {
+		t.Errorf("exit status %d, want 0", code)
+	}
+	s.waitFor("yourcenter.edu", "OFF", "When sending email, have Neoserra authenticate on sender's behalf?")
+}
+
+func TestEndToEndDemoGiveUpSecondBest(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	t.Parallel()
+	s := startScreen(t, "demo")
+	walkToRecords(s)
+	s.press(enter)
+	s.waitFor("Checking yourcenter.edu", "DKIM", "missing")
+	s.press("s")
+	s.waitFor("Second best", "Turn it: ON")
+	s.press(enter)
+	if code := s.exited(); code != 0 {
+		t.Errorf("exit status %d, want 0", code)
+	}
+	s.waitFor("ON", "When sending email, have Neoserra authenticate on sender's behalf?")
+}
