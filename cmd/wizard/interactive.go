@@ -72,4 +72,3 @@ func isTerminal(s streams) bool {
 	out, ok2 := s.out.(*os.File)
 	return ok1 && ok2 && isatty.IsTerminal(in.Fd()) && isatty.IsTerminal(out.Fd())
 }
-
