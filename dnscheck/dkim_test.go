@@ -139,15 +139,6 @@ func codes(ps []dnscheck.Problem) []string {
 	return out
 }
 
-func hasCode(ps []dnscheck.Problem, code string) bool {
-	for _, p := range ps {
-		if p.Code == code {
-			return true
-		}
-	}
-	return false
-}
-
 const goodCNAME = "osc1._domainkey IN CNAME osc1._domainkey.outreachsystems.com."
 
 func TestCheckDKIM(t *testing.T) {

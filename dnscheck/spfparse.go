@@ -196,7 +196,7 @@ func parseSPFTerm(raw string) (SPFTerm, error) {
 		}
 	}
 	// A modifier is name "=" value, where name starts with a letter.
-	if eq := strings.IndexByte(raw, '='); eq > 0 && strings.IndexAny(raw[:eq], ":/") < 0 && isModifierName(raw[:eq]) {
+	if eq := strings.IndexByte(raw, '='); eq > 0 && !strings.ContainsAny(raw[:eq], ":/") && isModifierName(raw[:eq]) {
 		name := strings.ToLower(raw[:eq])
 		if spfMechanisms[name] {
 			return bad(fmt.Sprintf("%q is a mechanism; write it with a colon: %s:%s", name, name, raw[eq+1:]))
