@@ -47,7 +47,12 @@ input, 3 DNS could not answer for some domain.`,
   wizard check jane.doe@yourcenter.edu --json
   wizard check yourcenter.edu --watch --give-up-after 30m
   cut -d, -f1 domains.csv | wizard check -`,
-		Args:              cobra.MinimumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErr("check needs at least one DOMAIN (or - to read them from standard input); try 'wizard check --help'")
+			}
+			return nil
+		},
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCheck(cmd.Context(), g, o, args, s)

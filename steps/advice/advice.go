@@ -80,7 +80,7 @@ func Advise(reports []dnscheck.DomainReport, p *assets.Platform) Advice {
 			fmt.Sprintf("Contact %s (%s) and ask them to clear any of your addresses that were rejected while authentication failed.", contactName(p), contactWays(p)))
 	} else {
 		a.NextSteps = append(a.NextSteps,
-			fmt.Sprintf("In %s, turn ON %s; until %s pass(es), mail for them is sent as @%s, and domains that pass keep using SPF and DKIM.", p.Name, setting, strings.Join(blocking, ", "), p.RewriteDomain),
+			fmt.Sprintf("In %s, turn ON %s. Until %s passes, its mail is sent as @%s; domains that pass keep using their own SPF and DKIM.", p.Name, setting, strings.Join(blocking, ", "), p.RewriteDomain),
 			fmt.Sprintf("Fix the records ('wizard records %s' prints them), then run 'wizard check' again; once every domain passes, turn the setting OFF.", firstOr(blocking, "DOMAIN")),
 			fmt.Sprintf("After the fix, contact %s (%s) to clear addresses that were rejected while authentication failed.", contactName(p), contactWays(p)))
 	}
