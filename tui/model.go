@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -58,6 +59,17 @@ func NewModelWithSteps(c common.Common, cfg Config, term io.Writer, steps []comm
 	}
 	m.resize()
 	return m
+}
+
+// StartAt makes step i current with the state st, as if the steps before
+// it had run; call it before the program starts. The tests of each step
+// render it in its place this way.
+func (m *Model) StartAt(i int, st *common.State) {
+	m.cur = min(max(i, 0), len(m.steps)-1)
+	if st != nil {
+		m.state = st
+	}
+	m.resize()
 }
 
 // SetClipboard replaces the clipboard (tests inject one with a fake
@@ -174,7 +186,7 @@ func (m *Model) copy(msg common.CopyMsg) tea.Cmd {
 		if err == nil {
 			return common.StatusMsg{Text: fmt.Sprintf("Copied %s %s.", msg.What, how), Level: common.Success}
 		}
-		text := fmt.Sprintf("Could not copy %s: %s.", msg.What, strings.TrimPrefix(err.Error(), "tui: "))
+		text := fmt.Sprintf("Could not copy %s: %s.", msg.What, dnscheck.Printable(strings.TrimPrefix(err.Error(), "tui: ")))
 		if msg.Save != nil {
 			if path, serr := msg.Save(); serr == nil {
 				text += " The instructions are saved in " + dnscheck.Printable(path) + "."
@@ -245,9 +257,9 @@ func (m *Model) View() string {
 // full help wraps its columns into rows that fit the window.
 func (m *Model) helpView() string {
 	step := m.steps[m.cur]
-	global := []key.Binding{m.Keys.Help, m.Keys.Quit}
+	quit := m.Keys.Quit
 	if step.Capturing() {
-		global = []key.Binding{m.Keys.ForceQuit}
+		quit = m.Keys.ForceQuit
 	}
 	if m.help.ShowAll {
 		m.Keys.Help.SetHelp("?", "fewer keys")
@@ -255,17 +267,26 @@ func (m *Model) helpView() string {
 		m.Keys.Help.SetHelp("?", "more keys")
 	}
 	if !m.help.ShowAll {
-		tail := m.help.ShortHelpView(global)
-		hm := m.help
+		// The step's keys and quit, as many as fit, then always "? more
+		// keys" (not while typing: ? is text then).
+		if step.Capturing() {
+			return m.help.ShortHelpView(append(step.ShortHelp(), quit))
+		}
+		tail := m.help.ShortHelpView([]key.Binding{m.Keys.Help})
 		sep := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator)
+		hm := m.help
 		hm.Width = max(m.Width-lipgloss.Width(tail)-lipgloss.Width(sep), 1)
-		own := hm.ShortHelpView(step.ShortHelp())
+		own := hm.ShortHelpView(append(step.ShortHelp(), quit))
+		if strings.TrimSpace(ansi.Strip(own)) == "…" {
+			own = ""
+		}
 		if own == "" {
 			return tail
 		}
 		return own + sep + tail
 	}
-	groups := append(step.FullHelp(), append(global, m.Keys.ForceQuit))
+	global := []key.Binding{m.Keys.Help, m.Keys.Quit, m.Keys.ForceQuit}
+	groups := append(step.FullHelp(), global)
 	if step.Capturing() {
 		groups = append(step.FullHelp(), []key.Binding{m.Keys.ForceQuit})
 	}

@@ -77,13 +77,11 @@ func SummaryText(p *assets.Platform, st *common.State) string {
 	return b.String()
 }
 
+// indent puts prefix before every line of s, each line made printable.
 func indent(s, prefix string) string {
-	lines := strings.SplitAfter(s, "\n")
 	var b strings.Builder
-	for _, l := range lines {
-		if l != "" {
-			b.WriteString(prefix + l)
-		}
+	for _, l := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+		b.WriteString(prefix + dnscheck.Printable(l) + "\n")
 	}
 	return b.String()
 }

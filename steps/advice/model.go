@@ -64,9 +64,6 @@ func (m *Model) SetSize(w, h int) {
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
-	if m.scroll.Overflows() {
-		return []key.Binding{m.keys.Finish, m.Keys.Down, m.Keys.PageDown, m.keys.Back}
-	}
 	return []key.Binding{m.keys.Finish, m.keys.Back}
 }
 
@@ -104,6 +101,11 @@ func (m *Model) render() {
 		b.WriteString(common.Hang("• ", "  ", pr(r), w) + "\n")
 	}
 	b.WriteString("\n")
+	b.WriteString(st.Accent.Render("The setting") + "\n")
+	b.WriteString(common.Hang("  ", "  ", st.Value.Render(fmt.Sprintf("%q", p.Setting.Label)), w) + "\n")
+	b.WriteString(common.Hang("  Where: ", "         ", p.Setting.Location, w) + "\n")
+	b.WriteString(common.Hang("  Turn it: ", "           ", st.Value.Render(strings.ToUpper(a.Checkbox)), w) + "\n")
+	b.WriteString("\n")
 	for _, c := range Choices(p) {
 		var body strings.Builder
 		fits := c.Key == a.Option
@@ -124,11 +126,6 @@ func (m *Model) render() {
 			b.WriteString(st.Dim.Render(body.String()) + "\n")
 		}
 	}
-
-	b.WriteString("\n" + st.Accent.Render("The setting") + "\n")
-	b.WriteString(common.Hang("  ", "  ", st.Value.Render(fmt.Sprintf("%q", p.Setting.Label)), w) + "\n")
-	b.WriteString(common.Hang("  Where: ", "         ", p.Setting.Location, w) + "\n")
-	b.WriteString(common.Hang("  Turn it: ", "           ", st.Value.Render(strings.ToUpper(a.Checkbox)), w) + "\n")
 
 	for _, r := range m.reports {
 		b.WriteString("\n" + st.Accent.Render(common.Wrap("DMARC for "+pr(r.Domain), w)) + "\n")

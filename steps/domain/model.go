@@ -35,7 +35,8 @@ type modelKeys struct {
 func NewModel(c common.Common) *Model {
 	ti := textinput.New()
 	ti.Prompt = "› "
-	ti.Placeholder = "yourcenter.edu"
+	// No placeholder: without colour it would look typed; the hint
+	// under the field gives the example.
 	ti.CharLimit = 1024
 	ti.PromptStyle = c.Styles.Accent
 	ti.PlaceholderStyle = c.Styles.Dim
@@ -53,6 +54,7 @@ func NewModel(c common.Common) *Model {
 		},
 	}
 	m.SetSize(c.Width, c.Height)
+	m.validate()
 	return m
 }
 

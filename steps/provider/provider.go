@@ -30,9 +30,10 @@ type Choice struct {
 }
 
 // Option returns the provider for records.Options and verify.Expect: nil
-// when it is the detected one, so the plan says why it was chosen.
+// when it is the detected one (so the plan says why it was chosen) or when
+// there is no choice.
 func (c Choice) Option() *assets.Provider {
-	if c.Detected {
+	if c.Detected || c.Provider.ID == "" {
 		return nil
 	}
 	p := c.Provider

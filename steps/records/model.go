@@ -243,6 +243,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.toggled = false
 		m.render()
+		if m.have {
+			// Kept in the state now, so a quit here still lists the
+			// records in the summary.
+			cmd = tea.Batch(cmd, common.Keep(m.plan))
+		}
 		return m, cmd
 	case SavedMsg:
 		if msg.Err != nil {
@@ -368,13 +373,9 @@ func (m *Model) renderPlan(b *strings.Builder) {
 		title = m.spin.View() + " " + title
 	}
 	b.WriteString(st.Title.Render(common.Wrap(title, w)) + "\n")
-	prov := p(plan.Provider)
-	if plan.ProviderReason != "" && plan.ProviderReason != "chosen" {
-		prov += " (" + p(plan.ProviderReason) + ")"
-	}
-	b.WriteString(st.Dim.Render(common.Wrap("DNS host: "+p(plan.DNSHost)+" · mail provider: "+prov, w)) + "\n")
+	b.WriteString(st.Dim.Render(common.Wrap("DNS host: "+p(plan.DNSHost)+" · mail provider: "+p(plan.Provider), w)) + "\n")
 	b.WriteString(st.Dim.Render(common.Wrap("In the DNS host's form, type each Name and Value exactly as shown.", w)) + "\n")
-	lines := common.Height(b.String())
+	lines := strings.Count(b.String(), "\n") // the first card's line
 	m.tops = m.tops[:0]
 	for i, r := range plan.Records {
 		card := m.card(i, r)
@@ -399,6 +400,9 @@ func (m *Model) card(i int, r Record) string {
 	mark := "  "
 	if i == m.sel {
 		style, mark = st.CardActive, "› "
+	}
+	if m.Width < 60 {
+		style = style.Padding(0) // every column for the values
 	}
 	inner := max(m.Width-style.GetHorizontalFrameSize(), 10)
 	var b strings.Builder

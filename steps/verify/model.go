@@ -306,7 +306,6 @@ func (m *Model) result(msg ResultMsg) tea.Cmd {
 		m.render()
 		gen := m.gen
 		return tea.Batch(keep, common.Bell,
-			common.SetStatus(common.Success, "SPF and DKIM pass: "+m.domain+" is ready."),
 			tea.Tick(SuccessPause, func(time.Time) tea.Msg { return AdvanceMsg{Gen: gen} }))
 	}
 	if m.skipping {
@@ -326,9 +325,12 @@ func (m *Model) render() {
 	p := dnscheck.Printable
 	var b strings.Builder
 	if m.ready {
-		b.WriteString(st.Success.Render(common.Wrap("✓ SPF and DKIM pass: "+m.domain+" is ready!", w)) + "\n")
-		b.WriteString(common.Wrap(fmt.Sprintf("Receivers will accept the mail %s sends as your staff's addresses.", m.Platform.Name), w) + "\n")
-		b.WriteString(st.Dim.Render(common.Wrap("On to the advice in a moment (enter: now).", w)) + "\n\n")
+		box := st.CardActive
+		inner := max(w-box.GetHorizontalFrameSize(), 10)
+		msg := st.Success.Render(common.Wrap("✓ SPF and DKIM pass: "+m.domain+" is ready!", inner)) + "\n" +
+			common.Wrap(fmt.Sprintf("Receivers will accept the mail %s sends as your staff's addresses.", m.Platform.Name), inner)
+		b.WriteString(box.Width(inner+box.GetHorizontalPadding()).Render(msg) + "\n")
+		b.WriteString(st.Dim.Render(common.Wrap("On to the advice in a moment (enter: now).", w)) + "\n")
 	} else {
 		b.WriteString(st.Title.Render(common.Wrap("Checking "+m.domain+" until SPF and DKIM pass", w)) + "\n")
 	}
@@ -351,7 +353,7 @@ func (m *Model) render() {
 	line := func(name, status, detail string) {
 		head := fmt.Sprintf("%s %-5s %-7s ", Mark(status), name, status)
 		head = st.Verdict(status).Render(head)
-		if w < common.NarrowWidth {
+		if w-16 < common.MinValueWidth {
 			b.WriteString(head + "\n")
 			if detail != "" {
 				b.WriteString(st.Dim.Render(common.Hang("  ", "  ", p(detail), w)) + "\n")
@@ -382,7 +384,7 @@ func (m *Model) render() {
 		dsty = st.Pass
 	}
 	head := dsty.Render(fmt.Sprintf("%s %-5s %-7s ", dmarcMark(r.DMARC), "DMARC", r.DMARC.Status))
-	if w < common.NarrowWidth {
+	if w-16 < common.MinValueWidth {
 		b.WriteString(head + "\n")
 		if dmarc != "" {
 			b.WriteString(st.Dim.Render(common.Hang("  ", "  ", p(dmarc), w)) + "\n")
@@ -392,7 +394,7 @@ func (m *Model) render() {
 	}
 
 	// What the authoritative servers say, beside the person's resolver.
-	b.WriteString(st.Dim.Render(common.Wrap(capitalise(sourceLine(r))+".", w)) + "\n")
+	b.WriteString(st.Dim.Render(common.Wrap(capitalise(p(sourceLine(r)))+".", w)) + "\n")
 	switch {
 	case len(r.Cache) > 0:
 		for _, c := range r.Cache {

@@ -52,9 +52,6 @@ func (m *Model) SetSize(w, h int) {
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
-	if m.scroll.Overflows() {
-		return []key.Binding{m.start, m.Keys.PageDown}
-	}
 	return []key.Binding{m.start}
 }
 

@@ -7,14 +7,42 @@ import (
 	"github.com/charmbracelet/x/ansi"
 )
 
-// NarrowWidth is the width under which label/value pairs are stacked
-// rather than laid out in two columns.
-const NarrowWidth = 56
+// MinValueWidth is the narrowest column a value is given beside its
+// label; below it the label goes on a line of its own.
+const MinValueWidth = 30
 
-// Wrap wraps s to width columns, between words where it can and inside a
-// word longer than a line (SPF records, host names), so no line is wider.
+// Wrap wraps s to width columns at spaces, and inside a word only when the
+// word is longer than a line (host names, keys), so no line is wider. It
+// never breaks at a hyphen: "-all" in an SPF record stays whole.
 func Wrap(s string, width int) string {
-	return ansi.Wrap(s, max(width, 1), "")
+	width = max(width, 1)
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		line, lineW := "", 0
+		flush := func() {
+			out = append(out, line)
+			line, lineW = "", 0
+		}
+		for _, word := range strings.Split(para, " ") {
+			ww := ansi.StringWidth(word)
+			switch {
+			case lineW > 0 && lineW+1+ww <= width:
+				line += " " + word
+				lineW += 1 + ww
+				continue
+			case lineW > 0:
+				flush()
+			}
+			for ww > width {
+				out = append(out, ansi.Truncate(word, width, ""))
+				word = ansi.TruncateLeft(word, width, "")
+				ww = ansi.StringWidth(word)
+			}
+			line, lineW = word, ww
+		}
+		flush()
+	}
+	return strings.Join(out, "\n")
 }
 
 // Hang wraps s to width with first before its first line and rest before
@@ -33,18 +61,29 @@ func Hang(first, rest, s string, width int) string {
 }
 
 // Field lays out a label and its value: side by side, the value wrapped in
-// its own column, or at narrow widths the label on a line of its own and the
-// value indented under it.
+// its own column, when the value fits beside the label on one line or the
+// column is at least MinValueWidth wide; otherwise the label on a line of
+// its own and the value under it, at full width (a value to type is broken
+// as little as possible).
 func Field(label string, labelWidth int, value string, width int, ls, vs lipgloss.Style) string {
-	if width < NarrowWidth {
-		v := Hang("  ", "  ", vs.Render(value), width)
+	if width-labelWidth < MinValueWidth && labelWidth+ansi.StringWidth(value) > width {
+		v := vs.Render(Wrap(value, width))
 		if label == "" {
 			return v
 		}
-		return ls.Render(label) + "\n" + v
+		return ls.Render(label+":") + "\n" + v
 	}
 	pad := strings.Repeat(" ", max(labelWidth-lipgloss.Width(label), 1))
-	return Hang(ls.Render(label)+pad, strings.Repeat(" ", lipgloss.Width(label+pad)), vs.Render(value), width)
+	lines := strings.Split(Wrap(value, width-lipgloss.Width(label+pad)), "\n")
+	indent := strings.Repeat(" ", lipgloss.Width(label+pad))
+	for i, l := range lines {
+		if i == 0 {
+			lines[i] = ls.Render(label) + pad + vs.Render(l)
+		} else {
+			lines[i] = indent + vs.Render(l)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // Fit cuts s to at most height lines of at most width columns each: the

@@ -21,6 +21,12 @@ import (
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
+	"github.com/outreach-auth/wizard/steps/discovery"
+	"github.com/outreach-auth/wizard/steps/domain"
+	"github.com/outreach-auth/wizard/steps/provider"
+	"github.com/outreach-auth/wizard/steps/records"
+	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/tui"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -88,7 +94,11 @@ func NewEnv(t testing.TB, zone ...string) *Env {
 	}
 	srv := dnstest.StartT(t, org, zoneVendor(p), ZoneOutlook)
 	c := dnscheck.NewClient(dnscheck.WithServers(srv.Addr()), dnscheck.WithTimeout(2*time.Second))
-	return &Env{Server: srv, Client: c, Checker: &dnscheck.Checker{Resolver: c, Direct: true}, Platform: p}
+	// The checker asks the same real server; the client is wrapped only so
+	// the report does not name the server's random port ("asked
+	// 127.0.0.1:41234"), which would change every golden file each run.
+	checker := &dnscheck.Checker{Resolver: struct{ dnscheck.Querier }{c}, Direct: true}
+	return &Env{Server: srv, Client: c, Checker: checker, Platform: p}
 }
 
 // Publish makes the changes the wizard asks for: the DKIM CNAME and the
@@ -164,11 +174,6 @@ func Golden(t *testing.T, view string, width, height int) {
 	golden.RequireEqual(t, []byte(Plain(view)+"\n"))
 }
 
-// Screen is a model whose whole screen can be drawn (the shell).
-type Screen interface {
-	tea.Model
-}
-
 // Run starts m under teatest at width×height and returns the test model.
 func Run(t *testing.T, m tea.Model, width, height int) *teatest.TestModel {
 	t.Helper()
@@ -178,10 +183,8 @@ func Run(t *testing.T, m tea.Model, width, height int) *teatest.TestModel {
 // WaitFor waits until the program has drawn every one of texts.
 func WaitFor(t *testing.T, tm *teatest.TestModel, texts ...string) {
 	t.Helper()
-	var seen []byte
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		seen = append(seen, b...)
-		plain := ansi.Strip(string(seen))
+		plain := ansi.Strip(string(b))
 		for _, s := range texts {
 			if !strings.Contains(plain, s) {
 				return false
@@ -251,6 +254,23 @@ func Type(s string) []tea.Msg {
 // test after 10 s.
 func Await[T tea.Msg](t testing.TB, cmd tea.Cmd) T {
 	t.Helper()
+	var zero T
+	msgs := Collect(t, cmd, func(msgs []tea.Msg) bool {
+		_, ok := msgs[len(msgs)-1].(T)
+		return ok
+	})
+	if v, ok := msgs[len(msgs)-1].(T); ok {
+		return v
+	}
+	t.Fatalf("no %T within 10 s", zero)
+	return zero
+}
+
+// Collect runs cmd once, batches flattened and each command in its own
+// goroutine, and returns the messages it produced, in arrival order, as
+// soon as enough says they are enough (or after 10 s).
+func Collect(t testing.TB, cmd tea.Cmd, enough func([]tea.Msg) bool) []tea.Msg {
+	t.Helper()
 	ch := make(chan tea.Msg, 64)
 	var start func(tea.Cmd)
 	start = func(c tea.Cmd) {
@@ -265,24 +285,113 @@ func Await[T tea.Msg](t testing.TB, cmd tea.Cmd) T {
 				}
 				return
 			}
-			select {
-			case ch <- msg:
-			default:
+			if msg != nil {
+				select {
+				case ch <- msg:
+				default:
+				}
 			}
 		}()
 	}
 	start(cmd)
+	var msgs []tea.Msg
 	timeout := time.After(10 * time.Second)
 	for {
 		select {
 		case msg := <-ch:
-			if v, ok := msg.(T); ok {
-				return v
+			msgs = append(msgs, msg)
+			if enough(msgs) {
+				return msgs
 			}
 		case <-timeout:
-			var zero T
-			t.Fatalf("no %T within 10 s", zero)
-			return zero
+			return append(msgs, nil)
 		}
 	}
+}
+
+// Input returns the normalised test domain.
+func (e *Env) Input(t testing.TB) domain.Input {
+	t.Helper()
+	in, err := domain.Normalize(Domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+// Snapshot discovers the test domain as it is now.
+func (e *Env) Snapshot(t testing.TB) discovery.Snapshot {
+	t.Helper()
+	return discovery.Discover(context.Background(), e.Client, Domain, e.Platform)
+}
+
+// Detected is the provider choice the person confirms: the detected one.
+func Detected(snap discovery.Snapshot) provider.Choice {
+	return provider.Choice{Provider: snap.Provider, Detected: snap.ProviderFound}
+}
+
+// Plan builds the records for the snapshot.
+func (e *Env) Plan(t testing.TB, snap discovery.Snapshot) records.Plan {
+	t.Helper()
+	plan, err := records.Build(context.Background(), e.Client, snap, e.Platform, records.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
+// Report checks the test domain as it is now.
+func (e *Env) Report(t testing.TB) dnscheck.DomainReport {
+	t.Helper()
+	exp, err := verify.Expect(e.Platform, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e.Checker.Check(context.Background(), Domain, exp)
+}
+
+// Config returns the wizard's configuration for the environment; the
+// clipboard is off and instructions are saved in a temporary directory.
+func (e *Env) Config(t testing.TB) tui.Config {
+	return tui.Config{Platform: e.Platform, Resolver: e.Client, Checker: e.Checker, Clipboard: tui.ClipboardOff, SaveDir: t.TempDir()}
+}
+
+// Screen is one step of the wizard drawn in its place, for golden files.
+type Screen struct {
+	Env  *Env
+	Step int // index in tui.Steps
+	// State returns the results of the steps before it (a fresh one per
+	// window size); nil for none.
+	State func(t *testing.T) *common.State
+	// Wait lists texts to wait for before the screen is taken.
+	Wait []string
+	// Then, when set, runs after the wait (more keys, more waiting).
+	Then func(t *testing.T, tm *teatest.TestModel)
+}
+
+// Golden runs the whole wizard at the screen's step at every size of
+// Sizes (subtests "80x24", "40x20") and compares the screen with
+// testdata/<test>/<size>.golden. It returns the last models, by size.
+func (s Screen) Golden(t *testing.T) map[string]*tui.Model {
+	t.Helper()
+	out := map[string]*tui.Model{}
+	for _, size := range Sizes {
+		t.Run(size.Name, func(t *testing.T) {
+			m := tui.NewModel(context.Background(), s.Env.Config(t), nil)
+			var st *common.State
+			if s.State != nil {
+				st = s.State(t)
+			}
+			m.StartAt(s.Step, st)
+			tm := Run(t, m, size.Width, size.Height)
+			WaitFor(t, tm, s.Wait...)
+			if s.Then != nil {
+				s.Then(t, tm)
+			}
+			final := Final(t, tm).(*tui.Model)
+			Golden(t, final.View(), size.Width, size.Height)
+			out[size.Name] = final
+		})
+	}
+	return out
 }

@@ -1,0 +1,116 @@
+package advice_test
+
+import (
+	"os"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/advice"
+	"github.com/outreach-auth/wizard/tui/common"
+	"github.com/outreach-auth/wizard/tui/tuitest"
+)
+
+func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+
+func reports(t *testing.T, publish bool) []dnscheck.DomainReport {
+	env := tuitest.NewEnv(t)
+	if publish {
+		env.Publish(t)
+	}
+	return []dnscheck.DomainReport{env.Report(t)}
+}
+
+func TestBest(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := advice.NewModel(env.Common(100, 80))
+	m.Enter(common.NewState(reports(t, true)), common.Forward)
+	if a := m.Advice(); a.Option != advice.OptionBest || a.Checkbox != advice.CheckboxOff {
+		t.Fatalf("advice = %+v", a)
+	}
+	for _, want := range []string{
+		"What to do with Neoserra's sender setting",
+		"• yourcenter.edu passes SPF and DKIM for Neoserra.",
+		"› Best: publish SPF and DKIM, checkbox OFF (fits your result)",
+		"Second best: checkbox ON",
+		"Not recommended: do nothing, checkbox OFF",
+		`The setting "When sending email, have Neoserra authenticate on sender's behalf?"`,
+		"Where: Administration | Configuration | General Settings", "Turn it: OFF",
+		"DMARC for yourcenter.edu p=quarantine (v=DMARC1; p=quarantine)",
+		"Next steps", "1. In Neoserra, turn OFF",
+		"2. Contact OutreachSystems support (+1 (805) 967-1280) and ask them to clear any of your addresses that were rejected",
+	} {
+		if !tuitest.Contains(m.View(), want) {
+			t.Errorf("view lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(tuitest.Plain(m.View()))
+	}
+	next := tuitest.Await[common.NextMsg](t, func() tea.Cmd { _, c := m.Update(tuitest.Key("enter")); return c }())
+	if a, ok := next.Results[0].(advice.Advice); !ok || a.Option != advice.OptionBest {
+		t.Fatalf("result = %#v", next.Results)
+	}
+}
+
+func TestSecondBest(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := advice.NewModel(env.Common(100, 80))
+	m.Enter(common.NewState(reports(t, false)), common.Forward)
+	if a := m.Advice(); a.Option != advice.OptionSecondBest || a.Checkbox != advice.CheckboxOn {
+		t.Fatalf("advice = %+v", a)
+	}
+	for _, want := range []string{
+		"yourcenter.edu does not pass yet: SPF fails, DKIM record missing.",
+		"› Second best: checkbox ON (fits your result)",
+		"checked per message).",
+		"Turn it: ON",
+		"! Your DMARC policy is p=quarantine, and mail from Neoserra does not pass SPF and DKIM yet",
+		"→ yourcenter.edu's DMARC policy (p=quarantine) is holding back mail now; fix SPF and DKIM first.",
+		"After the fix, contact OutreachSystems support (+1 (805) 967-1280)",
+	} {
+		if !tuitest.Contains(m.View(), want) {
+			t.Errorf("view lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(tuitest.Plain(m.View()))
+	}
+	_, cmd := m.Update(tuitest.Key("b"))
+	tuitest.Await[common.BackMsg](t, cmd)
+}
+
+func TestScrollsAtSmallSizes(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := advice.NewModel(env.Common(40, 14))
+	m.Enter(common.NewState(reports(t, false)), common.Forward)
+	tuitest.CheckFits(t, m.View(), 40, 14)
+	for range 40 {
+		m.Update(tuitest.Key("down"))
+	}
+	if !tuitest.Contains(m.View(), "Next steps") {
+		t.Fatalf("scrolling did not reach the next steps:\n%s", tuitest.Plain(m.View()))
+	}
+	tuitest.CheckFits(t, m.View(), 40, 14)
+}
+
+func TestGolden(t *testing.T) {
+	t.Run("best", func(t *testing.T) {
+		env := tuitest.NewEnv(t)
+		env.Publish(t)
+		tuitest.Screen{Env: env, Step: 6,
+			State: func(t *testing.T) *common.State {
+				return common.NewState(env.Input(t), []dnscheck.DomainReport{env.Report(t)})
+			},
+			Wait: []string{"What to do with"}}.Golden(t)
+	})
+	t.Run("second-best", func(t *testing.T) {
+		env := tuitest.NewEnv(t)
+		tuitest.Screen{Env: env, Step: 6,
+			State: func(t *testing.T) *common.State {
+				return common.NewState(env.Input(t), []dnscheck.DomainReport{env.Report(t)})
+			},
+			Wait: []string{"What to do with"}}.Golden(t)
+	})
+}

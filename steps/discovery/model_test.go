@@ -1,0 +1,126 @@
+package discovery_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+
+	"github.com/outreach-auth/wizard/dnscheck/dnstest"
+	"github.com/outreach-auth/wizard/steps/discovery"
+	"github.com/outreach-auth/wizard/tui/common"
+	"github.com/outreach-auth/wizard/tui/tuitest"
+)
+
+func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+
+func TestDiscover(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	prepared := ""
+	m := discovery.NewModel(env.Common(80, 20), env.Client, func(_ context.Context, d string) error {
+		prepared = d
+		return nil
+	})
+	cmd := m.Enter(common.NewState(env.Input(t)), common.Forward)
+	if !m.Busy() || !tuitest.Contains(m.View(), "Looking up yourcenter.edu") {
+		t.Fatalf("not looking up:\n%s", tuitest.Plain(m.View()))
+	}
+	res := tuitest.Await[discovery.ResultMsg](t, cmd)
+	if prepared != "yourcenter.edu" {
+		t.Errorf("prepare got %q", prepared)
+	}
+	m.Update(res)
+	snap, ok := m.Snapshot()
+	if !ok || snap.DNSHost.ID != "cloudflare" || snap.Provider.ID != "microsoft365" {
+		t.Fatalf("snapshot = %+v", snap)
+	}
+	for _, want := range []string{
+		"What yourcenter.edu publishes today",
+		"DNS host Cloudflare (amy.ns.cloudflare.com, bob.ns.cloudflare.com)",
+		"Mail provider Microsoft 365: your MX points to it (yourcenter-edu.mail.protection.outlook.com)",
+		"SPF " + tuitest.OldSPF,
+		"DKIM nothing at osc1._domainkey.yourcenter.edu",
+		"DMARC v=DMARC1; p=quarantine",
+	} {
+		if !tuitest.Contains(m.View(), want) {
+			t.Errorf("view lacks %q:\n%s", want, tuitest.Plain(m.View()))
+		}
+	}
+	_, next := m.Update(tuitest.Key("enter"))
+	got := tuitest.Await[common.NextMsg](t, next)
+	if s, ok := got.Results[0].(discovery.Snapshot); !ok || s.Domain != "yourcenter.edu" {
+		t.Fatalf("result = %#v", got.Results)
+	}
+}
+
+// TestStaleResult: a result for an older lookup is dropped, and r looks
+// again.
+func TestStaleResult(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := discovery.NewModel(env.Common(80, 20), env.Client, nil)
+	first := m.Enter(common.NewState(env.Input(t)), common.Forward)
+	old := tuitest.Await[discovery.ResultMsg](t, first)
+	// Back and forward again: a new lookup starts.
+	m.Update(tuitest.Key("esc"))
+	second := m.Enter(common.NewState(env.Input(t)), common.Forward)
+	m.Update(old)
+	if _, ok := m.Snapshot(); ok || !m.Busy() {
+		t.Fatal("a stale result was taken")
+	}
+	m.Update(tuitest.Await[discovery.ResultMsg](t, second))
+	if _, ok := m.Snapshot(); !ok {
+		t.Fatal("the current result was dropped")
+	}
+	_, again := m.Update(tuitest.Key("r"))
+	if !m.Busy() || again == nil {
+		t.Fatal("r did not look again")
+	}
+}
+
+func TestPrepareFails(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := discovery.NewModel(env.Common(40, 16), env.Client, func(context.Context, string) error {
+		return errors.New("demo: \x1b[31mno zone")
+	})
+	m.Update(tuitest.Await[discovery.ResultMsg](t, m.Enter(common.NewState(env.Input(t)), common.Forward)))
+	v := m.View()
+	if !tuitest.Contains(v, "Could not look up yourcenter.edu: demo: \\x1b[31mno zone", "Press r to try again") {
+		t.Fatalf("view:\n%s", tuitest.Plain(v))
+	}
+	if strings.Contains(v, "\x1b[31m") {
+		t.Fatal("an escape sequence from the error reached the screen")
+	}
+	if _, cmd := m.Update(tuitest.Key("enter")); cmd != nil {
+		t.Fatal("enter moved on without a snapshot")
+	}
+}
+
+// TestTroubleAndStrangeRecords: SERVFAIL is reported as unknown, and text
+// from DNS with control characters is shown escaped.
+func TestTroubleAndStrangeRecords(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	env.Server.Remove("yourcenter.edu.", dns.TypeTXT)
+	if err := env.Server.Add("yourcenter.edu. 300 IN TXT \"v=spf1 \\027[2J -all\""); err != nil {
+		t.Fatal(err)
+	}
+	env.Server.SetFault("_dmarc.yourcenter.edu.", dnstest.Fault{ServFail: true})
+	m := discovery.NewModel(env.Common(80, 30), env.Client, nil)
+	m.Update(tuitest.Await[discovery.ResultMsg](t, m.Enter(common.NewState(env.Input(t)), common.Forward)))
+	v := m.View()
+	if strings.Contains(v, "\x1b[2J") || !tuitest.Contains(v, `v=spf1 \x1b[2J -all`) {
+		t.Fatalf("SPF not escaped:\n%q", v)
+	}
+	if !tuitest.Contains(v, "No answer TXT _dmarc.yourcenter.edu: servfail") {
+		t.Fatalf("trouble not shown:\n%s", tuitest.Plain(v))
+	}
+}
+
+func TestGolden(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	tuitest.Screen{Env: env, Step: 2,
+		State: func(t *testing.T) *common.State { return common.NewState(env.Input(t)) },
+		Wait:  []string{"publishes today"}}.Golden(t)
+}

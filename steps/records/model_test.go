@@ -1,0 +1,234 @@
+package records_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/outreach-auth/wizard/steps/records"
+	"github.com/outreach-auth/wizard/tui/common"
+	"github.com/outreach-auth/wizard/tui/tuitest"
+)
+
+func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+
+func built(t *testing.T, env *tuitest.Env, w, h int, dir string, actions ...records.KeyAction) *records.Model {
+	t.Helper()
+	snap := env.Snapshot(t)
+	m := records.NewModel(env.Common(w, h), env.Client, dir, actions)
+	cmd := m.Enter(common.NewState(env.Input(t), snap, tuitest.Detected(snap)), common.Forward)
+	m.Update(tuitest.Await[records.PlanMsg](t, cmd))
+	if _, ok := m.Plan(); !ok {
+		t.Fatalf("no plan:\n%s", tuitest.Plain(m.View()))
+	}
+	return m
+}
+
+func press(t *testing.T, m *records.Model, k string) tea.Cmd {
+	t.Helper()
+	_, cmd := m.Update(tuitest.Key(k))
+	return cmd
+}
+
+func TestCards(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := built(t, env, 80, 40, t.TempDir())
+	for _, want := range []string{
+		"Records to publish for yourcenter.edu",
+		"DNS host: Cloudflare · mail provider: Microsoft 365",
+		"› 1/3 DKIM: add a CNAME record",
+		"Name osc1._domainkey", "Value osc1._domainkey.outreachsystems.com.",
+		"2/3 SPF: replace the TXT record", "Value v=spf1 include:spf.protection.outlook.com", "include:spf.outreachsystems.com -all", "Replaces " + tuitest.OldSPF, "Lookups 2 of 10",
+		"3/3 DMARC: keep the TXT record (no change needed)",
+		"Watch out", "! Set the CNAME's proxy status to DNS only (grey cloud)",
+	} {
+		if !tuitest.Contains(m.View(), want) {
+			t.Errorf("view lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(tuitest.Plain(m.View()))
+	}
+	// The plan is kept in the state as soon as it is built.
+	plan, _ := m.Plan()
+	if got := tuitest.Await[common.NextMsg](t, press(t, m, "enter")).Results[0].(records.Plan); got.Domain != plan.Domain {
+		t.Fatalf("result = %+v", got)
+	}
+}
+
+// TestCopyKeys: c, n and a ask the shell to copy exactly the value, the
+// name and the zone snippet of the selected record.
+func TestCopyKeys(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	dir := t.TempDir()
+	m := built(t, env, 80, 24, dir)
+	plan, _ := m.Plan()
+	got := tuitest.Await[common.CopyMsg](t, press(t, m, "c"))
+	if got.Text != "osc1._domainkey.outreachsystems.com." || got.What != "the DKIM value" {
+		t.Fatalf("c copied %+v", got)
+	}
+	press(t, m, "down")
+	if m.Selected() != 1 || !tuitest.Contains(m.View(), "› 2/3 SPF") {
+		t.Fatalf("down did not select the SPF card:\n%s", tuitest.Plain(m.View()))
+	}
+	if got := tuitest.Await[common.CopyMsg](t, press(t, m, "c")); got.Text != tuitest.NewSPF {
+		t.Fatalf("c copied %q", got.Text)
+	}
+	if got := tuitest.Await[common.CopyMsg](t, press(t, m, "n")); got.Text != "@" || got.What != "the SPF name" {
+		t.Fatalf("n copied %+v", got)
+	}
+	all := tuitest.Await[common.CopyMsg](t, press(t, m, "a"))
+	if all.Text != records.ZoneSnippet(plan) || !strings.Contains(all.Text, "osc1._domainkey\t3600\tIN\tCNAME\tosc1._domainkey.outreachsystems.com.") {
+		t.Fatalf("a copied %q", all.Text)
+	}
+	// The fallback saves the instructions.
+	path, err := all.Save()
+	if err != nil || path != filepath.Join(dir, "yourcenter.edu-dns-records.txt") {
+		t.Fatalf("save = %q, %v", path, err)
+	}
+	// Selection stops at the ends.
+	press(t, m, "down")
+	press(t, m, "down")
+	press(t, m, "down")
+	if m.Selected() != 2 {
+		t.Fatalf("selected %d", m.Selected())
+	}
+}
+
+func TestSave(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	dir := t.TempDir()
+	m := built(t, env, 80, 24, dir)
+	saved := tuitest.Await[records.SavedMsg](t, press(t, m, "s"))
+	want := filepath.Join(dir, "yourcenter.edu-dns-records.txt")
+	if saved.Err != nil || saved.Path != want {
+		t.Fatalf("saved = %+v", saved)
+	}
+	_, cmd := m.Update(saved)
+	if st := tuitest.Await[common.StatusMsg](t, cmd); st.Text != "Saved the instructions to "+want || st.Level != common.Success {
+		t.Fatalf("status = %+v", st)
+	}
+	data, _ := os.ReadFile(want)
+	var b strings.Builder
+	plan, _ := m.Plan()
+	records.WriteText(&b, plan)
+	if string(data) != b.String() {
+		t.Fatalf("file:\n%s\nwant:\n%s", data, b.String())
+	}
+
+	// A directory that does not exist: the status says why.
+	m = built(t, env, 80, 24, filepath.Join(dir, "missing"))
+	saved = tuitest.Await[records.SavedMsg](t, press(t, m, "s"))
+	_, cmd = m.Update(saved)
+	if st := tuitest.Await[common.StatusMsg](t, cmd); st.Level != common.Failure || !strings.Contains(st.Text, "saving the instructions") {
+		t.Fatalf("status = %+v", st)
+	}
+}
+
+// TestToggleIPs rebuilds the plan with the platform's addresses.
+func TestToggleIPs(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := built(t, env, 80, 24, t.TempDir())
+	cmd := press(t, m, "i")
+	_, cmd = m.Update(tuitest.Await[records.PlanMsg](t, cmd))
+	plan, _ := m.Plan()
+	spf := plan.Records[1].Value
+	if !strings.Contains(spf, "ip4:107.20.160.162") || strings.Contains(spf, "include:spf.outreachsystems.com") {
+		t.Fatalf("SPF with addresses = %q", spf)
+	}
+	st := tuitest.Await[common.StatusMsg](t, cmd)
+	if !strings.Contains(st.Text, "by its addresses (ip4:)") {
+		t.Fatalf("status = %q", st.Text)
+	}
+	if !tuitest.Contains(m.View(), "ip4:107.20.160.162") {
+		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
+	}
+	m.Update(tuitest.Await[records.PlanMsg](t, press(t, m, "i")))
+	if plan, _ := m.Plan(); plan.Records[1].Value != tuitest.NewSPF {
+		t.Fatalf("back to include: %q", plan.Records[1].Value)
+	}
+}
+
+// TestStalePlan: a plan built for an older request is dropped.
+func TestStalePlan(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := built(t, env, 80, 24, t.TempDir())
+	first := press(t, m, "i")
+	old := tuitest.Await[records.PlanMsg](t, first)
+	press(t, m, "esc") // leaving drops the build in flight
+	m.Update(old)
+	if plan, _ := m.Plan(); plan.Records[1].Value != tuitest.NewSPF {
+		t.Fatalf("a stale plan was taken: %q", plan.Records[1].Value)
+	}
+}
+
+func TestActions(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	var got string
+	acts := []records.KeyAction{
+		{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish")),
+			Run: func(_ context.Context, plan records.Plan) (string, error) {
+				got = plan.Domain
+				return "Published.", nil
+			}},
+		{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "make a mistake")),
+			Run: func(context.Context, records.Plan) (string, error) { return "", errors.New("no \x1b[2Jway") }},
+	}
+	m := built(t, env, 80, 24, t.TempDir(), acts...)
+	if st := tuitest.Await[common.StatusMsg](t, press(t, m, "p")); st.Text != "Published." || got != "yourcenter.edu" {
+		t.Fatalf("status = %+v, plan for %q", st, got)
+	}
+	if st := tuitest.Await[common.StatusMsg](t, press(t, m, "m")); st.Text != `no \x1b[2Jway` || st.Level != common.Failure {
+		t.Fatalf("status = %+v", st)
+	}
+	found := false
+	for _, g := range m.FullHelp() {
+		for _, b := range g {
+			found = found || b.Help().Desc == "make a mistake"
+		}
+	}
+	if !found {
+		t.Fatal("actions are not in the help")
+	}
+}
+
+// TestScrolling: at 40×20 the cards scroll, and selecting one shows it.
+func TestScrolling(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := built(t, env, 40, 14, t.TempDir())
+	tuitest.CheckFits(t, m.View(), 40, 14)
+	if !tuitest.Contains(m.View(), "↓ more below") {
+		t.Fatalf("no scroll hint:\n%s", tuitest.Plain(m.View()))
+	}
+	press(t, m, "down")
+	press(t, m, "down")
+	if !tuitest.Contains(m.View(), "› 3/3 DMARC") {
+		t.Fatalf("the selected card is not shown:\n%s", tuitest.Plain(m.View()))
+	}
+	tuitest.CheckFits(t, m.View(), 40, 14)
+}
+
+func TestGolden(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	state := func(t *testing.T) *common.State {
+		snap := env.Snapshot(t)
+		return common.NewState(env.Input(t), snap, tuitest.Detected(snap))
+	}
+	t.Run("first", func(t *testing.T) {
+		tuitest.Screen{Env: env, Step: 4, State: state, Wait: []string{"1/3 DKIM"}}.Golden(t)
+	})
+	t.Run("spf", func(t *testing.T) {
+		tuitest.Screen{Env: env, Step: 4, State: state, Wait: []string{"1/3 DKIM"},
+			Then: func(t *testing.T, tm *teatest.TestModel) {
+				tm.Send(tea.KeyMsg{Type: tea.KeyDown})
+				tuitest.WaitFor(t, tm, "› 2/3 SPF")
+			}}.Golden(t)
+	})
+}

@@ -1,0 +1,236 @@
+package verify_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/dnscheck/dnstest"
+	"github.com/outreach-auth/wizard/steps/records"
+	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/tui/common"
+	"github.com/outreach-auth/wizard/tui/tuitest"
+)
+
+func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+
+func state(t *testing.T, env *tuitest.Env) *common.State {
+	snap := env.Snapshot(t)
+	return common.NewState(env.Input(t), snap, tuitest.Detected(snap), env.Plan(t, snap))
+}
+
+func send(m *verify.Model, msg tea.Msg) tea.Cmd {
+	_, cmd := m.Update(msg)
+	return cmd
+}
+
+// first enters the step and feeds it the first result.
+func first(t *testing.T, env *tuitest.Env, m *verify.Model) verify.ResultMsg {
+	t.Helper()
+	cmd := m.Enter(state(t, env), common.Forward)
+	if !m.Checking() || !tuitest.Contains(m.View(), "Checking now") {
+		t.Fatalf("no check started:\n%s", tuitest.Plain(m.View()))
+	}
+	res := tuitest.Await[verify.ResultMsg](t, cmd)
+	tuitest.Await[common.KeepMsg](t, send(m, res))
+	return res
+}
+
+// TestPolling walks the schedule with tick messages: 5 s, then 7.5 s, a
+// live countdown, stale ticks dropped.
+func TestPolling(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	res := first(t, env, m)
+	if m.Ready() || m.Interval() != 5*time.Second || !m.NextCheck().Equal(res.At.Add(5*time.Second)) {
+		t.Fatalf("after the first check: ready %v, interval %s, next %s", m.Ready(), m.Interval(), m.NextCheck())
+	}
+	for _, want := range []string{"Next check in 5 s", "✗ SPF fail", "✗ DKIM missing osc1._domainkey.yourcenter.edu.",
+		"✓ DMARC pass p=quarantine: v=DMARC1; p=quarantine", "To fix",
+		"Fix: Add include:spf.outreachsystems.com to the SPF record"} {
+		if !tuitest.Contains(m.View(), want) {
+			t.Errorf("view lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(tuitest.Plain(m.View()))
+	}
+
+	gen := m.Gen()
+	if cmd := send(m, verify.TickMsg{Gen: gen, At: res.At.Add(2 * time.Second)}); cmd == nil {
+		t.Fatal("the timer was not re-armed")
+	}
+	if !tuitest.Contains(m.View(), "Next check in 3 s") {
+		t.Fatalf("countdown:\n%s", tuitest.Plain(m.View()))
+	}
+	// A tick of an older generation changes nothing and arms nothing.
+	if cmd := send(m, verify.TickMsg{Gen: gen - 1, At: res.At.Add(5 * time.Second)}); cmd != nil || m.Checking() {
+		t.Fatal("a stale tick started a check")
+	}
+	cmd := send(m, verify.TickMsg{Gen: gen, At: res.At.Add(5 * time.Second)})
+	if !m.Checking() || m.Gen() == gen {
+		t.Fatal("the tick at the deadline did not start a check")
+	}
+	res2 := tuitest.Await[verify.ResultMsg](t, cmd)
+	send(m, res2)
+	if m.Interval() != 7500*time.Millisecond || !tuitest.Contains(m.View(), "Next check in 8 s (2 checks so far") {
+		t.Fatalf("interval %s:\n%s", m.Interval(), tuitest.Plain(m.View()))
+	}
+	// The old result arriving late is dropped.
+	send(m, res)
+	if m.Interval() != 7500*time.Millisecond {
+		t.Fatal("a stale result moved the schedule")
+	}
+}
+
+// TestCheckNowAndSuccess: c checks at once; when SPF and DKIM pass the bell
+// rings, the success shows, and after the pause the advice follows.
+func TestCheckNowAndSuccess(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	old := first(t, env, m)
+	env.Publish(t)
+	cmd := send(m, tuitest.Key("c"))
+	if !m.Checking() {
+		t.Fatal("c did not check")
+	}
+	if send(m, tuitest.Key("c")) != nil {
+		t.Fatal("c while checking started another check")
+	}
+	send(m, old) // stale: dropped
+	if !m.Checking() {
+		t.Fatal("a stale result ended the check")
+	}
+	res := tuitest.Await[verify.ResultMsg](t, cmd)
+	done := send(m, res)
+	if !m.Ready() || !tuitest.Contains(m.View(), "✓ SPF and DKIM pass: yourcenter.edu is ready!", "Since the last check", "yourcenter.edu DKIM: missing → pass") {
+		t.Fatalf("no success:\n%s", tuitest.Plain(m.View()))
+	}
+	tuitest.Await[common.BellMsg](t, done)
+	if send(m, verify.AdvanceMsg{Gen: m.Gen() - 1}) != nil {
+		t.Fatal("a stale advance moved on")
+	}
+	next := tuitest.Await[common.NextMsg](t, send(m, verify.AdvanceMsg{Gen: m.Gen()}))
+	reps := next.Results[0].([]dnscheck.DomainReport)
+	if len(reps) != 1 || !reps[0].Ready {
+		t.Fatalf("reports = %+v", reps)
+	}
+}
+
+func TestSkipAndBack(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	// s before the first result waits for it.
+	cmd := m.Enter(state(t, env), common.Forward)
+	if st := tuitest.Await[common.StatusMsg](t, send(m, tuitest.Key("s"))); !strings.Contains(st.Text, "as soon as this first check finishes") {
+		t.Fatalf("status = %q", st.Text)
+	}
+	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Await[verify.ResultMsg](t, cmd)))
+	if reps := next.Results[0].([]dnscheck.DomainReport); len(reps) != 1 || reps[0].Ready {
+		t.Fatalf("reports = %+v", reps)
+	}
+
+	m = verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	first(t, env, m)
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("s")))
+
+	m = verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	res := first(t, env, m)
+	gen := m.Gen()
+	tuitest.Await[common.BackMsg](t, send(m, tuitest.Key("b")))
+	// Leaving stops the timer.
+	if send(m, verify.TickMsg{Gen: gen, At: res.At.Add(time.Minute)}) != nil || m.Checking() {
+		t.Fatal("the timer survived leaving")
+	}
+}
+
+// TestActionThenCheck: an extra key runs, its status shows, and a check
+// follows at once.
+func TestActionThenCheck(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	act := records.KeyAction{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish")),
+		Run: func(context.Context, records.Plan) (string, error) {
+			env.Publish(t)
+			return "Published the records.", nil
+		}}
+	m := verify.NewModel(env.Common(80, 30), env.Checker, []records.KeyAction{act})
+	first(t, env, m)
+	cmd := send(m, tuitest.Await[tea.Msg](t, send(m, tuitest.Key("p"))))
+	if !m.Checking() {
+		t.Fatal("no check after the action")
+	}
+	var status common.StatusMsg
+	var result verify.ResultMsg
+	got := 0
+	tuitest.Collect(t, cmd, func(msgs []tea.Msg) bool {
+		switch msg := msgs[len(msgs)-1].(type) {
+		case common.StatusMsg:
+			status, got = msg, got+1
+		case verify.ResultMsg:
+			result, got = msg, got+1
+		}
+		return got == 2
+	})
+	if status.Text != "Published the records." {
+		t.Fatalf("status = %+v", status)
+	}
+	send(m, result)
+	if !m.Ready() {
+		r, _ := m.Report()
+		t.Fatalf("not ready: %+v\n%s", r, tuitest.Plain(m.View()))
+	}
+}
+
+// TestResolverCache: the authoritative servers already serve the new SPF
+// record while the person's resolver still has the old one.
+func TestResolverCache(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	resolver := tuitest.NewEnv(t) // the resolver's older view
+	env.Publish(t)
+	checker := &dnscheck.Checker{
+		Resolver:  resolver.Client,
+		ResolveNS: func(context.Context, string) []string { return []string{env.Server.Addr()} },
+	}
+	m := verify.NewModel(env.Common(100, 40), checker, nil)
+	m.Update(tuitest.Await[verify.ResultMsg](t, m.Enter(state(t, env), common.Forward)))
+	for _, want := range []string{
+		"Asked the authoritative servers amy.ns.cloudflare.com, bob.ns.cloudflare.com.",
+		"Published, but your resolver still has the old answer for yourcenter.edu TXT cached for up to 5m0s.",
+	} {
+		if !tuitest.Contains(m.View(), want) {
+			t.Errorf("view lacks %q:\n%s", want, tuitest.Plain(m.View()))
+		}
+	}
+}
+
+// TestDNSTrouble: SERVFAIL is shown as trouble, never as missing.
+func TestDNSTrouble(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	st := state(t, env)
+	env.Server.SetFault("osc1._domainkey.yourcenter.edu.", dnstest.Fault{ServFail: true})
+	m := verify.NewModel(env.Common(80, 40), env.Checker, nil)
+	m.Update(tuitest.Await[verify.ResultMsg](t, m.Enter(st, common.Forward)))
+	if !tuitest.Contains(m.View(), "? DKIM error") {
+		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
+	}
+}
+
+func TestGolden(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	t.Run("waiting", func(t *testing.T) {
+		tuitest.Screen{Env: env, Step: 5, State: func(t *testing.T) *common.State { return state(t, env) },
+			Wait: []string{"Next check in 5 s"}}.Golden(t)
+	})
+	t.Run("ready", func(t *testing.T) {
+		ready := tuitest.NewEnv(t)
+		ready.Publish(t)
+		tuitest.Screen{Env: ready, Step: 5, State: func(t *testing.T) *common.State { return state(t, ready) },
+			Wait: []string{"SPF and DKIM pass:"}}.Golden(t)
+	})
+}

@@ -1,0 +1,41 @@
+package welcome_test
+
+import (
+	"os"
+	"testing"
+
+	"github.com/outreach-auth/wizard/steps/welcome"
+	"github.com/outreach-auth/wizard/tui/common"
+	"github.com/outreach-auth/wizard/tui/tuitest"
+)
+
+func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
+
+func TestModel(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := welcome.New(env.Common(40, 12))
+	if m.Enter(common.NewState(), common.Forward) != nil {
+		t.Fatal("the welcome starts work")
+	}
+	if !tuitest.Contains(m.View(), "Let Neoserra send mail as your own domain", "What will happen", "↓ more below") {
+		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
+	}
+	tuitest.CheckFits(t, m.View(), 40, 12)
+	m.Update(tuitest.Key("pgdown"))
+	m.Update(tuitest.Key("pgdown"))
+	if !tuitest.Contains(m.View(), "Nothing is changed for you") {
+		t.Fatalf("page down did not reach the end:\n%s", tuitest.Plain(m.View()))
+	}
+	_, cmd := m.Update(tuitest.Key("enter"))
+	if next := tuitest.Await[common.NextMsg](t, cmd); len(next.Results) != 0 {
+		t.Fatalf("results = %v", next.Results)
+	}
+	if m.Capturing() {
+		t.Fatal("the welcome captures keys")
+	}
+}
+
+func TestGolden(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	tuitest.Screen{Env: env, Step: 0, Wait: []string{"What will happen"}}.Golden(t)
+}

@@ -1,0 +1,120 @@
+package tui_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/outreach-auth/wizard/steps/records"
+	"github.com/outreach-auth/wizard/tui"
+	"github.com/outreach-auth/wizard/tui/tuitest"
+)
+
+// TestAccessibleToAdvice drives the plain prompts through stdin: a wrong
+// answer, an email address, the detected provider, saving the
+// instructions, an extra action that publishes the records, a check that
+// passes, and the advice.
+func TestAccessibleToAdvice(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	dir := t.TempDir()
+	cfg := cfgFor(env, dir)
+	cfg.Actions = []tui.Action{{
+		Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish the records")),
+		Run: func(ctx context.Context, plan records.Plan) (string, error) {
+			env.Publish(t)
+			return "Published " + plan.Domain + "'s records.", nil
+		},
+	}}
+	in := strings.NewReader(strings.Join([]string{
+		"https://www.yourcenter.edu/contact", // a web address: refused
+		"Jane Doe <jane@YourCenter.edu>",
+		"", // the detected provider
+		"s",
+		"p",
+		"", // check
+	}, "\n") + "\n")
+	var out bytes.Buffer
+	if err := tui.RunAccessible(context.Background(), cfg, in, &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"Let Neoserra send mail as your own domain (plain prompts).",
+		"Your mail domain, or one of your staff's email addresses: ",
+		"Did you mean yourcenter.edu? Type it to use it.",
+		"Using yourcenter.edu.",
+		"  DNS host: Cloudflare (amy.ns.cloudflare.com, bob.ns.cloudflare.com)",
+		"  Mail provider: Microsoft 365: your MX points to it (yourcenter-edu.mail.protection.outlook.com)",
+		"  1. Microsoft 365 (detected)",
+		"Number of your provider, or Enter for Microsoft 365: ",
+		"Mail provider: Microsoft 365.",
+		"Records to publish for yourcenter.edu",
+		"Saved the instructions to " + filepath.Join(dir, "yourcenter.edu-dns-records.txt") + ".",
+		"p: publish the records",
+		"Published yourcenter.edu's records.",
+		"SPF and DKIM pass: yourcenter.edu is ready.",
+		"  1. Best: publish SPF and DKIM, checkbox OFF. This one fits your result.",
+		`The setting: "When sending email, have Neoserra authenticate on sender's behalf?", in Administration | Configuration | General Settings. Turn it OFF.`,
+		"DMARC for yourcenter.edu: pass, policy quarantine.",
+		"Contact OutreachSystems support (+1 (805) 967-1280)",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.ContainsAny(got, "\x1b\r") {
+		t.Errorf("output has escape sequences or carriage returns")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "yourcenter.edu-dns-records.txt")); err != nil {
+		t.Error(err)
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+}
+
+// TestAccessibleSkip skips the check: the advice is the second best, with
+// the checkbox ON.
+func TestAccessibleSkip(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	in := strings.NewReader("yourcenter.edu\n\n\ns\n")
+	var out bytes.Buffer
+	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"missing",
+		"Not ready yet. Press Enter to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice: ",
+		"  2. Second best: checkbox ON. This one fits your result.",
+		"Turn it ON.",
+		"yourcenter.edu's DMARC policy (p=quarantine) is holding back mail now; fix SPF and DKIM first.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q\n%s", want, got)
+		}
+	}
+}
+
+// TestAccessibleEnds: input that ends early is an error; q stops with the
+// summary so far.
+func TestAccessibleEnds(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), strings.NewReader("yourcenter.edu\n"), &bytes.Buffer{})
+	if !errors.Is(err, tui.ErrInputEnded) {
+		t.Fatalf("err = %v, want ErrInputEnded", err)
+	}
+	var out bytes.Buffer
+	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), strings.NewReader("yourcenter.edu\nq\n"), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Neoserra sender authentication: yourcenter.edu") || !strings.Contains(out.String(), "Not checked yet") {
+		t.Fatalf("no summary after q:\n%s", out.String())
+	}
+}

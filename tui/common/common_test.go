@@ -1,0 +1,76 @@
+package common_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/outreach-auth/wizard/tui/common"
+)
+
+type plan struct{ n int }
+
+func TestState(t *testing.T) {
+	st := common.NewState("given")
+	st.PutFrom(1, 42)
+	st.PutFrom(2, plan{n: 1})
+	st.PutFrom(3, []string{"a"})
+	if v, ok := common.Get[plan](st); !ok || v.n != 1 {
+		t.Fatalf("Get[plan] = %v, %v", v, ok)
+	}
+	st.Forget(1)
+	if _, ok := common.Get[plan](st); ok {
+		t.Fatal("Forget(1) kept step 2's result")
+	}
+	if _, ok := common.Get[[]string](st); ok {
+		t.Fatal("Forget(1) kept step 3's result")
+	}
+	if v, _ := common.Get[int](st); v != 42 {
+		t.Fatal("Forget(1) dropped step 1's result")
+	}
+	if v, _ := common.Get[string](st); v != "given" {
+		t.Fatal("a given value was dropped")
+	}
+	if _, ok := common.Get[int]((*common.State)(nil)); ok {
+		t.Fatal("nil state has values")
+	}
+}
+
+func TestWrap(t *testing.T) {
+	spf := "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all"
+	for w := 8; w <= 80; w++ {
+		got := common.Wrap(spf, w)
+		for _, l := range strings.Split(got, "\n") {
+			if ansi.StringWidth(l) > w {
+				t.Fatalf("width %d: line %q too wide", w, l)
+			}
+		}
+		if w >= 4 && strings.Contains(got, "-\nall") {
+			t.Fatalf("width %d broke -all: %q", w, got)
+		}
+		if squeeze(got) != squeeze(spf) {
+			t.Fatalf("width %d lost text: %q", w, got)
+		}
+	}
+	if got := common.Wrap("a\n\nb", 10); got != "a\n\nb" {
+		t.Fatalf("paragraphs: %q", got)
+	}
+}
+
+func TestFieldAndFit(t *testing.T) {
+	plain := lipgloss.NewStyle()
+	if got := common.Field("Type", 10, "CNAME", 40, plain, plain); got != "Type      CNAME" {
+		t.Fatalf("side by side: %q", got)
+	}
+	got := common.Field("Value", 10, "osc1._domainkey.outreachsystems.com.", 36, plain, plain)
+	if got != "Value:\nosc1._domainkey.outreachsystems.com." {
+		t.Fatalf("stacked: %q", got)
+	}
+	if got := common.Fit("abcdef\nxy\nz", 4, 2); got != "abc…\nxy" {
+		t.Fatalf("Fit = %q", got)
+	}
+}
+
+func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
