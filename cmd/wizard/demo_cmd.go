@@ -65,9 +65,9 @@ each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
 				Banner:   demoBanner,
 				Prepare:  func(_ context.Context, domain string) error { return world.Prepare(domain) },
 				Actions: []tui.Action{
-					{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "demo: publish")),
+					{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish (demo)")),
 						Run: func(_ context.Context, plan records.Plan) (string, error) { return world.Publish(plan) }},
-					{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "demo: publish with a mistake")),
+					{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish wrongly (demo)")),
 						Run: func(_ context.Context, plan records.Plan) (string, error) { return world.PublishMistake(plan) }},
 				},
 			}

@@ -45,6 +45,8 @@ type PlanMsg struct {
 	Gen  int
 	Plan Plan
 	Err  error
+	// Snapshot is set when the build looked DNS up again first.
+	Snapshot *discovery.Snapshot
 }
 
 // SavedMsg reports that the instructions were written to Path (or why
@@ -153,10 +155,12 @@ func (m *Model) Plan() (Plan, bool) { return m.plan, m.have }
 func (m *Model) Selected() int { return m.sel }
 
 // Enter implements common.Step: coming forward it builds the plan from the
-// snapshot and the provider; coming back it shows the same plan.
+// snapshot and the provider; coming back (from checking) it looks DNS up
+// again, so the plan covers what was published meanwhile, such as a record
+// at a wrong name that must be deleted.
 func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 	if dir == common.Backward && m.have {
-		return nil
+		return m.rebuild(true)
 	}
 	m.snap, _ = common.Get[discovery.Snapshot](st)
 	m.choice, _ = common.Get[providerstep.Choice](st)
@@ -165,7 +169,9 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 	return m.build()
 }
 
-func (m *Model) build() tea.Cmd {
+func (m *Model) build() tea.Cmd { return m.rebuild(false) }
+
+func (m *Model) rebuild(rediscover bool) tea.Cmd {
 	m.gen++
 	m.busy, m.err = true, nil
 	gen, q, snap, p := m.gen, m.q, m.snap, m.Platform
@@ -173,8 +179,13 @@ func (m *Model) build() tea.Cmd {
 	ctx := m.Ctx
 	m.render()
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
+		var fresh *discovery.Snapshot
+		if rediscover {
+			s := discovery.Discover(ctx, q, snap.Domain, p)
+			snap, fresh = s, &s
+		}
 		plan, err := Build(ctx, q, snap, p, opt)
-		return PlanMsg{Gen: gen, Plan: plan, Err: err}
+		return PlanMsg{Gen: gen, Plan: plan, Err: err, Snapshot: fresh}
 	})
 }
 
@@ -202,7 +213,9 @@ func (m *Model) ShortHelp() []key.Binding {
 		}
 		return []key.Binding{k.Back}
 	}
-	return append([]key.Binding{k.Next, k.CopyValue, k.CopyName, k.CopyAll, k.Save, k.ToggleIPs, k.NextCard}, m.actionKeys()...)
+	// Extra actions (the demo's publish keys) come early so that they fit.
+	keys := append([]key.Binding{k.Next}, m.actionKeys()...)
+	return append(keys, k.CopyValue, k.CopyName, k.CopyAll, k.Save, k.ToggleIPs, k.NextCard)
 }
 
 // FullHelp implements help.KeyMap.
@@ -227,6 +240,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.busy = false
+		if msg.Snapshot != nil {
+			m.snap = *msg.Snapshot
+		}
 		var cmd tea.Cmd
 		if msg.Err != nil {
 			m.err = msg.Err

@@ -232,3 +232,27 @@ func TestGolden(t *testing.T) {
 			}}.Golden(t)
 	})
 }
+
+// Coming back from checking, the step looks DNS up again: a CNAME created
+// at the doubled name in the meantime shows up as a record to delete.
+func TestBackRediscovers(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := built(t, env, 80, 24, t.TempDir())
+	if plan, _ := m.Plan(); len(plan.Records) != 3 {
+		t.Fatalf("want 3 records before the mistake, got %d", len(plan.Records))
+	}
+	doubled := "osc1._domainkey." + tuitest.Domain + "." + tuitest.Domain + "."
+	if err := env.Server.Add(doubled + " 300 IN CNAME osc1._domainkey.outreachsystems.com."); err != nil {
+		t.Fatal(err)
+	}
+	cmd := m.Enter(common.NewState(), common.Backward)
+	m.Update(tuitest.Await[records.PlanMsg](t, cmd))
+	plan, _ := m.Plan()
+	var found bool
+	for _, r := range plan.Records {
+		found = found || (r.Action == records.ActionDelete && r.Name == doubled)
+	}
+	if !found {
+		t.Fatalf("coming back did not propose deleting %s:\n%s", doubled, tuitest.Plain(m.View()))
+	}
+}

@@ -204,7 +204,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.ready {
 		return []key.Binding{m.keys.Advice, m.keys.Records}
 	}
-	return append([]key.Binding{m.keys.Now, m.keys.Skip, m.keys.Records}, m.actionKeys()...)
+	return append(append([]key.Binding{m.keys.Now}, m.actionKeys()...), m.keys.Skip, m.keys.Records)
 }
 
 // FullHelp implements help.KeyMap.
