@@ -77,11 +77,7 @@ func runCheck(ctx context.Context, g *globalOptions, o *checkOptions, args []str
 	if err != nil {
 		return err
 	}
-	platform, err := g.platform()
-	if err != nil {
-		return err
-	}
-	provider, err := g.provider()
+	platform, provider, err := g.platformAndProvider()
 	if err != nil {
 		return err
 	}

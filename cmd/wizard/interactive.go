@@ -31,11 +31,7 @@ func runInteractive(ctx context.Context, g *globalOptions, o *interactiveOptions
 	default:
 		return usageErr("--clipboard %q: use auto, system, osc52 or off", o.clipboard)
 	}
-	platform, err := g.platform()
-	if err != nil {
-		return err
-	}
-	provider, err := g.provider()
+	platform, provider, err := g.platformAndProvider()
 	if err != nil {
 		return err
 	}

@@ -34,11 +34,7 @@ is none, each written the way the domain's DNS host wants it.`,
 			if err != nil {
 				return err
 			}
-			platform, err := g.platform()
-			if err != nil {
-				return err
-			}
-			provider, err := g.provider()
+			platform, provider, err := g.platformAndProvider()
 			if err != nil {
 				return err
 			}

@@ -131,6 +131,16 @@ func (g *globalOptions) platform() (*assets.Platform, error) {
 	return p, nil
 }
 
+// platformAndProvider loads both, for commands that need the two.
+func (g *globalOptions) platformAndProvider() (*assets.Platform, *assets.Provider, error) {
+	platform, err := g.platform()
+	if err != nil {
+		return nil, nil, err
+	}
+	provider, err := g.provider()
+	return platform, provider, err
+}
+
 // provider returns the provider named by --provider, or nil.
 func (g *globalOptions) provider() (*assets.Provider, error) {
 	if g.providerID == "" {
