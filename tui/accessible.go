@@ -12,9 +12,11 @@ import (
 
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/statefile"
 	"github.com/outreach-auth/wizard/steps/advice"
 	"github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/domain"
+	"github.com/outreach-auth/wizard/steps/domains"
 	"github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/steps/verify"
@@ -54,6 +56,8 @@ type accessible struct {
 	in  *bufio.Reader
 	out io.Writer
 	st  *common.State
+	// saveFailed stops saving after a failure has been said.
+	saveFailed bool
 }
 
 func (a *accessible) say(format string, args ...any) {
@@ -94,11 +98,18 @@ func (a *accessible) run() error {
 	a.say("%s Type q at any question to stop.", note)
 	a.say("")
 
-	in, err := a.askDomain()
+	resumed, err := a.offerResume()
 	if err != nil {
 		return err
 	}
+	in, haveIn := common.Get[domain.Input](resumed)
+	if !haveIn {
+		if in, err = a.askDomain(); err != nil {
+			return err
+		}
+	}
 	a.st.PutFrom(1, in)
+	a.save("Discovery")
 
 	snap, err := a.discover(in.Domain)
 	if err != nil {
@@ -106,29 +117,140 @@ func (a *accessible) run() error {
 	}
 	a.st.PutFrom(2, snap)
 
-	choice, err := a.askProvider(snap)
-	if err != nil {
+	choice, haveChoice := common.Get[provider.Choice](resumed)
+	if haveChoice {
+		a.say("Mail provider: %s (as chosen last time).", choice.Provider.Name)
+	} else if choice, err = a.askProvider(snap); err != nil {
 		return err
 	}
 	a.st.PutFrom(3, choice)
+	a.save("Other domains")
+
+	var others domains.Others
+	if saved, ok := common.Get[domains.Others](resumed); ok {
+		for _, o := range saved {
+			s, err := a.discover(o.Input.Domain)
+			if err != nil {
+				return err
+			}
+			others = append(others, domains.Extra{Input: o.Input, Snap: s})
+		}
+	} else if !haveIn {
+		if others, err = a.askOthers(in); err != nil {
+			return err
+		}
+	}
+	a.st.PutFrom(4, others)
+	a.save("Records")
+	snaps := []discovery.Snapshot{snap}
+	for _, o := range others {
+		snaps = append(snaps, o.Snap)
+	}
 
 	for {
-		plan, err := a.records(snap, choice)
+		plans, err := a.records(snaps, choice)
 		if err != nil {
 			return err
 		}
-		a.st.Forget(3)
-		a.st.PutFrom(4, plan)
-		reps, back, err := a.verify(in.Domain, choice, plan)
+		a.st.Forget(4)
+		a.st.PutFrom(5, plans)
+		a.save("Verify")
+		reps, back, err := a.verify(choice, plans)
 		if err != nil {
 			return err
 		}
 		if back {
 			continue
 		}
-		a.st.PutFrom(5, reps)
+		a.st.PutFrom(6, reps)
+		a.save("Advice")
 		a.advice(reps)
 		return nil
+	}
+}
+
+// offerResume asks whether to resume the progress saved last time; the
+// state it returns holds what was restored (empty: start fresh).
+func (a *accessible) offerResume() (*common.State, error) {
+	st := common.NewState()
+	prog := a.cfg.Resume
+	if !prog.Resumable(a.p) {
+		return st, nil
+	}
+	a.say("Last time (%s) you were setting up %s, at the %s step.", ago(time.Since(prog.SavedAt)), dnscheck.Printable(strings.Join(prog.Domains, ", ")), prog.Step)
+	for _, r := range prog.Reports {
+		a.say("  Last check of %s: SPF %s, DKIM %s.", dnscheck.Printable(r.Domain), r.SPF.Status, r.DKIM.Status)
+	}
+	for {
+		line, err := a.ask("Press Enter to resume (the domains are looked up and checked again), or f to start fresh: ")
+		if err != nil {
+			return nil, err
+		}
+		switch strings.ToLower(line) {
+		case "f":
+			return st, nil
+		case "":
+			vals, err := restore(*prog)
+			if err != nil {
+				a.say("Could not resume: %s. Starting fresh.", dnscheck.Printable(err.Error()))
+				return st, nil
+			}
+			for _, v := range vals {
+				st.Put(v.val)
+			}
+			return st, nil
+		}
+		a.say("Press Enter or type f.")
+	}
+}
+
+// save writes the progress at step, when progress is saved; a failure is
+// said once.
+func (a *accessible) save(step string) {
+	if a.cfg.ProgressPath == "" || a.saveFailed {
+		return
+	}
+	prog, ok := progressFrom(a.p, a.st, step, time.Now())
+	if !ok {
+		return
+	}
+	if err := statefile.Save(a.cfg.ProgressPath, prog); err != nil {
+		a.saveFailed = true
+		a.say("Could not save your progress (%s); the wizard goes on, but cannot resume after quitting.", dnscheck.Printable(err.Error()))
+	}
+}
+
+// askOthers asks for the other domains the database's users send from,
+// one a line, each looked up at once; an empty line ends the list.
+func (a *accessible) askOthers(first domain.Input) (domains.Others, error) {
+	a.say("")
+	a.say("Do users of your database send from other domains? Each needs its own records.")
+	others := domains.Others{}
+	seen := map[string]bool{first.Domain: true}
+	for {
+		line, err := a.ask("Another domain, or Enter to go on: ")
+		if err != nil {
+			return nil, err
+		}
+		if line == "" {
+			return others, nil
+		}
+		in, err := domain.Normalize(line)
+		if err != nil {
+			a.say("%s", dnscheck.Printable(err.Error()))
+			continue
+		}
+		if seen[in.Domain] {
+			a.say("%s is already in the list.", in.Domain)
+			continue
+		}
+		seen[in.Domain] = true
+		snap, err := a.discover(in.Domain)
+		if err != nil {
+			return nil, err
+		}
+		others = append(others, domains.Extra{Input: in, Snap: snap})
+		a.say("Added %s.", in.Domain)
 	}
 }
 
@@ -248,16 +370,22 @@ func (a *accessible) askProvider(snap discovery.Snapshot) (provider.Choice, erro
 	}
 }
 
-func (a *accessible) records(snap discovery.Snapshot, choice provider.Choice) (records.Plan, error) {
+// records prints the records of every domain and waits until the person
+// says they are published.
+func (a *accessible) records(snaps []discovery.Snapshot, choice provider.Choice) (records.Plans, error) {
 	useIPs := false
 	for {
-		plan, err := records.Build(a.ctx, a.cfg.Resolver, snap, a.p, records.Options{Provider: choice.Option(), UseIPs: useIPs})
-		if err != nil {
-			return plan, err
-		}
-		a.say("")
-		if err := records.WriteText(a.out, plan); err != nil {
-			return plan, err
+		var plans records.Plans
+		for _, snap := range snaps {
+			plan, err := records.Build(a.ctx, a.cfg.Resolver, snap, a.p, records.Options{Provider: choice.Option(), UseIPs: useIPs})
+			if err != nil {
+				return nil, err
+			}
+			a.say("")
+			if err := records.WriteText(a.out, plan); err != nil {
+				return nil, err
+			}
+			plans = append(plans, plan)
 		}
 		a.say("")
 		for {
@@ -274,23 +402,25 @@ func (a *accessible) records(snap discovery.Snapshot, choice provider.Choice) (r
 			}
 			line, err := a.ask("Press Enter once the records are published to check them (" + keys + "): ")
 			if err != nil {
-				return plan, err
+				return nil, err
 			}
 			switch strings.ToLower(line) {
 			case "":
-				return plan, nil
+				return plans, nil
 			case "s":
-				path, err := records.Save(a.cfg.SaveDir, plan)
-				if err != nil {
-					a.say("%s", dnscheck.Printable(err.Error()))
-				} else {
-					a.say("Saved the instructions to %s.", dnscheck.Printable(path))
+				for _, plan := range plans {
+					path, err := records.Save(a.cfg.SaveDir, plan)
+					if err != nil {
+						a.say("%s", dnscheck.Printable(err.Error()))
+					} else {
+						a.say("Saved the instructions for %s to %s.", plan.Domain, dnscheck.Printable(path))
+					}
 				}
 				continue
 			case "i":
 				useIPs = !useIPs
 			default:
-				if !a.action(line, plan) {
+				if !a.action(line, plans) {
 					a.say("Press Enter, or type one of the letters.")
 				}
 				continue
@@ -300,53 +430,72 @@ func (a *accessible) records(snap discovery.Snapshot, choice provider.Choice) (r
 	}
 }
 
-// action runs the extra key typed, reporting whether there is one.
-func (a *accessible) action(typed string, plan records.Plan) bool {
+// action runs the extra key typed for every plan, reporting whether there
+// is one.
+func (a *accessible) action(typed string, plans records.Plans) bool {
 	for _, act := range a.cfg.Actions {
 		for _, k := range act.Key.Keys() {
-			if k == typed {
+			if k != typed {
+				continue
+			}
+			for _, plan := range plans {
 				text, err := act.Run(a.ctx, plan)
 				if err != nil {
 					a.say("%s", dnscheck.Printable(err.Error()))
 				} else {
 					a.say("%s", dnscheck.Printable(text))
 				}
-				return true
 			}
+			return true
 		}
 	}
 	return false
 }
 
-// verify checks until the domain is ready, or the person skips or goes
-// back (back true).
-func (a *accessible) verify(d string, choice provider.Choice, plan records.Plan) ([]dnscheck.DomainReport, bool, error) {
-	exp, _ := verify.Expect(a.p, choice.Option(), nil)
-	exp.DNSHostName = plan.DNSHost
-	var last dnscheck.DomainReport
-	have := false
+// verify checks every domain until all are ready, or the person skips or
+// goes back (back true).
+func (a *accessible) verify(choice provider.Choice, plans records.Plans) ([]dnscheck.DomainReport, bool, error) {
+	base, _ := verify.Expect(a.p, choice.Option(), nil)
+	names := make([]string, len(plans))
+	exps := make([]dnscheck.Expectation, len(plans))
+	for i, plan := range plans {
+		names[i], exps[i] = plan.Domain, base
+		exps[i].DNSHostName = plan.DNSHost
+	}
+	var last []dnscheck.DomainReport
 	check := func() {
 		a.say("")
-		a.say("Checking %s...", d)
-		r := a.cfg.Checker.Check(a.ctx, d, exp)
-		if !have {
-			verify.WriteReport(a.out, r, verify.Styles{})
-		} else if ch := verify.Changes(last, r); len(ch) > 0 {
-			a.say("Since the last check:")
-			for _, c := range ch {
-				a.say("  %s", dnscheck.Printable(c))
+		a.say("Checking %s...", strings.Join(names, ", "))
+		reps := verify.CheckEach(a.ctx, a.cfg.Checker, names, exps)
+		for i, r := range reps {
+			if last == nil {
+				verify.WriteReport(a.out, r, verify.Styles{})
+				continue
 			}
-			verify.WriteReport(a.out, r, verify.Styles{})
-		} else {
-			a.say("No change since the last check.")
+			if ch := verify.Changes(last[i], r); len(ch) > 0 {
+				a.say("Since the last check:")
+				for _, c := range ch {
+					a.say("  %s", dnscheck.Printable(c))
+				}
+				verify.WriteReport(a.out, r, verify.Styles{})
+			} else {
+				a.say("%s: no change since the last check.", r.Domain)
+			}
 		}
-		last, have = r, true
-		if r.Ready {
-			a.say("SPF and DKIM pass: %s is ready.", d)
+		last = reps
+		a.st.PutFrom(6, reps)
+		a.st.PutFrom(6, verify.CheckedAt(time.Now()))
+		a.save("Verify")
+		if allReady(reps) {
+			if len(reps) == 1 {
+				a.say("SPF and DKIM pass: %s is ready.", names[0])
+			} else {
+				a.say("SPF and DKIM pass: all %d domains are ready.", len(reps))
+			}
 		}
 	}
 	check()
-	for !last.Ready {
+	for !allReady(last) {
 		line, err := a.ask("Not ready yet. Press Enter to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice: ")
 		if err != nil {
 			return nil, false, err
@@ -356,7 +505,7 @@ func (a *accessible) verify(d string, choice provider.Choice, plan records.Plan)
 			check()
 		case "w":
 			var wait time.Duration
-			for !last.Ready {
+			for !allReady(last) {
 				wait = verify.NextInterval(wait)
 				a.say("Checking again in %d seconds (Ctrl+C stops).", int(wait/time.Second))
 				select {
@@ -369,14 +518,23 @@ func (a *accessible) verify(d string, choice provider.Choice, plan records.Plan)
 		case "b":
 			return nil, true, nil
 		case "s":
-			return []dnscheck.DomainReport{last}, false, nil
+			return last, false, nil
 		default:
-			if !a.action(line, plan) {
+			if !a.action(line, plans) {
 				a.say("Press Enter, or type w, b or s.")
 			}
 		}
 	}
-	return []dnscheck.DomainReport{last}, false, nil
+	return last, false, nil
+}
+
+func allReady(reports []dnscheck.DomainReport) bool {
+	for _, r := range reports {
+		if !r.Ready {
+			return false
+		}
+	}
+	return len(reports) > 0
 }
 
 func (a *accessible) advice(reps []dnscheck.DomainReport) {

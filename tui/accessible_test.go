@@ -35,6 +35,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 		"https://www.yourcenter.edu/contact", // a web address: refused
 		"Jane Doe <jane@YourCenter.edu>",
 		"", // the detected provider
+		"", // no other domains
 		"s",
 		"p",
 		"", // check
@@ -55,7 +56,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 		"Number of your provider, or Enter for Microsoft 365: ",
 		"Mail provider: Microsoft 365.",
 		"Records to publish for yourcenter.edu",
-		"Saved the instructions to " + filepath.Join(dir, "yourcenter.edu-dns-records.txt") + ".",
+		"Saved the instructions for yourcenter.edu to " + filepath.Join(dir, "yourcenter.edu-dns-records.txt") + ".",
 		"p: publish the records",
 		"Published yourcenter.edu's records.",
 		"SPF and DKIM pass: yourcenter.edu is ready.",
@@ -83,7 +84,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 // the checkbox ON.
 func TestAccessibleSkip(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	in := strings.NewReader("yourcenter.edu\n\n\ns\n")
+	in := strings.NewReader("yourcenter.edu\n\n\n\ns\n")
 	var out bytes.Buffer
 	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())

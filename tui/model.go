@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -13,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/verify"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -30,6 +32,11 @@ type Model struct {
 	term     io.Writer // the terminal, for the bell; nil: no bell
 	quitting bool
 	finished bool // the last step finished
+
+	saver   *progressSaver // nil: progress is not saved
+	saveErr error          // the first failed save, said once
+	offer   *Progress      // progress to offer resuming; nil once answered
+	keys    struct{ Resume, Fresh key.Binding }
 }
 
 // NewModel returns the wizard's root model with the steps of Steps. term
@@ -57,6 +64,17 @@ func NewModelWithSteps(c common.Common, cfg Config, term io.Writer, steps []comm
 	if term == nil {
 		m.clip.Term = nil
 	}
+	if cfg.ProgressPath != "" {
+		m.saver = &progressSaver{path: cfg.ProgressPath}
+	}
+	if cfg.Resume.Resumable(c.Platform) {
+		m.offer = cfg.Resume
+	}
+	if cfg.Notice != "" {
+		m.status = common.StatusMsg{Level: common.Failure, Text: capitalise(cfg.Notice)}
+	}
+	m.keys.Resume = key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "resume"))
+	m.keys.Fresh = key.NewBinding(key.WithKeys("f", "n"), key.WithHelp("f", "start fresh"))
 	m.resize()
 	return m
 }
@@ -91,8 +109,15 @@ func (m *Model) Finished() bool { return m.finished }
 // Summary returns what is printed after the program ends.
 func (m *Model) Summary() Summary { return Summary{Text: SummaryText(m.Platform, m.state)} }
 
-// Init implements tea.Model: the first step is entered.
+// Offering reports whether the shell is asking whether to resume.
+func (m *Model) Offering() bool { return m.offer != nil }
+
+// Init implements tea.Model: the first step is entered (after the offer
+// to resume, when there is one).
 func (m *Model) Init() tea.Cmd {
+	if m.offer != nil {
+		return nil
+	}
 	return m.steps[m.cur].Enter(m.state, common.Forward)
 }
 
@@ -107,6 +132,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, m.Keys.ForceQuit) {
 			return m, m.quit()
 		}
+		if m.offer != nil {
+			return m, m.offerKey(msg)
+		}
 		if !m.steps[m.cur].Capturing() {
 			switch {
 			case key.Matches(msg, m.Keys.Quit):
@@ -118,12 +146,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 	case common.NextMsg:
-		return m, m.next(msg.Results)
+		cmd := m.next(msg.Results)
+		return m, tea.Batch(cmd, m.saveCmd())
 	case common.BackMsg:
-		return m, m.back()
+		cmd := m.back()
+		return m, tea.Batch(cmd, m.saveCmd())
 	case common.KeepMsg:
 		for _, r := range msg.Results {
 			m.state.PutFrom(m.cur, r)
+		}
+		return m, m.saveCmd()
+	case ProgressSavedMsg:
+		if msg.Err != nil && m.saveErr == nil {
+			m.saveErr = msg.Err
+			m.setStatus(common.StatusMsg{Level: common.Failure,
+				Text: "Could not save your progress (" + dnscheck.Printable(msg.Err.Error()) + "); the wizard goes on, but cannot resume after quitting."})
 		}
 		return m, nil
 	case common.FinishMsg:
@@ -141,6 +178,81 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.steps[m.cur] = s.(common.Step)
 	return m, cmd
 }
+
+// offerKey answers the offer to resume: enter resumes, f starts fresh.
+func (m *Model) offerKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.Keys.Quit):
+		return m.quit()
+	case key.Matches(msg, m.keys.Resume):
+		return m.resume()
+	case key.Matches(msg, m.keys.Fresh):
+		m.offer = nil
+		m.resize()
+		return m.steps[m.cur].Enter(m.state, common.Forward)
+	}
+	return nil
+}
+
+// resume rebuilds the state from the saved progress and enters the step
+// it reached (the checks run again at once). Progress that no longer
+// makes sense is said in the status line, and the wizard starts fresh.
+func (m *Model) resume() tea.Cmd {
+	prog := *m.offer
+	m.offer = nil
+	vals, err := restore(prog)
+	if err != nil {
+		m.setStatus(common.StatusMsg{Level: common.Failure, Text: "Could not resume: " + err.Error() + ". Starting fresh."})
+		return m.steps[m.cur].Enter(m.state, common.Forward)
+	}
+	index := map[string]int{}
+	for i, s := range m.steps {
+		index[s.Title()] = i
+	}
+	st := common.NewState()
+	for _, v := range vals {
+		if i, ok := index[v.step]; ok {
+			st.PutFrom(i, v.val)
+		}
+	}
+	target, ok := index[resumeAt(prog)]
+	if !ok {
+		target = index["Discovery"]
+	}
+	m.state, m.cur = st, target
+	m.setStatus(common.StatusMsg{Level: common.Info, Text: "Resumed where you stopped; looking at DNS again now."})
+	return m.steps[m.cur].Enter(m.state, common.Forward)
+}
+
+// saveCmd saves the progress in a command; nil when it is not saved or
+// there is nothing to save yet.
+func (m *Model) saveCmd() tea.Cmd {
+	if m.saver == nil || m.offer != nil {
+		return nil
+	}
+	prog, ok := progressFrom(m.Platform, m.state, m.steps[m.cur].Title(), time.Now())
+	if !ok {
+		return nil
+	}
+	s := m.saver
+	s.mu.Lock()
+	s.seq++
+	seq := s.seq
+	s.mu.Unlock()
+	return func() tea.Msg { return ProgressSavedMsg{Err: s.save(seq, prog)} }
+}
+
+// SaveProgress saves the progress now (Run calls it when the program
+// ends, so the last change is never lost to a command still in flight).
+func (m *Model) SaveProgress() error {
+	if cmd := m.saveCmd(); cmd != nil {
+		return cmd().(ProgressSavedMsg).Err
+	}
+	return nil
+}
+
+// ProgressErr returns the first failed save the status line reported.
+func (m *Model) ProgressErr() error { return m.saveErr }
 
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true
@@ -214,8 +326,11 @@ func (m *Model) bell() tea.Cmd {
 func (m *Model) chrome() (string, string) {
 	st, w := m.Styles, m.Width
 	step := m.steps[m.cur]
-	head := st.Header.Render(m.Platform.Name+" setup") + " " +
-		st.HeaderStep.Render(fmt.Sprintf("· %d/%d %s", m.cur+1, len(m.steps), step.Title()))
+	where := fmt.Sprintf("· %d/%d %s", m.cur+1, len(m.steps), step.Title())
+	if m.offer != nil {
+		where = "· welcome back"
+	}
+	head := st.Header.Render(m.Platform.Name+" setup") + " " + st.HeaderStep.Render(where)
 	head = common.Fit(head, w, 1)
 	if m.banner != "" {
 		head += "\n" + st.Banner.Render(common.Wrap(m.banner, w))
@@ -246,7 +361,11 @@ func (m *Model) View() string {
 	}
 	head, foot := m.chrome()
 	h := max(m.Height-common.Height(head)-1-common.Height(foot), 1)
-	body := common.Fit(m.steps[m.cur].View(), m.Width, h)
+	view := m.steps[m.cur].View()
+	if m.offer != nil {
+		view = m.offerView()
+	}
+	body := common.Fit(view, m.Width, h)
 	if n := common.Height(body); n < h {
 		body += strings.Repeat("\n", h-n)
 	}
@@ -256,6 +375,9 @@ func (m *Model) View() string {
 // helpView renders the help bar: the step's keys, then the shell's. The
 // full help wraps its columns into rows that fit the window.
 func (m *Model) helpView() string {
+	if m.offer != nil {
+		return m.help.ShortHelpView([]key.Binding{m.keys.Resume, m.keys.Fresh, m.Keys.Quit})
+	}
 	step := m.steps[m.cur]
 	quit := m.Keys.Quit
 	if step.Capturing() {
@@ -315,4 +437,58 @@ func (m *Model) helpView() string {
 		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
 	}
 	return strings.Join(rows, "\n")
+}
+
+// offerView asks whether to resume: the domains, the step reached, and the
+// last results with their age.
+func (m *Model) offerView() string {
+	st, w, p := m.Styles, m.Width, m.offer
+	var b strings.Builder
+	b.WriteString(st.Title.Render(common.Wrap("Welcome back", w)) + "\n")
+	b.WriteString(common.Wrap(fmt.Sprintf("Last time (%s) you were setting up %s, at the %s step.",
+		ago(time.Since(p.SavedAt)), dnscheck.Printable(strings.Join(p.Domains, ", ")), p.Step), w) + "\n")
+	if len(p.Reports) > 0 {
+		b.WriteString("\n" + st.Accent.Render(common.Wrap("The last check ("+ago(time.Since(p.CheckedAt))+")", w)) + "\n")
+		for _, r := range p.Reports {
+			mark, sty := "✗ ", st.Fail
+			switch verify.VerdictOf(r) {
+			case dnscheck.VerdictPass:
+				mark, sty = "✓ ", st.Pass
+			case dnscheck.VerdictError:
+				mark, sty = "? ", st.Warn
+			}
+			line := fmt.Sprintf("%s: SPF %s, DKIM %s", r.Domain, r.SPF.Status, r.DKIM.Status)
+			b.WriteString(common.Hang(sty.Render(mark), "  ", dnscheck.Printable(line), w) + "\n")
+		}
+	}
+	b.WriteString("\n" + common.Wrap("Press enter to resume: the wizard looks at DNS again at once. Press f to start fresh (the saved progress is replaced).", w))
+	return b.String()
+}
+
+// ago says how long ago a duration was, roughly: "just now", "5 minutes
+// ago", "3 hours ago", "2 days ago".
+func ago(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return plural(int(d/time.Minute), "minute") + " ago"
+	case d < 48*time.Hour:
+		return plural(int(d/time.Hour), "hour") + " ago"
+	}
+	return plural(int(d/(24*time.Hour)), "day") + " ago"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -128,7 +128,7 @@ func TestWalkthrough(t *testing.T) {
 func walkthrough(t *testing.T, w, h int) {
 	env := tuitest.NewEnv(t)
 	s, term := newShell(t, env, w, h)
-	s.wantView("1/7 Welcome", "Let Neoserra send mail as your own domain", "enter start")
+	s.wantView("1/8 Welcome", "Let Neoserra send mail as your own domain", "enter start")
 
 	s.next(tuitest.Key("enter"))
 	s.wantStep(1)
@@ -145,8 +145,12 @@ func walkthrough(t *testing.T, w, h int) {
 	s.wantStep(3)
 	s.wantView("Microsoft 365 (detected)", "Your MX points to Microsoft 365")
 
-	cmd = s.next(tuitest.Key("enter"))
+	s.next(tuitest.Key("enter"))
 	s.wantStep(4)
+	s.wantView("Do users of your database send from other domains?", "✓ yourcenter.edu", "go on with 1 domain")
+
+	cmd = s.next(tuitest.Key("enter"))
+	s.wantStep(5)
 	s.send(tuitest.Await[records.PlanMsg](t, cmd))
 	s.wantView("Records to publish for yourcenter.edu", "1/3 DKIM: add a CNAME record")
 	if c, ok := common.Get[provider.Choice](s.m.State()); !ok || !c.Detected || c.Provider.ID != "microsoft365" {
@@ -154,7 +158,7 @@ func walkthrough(t *testing.T, w, h int) {
 	}
 
 	cmd = s.next(tuitest.Key("enter"))
-	s.wantStep(5)
+	s.wantStep(6)
 	cmd = s.send(tuitest.Await[verify.ResultMsg](t, cmd))
 	s.send(tuitest.Await[common.KeepMsg](t, cmd))
 	s.wantView("SPF fail", "DKIM missing", "Next check in 5 s")
@@ -178,7 +182,7 @@ func walkthrough(t *testing.T, w, h int) {
 
 	step, _ := s.current()
 	s.next(verify.AdvanceMsg{Gen: step.(*verify.Model).Gen()})
-	s.wantStep(6)
+	s.wantStep(7)
 	s.wantView("Best: publish SPF and DKIM, checkbox OFF (fits your result)")
 
 	quit := s.next(tuitest.Key("enter"))
@@ -289,7 +293,7 @@ func TestCopyFallsBackToFile(t *testing.T) {
 	s := shell{t: t, m: m}
 	snap := discovery.Discover(context.Background(), env.Client, tuitest.Domain, env.Platform)
 	in, _ := domain.Normalize(tuitest.Domain)
-	m.StartAt(4, common.NewState(in, snap, provider.Choice{Provider: snap.Provider, Detected: true}))
+	m.StartAt(5, common.NewState(in, snap, provider.Choice{Provider: snap.Provider, Detected: true}))
 	s.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	s.send(tuitest.Await[records.PlanMsg](t, m.Init()))
 

@@ -60,6 +60,8 @@ func TestRun(t *testing.T) {
 	typ("\r")
 	wait("Microsoft 365 (detected)")
 	typ("\r")
+	wait("Do users of your database send from other domains?")
+	typ("\r")
 	wait("Records to publish for yourcenter.edu")
 	typ("q")
 	var r result

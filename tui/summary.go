@@ -7,7 +7,7 @@ import (
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/steps/advice"
-	"github.com/outreach-auth/wizard/steps/domain"
+	"github.com/outreach-auth/wizard/steps/domains"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/steps/verify"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -20,17 +20,17 @@ import (
 // when no domain was chosen. Text from DNS goes through
 // dnscheck.Printable; there is no colour.
 func SummaryText(p *assets.Platform, st *common.State) string {
-	in, ok := common.Get[domain.Input](st)
-	if !ok {
+	names := domains.Names(st)
+	if len(names) == 0 {
 		return ""
 	}
 	pr := dnscheck.Printable
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s sender authentication: %s\n", p.Name, in.Domain)
+	fmt.Fprintf(&b, "%s sender authentication: %s\n", p.Name, strings.Join(names, ", "))
 
-	plan, havePlan := common.Get[records.Plan](st)
-	if havePlan {
-		fmt.Fprintf(&b, "\nRecords (DNS host: %s; mail provider: %s)\n", pr(plan.DNSHost), pr(plan.Provider))
+	plans, _ := common.Get[records.Plans](st)
+	for _, plan := range plans {
+		fmt.Fprintf(&b, "\nRecords for %s (DNS host: %s; mail provider: %s)\n", plan.Domain, pr(plan.DNSHost), pr(plan.Provider))
 		for _, r := range plan.Records {
 			fmt.Fprintf(&b, "  %-5s %s\n", r.Label(), r.Title())
 			fmt.Fprintf(&b, "        Name:  %s\n", pr(r.HostField))
@@ -38,13 +38,13 @@ func SummaryText(p *assets.Platform, st *common.State) string {
 				fmt.Fprintf(&b, "        Value: %s\n", pr(r.FormValue))
 			}
 		}
-		fmt.Fprintf(&b, "  ('wizard records %s' prints them again.)\n", in.Domain)
+		fmt.Fprintf(&b, "  ('wizard records %s' prints them again.)\n", plan.Domain)
 	}
 
 	reports, haveReports := common.Get[[]dnscheck.DomainReport](st)
 	if !haveReports || len(reports) == 0 {
 		b.WriteString("\nNot checked yet. When the records are published, run:\n")
-		fmt.Fprintf(&b, "  wizard check %s\n", in.Domain)
+		fmt.Fprintf(&b, "  wizard check %s\n", strings.Join(names, " "))
 		fmt.Fprintf(&b, "Until SPF and DKIM pass, turn ON %q (%s) in %s.\n", p.Setting.Label, p.Setting.Location, p.Name)
 		return b.String()
 	}

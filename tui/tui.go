@@ -24,6 +24,7 @@ import (
 	"github.com/outreach-auth/wizard/steps/advice"
 	"github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/domain"
+	"github.com/outreach-auth/wizard/steps/domains"
 	"github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/steps/verify"
@@ -46,6 +47,15 @@ type Config struct {
 	Actions []Action
 	// SaveDir is where "save instructions" writes; "" = current directory.
 	SaveDir string
+	// ProgressPath is where progress is saved as it changes; "" = not
+	// saved (the demo, tests).
+	ProgressPath string
+	// Resume is the progress saved last time, offered to resume; nil =
+	// start fresh.
+	Resume *Progress
+	// Notice is said in the status line at the start (a saved progress
+	// that could not be read, for example); "" for none.
+	Notice string
 }
 
 // Action is an extra key: Run gets the current plan and returns a status
@@ -64,6 +74,7 @@ func Steps(c common.Common, cfg Config) []common.Step {
 		domain.NewModel(c),
 		discovery.NewModel(c, cfg.Resolver, cfg.Prepare),
 		provider.New(c, cfg.Provider),
+		domains.NewModel(c, cfg.Resolver, cfg.Prepare),
 		records.NewModel(c, cfg.Resolver, cfg.SaveDir, cfg.Actions),
 		verify.NewModel(c, cfg.Checker, cfg.Actions),
 		advice.NewModel(c),
@@ -90,6 +101,10 @@ func Run(ctx context.Context, cfg Config, in io.Reader, out io.Writer, opts ...t
 	final, err := tea.NewProgram(m, options...).Run()
 	if fm, ok := final.(*Model); ok {
 		m = fm
+	}
+	if err := m.SaveProgress(); err != nil && m.ProgressErr() == nil {
+		// The last word on the progress; said once, after the screen is gone.
+		fmt.Fprintf(out, "Could not save your progress: %v\n", err)
 	}
 	sum := m.Summary()
 	if sum.Text != "" {

@@ -4,24 +4,41 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
+	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/steps/advice"
+	"github.com/outreach-auth/wizard/steps/domain"
 	"github.com/outreach-auth/wizard/steps/verify"
 )
 
+// Long lists of domains (the numbers 'wizard check --help' states).
+const (
+	// detailsAll: with at most this many domains, every domain's full
+	// report is printed; with more, only those not ready or with DNS
+	// trouble, the others getting just their row of the summary table.
+	detailsAll = 5
+	// progressOver: with more domains than this, a progress line is drawn
+	// on standard error when it is a terminal.
+	progressOver = 10
+)
+
 type checkOptions struct {
-	json        bool
-	ips         []string
-	watch       bool
-	giveUpAfter time.Duration
+	json         bool
+	ips          []string
+	watch        bool
+	giveUpAfter  time.Duration
+	domainsFiles []string
 }
 
 // checkReport is the JSON document of 'wizard check --json'.
@@ -41,15 +58,28 @@ func newCheckCommand(g *globalOptions, s streams) *cobra.Command {
 standard input, one per line) and report SPF, DKIM and DMARC, every problem
 with its fix, and the advice on the platform's checkbox.
 
+--domains-file FILE reads more domains from FILE, one per line, after those
+given as arguments; blank lines and lines starting with # are skipped, and a
+domain given twice is checked once.
+
+With several domains the report ends with a summary table (one row per
+domain) and the advice across all of them: the checkbox may be OFF only when
+every domain passes. With more than 5 domains, full details are printed only
+for the domains that are not ready or could not be checked; the others get
+just their row in the table (--json always has every domain in full). With
+more than 10 domains, a progress line is drawn on standard error when it is
+a terminal.
+
 Exit status: 0 every domain ready, 1 some domain not ready, 2 bad usage or
 input, 3 DNS could not answer for some domain.`,
 		Example: `  wizard check yourcenter.edu
   wizard check jane.doe@yourcenter.edu --json
   wizard check yourcenter.edu --watch --give-up-after 30m
-  cut -d, -f1 domains.csv | wizard check -`,
+  cut -d, -f1 domains.csv | wizard check -
+  wizard check --domains-file domains.txt --json > report.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usageErr("check needs at least one DOMAIN (or - to read them from standard input); try 'wizard check --help'")
+			if len(args) == 0 && len(o.domainsFiles) == 0 {
+				return usageErr("check needs at least one DOMAIN (or - to read them from standard input, or --domains-file FILE); try 'wizard check --help'")
 			}
 			return nil
 		},
@@ -63,6 +93,7 @@ input, 3 DNS could not answer for some domain.`,
 	f.StringArrayVar(&o.ips, "ip", nil, "evaluate SPF for this address instead of the platform's (repeatable)")
 	f.BoolVar(&o.watch, "watch", false, "re-check until ready (first after 5s, then up to every 30s)")
 	f.DurationVar(&o.giveUpAfter, "give-up-after", 0, "with --watch, stop after this long (e.g. 30m)")
+	f.StringArrayVar(&o.domainsFiles, "domains-file", nil, "read domains from this file, one per line (repeatable; - is standard input)")
 	return cmd
 }
 
@@ -73,7 +104,7 @@ func runCheck(ctx context.Context, g *globalOptions, o *checkOptions, args []str
 	if o.giveUpAfter > 0 && !o.watch {
 		return usageErr("--give-up-after goes with --watch")
 	}
-	domains, err := readDomains(args, s.in)
+	domains, err := readDomains(args, o.domainsFiles, s.in)
 	if err != nil {
 		return err
 	}
@@ -91,7 +122,12 @@ func runCheck(ctx context.Context, g *globalOptions, o *checkOptions, args []str
 	}
 
 	st := verify.StylesFor(s.out)
-	reports := verify.CheckAll(ctx, checker, domains, exp, nil)
+	check := func(ctx context.Context) []dnscheck.DomainReport {
+		progress, done := progressLine(s, len(domains))
+		defer done()
+		return verify.CheckAll(ctx, checker, domains, exp, progress)
+	}
+	reports := check(ctx)
 	if !o.json {
 		writeHuman(s.out, reports, platform, st)
 	}
@@ -101,7 +137,7 @@ func runCheck(ctx context.Context, g *globalOptions, o *checkOptions, args []str
 			ctx, cancel = context.WithTimeout(ctx, o.giveUpAfter)
 			defer cancel()
 		}
-		reports = watch(ctx, checker, domains, exp, reports, o.json, s.out, st)
+		reports = watch(ctx, check, reports, o.json, s.out, st)
 	}
 	if o.json {
 		doc := checkReport{Platform: platform.Name, CheckedAt: time.Now().UTC().Truncate(time.Second), Domains: reports, Advice: advice.Advise(reports, platform)}
@@ -114,17 +150,92 @@ func runCheck(ctx context.Context, g *globalOptions, o *checkOptions, args []str
 	return silentExit(exitStatus(reports))
 }
 
+// writeHuman writes the report for a person: each domain's details (with
+// more than detailsAll domains, only for those that need attention), the
+// summary table when there are several, then the advice across them all.
 func writeHuman(w io.Writer, reports []dnscheck.DomainReport, p *assets.Platform, st verify.Styles) {
+	long := len(reports) > detailsAll
 	for _, r := range reports {
+		if long && r.Ready && !r.HasTrouble() {
+			continue
+		}
 		verify.WriteReport(w, r, st)
 		fmt.Fprintln(w)
 	}
-	verify.WriteAdvice(w, advice.Advise(reports, p), st)
+	a := advice.Advise(reports, p)
+	if len(reports) > 1 {
+		verify.WriteSummary(w, reports, st)
+		if long {
+			fmt.Fprintln(w, st.Dim.Render(fmt.Sprintf("Details are shown above only for domains that are not ready (more than %d domains); --json has every domain.", detailsAll)))
+		}
+		fmt.Fprintln(w)
+	}
+	if long {
+		a = briefAdvice(a, reports, p)
+	}
+	verify.WriteAdvice(w, a, st)
 }
 
-// watch re-checks until every domain is ready or ctx ends, printing only
-// what changed.
-func watch(ctx context.Context, c *dnscheck.Checker, domains []string, exp dnscheck.Expectation, last []dnscheck.DomainReport, quiet bool, w io.Writer, st verify.Styles) []dnscheck.DomainReport {
+// briefAdvice keeps the reasons of the domains that are not ready and sums
+// up the others in one line: the summary table already lists them.
+// Advise gives one reason per report, in order.
+func briefAdvice(a advice.Advice, reports []dnscheck.DomainReport, p *assets.Platform) advice.Advice {
+	if len(a.Reasons) != len(reports) {
+		return a
+	}
+	var reasons []string
+	ready := 0
+	for i, r := range reports {
+		if r.Ready {
+			ready++
+			continue
+		}
+		reasons = append(reasons, a.Reasons[i])
+	}
+	if ready > 0 {
+		reasons = append(reasons, fmt.Sprintf("%d other %s SPF and DKIM for %s.", ready, plural(ready, "domain passes", "domains pass"), p.Name))
+	}
+	a.Reasons = reasons
+	return a
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// progressLine returns the progress callback for CheckAll, which draws
+// "Checking domains: N of M done" in place on standard error, and the
+// function that clears it. Both do nothing for short lists, and when
+// standard error is not a terminal, so logs stay clean.
+func progressLine(s streams, total int) (progress func(done int), finish func()) {
+	if total <= progressOver || !s.stderrIsTerminal() {
+		return nil, func() {}
+	}
+	width := 0
+	progress = func(done int) { // CheckAll calls it one at a time
+		line := fmt.Sprintf("Checking domains: %d of %d done", done, total)
+		width = max(width, len(line))
+		fmt.Fprintf(s.err, "\r%s", line)
+	}
+	progress(0)
+	return progress, func() { fmt.Fprintf(s.err, "\r%s\r", strings.Repeat(" ", width)) }
+}
+
+// stderrIsTerminal reports whether the error stream is a terminal.
+func (s streams) stderrIsTerminal() bool {
+	if s.errTerminal != nil {
+		return s.errTerminal()
+	}
+	f, ok := s.err.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
+}
+
+// watch re-checks (with check) until every domain is ready or ctx ends,
+// printing only what changed.
+func watch(ctx context.Context, check func(context.Context) []dnscheck.DomainReport, last []dnscheck.DomainReport, quiet bool, w io.Writer, st verify.Styles) []dnscheck.DomainReport {
 	var wait time.Duration
 	for !allReady(last) {
 		wait = verify.NextInterval(wait)
@@ -139,7 +250,7 @@ func watch(ctx context.Context, c *dnscheck.Checker, domains []string, exp dnsch
 			return last
 		case <-time.After(wait):
 		}
-		next := verify.CheckAll(ctx, c, domains, exp, nil)
+		next := check(ctx)
 		if ctx.Err() != nil {
 			return last
 		}
@@ -182,28 +293,30 @@ func exitStatus(reports []dnscheck.DomainReport) int {
 	return code
 }
 
-// readDomains normalises the arguments; "-" reads one domain per line from
-// in (blank lines and # comments skipped). Any bad entry is a usage error
-// naming it.
-func readDomains(args []string, in io.Reader) ([]string, error) {
-	var raw []string
+// readDomains normalises the arguments, then the lines of each domains
+// file; "-" (as an argument or a file) reads standard input. In a list,
+// blank lines and # comments are skipped. A domain given twice is kept
+// once, where it first came. Any bad entry is a usage error naming it, or
+// for a list, its line.
+func readDomains(args, files []string, in io.Reader) ([]string, error) {
+	var raw []listEntry
 	for _, a := range args {
 		if a != "-" {
-			raw = append(raw, a)
+			raw = append(raw, listEntry{text: a})
 			continue
 		}
-		sc := bufio.NewScanner(in)
-		sc.Buffer(make([]byte, 0, 4096), 64*1024)
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			raw = append(raw, line)
+		got, err := readDomainList(in, "standard input")
+		if err != nil {
+			return nil, err
 		}
-		if err := sc.Err(); err != nil {
-			return nil, usageErr("reading domains from standard input: %v", err)
+		raw = append(raw, got...)
+	}
+	for _, f := range files {
+		got, err := readDomainsFile(f, in)
+		if err != nil {
+			return nil, err
 		}
+		raw = append(raw, got...)
 	}
 	if len(raw) == 0 {
 		return nil, usageErr("no domain to check")
@@ -211,14 +324,71 @@ func readDomains(args []string, in io.Reader) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
 	for _, r := range raw {
-		in, err := normalizeDomain(r)
+		d, err := domain.Normalize(r.text)
 		if err != nil {
-			return nil, err
+			if r.where != "" {
+				return nil, usageErr("%s: %v", r.where, err)
+			}
+			return nil, usageErr("%v", err)
 		}
-		if !seen[in.Domain] {
-			seen[in.Domain] = true
-			out = append(out, in.Domain)
+		if !seen[d.Domain] {
+			seen[d.Domain] = true
+			out = append(out, d.Domain)
 		}
+	}
+	return out, nil
+}
+
+// listEntry is one domain as given, and where: "" for an argument, or the
+// list and line ("standard input line 3").
+type listEntry struct {
+	text, where string
+}
+
+// readDomainsFile reads the list in the file name ("-": in).
+func readDomainsFile(name string, in io.Reader) ([]listEntry, error) {
+	if name == "-" {
+		return readDomainList(in, "standard input")
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, usageErr("cannot read --domains-file %q: %v", name, err)
+	}
+	defer f.Close()
+	return readDomainList(f, fmt.Sprintf("--domains-file %q", name))
+}
+
+// maxListLine bounds one line of a domain list.
+const maxListLine = 64 * 1024
+
+// readDomainList reads one domain per line from r, skipping blank lines
+// and # comments; what names the list in messages.
+func readDomainList(r io.Reader, what string) ([]listEntry, error) {
+	var out []listEntry
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), maxListLine)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		out = append(out, listEntry{text: line, where: fmt.Sprintf("%s line %d", what, n)})
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, usageErr("%s line %d: the line is longer than %d KiB; put one domain on each line", what, n+1, maxListLine/1024)
+		}
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, usageErr("cannot read %s: %v", what, err)
 	}
 	return out, nil
 }

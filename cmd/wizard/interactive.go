@@ -10,12 +10,17 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
+	"github.com/outreach-auth/wizard/statefile"
 	"github.com/outreach-auth/wizard/tui"
 )
 
 // interactiveOptions are the flags of the interactive wizard.
 type interactiveOptions struct {
 	clipboard string
+	// fresh forgets the saved progress; saveProgress is set for the real
+	// wizard (the demo's simulated domains are not worth resuming).
+	fresh        bool
+	saveProgress bool
 }
 
 func (o *interactiveOptions) register(cmd *cobra.Command) {
@@ -47,7 +52,14 @@ func runInteractive(ctx context.Context, g *globalOptions, o *interactiveOptions
 		}
 		cfg.Checker, cfg.Resolver = checker, client
 	}
+	notice := ""
+	if o.saveProgress {
+		cfg.ProgressPath, cfg.Resume, notice = loadProgress(platform.Name, o.fresh)
+	}
 	if g.accessible || !isTerminal(s) || os.Getenv("TERM") == "dumb" {
+		if notice != "" {
+			fmt.Fprintf(s.err, "wizard: %s\n", notice)
+		}
 		return tui.RunAccessible(ctx, cfg, s.in, s.out)
 	}
 	// Colour profile and background are decided here, before the program
@@ -55,6 +67,7 @@ func runInteractive(ctx context.Context, g *globalOptions, o *interactiveOptions
 	out := termenv.NewOutput(os.Stdout)
 	lipgloss.SetColorProfile(out.EnvColorProfile())
 	lipgloss.SetHasDarkBackground(out.HasDarkBackground())
+	cfg.Notice = notice
 	summary, err := tui.Run(ctx, cfg, s.in, s.out)
 	if err != nil {
 		return fmt.Errorf("the wizard stopped: %w", err)
@@ -67,4 +80,30 @@ func isTerminal(s streams) bool {
 	in, ok1 := s.in.(*os.File)
 	out, ok2 := s.out.(*os.File)
 	return ok1 && ok2 && isatty.IsTerminal(in.Fd()) && isatty.IsTerminal(out.Fd())
+}
+
+// loadProgress finds where the progress is kept and what was saved last
+// time; fresh forgets it. Trouble comes back as a notice for the person
+// (one sentence) and the wizard goes on: a corrupt file has been moved
+// aside; without a config directory nothing is saved.
+func loadProgress(platform string, fresh bool) (path string, prog *tui.Progress, notice string) {
+	path, err := statefile.DefaultPath(platform)
+	if err != nil {
+		return "", nil, fmt.Sprintf("progress will not be saved: %v", err)
+	}
+	if fresh {
+		if err := statefile.Remove(path); err != nil {
+			return path, nil, fmt.Sprintf("could not forget the saved progress: %v", err)
+		}
+		return path, nil, ""
+	}
+	var p tui.Progress
+	found, err := statefile.Load(path, &p)
+	switch {
+	case err != nil:
+		return path, nil, err.Error()
+	case !found:
+		return path, nil, ""
+	}
+	return path, &p, ""
 }

@@ -18,17 +18,23 @@ func newRecordsCommand(g *globalOptions, s streams) *cobra.Command {
 		Short: "Print the DNS records to publish for DOMAIN",
 		Long: `Print the DNS records DOMAIN must publish for the platform: the DKIM CNAME,
 one SPF record merged with what is there today, and a DMARC record when there
-is none, each written the way the domain's DNS host wants it.`,
+is none, each written the way the domain's DNS host wants it.
+
+--format markdown and --format html write a hand-off sheet for whoever edits
+the domain's DNS: the changes, the steps at the detected DNS host, the
+mistakes to avoid and how to confirm (html is one self-contained page to
+attach to an email).`,
 		Example: `  wizard records yourcenter.edu
   wizard records jane.doe@yourcenter.edu --format zone
-  wizard records yourcenter.edu --provider google --use-ips --format json`,
+  wizard records yourcenter.edu --provider google --use-ips --format json
+  wizard records yourcenter.edu --format html > yourcenter.edu-dns-handoff.html`,
 		Args:              exactArgs(1, "DOMAIN"),
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch format {
-			case records.FormatText, records.FormatZone, records.FormatJSON:
+			case records.FormatText, records.FormatZone, records.FormatJSON, records.FormatMarkdown, records.FormatHTML:
 			default:
-				return usageErr("--format %q: use text, zone or json", format)
+				return usageErr("--format %q: use text, zone or json, or markdown or html for a hand-off sheet", format)
 			}
 			in, err := normalizeDomain(args[0])
 			if err != nil {
@@ -62,9 +68,9 @@ is none, each written the way the domain's DNS host wants it.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", records.FormatText, "output format: text, zone or json")
+	cmd.Flags().StringVar(&format, "format", records.FormatText, "output format: text, zone, json, markdown or html (a hand-off sheet for whoever edits DNS)")
 	cmd.Flags().BoolVar(&useIPs, "use-ips", false, "authorise the platform by its ip4: addresses instead of its include")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{records.FormatText, records.FormatZone, records.FormatJSON}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{records.FormatText, records.FormatZone, records.FormatJSON, records.FormatMarkdown, records.FormatHTML}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

@@ -256,7 +256,8 @@ func TestRecordsProviderFlag(t *testing.T) {
 func TestRecordsBadInputMakesNoQuery(t *testing.T) {
 	t.Parallel()
 	srv := serve(t, ycZone)
-	wantUsageError(t, recordsRun(t, srv, "yourcenter.edu", "--format", "bogus"), "--format", "bogus")
+	wantUsageError(t, recordsRun(t, srv, "yourcenter.edu", "--format", "bogus"), "--format", "bogus", "text, zone or json, or markdown or html")
+	wantUsageError(t, recordsRun(t, srv, "yourcenter.edu", "--format", "Markdown"), "--format", "Markdown", "markdown or html")
 	wantUsageError(t, recordsRun(t, srv, "https://www.yourcenter.edu/"), "web address", "Type the domain", "yourcenter.edu")
 	wantUsageError(t, recordsRun(t, srv, "yourcenter"), "yourcenter")
 	wantUsageError(t, recordsRun(t, srv, "192.0.2.1"), "192.0.2.1")
@@ -375,5 +376,98 @@ func TestRecordsOtherPlatform(t *testing.T) {
 	}
 	if got := byPurpose(t, recs, "spf")["value"]; got != "v=spf1 include:spf.protection.outlook.com include:spf.mailer.example -all" {
 		t.Errorf("SPF = %v", got)
+	}
+}
+
+// handoffZone is ycZone with a DKIM CNAME made at the doubled name and a
+// DMARC record whose text would be markup and terminal escapes if it were
+// not escaped.
+const handoffZone = ycZone + `osc1._domainkey.yourcenter.edu.yourcenter.edu. IN CNAME osc1._domainkey.outreachsystems.com.
+_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:\027[31mx@yourcenter.edu ` + "```" + `<script>alert(1)</script>"
+`
+
+func TestRecordsHandoffMarkdown(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, handoffZone)
+	r := recordsRun(t, srv, email, "--format", "markdown")
+	wantOK(t, r)
+	out := r.stdout
+	for _, want := range []string{
+		"# DNS changes for Neoserra: yourcenter.edu\n",
+		"- **DNS host:** Cloudflare (recognised from the domain's name servers).",
+		"### Steps in Cloudflare\n",
+		"**Name in Cloudflare's form:** `osc1._domainkey`\n",
+		"**Full name:** `osc1._domainkey.yourcenter.edu.`\n",
+		"**Target (value):** `" + cname + "`\n",
+		"**Name in Cloudflare's form:** `@`\n",
+		"**Value:** `" + mergedSPF + "`\n",
+		"**Now:** `" + oldSPF + "`\n",
+		"#### 2. DKIM: delete this CNAME record\n",
+		"**Full name:** `osc1._domainkey.yourcenter.edu.yourcenter.edu.`\n",
+		"Set the CNAME's proxy status to DNS only (grey cloud)",
+		"### Mistakes to avoid\n",
+		"**A second SPF record.**",
+		"`wizard check yourcenter.edu`",
+		// The DMARC record, escaped, in a span that its backticks cannot close.
+		"````v=DMARC1; p=none; rua=mailto:\\x1b[31mx@yourcenter.edu ```<script>alert(1)</script>````",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+	for i, c := range []byte(out) {
+		if c < 0x20 && c != '\n' || c == 0x7f {
+			t.Fatalf("markdown has raw control byte %#x at %d", c, i)
+		}
+	}
+	if t.Failed() {
+		t.Log(out)
+	}
+}
+
+func TestRecordsHandoffHTML(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, handoffZone)
+	r := recordsRun(t, srv, "yourcenter.edu", "--format", "html")
+	wantOK(t, r)
+	out := r.stdout
+	if !strings.HasPrefix(out, "<!DOCTYPE html>") || !strings.HasSuffix(out, "</html>\n") {
+		t.Fatalf("not one HTML page:\n%s", out)
+	}
+	lower := strings.ToLower(out)
+	for _, bad := range []string{"<script", "src=", "href=", "<link", "url(", "\x1b"} {
+		if strings.Contains(lower, bad) {
+			t.Errorf("HTML has %q", bad)
+		}
+	}
+	for _, want := range []string{
+		"<title>DNS changes for Neoserra: yourcenter.edu</title>",
+		"<style>",
+		"<h3>Steps in Cloudflare</h3>",
+		"<code>" + mergedSPF + "</code>",
+		"<code>osc1._domainkey.yourcenter.edu.yourcenter.edu.</code>",
+		"&lt;script&gt;alert(1)&lt;/script&gt;",
+		`\x1b[31m`,
+		"<code>wizard check yourcenter.edu</code>",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(out)
+	}
+}
+
+func TestRecordsHandoffDNSTrouble(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, ycZone)
+	srv.SetFaultType("yourcenter.edu.", dns.TypeTXT, dnstest.Fault{ServFail: true})
+	for _, format := range []string{"markdown", "html"} {
+		r := recordsRun(t, srv, "yourcenter.edu", "--format", format)
+		if r.code != exitDNS || strings.Contains(r.stdout, "v=spf1") {
+			t.Errorf("%s: exit %d, stdout:\n%s", format, r.code, r.stdout)
+		}
+		wantOneLine(t, r.stderr, "DNS did not answer")
 	}
 }

@@ -26,6 +26,10 @@ const (
 type streams struct {
 	in       io.Reader
 	out, err io.Writer
+	// errTerminal reports whether err is a terminal (progress lines are
+	// drawn only there); nil means err is one when it is a terminal
+	// *os.File. Tests set it.
+	errTerminal func() bool
 }
 
 // exitError carries an exit status and a one-line reason.
@@ -98,6 +102,7 @@ checks until receivers will accept it.`,
 			return usageErr("%s; run 'wizard --help' for the commands", msg)
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			io.saveProgress = true
 			return runInteractive(cmd.Context(), g, io, s, tui.Config{})
 		},
 	}
@@ -111,6 +116,7 @@ checks until receivers will accept it.`,
 	pf.StringVar(&g.providerID, "provider", "", "your organisation's mail provider (see 'wizard providers'); detected from MX when omitted")
 	pf.BoolVar(&g.accessible, "accessible", false, "ask the questions as plain line prompts (also when TERM=dumb or there is no terminal)")
 	io.register(root)
+	root.Flags().BoolVar(&io.fresh, "fresh", false, "start over: forget the progress saved last time")
 
 	root.AddCommand(newDemoCommand(g, s), newCheckCommand(g, s), newRecordsCommand(g, s), newProvidersCommand(s))
 	return root

@@ -4,8 +4,9 @@
 // number of servers can run side by side in parallel tests.
 //
 // Besides answering from its zones the server can be told to misbehave per
-// name (SERVFAIL, REFUSED, silence, truncation, latency) and it records every
-// question it receives, so callers can assert on how a client talked to it.
+// name (SERVFAIL, REFUSED, silence, truncation, latency, records nobody
+// asked for) and it records every question it receives, so callers can
+// assert on how a client talked to it.
 //
 // The package does not import "testing": it is also used at run time by the
 // `wizard demo` command. Tests use [StartT], which accepts anything with the
@@ -67,6 +68,12 @@ type Fault struct {
 	// Latency is waited before answering, in addition to the server-wide
 	// latency set with [Server.SetLatency].
 	Latency time.Duration
+	// Inject is appended, as given, to the answer section of every normal
+	// answer (not to the answers that Silent, ServFail, Refused or
+	// truncation decide): records for names or types that were not asked,
+	// as a hostile or broken server might send. Build them with
+	// dns.NewRR.
+	Inject []dns.RR
 }
 
 // Query is one question received by the server, as recorded for
@@ -629,6 +636,9 @@ func (s *Server) serveDNS(w dns.ResponseWriter, r *dns.Msg) {
 		s.mu.RLock()
 		s.answer(m, q)
 		s.mu.RUnlock()
+		for _, rr := range f.Inject {
+			m.Answer = append(m.Answer, dns.Copy(rr))
+		}
 	}
 
 	size := dns.MinMsgSize

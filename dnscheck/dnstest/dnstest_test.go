@@ -379,6 +379,45 @@ func TestFaults(t *testing.T) {
 		wantRcode(t, query(t, s, "udp", "x.edu.", dns.TypeTXT), dns.RcodeSuccess)
 		wantRcode(t, query(t, s, "udp", "www.x.edu.", dns.TypeAAAA), dns.RcodeSuccess)
 	})
+	t.Run("inject", func(t *testing.T) {
+		t.Parallel()
+		s := StartT(t, zoneX)
+		extra := []dns.RR{}
+		for _, text := range []string{"evil.test. 60 IN TXT \"v=spf1 +all\"", "x.edu. 60 IN A 203.0.113.66"} {
+			rr, err := dns.NewRR(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			extra = append(extra, rr)
+		}
+		s.SetFaultType("x.edu.", dns.TypeTXT, Fault{Inject: extra})
+		for _, proto := range protos {
+			r := query(t, s, proto, "x.edu.", dns.TypeTXT)
+			wantRcode(t, r, dns.RcodeSuccess)
+			got := answerStrings(r)
+			if len(got) != 3 || got[0] != "x.edu.\t600\tIN\tTXT\t\"v=spf1 include:spf.protection.outlook.com\" \" include:spf.outreachsystems.com -all\"" ||
+				got[1] != extra[0].String() || got[2] != extra[1].String() {
+				t.Fatalf("%s: answer = %q, want the zone's TXT then the injected records", proto, got)
+			}
+		}
+		// Injected into negative answers too, and only for the name and type set.
+		s.SetFault("nothere.x.edu.", Fault{Inject: extra[:1]})
+		r := query(t, s, "udp", "nothere.x.edu.", dns.TypeTXT)
+		wantRcode(t, r, dns.RcodeNameError)
+		if got := answerStrings(r); len(got) != 1 || got[0] != extra[0].String() {
+			t.Fatalf("nxdomain answer = %q", got)
+		}
+		if r := query(t, s, "udp", "x.edu.", dns.TypeMX); len(r.Answer) != 1 {
+			t.Fatalf("MX answer = %q, want only the MX", answerStrings(r))
+		}
+		// Not added where the fault decides the answer.
+		s.SetFaultType("x.edu.", dns.TypeTXT, Fault{ServFail: true, Inject: extra})
+		r = query(t, s, "udp", "x.edu.", dns.TypeTXT)
+		wantRcode(t, r, dns.RcodeServerFailure)
+		if len(r.Answer) != 0 {
+			t.Fatalf("SERVFAIL answer = %q", answerStrings(r))
+		}
+	})
 	t.Run("fault on CNAME target does not apply", func(t *testing.T) {
 		t.Parallel()
 		s := StartT(t, zoneX)

@@ -57,39 +57,132 @@ func Choices(p *assets.Platform) []Choice {
 	}
 }
 
+// MaxNamed is how many domains one next step names before it sums up the
+// rest ("and 12 more"); every domain still has its own reason.
+const MaxNamed = 10
+
 // Advise returns the advice across every domain the database's users send
-// from: the checkbox may be OFF only when all of them are ready.
+// from: the checkbox may be OFF only when all of them pass SPF and DKIM.
+// Otherwise it is ON, and the next steps name the domains that hold it
+// back (those that do not pass, and apart from them those that could not
+// be checked because DNS did not answer) and explain that the platform
+// still uses SPF and DKIM for the domains that pass.
+//
+// Reasons holds one sentence per report, in the order of reports.
 func Advise(reports []dnscheck.DomainReport, p *assets.Platform) Advice {
 	a := Advice{Option: OptionBest, Checkbox: CheckboxOff, Reasons: []string{}, NextSteps: []string{}}
-	var blocking []string
+	var passing, failing, unchecked []string
 	for _, r := range reports {
-		if r.Ready {
+		switch {
+		case r.Ready:
+			passing = append(passing, r.Domain)
 			a.Reasons = append(a.Reasons, fmt.Sprintf("%s passes SPF and DKIM for %s.", r.Domain, p.Name))
-			continue
+		case Unchecked(r):
+			unchecked = append(unchecked, r.Domain)
+			a.Reasons = append(a.Reasons, uncheckedReason(r))
+		default:
+			failing = append(failing, r.Domain)
+			a.Reasons = append(a.Reasons, fmt.Sprintf("%s does not pass yet: %s.", r.Domain, whyNot(r)))
 		}
-		blocking = append(blocking, r.Domain)
-		a.Reasons = append(a.Reasons, fmt.Sprintf("%s does not pass yet: %s.", r.Domain, whyNot(r)))
 	}
-	if len(reports) == 0 || len(blocking) > 0 {
+	if len(reports) == 0 || len(failing)+len(unchecked) > 0 {
 		a.Option, a.Checkbox = OptionSecondBest, CheckboxOn
 	}
-	setting := fmt.Sprintf("%q (%s)", p.Setting.Label, p.Setting.Location)
 	if a.Option == OptionBest {
 		a.NextSteps = append(a.NextSteps,
-			fmt.Sprintf("In %s, turn OFF %s.", p.Name, setting),
+			fmt.Sprintf("In %s, turn OFF %s.", p.Name, setting(p)),
 			fmt.Sprintf("Contact %s (%s) and ask them to clear any of your addresses that were rejected while authentication failed.", contactName(p), contactWays(p)))
 	} else {
-		a.NextSteps = append(a.NextSteps,
-			fmt.Sprintf("In %s, turn ON %s. Until %s passes, its mail is sent as @%s; domains that pass keep using their own SPF and DKIM.", p.Name, setting, strings.Join(blocking, ", "), p.RewriteDomain),
-			fmt.Sprintf("Fix the records ('wizard records %s' prints them), then run 'wizard check' again; once every domain passes, turn the setting OFF.", firstOr(blocking, "DOMAIN")),
-			fmt.Sprintf("After the fix, contact %s (%s) to clear addresses that were rejected while authentication failed.", contactName(p), contactWays(p)))
+		a.NextSteps = append(a.NextSteps, secondBestSteps(p, passing, failing, unchecked)...)
 	}
-	for _, r := range reports {
-		if s := dmarcStep(r); s != "" {
-			a.NextSteps = append(a.NextSteps, s)
+	a.NextSteps = append(a.NextSteps, dmarcSteps(reports)...)
+	return a
+}
+
+// Unchecked reports whether r is not ready because DNS did not answer for
+// its SPF or DKIM record: whether it passes is unknown, which is not the
+// same as failing.
+func Unchecked(r dnscheck.DomainReport) bool {
+	return !r.Ready && (r.SPF.Status == dnscheck.VerdictError || r.DKIM.Status == dnscheck.VerdictError)
+}
+
+func setting(p *assets.Platform) string {
+	return fmt.Sprintf("%q (%s)", p.Setting.Label, p.Setting.Location)
+}
+
+// secondBestSteps are the next steps with the checkbox ON: which domains
+// hold it back, what the platform does for those that pass, how to fix the
+// rest.
+func secondBestSteps(p *assets.Platform, passing, failing, unchecked []string) []string {
+	var held []string
+	if len(failing) > 0 {
+		held = append(held, Names(failing)+plural(len(failing), " does not pass yet", " do not pass yet"))
+	}
+	if len(unchecked) > 0 {
+		held = append(held, Names(unchecked)+" could not be checked (DNS trouble)")
+	}
+	if len(held) == 0 {
+		held = append(held, "no domain was checked")
+	}
+	steps := []string{fmt.Sprintf("In %s, turn ON %s, because %s. Mail from a domain that does not pass is sent as @%s with your staff's name and reply-to address.",
+		p.Name, setting(p), strings.Join(held, ", and "), p.RewriteDomain)}
+	if len(passing) > 0 {
+		steps = append(steps, fmt.Sprintf("%s still uses SPF and DKIM for the %s that %s (%s): the setting is checked per message, so that mail keeps going out as your staff's own addresses.",
+			p.Name, plural(len(passing), "domain", "domains"), plural(len(passing), "passes", "pass"), Names(passing)))
+	}
+	if len(failing) > 0 {
+		steps = append(steps, fmt.Sprintf("Fix the records ('wizard records %s' prints them), then run 'wizard check' again; once every domain passes, turn the setting OFF.", firstOr(failing, "DOMAIN")))
+	}
+	if len(unchecked) > 0 {
+		s := fmt.Sprintf("Check %s again ('wizard check %s') once DNS answers: a timeout, SERVFAIL or refusal says nothing about whether the records are published.", Names(unchecked), firstOr(unchecked, "DOMAIN"))
+		if len(failing) == 0 {
+			s = strings.TrimSuffix(s, ".") + "; once every domain passes, turn the setting OFF."
+		}
+		steps = append(steps, s)
+	}
+	return append(steps, fmt.Sprintf("After the fix, contact %s (%s) to clear addresses that were rejected while authentication failed.", contactName(p), contactWays(p)))
+}
+
+// uncheckedReason says which record DNS did not answer for, and what is
+// known to be wrong besides.
+func uncheckedReason(r dnscheck.DomainReport) string {
+	var trouble, known []string
+	for _, c := range []struct{ name, status string }{{"SPF", r.SPF.Status}, {"DKIM", r.DKIM.Status}} {
+		switch c.status {
+		case dnscheck.VerdictPass:
+		case dnscheck.VerdictError:
+			trouble = append(trouble, c.name)
+		default:
+			known = append(known, c.name+" "+verdictWords(c.status))
 		}
 	}
-	return a
+	s := fmt.Sprintf("%s could not be checked: DNS did not answer for its %s %s", r.Domain, strings.Join(trouble, " and "), plural(len(trouble), "record", "records"))
+	if len(known) > 0 {
+		return s + "; " + strings.Join(known, ", ") + "."
+	}
+	return s + ", so whether it passes is unknown."
+}
+
+// Names lists domains for a sentence: "a.edu", "a.edu and b.edu", "a.edu,
+// b.edu and c.edu"; beyond MaxNamed, the first ones and "and N more".
+func Names(domains []string) string {
+	switch n := len(domains); {
+	case n == 0:
+		return ""
+	case n == 1:
+		return domains[0]
+	case n > MaxNamed:
+		return strings.Join(domains[:MaxNamed], ", ") + fmt.Sprintf(" and %d more", n-MaxNamed)
+	default:
+		return strings.Join(domains[:n-1], ", ") + " and " + domains[n-1]
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func whyNot(r dnscheck.DomainReport) string {
@@ -118,16 +211,75 @@ func verdictWords(status string) string {
 // there is none.
 func DMARCStep(r dnscheck.DomainReport) string { return dmarcStep(r) }
 
-func dmarcStep(r dnscheck.DomainReport) string {
+// DMARC suggestions, by kind.
+const (
+	dmarcNone     = iota
+	dmarcMissing  // no policy: publish p=none
+	dmarcTighten  // ready with p=none: move to p=quarantine
+	dmarcHoldBack // not ready with p=quarantine or p=reject
+)
+
+func dmarcKind(r dnscheck.DomainReport) int {
 	switch {
 	case r.DMARC.Status == dnscheck.VerdictMissing:
-		return fmt.Sprintf("%s has no DMARC policy: publish v=DMARC1; p=none at _dmarc.%s to start receiving reports.", r.Domain, r.Domain)
+		return dmarcMissing
 	case r.DMARC.Status == dnscheck.VerdictPass && r.Ready && r.DMARC.Policy == "none":
-		return fmt.Sprintf("%s's DMARC policy is p=none; once reports show every sender passing, move to p=quarantine.", r.Domain)
+		return dmarcTighten
 	case r.DMARC.Status == dnscheck.VerdictPass && !r.Ready && (r.DMARC.Policy == "quarantine" || r.DMARC.Policy == "reject"):
+		return dmarcHoldBack
+	}
+	return dmarcNone
+}
+
+func dmarcStep(r dnscheck.DomainReport) string {
+	switch dmarcKind(r) {
+	case dmarcMissing:
+		return fmt.Sprintf("%s has no DMARC policy: publish v=DMARC1; p=none at _dmarc.%s to start receiving reports.", r.Domain, r.Domain)
+	case dmarcTighten:
+		return fmt.Sprintf("%s's DMARC policy is p=none; once reports show every sender passing, move to p=quarantine.", r.Domain)
+	case dmarcHoldBack:
 		return fmt.Sprintf("%s's DMARC policy (p=%s) is holding back mail now; fix SPF and DKIM first.", r.Domain, r.DMARC.Policy)
 	}
 	return ""
+}
+
+// dmarcSteps returns the DMARC suggestions: a domain alone in its kind
+// gets DMARCStep's sentence, several domains of one kind share one, so a
+// long list of domains gives at most three DMARC steps.
+func dmarcSteps(reports []dnscheck.DomainReport) []string {
+	groups := map[int][]dnscheck.DomainReport{}
+	var order []int
+	for _, r := range reports {
+		k := dmarcKind(r)
+		if k == dmarcNone {
+			continue
+		}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], r)
+	}
+	var out []string
+	for _, k := range order {
+		g := groups[k]
+		if len(g) == 1 {
+			out = append(out, dmarcStep(g[0]))
+			continue
+		}
+		names := make([]string, len(g))
+		for i, r := range g {
+			names[i] = r.Domain
+		}
+		switch k {
+		case dmarcMissing:
+			out = append(out, fmt.Sprintf("%s have no DMARC policy: publish v=DMARC1; p=none at _dmarc.DOMAIN of each to start receiving reports.", Names(names)))
+		case dmarcTighten:
+			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none; once reports show every sender passing, move to p=quarantine.", Names(names)))
+		case dmarcHoldBack:
+			out = append(out, fmt.Sprintf("The DMARC policies of %s (p=quarantine or p=reject) are holding back mail now; fix SPF and DKIM first.", Names(names)))
+		}
+	}
+	return out
 }
 
 func contactName(p *assets.Platform) string {

@@ -99,7 +99,7 @@ func TestGolden(t *testing.T) {
 	t.Run("best", func(t *testing.T) {
 		env := tuitest.NewEnv(t)
 		env.Publish(t)
-		tuitest.Screen{Env: env, Step: 6,
+		tuitest.Screen{Env: env, Step: 7,
 			State: func(t *testing.T) *common.State {
 				return common.NewState(env.Input(t), []dnscheck.DomainReport{env.Report(t)})
 			},
@@ -107,7 +107,7 @@ func TestGolden(t *testing.T) {
 	})
 	t.Run("second-best", func(t *testing.T) {
 		env := tuitest.NewEnv(t)
-		tuitest.Screen{Env: env, Step: 6,
+		tuitest.Screen{Env: env, Step: 7,
 			State: func(t *testing.T) *common.State {
 				return common.NewState(env.Input(t), []dnscheck.DomainReport{env.Report(t)})
 			},

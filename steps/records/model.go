@@ -15,6 +15,7 @@ import (
 
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/steps/discovery"
+	"github.com/outreach-auth/wizard/steps/domains"
 	providerstep "github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -42,9 +43,10 @@ func RunAction(ctx context.Context, a KeyAction, plan Plan) tea.Cmd {
 // PlanMsg is the outcome of one Build. Gen ties it to the build that asked
 // for it; results of older builds are dropped.
 type PlanMsg struct {
-	Gen  int
-	Plan Plan
-	Err  error
+	Gen    int
+	Domain string // the domain it was built for
+	Plan   Plan
+	Err    error
 	// Snapshot is set when the build looked DNS up again first.
 	Snapshot *discovery.Snapshot
 }
@@ -89,15 +91,12 @@ type Model struct {
 	scroll  common.Scroller
 	spin    spinner.Model
 
-	snap    discovery.Snapshot
+	doms    []slot // one per domain, in the wizard's order
+	cur     int    // the domain shown
 	choice  providerstep.Choice
 	useIPs  bool
 	gen     int
-	busy    bool
 	toggled bool
-	plan    Plan
-	have    bool
-	err     error
 	sel     int
 	tops    []int // first line of each card in the content
 
@@ -105,7 +104,22 @@ type Model struct {
 }
 
 type recordKeys struct {
-	Next, Back, Prev, NextCard, CopyValue, CopyName, CopyAll, Save, ToggleIPs, Retry key.Binding
+	Next, Back, Prev, NextCard, CopyValue, CopyName, CopyAll, Save, ToggleIPs, Retry, PrevDomain, NextDomain key.Binding
+
+	Handoff key.Binding // writes the hand-off sheet
+}
+
+// slot is one domain's snapshot and plan, and the build working on it.
+type slot struct {
+	snap discovery.Snapshot
+	// looked is false while snap holds only the name: the domain is
+	// looked up before its plan is built.
+	looked bool
+	plan   Plan
+	have   bool
+	err    error
+	busy   bool
+	gen    int
 }
 
 // NewModel returns the records step. q answers the lookups Build makes;
@@ -120,17 +134,21 @@ func NewModel(c common.Common, q dnscheck.Querier, saveDir string, actions []Key
 		scroll:  common.NewScroller(c),
 		spin:    spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.Styles.Accent)),
 		keys: recordKeys{
-			Next:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check them")),
-			Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-			Prev:      key.NewBinding(key.WithKeys("up", "k", "shift+tab"), key.WithHelp("↑/k", "previous record")),
-			NextCard:  key.NewBinding(key.WithKeys("down", "j", "tab"), key.WithHelp("↓/j", "next record")),
-			CopyValue: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy value")),
-			CopyName:  key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "copy name")),
-			CopyAll:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "copy all (zone)")),
-			Save:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save to file")),
-			ToggleIPs: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "SPF: use addresses")),
-			Retry:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try again")),
+			Next:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check them")),
+			Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+			Prev:       key.NewBinding(key.WithKeys("up", "k", "shift+tab"), key.WithHelp("↑/k", "previous record")),
+			NextCard:   key.NewBinding(key.WithKeys("down", "j", "tab"), key.WithHelp("↓/j", "next record")),
+			CopyValue:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy value")),
+			CopyName:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "copy name")),
+			CopyAll:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "copy all (zone)")),
+			Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save to file")),
+			ToggleIPs:  key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "SPF: use addresses")),
+			Retry:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try again")),
+			Handoff:    key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hand-off sheet")),
+			PrevDomain: key.NewBinding(key.WithKeys("left", "["), key.WithHelp("←", "previous domain")),
+			NextDomain: key.NewBinding(key.WithKeys("right", "]"), key.WithHelp("→", "next domain")),
 		},
+		doms: []slot{{}},
 	}
 	m.scroll.LineKeys = false
 	if len(c.Platform.SPF.IPs) == 0 || c.Platform.SPF.Include == "" {
@@ -148,33 +166,120 @@ func (m *Model) Init() tea.Cmd { return nil }
 // Capturing implements common.Step.
 func (m *Model) Capturing() bool { return false }
 
-// Plan returns the current plan, and whether there is one.
-func (m *Model) Plan() (Plan, bool) { return m.plan, m.have }
+// Plan returns the plan of the domain shown, and whether there is one.
+func (m *Model) Plan() (Plan, bool) { return m.s().plan, m.s().have }
+
+// Plans returns the plans built so far, in the domains' order.
+func (m *Model) Plans() Plans {
+	out := Plans{}
+	for _, d := range m.doms {
+		if d.have {
+			out = append(out, d.plan)
+		}
+	}
+	return out
+}
+
+// Domain returns the domain shown.
+func (m *Model) Domain() string { return m.s().snap.Domain }
+
+// s returns the slot of the domain shown.
+func (m *Model) s() *slot { return &m.doms[m.cur] }
+
+// several reports whether the step has more than one domain.
+func (m *Model) several() bool { return len(m.doms) > 1 }
 
 // Selected returns the index of the selected card.
 func (m *Model) Selected() int { return m.sel }
 
-// Enter implements common.Step: coming forward it builds the plan from the
-// snapshot and the provider; coming back (from checking) it looks DNS up
-// again, so the plan covers what was published meanwhile, such as a record
-// at a wrong name that must be deleted.
+// Enter implements common.Step: coming forward it builds every domain's
+// plan from its snapshot and the provider (looking a domain up first when
+// it has none); coming back (from checking) it looks DNS up again, so the
+// plans cover what was published meanwhile, such as a record at a wrong
+// name that must be deleted, and shows the domain the person was looking
+// at.
 func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
-	if dir == common.Backward && m.have {
-		return m.rebuild(true)
+	targets := domains.Targets(st)
+	if dir == common.Backward && m.sameDomains(targets) && m.s().have {
+		if f, ok := common.Get[domains.Focus](st); ok {
+			m.show(m.indexOf(f.Domain))
+		}
+		var cmds []tea.Cmd
+		for i := range m.doms {
+			cmds = append(cmds, m.rebuild(i, true))
+		}
+		return tea.Batch(cmds...)
 	}
-	m.snap, _ = common.Get[discovery.Snapshot](st)
 	m.choice, _ = common.Get[providerstep.Choice](st)
-	m.sel = 0
+	m.doms = make([]slot, 0, max(len(targets), 1))
+	for _, t := range targets {
+		sl := slot{snap: discovery.Snapshot{Domain: t.Input.Domain}}
+		if t.Snap != nil {
+			sl.snap, sl.looked = *t.Snap, true
+		}
+		m.doms = append(m.doms, sl)
+	}
+	if len(m.doms) == 0 {
+		m.doms = []slot{{}}
+	}
+	m.cur, m.sel = 0, 0
 	m.scroll.GotoTop()
-	return m.build()
+	return m.buildAll()
 }
 
-func (m *Model) build() tea.Cmd { return m.rebuild(false) }
+// sameDomains reports whether targets are the domains the step has (an
+// empty list, nothing known, counts as the same).
+func (m *Model) sameDomains(targets []domains.Target) bool {
+	if len(targets) == 0 {
+		return true
+	}
+	if len(targets) != len(m.doms) {
+		return false
+	}
+	for i, t := range targets {
+		if m.doms[i].snap.Domain != t.Input.Domain {
+			return false
+		}
+	}
+	return true
+}
 
-func (m *Model) rebuild(rediscover bool) tea.Cmd {
+func (m *Model) indexOf(domain string) int {
+	for i, d := range m.doms {
+		if d.snap.Domain == domain {
+			return i
+		}
+	}
+	return m.cur
+}
+
+// show makes domain i the one shown.
+func (m *Model) show(i int) {
+	if i < 0 || i >= len(m.doms) || i == m.cur {
+		return
+	}
+	m.cur, m.sel = i, 0
+	m.scroll.GotoTop()
+	m.render()
+}
+
+func (m *Model) buildAll() tea.Cmd {
+	var cmds []tea.Cmd
+	for i := range m.doms {
+		cmds = append(cmds, m.rebuild(i, !m.doms[i].looked))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) build() tea.Cmd { return m.rebuild(m.cur, !m.s().looked) }
+
+// rebuild builds domain i's plan in a command, looking the domain up
+// again first when rediscover is set.
+func (m *Model) rebuild(i int, rediscover bool) tea.Cmd {
 	m.gen++
-	m.busy, m.err = true, nil
-	gen, q, snap, p := m.gen, m.q, m.snap, m.Platform
+	sl := &m.doms[i]
+	sl.gen, sl.busy, sl.err = m.gen, true, nil
+	gen, q, snap, p := sl.gen, m.q, sl.snap, m.Platform
 	opt := Options{Provider: m.choice.Option(), UseIPs: m.useIPs}
 	ctx := m.Ctx
 	m.render()
@@ -185,8 +290,18 @@ func (m *Model) rebuild(rediscover bool) tea.Cmd {
 			snap, fresh = s, &s
 		}
 		plan, err := Build(ctx, q, snap, p, opt)
-		return PlanMsg{Gen: gen, Plan: plan, Err: err, Snapshot: fresh}
+		return PlanMsg{Gen: gen, Domain: snap.Domain, Plan: plan, Err: err, Snapshot: fresh}
 	})
+}
+
+// busy reports whether some domain's build is running.
+func (m *Model) busy() bool {
+	for _, d := range m.doms {
+		if d.busy {
+			return true
+		}
+	}
+	return false
 }
 
 // SetSize implements common.Step.
@@ -207,14 +322,17 @@ func (m *Model) actionKeys() []key.Binding {
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	if !m.have {
-		if m.err != nil {
+	if !m.s().have {
+		if m.s().err != nil {
 			return []key.Binding{k.Retry, k.Back}
 		}
 		return []key.Binding{k.Back}
 	}
 	// Extra actions (the demo's publish keys) come early so that they fit.
 	keys := append([]key.Binding{k.Next}, m.actionKeys()...)
+	if m.several() {
+		keys = append(keys, k.NextDomain)
+	}
 	return append(keys, k.CopyValue, k.CopyName, k.CopyAll, k.Save, k.ToggleIPs, k.NextCard)
 }
 
@@ -222,9 +340,12 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	groups := [][]key.Binding{
-		{k.CopyValue, k.CopyName, k.CopyAll, k.Save},
+		{k.CopyValue, k.CopyName, k.CopyAll, k.Save, k.Handoff},
 		{k.Next, k.Back, k.ToggleIPs},
 		{k.Prev, k.NextCard, m.Keys.PageUp, m.Keys.PageDown, m.Keys.Top, m.Keys.Bottom},
+	}
+	if m.several() {
+		groups = append(groups, []key.Binding{k.PrevDomain, k.NextDomain})
 	}
 	if len(m.actions) > 0 {
 		groups = append(groups, m.actionKeys())
@@ -236,20 +357,24 @@ func (m *Model) FullHelp() [][]key.Binding {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case PlanMsg:
-		if msg.Gen != m.gen {
-			return m, nil
+		i := m.indexOf(msg.Domain)
+		sl := &m.doms[i]
+		if sl.snap.Domain != msg.Domain || msg.Gen != sl.gen || !sl.busy {
+			return m, nil // stale
 		}
-		m.busy = false
+		sl.busy = false
 		if msg.Snapshot != nil {
-			m.snap = *msg.Snapshot
+			sl.snap, sl.looked = *msg.Snapshot, true
 		}
 		var cmd tea.Cmd
 		if msg.Err != nil {
-			m.err = msg.Err
+			sl.err = msg.Err
 		} else {
-			m.plan, m.have = msg.Plan, true
-			m.sel = min(m.sel, len(m.plan.Records)-1)
-			if m.toggled {
+			sl.plan, sl.have = msg.Plan, true
+			if i == m.cur {
+				m.sel = max(min(m.sel, len(sl.plan.Records)-1), 0)
+			}
+			if m.toggled && !m.busy() {
 				how := "its include (" + m.Platform.SPF.Include + ")"
 				if m.useIPs {
 					how = "its addresses (ip4:), which must be updated by hand when they change"
@@ -257,21 +382,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				cmd = common.SetStatus(common.Info, fmt.Sprintf("The SPF record now authorises %s by %s.", m.Platform.Name, how))
 			}
 		}
-		m.toggled = false
+		if !m.busy() {
+			m.toggled = false
+		}
 		m.render()
-		if m.have {
+		if sl.have {
 			// Kept in the state now, so a quit here still lists the
 			// records in the summary.
-			cmd = tea.Batch(cmd, common.Keep(m.plan))
+			cmd = tea.Batch(cmd, common.Keep(m.Plans()))
 		}
 		return m, cmd
+	case HandoffSavedMsg:
+		return m, handoffStatus(msg)
 	case SavedMsg:
 		if msg.Err != nil {
 			return m, common.SetStatus(common.Failure, dnscheck.Printable(msg.Err.Error()))
 		}
 		return m, common.SetStatus(common.Success, "Saved the instructions to "+dnscheck.Printable(msg.Path))
 	case spinner.TickMsg:
-		if !m.busy {
+		if !m.busy() {
 			return m, nil
 		}
 		var cmd tea.Cmd
@@ -290,20 +419,31 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := m.keys
 	if key.Matches(msg, k.Back) {
-		m.gen++ // drop a build in flight
-		m.busy = false
+		for i := range m.doms { // drop the builds in flight
+			m.doms[i].busy, m.doms[i].gen = false, 0
+		}
 		return common.Back, true
 	}
-	if !m.have {
-		if m.err != nil && !m.busy && key.Matches(msg, k.Retry) {
+	if m.several() {
+		switch {
+		case key.Matches(msg, k.PrevDomain):
+			m.show(max(m.cur-1, 0))
+			return nil, true
+		case key.Matches(msg, k.NextDomain):
+			m.show(min(m.cur+1, len(m.doms)-1))
+			return nil, true
+		}
+	}
+	if !m.s().have {
+		if m.s().err != nil && !m.s().busy && key.Matches(msg, k.Retry) {
 			return m.build(), true
 		}
 		return nil, false
 	}
-	rec := m.plan.Records[m.sel]
+	rec := m.s().plan.Records[m.sel]
 	switch {
 	case key.Matches(msg, k.Next):
-		return common.Next(m.plan), true
+		return common.Next(m.Plans()), true
 	case key.Matches(msg, k.Prev):
 		m.selectCard(m.sel - 1)
 	case key.Matches(msg, k.NextCard):
@@ -313,21 +453,28 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.CopyName):
 		return m.copy(fmt.Sprintf("the %s name", rec.Label()), rec.HostField), true
 	case key.Matches(msg, k.CopyAll):
-		return m.copy("all records as a zone-file snippet", ZoneSnippet(m.plan)), true
+		return m.copy("all records as a zone-file snippet", ZoneSnippet(m.s().plan)), true
 	case key.Matches(msg, k.Save):
-		dir, plan := m.saveDir, m.plan
+		dir, plan := m.saveDir, m.s().plan
 		return func() tea.Msg {
 			path, err := Save(dir, plan)
 			return SavedMsg{Path: path, Err: err}
 		}, true
-	case key.Matches(msg, k.ToggleIPs) && !m.busy:
+	case key.Matches(msg, k.Handoff):
+		plan, _ := m.Plan()
+		return saveHandoff(m.saveDir, plan), true
+	case key.Matches(msg, k.ToggleIPs) && !m.busy():
 		m.useIPs, m.toggled = !m.useIPs, true
 		m.updateToggleHelp()
-		return m.build(), true
+		var cmds []tea.Cmd
+		for i := range m.doms {
+			cmds = append(cmds, m.rebuild(i, false))
+		}
+		return tea.Batch(cmds...), true
 	default:
 		for _, a := range m.actions {
 			if key.Matches(msg, a.Key) {
-				return RunAction(m.Ctx, a, m.plan), true
+				return RunAction(m.Ctx, a, m.s().plan), true
 			}
 		}
 		return nil, false
@@ -344,14 +491,14 @@ func (m *Model) updateToggleHelp() {
 }
 
 func (m *Model) copy(what, text string) tea.Cmd {
-	dir, plan := m.saveDir, m.plan
+	dir, plan := m.saveDir, m.s().plan
 	return func() tea.Msg {
 		return common.CopyMsg{What: what, Text: text, Save: func() (string, error) { return Save(dir, plan) }}
 	}
 }
 
 func (m *Model) selectCard(i int) {
-	if i < 0 || i >= len(m.plan.Records) {
+	if i < 0 || i >= len(m.s().plan.Records) {
 		return
 	}
 	m.sel = i
@@ -370,25 +517,28 @@ func (m *Model) render() {
 	st, w := m.Styles, m.Width
 	var b strings.Builder
 	switch {
-	case m.busy && !m.have:
-		b.WriteString(common.Wrap(m.spin.View()+" Working out the records for "+m.snap.Domain+"…", w))
-	case m.err != nil:
-		b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", "Could not work out the records: "+dnscheck.Printable(m.err.Error()), w)) + "\n\n")
+	case m.s().busy && !m.s().have:
+		b.WriteString(common.Wrap(m.spin.View()+" Working out the records for "+m.s().snap.Domain+"…", w))
+	case m.s().err != nil:
+		b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", "Could not work out the records: "+dnscheck.Printable(m.s().err.Error()), w)) + "\n\n")
 		b.WriteString(common.Wrap("Press r to try again, or esc to go back.", w))
-	case m.have:
+	case m.s().have:
 		m.renderPlan(&b)
 	}
 	m.scroll.SetContent(strings.TrimRight(b.String(), "\n"))
 }
 
 func (m *Model) renderPlan(b *strings.Builder) {
-	st, w, plan := m.Styles, m.Width, m.plan
+	st, w, plan := m.Styles, m.Width, m.s().plan
 	p := dnscheck.Printable
 	title := "Records to publish for " + plan.Domain
-	if m.busy {
+	if m.s().busy {
 		title = m.spin.View() + " " + title
 	}
 	b.WriteString(st.Title.Render(common.Wrap(title, w)) + "\n")
+	if m.several() {
+		b.WriteString(st.Accent.Render(common.Wrap(fmt.Sprintf("Domain %d of %d · ←/→ shows the others' records", m.cur+1, len(m.doms)), w)) + "\n")
+	}
 	b.WriteString(st.Dim.Render(common.Wrap("DNS host: "+p(plan.DNSHost)+" · mail provider: "+p(plan.Provider), w)) + "\n")
 	b.WriteString(st.Dim.Render(common.Wrap("In the DNS host's form, type each Name and Value exactly as shown.", w)) + "\n")
 	lines := strings.Count(b.String(), "\n") // the first card's line
@@ -422,7 +572,7 @@ func (m *Model) card(i int, r Record) string {
 	}
 	inner := max(m.Width-style.GetHorizontalFrameSize(), 10)
 	var b strings.Builder
-	head := fmt.Sprintf("%s%d/%d %s: %s", mark, i+1, len(m.plan.Records), r.Label(), r.Title())
+	head := fmt.Sprintf("%s%d/%d %s: %s", mark, i+1, len(m.s().plan.Records), r.Label(), r.Title())
 	b.WriteString(st.Accent.Render(common.Hang("", "  ", head, inner)) + "\n")
 	field := func(label, value string, vs lipgloss.Style) {
 		b.WriteString(common.Field(label, 10, value, inner, st.Dim, vs) + "\n")
@@ -443,7 +593,7 @@ func (m *Model) card(i int, r Record) string {
 		field(verb, p(old), st.Dim)
 	}
 	if r.Purpose == PurposeSPF {
-		field("Lookups", fmt.Sprintf("%d of %d", m.plan.SPFLookups, dnscheck.MaxSPFLookups), st.Text)
+		field("Lookups", fmt.Sprintf("%d of %d", m.s().plan.SPFLookups, dnscheck.MaxSPFLookups), st.Text)
 	}
 	for _, n := range r.Notes {
 		b.WriteString(st.Dim.Render(common.Wrap(p(n), inner)) + "\n")

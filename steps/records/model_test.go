@@ -58,7 +58,7 @@ func TestCards(t *testing.T) {
 	}
 	// The plan is kept in the state as soon as it is built.
 	plan, _ := m.Plan()
-	if got := tuitest.Await[common.NextMsg](t, press(t, m, "enter")).Results[0].(records.Plan); got.Domain != plan.Domain {
+	if got := tuitest.Await[common.NextMsg](t, press(t, m, "enter")).Results[0].(records.Plans); len(got) != 1 || got[0].Domain != plan.Domain {
 		t.Fatalf("result = %+v", got)
 	}
 }
@@ -222,10 +222,10 @@ func TestGolden(t *testing.T) {
 		return common.NewState(env.Input(t), snap, tuitest.Detected(snap))
 	}
 	t.Run("first", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: 4, State: state, Wait: []string{"1/3 DKIM"}}.Golden(t)
+		tuitest.Screen{Env: env, Step: 5, State: state, Wait: []string{"1/3 DKIM"}}.Golden(t)
 	})
 	t.Run("spf", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: 4, State: state, Wait: []string{"1/3 DKIM"},
+		tuitest.Screen{Env: env, Step: 5, State: state, Wait: []string{"1/3 DKIM"},
 			Then: func(t *testing.T, tm *teatest.TestModel) {
 				tm.Send(tea.KeyMsg{Type: tea.KeyDown})
 				tuitest.WaitFor(t, tm, "› 2/3 SPF")

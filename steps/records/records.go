@@ -75,6 +75,20 @@ type Plan struct {
 	Warnings []string `json:"warnings"`
 }
 
+// Plans are the plans of every domain the wizard sets up, in order; the
+// records step stores them in the wizard's state.
+type Plans []Plan
+
+// For returns the plan for domain, or the zero Plan when there is none.
+func (ps Plans) For(domain string) Plan {
+	for _, p := range ps {
+		if p.Domain == domain {
+			return p
+		}
+	}
+	return Plan{}
+}
+
 // Options shape the plan.
 type Options struct {
 	// Provider is the organisation's own mail provider; nil means the one

@@ -15,11 +15,15 @@ const (
 	FormatText = "text"
 	FormatZone = "zone"
 	FormatJSON = "json"
+	// FormatMarkdown and FormatHTML are the hand-off sheet for whoever
+	// edits DNS (see WriteHandoff).
+	FormatMarkdown = "markdown"
+	FormatHTML     = "html"
 )
 
-// Write renders the plan in format (text, zone or json). Text and zone
-// output pass every value through dnscheck.Printable; JSON keeps exact
-// values, escaped.
+// Write renders the plan in format (text, zone, json, markdown or html).
+// Text, zone and the hand-off sheet (markdown, html) pass every value
+// through dnscheck.Printable; JSON keeps exact values, escaped.
 func Write(w io.Writer, plan Plan, format string) error {
 	switch format {
 	case FormatText, "":
@@ -28,8 +32,10 @@ func Write(w io.Writer, plan Plan, format string) error {
 		return WriteZone(w, plan)
 	case FormatJSON:
 		return WriteJSON(w, plan)
+	case FormatMarkdown, FormatHTML:
+		return WriteHandoff(w, format, plan)
 	}
-	return fmt.Errorf("records: unknown format %q (use text, zone or json)", format)
+	return fmt.Errorf("records: unknown format %q (use text, zone, json, markdown or html)", format)
 }
 
 // Title describes what to do with the record, e.g. "add a CNAME record".

@@ -11,7 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/domain"
+	"github.com/outreach-auth/wizard/steps/domains"
 	"github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -21,13 +21,13 @@ import (
 // the wizard moves on to the advice.
 const SuccessPause = 3 * time.Second
 
-// ResultMsg is one finished check. Gen ties it to the check that asked for
-// it: a result of an older check (superseded by "check now", or the person
-// left the step) is dropped.
+// ResultMsg is one finished check of every domain. Gen ties it to the
+// check that asked for it: a result of an older check (superseded by
+// "check now", or the person left the step) is dropped.
 type ResultMsg struct {
-	Gen    int
-	Report dnscheck.DomainReport
-	At     time.Time // when the check finished
+	Gen     int
+	Reports []dnscheck.DomainReport // one per domain, in the step's order
+	At      time.Time               // when the check finished
 }
 
 // TickMsg drives the countdown to the next check. Gen ties it to the
@@ -44,11 +44,13 @@ type AdvanceMsg struct{ Gen int }
 // actionMsg is an extra key's action finishing: its status, then a check.
 type actionMsg struct{ status common.StatusMsg }
 
-// Model is the wizard's verify step: it checks the domain at once, then
+// Model is the wizard's verify step: it checks every domain at once, then
 // again after 5 s, waiting longer each time up to 30 s, until SPF and DKIM
-// pass; then it rings the bell, shows the success and moves on. Every check
-// runs in a command; Update never waits. Its result (in common.NextMsg) is
-// the []dnscheck.DomainReport the advice is built on.
+// pass for all of them; then it rings the bell, shows the success and moves
+// on. With one domain it shows that domain's verdicts and problems; with
+// several, a list with one status line per domain, where enter opens one.
+// Every check runs in a command; Update never waits. Its result (in
+// common.NextMsg) is the []dnscheck.DomainReport the advice is built on.
 type Model struct {
 	common.Common
 	checker *dnscheck.Checker
@@ -56,14 +58,14 @@ type Model struct {
 	scroll  common.Scroller
 	spin    spinner.Model
 
-	domain string
-	exp    dnscheck.Expectation
-	plan   records.Plan
+	domains []string
+	exp     dnscheck.Expectation
+	plans   records.Plans
 
 	gen      int
 	checking bool
 	cancel   context.CancelFunc
-	report   dnscheck.DomainReport
+	reports  []dnscheck.DomainReport // the last check's, one per domain
 	have     bool
 	checks   int
 	changes  []string
@@ -72,8 +74,10 @@ type Model struct {
 	now      time.Time // the time of the last tick or result
 	ready    bool
 	skipping bool // skip asked for before the first result
+	sel      int  // the selected domain in the list
+	open     bool // the selected domain's details are shown (several domains)
 
-	keys struct{ Now, Skip, Records, Back, Advice key.Binding }
+	keys struct{ Now, Skip, Records, Back, Advice, Open, Close, Up, Down key.Binding }
 }
 
 // NewModel returns the verify step; checker answers the checks; actions
@@ -91,6 +95,10 @@ func NewModel(c common.Common, checker *dnscheck.Checker, actions []records.KeyA
 	m.keys.Records = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to records"))
 	m.keys.Back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
 	m.keys.Advice = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "see the advice"))
+	m.keys.Open = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
+	m.keys.Close = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "all domains"))
+	m.keys.Up = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous domain"))
+	m.keys.Down = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next domain"))
 	return m
 }
 
@@ -103,13 +111,26 @@ func (m *Model) Init() tea.Cmd { return nil }
 // Capturing implements common.Step.
 func (m *Model) Capturing() bool { return false }
 
-// Report returns the latest report, and whether there is one.
-func (m *Model) Report() (dnscheck.DomainReport, bool) { return m.report, m.have }
+// Report returns the latest report of the first domain, and whether there
+// is one.
+func (m *Model) Report() (dnscheck.DomainReport, bool) {
+	if !m.have || len(m.reports) == 0 {
+		return dnscheck.DomainReport{}, false
+	}
+	return m.reports[0], true
+}
+
+// Reports returns the latest report of every domain (nil before the first
+// check finishes).
+func (m *Model) Reports() []dnscheck.DomainReport { return m.reports }
+
+// Domains returns the domains being checked, in order.
+func (m *Model) Domains() []string { return m.domains }
 
 // Checking reports whether a check is running.
 func (m *Model) Checking() bool { return m.checking }
 
-// Ready reports whether SPF and DKIM passed.
+// Ready reports whether SPF and DKIM passed for every domain.
 func (m *Model) Ready() bool { return m.ready }
 
 // Gen returns the current polling generation (for tests that drive the
@@ -122,21 +143,39 @@ func (m *Model) Interval() time.Duration { return m.interval }
 // NextCheck returns when the next check starts (zero while one runs).
 func (m *Model) NextCheck() time.Time { return m.next }
 
+// several reports whether the step shows a list of domains.
+func (m *Model) several() bool { return len(m.domains) > 1 }
+
 // Enter implements common.Step: polling starts with a check now, whichever
 // way the person came.
 func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
-	in, _ := common.Get[domain.Input](st)
+	names := domains.Names(st)
 	choice, _ := common.Get[provider.Choice](st)
-	m.plan, _ = common.Get[records.Plan](st)
-	if in.Domain != m.domain {
-		m.have, m.report, m.checks = false, dnscheck.DomainReport{}, 0
+	m.plans, _ = common.Get[records.Plans](st)
+	if strings.Join(names, " ") != strings.Join(m.domains, " ") {
+		m.have, m.reports, m.checks, m.sel, m.open = false, nil, 0, 0, false
+		// A resumed session brings the last results along.
+		if last, ok := common.Get[[]dnscheck.DomainReport](st); ok && sameDomains(last, names) {
+			m.reports, m.have = last, true
+		}
 	}
-	m.domain = in.Domain
+	m.domains = names
 	m.exp, _ = Expect(m.Platform, choice.Option(), nil) // fails only on check IPs, none here
-	m.exp.DNSHostName = m.plan.DNSHost
 	m.interval, m.ready, m.skipping, m.changes = 0, false, false, nil
 	m.scroll.GotoTop()
 	return m.startCheck()
+}
+
+func sameDomains(reports []dnscheck.DomainReport, names []string) bool {
+	if len(reports) != len(names) {
+		return false
+	}
+	for i, r := range reports {
+		if r.Domain != names[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // startCheck starts a check now: a new generation, so the timer and any
@@ -147,12 +186,16 @@ func (m *Model) startCheck() tea.Cmd {
 	m.checking, m.next = true, time.Time{}
 	ctx, cancel := context.WithCancel(m.Ctx)
 	m.cancel = cancel
-	gen, c, d, exp := m.gen, m.checker, m.domain, m.exp
+	gen, c, names := m.gen, m.checker, m.domains
+	exps := make([]dnscheck.Expectation, len(names))
+	for i, d := range names {
+		exps[i] = m.exp
+		exps[i].DNSHostName = m.plans.For(d).DNSHost
+	}
 	m.render()
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
 		defer cancel()
-		rep := c.Check(ctx, d, exp)
-		return ResultMsg{Gen: gen, Report: rep, At: time.Now()}
+		return ResultMsg{Gen: gen, Reports: CheckEach(ctx, c, names, exps), At: time.Now()}
 	})
 }
 
@@ -179,7 +222,7 @@ func (m *Model) done() tea.Cmd {
 	m.stop()
 	var reps []dnscheck.DomainReport
 	if m.have {
-		reps = []dnscheck.DomainReport{m.report}
+		reps = m.reports
 	}
 	return common.Next(reps)
 }
@@ -199,19 +242,43 @@ func (m *Model) actionKeys() []key.Binding {
 	return out
 }
 
+// listing reports whether the list of domains is shown (several domains,
+// none opened).
+func (m *Model) listing() bool { return m.several() && !m.open }
+
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
-	if m.ready {
-		return []key.Binding{m.keys.Advice, m.keys.Records}
+	now := m.keys.Now
+	if m.several() {
+		now = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now"))
 	}
-	return append(append([]key.Binding{m.keys.Now}, m.actionKeys()...), m.keys.Skip, m.keys.Records)
+	var keys []key.Binding
+	switch {
+	case m.ready:
+		keys = []key.Binding{m.keys.Advice, m.keys.Records}
+	case m.listing():
+		keys = append(append([]key.Binding{m.keys.Open, now}, m.actionKeys()...), m.keys.Skip, m.keys.Records)
+	default:
+		keys = append(append([]key.Binding{now}, m.actionKeys()...), m.keys.Skip, m.keys.Records)
+	}
+	if m.several() && m.open {
+		keys = append(keys, m.keys.Close)
+	}
+	return keys
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	g := [][]key.Binding{{m.keys.Now, m.keys.Skip, m.keys.Records, m.keys.Back}, m.Keys.ScrollKeys()}
-	if m.ready {
+	switch {
+	case m.ready:
 		g[0] = []key.Binding{m.keys.Advice, m.keys.Records, m.keys.Back}
+	case m.listing():
+		now := key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now"))
+		g[0] = []key.Binding{m.keys.Open, m.keys.Up, m.keys.Down, now, m.keys.Skip, m.keys.Records, m.keys.Back}
+	case m.several():
+		now := key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now"))
+		g[0] = []key.Binding{now, m.keys.Skip, m.keys.Records, m.keys.Close}
 	}
 	if len(m.actions) > 0 {
 		g = append(g, m.actionKeys())
@@ -260,10 +327,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
+	if m.several() {
+		if cmd, ok := m.listKey(msg); ok {
+			return cmd, true
+		}
+	}
 	switch {
 	case key.Matches(msg, m.keys.Records), key.Matches(msg, m.keys.Back):
 		m.stop()
-		return common.Back, true
+		return tea.Sequence(common.Keep(domains.Focus{Domain: m.focused()}), common.Back), true
 	case m.ready && key.Matches(msg, m.keys.Advice):
 		return m.done(), true
 	case m.ready:
@@ -282,11 +354,52 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	}
 	for _, a := range m.actions {
 		if key.Matches(msg, a.Key) {
-			run := records.RunAction(m.Ctx, a, m.plan)
+			plan := m.plans.For(m.focused())
+			if plan.Domain == "" {
+				return common.SetStatus(common.Failure, "There are no records for "+m.focused()+" yet: go back to the records first."), true
+			}
+			run := records.RunAction(m.Ctx, a, plan)
 			return func() tea.Msg { return actionMsg{status: run().(common.StatusMsg)} }, true
 		}
 	}
 	return nil, false
+}
+
+// listKey handles the keys of the list of domains and of an opened one.
+func (m *Model) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	switch {
+	case m.open && key.Matches(msg, m.keys.Close):
+		m.open = false
+		m.render()
+		m.showSelected()
+		return nil, true
+	case m.listing() && !m.ready && key.Matches(msg, m.keys.Open):
+		m.open = true
+		m.scroll.GotoTop()
+		m.render()
+		return nil, true
+	case m.listing() && key.Matches(msg, m.keys.Up):
+		m.sel = max(m.sel-1, 0)
+		m.render()
+		m.showSelected()
+		return nil, true
+	case m.listing() && key.Matches(msg, m.keys.Down):
+		m.sel = min(m.sel+1, len(m.domains)-1)
+		m.render()
+		m.showSelected()
+		return nil, true
+	case key.Matches(msg, m.keys.Now) && msg.String() == "enter":
+		return nil, m.open // enter opens; it does not check in a list
+	}
+	return nil, false
+}
+
+// focused returns the domain the person is looking at.
+func (m *Model) focused() string {
+	if len(m.domains) == 0 {
+		return ""
+	}
+	return m.domains[min(m.sel, len(m.domains)-1)]
 }
 
 func (m *Model) result(msg ResultMsg) tea.Cmd {
@@ -296,20 +409,27 @@ func (m *Model) result(msg ResultMsg) tea.Cmd {
 	m.checking, m.cancel = false, nil
 	m.checks++
 	m.changes = nil
-	if m.have {
-		m.changes = Changes(m.report, msg.Report)
+	if m.have && len(m.reports) == len(msg.Reports) {
+		for i := range msg.Reports {
+			for _, c := range Changes(m.reports[i], msg.Reports[i]) {
+				if m.several() {
+					c = msg.Reports[i].Domain + ": " + c
+				}
+				m.changes = append(m.changes, c)
+			}
+		}
 	}
-	m.report, m.have, m.now = msg.Report, true, msg.At
-	keep := common.Keep([]dnscheck.DomainReport{msg.Report})
-	if msg.Report.Ready {
-		m.ready = true
+	m.reports, m.have, m.now = msg.Reports, true, msg.At
+	keep := common.Keep(msg.Reports, CheckedAt(msg.At))
+	if allReady(msg.Reports) {
+		m.ready, m.open = true, false
 		m.render()
 		gen := m.gen
 		return tea.Batch(keep, common.Bell,
 			tea.Tick(SuccessPause, func(time.Time) tea.Msg { return AdvanceMsg{Gen: gen} }))
 	}
 	if m.skipping {
-		return m.done()
+		return tea.Batch(keep, m.done())
 	}
 	m.interval = NextInterval(m.interval)
 	m.next = msg.At.Add(m.interval)
@@ -317,22 +437,54 @@ func (m *Model) result(msg ResultMsg) tea.Cmd {
 	return tea.Batch(keep, m.tick())
 }
 
+// CheckedAt is when the last check finished; the verify step keeps it in
+// the state beside the reports.
+type CheckedAt time.Time
+
+func allReady(reports []dnscheck.DomainReport) bool {
+	for _, r := range reports {
+		if !r.Ready {
+			return false
+		}
+	}
+	return len(reports) > 0
+}
+
 // View implements tea.Model.
 func (m *Model) View() string { return m.scroll.View() }
 
+// listTop is the line of the list's first row in the content.
+const listTop = 3
+
+func (m *Model) showSelected() {
+	if m.listing() {
+		m.scroll.Show(listTop+m.sel, listTop+m.sel+1)
+	}
+}
+
 func (m *Model) render() {
 	st, w := m.Styles, m.Width
-	p := dnscheck.Printable
 	var b strings.Builder
+	subject := strings.Join(m.domains, "")
+	if m.several() {
+		subject = plural(len(m.domains), "domain")
+		if m.open {
+			subject = m.focused()
+		}
+	}
 	if m.ready {
 		box := st.CardActive
 		inner := max(w-box.GetHorizontalFrameSize(), 10)
-		msg := st.Success.Render(common.Wrap("✓ SPF and DKIM pass: "+m.domain+" is ready!", inner)) + "\n" +
+		what := subject + " is ready!"
+		if m.several() {
+			what = "all " + plural(len(m.domains), "domain") + " are ready!"
+		}
+		msg := st.Success.Render(common.Wrap("✓ SPF and DKIM pass: "+what, inner)) + "\n" +
 			common.Wrap(fmt.Sprintf("Receivers will accept the mail %s sends as your staff's addresses.", m.Platform.Name), inner)
 		b.WriteString(box.Width(inner+box.GetHorizontalPadding()).Render(msg) + "\n")
 		b.WriteString(st.Dim.Render(common.Wrap("On to the advice in a moment (enter: now).", w)) + "\n")
 	} else {
-		b.WriteString(st.Title.Render(common.Wrap("Checking "+m.domain+" until SPF and DKIM pass", w)) + "\n")
+		b.WriteString(st.Title.Render(common.Wrap("Checking "+subject+" until SPF and DKIM pass", w)) + "\n")
 	}
 	switch {
 	case m.checking:
@@ -343,13 +495,67 @@ func (m *Model) render() {
 		secs := int((left + time.Second - 1) / time.Second)
 		b.WriteString(st.Accent.Render(common.Wrap(fmt.Sprintf("Next check in %d s (%s so far; the wait grows to %d s; c checks now)",
 			secs, plural(m.checks, "check"), int(MaxInterval/time.Second)), w)) + "\n")
+	default:
+		b.WriteString("\n")
 	}
 	if !m.have {
 		m.scroll.SetContent(strings.TrimRight(b.String(), "\n"))
 		return
 	}
-	r := m.report
 	b.WriteString("\n")
+	if m.listing() || (m.several() && m.ready) {
+		m.renderList(&b)
+	} else {
+		m.renderReport(&b, m.reports[min(m.sel, len(m.reports)-1)])
+	}
+	if len(m.changes) > 0 {
+		b.WriteString("\n" + st.Accent.Render("Since the last check") + "\n")
+		for _, c := range m.changes {
+			b.WriteString(common.Hang("• ", "  ", dnscheck.Printable(c), w) + "\n")
+		}
+	}
+	m.scroll.SetContent(strings.TrimRight(b.String(), "\n"))
+}
+
+// renderList writes one line per domain: its mark, name and verdicts.
+func (m *Model) renderList(b *strings.Builder) {
+	st, w := m.Styles, m.Width
+	for i, r := range m.reports {
+		mark := Mark(VerdictOf(r))
+		name := dnscheck.Printable(r.Domain)
+		lead := "  "
+		if i == m.sel && !m.ready {
+			lead = "› "
+			name = st.Accent.Render(name)
+		}
+		detail := fmt.Sprintf("SPF %s · DKIM %s · DMARC %s", r.SPF.Status, r.DKIM.Status, r.DMARC.Status)
+		if n := len(r.AllProblems()); n > 0 && !r.Ready {
+			detail += " · " + plural(n, "problem")
+		}
+		head := lead + st.Verdict(VerdictOf(r)).Render(mark) + " " + name + "  "
+		b.WriteString(common.Hang(head, "      ", st.Dim.Render(detail), w) + "\n")
+	}
+	if !m.ready {
+		b.WriteString("\n" + st.Dim.Render(common.Wrap("Enter opens the selected domain: what is wrong and how to fix it.", w)) + "\n")
+	}
+}
+
+// VerdictOf sums a domain's report up as one verdict: pass when ready,
+// error when DNS could not answer, else fail.
+func VerdictOf(r dnscheck.DomainReport) string {
+	switch {
+	case r.Ready:
+		return dnscheck.VerdictPass
+	case r.HasTrouble():
+		return dnscheck.VerdictError
+	}
+	return dnscheck.VerdictFail
+}
+
+// renderReport writes one domain's verdicts, sources and problems.
+func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
+	st, w := m.Styles, m.Width
+	p := dnscheck.Printable
 	line := func(name, status, detail string) {
 		head := fmt.Sprintf("%s %-5s %-7s ", Mark(status), name, status)
 		head = st.Verdict(status).Render(head)
@@ -420,13 +626,6 @@ func (m *Model) render() {
 			}
 		}
 	}
-	if len(m.changes) > 0 {
-		b.WriteString("\n" + st.Accent.Render("Since the last check") + "\n")
-		for _, c := range m.changes {
-			b.WriteString(common.Hang("• ", "  ", p(c), w) + "\n")
-		}
-	}
-	m.scroll.SetContent(strings.TrimRight(b.String(), "\n"))
 }
 
 func plural(n int, word string) string {

@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
 
 func state(t *testing.T, env *tuitest.Env) *common.State {
 	snap := env.Snapshot(t)
-	return common.NewState(env.Input(t), snap, tuitest.Detected(snap), env.Plan(t, snap))
+	return common.NewState(env.Input(t), snap, tuitest.Detected(snap), records.Plans{env.Plan(t, snap)})
 }
 
 func send(m *verify.Model, msg tea.Msg) tea.Cmd {
@@ -224,13 +224,13 @@ func TestDNSTrouble(t *testing.T) {
 func TestGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	t.Run("waiting", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: 5, State: func(t *testing.T) *common.State { return state(t, env) },
+		tuitest.Screen{Env: env, Step: 6, State: func(t *testing.T) *common.State { return state(t, env) },
 			Wait: []string{"Next check in 5 s"}}.Golden(t)
 	})
 	t.Run("ready", func(t *testing.T) {
 		ready := tuitest.NewEnv(t)
 		ready.Publish(t)
-		tuitest.Screen{Env: ready, Step: 5, State: func(t *testing.T) *common.State { return state(t, ready) },
+		tuitest.Screen{Env: ready, Step: 6, State: func(t *testing.T) *common.State { return state(t, ready) },
 			Wait: []string{"SPF and DKIM pass:"}}.Golden(t)
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/steps/advice"
@@ -51,18 +52,25 @@ func (s Styles) verdict(status string) lipgloss.Style {
 	return s.Fail
 }
 
+// readiness returns the words and style for whether r is ready, as both
+// the report's head line and the summary show it.
+func readiness(r dnscheck.DomainReport, st Styles) (string, lipgloss.Style) {
+	switch {
+	case r.Ready:
+		return "✓ ready", st.Pass
+	case r.HasTrouble():
+		return "? DNS trouble", st.Warn
+	}
+	return "✗ not ready", st.Fail
+}
+
 // WriteReport writes one domain's report for a person: one line per check
 // with a mark and the verdict, then each problem with its fix. Text from
 // DNS goes through dnscheck.Printable.
 func WriteReport(w io.Writer, r dnscheck.DomainReport, st Styles) {
 	p := dnscheck.Printable
-	head := st.Fail.Render("✗ not ready")
-	switch {
-	case r.Ready:
-		head = st.Pass.Render("✓ ready")
-	case r.HasTrouble():
-		head = st.Warn.Render("? DNS trouble")
-	}
+	words, sty := readiness(r, st)
+	head := sty.Render(words)
 	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(p(r.Domain)), head)
 	fmt.Fprintf(w, "  %s\n", st.Dim.Render(sourceLine(r)))
 	line := func(name, status, detail string) {
@@ -148,5 +156,66 @@ func WriteAdvice(w io.Writer, a advice.Advice, st Styles) {
 		for i, s := range a.NextSteps {
 			fmt.Fprintf(w, "  %d. %s\n", i+1, dnscheck.Printable(s))
 		}
+	}
+}
+
+// summaryCell is one cell of the summary table: its text and style.
+type summaryCell struct {
+	text string
+	sty  lipgloss.Style
+}
+
+// WriteSummary writes the table of many domains' results: a line with the
+// counts, then one row per domain in the order given, with whether it is
+// ready and the SPF, DKIM and DMARC verdicts, in aligned columns. Domains
+// go through dnscheck.Printable.
+func WriteSummary(w io.Writer, reports []dnscheck.DomainReport, st Styles) {
+	ready, notReady, trouble := 0, 0, 0
+	rows := [][]summaryCell{{{"Domain", st.Bold}, {"Ready", st.Bold}, {"SPF", st.Bold}, {"DKIM", st.Bold}, {"DMARC", st.Bold}}}
+	for _, r := range reports {
+		words, sty := readiness(r, st)
+		switch {
+		case r.Ready:
+			ready++
+		case r.HasTrouble():
+			trouble++
+		default:
+			notReady++
+		}
+		verdict := func(mark, status string, sty lipgloss.Style) summaryCell {
+			return summaryCell{mark + " " + dnscheck.Printable(status), sty}
+		}
+		rows = append(rows, []summaryCell{
+			{dnscheck.Printable(r.Domain), lipgloss.NewStyle()},
+			{words, sty},
+			verdict(Mark(r.SPF.Status), r.SPF.Status, st.verdict(r.SPF.Status)),
+			verdict(Mark(r.DKIM.Status), r.DKIM.Status, st.verdict(r.DKIM.Status)),
+			verdict(dmarcMark(r.DMARC), r.DMARC.Status, dmarcTextStyle(r.DMARC, st)),
+		})
+	}
+	counts := []string{fmt.Sprintf("%d ready", ready)}
+	if notReady > 0 {
+		counts = append(counts, fmt.Sprintf("%d not ready", notReady))
+	}
+	if trouble > 0 {
+		counts = append(counts, fmt.Sprintf("%d with DNS trouble", trouble))
+	}
+	fmt.Fprintf(w, "%s %s\n", st.Bold.Render(fmt.Sprintf("Summary of %d domains:", len(reports))), strings.Join(counts, ", "))
+
+	widths := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for i, c := range row {
+			widths[i] = max(widths[i], ansi.StringWidth(c.text))
+		}
+	}
+	for _, row := range rows {
+		var b strings.Builder
+		for i, c := range row {
+			b.WriteString(c.sty.Render(c.text))
+			if i < len(row)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c.text)+2))
+			}
+		}
+		fmt.Fprintf(w, "%s\n", b.String())
 	}
 }

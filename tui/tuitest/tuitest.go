@@ -6,6 +6,7 @@ package tuitest
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -272,26 +273,39 @@ func Await[T tea.Msg](t testing.TB, cmd tea.Cmd) T {
 func Collect(t testing.TB, cmd tea.Cmd, enough func([]tea.Msg) bool) []tea.Msg {
 	t.Helper()
 	ch := make(chan tea.Msg, 64)
-	var start func(tea.Cmd)
+	var start, run func(tea.Cmd)
 	start = func(c tea.Cmd) {
 		if c == nil {
 			return
 		}
 		go func() {
-			msg := c()
-			if b, ok := msg.(tea.BatchMsg); ok {
-				for _, c := range b {
-					start(c)
-				}
-				return
-			}
-			if msg != nil {
-				select {
-				case ch <- msg:
-				default:
-				}
-			}
+			run(c)
 		}()
+	}
+	// run runs c here; a batch's commands run in parallel, a sequence's
+	// (tea.Sequence, an unexported []tea.Cmd) one after the other.
+	run = func(c tea.Cmd) {
+		msg := c()
+		if b, ok := msg.(tea.BatchMsg); ok {
+			for _, c := range b {
+				start(c)
+			}
+			return
+		}
+		if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeFor[tea.Cmd]() {
+			for i := range v.Len() {
+				if c, _ := v.Index(i).Interface().(tea.Cmd); c != nil {
+					run(c)
+				}
+			}
+			return
+		}
+		if msg != nil {
+			select {
+			case ch <- msg:
+			default:
+			}
+		}
 	}
 	start(cmd)
 	var msgs []tea.Msg

@@ -1,0 +1,414 @@
+package domains
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/discovery"
+	"github.com/outreach-auth/wizard/steps/domain"
+	"github.com/outreach-auth/wizard/tui/common"
+)
+
+// LookedUpMsg is the lookup of an added domain finishing. Gen ties it to
+// the domain as it was added: a lookup of a domain removed meanwhile is
+// dropped.
+type LookedUpMsg struct {
+	Gen  int
+	Snap discovery.Snapshot
+	Err  error // the preparation hook failed
+}
+
+// entry is one added domain and the state of its lookup.
+type entry struct {
+	Extra
+	gen  int
+	busy bool
+	err  error
+}
+
+// Model is the step that asks whether the database's users send from other
+// domains. A text field adds one domain at a time (checked with
+// domain.Normalize, looked up at once); tab moves to the list, where x
+// removes one. Enter on an empty field goes on; its result (in
+// common.NextMsg) is Others.
+type Model struct {
+	common.Common
+	q       dnscheck.Querier
+	prepare func(ctx context.Context, domain string) error
+	input   textinput.Model
+	spin    spinner.Model
+	scroll  common.Scroller
+
+	first   domain.Input
+	list    []entry
+	gen     int
+	inList  bool // the list has focus, not the field
+	sel     int
+	problem string // why the last enter added nothing
+	waiting bool   // continue once every lookup has finished
+
+	keys struct{ Add, Continue, List, Field, Up, Down, Remove, Back key.Binding }
+}
+
+// NewModel returns the step. q answers the lookups of added domains;
+// prepare, when not nil, runs before each (the demo sets up its simulated
+// DNS with it).
+func NewModel(c common.Common, q dnscheck.Querier, prepare func(ctx context.Context, domain string) error) *Model {
+	ti := textinput.New()
+	ti.Prompt = "› "
+	ti.CharLimit = 1024
+	ti.PromptStyle = c.Styles.Accent
+	ti.Cursor.SetMode(cursor.CursorStatic)
+	ti.Focus()
+	m := &Model{
+		Common:  c,
+		q:       q,
+		prepare: prepare,
+		input:   ti,
+		spin:    spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.Styles.Accent)),
+		scroll:  common.NewScroller(c),
+	}
+	m.keys.Add = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "add it"))
+	m.keys.Continue = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue"))
+	m.keys.List = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "edit the list"))
+	m.keys.Field = key.NewBinding(key.WithKeys("tab", "a"), key.WithHelp("tab/a", "add another"))
+	m.keys.Up = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
+	m.keys.Down = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
+	m.keys.Remove = key.NewBinding(key.WithKeys("x", "delete", "backspace"), key.WithHelp("x", "remove"))
+	m.keys.Back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
+	m.scroll.LineKeys = false
+	m.SetSize(c.Width, c.Height)
+	return m
+}
+
+// Title implements common.Step.
+func (m *Model) Title() string { return "Other domains" }
+
+// Init implements tea.Model.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Capturing implements common.Step: the field takes every key while it
+// has focus.
+func (m *Model) Capturing() bool { return !m.inList }
+
+// Others returns the domains added so far (looked up or not).
+func (m *Model) Others() Others {
+	out := Others{}
+	for _, e := range m.list {
+		out = append(out, e.Extra)
+	}
+	return out
+}
+
+// Busy reports whether some lookup is running.
+func (m *Model) Busy() bool {
+	for _, e := range m.list {
+		if e.busy {
+			return true
+		}
+	}
+	return false
+}
+
+// Enter implements common.Step. The list is kept when the person comes
+// back; a domain equal to the (possibly new) first one is dropped from it.
+// When the state already holds others (a resumed session) and the list is
+// empty, they are taken from there.
+func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
+	m.first, _ = common.Get[domain.Input](st)
+	var cmds []tea.Cmd
+	if saved, ok := common.Get[Others](st); ok && len(m.list) == 0 {
+		for _, e := range saved {
+			m.list = append(m.list, entry{Extra: e})
+			if e.Snap.Domain != e.Input.Domain {
+				cmds = append(cmds, m.lookUp(len(m.list)-1))
+			}
+		}
+	}
+	kept := m.list[:0]
+	for _, e := range m.list {
+		if e.Input.Domain != m.first.Domain {
+			kept = append(kept, e)
+		}
+	}
+	m.list = kept
+	m.sel = min(m.sel, max(len(m.list)-1, 0))
+	m.inList, m.waiting, m.problem = false, false, ""
+	cmds = append(cmds, m.input.Focus())
+	m.render()
+	return tea.Batch(cmds...)
+}
+
+// SetSize implements common.Step.
+func (m *Model) SetSize(w, h int) {
+	m.Common.SetSize(w, h)
+	m.input.Width = max(m.Width-len([]rune(m.input.Prompt))-1, 1)
+	m.scroll.SetSize(m.Width, m.Height)
+	m.render()
+}
+
+// ShortHelp implements help.KeyMap.
+func (m *Model) ShortHelp() []key.Binding {
+	if m.inList {
+		return []key.Binding{m.keys.Remove, m.keys.Continue, m.keys.Field, m.keys.Back}
+	}
+	next := m.keys.Continue
+	if strings.TrimSpace(m.input.Value()) != "" {
+		next = m.keys.Add
+	}
+	keys := []key.Binding{next}
+	if len(m.list) > 0 {
+		keys = append(keys, m.keys.List)
+	}
+	return append(keys, m.keys.Back)
+}
+
+// FullHelp implements help.KeyMap.
+func (m *Model) FullHelp() [][]key.Binding {
+	if m.inList {
+		return [][]key.Binding{{m.keys.Up, m.keys.Down, m.keys.Remove}, {m.keys.Continue, m.keys.Field, m.keys.Back}}
+	}
+	return [][]key.Binding{m.ShortHelp()}
+}
+
+// Update implements tea.Model.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case LookedUpMsg:
+		return m, m.lookedUp(msg)
+	case spinner.TickMsg:
+		if !m.Busy() {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		m.render()
+		return m, cmd
+	case tea.KeyMsg:
+		if key.Matches(msg, m.keys.Back) {
+			m.waiting = false
+			return m, common.Back
+		}
+		if m.inList {
+			return m, m.listKey(msg)
+		}
+		return m, m.fieldKey(msg)
+	}
+	return m, nil
+}
+
+func (m *Model) fieldKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Add):
+		if strings.TrimSpace(m.input.Value()) == "" {
+			return m.finish()
+		}
+		return m.add()
+	case key.Matches(msg, m.keys.List) && len(m.list) > 0:
+		m.inList = true
+		m.input.Blur()
+		m.render()
+		return nil
+	}
+	var cmd tea.Cmd
+	before := m.input.Value()
+	m.input, cmd = m.input.Update(msg)
+	if m.input.Value() != before {
+		m.problem = ""
+	}
+	m.render()
+	return cmd
+}
+
+func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Up):
+		m.sel = max(m.sel-1, 0)
+	case key.Matches(msg, m.keys.Down):
+		m.sel = min(m.sel+1, len(m.list)-1)
+	case key.Matches(msg, m.keys.Remove) && len(m.list) > 0:
+		m.list = append(m.list[:m.sel], m.list[m.sel+1:]...)
+		m.sel = min(m.sel, max(len(m.list)-1, 0))
+		if len(m.list) == 0 {
+			m.inList = false
+			m.render()
+			return m.input.Focus()
+		}
+	case key.Matches(msg, m.keys.Continue):
+		return m.finish()
+	case key.Matches(msg, m.keys.Field):
+		m.inList = false
+		m.render()
+		return m.input.Focus()
+	}
+	m.render()
+	return nil
+}
+
+// add normalises the field's text and, when it is a new domain, adds it
+// and starts its lookup.
+func (m *Model) add() tea.Cmd {
+	in, err := domain.Normalize(m.input.Value())
+	if err != nil {
+		var de *domain.Error
+		if errors.As(err, &de) && de.Suggestion != "" {
+			m.problem = de.Message + " Did you mean " + de.Suggestion + "?"
+		} else {
+			m.problem = err.Error()
+		}
+		m.render()
+		return nil
+	}
+	if in.Domain == m.first.Domain {
+		m.problem = in.Domain + " is the first domain; add the others here."
+		m.render()
+		return nil
+	}
+	for _, e := range m.list {
+		if e.Input.Domain == in.Domain {
+			m.problem = in.Domain + " is already in the list."
+			m.render()
+			return nil
+		}
+	}
+	m.problem = ""
+	m.input.SetValue("")
+	m.list = append(m.list, entry{Extra: Extra{Input: in}})
+	return tea.Batch(m.lookUp(len(m.list)-1), m.spin.Tick)
+}
+
+// lookUp starts the lookup of list entry i in a command.
+func (m *Model) lookUp(i int) tea.Cmd {
+	m.gen++
+	e := &m.list[i]
+	e.gen, e.busy, e.err = m.gen, true, nil
+	gen, dom, q, p, prepare, ctx := e.gen, e.Input.Domain, m.q, m.Platform, m.prepare, m.Ctx
+	m.render()
+	return func() tea.Msg {
+		if prepare != nil {
+			if err := prepare(ctx, dom); err != nil {
+				return LookedUpMsg{Gen: gen, Err: err}
+			}
+		}
+		return LookedUpMsg{Gen: gen, Snap: discovery.Discover(ctx, q, dom, p)}
+	}
+}
+
+func (m *Model) lookedUp(msg LookedUpMsg) tea.Cmd {
+	for i := range m.list {
+		e := &m.list[i]
+		if e.gen != msg.Gen || !e.busy {
+			continue
+		}
+		e.busy, e.err = false, msg.Err
+		if msg.Err == nil {
+			e.Snap = msg.Snap
+		}
+	}
+	m.render()
+	if m.waiting && !m.Busy() {
+		m.waiting = false
+		return common.Next(m.Others())
+	}
+	return nil
+}
+
+// finish goes on with the list; while a lookup runs it waits for it, so
+// the records step starts from what each domain publishes.
+func (m *Model) finish() tea.Cmd {
+	if m.Busy() {
+		m.waiting = true
+		m.render()
+		return nil
+	}
+	return common.Next(m.Others())
+}
+
+// View implements tea.Model.
+func (m *Model) View() string { return m.scroll.View() }
+
+func (m *Model) render() {
+	st, w := m.Styles, m.Width
+	p := dnscheck.Printable
+	var b strings.Builder
+	b.WriteString(st.Title.Render(common.Wrap("Do users of your database send from other domains?", w)) + "\n")
+	b.WriteString(common.Wrap("Each domain your staff send from needs its own records, and the advice covers them all. Add each one here, or press enter to go on.", w) + "\n\n")
+
+	b.WriteString(st.Accent.Render("Domains") + "\n")
+	b.WriteString(common.Hang(st.Pass.Render("✓ "), "  ", m.first.Domain+st.Dim.Render("  (first domain)"), w) + "\n")
+	for i, e := range m.list {
+		mark, note := st.Pass.Render("✓ "), ""
+		switch {
+		case e.busy:
+			mark, note = m.spin.View()+" ", "looking up…"
+		case e.err != nil:
+			mark, note = st.Fail.Render("✗ "), "could not look it up: "+p(e.err.Error())
+		case e.Snap.Domain != "":
+			note = describe(e.Snap)
+		}
+		name := e.Input.Domain
+		if e.Input.Unicode != e.Input.Domain {
+			name += " (" + p(e.Input.Unicode) + ")"
+		}
+		if m.inList && i == m.sel {
+			name = st.Accent.Render("› " + name)
+		}
+		line := name
+		if note != "" {
+			line += st.Dim.Render("  " + note)
+		}
+		b.WriteString(common.Hang(mark, "  ", line, w) + "\n")
+	}
+	b.WriteString("\n")
+	if m.inList {
+		b.WriteString(st.Dim.Render(common.Wrap("x removes the selected domain; tab adds another; enter goes on.", w)) + "\n")
+	} else {
+		b.WriteString(st.Text.Render("Add another domain (or an address at it):") + "\n")
+		b.WriteString(m.input.View() + "\n")
+		switch {
+		case m.problem != "":
+			b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", p(m.problem), w)) + "\n")
+		case m.waiting:
+			b.WriteString(common.Wrap(m.spin.View()+" Going on as soon as the lookups finish…", w) + "\n")
+		case strings.TrimSpace(m.input.Value()) == "":
+			n := len(m.list) + 1
+			b.WriteString(st.Dim.Render(common.Wrap(fmt.Sprintf("Press enter with the field empty to go on with %s.", plural(n, "domain")), w)) + "\n")
+		default:
+			b.WriteString(st.Dim.Render(common.Wrap("Press enter to add it.", w)) + "\n")
+		}
+	}
+	m.scroll.SetContent(strings.TrimRight(b.String(), "\n"))
+}
+
+// describe sums a snapshot up in a few words: DNS host and mail provider.
+func describe(s discovery.Snapshot) string {
+	var parts []string
+	for _, f := range discovery.Facts(s) {
+		switch f.Label {
+		case "DNS host":
+			parts = append(parts, "DNS: "+strings.SplitN(f.Value, " (", 2)[0])
+		case "Mail provider":
+			parts = append(parts, "mail: "+strings.SplitN(f.Value, ":", 2)[0])
+		}
+	}
+	if len(s.Trouble) > 0 {
+		parts = append(parts, fmt.Sprintf("%d lookups got no answer", len(s.Trouble)))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,635 @@
+package records
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"golang.org/x/net/html"
+
+	"github.com/outreach-auth/wizard/dnscheck"
+)
+
+const (
+	godaddyNS = "@ IN NS ns51.domaincontrol.com.\n@ IN NS ns52.domaincontrol.com."
+	// secureserverZone is GoDaddy's SPF include, so that a merged record
+	// that keeps it is counted against a real answer.
+	secureserverZone = `$ORIGIN secureserver.net.
+@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300
+@ IN TXT "v=spf1 ip4:192.0.2.0/24 -all"
+`
+	m365MXLine  = "@ IN MX 0 " + m365MX + "."
+	outlookSPF  = "v=spf1 include:spf.protection.outlook.com -all"
+	godaddySPF  = "v=spf1 include:secureserver.net -all"
+	doubledName = "osc1._domainkey.yourcenter.edu.yourcenter.edu."
+)
+
+// handoffScenarios are yourcenter.edu at four DNS hosts, each with
+// something to replace.
+var handoffScenarios = map[string]string{
+	// Cloudflare: an SPF record to merge, a DKIM CNAME made at the
+	// doubled name, no DMARC.
+	"cloudflare": domainZone(cloudflarNS, m365MXLine, `@ IN TXT "`+outlookSPF+`"`,
+		"osc1._domainkey.yourcenter.edu IN CNAME osc1._domainkey.outreachsystems.com."),
+	// Route 53: the SPF record at the apex (an empty name box), quoted
+	// TXT values, a DMARC record to keep.
+	"route53": domainZone(route53NS, m365MXLine, `@ IN TXT "`+outlookSPF+`"`, `_dmarc IN TXT "v=DMARC1; p=quarantine"`),
+	// GoDaddy: its own SPF record beside the organisation's, so two to
+	// merge into one.
+	"godaddy": domainZone(godaddyNS, m365MXLine, `@ IN TXT "`+outlookSPF+`"`, `@ IN TXT "`+godaddySPF+`"`, `_dmarc IN TXT "v=DMARC1; p=none"`),
+	// An unknown host: full names.
+	"generic": domainZone(genericNS, m365MXLine),
+}
+
+func handoffPlan(t *testing.T, host string) Plan {
+	t.Helper()
+	srv := startZones(t, secureserverZone, handoffScenarios[host])
+	plan := mustPlan(t, srv, testDomain, Options{})
+	if plan.Host.ID != host {
+		t.Fatalf("scenario %s detected DNS host %q", host, plan.Host.ID)
+	}
+	return plan
+}
+
+func handoff(t *testing.T, format string, plans ...Plan) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := WriteHandoff(&b, format, plans...); err != nil {
+		t.Fatalf("WriteHandoff(%s): %v", format, err)
+	}
+	return b.String()
+}
+
+// named gives golden.RequireEqual the file name testdata/<name>.golden.
+type named struct {
+	testing.TB
+	name string
+}
+
+func (n named) Name() string { return n.name }
+
+// TestHandoffGolden keeps the whole sheet for review: go test -update
+// rewrites testdata/handoff-*.golden.
+func TestHandoffGolden(t *testing.T) {
+	t.Parallel()
+	for _, host := range []string{"cloudflare", "route53"} {
+		plan := handoffPlan(t, host)
+		golden.RequireEqual(named{t, "handoff-" + host + "-md"}, []byte(handoff(t, FormatMarkdown, plan)))
+	}
+	golden.RequireEqual(named{t, "handoff-cloudflare-html"}, []byte(handoff(t, FormatHTML, handoffPlan(t, "cloudflare"))))
+}
+
+// TestHandoffHosts: each sheet names its host, gives the steps for it with
+// names shaped by its form, lists its notes from the catalog, and none of
+// another host's.
+func TestHandoffHosts(t *testing.T) {
+	t.Parallel()
+	common := []string{
+		"# DNS changes for Neoserra: yourcenter.edu\n",
+		"Neoserra (run by OutreachSystems) sends email for people whose addresses end in @yourcenter.edu.",
+		"## yourcenter.edu\n",
+		"- **Mail provider:** Microsoft 365",
+		"**Full name:** `osc1._domainkey.yourcenter.edu.`",
+		"**Target (value):** `osc1._domainkey.outreachsystems.com.`",
+		"### Mistakes to avoid\n",
+		"**The domain twice in the name.** ",
+		"**A proxied or flattened CNAME.** ",
+		"Cloudflare's orange cloud",
+		"**A second SPF record.** ",
+		"### Check the result\n",
+		"\n`wizard check yourcenter.edu`\n",
+	}
+	tests := []struct {
+		host  string
+		wants []string
+	}{
+		{"cloudflare", []string{
+			"- **DNS host:** Cloudflare (recognised from the domain's name servers).",
+			"### Steps in Cloudflare\n",
+			"1. Sign in to Cloudflare and open the DNS records of the zone `yourcenter.edu`.",
+			"(`@` for the domain itself): Cloudflare adds `yourcenter.edu` itself.",
+			"Paste TXT values exactly as shown, without adding quotes: Cloudflare splits long values itself.",
+			"**Name in Cloudflare's form:** `osc1._domainkey`\n",
+			"**Name in Cloudflare's form:** `@`\n",
+			"**Name in Cloudflare's form:** `_dmarc`\n",
+			"**Value:** `v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all`\n",
+			"Notes on Cloudflare's form:",
+			"- Set the CNAME's proxy status to DNS only (grey cloud): a proxied CNAME breaks DKIM.",
+			"Type `osc1._domainkey` in the name box, not `osc1._domainkey.yourcenter.edu`: Cloudflare adds `yourcenter.edu` itself, so the record would end up at `" + doubledName + "`",
+		}},
+		{"route53", []string{
+			"- **DNS host:** Amazon Route 53 (recognised",
+			"### Steps in Amazon Route 53\n",
+			"and leave the box empty for the domain itself: Amazon Route 53 adds `yourcenter.edu` itself.",
+			"Type TXT values exactly as shown, double quotes included",
+			"**Name in Amazon Route 53's form:** leave the box empty (the domain itself)\n",
+			"**Name in Amazon Route 53's form:** `osc1._domainkey`\n",
+			"**Value:** `\"v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all\"`\n",
+			"### Already right: leave these as they are\n",
+			"- DMARC, TXT at `_dmarc.yourcenter.edu.`: `\"v=DMARC1; p=quarantine\"`",
+			"Notes on Amazon Route 53's form:",
+			"- Route 53 keeps all TXT values for a name in one record",
+		}},
+		{"godaddy", []string{
+			"### Steps in GoDaddy\n",
+			"**Name in GoDaddy's form:** `osc1._domainkey`\n",
+			"**Name in GoDaddy's form:** `@`\n",
+			"Notes on GoDaddy's form:",
+			"- GoDaddy often publishes its own SPF record (v=spf1 include:secureserver.net -all)",
+			"GoDaddy adds `yourcenter.edu` itself",
+		}},
+		{"generic", []string{
+			"- **DNS host:** not recognised from the domain's name servers, so the steps below are general.",
+			"### Steps at your DNS host\n",
+			"1. Sign in to the service that hosts the DNS of `yourcenter.edu` and open its DNS records.",
+			"Type each name in full, with its final dot",
+			"**Name in the form:** `osc1._domainkey.yourcenter.edu.`\n",
+			"**Name in the form:** `yourcenter.edu.`\n",
+			"**Value:** `\"v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all\"`\n",
+			"If the form adds `yourcenter.edu` to what you type, a full name such as `osc1._domainkey.yourcenter.edu` ends up as `" + doubledName + "`",
+			"then type only `osc1._domainkey`.",
+			"yourcenter.edu has none today",
+		}},
+	}
+	hostNotes := map[string][]string{}
+	for _, tc := range tests {
+		hostNotes[tc.host] = handoffPlan(t, tc.host).Host.Warnings
+	}
+	for _, tc := range tests {
+		t.Run(tc.host, func(t *testing.T) {
+			t.Parallel()
+			out := handoff(t, FormatMarkdown, handoffPlan(t, tc.host))
+			for _, want := range append(slices.Clone(common), tc.wants...) {
+				if !strings.Contains(out, want) {
+					t.Errorf("sheet lacks %q", want)
+				}
+			}
+			for host, notes := range hostNotes {
+				for _, n := range notes {
+					has := strings.Contains(out, mdText(n, true))
+					if host == tc.host && !has {
+						t.Errorf("sheet lacks %s's note %q", host, n)
+					}
+					if host != tc.host && has {
+						t.Errorf("sheet has %s's note %q", host, n)
+					}
+				}
+			}
+			if t.Failed() {
+				t.Log(out)
+			}
+		})
+	}
+}
+
+// TestHandoffReplaceAndDelete: the record at the doubled name is to be
+// deleted, under the name the form shows; an existing SPF record is
+// edited, two are merged into one.
+func TestHandoffReplaceAndDelete(t *testing.T) {
+	t.Parallel()
+	t.Run("doubled DKIM and SPF to merge", func(t *testing.T) {
+		t.Parallel()
+		out := handoff(t, FormatMarkdown, handoffPlan(t, "cloudflare"))
+		for _, want := range []string{
+			"Make 4 changes in the DNS records of the zone `yourcenter.edu` at Cloudflare.",
+			"#### 1. DKIM: add a CNAME record\n\n- **What to do:** add a new CNAME record.\n",
+			"#### 2. DKIM: delete this CNAME record\n\n- **What to do:** delete this record.\n- **Type:** `CNAME`\n" +
+				"- **Name as Cloudflare's form shows it:** `osc1._domainkey.yourcenter.edu`\n" +
+				"- **Full name:** `" + doubledName + "`\n" +
+				"- **Its value now:** `osc1._domainkey.outreachsystems.com.`\n",
+			"#### 3. SPF: replace the TXT record\n\n- **What to do:** edit the existing TXT record (under Now) so that its value is exactly the one below; do not add a second record.\n",
+			"- **Now:** `" + outlookSPF + "`\n",
+			"#### 4. DMARC: add a TXT record\n",
+			"- **Value:** `v=DMARC1; p=none`\n",
+			"It has happened here already: the changes above delete the record at `" + doubledName + "`.",
+			"Edit the record that is there (`" + outlookSPF + "`) instead of adding one beside it.",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("sheet lacks %q", want)
+			}
+		}
+		// A record to delete has no TTL and nothing it replaces.
+		del := out[strings.Index(out, "#### 2"):strings.Index(out, "#### 3")]
+		if strings.Contains(del, "TTL") || strings.Contains(del, "**Now:**") {
+			t.Errorf("delete section has a TTL or Now line:\n%s", del)
+		}
+		if t.Failed() {
+			t.Log(out)
+		}
+	})
+	t.Run("two SPF records", func(t *testing.T) {
+		t.Parallel()
+		plan := handoffPlan(t, "godaddy")
+		out := handoff(t, FormatMarkdown, plan)
+		spf := one(t, plan, PurposeSPF)
+		for _, want := range []string{
+			"#### 2. SPF: replace the TXT record\n\n- **What to do:** edit one of the records listed under Now so that its value is exactly the one below, and delete the others.\n",
+			"- **Value:** `" + spf.Value + "`\n",
+			"- **Now:** `" + outlookSPF + "`\n",
+			"- **Now:** `" + godaddySPF + "`\n",
+			"yourcenter.edu has 2 today: keep one, with the value above, and delete the others.",
+			"The domain has 2 SPF records, which makes receivers ignore all of them.",
+			"- DMARC, TXT at `_dmarc.yourcenter.edu.`: `v=DMARC1; p=none`\n",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("sheet lacks %q", want)
+			}
+		}
+		if !strings.Contains(spf.Value, "include:secureserver.net") {
+			t.Errorf("merged SPF %q lost GoDaddy's include", spf.Value)
+		}
+		if t.Failed() {
+			t.Log(out)
+		}
+	})
+	t.Run("nothing to change", func(t *testing.T) {
+		t.Parallel()
+		srv := startZones(t, domainZone(cloudflarNS, m365MXLine,
+			`@ IN TXT "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all"`,
+			"osc1._domainkey IN CNAME osc1._domainkey.outreachsystems.com.", `_dmarc IN TXT "v=DMARC1; p=none"`))
+		out := handoff(t, FormatMarkdown, mustPlan(t, srv, testDomain, Options{}))
+		for _, want := range []string{"Nothing to change: every record is already right.", "The one there is already right: do not add another.", "### Already right"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("sheet lacks %q:\n%s", want, out)
+			}
+		}
+		if strings.Contains(out, "####") {
+			t.Errorf("sheet lists changes:\n%s", out)
+		}
+	})
+}
+
+// hostileValue is a DMARC record with a terminal escape, backticks (a run
+// of three, and one at the end) and a script tag.
+const hostileValue = "v=DMARC1; p=none; rua=mailto:\x1b[31mx@yourcenter.edu ```<script>alert(1)</script>`"
+
+// hostileHandoffZone publishes hostileValue beside a second DMARC record
+// (so the plan replaces them and shows both), and an SPF-like TXT record
+// whose text reaches the sheet's prose through a note.
+func hostileHandoffZone() string {
+	return domainZone(cloudflarNS, m365MXLine,
+		txtLine("_dmarc", hostileValue),
+		`_dmarc IN TXT "v=DMARC1; p=reject"`,
+		txtLine("@", "\u201cv=spf1 a:`x` <script>alert(2)</script> *bold* [l](http://evil.example) -all\u201d"),
+	)
+}
+
+func TestHandoffHostileValues(t *testing.T) {
+	t.Parallel()
+	srv := startZones(t, hostileHandoffZone())
+	plan := mustPlan(t, srv, testDomain, Options{})
+	dmarc := one(t, plan, PurposeDMARC)
+	if !slices.Contains(dmarc.Replaces, hostileValue) {
+		t.Fatalf("DMARC replaces %q, want the hostile value among them", dmarc.Replaces)
+	}
+	shown := dnscheck.Printable(hostileValue)
+
+	t.Run("markdown", func(t *testing.T) {
+		t.Parallel()
+		out := handoff(t, FormatMarkdown, plan)
+		checkPrintable(t, "markdown sheet", out)
+		if strings.ContainsRune(out, '\t') {
+			t.Error("markdown sheet has a raw tab")
+		}
+		// The value is one code span, read back exactly (escaped), with a
+		// delimiter longer than its run of three backticks.
+		spans := mdCodeSpans(out)
+		if !slices.Contains(spans, shown) {
+			t.Errorf("no code span reads back as %q; spans:\n%q", shown, spans)
+		}
+		if !strings.Contains(out, "```` "+shown+" ````") {
+			t.Errorf("the value is not in a four-backtick span:\n%s", out)
+		}
+		// Outside code spans, nothing from DNS is markup: no raw HTML, no
+		// emphasis, no link.
+		prose := mdProse(out)
+		for _, bad := range []string{"<script>", "*bold*", "[l](", "\x1b"} {
+			if strings.Contains(prose, bad) {
+				t.Errorf("markdown prose has unescaped %q", bad)
+			}
+		}
+		if !strings.Contains(prose, `\<script\>alert(2)\</script\>`) || !strings.Contains(prose, `\*bold\*`) {
+			t.Errorf("the SPF-like note is not escaped as prose:\n%s", out)
+		}
+		if t.Failed() {
+			t.Log(out)
+		}
+	})
+	t.Run("html", func(t *testing.T) {
+		t.Parallel()
+		out := handoff(t, FormatHTML, plan)
+		checkPrintable(t, "HTML sheet", out)
+		if strings.Contains(strings.ToLower(out), "<script") {
+			t.Errorf("HTML has a raw <script")
+		}
+		doc := parseHTML(t, out)
+		if codes := htmlCodes(doc); !slices.Contains(codes, shown) {
+			t.Errorf("no <code> holds %q; codes:\n%q", shown, codes)
+		}
+		if n := countElements(doc, "script"); n != 0 {
+			t.Errorf("HTML has %d script elements", n)
+		}
+		if !strings.Contains(htmlText(doc), "<script>alert(2)</script> *bold*") {
+			t.Errorf("the SPF-like note is not shown as text")
+		}
+	})
+}
+
+// TestHandoffHTMLPage: one self-contained page (inline style, nothing
+// fetched, no script) that parses, with the same values as the Markdown.
+func TestHandoffHTMLPage(t *testing.T) {
+	t.Parallel()
+	plan := handoffPlan(t, "cloudflare")
+	out := handoff(t, FormatHTML, plan)
+	if !strings.HasPrefix(out, "<!DOCTYPE html>\n<html lang=\"en\">") || !strings.HasSuffix(out, "</html>\n") {
+		t.Errorf("not one whole page:\n%s", out)
+	}
+	lower := strings.ToLower(out)
+	for _, bad := range []string{"<script", "<link", "<img", "<iframe", "<object", "<embed", "src=", "href=", "url(", "@import", "http:", "https:"} {
+		if strings.Contains(lower, bad) {
+			t.Errorf("HTML has %q", bad)
+		}
+	}
+	doc := parseHTML(t, out)
+	for el, want := range map[string]int{"html": 1, "head": 1, "body": 1, "title": 1, "style": 1, "h1": 1, "h2": 1, "script": 0} {
+		if n := countElements(doc, el); n != want {
+			t.Errorf("%d <%s> elements, want %d", n, el, want)
+		}
+	}
+	walk(doc, func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "style" && (n.Parent == nil || n.Parent.Data != "head") {
+			t.Errorf("<style> outside <head>")
+		}
+		for _, a := range n.Attr {
+			if strings.HasPrefix(a.Key, "on") || a.Key == "src" || a.Key == "href" || a.Key == "style" {
+				t.Errorf("<%s> has attribute %s", n.Data, a.Key)
+			}
+		}
+	})
+	md := handoff(t, FormatMarkdown, plan)
+	if got, want := htmlCodes(doc), mdCodeSpans(md); !slices.Equal(got, want) {
+		t.Errorf("HTML values differ from the Markdown's:\n html %q\n   md %q", got, want)
+	}
+	for _, want := range []string{"DNS changes for Neoserra: yourcenter.edu", "Steps in Cloudflare", "Mistakes to avoid", "Set the CNAME's proxy status to DNS only (grey cloud)"} {
+		if !strings.Contains(htmlText(doc), want) {
+			t.Errorf("HTML text lacks %q", want)
+		}
+	}
+}
+
+// TestHandoffSeveralDomains: one section per domain, each with its own
+// host's steps, and one command to check them all; SaveHandoff names the
+// files after the first domain.
+func TestHandoffSeveralDomains(t *testing.T) {
+	t.Parallel()
+	srv := startZones(t, secureserverZone, handoffScenarios["cloudflare"], `$ORIGIN other.example.
+@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300
+`+godaddyNS+`
+@ IN MX 0 `+m365MX+`.
+`)
+	plans := []Plan{mustPlan(t, srv, testDomain, Options{}), mustPlan(t, srv, "other.example", Options{})}
+	out := handoff(t, FormatMarkdown, plans...)
+	for _, want := range []string{
+		"# DNS changes for Neoserra: yourcenter.edu and other.example\n",
+		"addresses end in @yourcenter.edu and @other.example.",
+		"## yourcenter.edu\n", "### Steps in Cloudflare\n", "`wizard check yourcenter.edu`",
+		"## other.example\n", "### Steps in GoDaddy\n", "`wizard check other.example`", "**Name in GoDaddy's form:** `osc1._domainkey`",
+		"## Check every domain at once\n\n`wizard check yourcenter.edu other.example`\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("sheet lacks %q", want)
+		}
+	}
+	if i, j := strings.Index(out, "## yourcenter.edu"), strings.Index(out, "## other.example"); i > j || strings.Index(out, "Steps in Cloudflare") > j || strings.Index(out, "Steps in GoDaddy") < j {
+		t.Errorf("sections out of order:\n%s", out)
+	}
+	if t.Failed() {
+		t.Log(out)
+	}
+
+	dir := t.TempDir()
+	mdPath, htmlPath, err := SaveHandoff(dir, plans...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mdPath != filepath.Join(dir, "yourcenter.edu-dns-handoff.md") || htmlPath != filepath.Join(dir, "yourcenter.edu-dns-handoff.html") {
+		t.Errorf("paths %q, %q", mdPath, htmlPath)
+	}
+	for path, want := range map[string]string{mdPath: out, htmlPath: handoff(t, FormatHTML, plans...)} {
+		if got, err := os.ReadFile(path); err != nil || string(got) != want {
+			t.Errorf("%s: %v; content differs from WriteHandoff", path, err)
+		}
+	}
+}
+
+// TestWriteHandoffFormats: Write gives the same sheet for one plan.
+func TestWriteHandoffFormats(t *testing.T) {
+	t.Parallel()
+	plan := handoffPlan(t, "route53")
+	for _, format := range []string{FormatMarkdown, FormatHTML} {
+		var b bytes.Buffer
+		if err := Write(&b, plan, format); err != nil {
+			t.Fatal(err)
+		}
+		if want := handoff(t, format, plan); b.String() != want {
+			t.Errorf("Write(%s) differs from WriteHandoff", format)
+		}
+	}
+}
+
+func TestHandoffErrors(t *testing.T) {
+	t.Parallel()
+	plan := Plan{Domain: testDomain, Zone: testDomain}
+	var b bytes.Buffer
+	if err := WriteHandoff(&b, "pdf", plan); err == nil || !strings.Contains(err.Error(), `"pdf"`) || b.Len() != 0 {
+		t.Errorf("WriteHandoff(pdf) = %v, wrote %d bytes", err, b.Len())
+	}
+	if err := WriteHandoff(&b, FormatMarkdown); err == nil {
+		t.Error("WriteHandoff with no plan succeeded")
+	}
+	if _, _, err := SaveHandoff(t.TempDir()); err == nil {
+		t.Error("SaveHandoff with no plan succeeded")
+	}
+	if _, _, err := SaveHandoff(t.TempDir(), Plan{Domain: "../x"}); err == nil || !strings.Contains(err.Error(), "cannot name a file") {
+		t.Errorf("SaveHandoff(../x) = %v", err)
+	}
+	missing := filepath.Join(t.TempDir(), "missing")
+	if _, _, err := SaveHandoff(missing, plan); err == nil || !strings.Contains(err.Error(), "saving the hand-off sheet") {
+		t.Errorf("SaveHandoff into a missing directory = %v", err)
+	}
+	// A plan with no platform and no host still makes a sheet.
+	out := handoff(t, FormatMarkdown, plan)
+	for _, want := range []string{"The sending platform sends email", "### Steps at your DNS host"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("bare sheet lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestMdCode(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"plain", "a`b", "``x``", "`", "x`", "`x", " both ", " lead", "trail ", "   ", "a ``` b ` c"} {
+		got := mdCode(s)
+		spans := mdCodeSpans(got)
+		if len(spans) != 1 || spans[0] != s {
+			t.Errorf("mdCode(%q) = %q reads back as %q", s, got, spans)
+		}
+		if run := longestRun(s); !strings.HasPrefix(got, strings.Repeat("`", run+1)) || strings.HasPrefix(got, strings.Repeat("`", run+2)) {
+			t.Errorf("mdCode(%q) = %q: delimiter is not one longer than the longest run (%d)", s, got, run)
+		}
+	}
+}
+
+func TestMdText(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in    string
+		start bool
+		want  string
+	}{
+		{"a *b* _c_ `d` <e> [f](g) h|i ~j~ &amp; !k \\", false, "a \\*b\\* \\_c\\_ \\`d\\` \\<e\\> \\[f\\](g) h\\|i \\~j\\~ \\&amp; \\!k \\\\"},
+		{"- item", true, `\- item`},
+		{"- item", false, "- item"},
+		{"# head", true, `\# head`},
+		{"12. list", true, `12\. list`},
+		{"3) list", true, `3\) list`},
+		{"2024 was", true, "2024 was"},
+		{"1.5 points", true, `1\.5 points`},
+	} {
+		if got := mdText(tc.in, tc.start); got != tc.want {
+			t.Errorf("mdText(%q, %v) = %q, want %q", tc.in, tc.start, got, tc.want)
+		}
+	}
+}
+
+func longestRun(s string) int {
+	best, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			best = max(best, run)
+		} else {
+			run = 0
+		}
+	}
+	return best
+}
+
+// mdCodeSpans returns the contents of the code spans in Markdown text.
+func mdCodeSpans(md string) []string {
+	_, spans := mdSplit(md)
+	return spans
+}
+
+// mdProse returns Markdown text without its code spans.
+func mdProse(md string) string {
+	prose, _ := mdSplit(md)
+	return prose
+}
+
+// mdSplit separates Markdown text into prose and code spans, as a
+// CommonMark reader does (§6.1): a backslash outside a span escapes the
+// next character; a span closes at the next backtick run of the same
+// length; one space is stripped from each end when both ends have one and
+// the content is not all spaces.
+func mdSplit(md string) (string, []string) {
+	var prose strings.Builder
+	var spans []string
+	for i := 0; i < len(md); {
+		switch {
+		case md[i] == '\\' && i+1 < len(md):
+			prose.WriteString(md[i : i+2])
+			i += 2
+			continue
+		case md[i] != '`':
+			prose.WriteByte(md[i])
+			i++
+			continue
+		}
+		n := runAt(md, i)
+		end := -1
+		for k := i + n; k < len(md); {
+			if md[k] != '`' {
+				k++
+				continue
+			}
+			if m := runAt(md, k); m != n {
+				k += m
+				continue
+			}
+			end = k
+			break
+		}
+		if end < 0 {
+			prose.WriteString(md[i : i+n])
+			i += n
+			continue
+		}
+		s := md[i+n : end]
+		if len(s) >= 2 && s[0] == ' ' && s[len(s)-1] == ' ' && strings.Trim(s, " ") != "" {
+			s = s[1 : len(s)-1]
+		}
+		spans = append(spans, s)
+		i = end + n
+	}
+	return prose.String(), spans
+}
+
+func runAt(s string, i int) int {
+	n := 0
+	for i+n < len(s) && s[i+n] == '`' {
+		n++
+	}
+	return n
+}
+
+func parseHTML(t *testing.T, page string) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatalf("HTML does not parse: %v", err)
+	}
+	return doc
+}
+
+func walk(n *html.Node, f func(*html.Node)) {
+	f(n)
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, f)
+	}
+}
+
+func countElements(doc *html.Node, name string) int {
+	n := 0
+	walk(doc, func(x *html.Node) {
+		if x.Type == html.ElementNode && x.Data == name {
+			n++
+		}
+	})
+	return n
+}
+
+func htmlText(n *html.Node) string {
+	var b strings.Builder
+	walk(n, func(x *html.Node) {
+		if x.Type == html.TextNode && (x.Parent == nil || x.Parent.Data != "style") {
+			b.WriteString(x.Data)
+		}
+	})
+	return b.String()
+}
+
+// htmlCodes returns the text of every <code> element, in order.
+func htmlCodes(doc *html.Node) []string {
+	var out []string
+	walk(doc, func(x *html.Node) {
+		if x.Type == html.ElementNode && x.Data == "code" {
+			out = append(out, htmlText(x))
+		}
+	})
+	return out
+}
