@@ -411,12 +411,7 @@ func (m *Model) result(msg ResultMsg) tea.Cmd {
 	m.changes = nil
 	if m.have && len(m.reports) == len(msg.Reports) {
 		for i := range msg.Reports {
-			for _, c := range Changes(m.reports[i], msg.Reports[i]) {
-				if m.several() {
-					c = msg.Reports[i].Domain + ": " + c
-				}
-				m.changes = append(m.changes, c)
-			}
+			m.changes = append(m.changes, Changes(m.reports[i], msg.Reports[i])...)
 		}
 	}
 	m.reports, m.have, m.now = msg.Reports, true, msg.At

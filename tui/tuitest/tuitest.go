@@ -57,6 +57,22 @@ const ZoneYourCenter = `$ORIGIN yourcenter.edu.
 _dmarc 300 IN TXT "v=DMARC1; p=quarantine"
 `
 
+// Other is a second domain of the same organisation, already set up:
+// GoDaddy name servers, Microsoft 365 mail, SPF with the platform's
+// include, the DKIM CNAME, DMARC p=none. It passes SPF and DKIM as it is.
+const Other = "othercenter.org"
+
+// ZoneOther is Other's zone.
+const ZoneOther = `$ORIGIN othercenter.org.
+@ 300 IN SOA ns07.domaincontrol.com. dns.jomax.net. 1 7200 3600 1209600 300
+@ 300 IN NS ns07.domaincontrol.com.
+@ 300 IN NS ns08.domaincontrol.com.
+@ 300 IN MX 0 othercenter-org.mail.protection.outlook.com.
+@ 300 IN TXT "` + NewSPF + `"
+osc1._domainkey 300 IN CNAME osc1._domainkey.outreachsystems.com.
+_dmarc 300 IN TXT "v=DMARC1; p=none"
+`
+
 // zoneVendor is the platform's zone: its SPF include listing every
 // platform address, and the DKIM key behind the selector.
 func zoneVendor(p *assets.Platform) string {
@@ -85,7 +101,7 @@ type Env struct {
 }
 
 // NewEnv starts a dnstest server with the organisation's zone (or zone,
-// when given), the vendor's and Microsoft's.
+// when given), Other's, the vendor's and Microsoft's.
 func NewEnv(t testing.TB, zone ...string) *Env {
 	t.Helper()
 	p := assets.DefaultPlatform()
@@ -93,7 +109,7 @@ func NewEnv(t testing.TB, zone ...string) *Env {
 	if len(zone) > 0 {
 		org = zone[0]
 	}
-	srv := dnstest.StartT(t, org, zoneVendor(p), ZoneOutlook)
+	srv := dnstest.StartT(t, org, ZoneOther, zoneVendor(p), ZoneOutlook)
 	c := dnscheck.NewClient(dnscheck.WithServers(srv.Addr()), dnscheck.WithTimeout(2*time.Second))
 	// The checker asks the same real server; the client is wrapped only so
 	// the report does not name the server's random port ("asked
@@ -333,6 +349,22 @@ func (e *Env) Input(t testing.TB) domain.Input {
 	return in
 }
 
+// InputOf returns the normalised d.
+func InputOf(t testing.TB, d string) domain.Input {
+	t.Helper()
+	in, err := domain.Normalize(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+// SnapshotOf discovers d as it is now.
+func (e *Env) SnapshotOf(t testing.TB, d string) discovery.Snapshot {
+	t.Helper()
+	return discovery.Discover(context.Background(), e.Client, d, e.Platform)
+}
+
 // Snapshot discovers the test domain as it is now.
 func (e *Env) Snapshot(t testing.TB) discovery.Snapshot {
 	t.Helper()
@@ -357,11 +389,17 @@ func (e *Env) Plan(t testing.TB, snap discovery.Snapshot) records.Plan {
 // Report checks the test domain as it is now.
 func (e *Env) Report(t testing.TB) dnscheck.DomainReport {
 	t.Helper()
+	return e.ReportOf(t, Domain)
+}
+
+// ReportOf checks d as it is now.
+func (e *Env) ReportOf(t testing.TB, d string) dnscheck.DomainReport {
+	t.Helper()
 	exp, err := verify.Expect(e.Platform, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e.Checker.Check(context.Background(), Domain, exp)
+	return e.Checker.Check(context.Background(), d, exp)
 }
 
 // Config returns the wizard's configuration for the environment; the

@@ -1,0 +1,348 @@
+package tui_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/discovery"
+	"github.com/outreach-auth/wizard/steps/domains"
+	"github.com/outreach-auth/wizard/steps/provider"
+	"github.com/outreach-auth/wizard/steps/records"
+	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/tui"
+	"github.com/outreach-auth/wizard/tui/common"
+	"github.com/outreach-auth/wizard/tui/tuitest"
+)
+
+// readProgress decodes the progress file at path.
+func readProgress(t *testing.T, path string) tui.Progress {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no progress saved: %v", err)
+	}
+	var p tui.Progress
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatalf("the progress file is not whole JSON: %v\n%s", err, b)
+	}
+	return p
+}
+
+// awaitPlans feeds the records step every plan cmd builds (one per
+// domain) and the Keep each answers with; it returns the last save.
+func (s shell) awaitPlans(cmd tea.Cmd, n int) tea.Cmd {
+	s.t.Helper()
+	msgs := tuitest.Collect(s.t, cmd, func(ms []tea.Msg) bool {
+		got := 0
+		for _, m := range ms {
+			if _, ok := m.(records.PlanMsg); ok {
+				got++
+			}
+		}
+		return got == n
+	})
+	var save tea.Cmd
+	for _, m := range msgs {
+		if pm, ok := m.(records.PlanMsg); ok {
+			save = s.send(tuitest.Await[common.KeepMsg](s.t, s.send(pm)))
+		}
+	}
+	return save
+}
+
+// TestSeveralDomains walks the wizard with a second domain: it is added
+// and looked up, both get records, the verify step lists both, the
+// advice keeps the checkbox ON naming the domain that holds it back, and
+// the progress file follows every step.
+func TestSeveralDomains(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	cfg := cfgFor(env, t.TempDir())
+	cfg.ProgressPath = filepath.Join(t.TempDir(), "progress.json")
+	m := tui.NewModel(context.Background(), cfg, &syncBuffer{})
+	s := shell{t: t, m: m, w: 80, h: 30}
+	s.send(tea.WindowSizeMsg{Width: 80, Height: 30})
+
+	s.next(tuitest.Key("enter"))
+	s.typ(tuitest.Domain)
+	s.send(tuitest.Await[discovery.ResultMsg](t, s.next(tuitest.Key("enter"))))
+	s.next(tuitest.Key("enter")) // discovery → provider
+	saved := tuitest.Await[tui.ProgressSavedMsg](t, s.next(tuitest.Key("enter"))) // the detected provider
+	if saved.Err != nil {
+		t.Fatal(saved.Err)
+	}
+	s.wantStep(4)
+	if p := readProgress(t, cfg.ProgressPath); p.Step != "Other domains" || strings.Join(p.Domains, " ") != tuitest.Domain || p.Provider != "microsoft365" || !p.ProviderDetected {
+		t.Fatalf("progress at the other domains = %+v", p)
+	}
+
+	s.typ("Jane <jane@OtherCenter.org>")
+	s.send(tuitest.Await[domains.LookedUpMsg](t, s.keys("enter")))
+	s.wantView("✓ othercenter.org", "DNS: GoDaddy · mail: Microsoft 365", "go on with 2 domains")
+
+	save := s.awaitPlans(s.next(tuitest.Key("enter")), 2)
+	s.wantStep(5)
+	s.wantView("Records to publish for yourcenter.edu", "Domain 1 of 2")
+	s.keys("right")
+	s.wantView("Records to publish for othercenter.org", "Domain 2 of 2", "DKIM: keep the CNAME record")
+	if msg := save().(tui.ProgressSavedMsg); msg.Err != nil {
+		t.Fatal(msg.Err)
+	}
+
+	cmd := s.next(tuitest.Key("enter"))
+	s.wantStep(6)
+	res := tuitest.Await[verify.ResultMsg](t, cmd)
+	keep := tuitest.Await[common.KeepMsg](t, s.send(res))
+	if msg := s.send(keep)().(tui.ProgressSavedMsg); msg.Err != nil {
+		t.Fatal(msg.Err)
+	}
+	s.wantView("Checking 2 domains until SPF and DKIM pass", "✗ yourcenter.edu", "✓ othercenter.org", "SPF pass · DKIM pass · DMARC pass")
+	p := readProgress(t, cfg.ProgressPath)
+	if p.Step != "Verify" || len(p.Reports) != 2 || p.Reports[1].Domain != tuitest.Other || !p.Reports[1].Ready || p.Reports[0].Ready || p.CheckedAt.IsZero() {
+		t.Fatalf("progress at the verify step = %+v", p)
+	}
+
+	// Enter opens the selected domain; esc comes back to the list.
+	s.keys("enter")
+	s.wantView("Checking yourcenter.edu until SPF and DKIM pass", "To fix", "DKIM missing")
+	s.keys("esc")
+	s.wantView("✓ othercenter.org")
+
+	s.next(tuitest.Key("s"))
+	s.wantStep(7)
+	s.wantView("Second best: checkbox ON (fits your result)")
+	sum := s.m.Summary().Text
+	for _, want := range []string{
+		"Neoserra sender authentication: yourcenter.edu, othercenter.org",
+		"Records for yourcenter.edu", "Records for othercenter.org",
+		"turn ON", "because yourcenter.edu does not pass yet",
+		"Neoserra still uses SPF and DKIM for the domain that passes (othercenter.org)",
+	} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("summary lacks %q:\n%s", want, sum)
+		}
+	}
+}
+
+// savedProgress is what a person who reached the verify step with two
+// domains two hours ago left behind.
+func savedProgress(t *testing.T, env *tuitest.Env) tui.Progress {
+	at := time.Now().Add(-2 * time.Hour).UTC()
+	return tui.Progress{
+		Version: tui.ProgressVersion, Platform: env.Platform.Name,
+		Domains:  []string{tuitest.Domain, tuitest.Other},
+		Provider: "microsoft365", ProviderDetected: true,
+		Step: "Verify", Reports: []dnscheck.DomainReport{env.Report(t), env.ReportOf(t, tuitest.Other)},
+		CheckedAt: at, SavedAt: at,
+	}
+}
+
+// TestResume: the saved progress is offered; enter rebuilds the state and
+// checks again at once, at the verify step.
+func TestResume(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	cfg := cfgFor(env, t.TempDir())
+	cfg.ProgressPath = filepath.Join(t.TempDir(), "progress.json")
+	prog := savedProgress(t, env)
+	cfg.Resume = &prog
+	m := tui.NewModel(context.Background(), cfg, &syncBuffer{})
+	s := shell{t: t, m: m, w: 80, h: 30}
+	s.send(tea.WindowSizeMsg{Width: 80, Height: 30})
+	if cmd := m.Init(); cmd != nil || !m.Offering() {
+		t.Fatal("the offer to resume is not shown first")
+	}
+	s.wantView("setup · welcome back", "Last time (2 hours ago) you were setting up yourcenter.edu, othercenter.org, at the Verify step.",
+		"The last check (2 hours ago)", "✗ yourcenter.edu: SPF fail, DKIM missing", "enter resume", "f start fresh")
+
+	cmd := s.keys("enter")
+	s.wantStep(6)
+	if m.Offering() {
+		t.Fatal("still offering after enter")
+	}
+	// The last results show at once, while the new check runs.
+	s.wantView("Checking now", "✗ yourcenter.edu")
+	if c, ok := common.Get[provider.Choice](m.State()); !ok || c.Provider.ID != "microsoft365" || !c.Detected {
+		t.Fatalf("provider choice = %+v", c)
+	}
+	env.Publish(t)
+	res := tuitest.Await[verify.ResultMsg](t, cmd)
+	if len(res.Reports) != 2 || !res.Reports[0].Ready || !res.Reports[1].Ready {
+		t.Fatalf("the check after resuming = %+v", res.Reports)
+	}
+	s.send(res)
+	s.wantView("all 2 domains are ready!", "• yourcenter.edu SPF: fail → pass")
+
+	// Back to the records (the verify step keeps the domain in view
+	// first): both domains are looked up again.
+	msgs := tuitest.Collect(t, s.keys("b"), func(ms []tea.Msg) bool { return len(ms) == 2 })
+	if _, ok := msgs[0].(common.KeepMsg); !ok {
+		t.Fatalf("b sent %T first, want the focus kept", msgs[0])
+	}
+	s.send(msgs[0])
+	save := s.awaitPlans(s.send(msgs[1]), 2)
+	s.wantStep(5)
+	s.wantView("Records to publish for yourcenter.edu", "Domain 1 of 2")
+	if msg := save().(tui.ProgressSavedMsg); msg.Err != nil {
+		t.Fatal(msg.Err)
+	}
+	if p := readProgress(t, cfg.ProgressPath); p.Step != "Records" || len(p.Domains) != 2 {
+		t.Fatalf("progress after going back = %+v", p)
+	}
+}
+
+// TestResumeDeclined: f starts fresh at the welcome; progress for another
+// platform, or without a domain, is not offered; progress that no longer
+// makes sense is said and the wizard starts fresh.
+func TestResumeDeclined(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	prog := savedProgress(t, env)
+	cfg := cfgFor(env, t.TempDir())
+	cfg.Resume = &prog
+	m := tui.NewModel(context.Background(), cfg, &syncBuffer{})
+	s := shell{t: t, m: m}
+	s.keys("f")
+	s.wantStep(0)
+	s.wantView("1/8 Welcome")
+	if m.Offering() {
+		t.Fatal("still offering after f")
+	}
+
+	for _, p := range []tui.Progress{{Platform: "Another platform", Domains: []string{tuitest.Domain}}, {Platform: env.Platform.Name}} {
+		cfg.Resume = &p
+		if tui.NewModel(context.Background(), cfg, &syncBuffer{}).Offering() {
+			t.Errorf("offered %+v", p)
+		}
+	}
+
+	bad := savedProgress(t, env)
+	bad.Domains = []string{"not a domain!"}
+	cfg.Resume = &bad
+	m = tui.NewModel(context.Background(), cfg, &syncBuffer{})
+	s = shell{t: t, m: m}
+	s.keys("enter")
+	s.wantStep(0)
+	if st := m.Status(); st.Level != common.Failure || !strings.Contains(st.Text, "Could not resume") || !strings.Contains(st.Text, "Starting fresh") {
+		t.Fatalf("status = %+v", st)
+	}
+}
+
+// TestSaveFailureSaidOnce: when the progress cannot be written the status
+// line says so once, and the wizard goes on.
+func TestSaveFailureSaidOnce(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	cfg := cfgFor(env, t.TempDir())
+	blocker := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocker, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg.ProgressPath = filepath.Join(blocker, "progress.json") // its parent is a file
+	m := tui.NewModel(context.Background(), cfg, &syncBuffer{})
+	s := shell{t: t, m: m}
+	s.next(tuitest.Key("enter"))
+	s.typ(tuitest.Domain)
+	cmd := s.next(tuitest.Key("enter"))
+	saved := tuitest.Await[tui.ProgressSavedMsg](t, cmd)
+	if saved.Err == nil {
+		t.Fatal("saving under a file succeeded")
+	}
+	s.send(saved)
+	if st := m.Status(); st.Level != common.Failure || !strings.Contains(st.Text, "Could not save your progress") {
+		t.Fatalf("status = %+v", st)
+	}
+	s.send(common.StatusMsg{})
+	s.send(saved)
+	if st := m.Status(); st.Text != "" {
+		t.Fatalf("the failure was said twice: %q", st.Text)
+	}
+	if m.SaveProgress() == nil {
+		t.Fatal("SaveProgress hid the failure")
+	}
+}
+
+// TestAccessibleSeveralDomains: the plain prompts ask for other domains
+// (a duplicate refused), print both domains' records, check both, and
+// advise across them.
+func TestAccessibleSeveralDomains(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	cfg := cfgFor(env, t.TempDir())
+	cfg.ProgressPath = filepath.Join(t.TempDir(), "progress.json")
+	in := strings.NewReader(strings.Join([]string{
+		tuitest.Domain,
+		"", // the detected provider
+		"jane@othercenter.org",
+		"OTHERCENTER.ORG", // already there
+		"",                // no more
+		"",                // check
+		"s",               // skip to the advice
+	}, "\n") + "\n")
+	var out strings.Builder
+	if err := tui.RunAccessible(context.Background(), cfg, in, &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"Do users of your database send from other domains? Each needs its own records.",
+		"What othercenter.org publishes today:",
+		"Added othercenter.org.",
+		"othercenter.org is already in the list.",
+		"Records to publish for yourcenter.edu", "Records to publish for othercenter.org",
+		"Checking yourcenter.edu, othercenter.org...",
+		"othercenter.org  ✓ ready",
+		"  2. Second best: checkbox ON. This one fits your result.",
+		"Neoserra still uses SPF and DKIM for the domain that passes (othercenter.org)",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+	if p := readProgress(t, cfg.ProgressPath); p.Step != "Advice" || len(p.Reports) != 2 || strings.Join(p.Domains, " ") != tuitest.Domain+" "+tuitest.Other {
+		t.Fatalf("progress = %+v", p)
+	}
+}
+
+// TestAccessibleResume: enter resumes with the saved domains and
+// provider; nothing is asked again but the check.
+func TestAccessibleResume(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	cfg := cfgFor(env, t.TempDir())
+	cfg.ProgressPath = filepath.Join(t.TempDir(), "progress.json")
+	prog := savedProgress(t, env)
+	cfg.Resume = &prog
+	env.Publish(t)
+	var out strings.Builder
+	if err := tui.RunAccessible(context.Background(), cfg, strings.NewReader("\n\n"), &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"Last time (2 hours ago) you were setting up yourcenter.edu, othercenter.org, at the Verify step.",
+		"  Last check of yourcenter.edu: SPF fail, DKIM missing.",
+		"Mail provider: Microsoft 365 (as chosen last time).",
+		"What othercenter.org publishes today:",
+		"SPF and DKIM pass: all 2 domains are ready.",
+		"  1. Best: publish SPF and DKIM, checkbox OFF. This one fits your result.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(got, "Your mail domain, or one of your staff's email addresses") || strings.Contains(got, "Number of your provider") {
+		t.Error("a resumed session asked again")
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+	if p := readProgress(t, cfg.ProgressPath); p.Step != "Advice" || len(p.Reports) != 2 || !p.Reports[0].Ready || !p.CheckedAt.After(prog.CheckedAt) {
+		t.Fatalf("progress = %+v", p)
+	}
+}
