@@ -389,7 +389,7 @@ func (a *accessible) records(snaps []discovery.Snapshot, choice provider.Choice)
 		}
 		a.say("")
 		for {
-			keys := "s saves these instructions to a file"
+			keys := "s saves these instructions to a file, h writes a hand-off sheet for whoever edits your DNS"
 			if len(a.p.SPF.IPs) > 0 && a.p.SPF.Include != "" {
 				if useIPs {
 					keys += ", i goes back to the platform's include in SPF"
@@ -415,6 +415,14 @@ func (a *accessible) records(snaps []discovery.Snapshot, choice provider.Choice)
 					} else {
 						a.say("Saved the instructions for %s to %s.", plan.Domain, dnscheck.Printable(path))
 					}
+				}
+				continue
+			case "h":
+				md, page, err := records.SaveHandoff(a.cfg.SaveDir, plans...)
+				if err != nil {
+					a.say("%s", dnscheck.Printable(err.Error()))
+				} else {
+					a.say("Saved the hand-off sheet to %s and %s.", dnscheck.Printable(md), dnscheck.Printable(page))
 				}
 				continue
 			case "i":

@@ -271,7 +271,8 @@ func TestSaveFailureSaidOnce(t *testing.T) {
 // advise across them.
 func TestAccessibleSeveralDomains(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	cfg := cfgFor(env, t.TempDir())
+	dir := t.TempDir()
+	cfg := cfgFor(env, dir)
 	cfg.ProgressPath = filepath.Join(t.TempDir(), "progress.json")
 	in := strings.NewReader(strings.Join([]string{
 		tuitest.Domain,
@@ -279,6 +280,7 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 		"jane@othercenter.org",
 		"OTHERCENTER.ORG", // already there
 		"",                // no more
+		"h",               // the hand-off sheet
 		"",                // check
 		"s",               // skip to the advice
 	}, "\n") + "\n")
@@ -293,6 +295,7 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 		"Added othercenter.org.",
 		"othercenter.org is already in the list.",
 		"Records to publish for yourcenter.edu", "Records to publish for othercenter.org",
+		"Saved the hand-off sheet to " + filepath.Join(dir, "yourcenter.edu-dns-handoff.md") + " and ",
 		"Checking yourcenter.edu, othercenter.org...",
 		"othercenter.org  ✓ ready",
 		"  2. Second best: checkbox ON. This one fits your result.",
@@ -304,6 +307,10 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Log(got)
+	}
+	sheet, err := os.ReadFile(filepath.Join(dir, "yourcenter.edu-dns-handoff.md"))
+	if err != nil || !strings.Contains(string(sheet), tuitest.Domain) || !strings.Contains(string(sheet), tuitest.Other) {
+		t.Errorf("the hand-off sheet does not cover both domains (%v):\n%s", err, sheet)
 	}
 	if p := readProgress(t, cfg.ProgressPath); p.Step != "Advice" || len(p.Reports) != 2 || strings.Join(p.Domains, " ") != tuitest.Domain+" "+tuitest.Other {
 		t.Fatalf("progress = %+v", p)

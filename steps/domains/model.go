@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/domain"
@@ -125,14 +126,12 @@ func (m *Model) Busy() bool {
 // empty, they are taken from there.
 func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 	m.first, _ = common.Get[domain.Input](st)
-	var cmds []tea.Cmd
+	resumed := false
 	if saved, ok := common.Get[Others](st); ok && len(m.list) == 0 {
 		for _, e := range saved {
 			m.list = append(m.list, entry{Extra: e})
-			if e.Snap.Domain != e.Input.Domain {
-				cmds = append(cmds, m.lookUp(len(m.list)-1))
-			}
 		}
+		resumed = true
 	}
 	kept := m.list[:0]
 	for _, e := range m.list {
@@ -142,6 +141,17 @@ func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 	}
 	m.list = kept
 	m.sel = min(m.sel, max(len(m.list)-1, 0))
+	// Resumed domains not looked up yet are looked up now (after the
+	// first domain was dropped from them, so it is not looked up again).
+	var cmds []tea.Cmd
+	for i, e := range m.list {
+		if resumed && e.Snap.Domain != e.Input.Domain {
+			cmds = append(cmds, m.lookUp(i))
+		}
+	}
+	if len(cmds) > 0 {
+		cmds = append(cmds, m.spin.Tick)
+	}
 	m.inList, m.waiting, m.problem = false, false, ""
 	cmds = append(cmds, m.input.Focus())
 	m.render()
@@ -341,10 +351,10 @@ func (m *Model) render() {
 	p := dnscheck.Printable
 	var b strings.Builder
 	b.WriteString(st.Title.Render(common.Wrap("Do users of your database send from other domains?", w)) + "\n")
-	b.WriteString(common.Wrap("Each domain your staff send from needs its own records, and the advice covers them all. Add each one here, or press enter to go on.", w) + "\n\n")
+	b.WriteString(common.Wrap("Each domain your staff send from needs its own records; the advice covers them all.", w) + "\n\n")
 
 	b.WriteString(st.Accent.Render("Domains") + "\n")
-	b.WriteString(common.Hang(st.Pass.Render("✓ "), "  ", m.first.Domain+st.Dim.Render("  (first domain)"), w) + "\n")
+	b.WriteString(common.Hang("  "+st.Pass.Render("✓ "), "    ", m.first.Domain+st.Dim.Render("  (first domain)"), w) + "\n")
 	for i, e := range m.list {
 		mark, note := st.Pass.Render("✓ "), ""
 		switch {
@@ -354,26 +364,32 @@ func (m *Model) render() {
 			mark, note = st.Fail.Render("✗ "), "could not look it up: "+p(e.err.Error())
 		case e.Snap.Domain != "":
 			note = describe(e.Snap)
+			if len(e.Snap.Trouble) > 0 {
+				mark = st.Warn.Render("! ")
+			}
 		}
 		name := e.Input.Domain
 		if e.Input.Unicode != e.Input.Domain {
 			name += " (" + p(e.Input.Unicode) + ")"
 		}
+		lead := "  "
 		if m.inList && i == m.sel {
-			name = st.Accent.Render("› " + name)
+			lead, name = st.Accent.Render("› "), st.Accent.Render(name)
 		}
 		line := name
 		if note != "" {
 			line += st.Dim.Render("  " + note)
 		}
-		b.WriteString(common.Hang(mark, "  ", line, w) + "\n")
+		b.WriteString(common.Hang(lead+mark, "    ", line, w) + "\n")
 	}
 	b.WriteString("\n")
 	if m.inList {
 		b.WriteString(st.Dim.Render(common.Wrap("x removes the selected domain; tab adds another; enter goes on.", w)) + "\n")
 	} else {
-		b.WriteString(st.Text.Render("Add another domain (or an address at it):") + "\n")
+		b.WriteString(st.Text.Render(common.Wrap("Add another domain:", w)) + "\n")
+		field := common.Height(b.String())
 		b.WriteString(m.input.View() + "\n")
+		defer m.scroll.Show(field-1, field+2) // the field and the line under it stay in view
 		switch {
 		case m.problem != "":
 			b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", p(m.problem), w)) + "\n")
@@ -391,19 +407,37 @@ func (m *Model) render() {
 
 // describe sums a snapshot up in a few words: DNS host and mail provider.
 func describe(s discovery.Snapshot) string {
-	var parts []string
-	for _, f := range discovery.Facts(s) {
-		switch f.Label {
-		case "DNS host":
-			parts = append(parts, "DNS: "+strings.SplitN(f.Value, " (", 2)[0])
-		case "Mail provider":
-			parts = append(parts, "mail: "+strings.SplitN(f.Value, ":", 2)[0])
-		}
+	host := "DNS: " + s.DNSHost.Name
+	switch {
+	case len(s.NS) == 0 && troubled(s, "NS"):
+		host = "DNS host unknown (no answer)"
+	case s.DNSHost.ID == assets.GenericDNSHostID || s.DNSHost.Name == "":
+		host = "DNS host not recognised"
 	}
+	mail := "mail: none (no MX)"
+	switch {
+	case s.ProviderFound:
+		mail = "mail: " + s.Provider.Name
+	case len(s.MX) > 0:
+		mail = "mail: a provider not in the catalog"
+	case troubled(s, "MX"):
+		mail = "mail: unknown (no answer)" // not "none": the lookup failed
+	}
+	parts := []string{host, mail}
 	if len(s.Trouble) > 0 {
-		parts = append(parts, fmt.Sprintf("%d lookups got no answer", len(s.Trouble)))
+		parts = append(parts, plural(len(s.Trouble), "lookup")+" got no answer")
 	}
 	return strings.Join(parts, " · ")
+}
+
+// troubled reports whether a lookup of type qtype got no answer.
+func troubled(s discovery.Snapshot, qtype string) bool {
+	for _, t := range s.Trouble {
+		if t.Type == qtype {
+			return true
+		}
+	}
+	return false
 }
 
 func plural(n int, word string) string {

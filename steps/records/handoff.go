@@ -83,10 +83,10 @@ type HandoffSavedMsg struct {
 	Err              error
 }
 
-// saveHandoff returns the command that saves the sheet for plan into dir.
-func saveHandoff(dir string, plan Plan) tea.Cmd {
+// saveHandoff returns the command that saves the sheet for plans into dir.
+func saveHandoff(dir string, plans ...Plan) tea.Cmd {
 	return func() tea.Msg {
-		md, page, err := SaveHandoff(dir, plan)
+		md, page, err := SaveHandoff(dir, plans...)
 		return HandoffSavedMsg{MDPath: md, HTMLPath: page, Err: err}
 	}
 }

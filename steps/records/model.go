@@ -333,7 +333,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.several() {
 		keys = append(keys, k.NextDomain)
 	}
-	return append(keys, k.CopyValue, k.CopyName, k.CopyAll, k.Save, k.ToggleIPs, k.NextCard)
+	return append(keys, k.CopyValue, k.Handoff, k.CopyName, k.CopyAll, k.Save, k.ToggleIPs, k.NextCard)
 }
 
 // FullHelp implements help.KeyMap.
@@ -461,8 +461,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 			return SavedMsg{Path: path, Err: err}
 		}, true
 	case key.Matches(msg, k.Handoff):
-		plan, _ := m.Plan()
-		return saveHandoff(m.saveDir, plan), true
+		return saveHandoff(m.saveDir, m.Plans()...), true
 	case key.Matches(msg, k.ToggleIPs) && !m.busy():
 		m.useIPs, m.toggled = !m.useIPs, true
 		m.updateToggleHelp()

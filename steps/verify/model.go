@@ -258,11 +258,10 @@ func (m *Model) ShortHelp() []key.Binding {
 		keys = []key.Binding{m.keys.Advice, m.keys.Records}
 	case m.listing():
 		keys = append(append([]key.Binding{m.keys.Open, now}, m.actionKeys()...), m.keys.Skip, m.keys.Records)
+	case m.several():
+		keys = append(append([]key.Binding{m.keys.Close, now}, m.actionKeys()...), m.keys.Skip, m.keys.Records)
 	default:
 		keys = append(append([]key.Binding{now}, m.actionKeys()...), m.keys.Skip, m.keys.Records)
-	}
-	if m.several() && m.open {
-		keys = append(keys, m.keys.Close)
 	}
 	return keys
 }
@@ -515,9 +514,18 @@ func (m *Model) render() {
 // renderList writes one line per domain: its mark, name and verdicts.
 func (m *Model) renderList(b *strings.Builder) {
 	st, w := m.Styles, m.Width
+	longest := 0
+	for _, r := range m.reports {
+		longest = max(longest, len([]rune(dnscheck.Printable(r.Domain))))
+	}
+	narrow := longest+4+40 > w // no room for columns: the verdicts go under the name
+	if narrow {
+		longest = 0
+	}
 	for i, r := range m.reports {
 		mark := Mark(VerdictOf(r))
 		name := dnscheck.Printable(r.Domain)
+		name += strings.Repeat(" ", max(longest-len([]rune(name)), 0))
 		lead := "  "
 		if i == m.sel && !m.ready {
 			lead = "› "
@@ -527,8 +535,13 @@ func (m *Model) renderList(b *strings.Builder) {
 		if n := len(r.AllProblems()); n > 0 && !r.Ready {
 			detail += " · " + plural(n, "problem")
 		}
-		head := lead + st.Verdict(VerdictOf(r)).Render(mark) + " " + name + "  "
-		b.WriteString(common.Hang(head, "      ", st.Dim.Render(detail), w) + "\n")
+		head := lead + st.Verdict(VerdictOf(r)).Render(mark) + " " + name
+		if narrow {
+			b.WriteString(common.Hang(lead+st.Verdict(VerdictOf(r)).Render(mark)+" ", "    ", name, w) + "\n")
+			b.WriteString(st.Dim.Render(common.Hang("    ", "    ", detail, w)) + "\n")
+			continue
+		}
+		b.WriteString(common.Hang(head+"  ", "      ", st.Dim.Render(detail), w) + "\n")
 	}
 	if !m.ready {
 		b.WriteString("\n" + st.Dim.Render(common.Wrap("Enter opens the selected domain: what is wrong and how to fix it.", w)) + "\n")
