@@ -73,7 +73,7 @@ func TestSeveralDomains(t *testing.T) {
 	s.next(tuitest.Key("enter"))
 	s.typ(tuitest.Domain)
 	s.send(tuitest.Await[discovery.ResultMsg](t, s.next(tuitest.Key("enter"))))
-	s.next(tuitest.Key("enter")) // discovery → provider
+	s.next(tuitest.Key("enter"))                                                  // discovery → provider
 	saved := tuitest.Await[tui.ProgressSavedMsg](t, s.next(tuitest.Key("enter"))) // the detected provider
 	if saved.Err != nil {
 		t.Fatal(saved.Err)

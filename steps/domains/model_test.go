@@ -66,7 +66,7 @@ func send(m *domains.Model, msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// typeText types s into the step and returns the last command.
+// typeText types s into the step.
 func typeText(m *domains.Model, s string) {
 	for _, k := range tuitest.Type(s) {
 		m.Update(k)
@@ -252,6 +252,13 @@ func TestPrepareFails(t *testing.T) {
 	if len(o) != 1 || o[0].Input.Domain != tuitest.Other || o[0].Snap.Domain != "" {
 		t.Fatalf("others = %+v", o)
 	}
+	// Coming back does not try again by itself (the records step looks
+	// the domain up); the failure stays on its line.
+	send(m, tuitest.Key("esc"))
+	m.Enter(firstState(t, env), common.Forward)
+	if m.Busy() || !tuitest.Contains(m.View(), "could not look it up") {
+		t.Fatalf("coming back:\n%s", tuitest.Plain(m.View()))
+	}
 	// Going on hands the domain over without a snapshot: the records
 	// step looks it up.
 	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
@@ -302,7 +309,7 @@ func TestRemove(t *testing.T) {
 	if m.Capturing() || !helpHas(m.ShortHelp(), "x") || !tuitest.Contains(m.View(), "› ✓ othercenter.org", "x removes the selected domain") {
 		t.Fatalf("tab did not move to the list:\n%s", tuitest.Plain(m.View()))
 	}
-	// Keys are no longer typed into the field.
+	// In the list, ↓ and x act on the list, not on the field.
 	m.Update(tuitest.Key("down"))
 	m.Update(tuitest.Key("x"))
 	if got := names(m.Others()); !slices.Equal(got, []string{tuitest.Other, "fourthcenter.com"}) {

@@ -331,7 +331,12 @@ func (m *Model) ShortHelp() []key.Binding {
 	// Extra actions (the demo's publish keys) come early so that they fit.
 	keys := append([]key.Binding{k.Next}, m.actionKeys()...)
 	if m.several() {
-		keys = append(keys, k.NextDomain)
+		// The key that moves from here: the last domain has no next one.
+		if m.cur == len(m.doms)-1 {
+			keys = append(keys, k.PrevDomain)
+		} else {
+			keys = append(keys, k.NextDomain)
+		}
 	}
 	return append(keys, k.CopyValue, k.Handoff, k.CopyName, k.CopyAll, k.Save, k.ToggleIPs, k.NextCard)
 }

@@ -1,0 +1,328 @@
+package verify_test
+
+import (
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/dnscheck/dnstest"
+	"github.com/outreach-auth/wizard/steps/domains"
+	"github.com/outreach-auth/wizard/steps/records"
+	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/tui/common"
+	"github.com/outreach-auth/wizard/tui/tuitest"
+)
+
+// twoState is the state for yourcenter.edu (not ready) and
+// othercenter.org (ready), with both plans.
+func twoState(t *testing.T, env *tuitest.Env) *common.State {
+	t.Helper()
+	snap := env.Snapshot(t)
+	other := env.SnapshotOf(t, tuitest.Other)
+	return common.NewState(env.Input(t), snap, tuitest.Detected(snap),
+		domains.Others{{Input: tuitest.InputOf(t, tuitest.Other), Snap: other}},
+		records.Plans{env.Plan(t, snap), env.Plan(t, other)})
+}
+
+// firstTwo enters the step with both domains and feeds it the first
+// result; it returns the result and what the step kept.
+func firstTwo(t *testing.T, env *tuitest.Env, m *verify.Model) (verify.ResultMsg, common.KeepMsg) {
+	t.Helper()
+	cmd := m.Enter(twoState(t, env), common.Forward)
+	if !m.Checking() || !tuitest.Contains(m.View(), "Checking 2 domains until SPF and DKIM pass", "Checking now") {
+		t.Fatalf("no check started:\n%s", tuitest.Plain(m.View()))
+	}
+	res := tuitest.Await[verify.ResultMsg](t, cmd)
+	keep := tuitest.Await[common.KeepMsg](t, send(m, res))
+	return res, keep
+}
+
+func reportDomains(reps []dnscheck.DomainReport) []string {
+	var out []string
+	for _, r := range reps {
+		out = append(out, r.Domain)
+	}
+	return out
+}
+
+var both = []string{tuitest.Domain, tuitest.Other}
+
+// TestSeveralList: the first result shows one line per domain, with its
+// mark and verdicts; the reports and the time are kept.
+func TestSeveralList(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	res, keep := firstTwo(t, env, m)
+	if !slices.Equal(reportDomains(res.Reports), both) || !slices.Equal(m.Domains(), both) {
+		t.Fatalf("checked %q, step has %q", reportDomains(res.Reports), m.Domains())
+	}
+	if res.Reports[0].Ready || !res.Reports[1].Ready {
+		t.Fatalf("ready: %v %v", res.Reports[0].Ready, res.Reports[1].Ready)
+	}
+	kept, ok := keep.Results[0].([]dnscheck.DomainReport)
+	at, okAt := keep.Results[1].(verify.CheckedAt)
+	if !ok || !okAt || !slices.Equal(reportDomains(kept), both) || !time.Time(at).Equal(res.At) {
+		t.Fatalf("kept %#v", keep.Results)
+	}
+	problems := len(res.Reports[0].AllProblems())
+	if problems == 0 {
+		t.Fatal("yourcenter.edu has no problems")
+	}
+	v := m.View()
+	for _, want := range []string{
+		"Next check in 5 s",
+		"› ✗ yourcenter.edu SPF fail · DKIM missing · DMARC pass · " + plural(problems, "problem"),
+		"✓ othercenter.org SPF pass · DKIM pass · DMARC pass",
+		"Enter opens the selected domain",
+	} {
+		if !tuitest.Contains(v, want) {
+			t.Errorf("list lacks %q", want)
+		}
+	}
+	// The list does not show either domain's details.
+	if tuitest.Contains(v, "To fix") || tuitest.Contains(v, "othercenter.org SPF pass · DKIM pass · DMARC pass ·") {
+		t.Error("the list shows details or counts problems of a ready domain")
+	}
+	if t.Failed() {
+		t.Fatal(tuitest.Plain(v))
+	}
+	// enter in the list opens; it does not check.
+	if cmd := send(m, tuitest.Key("enter")); cmd != nil || m.Checking() {
+		t.Fatal("enter in the list started a check")
+	}
+	send(m, tuitest.Key("esc"))
+}
+
+// TestSeveralOpen: ↓ and enter open othercenter.org's verdicts; esc goes
+// back to the list with it still selected.
+func TestSeveralOpen(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	firstTwo(t, env, m)
+	send(m, tuitest.Key("down"))
+	send(m, tuitest.Key("down")) // stops at the last
+	if !tuitest.Contains(m.View(), "› ✓ othercenter.org") {
+		t.Fatalf("↓ did not select othercenter.org:\n%s", tuitest.Plain(m.View()))
+	}
+	if cmd := send(m, tuitest.Key("enter")); cmd != nil {
+		t.Fatal("enter gave a command")
+	}
+	v := m.View()
+	for _, want := range []string{
+		"Checking othercenter.org until SPF and DKIM pass",
+		"✓ SPF pass " + tuitest.NewSPF,
+		"✓ DKIM pass osc1._domainkey.othercenter.org. → osc1._domainkey.outreachsystems.com.",
+		"DMARC pass p=none: v=DMARC1; p=none",
+	} {
+		if !tuitest.Contains(v, want) {
+			t.Errorf("opened domain lacks %q", want)
+		}
+	}
+	if tuitest.Contains(v, "yourcenter.edu") {
+		t.Error("the opened domain shows the other one")
+	}
+	if t.Failed() {
+		t.Fatal(tuitest.Plain(v))
+	}
+	// ↑ does not move while a domain is open.
+	send(m, tuitest.Key("up"))
+	if !tuitest.Contains(m.View(), "Checking othercenter.org") {
+		t.Fatalf("↑ changed the opened domain:\n%s", tuitest.Plain(m.View()))
+	}
+	// esc closes it, without leaving the step.
+	if cmd := send(m, tuitest.Key("esc")); cmd != nil {
+		t.Fatal("esc on an opened domain left the step")
+	}
+	if !tuitest.Contains(m.View(), "Checking 2 domains", "› ✓ othercenter.org", "✗ yourcenter.edu") {
+		t.Fatalf("esc did not go back to the list:\n%s", tuitest.Plain(m.View()))
+	}
+
+	// ↑ and enter open yourcenter.edu: its problems and fixes.
+	send(m, tuitest.Key("up"))
+	send(m, tuitest.Key("enter"))
+	if !tuitest.Contains(m.View(), "Checking yourcenter.edu", "✗ DKIM missing", "To fix",
+		"Fix: Add include:spf.outreachsystems.com to the SPF record") {
+		t.Fatalf("yourcenter.edu opened:\n%s", tuitest.Plain(m.View()))
+	}
+	// With several domains only c checks now: enter, which opened the
+	// domain, does nothing more.
+	if cmd := send(m, tuitest.Key("enter")); cmd != nil || m.Checking() {
+		t.Fatal("enter on an opened domain started a check")
+	}
+	if cmd := send(m, tuitest.Key("c")); cmd == nil || !m.Checking() {
+		t.Fatal("c on an opened domain did not check")
+	}
+}
+
+// TestSeveralReady: once yourcenter.edu is published, the next check
+// finds every domain ready: the success names them all, the bell rings,
+// the changes name their domain, and the advice gets both reports.
+func TestSeveralReady(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	firstTwo(t, env, m)
+	send(m, tuitest.Key("enter")) // open yourcenter.edu
+	env.Publish(t)
+	cmd := send(m, tuitest.Key("c"))
+	res := tuitest.Await[verify.ResultMsg](t, cmd)
+	done := send(m, res)
+	if !m.Ready() {
+		t.Fatalf("not ready:\n%s", tuitest.Plain(m.View()))
+	}
+	v := m.View()
+	for _, want := range []string{
+		"✓ SPF and DKIM pass: all 2 domains are ready!",
+		"✓ yourcenter.edu SPF pass · DKIM pass · DMARC pass",
+		"✓ othercenter.org SPF pass · DKIM pass · DMARC pass",
+		"Since the last check",
+		"• yourcenter.edu SPF: fail → pass",
+		"• yourcenter.edu DKIM: missing → pass",
+		"• yourcenter.edu is ready: SPF and DKIM pass.",
+	} {
+		if !tuitest.Contains(v, want) {
+			t.Errorf("success lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"othercenter.org SPF:", "othercenter.org DKIM:", "yourcenter.edu: yourcenter.edu", "›", "Enter opens"} {
+		if tuitest.Contains(v, bad) {
+			t.Errorf("success has %q", bad)
+		}
+	}
+	if t.Failed() {
+		t.Fatal(tuitest.Plain(v))
+	}
+	msgs := tuitest.Collect(t, done, func(ms []tea.Msg) bool {
+		var bell, keep bool
+		for _, msg := range ms {
+			switch msg.(type) {
+			case common.BellMsg:
+				bell = true
+			case common.KeepMsg:
+				keep = true
+			}
+		}
+		return bell && keep
+	})
+	if len(msgs) == 0 || msgs[len(msgs)-1] == nil {
+		t.Fatalf("no bell and keep: %v", msgs)
+	}
+	// Keys of the list do nothing now; enter goes on.
+	send(m, tuitest.Key("down"))
+	if tuitest.Contains(m.View(), "›") {
+		t.Fatal("↓ selected a domain in the success")
+	}
+	if send(m, verify.AdvanceMsg{Gen: m.Gen() - 1}) != nil {
+		t.Fatal("a stale advance moved on")
+	}
+	next := tuitest.Await[common.NextMsg](t, send(m, verify.AdvanceMsg{Gen: m.Gen()}))
+	reps := next.Results[0].([]dnscheck.DomainReport)
+	if !slices.Equal(reportDomains(reps), both) || !reps[0].Ready || !reps[1].Ready {
+		t.Fatalf("reports = %+v", reps)
+	}
+}
+
+// TestSeveralSkip: s goes on with both reports, in order.
+func TestSeveralSkip(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	firstTwo(t, env, m)
+	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("s")))
+	reps := next.Results[0].([]dnscheck.DomainReport)
+	if !slices.Equal(reportDomains(reps), both) || reps[0].Ready || !reps[1].Ready {
+		t.Fatalf("reports = %+v", reps)
+	}
+}
+
+// backMsgs presses k and returns the two messages it gives, in order.
+func backMsgs(t *testing.T, m *verify.Model, k string) []tea.Msg {
+	t.Helper()
+	msgs := tuitest.Collect(t, send(m, tuitest.Key(k)), func(ms []tea.Msg) bool { return len(ms) == 2 })
+	if len(msgs) != 2 || msgs[1] == nil {
+		t.Fatalf("%s gave %v", k, msgs)
+	}
+	return msgs
+}
+
+// TestSeveralBack: b (and esc in the list) keep the selected domain as
+// the records step's focus, then go back, in that order.
+func TestSeveralBack(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	res, _ := firstTwo(t, env, m)
+	send(m, tuitest.Key("down"))
+	gen := m.Gen()
+	msgs := backMsgs(t, m, "b")
+	keep, ok := msgs[0].(common.KeepMsg)
+	if !ok || len(keep.Results) != 1 || keep.Results[0] != (domains.Focus{Domain: tuitest.Other}) {
+		t.Fatalf("first message = %#v", msgs[0])
+	}
+	if _, ok := msgs[1].(common.BackMsg); !ok {
+		t.Fatalf("second message = %#v", msgs[1])
+	}
+	// Leaving stops the timer.
+	if send(m, verify.TickMsg{Gen: gen, At: res.At.Add(time.Minute)}) != nil || m.Checking() {
+		t.Fatal("the timer survived leaving")
+	}
+
+	// Coming back to the same domains keeps the list where it was; an
+	// opened domain's b keeps it too; esc in the list goes back with
+	// the first domain selected.
+	m = verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	firstTwo(t, env, m)
+	send(m, tuitest.Key("down"))
+	send(m, tuitest.Key("enter"))
+	msgs = backMsgs(t, m, "b")
+	if keep, _ := msgs[0].(common.KeepMsg); len(keep.Results) != 1 || keep.Results[0] != (domains.Focus{Domain: tuitest.Other}) {
+		t.Fatalf("b on an opened domain: %#v", msgs)
+	}
+	m = verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	firstTwo(t, env, m)
+	msgs = backMsgs(t, m, "esc")
+	if keep, _ := msgs[0].(common.KeepMsg); len(keep.Results) != 1 || keep.Results[0] != (domains.Focus{Domain: tuitest.Domain}) {
+		t.Fatalf("esc in the list: %#v", msgs)
+	}
+	if _, ok := msgs[1].(common.BackMsg); !ok {
+		t.Fatalf("esc in the list: %#v", msgs)
+	}
+}
+
+// TestSeveralTrouble: a domain whose DNS does not answer is marked as an
+// error in the list, never as missing.
+func TestSeveralTrouble(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	st := twoState(t, env)
+	env.Server.SetFault("osc1._domainkey."+tuitest.Other+".", dnstest.Fault{ServFail: true})
+	m := verify.NewModel(env.Common(100, 30), env.Checker, nil)
+	m.Update(tuitest.Await[verify.ResultMsg](t, m.Enter(st, common.Forward)))
+	if !tuitest.Contains(m.View(), "? othercenter.org SPF pass · DKIM error") || tuitest.Contains(m.View(), "othercenter.org SPF pass · DKIM missing") {
+		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
+	}
+}
+
+func TestSeveralGolden(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	state := func(t *testing.T) *common.State { return twoState(t, env) }
+	t.Run("list", func(t *testing.T) {
+		tuitest.Screen{Env: env, Step: 6, State: state, Wait: []string{"Next check in 5 s", "othercenter.org"}}.Golden(t)
+	})
+	t.Run("open", func(t *testing.T) {
+		tuitest.Screen{Env: env, Step: 6, State: state, Wait: []string{"Next check in 5 s", "othercenter.org"},
+			Then: func(t *testing.T, tm *teatest.TestModel) {
+				tm.Send(tuitest.Key("down"))
+				tm.Send(tuitest.Key("enter"))
+				tuitest.WaitFor(t, tm, "Checking othercenter.org")
+			}}.Golden(t)
+	})
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
