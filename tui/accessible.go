@@ -177,9 +177,9 @@ func (a *accessible) offerResume() (*common.State, error) {
 	if !prog.Resumable(a.p) {
 		return st, nil
 	}
-	a.say("Last time (%s) you were setting up %s, at the %s step.", ago(time.Since(prog.SavedAt)), dnscheck.Printable(strings.Join(prog.Domains, ", ")), prog.Step)
+	a.say("Last time (%s) you were setting up %s, at the %s step.", ago(time.Since(prog.SavedAt)), dnscheck.Printable(strings.Join(prog.Domains, ", ")), dnscheck.Printable(prog.Step))
 	for _, r := range prog.Reports {
-		a.say("  Last check of %s: SPF %s, DKIM %s.", dnscheck.Printable(r.Domain), r.SPF.Status, r.DKIM.Status)
+		a.say("%s", dnscheck.Printable(fmt.Sprintf("  Last check of %s: SPF %s, DKIM %s.", r.Domain, r.SPF.Status, r.DKIM.Status)))
 	}
 	for {
 		line, err := a.ask("Press Enter to resume (the domains are looked up and checked again), or f to start fresh: ")
@@ -192,7 +192,7 @@ func (a *accessible) offerResume() (*common.State, error) {
 		case "":
 			vals, err := restore(*prog)
 			if err != nil {
-				a.say("Could not resume: %s. Starting fresh.", dnscheck.Printable(err.Error()))
+				a.say("Could not resume: %s. Starting fresh.", strings.TrimPrefix(err.Error(), "tui: "))
 				return st, nil
 			}
 			for _, v := range vals {

@@ -202,7 +202,7 @@ func (m *Model) resume() tea.Cmd {
 	m.offer = nil
 	vals, err := restore(prog)
 	if err != nil {
-		m.setStatus(common.StatusMsg{Level: common.Failure, Text: "Could not resume: " + err.Error() + ". Starting fresh."})
+		m.setStatus(common.StatusMsg{Level: common.Failure, Text: "Could not resume: " + strings.TrimPrefix(err.Error(), "tui: ") + ". Starting fresh."})
 		return m.steps[m.cur].Enter(m.state, common.Forward)
 	}
 	index := map[string]int{}
@@ -446,7 +446,7 @@ func (m *Model) offerView() string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render(common.Wrap("Welcome back", w)) + "\n")
 	b.WriteString(common.Wrap(fmt.Sprintf("Last time (%s) you were setting up %s, at the %s step.",
-		ago(time.Since(p.SavedAt)), dnscheck.Printable(strings.Join(p.Domains, ", ")), p.Step), w) + "\n")
+		ago(time.Since(p.SavedAt)), dnscheck.Printable(strings.Join(p.Domains, ", ")), dnscheck.Printable(p.Step)), w) + "\n")
 	if len(p.Reports) > 0 {
 		b.WriteString("\n" + st.Accent.Render(common.Wrap("The last check ("+ago(time.Since(p.CheckedAt))+")", w)) + "\n")
 		for _, r := range p.Reports {

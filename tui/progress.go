@@ -84,7 +84,7 @@ func restore(prog Progress) ([]restored, error) {
 	for i, d := range prog.Domains {
 		in, err := domain.Normalize(d)
 		if err != nil {
-			return nil, fmt.Errorf("tui: the saved domain %q: %w", dnscheck.Printable(d), err)
+			return nil, fmt.Errorf("tui: the saved domain \"%s\" cannot be used (%s)", dnscheck.Printable(d), strings.TrimSuffix(dnscheck.Printable(err.Error()), "."))
 		}
 		if i == 0 {
 			out = append(out, restored{"Domain", in})
@@ -100,10 +100,10 @@ func restore(prog Progress) ([]restored, error) {
 		} else if p, ok := assets.ProviderByID(prog.Provider); ok {
 			pr = p
 		} else {
-			err = fmt.Errorf("no provider %q in the catalog", dnscheck.Printable(prog.Provider))
+			err = fmt.Errorf("no provider \"%s\" in the catalog", dnscheck.Printable(prog.Provider))
 		}
 		if err != nil {
-			return nil, fmt.Errorf("tui: the saved mail provider: %w", err)
+			return nil, fmt.Errorf("tui: the saved mail provider cannot be used (%s)", strings.TrimSuffix(dnscheck.Printable(strings.TrimPrefix(err.Error(), "assets: ")), "."))
 		}
 		out = append(out, restored{"Mail provider", provider.Choice{Provider: pr, Detected: prog.ProviderDetected}})
 	}

@@ -353,3 +353,26 @@ func TestAccessibleResume(t *testing.T) {
 		t.Fatalf("progress = %+v", p)
 	}
 }
+
+// TestOfferHostileProgress: the saved file is untrusted; nothing in it
+// reaches the screen with control characters.
+func TestOfferHostileProgress(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	const esc = "\x1b]0;owned\x07\x1b[2J"
+	prog := savedProgress(t, env)
+	prog.Step += esc
+	prog.Domains[1] += esc
+	prog.Reports[0].SPF.Status += esc
+	cfg := cfgFor(env, t.TempDir())
+	cfg.Resume = &prog
+	m := tui.NewModel(context.Background(), cfg, &syncBuffer{})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	view := tuitest.Plain(m.View())
+	if strings.ContainsAny(view, "\x1b\x07") || !strings.Contains(view, "Welcome back") {
+		t.Fatalf("the offer shows raw control characters:\n%q", view)
+	}
+	m.Update(tuitest.Key("enter"))
+	if st := m.Status(); !strings.Contains(st.Text, "Could not resume") || strings.ContainsAny(st.Text, "\x1b\x07") {
+		t.Fatalf("status = %q", st.Text)
+	}
+}

@@ -166,7 +166,7 @@ func writeHuman(w io.Writer, reports []dnscheck.DomainReport, p *assets.Platform
 	if len(reports) > 1 {
 		verify.WriteSummary(w, reports, st)
 		if long {
-			fmt.Fprintln(w, st.Dim.Render(fmt.Sprintf("Details are shown above only for domains that are not ready (more than %d domains); --json has every domain.", detailsAll)))
+			fmt.Fprintln(w, st.Dim.Render(fmt.Sprintf("With more than %d domains, details are shown above only for those that are not ready; --json has them all.", detailsAll)))
 		}
 		fmt.Fprintln(w)
 	}

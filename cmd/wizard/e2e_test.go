@@ -3,9 +3,11 @@ package main
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -55,12 +57,18 @@ type screen struct {
 	done chan struct{}
 }
 
-func startScreen(t *testing.T, args ...string) *screen {
+// startScreen runs the wizard with args in a pseudo-terminal. home is
+// both its HOME and its XDG_CONFIG_HOME, so whatever it saves lands there
+// (see statePath) and a developer's real configuration is never touched;
+// runs that share home share the saved progress.
+func startScreen(t *testing.T, home string, args ...string) *screen {
 	t.Helper()
 	bin := buildWizard(t)
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "COLORTERM=", "NO_COLOR=", "SSH_TTY=", "SSH_CONNECTION=", "DISPLAY=", "WAYLAND_DISPLAY=", "TMUX=")
+	// Later entries win over the same names from os.Environ.
+	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "COLORTERM=", "NO_COLOR=", "SSH_TTY=", "SSH_CONNECTION=", "DISPLAY=", "WAYLAND_DISPLAY=", "TMUX=",
+		"HOME="+home, "XDG_CONFIG_HOME="+home)
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 100, Rows: 30})
 	if err != nil {
 		t.Fatalf("starting the wizard in a pty: %v", err)
@@ -153,6 +161,32 @@ func (s *screen) exited() int {
 
 const enter = "\r"
 
+// statePath is where the wizard started with startScreen(home) keeps its
+// progress: os.UserConfigDir() under that HOME and XDG_CONFIG_HOME.
+func statePath(home string) string {
+	dir := home
+	if runtime.GOOS == "darwin" {
+		dir = filepath.Join(home, "Library", "Application Support")
+	}
+	return filepath.Join(dir, "outreach-wizard", "neoserra.json")
+}
+
+// wantNoProgress fails the test when the demo left anything in the
+// configuration directory: its simulated domains are not worth resuming.
+func wantNoProgress(t *testing.T, home string) {
+	t.Helper()
+	dir := filepath.Dir(statePath(home))
+	if entries, err := os.ReadDir(dir); err == nil {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("the demo saved progress in %s: %v", dir, names)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("reading %s: %v", dir, err)
+	}
+}
+
 // walkToRecords types a domain, accepts the detected provider and reaches
 // the records step.
 func walkToRecords(s *screen) {
@@ -166,6 +200,8 @@ func walkToRecords(s *screen) {
 	s.press(enter)
 	s.waitFor("Microsoft 365 (detected)")
 	s.press(enter)
+	s.waitFor("Do users of your database send from other domains?", "Press enter with the field empty to go on with 1 domain.")
+	s.press(enter)
 	s.waitFor("Records to publish for yourcenter.edu", "osc1._domainkey.outreachsystems.com.")
 }
 
@@ -174,7 +210,8 @@ func TestEndToEndDemoBestOption(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	t.Parallel()
-	s := startScreen(t, "demo")
+	home := t.TempDir()
+	s := startScreen(t, home, "demo")
 	walkToRecords(s)
 
 	s.press("c")
@@ -196,6 +233,7 @@ func TestEndToEndDemoBestOption(t *testing.T) {
 		t.Errorf("exit status %d, want 0", code)
 	}
 	s.waitFor("yourcenter.edu", "OFF", "When sending email, have Neoserra authenticate on sender's behalf?")
+	wantNoProgress(t, home)
 }
 
 func TestEndToEndDemoGiveUpSecondBest(t *testing.T) {
@@ -203,7 +241,8 @@ func TestEndToEndDemoGiveUpSecondBest(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	t.Parallel()
-	s := startScreen(t, "demo")
+	home := t.TempDir()
+	s := startScreen(t, home, "demo")
 	walkToRecords(s)
 	s.press(enter)
 	s.waitFor("Checking yourcenter.edu", "DKIM", "missing")
@@ -214,4 +253,5 @@ func TestEndToEndDemoGiveUpSecondBest(t *testing.T) {
 		t.Errorf("exit status %d, want 0", code)
 	}
 	s.waitFor("ON", "When sending email, have Neoserra authenticate on sender's behalf?")
+	wantNoProgress(t, home)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -60,7 +61,11 @@ func runInteractive(ctx context.Context, g *globalOptions, o *interactiveOptions
 		if notice != "" {
 			fmt.Fprintf(s.err, "wizard: %s\n", notice)
 		}
-		return tui.RunAccessible(ctx, cfg, s.in, s.out)
+		err := tui.RunAccessible(ctx, cfg, s.in, s.out)
+		if errors.Is(err, tui.ErrInputEnded) {
+			return &exitError{code: exitUsage, msg: "standard input ended before the wizard finished (type q at a question to stop early)"}
+		}
+		return err
 	}
 	// Colour profile and background are decided here, before the program
 	// takes over the terminal, so the UI never queries the terminal itself.

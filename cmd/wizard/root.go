@@ -163,6 +163,10 @@ func (g *globalOptions) provider() (*assets.Provider, error) {
 	return &p, nil
 }
 
+// queryTimeout bounds one query of the client; a test checking thousands
+// of domains on a busy machine raises it.
+var queryTimeout = dnscheck.DefaultTimeout
+
 // client returns the DNS client: the --dns-server, or the system resolvers.
 func (g *globalOptions) client() (*dnscheck.Client, error) {
 	if g.dnsServer != "" {
@@ -170,13 +174,13 @@ func (g *globalOptions) client() (*dnscheck.Client, error) {
 		if err != nil {
 			return nil, usageErr("--dns-server: %v", err)
 		}
-		return dnscheck.NewClient(dnscheck.WithServers(server)), nil
+		return dnscheck.NewClient(dnscheck.WithServers(server), dnscheck.WithTimeout(queryTimeout)), nil
 	}
 	servers, err := dnscheck.SystemServers()
 	if err != nil {
 		return nil, &exitError{code: exitDNS, msg: err.Error()}
 	}
-	return dnscheck.NewClient(dnscheck.WithServers(servers...)), nil
+	return dnscheck.NewClient(dnscheck.WithServers(servers...), dnscheck.WithTimeout(queryTimeout)), nil
 }
 
 // checker returns the checker: every query to --dns-server, or the

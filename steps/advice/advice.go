@@ -216,7 +216,7 @@ const (
 	dmarcNone     = iota
 	dmarcMissing  // no policy: publish p=none
 	dmarcTighten  // ready with p=none: move to p=quarantine
-	dmarcHoldBack // not ready with p=quarantine or p=reject
+	dmarcHoldBack // not ready (checked) with p=quarantine or p=reject
 )
 
 func dmarcKind(r dnscheck.DomainReport) int {
@@ -225,7 +225,9 @@ func dmarcKind(r dnscheck.DomainReport) int {
 		return dmarcMissing
 	case r.DMARC.Status == dnscheck.VerdictPass && r.Ready && r.DMARC.Policy == "none":
 		return dmarcTighten
-	case r.DMARC.Status == dnscheck.VerdictPass && !r.Ready && (r.DMARC.Policy == "quarantine" || r.DMARC.Policy == "reject"):
+	case r.DMARC.Status == dnscheck.VerdictPass && !r.Ready && !Unchecked(r) && (r.DMARC.Policy == "quarantine" || r.DMARC.Policy == "reject"):
+		// Only when SPF and DKIM were read: DNS trouble tells nothing
+		// about what receivers decide.
 		return dmarcHoldBack
 	}
 	return dmarcNone

@@ -9,10 +9,13 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck"
@@ -149,5 +152,65 @@ func BenchmarkCheckManyDomains(b *testing.B) {
 				b.ReportMetric(float64(peakFDs-baseFDs), "peak-extra-fds")
 			}
 		})
+	}
+}
+
+// TestCheckManyNameServers: a zone may list any number of NS records, but
+// a check asks at most dnscheck.MaxAuthServers of them (the first by name),
+// so one domain cannot make a check open a socket per NS for each
+// question.
+func TestCheckManyNameServers(t *testing.T) {
+	t.Parallel()
+	const d = "many-ns.edu"
+	lines := []string{
+		`@ IN TXT "v=spf1 include:spf.outreachsystems.com -all"`,
+	}
+	for i := range 30 {
+		lines = append(lines, fmt.Sprintf("@ IN NS ns%02d", i))
+	}
+	srv := dnstest.StartT(t, verifyPlatformZone,
+		"$ORIGIN "+d+".\n@ IN SOA ns00 hostmaster 1 7200 3600 1209600 300\n"+strings.Join(lines, "\n")+"\n")
+	var mu sync.Mutex
+	var resolved []string
+	c := &dnscheck.Checker{
+		Resolver: dnscheck.NewClient(dnscheck.WithServers(srv.Addr()), dnscheck.WithTimeout(2*time.Second)),
+		ResolveNS: func(_ context.Context, host string) []string {
+			mu.Lock()
+			defer mu.Unlock()
+			resolved = append(resolved, host)
+			return []string{srv.Addr()}
+		},
+		Timeout: 2 * time.Second,
+	}
+	exp, err := verify.Expect(assets.DefaultPlatform(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := verify.CheckAll(context.Background(), c, []string{d}, exp, nil)
+	var want []string
+	for i := range dnscheck.MaxAuthServers {
+		want = append(want, fmt.Sprintf("ns%02d.%s", i, d))
+	}
+	if got := reports[0].Source.Authoritative; !slices.Equal(got, want) {
+		t.Errorf("authoritative servers asked %v, want %v", got, want)
+	}
+	if reports[0].SPF.Status != dnscheck.VerdictPass {
+		t.Errorf("SPF %s, want pass", reports[0].SPF.Status)
+	}
+	mu.Lock()
+	slices.Sort(resolved)
+	if !slices.Equal(resolved, want) {
+		t.Errorf("NS names resolved %v, want %v", resolved, want)
+	}
+	mu.Unlock()
+	asked := 0
+	for _, q := range srv.Queries() {
+		if q.Name == d+"." && q.Type == dns.TypeTXT {
+			asked++
+		}
+	}
+	// Each authoritative server once, and the resolver once to compare.
+	if asked != dnscheck.MaxAuthServers+1 {
+		t.Errorf("%s TXT asked %d times, want %d", d, asked, dnscheck.MaxAuthServers+1)
 	}
 }

@@ -61,8 +61,11 @@ func Expect(p *assets.Platform, provider *assets.Provider, checkIPs []string) (d
 }
 
 // CheckAll checks every domain, at most MaxConcurrentDomains at a time,
-// and returns the reports in input order. progress, when not nil, is
-// called after each domain finishes with the number done.
+// and returns the reports in input order. A domain's goroutine starts only
+// once a slot is free, so a list of any length holds at most
+// MaxConcurrentDomains checks (and their sockets) at once. progress, when
+// not nil, is called after each domain finishes with the number done, one
+// call at a time.
 func CheckAll(ctx context.Context, c *dnscheck.Checker, domains []string, exp dnscheck.Expectation, progress func(done int)) []dnscheck.DomainReport {
 	out := make([]dnscheck.DomainReport, len(domains))
 	sem := make(chan struct{}, MaxConcurrentDomains)

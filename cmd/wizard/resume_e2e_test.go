@@ -1,0 +1,316 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/dnscheck/dnstest"
+	"github.com/outreach-auth/wizard/tui"
+)
+
+// The helpers of this file start with "rs" so as not to collide with those
+// of the other tests of the command. The zones are those of tui/tuitest:
+// yourcenter.edu not ready yet, othercenter.org already set up.
+
+const (
+	rsFirst  = "yourcenter.edu"
+	rsSecond = "othercenter.org"
+	rsThird  = "thirdcenter.edu"
+	rsOldSPF = "v=spf1 include:spf.protection.outlook.com -all"
+	rsNewSPF = "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all"
+	// rsDKIMKey is a fixed 2048-bit RSA public key served at the
+	// platform's selector.
+	rsDKIMKey = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAz1V/SpAba6mQoxKn46AijrqBwVPds93Rvxw5W7FLDR3/6mNq/2k/OFgtIKXKpLZ9IcuXgqaIU7GArqZhlHz4SDs7dIgUCtgTdFHLGFf2LFXsby0rtNyOf49DSpHlg8jwsotE7KL+nc1od+Wd1SX2nA3SwEX6qF+FhvcAuUo54/xfhlBFivsUTok/0flHIb2sjZD4HzKLu8d7SxRQzhPm/vQYPH5CxrETWX7XE6164lXII126q5BegAKMlxgixTj4gSWaCmEVKPgL33WPJTJnZi5qo+Bt8hmAExD9qL23FDzJW5r8DRS5DngYZNP/gll/TqrzzF4nzlQ6h4+LaB4xQwIDAQAB"
+)
+
+// rsZoneFirst: Cloudflare name servers, Microsoft 365 mail, SPF without
+// the platform, no DKIM CNAME.
+const rsZoneFirst = `$ORIGIN yourcenter.edu.
+@ 300 IN SOA amy.ns.cloudflare.com. dns.cloudflare.com. 1 7200 3600 1209600 300
+@ 300 IN NS amy.ns.cloudflare.com.
+@ 300 IN NS bob.ns.cloudflare.com.
+@ 300 IN MX 0 yourcenter-edu.mail.protection.outlook.com.
+@ 300 IN TXT "` + rsOldSPF + `"
+_dmarc 300 IN TXT "v=DMARC1; p=quarantine"
+`
+
+// rsZoneSecond is already set up: it passes SPF and DKIM as it is.
+const rsZoneSecond = `$ORIGIN othercenter.org.
+@ 300 IN SOA ns07.domaincontrol.com. dns.jomax.net. 1 7200 3600 1209600 300
+@ 300 IN NS ns07.domaincontrol.com.
+@ 300 IN NS ns08.domaincontrol.com.
+@ 300 IN MX 0 othercenter-org.mail.protection.outlook.com.
+@ 300 IN TXT "` + rsNewSPF + `"
+osc1._domainkey 300 IN CNAME osc1._domainkey.outreachsystems.com.
+_dmarc 300 IN TXT "v=DMARC1; p=none"
+`
+
+// rsZoneThird is a domain for the run that starts over.
+const rsZoneThird = `$ORIGIN thirdcenter.edu.
+@ 300 IN SOA amy.ns.cloudflare.com. dns.cloudflare.com. 1 7200 3600 1209600 300
+@ 300 IN NS amy.ns.cloudflare.com.
+@ 300 IN MX 0 thirdcenter-edu.mail.protection.outlook.com.
+@ 300 IN TXT "` + rsOldSPF + `"
+`
+
+const rsZoneOutlook = `$ORIGIN outlook.com.
+@ 300 IN SOA ns1 hostmaster 1 7200 3600 1209600 300
+spf.protection 300 IN TXT "v=spf1 ip4:40.92.0.0/15 ip4:40.107.0.0/16 -all"
+`
+
+// rsZoneVendor is the platform's zone: its SPF include listing every
+// platform address, and the DKIM key behind the selector.
+func rsZoneVendor() string {
+	var ips []string
+	for _, ip := range assets.DefaultPlatform().SPF.IPs {
+		ips = append(ips, "ip4:"+ip.Addr().String())
+	}
+	return "$ORIGIN outreachsystems.com.\n" +
+		"@ 300 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n" +
+		"spf 300 IN TXT \"v=spf1 " + strings.Join(ips, " ") + " -all\"\n" +
+		"osc1._domainkey 300 IN TXT \"v=DKIM1; k=rsa; p=" + rsDKIMKey[:200] + "\" \"" + rsDKIMKey[200:] + "\"\n"
+}
+
+// rsPublish makes the changes the wizard asks of yourcenter.edu.
+func rsPublish(t *testing.T, srv *dnstest.Server) {
+	t.Helper()
+	srv.Remove(rsFirst+".", dns.TypeTXT)
+	for _, rr := range []string{
+		rsFirst + `. 300 IN TXT "` + rsNewSPF + `"`,
+		"osc1._domainkey." + rsFirst + ". 300 IN CNAME osc1._domainkey.outreachsystems.com.",
+	} {
+		if err := srv.Add(rr); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// rsReadState reads the progress file at path: found is false when there
+// is none; a file that is there must be whole, valid progress.
+func rsReadState(t *testing.T, path string) (tui.Progress, bool) {
+	t.Helper()
+	var p tui.Progress
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return p, false
+	}
+	if err != nil {
+		t.Fatalf("reading the progress: %v", err)
+	}
+	if err := json.Unmarshal(data, &p); err != nil {
+		t.Fatalf("the progress file is not whole JSON (%v):\n%s", err, data)
+	}
+	return p, true
+}
+
+// rsAwaitState waits until the progress file satisfies ok, failing the
+// test if the file is ever seen half-written, or after 20 s.
+func rsAwaitState(t *testing.T, path, what string, ok func(tui.Progress) bool) tui.Progress {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		p, found := rsReadState(t, path)
+		if found && ok(p) {
+			return p
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the progress file never had %s; last seen (found %v): %+v", what, found, p)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// rsWantOnlyState fails the test when the progress directory holds
+// anything but the progress file and, at most, temporary files of an
+// interrupted save (".neoserra.json.tmp-*", which Load never reads).
+func rsWantOnlyState(t *testing.T, path string) {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Base(path)
+	for _, e := range entries {
+		if e.Name() != base && !strings.HasPrefix(e.Name(), "."+base+".tmp-") {
+			t.Errorf("unexpected file beside the progress: %s", e.Name())
+		}
+	}
+}
+
+// killed ends the wizard with SIGKILL, so it has no chance to save at
+// exit, and waits for it.
+func (s *screen) killed() {
+	s.t.Helper()
+	if err := s.cmd.Process.Kill(); err != nil {
+		s.t.Fatalf("killing the wizard: %v", err)
+	}
+	err := s.cmd.Wait()
+	<-s.done
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.Exited() {
+		s.t.Fatalf("the wizard was not killed: %v", err)
+	}
+}
+
+// rsLastCheck is how the "Welcome back" screen sums up a saved report.
+func rsLastCheck(p tui.Progress) []string {
+	var out []string
+	for _, r := range p.Reports {
+		out = append(out, fmt.Sprintf("%s: SPF %s, DKIM %s", r.Domain, r.SPF.Status, r.DKIM.Status))
+	}
+	return out
+}
+
+// TestEndToEndResumeAfterKill kills the real wizard in the middle of the
+// verification, checks that what it saved is whole, resumes where it
+// stopped (checking again at once), and finally starts over with --fresh.
+func TestEndToEndResumeAfterKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	t.Parallel()
+	srv := dnstest.StartT(t, rsZoneFirst, rsZoneSecond, rsZoneThird, rsZoneOutlook, rsZoneVendor())
+	home := t.TempDir()
+	path := statePath(home)
+
+	// First run: up to the first check, then killed.
+	s := startScreen(t, home, "--dns-server", srv.Addr())
+	s.waitFor("Let Neoserra send mail as your own domain")
+	if txt := s.text(); strings.Contains(txt, "Welcome back") || strings.Contains(txt, "DEMO") {
+		t.Fatalf("a first run offers to resume or says DEMO:\n%s", txt)
+	}
+	s.press(enter)
+	s.waitFor("What is your mail domain?")
+	s.press("Jane.Doe@YourCenter.edu")
+	s.waitFor("Will use yourcenter.edu")
+	s.press(enter)
+	s.waitFor("What yourcenter.edu publishes today", "Microsoft 365")
+	s.press(enter)
+	s.waitFor("Microsoft 365 (detected)")
+	s.press(enter)
+	s.waitFor("Do users of your database send from other domains?")
+	s.press(rsSecond)
+	s.waitFor("Press enter to add it.")
+	s.press(enter)
+	s.waitFor("othercenter.org  DNS: ", "Press enter with the field empty to go on with 2 domains.")
+	s.press(enter)
+	s.waitFor("Records to publish for yourcenter.edu", "Domain 1 of 2", "osc1._domainkey.outreachsystems.com.")
+	s.press(enter)
+	s.waitFor("Checking 2 domains until SPF and DKIM pass", "Next check in", "1 check so far", "yourcenter.edu", "othercenter.org")
+	// The check is saved as it happens, not only at exit.
+	rsAwaitState(t, path, "the first check", func(p tui.Progress) bool { return len(p.Reports) == 2 })
+	s.killed()
+
+	// What the killed wizard left is whole.
+	rsWantOnlyState(t, path)
+	got, found := rsReadState(t, path)
+	if !found {
+		t.Fatalf("no progress file at %s after the kill", path)
+	}
+	if got.Step != "Verify" {
+		t.Errorf("step %q, want Verify", got.Step)
+	}
+	if !slices.Equal(got.Domains, []string{rsFirst, rsSecond}) {
+		t.Errorf("domains %q, want %q", got.Domains, []string{rsFirst, rsSecond})
+	}
+	if len(got.Reports) != 2 || got.Reports[0].Domain != rsFirst || got.Reports[1].Domain != rsSecond {
+		t.Fatalf("reports %+v, want one for each domain in order", got.Reports)
+	}
+	if got.Reports[0].Ready || !got.Reports[1].Ready {
+		t.Errorf("ready %v/%v, want false for %s and true for %s", got.Reports[0].Ready, got.Reports[1].Ready, rsFirst, rsSecond)
+	}
+	if got.CheckedAt.IsZero() || got.SavedAt.IsZero() {
+		t.Errorf("checked_at %v, saved_at %v: both should be set", got.CheckedAt, got.SavedAt)
+	}
+	if got.Platform != "Neoserra" || got.Provider != "microsoft365" || !got.ProviderDetected || got.Version != tui.ProgressVersion {
+		t.Errorf("platform %q, provider %q (detected %v), version %d", got.Platform, got.Provider, got.ProviderDetected, got.Version)
+	}
+
+	// Second run: offered to resume, with the last check; nothing is looked
+	// up before the person answers.
+	srv.ResetQueries()
+	s = startScreen(t, home, "--dns-server", srv.Addr())
+	s.waitFor(append([]string{"Welcome back", "you were setting up yourcenter.edu, othercenter.org, at the Verify step",
+		"The last check", "enter resume", "f start fresh"}, rsLastCheck(got)...)...)
+	if q := srv.Queries(); len(q) != 0 {
+		t.Errorf("the offer to resume asked DNS %d questions before the person answered: %+v", len(q), q)
+	}
+	s.press(enter)
+	// The verify step checks again at once: it never waits for a timer
+	// with no check made since resuming ("0 checks so far").
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		txt := s.text()
+		if strings.Contains(txt, "0 checks so far") {
+			t.Fatalf("the resumed verify step waits for its timer instead of checking at once:\n%s", txt)
+		}
+		if strings.Contains(txt, "Checking 2 domains") && (strings.Contains(txt, "Checking now") || strings.Contains(txt, "1 check so far")) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the resumed verify step never checked; the screen shows:\n%s", txt)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.waitFor("1 check so far", "Resumed where you stopped")
+	if !slices.ContainsFunc(srv.Queries(), func(q dnstest.Query) bool { return strings.Contains(strings.ToLower(q.Name), "_domainkey."+rsFirst) }) {
+		t.Error("resuming did not look DKIM up again")
+	}
+
+	// The records go live; c checks now and both domains are ready.
+	rsPublish(t, srv)
+	s.press("c")
+	s.waitFor("SPF and DKIM pass: all 2 domains are ready!")
+	ready := rsAwaitState(t, path, "both domains ready", func(p tui.Progress) bool {
+		return len(p.Reports) == 2 && p.Reports[0].Ready && p.Reports[1].Ready
+	})
+	if !ready.CheckedAt.After(got.CheckedAt) {
+		t.Errorf("checked_at %v is not after the first run's %v", ready.CheckedAt, got.CheckedAt)
+	}
+	s.press("q")
+	if code := s.exited(); code != 0 {
+		t.Errorf("exit status %d after q, want 0", code)
+	}
+	rsWantOnlyState(t, path)
+
+	// Third run with --fresh: the progress is forgotten before the wizard
+	// starts, and what is saved next names only the new domain.
+	s = startScreen(t, home, "--fresh", "--dns-server", srv.Addr())
+	s.waitFor("Let Neoserra send mail as your own domain")
+	if txt := s.text(); strings.Contains(txt, "Welcome back") {
+		t.Fatalf("--fresh still offers to resume:\n%s", txt)
+	}
+	if _, found := rsReadState(t, path); found {
+		t.Errorf("--fresh left the progress file at %s", path)
+	}
+	s.press(enter)
+	s.waitFor("What is your mail domain?")
+	s.press(rsThird)
+	s.waitFor("Will use thirdcenter.edu")
+	s.press(enter)
+	s.waitFor("What thirdcenter.edu publishes today")
+	fresh := rsAwaitState(t, path, "the new domain", func(p tui.Progress) bool { return len(p.Domains) > 0 })
+	if !slices.Equal(fresh.Domains, []string{rsThird}) || len(fresh.Reports) != 0 {
+		t.Errorf("after --fresh the progress names %q with %d reports, want only %s and none", fresh.Domains, len(fresh.Reports), rsThird)
+	}
+	s.press("q")
+	if code := s.exited(); code != 0 {
+		t.Errorf("exit status %d after q, want 0", code)
+	}
+	final, _ := rsReadState(t, path)
+	if slices.Contains(final.Domains, rsFirst) || slices.Contains(final.Domains, rsSecond) {
+		t.Errorf("the progress still names the old domains: %q", final.Domains)
+	}
+}
