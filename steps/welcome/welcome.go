@@ -81,14 +81,14 @@ func Intro(p *assets.Platform) (lead string, happen, need []string, note string)
 	happen = []string{
 		"You type your mail domain.",
 		"The wizard looks at its DNS: host, mail provider, SPF, DKIM, DMARC.",
-		"You confirm your mail provider, and add any other domains your users send from.",
-		"It shows the records to add or change, ready to copy or to hand to whoever edits your DNS.",
+		"You confirm your mail provider and add any other domains.",
+		"It shows the records, ready to copy or to hand to whoever edits DNS.",
 		"It checks until SPF and DKIM pass.",
 		fmt.Sprintf("It tells you how to set %s's sender setting.", p.Name),
 	}
 	need = []string{
-		"A login to your domain's DNS host, or the name of the person who has one (the wizard writes a hand-off sheet for them).",
-		"About 15 minutes; new records are usually seen within minutes. If you stop, the wizard offers to resume where you left off.",
+		"A login to your DNS host, or the name of who has one (the wizard writes a hand-off sheet for them).",
+		"About 15 minutes. If you stop, the wizard resumes where you left off.",
 	}
 	return lead, happen, need, "Nothing is changed for you: the wizard only reads DNS."
 }
