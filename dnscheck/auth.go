@@ -59,15 +59,26 @@ func DefaultNSResolver(q Querier) NSResolver {
 	}
 }
 
+// MaxAuthServers bounds how many of a zone's NS names are asked: every
+// in-zone question goes to each of them at once, so an NS set as long as
+// the zone likes would open that many sockets per question.
+const MaxAuthServers = 8
+
 // DiscoverAuthority finds the zone of domain and its authoritative servers,
-// asking q (a resolver) for the SOA, the NS records and their addresses.
+// asking q (a resolver) for the SOA, the NS records and their addresses:
+// at most MaxAuthServers NS names, the first in alphabetical order.
 func DiscoverAuthority(ctx context.Context, q Querier, domain string, resolve NSResolver) (zone string, servers []AuthServer) {
 	zone = FindZone(ctx, q, domain)
-	ns := q.Query(ctx, zone, dns.TypeNS).Records()
-	found := make([][]AuthServer, len(ns))
+	var hosts []string
+	for _, rr := range q.Query(ctx, zone, dns.TypeNS).Records() {
+		hosts = append(hosts, trimDot(strings.ToLower(rr.(*dns.NS).Ns)))
+	}
+	slices.Sort(hosts)
+	hosts = slices.Compact(hosts)
+	hosts = hosts[:min(len(hosts), MaxAuthServers)]
+	found := make([][]AuthServer, len(hosts))
 	var wg sync.WaitGroup
-	for i, rr := range ns {
-		host := trimDot(strings.ToLower(rr.(*dns.NS).Ns))
+	for i, host := range hosts {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -150,21 +161,59 @@ func (a *authQuerier) Query(ctx context.Context, name string, qtype uint16) Resp
 			best = i
 		}
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	if best < 0 {
+		a.mu.Lock()
 		a.fellBack = true
+		a.mu.Unlock()
 		return a.fallback.Query(ctx, name, qtype)
 	}
+	a.noteLagging(answers, best)
+	return a.followOut(ctx, answers[best])
+}
+
+// noteLagging notes the servers whose answer differs from answers[best].
+func (a *authQuerier) noteLagging(answers []Response, best int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	a.answered = true
 	want := answerKey(answers[best])
 	for i, r := range answers {
 		if !r.Status.Trouble() && answerKey(r) != want {
 			n := a.servers[i].Name
-			a.lagging[n] = append(a.lagging[n], trimDot(answers[best].Name)+" "+dns.TypeToString[qtype])
+			a.lagging[n] = append(a.lagging[n], trimDot(answers[best].Name)+" "+dns.TypeToString[answers[best].Type])
 		}
 	}
-	return answers[best]
+}
+
+// followOut completes an answer that ends in a CNAME to a name outside the
+// zone. An authoritative server sends only the CNAME and leaves the rest
+// to the asker, as a resolver would do; here the target is asked through
+// the fallback resolver and the whole chain is checked again (at most
+// MaxCNAMEHops CNAMEs, no loop). Without this, a _dmarc CNAME to a DMARC
+// service would read as no record at all.
+func (a *authQuerier) followOut(ctx context.Context, r Response) Response {
+	if r.Status != StatusNoData || r.Type == dns.TypeCNAME || len(r.Answer) == 0 {
+		return r
+	}
+	last, ok := r.Answer[len(r.Answer)-1].(*dns.CNAME)
+	if !ok || a.inZone(last.Target) {
+		return r
+	}
+	next := a.fallback.Query(ctx, last.Target, r.Type)
+	out := r
+	out.Status, out.Err, out.Truncated, out.TTL = next.Status, next.Err, next.Truncated, min(r.TTL, next.TTL)
+	if next.Status.Trouble() {
+		return out
+	}
+	answer, err := chain(r.Name, r.Type, append(slices.Clone(r.Answer), next.Answer...))
+	out.Answer = answer
+	switch {
+	case err != nil:
+		out.Status, out.Err = StatusError, err
+	case len(out.Records()) > 0:
+		out.Status, out.TTL = StatusOK, minTTL(answer)
+	}
+	return out
 }
 
 // zoneSerials asks every server for the zone's SOA serial, once per check.

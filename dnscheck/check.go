@@ -90,15 +90,45 @@ func (c *Checker) Check(ctx context.Context, domain string, exp Expectation) Dom
 		}
 	}
 	rep.Ready = rep.SPF.Status == VerdictPass && rep.DKIM.Status == VerdictPass
-	if p, ok := BlocksPlatform(rep.DMARC, rep.Ready, exp.PlatformName); ok {
-		rep.DMARC.Problems = append(rep.DMARC.Problems, p)
+	// "Mail is being lost now" is said only when SPF and DKIM were read:
+	// DNS trouble tells nothing about what receivers decide.
+	if rep.SPF.Status != VerdictError && rep.DKIM.Status != VerdictError {
+		if p, ok := BlocksPlatform(rep.DMARC, rep.Ready, exp.PlatformName); ok {
+			rep.DMARC.Problems = append(rep.DMARC.Problems, p)
+		}
 	}
 	if auth != nil {
 		rep.Problems = append(rep.Problems, auth.outOfSync()...)
 		rep.Source.Fallback = len(auth.servers) == 0 || (auth.fellBack && !auth.answered)
 		rep.Cache = cache
+		if len(auth.servers) == 0 {
+			rep.Problems = append(rep.Problems, discoveryProblems(ctx, resolver, domain, trimDot(auth.zone))...)
+		}
 	}
 	return rep
+}
+
+// discoveryProblems explains, when the authoritative servers could not be
+// found because a lookup of the discovery (the zone's NS records, or the
+// domain's SOA that finds the zone) ended in DNS trouble, that the verdicts
+// rest on the resolver's answers instead. It is a warning: the checks
+// themselves still ran, and report their own trouble if they had any. The
+// lookups were made by the discovery; resolver, the per-check cache,
+// answers them again without asking.
+func discoveryProblems(ctx context.Context, resolver Querier, domain, zone string) []Problem {
+	for _, q := range []struct {
+		name, what string
+		qtype      uint16
+	}{{zone, "the name servers (NS) of " + zone, dns.TypeNS}, {domain, "the zone (SOA) of " + domain, dns.TypeSOA}} {
+		r := resolver.Query(ctx, q.name, q.qtype)
+		if !r.Status.Trouble() {
+			continue
+		}
+		return []Problem{{Code: troubleCode(r.Status), Severity: SeverityWarning,
+			Message: "Your resolver could not give " + q.what + ": " + troubleReason(r) + ". So the domain's authoritative servers could not be asked directly: the verdicts rest on your resolver's answers, which may be older than what was just published.",
+			Fix:     "If the verdicts look out of date, check again in a few minutes. If this persists, check the domain's delegation: its NS records at the registrar and at the DNS host."}}
+	}
+	return nil
 }
 
 // compareResolver asks the resolver for the records the verdict rests on

@@ -316,9 +316,10 @@ func (c *Client) QueryServer(ctx context.Context, server, name string, qtype uin
 		return resp
 	}
 	resp.Authoritative = reply.Authoritative
+	var chainErr error
 	switch reply.Rcode {
 	case dns.RcodeSuccess:
-		resp.Answer = chain(name, qtype, reply.Answer)
+		resp.Answer, chainErr = chain(name, qtype, reply.Answer)
 		if len(resp.Records()) > 0 || (qtype == dns.TypeCNAME && len(resp.Answer) > 0) {
 			resp.Status = StatusOK
 			resp.TTL = minTTL(resp.Answer)
@@ -331,7 +332,7 @@ func (c *Client) QueryServer(ctx context.Context, server, name string, qtype uin
 		}
 	case dns.RcodeNameError:
 		resp.Status = StatusNXDomain
-		resp.Answer = chain(name, qtype, reply.Answer)
+		resp.Answer, chainErr = chain(name, qtype, reply.Answer)
 		resp.TTL = negativeTTL(reply)
 	case dns.RcodeServerFailure:
 		resp.Status = StatusServFail
@@ -340,6 +341,12 @@ func (c *Client) QueryServer(ctx context.Context, server, name string, qtype uin
 	default:
 		resp.Status = StatusError
 		resp.Err = fmt.Errorf("dnscheck: %s answered %s", server, dns.RcodeToString[reply.Rcode])
+	}
+	if chainErr != nil {
+		// Resolvers give up on such a chain (SERVFAIL): whether the record
+		// exists cannot be told.
+		resp.Status = StatusError
+		resp.Err = chainErr
 	}
 	return resp
 }
@@ -386,14 +393,17 @@ func exchangeCancellable(ctx context.Context, dc *dns.Client, msg *dns.Msg, serv
 	}
 }
 
-// chain keeps the records owned by name, following CNAMEs from it (at most
-// MaxCNAMEHops, loops cut); records for any other name are ignored.
-func chain(name string, qtype uint16, rrs []dns.RR) []dns.RR {
+// chain keeps the records owned by name, following CNAMEs from it;
+// records for any other name are ignored. A chain of more than
+// MaxCNAMEHops CNAMEs, or one that comes back on itself, is an error
+// (wrapping ErrCNAMEChain or ErrCNAMELoop) returned with the records kept
+// so far.
+func chain(name string, qtype uint16, rrs []dns.RR) ([]dns.RR, error) {
 	var out []dns.RR
 	owner := name
-	seen := map[string]bool{}
-	for hop := 0; hop <= MaxCNAMEHops && !seen[owner]; hop++ {
-		seen[owner] = true
+	path := []string{trimDot(name)}
+	seen := map[string]bool{name: true}
+	for hops := 0; ; hops++ {
 		next := ""
 		for _, rr := range rrs {
 			h := rr.Header()
@@ -412,14 +422,30 @@ func chain(name string, qtype uint16, rrs []dns.RR) []dns.RR {
 			}
 		}
 		if next == "" {
-			break
+			return out, nil
 		}
+		path = append(path, trimDot(next))
+		if seen[next] {
+			return out, fmt.Errorf("%w: %s", ErrCNAMELoop, strings.Join(path, " → "))
+		}
+		if hops+1 > MaxCNAMEHops {
+			return out, fmt.Errorf("%w: more than %d CNAMEs in a row from %s", ErrCNAMEChain, MaxCNAMEHops, trimDot(name))
+		}
+		seen[next] = true
 		owner = next
 	}
-	return out
 }
 
-// MaxCNAMEHops bounds how many CNAMEs are followed from one name.
+// Errors of a Response whose CNAME chain cannot be followed, for errors.Is.
+var (
+	// ErrCNAMELoop: the chain comes back to a name already on it.
+	ErrCNAMELoop = errors.New("dnscheck: CNAME loop")
+	// ErrCNAMEChain: the chain is longer than MaxCNAMEHops.
+	ErrCNAMEChain = errors.New("dnscheck: CNAME chain too long")
+)
+
+// MaxCNAMEHops bounds how many CNAMEs are followed from one name; a longer
+// chain is DNS trouble (ErrCNAMEChain), as resolvers give up on it too.
 const MaxCNAMEHops = 8
 
 func minTTL(rrs []dns.RR) uint32 {

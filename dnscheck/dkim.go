@@ -388,7 +388,7 @@ func (d *dkimCheck) judgeCNAME(found string, key Response) {
 		return
 	}
 	r.Status = VerdictFail
-	what := "is not a valid DKIM key: " + errorReason(firstErr)
+	what := "is not a valid DKIM key: " + clip(errorReason(firstErr))
 	if errors.Is(firstErr, ErrDKIMRevoked) {
 		what = "has been revoked (its p= is empty)"
 	}

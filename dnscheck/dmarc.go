@@ -203,19 +203,24 @@ func judgeDMARC(resp Response, domain string, inherited bool) DMARCReport {
 	case 1:
 	default:
 		r.Status = VerdictInvalid
-		r.Record = recs[0]
+		r.Record = clip(recs[0])
+		kept, left := keptRecords(recs)
+		fix := fmt.Sprintf("Keep one TXT record at %s starting with v=DMARC1 and delete the others: %s", host, quoteList(kept))
+		if left > 0 {
+			fix += fmt.Sprintf(" and %d more", left)
+		}
 		r.Problems = append(r.Problems, Problem{Code: CodeDMARCMultiple, Severity: SeverityError,
 			Message: fmt.Sprintf("%s has %d DMARC records; receivers then ignore all of them, as if there were no policy.", host, len(recs)),
-			Fix:     fmt.Sprintf("Keep one TXT record at %s starting with v=DMARC1 and delete the others: %s.", host, quoteList(recs)),
+			Fix:     fix + ".",
 		})
 		return r
 	}
-	r.Record = recs[0]
+	r.Record = clip(recs[0])
 	pol, err := ParseDMARC(recs[0])
 	if err != nil {
 		r.Status = VerdictInvalid
 		r.Problems = append(r.Problems, Problem{Code: CodeDMARCSyntax, Severity: SeverityError,
-			Message: fmt.Sprintf("The DMARC record at %s does not parse: %s. Receivers ignore it.", host, strings.TrimPrefix(err.Error(), ErrDMARCSyntax.Error()+": ")),
+			Message: fmt.Sprintf("The DMARC record at %s does not parse: %s. Receivers ignore it.", host, clip(strings.TrimPrefix(err.Error(), ErrDMARCSyntax.Error()+": "))),
 			Fix:     fmt.Sprintf("Correct the TXT record at %s; a valid minimal one is \"v=DMARC1; p=none\".", host),
 		})
 		return r

@@ -1,9 +1,11 @@
 package dnscheck
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -54,6 +56,41 @@ func unsafeRune(r rune) bool {
 		return true
 	}
 	return !unicode.IsPrint(r) && !unicode.IsSpace(r)
+}
+
+// JSONSafe returns the JSON text b with every character that would act on
+// a terminal and that encoding/json leaves raw written as a \u escape: DEL,
+// the C1 controls (U+0080–U+009F), bidirectional controls and the other
+// invisible characters Printable escapes (as a UTF-16 surrogate pair
+// beyond U+FFFF). encoding/json already escapes the C0 controls inside
+// strings; outside strings JSON text holds only ASCII, so the rewrite
+// never touches the document's structure and every value decodes exactly
+// as before. b is returned as is when it has nothing to escape.
+func JSONSafe(b []byte) []byte {
+	if !bytes.ContainsFunc(b, jsonUnsafe) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+32)
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if size == 1 && r == utf8.RuneError || !jsonUnsafe(r) {
+			out = append(out, b[:size]...)
+		} else {
+			for _, u := range utf16.AppendRune(nil, r) {
+				out = append(out, '\\', 'u', hexDigits[u>>12], hexDigits[u>>8&15], hexDigits[u>>4&15], hexDigits[u&15])
+			}
+		}
+		b = b[size:]
+	}
+	return out
+}
+
+// jsonUnsafe reports whether JSONSafe escapes r: what Printable escapes,
+// except the ASCII controls (JSON whitespace outside strings, escaped by
+// encoding/json inside them) and U+FFFD, which encoding/json writes for
+// invalid UTF-8.
+func jsonUnsafe(r rune) bool {
+	return r >= 0x7f && r != utf8.RuneError && unsafeRune(r)
 }
 
 const hexDigits = "0123456789abcdef"

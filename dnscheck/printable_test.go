@@ -1,6 +1,7 @@
 package dnscheck
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -87,6 +88,46 @@ func TestPrintableEveryByte(t *testing.T) {
 	}
 }
 
+// assertJSONSafe checks JSONSafe on the JSON encoding of s: valid JSON,
+// the same value when decoded, nothing raw a terminal would act on.
+func assertJSONSafe(t *testing.T, s string) {
+	t.Helper()
+	b, err := json.Marshal(map[string][]string{"k\x9b": {s, "x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := JSONSafe(b)
+	if !json.Valid(out) {
+		t.Fatalf("JSONSafe(%s) = %s is not JSON", b, out)
+	}
+	var before, after map[string][]string
+	if json.Unmarshal(b, &before) != nil || json.Unmarshal(out, &after) != nil || len(after) != 1 ||
+		strings.Join(after["k\x9b"], "|") != strings.Join(before["k\x9b"], "|") {
+		t.Fatalf("JSONSafe changed the value: %s decodes to %q, was %q", out, after, before)
+	}
+	for i := 0; i < len(out); {
+		r, size := utf8.DecodeRune(out[i:])
+		if r == 0x7f || r >= 0x80 && r != utf8.RuneError && unsafeRune(r) {
+			t.Fatalf("JSONSafe(%q) = %q holds %U raw", b, out, r)
+		}
+		i += size
+	}
+}
+
+func TestJSONSafe(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"", "plain", "\x1b[2J", "csi\u009b31m", "del\x7f", "\u202egnp.exe", "zero\u200bwidth",
+		"tag\U000E0041", "\xff\xfe", "漢字 café 🙂", "\u2028", "<&>"} {
+		assertJSONSafe(t, s)
+	}
+	if got := string(JSONSafe([]byte("{\"a\":\"\u009b\u202e\U000E0041\"}"))); got != `{"a":"\u009b\u202e\udb40\udc41"}` {
+		t.Errorf("JSONSafe = %s", got)
+	}
+	if b := []byte(`{"a": "plain"}`); &JSONSafe(b)[0] != &b[0] {
+		t.Error("JSONSafe copied text with nothing to escape")
+	}
+}
+
 func FuzzPrintable(f *testing.F) {
 	for _, s := range []string{"", "plain", "\x1b[2J", "\u202e", "\xff", "漢字", "a\u0085b"} {
 		f.Add(s)
@@ -97,5 +138,6 @@ func FuzzPrintable(f *testing.F) {
 		if utf8.ValidString(s) && !strings.ContainsFunc(s, unsafeRune) && out != s {
 			t.Fatalf("Printable(%q) = %q changed safe text", s, out)
 		}
+		assertJSONSafe(t, s)
 	})
 }

@@ -1,6 +1,13 @@
 package dnscheck
 
-import "net/netip"
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"unicode/utf8"
+)
 
 // Severity of a problem.
 type Severity string
@@ -168,6 +175,19 @@ type CacheNote struct {
 	TTL  uint32 // how long the resolver may keep the old answer, in seconds
 }
 
+// MarshalJSON implements json.Marshaler: the report as encoding/json writes
+// it, with the characters of text from DNS that would act on a terminal
+// escaped as well (see JSONSafe), so that the document is safe to print
+// and decodes to the exact values.
+func (r DomainReport) MarshalJSON() ([]byte, error) {
+	type plain DomainReport // the same fields, without this method
+	b, err := json.Marshal(plain(r))
+	if err != nil {
+		return nil, fmt.Errorf("dnscheck: encoding the report of %s: %w", Printable(r.Domain), err)
+	}
+	return JSONSafe(b), nil
+}
+
 // HasTrouble reports whether any check of the domain ended in DNS trouble.
 func (r DomainReport) HasTrouble() bool {
 	return r.SPF.Status == VerdictError || r.DKIM.Status == VerdictError || r.DMARC.Status == VerdictError
@@ -184,22 +204,119 @@ func (r DomainReport) AllProblems() []Problem {
 // troubleProblem turns a failed lookup into a dns-* problem.
 func troubleProblem(r Response, what string) Problem {
 	name := trimDot(r.Name)
-	p := Problem{Severity: SeverityError}
-	switch r.Status {
-	case StatusTimeout:
-		p.Code = CodeDNSTimeout
+	p := Problem{Code: troubleCode(r.Status), Severity: SeverityError}
+	switch {
+	case r.Status == StatusTimeout:
 		p.Message = "No DNS server answered in time when asked for " + what + " (" + name + "). Whether the record exists is unknown."
 		p.Fix = "Check again in a minute; if it keeps timing out, the domain's DNS servers may be down or unreachable from this network."
-	case StatusRefused:
-		p.Code = CodeDNSRefused
+	case r.Status == StatusRefused:
 		p.Message = "The DNS server refused to answer for " + what + " (" + name + "). Whether the record exists is unknown."
 		p.Fix = "Check that the domain is delegated to the DNS host you edit (its NS records), or point --dns-server at a resolver that answers."
+	case errors.Is(r.Err, ErrCNAMELoop), errors.Is(r.Err, ErrCNAMEChain):
+		p.Message = "Looking up " + what + " (" + name + ") leads into " + cnameTrouble(r.Err) + ". Resolvers give up on it (SERVFAIL), so receivers cannot read the record."
+		p.Fix = "Correct the CNAME records on that chain so that it ends, within a few steps, at a name that holds the record."
+	case r.Truncated:
+		p.Message = "The DNS server sent only part of the answer (truncated, even over TCP) when asked for " + what + " (" + name + "). Whether the record exists is unknown."
+		p.Fix = "Check again shortly. If it persists, a firewall may be blocking DNS over TCP, or the name holds more records than one answer can carry: delete the TXT records no longer needed."
 	default:
-		p.Code = CodeDNSServFail
 		p.Message = "The DNS server failed (" + r.Status.String() + ") when asked for " + what + " (" + name + "). Whether the record exists is unknown."
 		p.Fix = "Check again shortly. If it persists, the zone may be broken at the DNS host (DNSSEC or delegation errors cause SERVFAIL)."
 	}
 	return p
+}
+
+// troubleCode is the problem code for a lookup that ended in trouble:
+// timeouts and refusals have their own; every other failure is reported as
+// the server failing.
+func troubleCode(s Status) string {
+	switch s {
+	case StatusTimeout:
+		return CodeDNSTimeout
+	case StatusRefused:
+		return CodeDNSRefused
+	}
+	return CodeDNSServFail
+}
+
+// troubleReason says in a few words what went wrong with a lookup.
+func troubleReason(r Response) string {
+	switch {
+	case r.Status == StatusTimeout:
+		return "it did not answer in time"
+	case r.Status == StatusRefused:
+		return "it refused to answer"
+	case r.Status == StatusServFail:
+		return "it failed (SERVFAIL)"
+	case errors.Is(r.Err, ErrCNAMELoop), errors.Is(r.Err, ErrCNAMEChain):
+		return "the name leads into " + cnameTrouble(r.Err)
+	case r.Truncated:
+		return "its answer was truncated, even over TCP"
+	}
+	return "its answer was unusable"
+}
+
+// cnameTrouble describes a CNAME chain error for a sentence: "a CNAME loop
+// (a → b → a)" or "a chain of more than 8 CNAMEs".
+func cnameTrouble(err error) string {
+	if errors.Is(err, ErrCNAMELoop) {
+		_, path, _ := strings.Cut(err.Error(), ErrCNAMELoop.Error()+": ")
+		return "a CNAME loop (" + path + ")"
+	}
+	return fmt.Sprintf("a chain of more than %d CNAMEs", MaxCNAMEHops)
+}
+
+// How much text from DNS a report keeps. Answers are bounded by DNS itself
+// (a UDP answer is read into EDNSBufferSize bytes, a TCP answer is at most
+// 65,535 bytes) and are analysed whole, so that every record counts in the
+// verdict; what a report keeps of them, in its fields and in the problems'
+// sentences, is bounded further, so that a name with hostile or runaway
+// records cannot flood a terminal, a saved file or a JSON document.
+const (
+	// MaxKeptRecordBytes bounds the text of one record kept in a report
+	// (SPFReport.Record, DMARCReport.Record, a record quoted in a problem).
+	// A longer record is cut, and the cut says how long the record is.
+	MaxKeptRecordBytes = 2048
+	// MaxKeptRecords bounds how many records of one name a report quotes
+	// (several SPF or DMARC records); the problem still counts them all.
+	MaxKeptRecords = 5
+)
+
+// clip returns s cut to MaxKeptRecordBytes (at a character boundary when
+// s is UTF-8), followed by how long s is, or s itself when it is short
+// enough.
+func clip(s string) string {
+	if len(s) <= MaxKeptRecordBytes {
+		return s
+	}
+	cut := MaxKeptRecordBytes
+	for back := 0; back < utf8.UTFMax-1 && cut > 0 && !utf8.RuneStart(s[cut]); back++ {
+		cut--
+	}
+	return s[:cut] + fmt.Sprintf(" … [cut: %d bytes in all]", len(s))
+}
+
+// maxListed bounds the items (terms, names) one problem lists.
+const maxListed = 12
+
+// keptList joins at most max items with ", " and says how many more there
+// are.
+func keptList(items []string, max int) string {
+	if len(items) <= max {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:max], ", ") + fmt.Sprintf(" and %d more", len(items)-max)
+}
+
+// keptRecords returns at most MaxKeptRecords of recs, each clipped, and
+// how many were left out.
+func keptRecords(recs []string) (kept []string, left int) {
+	for i, r := range recs {
+		if i == MaxKeptRecords {
+			return kept, len(recs) - i
+		}
+		kept = append(kept, clip(r))
+	}
+	return kept, 0
 }
 
 func trimDot(s string) string {

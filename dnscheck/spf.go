@@ -38,9 +38,9 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 	case 0:
 		for _, txt := range resp.TXT() {
 			if LooksLikeSPF(txt) {
-				rep.Status, rep.Record = VerdictFail, txt
+				rep.Status, rep.Record = VerdictFail, clip(txt)
 				rep.Problems = append(rep.Problems, Problem{Code: CodeSPFSyntax, Severity: SeverityError,
-					Message: fmt.Sprintf("The TXT record %q was meant as SPF but receivers do not see it as one: it must start with exactly \"v=spf1 \".", txt),
+					Message: fmt.Sprintf("The TXT record %q was meant as SPF but receivers do not see it as one: it must start with exactly \"v=spf1 \".", clip(txt)),
 					Fix:     "Publish the value without quotation marks or leading spaces, starting with v=spf1."})
 				rep.IPs = evaluateIPs(ctx, q, domain, exp)
 				return rep
@@ -54,19 +54,24 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		return rep
 	case 1:
 	default:
-		rep.Status, rep.Record = VerdictFail, strings.Join(found, "\n")
+		kept, left := keptRecords(found)
+		rep.Status, rep.Record = VerdictFail, strings.Join(kept, "\n")
+		msg := fmt.Sprintf("%s has %d SPF records; receivers treat that as an error and ignore all of them.", trimDot(domain), len(found))
+		if left > 0 {
+			msg += fmt.Sprintf(" (This report shows the first %d.)", len(kept))
+		}
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFMultiple, Severity: SeverityError,
-			Message: fmt.Sprintf("%s has %d SPF records; receivers treat that as an error and ignore all of them.", trimDot(domain), len(found)),
+			Message: msg,
 			Fix:     "Merge them into one record and delete the others; 'wizard records " + trimDot(domain) + "' prints the merged record."})
 		rep.IPs = evaluateIPs(ctx, q, domain, exp)
 		return rep
 	}
-	rep.Record = found[0]
+	rep.Record = clip(found[0])
 	rec, err := ParseSPF(found[0])
 	if err != nil {
 		rep.Status = VerdictFail
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFSyntax, Severity: SeverityError,
-			Message: "The SPF record does not parse: " + err.Error() + ". Receivers treat it as an error (permerror).",
+			Message: "The SPF record does not parse: " + clip(err.Error()) + ". Receivers treat it as an error (permerror).",
 			Fix:     "Correct the record; 'wizard records " + trimDot(domain) + "' prints a valid one."})
 		rep.IPs = evaluateIPs(ctx, q, domain, exp)
 		return rep
@@ -164,21 +169,21 @@ func treeProblems(w SPFWalk) []Problem {
 	var out []Problem
 	if len(w.Loops) > 0 {
 		out = append(out, Problem{Code: CodeSPFTooManyLookups, Severity: SeverityError,
-			Message: "The SPF include tree loops (" + strings.Join(w.Loops, "; ") + "), so receivers run out of lookups and fail it (permerror).",
+			Message: "The SPF include tree loops (" + keptList(w.Loops, maxListed) + "), so receivers run out of lookups and fail it (permerror).",
 			Fix:     "Remove the include that points back to a record already on the path."})
 	}
 	if w.Lookups > MaxSPFLookups {
 		var parts []string
 		for _, c := range w.IncludeCosts() {
-			parts = append(parts, fmt.Sprintf("%s %d", c.Term, c.Lookups))
+			parts = append(parts, fmt.Sprintf("%s %d", clip(c.Term), c.Lookups))
 		}
 		out = append(out, Problem{Code: CodeSPFTooManyLookups, Severity: SeverityError,
-			Message: fmt.Sprintf("The SPF record needs %d DNS lookups; receivers allow %d and fail the rest (permerror). By term: %s.", w.Lookups, MaxSPFLookups, strings.Join(parts, ", ")),
+			Message: fmt.Sprintf("The SPF record needs %d DNS lookups; receivers allow %d and fail the rest (permerror). By term: %s.", w.Lookups, MaxSPFLookups, keptList(parts, maxListed)),
 			Fix:     "Remove includes for services you no longer use, or replace an include by the addresses it lists (the platform's own addresses are in 'wizard records --use-ips')."})
 	}
 	if w.VoidLookups > MaxSPFVoidLookups {
 		out = append(out, Problem{Code: CodeSPFTooManyVoidLookups, Severity: SeverityError,
-			Message: fmt.Sprintf("%d lookups in the SPF record find nothing (%s); receivers allow %d and then fail it (permerror).", w.VoidLookups, strings.Join(w.VoidTerms, "; "), MaxSPFVoidLookups),
+			Message: fmt.Sprintf("%d lookups in the SPF record find nothing (%s); receivers allow %d and then fail it (permerror).", w.VoidLookups, keptList(w.VoidTerms, maxListed), MaxSPFVoidLookups),
 			Fix:     "Remove the terms that point to names without records."})
 	}
 	var visit func(n *SPFNode)
@@ -218,12 +223,12 @@ func allProblems(rec *SPFRecord) []Problem {
 		var after []string
 		for _, t := range rec.Terms[i+1:] {
 			if t.IsDirective() {
-				after = append(after, t.Raw)
+				after = append(after, clip(t.Raw))
 			}
 		}
 		if len(after) > 0 {
 			out = append(out, Problem{Code: CodeSPFSyntax, Severity: SeverityWarning,
-				Message: "Receivers ignore the terms after " + rec.Terms[i].Raw + ": " + strings.Join(after, " ") + ".",
+				Message: "Receivers ignore the terms after " + rec.Terms[i].Raw + ": " + keptList(after, maxListed) + ".",
 				Fix:     "Move them before " + rec.Terms[i].Raw + "."})
 		}
 	}
@@ -231,12 +236,14 @@ func allProblems(rec *SPFRecord) []Problem {
 }
 
 // platformProblems reports a platform address that does not pass, and a
-// platform authorised by literal addresses instead of its include.
+// platform authorised by literal addresses instead of its include. An
+// address whose verdict DNS trouble left open (temperror) is not counted
+// as failing: its dns-* problem says why.
 func platformProblems(rec *SPFRecord, w SPFWalk, exp Expectation, ips []IPResult) []Problem {
 	var out []Problem
 	var failing []string
 	for _, r := range ips {
-		if r.Result != string(spf.Pass) {
+		if r.Result != string(spf.Pass) && r.Result != string(spf.TempError) {
 			failing = append(failing, r.IP+" ("+r.Result+")")
 		}
 	}

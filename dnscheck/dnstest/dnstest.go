@@ -646,9 +646,12 @@ func (s *Server) serveDNS(w dns.ResponseWriter, r *dns.Msg) {
 		size = max(int(opt.UDPSize()), dns.MinMsgSize)
 		m.SetEdns0(ednsBufferSize, false)
 	}
-	if proto == "udp" {
-		m.Truncate(size) // sets TC when records had to be dropped
+	if proto == "tcp" {
+		// An answer too big for one message (65,535 bytes) is cut and
+		// marked truncated, as real servers do, rather than not sent.
+		size = dns.MaxMsgSize
 	}
+	m.Truncate(size) // sets TC when records had to be dropped
 	_ = w.WriteMsg(m)
 }
 

@@ -811,3 +811,19 @@ func TestQtypeANYAndRelativeOrigin(t *testing.T) {
 	}
 	wantRcode(t, query(t, s, "udp", "other.test.", dns.TypeA), dns.RcodeNameError)
 }
+
+// TestTCPAnswerTooBig: an RRset bigger than one DNS message (65,535 bytes)
+// is sent cut and truncated over TCP, as real servers do, not dropped.
+func TestTCPAnswerTooBig(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("$ORIGIN huge.test.\n")
+	for i := range 300 {
+		fmt.Fprintf(&b, "@ TXT \"%03d %s\"\n", i, strings.Repeat("h", 250))
+	}
+	s := StartT(t, b.String())
+	r := query(t, s, "tcp", "huge.test.", dns.TypeTXT)
+	if !r.Truncated || len(r.Answer) == 0 || len(r.Answer) >= 300 {
+		t.Fatalf("TC=%v answers=%d, want TC and part of the records", r.Truncated, len(r.Answer))
+	}
+}

@@ -1,6 +1,7 @@
 package records
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -142,9 +143,15 @@ func WriteJSON(w io.Writer, plan Plan) error {
 	if plan.Warnings == nil {
 		plan.Warnings = []string{}
 	}
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(plan); err != nil {
+		return fmt.Errorf("records: writing JSON: %w", err)
+	}
+	// C1 and bidirectional controls from DNS escaped too (encoding/json
+	// leaves them raw): the document is safe to print.
+	if _, err := w.Write(dnscheck.JSONSafe(b.Bytes())); err != nil {
 		return fmt.Errorf("records: writing JSON: %w", err)
 	}
 	return nil

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+
+	"github.com/outreach-auth/wizard/dnscheck/dnstest"
+)
+
+// The helpers of this file start with "flt".
+
+// fltKinds are the three ways a server fails and the code each must get.
+var fltKinds = []struct {
+	name  string
+	fault dnstest.Fault
+	code  string
+}{
+	{"timeout", dnstest.Fault{Silent: true}, "dns-timeout"},
+	{"SERVFAIL", dnstest.Fault{ServFail: true}, "dns-servfail"},
+	{"REFUSED", dnstest.Fault{Refused: true}, "dns-refused"},
+}
+
+// fltLookups are the lookups of 'wizard check', one at a time: the name at
+// fault (type 0: every type) and the check that rests on it.
+var fltLookups = []struct {
+	name  string
+	at    string
+	qtype uint16
+	check string
+}{
+	{"the domain's TXT", "yourcenter.edu", dns.TypeTXT, "spf"},
+	{"an include target", "spf.outreachsystems.com", dns.TypeTXT, "spf"},
+	{"the DKIM name", "osc1._domainkey.yourcenter.edu", 0, "dkim"},
+	{"the DKIM key", "osc1._domainkey.outreachsystems.com", dns.TypeTXT, "dkim"},
+	{"_dmarc", "_dmarc.yourcenter.edu", dns.TypeTXT, "dmarc"},
+}
+
+// fltCheck is one check of the --json document.
+type fltCheck struct {
+	Status   string `json:"status"`
+	Problems []struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"problems"`
+}
+
+// fltDoc is the part of the --json document the fault tests read.
+type fltDoc struct {
+	Domains []struct {
+		Domain string   `json:"domain"`
+		Ready  bool     `json:"ready"`
+		SPF    fltCheck `json:"spf"`
+		DKIM   fltCheck `json:"dkim"`
+		DMARC  fltCheck `json:"dmarc"`
+	} `json:"domains"`
+}
+
+// fltServer serves the platform, Microsoft and a ready yourcenter.edu.
+func fltServer(t *testing.T) *dnstest.Server {
+	t.Helper()
+	return dnstest.StartT(t, chkPlatformZone(t), chkMicrosoftZone, chkZone("yourcenter.edu", chkReady...))
+}
+
+// TestCheckFaults: a timeout, SERVFAIL or REFUSED on one lookup at a time
+// makes 'wizard check' exit 3, with the check that rests on it an error
+// with the right code (never missing) and the other checks reporting their
+// real verdicts, in the JSON document and in the report for a person.
+func TestCheckFaults(t *testing.T) {
+	t.Parallel()
+	for _, l := range fltLookups {
+		for _, k := range fltKinds {
+			t.Run(l.name+"/"+k.name, func(t *testing.T) {
+				t.Parallel()
+				srv := fltServer(t)
+				if l.qtype == 0 {
+					srv.SetFault(l.at, k.fault)
+				} else {
+					srv.SetFaultType(l.at, l.qtype, k.fault)
+				}
+
+				r := chkCheck(t, srv, "--json", "yourcenter.edu")
+				if r.code != exitDNS || r.stderr != "" {
+					t.Errorf("--json: exit %d stderr %q, want %d and nothing", r.code, r.stderr, exitDNS)
+				}
+				var doc fltDoc
+				if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || len(doc.Domains) != 1 {
+					t.Fatalf("stdout is not the document (%v):\n%s", err, r.stdout)
+				}
+				d := doc.Domains[0]
+				checks := map[string]fltCheck{"spf": d.SPF, "dkim": d.DKIM, "dmarc": d.DMARC}
+				for name, c := range checks {
+					var codes []string
+					for _, p := range c.Problems {
+						codes = append(codes, p.Code)
+					}
+					if name != l.check {
+						if c.Status != "pass" || len(codes) != 0 {
+							t.Errorf("%s = %s %v, want its real verdict: pass, no problems", name, c.Status, codes)
+						}
+						continue
+					}
+					if c.Status != "error" || !slices.Equal(codes, []string{k.code}) {
+						t.Errorf("%s = %s %v, want error [%s]", name, c.Status, codes, k.code)
+					}
+					if len(c.Problems) > 0 && !strings.Contains(c.Problems[0].Message, l.at) {
+						t.Errorf("%s message %q does not name %s", k.code, c.Problems[0].Message, l.at)
+					}
+				}
+				if d.Ready != (l.check == "dmarc") {
+					t.Errorf("ready = %v: ready is SPF and DKIM passing", d.Ready)
+				}
+
+				r = chkCheck(t, srv, "yourcenter.edu")
+				if r.code != exitDNS || r.stderr != "" {
+					t.Errorf("human: exit %d stderr %q, want %d and nothing", r.code, r.stderr, exitDNS)
+				}
+				// DMARC trouble leaves the domain ready (SPF and DKIM pass).
+				head := "yourcenter.edu  ? DNS trouble"
+				if l.check == "dmarc" {
+					head = "yourcenter.edu  ✓ ready"
+				}
+				for _, want := range []string{head, "? " + strings.ToUpper(l.check), "error " + k.code + ":", "Whether the record exists is unknown"} {
+					if !strings.Contains(r.stdout, want) {
+						t.Errorf("the report lacks %q:\n%s", want, r.stdout)
+					}
+				}
+				if strings.Contains(r.stdout, "-missing") {
+					t.Errorf("trouble reported as missing:\n%s", r.stdout)
+				}
+			})
+		}
+	}
+}
+
+// TestCheckFaultsNS: with --dns-server there is no authoritative
+// discovery (DESIGN.md), so the zone's NS records are never asked and
+// their failing changes nothing: exit 0. (Without --dns-server the NS are
+// asked of the system's resolvers, which a test cannot replace; the
+// discovery's fallback is tested in dnscheck, TestFaultsNSDiscovery.)
+func TestCheckFaultsNS(t *testing.T) {
+	t.Parallel()
+	for _, k := range fltKinds {
+		t.Run(k.name, func(t *testing.T) {
+			t.Parallel()
+			srv := fltServer(t)
+			srv.SetFaultType("yourcenter.edu", dns.TypeNS, k.fault)
+			r := chkCheck(t, srv, "--json", "yourcenter.edu")
+			if r.code != exitOK {
+				t.Errorf("exit %d, want 0\n%s", r.code, r.stdout)
+			}
+			for _, q := range srv.Queries() {
+				if q.Type == dns.TypeNS || q.Type == dns.TypeSOA {
+					t.Errorf("asked %s %s with --dns-server", q.Name, dns.TypeToString[q.Type])
+				}
+			}
+		})
+	}
+}
+
+// TestCheckFaultsSeveralDomains: trouble at one domain is exit 3 however
+// the others fare, and their reports are complete.
+func TestCheckFaultsSeveralDomains(t *testing.T) {
+	t.Parallel()
+	srv := dnstest.StartT(t, chkPlatformZone(t), chkMicrosoftZone,
+		chkZone("yourcenter.edu", chkReady...), chkZone("second.edu", chkReady...), chkZone("othercenter.edu", chkNotReady...))
+	srv.SetFault("_dmarc.second.edu", dnstest.Fault{Silent: true})
+	r := chkCheck(t, srv, "--json", "yourcenter.edu", "second.edu", "othercenter.edu")
+	if r.code != exitDNS {
+		t.Errorf("exit %d, want %d", r.code, exitDNS)
+	}
+	var doc fltDoc
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || len(doc.Domains) != 3 {
+		t.Fatalf("%v:\n%s", err, r.stdout)
+	}
+	got := []string{}
+	for _, d := range doc.Domains {
+		got = append(got, d.Domain+" "+d.SPF.Status+" "+d.DKIM.Status+" "+d.DMARC.Status)
+	}
+	want := []string{"yourcenter.edu pass pass pass", "second.edu pass pass error", "othercenter.edu fail missing pass"}
+	if !slices.Equal(got, want) {
+		t.Errorf("reports %v, want %v", got, want)
+	}
+}

@@ -1,0 +1,179 @@
+package dnscheck_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/miekg/dns"
+
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/dnscheck/dnstest"
+)
+
+// faultKinds are the three ways a DNS server fails, and the problem code
+// each must be reported with.
+var faultKinds = []struct {
+	name  string
+	fault dnstest.Fault
+	code  string
+}{
+	{"timeout", dnstest.Fault{Silent: true}, dnscheck.CodeDNSTimeout},
+	{"SERVFAIL", dnstest.Fault{ServFail: true}, dnscheck.CodeDNSServFail},
+	{"REFUSED", dnstest.Fault{Refused: true}, dnscheck.CodeDNSRefused},
+}
+
+// faultLookups are the lookups of one check, each with the name (and type;
+// 0 for every type) that misbehaves and the check it belongs to.
+var faultLookups = []struct {
+	name  string
+	at    string
+	qtype uint16
+	check string // "spf", "dkim" or "dmarc"
+}{
+	{"the domain's TXT", fxDomain, dns.TypeTXT, "spf"},
+	{"an include target", "spf.outreachsystems.com", dns.TypeTXT, "spf"},
+	{"the DKIM name", "osc1._domainkey." + fxDomain, 0, "dkim"},
+	{"the DKIM key behind the CNAME", "osc1._domainkey.outreachsystems.com", dns.TypeTXT, "dkim"},
+	{"_dmarc", "_dmarc." + fxDomain, dns.TypeTXT, "dmarc"},
+}
+
+// checkOf returns the status and problems of one check of rep.
+func checkOf(rep dnscheck.DomainReport, check string) (string, []dnscheck.Problem) {
+	switch check {
+	case "spf":
+		return rep.SPF.Status, rep.SPF.Problems
+	case "dkim":
+		return rep.DKIM.Status, rep.DKIM.Problems
+	}
+	return rep.DMARC.Status, rep.DMARC.Problems
+}
+
+// TestFaultsEachLookup: a timeout, SERVFAIL or REFUSED on one lookup at a
+// time makes the check it belongs to an error with the right code (never
+// "missing"), naming the name at fault, while the other checks report
+// their real verdicts (the domain is set up right: pass, no problems; in
+// particular no dmarc-blocks-platform, which trouble cannot prove).
+func TestFaultsEachLookup(t *testing.T) {
+	t.Parallel()
+	for _, l := range faultLookups {
+		for _, k := range faultKinds {
+			t.Run(l.name+"/"+k.name, func(t *testing.T) {
+				t.Parallel()
+				srv := fxServer(t, fxOrgZone(fxDomain, fxReadyLines()...))
+				if l.qtype == 0 {
+					srv.SetFault(l.at, k.fault)
+				} else {
+					srv.SetFaultType(l.at, l.qtype, k.fault)
+				}
+				rep := fxChecker(srv, fxSilentWait).Check(context.Background(), fxDomain, fxExpect(t, nil))
+
+				status, problems := checkOf(rep, l.check)
+				if status != dnscheck.VerdictError {
+					t.Errorf("%s status = %q, want error (problems %v)", l.check, status, fxCodes(problems))
+				}
+				for _, p := range problems {
+					if strings.HasPrefix(p.Code, "dns-") {
+						if !strings.Contains(p.Message, l.at) {
+							t.Errorf("%s message %q does not name %s", p.Code, p.Message, l.at)
+						}
+					}
+					if strings.HasSuffix(p.Code, "-missing") {
+						t.Errorf("%s problems %v: trouble reported as missing", l.check, fxCodes(problems))
+					}
+				}
+				if !slices.Equal(fxCodes(problems), []string{k.code}) {
+					t.Errorf("%s problems %v, want exactly [%s]: trouble proves nothing else", l.check, fxCodes(problems), k.code)
+				}
+				for _, other := range []string{"spf", "dkim", "dmarc"} {
+					if other == l.check {
+						continue
+					}
+					if st, ps := checkOf(rep, other); st != dnscheck.VerdictPass || len(ps) != 0 {
+						t.Errorf("%s = %s %v, want its real verdict: pass, no problems", other, st, fxCodes(ps))
+					}
+				}
+				// Ready is SPF and DKIM passing: DMARC trouble leaves it.
+				if wantReady := l.check == "dmarc"; rep.Ready != wantReady || !rep.HasTrouble() {
+					t.Errorf("Ready %v HasTrouble %v, want %v true", rep.Ready, rep.HasTrouble(), wantReady)
+				}
+				fxCheckProblems(t, rep)
+			})
+		}
+	}
+}
+
+// TestFaultsNSDiscovery: in the authoritative mode, the zone's NS lookup
+// failing at the resolver leaves no authoritative server to ask. The
+// design falls back to the resolver: the checks report the resolver's
+// (real) verdicts, Source says so, and a domain-wide warning with the
+// fault's code explains why. It is not an error of any check, so the
+// domain is ready and not in trouble.
+func TestFaultsNSDiscovery(t *testing.T) {
+	t.Parallel()
+	for _, k := range faultKinds {
+		t.Run(k.name, func(t *testing.T) {
+			t.Parallel()
+			s := newAuthSetup(t, authReady, authReady, authReady)
+			s.resolver.SetFaultType(authDomain, dns.TypeNS, k.fault)
+			rep := s.checker.Check(context.Background(), authDomain, fxExpect(t, nil))
+
+			if rep.SPF.Status != "pass" || rep.DKIM.Status != "pass" || rep.DMARC.Status != "pass" || !rep.Ready || rep.HasTrouble() {
+				t.Errorf("SPF %s DKIM %s DMARC %s ready %v trouble %v, want the resolver's verdicts (pass, ready)",
+					rep.SPF.Status, rep.DKIM.Status, rep.DMARC.Status, rep.Ready, rep.HasTrouble())
+			}
+			if !rep.Source.Fallback || len(rep.Source.Authoritative) != 0 {
+				t.Errorf("Source = %+v, want the fallback to the resolver", rep.Source)
+			}
+			if len(rep.Problems) != 1 {
+				t.Fatalf("domain problems %v, want one explaining the fallback", fxCodes(rep.Problems))
+			}
+			p := rep.Problems[0]
+			if p.Code != k.code || p.Severity != dnscheck.SeverityWarning ||
+				!strings.Contains(p.Message, "name servers (NS) of x.edu") || !strings.Contains(p.Message, "resolver") {
+				t.Errorf("problem %+v, want a %s warning naming the NS lookup and the resolver", p, k.code)
+			}
+			for _, srv := range []*dnstest.Server{s.ns1, s.ns2} {
+				if n := len(srv.Queries()); n != 0 {
+					t.Errorf("%s was asked %d questions though the NS lookup failed", srv.Addr(), n)
+				}
+			}
+			fxCheckProblems(t, rep)
+		})
+	}
+}
+
+// TestFaultsNSDiscoveryNoTrouble: a zone whose NS hosts simply resolve to
+// nothing falls back too, with no dns-* warning: nothing failed.
+func TestFaultsNSDiscoveryNoTrouble(t *testing.T) {
+	t.Parallel()
+	s := newAuthSetup(t, authReady, nil, nil)
+	s.checker.ResolveNS = func(context.Context, string) []string { return nil }
+	rep := s.checker.Check(context.Background(), authDomain, fxExpect(t, nil))
+	if !rep.Source.Fallback || len(rep.Problems) != 0 {
+		t.Errorf("Source %+v problems %v, want the fallback and no problem", rep.Source, fxCodes(rep.Problems))
+	}
+}
+
+// TestFaultsRecover: the same checker, once the server answers again,
+// gives the real verdict: nothing of the trouble is remembered.
+func TestFaultsRecover(t *testing.T) {
+	t.Parallel()
+	srv := fxServer(t, fxOrgZone(fxDomain, fxReadyLines()...))
+	c := fxChecker(srv, fxSilentWait)
+	for _, l := range faultLookups {
+		srv.SetFault(l.at, dnstest.Fault{Silent: true})
+	}
+	rep := c.Check(context.Background(), fxDomain, fxExpect(t, nil))
+	if rep.SPF.Status != "error" || rep.DKIM.Status != "error" || rep.DMARC.Status != "error" {
+		t.Fatalf("SPF %s DKIM %s DMARC %s, want all error", rep.SPF.Status, rep.DKIM.Status, rep.DMARC.Status)
+	}
+	for _, l := range faultLookups {
+		srv.ClearFault(l.at)
+	}
+	rep = c.Check(context.Background(), fxDomain, fxExpect(t, nil))
+	if !rep.Ready || rep.HasTrouble() || len(rep.AllProblems()) != 0 {
+		t.Errorf("after recovery: ready %v trouble %v problems %v", rep.Ready, rep.HasTrouble(), fxCodes(rep.AllProblems()))
+	}
+}
