@@ -22,6 +22,7 @@ import (
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/statefile"
 	"github.com/outreach-auth/wizard/tui"
+	"github.com/outreach-auth/wizard/tui/tuitest"
 )
 
 // The tests of this file run the real wizard (the root command) in-process.
@@ -51,7 +52,7 @@ func pgHome(t *testing.T) string {
 // othercenter.org ready.
 func pgServer(t *testing.T) *dnstest.Server {
 	t.Helper()
-	return dnstest.StartT(t, rsZoneFirst, rsZoneSecond, rsZoneOutlook, rsZoneVendor())
+	return dnstest.StartT(t, tuitest.ZoneYourCenter, tuitest.ZoneOther, tuitest.ZoneOutlook, tuitest.ZoneVendor(assets.DefaultPlatform()))
 }
 
 // pgRun runs the wizard with stdin and args.

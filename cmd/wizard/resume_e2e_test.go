@@ -18,77 +18,34 @@ import (
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/tui"
+	"github.com/outreach-auth/wizard/tui/tuitest"
 )
 
 // The helpers of this file start with "rs" so as not to collide with those
 // of the other tests of the command. The zones are those of tui/tuitest:
-// yourcenter.edu not ready yet, othercenter.org already set up.
+// yourcenter.edu not ready yet, othercenter.org already set up, and a third
+// domain for the run that starts over.
 
 const (
-	rsFirst  = "yourcenter.edu"
-	rsSecond = "othercenter.org"
+	rsFirst  = tuitest.Domain
+	rsSecond = tuitest.Other
 	rsThird  = "thirdcenter.edu"
-	rsOldSPF = "v=spf1 include:spf.protection.outlook.com -all"
-	rsNewSPF = "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all"
-	// rsDKIMKey is a fixed 2048-bit RSA public key served at the
-	// platform's selector.
-	rsDKIMKey = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAz1V/SpAba6mQoxKn46AijrqBwVPds93Rvxw5W7FLDR3/6mNq/2k/OFgtIKXKpLZ9IcuXgqaIU7GArqZhlHz4SDs7dIgUCtgTdFHLGFf2LFXsby0rtNyOf49DSpHlg8jwsotE7KL+nc1od+Wd1SX2nA3SwEX6qF+FhvcAuUo54/xfhlBFivsUTok/0flHIb2sjZD4HzKLu8d7SxRQzhPm/vQYPH5CxrETWX7XE6164lXII126q5BegAKMlxgixTj4gSWaCmEVKPgL33WPJTJnZi5qo+Bt8hmAExD9qL23FDzJW5r8DRS5DngYZNP/gll/TqrzzF4nzlQ6h4+LaB4xQwIDAQAB"
 )
-
-// rsZoneFirst: Cloudflare name servers, Microsoft 365 mail, SPF without
-// the platform, no DKIM CNAME.
-const rsZoneFirst = `$ORIGIN yourcenter.edu.
-@ 300 IN SOA amy.ns.cloudflare.com. dns.cloudflare.com. 1 7200 3600 1209600 300
-@ 300 IN NS amy.ns.cloudflare.com.
-@ 300 IN NS bob.ns.cloudflare.com.
-@ 300 IN MX 0 yourcenter-edu.mail.protection.outlook.com.
-@ 300 IN TXT "` + rsOldSPF + `"
-_dmarc 300 IN TXT "v=DMARC1; p=quarantine"
-`
-
-// rsZoneSecond is already set up: it passes SPF and DKIM as it is.
-const rsZoneSecond = `$ORIGIN othercenter.org.
-@ 300 IN SOA ns07.domaincontrol.com. dns.jomax.net. 1 7200 3600 1209600 300
-@ 300 IN NS ns07.domaincontrol.com.
-@ 300 IN NS ns08.domaincontrol.com.
-@ 300 IN MX 0 othercenter-org.mail.protection.outlook.com.
-@ 300 IN TXT "` + rsNewSPF + `"
-osc1._domainkey 300 IN CNAME osc1._domainkey.outreachsystems.com.
-_dmarc 300 IN TXT "v=DMARC1; p=none"
-`
 
 // rsZoneThird is a domain for the run that starts over.
 const rsZoneThird = `$ORIGIN thirdcenter.edu.
 @ 300 IN SOA amy.ns.cloudflare.com. dns.cloudflare.com. 1 7200 3600 1209600 300
 @ 300 IN NS amy.ns.cloudflare.com.
 @ 300 IN MX 0 thirdcenter-edu.mail.protection.outlook.com.
-@ 300 IN TXT "` + rsOldSPF + `"
+@ 300 IN TXT "` + tuitest.OldSPF + `"
 `
-
-const rsZoneOutlook = `$ORIGIN outlook.com.
-@ 300 IN SOA ns1 hostmaster 1 7200 3600 1209600 300
-spf.protection 300 IN TXT "v=spf1 ip4:40.92.0.0/15 ip4:40.107.0.0/16 -all"
-`
-
-// rsZoneVendor is the platform's zone: its SPF include listing every
-// platform address, and the DKIM key behind the selector.
-func rsZoneVendor() string {
-	var ips []string
-	for _, ip := range assets.DefaultPlatform().SPF.IPs {
-		ips = append(ips, "ip4:"+ip.Addr().String())
-	}
-	return "$ORIGIN outreachsystems.com.\n" +
-		"@ 300 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n" +
-		"spf 300 IN TXT \"v=spf1 " + strings.Join(ips, " ") + " -all\"\n" +
-		"osc1._domainkey 300 IN TXT \"v=DKIM1; k=rsa; p=" + rsDKIMKey[:200] + "\" \"" + rsDKIMKey[200:] + "\"\n"
-}
 
 // rsPublish makes the changes the wizard asks of yourcenter.edu.
 func rsPublish(t *testing.T, srv *dnstest.Server) {
 	t.Helper()
 	srv.Remove(rsFirst+".", dns.TypeTXT)
 	for _, rr := range []string{
-		rsFirst + `. 300 IN TXT "` + rsNewSPF + `"`,
+		rsFirst + `. 300 IN TXT "` + tuitest.NewSPF + `"`,
 		"osc1._domainkey." + rsFirst + ". 300 IN CNAME osc1._domainkey.outreachsystems.com.",
 	} {
 		if err := srv.Add(rr); err != nil {
@@ -181,7 +138,7 @@ func TestEndToEndResumeAfterKill(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	t.Parallel()
-	srv := dnstest.StartT(t, rsZoneFirst, rsZoneSecond, rsZoneThird, rsZoneOutlook, rsZoneVendor())
+	srv := dnstest.StartT(t, tuitest.ZoneYourCenter, tuitest.ZoneOther, rsZoneThird, tuitest.ZoneOutlook, tuitest.ZoneVendor(assets.DefaultPlatform()))
 	home := t.TempDir()
 	path := statePath(home)
 

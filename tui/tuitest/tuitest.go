@@ -73,9 +73,9 @@ osc1._domainkey 300 IN CNAME osc1._domainkey.outreachsystems.com.
 _dmarc 300 IN TXT "v=DMARC1; p=none"
 `
 
-// zoneVendor is the platform's zone: its SPF include listing every
+// ZoneVendor is the platform's zone: its SPF include listing every
 // platform address, and the DKIM key behind the selector.
-func zoneVendor(p *assets.Platform) string {
+func ZoneVendor(p *assets.Platform) string {
 	var ips []string
 	for _, ip := range p.SPF.IPs {
 		ips = append(ips, "ip4:"+ip.Addr().String())
@@ -109,7 +109,7 @@ func NewEnv(t testing.TB, zone ...string) *Env {
 	if len(zone) > 0 {
 		org = zone[0]
 	}
-	srv := dnstest.StartT(t, org, ZoneOther, zoneVendor(p), ZoneOutlook)
+	srv := dnstest.StartT(t, org, ZoneOther, ZoneVendor(p), ZoneOutlook)
 	c := dnscheck.NewClient(dnscheck.WithServers(srv.Addr()), dnscheck.WithTimeout(2*time.Second))
 	// The checker asks the same real server; the client is wrapped only so
 	// the report does not name the server's random port ("asked
