@@ -287,3 +287,31 @@ func TestAuthNewestBySerial(t *testing.T) {
 func asked(srv *dnstest.Server, name string, qtype uint16) bool {
 	return slices.ContainsFunc(srv.Queries(), func(q dnstest.Query) bool { return q.Name == name && q.Type == qtype })
 }
+
+// TestCheckerQuerier: ForDomain looks at the domain as Check does (the
+// authoritative servers, not the resolver's cache); plain queries, and
+// everything in Direct mode, go to the resolver.
+func TestCheckerQuerier(t *testing.T) {
+	t.Parallel()
+	s := newAuthSetup(t, nil, authReady, authReady) // the resolver has no DKIM CNAME cached yet
+	ctx := context.Background()
+	name := "osc1._domainkey." + authDomain
+	q := s.checker.Querier()
+	if r := q.Query(ctx, name, dns.TypeCNAME); r.Status.Found() {
+		t.Fatalf("the resolver answered %v; the test needs it without the record", r.Status)
+	}
+	r := q.ForDomain(ctx, authDomain).Query(ctx, name, dns.TypeCNAME)
+	if !r.Status.Found() || r.Records()[0].(*dns.CNAME).Target != "osc1._domainkey.outreachsystems.com." {
+		t.Fatalf("ForDomain saw %v %v; want the CNAME the authoritative servers publish", r.Status, r.Records())
+	}
+	// Names outside the zone go to the resolver.
+	if r := q.ForDomain(ctx, authDomain).Query(ctx, "spf.outreachsystems.com", dns.TypeTXT); !r.Status.Found() {
+		t.Errorf("an out-of-zone name was not answered by the resolver: %v", r.Status)
+	}
+
+	direct := *s.checker
+	direct.Direct = true
+	if r := direct.Querier().ForDomain(ctx, authDomain).Query(ctx, name, dns.TypeCNAME); r.Status.Found() {
+		t.Errorf("in Direct mode ForDomain asked past the resolver: %v", r.Status)
+	}
+}

@@ -43,18 +43,9 @@ func (c *Checker) Check(ctx context.Context, domain string, exp Expectation) Dom
 			rep.Source.Server = cl.Servers()[0]
 		}
 	} else {
-		resolve := c.ResolveNS
-		if resolve == nil {
-			resolve = DefaultNSResolver(resolver)
-		}
-		timeout := c.Timeout
-		if timeout == 0 {
-			timeout = DefaultTimeout
-		}
-		zone, servers := DiscoverAuthority(ctx, resolver, domain, resolve)
-		auth = newAuthQuerier(zone, servers, timeout, resolver)
+		auth = c.authority(ctx, resolver, domain)
 		q = NewLookup(auth)
-		for _, s := range servers {
+		for _, s := range auth.servers {
 			rep.Source.Authoritative = append(rep.Source.Authoritative, s.Name)
 		}
 	}
@@ -106,6 +97,53 @@ func (c *Checker) Check(ctx context.Context, domain string, exp Expectation) Dom
 		}
 	}
 	return rep
+}
+
+// authority finds domain's authoritative servers through resolver and
+// returns a querier that asks them (names outside the zone, and questions
+// none of them answers, go to resolver).
+func (c *Checker) authority(ctx context.Context, resolver Querier, domain string) *authQuerier {
+	resolve := c.ResolveNS
+	if resolve == nil {
+		resolve = DefaultNSResolver(resolver)
+	}
+	timeout := c.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	zone, servers := DiscoverAuthority(ctx, resolver, domain, resolve)
+	return newAuthQuerier(zone, servers, timeout, resolver)
+}
+
+// DomainQuerier is a Querier that can also give, for one domain, a
+// querier that sees that domain the way Checker.Check does.
+type DomainQuerier interface {
+	Querier
+	// ForDomain returns a querier for one look at domain (its answers are
+	// cached for that look only; ask again for a fresh look).
+	ForDomain(ctx context.Context, domain string) Querier
+}
+
+// Querier returns a DomainQuerier over the checker: plain queries go to
+// its Resolver; ForDomain asks the domain's authoritative servers first
+// (unless Direct), so a look at the domain sees a record the moment it is
+// published, as the checks do, whatever the resolver has cached.
+func (c *Checker) Querier() DomainQuerier { return checkerQuerier{c} }
+
+type checkerQuerier struct{ c *Checker }
+
+// Query implements Querier through the checker's resolver.
+func (q checkerQuerier) Query(ctx context.Context, name string, qtype uint16) Response {
+	return q.c.Resolver.Query(ctx, name, qtype)
+}
+
+// ForDomain implements DomainQuerier.
+func (q checkerQuerier) ForDomain(ctx context.Context, domain string) Querier {
+	resolver := NewLookup(q.c.Resolver)
+	if q.c.Direct {
+		return resolver
+	}
+	return NewLookup(q.c.authority(ctx, resolver, trimDot(canonical(domain))))
 }
 
 // discoveryProblems explains, when the authoritative servers could not be

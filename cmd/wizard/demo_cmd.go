@@ -60,7 +60,7 @@ each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
 				return usageErr("DOMAIN arguments go with --serve-only; the wizard asks for the domain")
 			}
 			cfg := tui.Config{
-				Resolver: world.Querier(),
+				Resolver: world.Checker().Querier(),
 				Checker:  world.Checker(),
 				Banner:   demoBanner,
 				Prepare:  func(_ context.Context, domain string) error { return world.Prepare(domain) },

@@ -47,11 +47,9 @@ func runInteractive(ctx context.Context, g *globalOptions, o *interactiveOptions
 		if err != nil {
 			return err
 		}
-		client, err := g.client()
-		if err != nil {
-			return err
-		}
-		cfg.Checker, cfg.Resolver = checker, client
+		// Discovery reads the domain from its authoritative servers, as
+		// the checks do, so a record just published is seen at once.
+		cfg.Checker, cfg.Resolver = checker, checker.Querier()
 	}
 	notice := ""
 	if o.saveProgress {

@@ -44,12 +44,15 @@ attach to an email).`,
 			if err != nil {
 				return err
 			}
-			client, err := g.client()
+			checker, err := g.checker()
 			if err != nil {
 				return err
 			}
-			q := dnscheck.NewLookup(client)
-			snap := discovery.Discover(cmd.Context(), q, in.Domain, platform)
+			// What the domain publishes is read from its authoritative
+			// servers, as 'check' does; the SPF lookup count through the
+			// resolver.
+			q := dnscheck.NewLookup(checker.Resolver)
+			snap := discovery.Discover(cmd.Context(), checker.Querier(), in.Domain, platform)
 			plan, err := records.Build(cmd.Context(), q, snap, platform, records.Options{Provider: provider, UseIPs: useIPs})
 			switch {
 			case errors.Is(err, records.ErrLookupFailed):

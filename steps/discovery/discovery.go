@@ -64,7 +64,13 @@ func (t Trouble) String() string {
 }
 
 // Discover looks up everything a Snapshot holds, concurrently, through q.
+// When q is a dnscheck.DomainQuerier, the domain is looked at as the
+// checks see it (its authoritative servers first), so what was published a
+// moment ago is part of the snapshot.
 func Discover(ctx context.Context, q dnscheck.Querier, domain string, p *assets.Platform) Snapshot {
+	if dq, ok := q.(dnscheck.DomainQuerier); ok {
+		q = dq.ForDomain(ctx, domain)
+	}
 	s := Snapshot{Domain: strings.TrimSuffix(strings.ToLower(domain), "."), DKIMName: p.DKIMName(domain)}
 	dmarcName := "_dmarc." + s.Domain + "."
 

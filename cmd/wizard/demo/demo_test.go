@@ -568,3 +568,37 @@ func zoneDump(s interface {
 	}
 	return b.String()
 }
+
+// TestDiscoverySeesMistakeAtOnce: right after a mistake is published, a
+// look through the checker's querier (what the wizard's records step
+// uses) sees the doubled DKIM name, though the resolver lags an hour.
+func TestDiscoverySeesMistakeAtOnce(t *testing.T) {
+	t.Parallel()
+	p := assets.DefaultPlatform()
+	w := startWorld(t, p, time.Hour, time.Hour)
+	const d = "yourcenter.edu"
+	if err := w.Prepare(d); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.PublishMistake(buildPlan(t, w, d)); err != nil {
+		t.Fatal(err)
+	}
+	if snap := discovery.Discover(t.Context(), w.Querier(), d, p); snap.DKIMDoubled != "" {
+		t.Fatalf("the lagging resolver already shows the mistake (%s); the test proves nothing", snap.DKIMDoubled)
+	}
+	snap := discovery.Discover(t.Context(), w.Checker().Querier(), d, p)
+	if want := "osc1._domainkey." + d + "." + d + "."; snap.DKIMDoubled != want {
+		t.Fatalf("DKIMDoubled = %q, want %q", snap.DKIMDoubled, want)
+	}
+	plan, err := records.Build(t.Context(), w.Querier(), snap, p, records.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var deletes bool
+	for _, r := range plan.Records {
+		deletes = deletes || r.Action == records.ActionDelete
+	}
+	if !deletes {
+		t.Errorf("the plan does not delete the doubled record: %+v", plan.Records)
+	}
+}
