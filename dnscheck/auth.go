@@ -273,11 +273,17 @@ func (a *authQuerier) outOfSync() []Problem {
 	sort.Strings(names)
 	var out []Problem
 	for _, n := range names {
-		what := a.lagging[n]
+		// One mention a name: the probes of several types at one name
+		// (CNAME, TXT, A, AAAA at the DKIM name) are one record to a person.
+		var what []string
+		for _, w := range a.lagging[n] {
+			name, _, _ := strings.Cut(w, " ")
+			what = append(what, name)
+		}
 		slices.Sort(what)
 		what = slices.Compact(what)
 		out = append(out, Problem{Code: CodeNSOutOfSync, Severity: SeverityWarning,
-			Message: n + " has not caught up yet: it still serves an older answer for " + strings.Join(what, ", ") + ". Receivers that ask it see the old records.",
+			Message: n + " has not caught up yet: it still serves older records at " + strings.Join(what, ", ") + ". Receivers that ask it see the old records.",
 			Fix:     "Usually this clears by itself within minutes as the secondary server copies the zone; if it lasts for hours, ask your DNS host to check zone transfers to " + n + "."})
 	}
 	return out
