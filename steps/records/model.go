@@ -97,6 +97,7 @@ type Model struct {
 	useIPs  bool
 	gen     int
 	toggled bool
+	going   bool // enter was pressed while a domain's plan was building
 	sel     int
 	tops    []int // first line of each card in the content
 
@@ -396,6 +397,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// records in the summary.
 			cmd = tea.Batch(cmd, common.Keep(m.Plans()))
 		}
+		if m.going && !m.busy() {
+			m.going = false
+			cmd = tea.Sequence(cmd, common.Next(m.Plans()))
+		}
 		return m, cmd
 	case HandoffSavedMsg:
 		return m, handoffStatus(msg)
@@ -427,6 +432,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 		for i := range m.doms { // drop the builds in flight
 			m.doms[i].busy, m.doms[i].gen = false, 0
 		}
+		m.going = false
 		return common.Back, true
 	}
 	if m.several() {
@@ -448,6 +454,11 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	rec := m.s().plan.Records[m.sel]
 	switch {
 	case key.Matches(msg, k.Next):
+		if m.busy() {
+			// Every domain's plan goes to the checks: wait for the rest.
+			m.going = true
+			return common.SetStatus(common.Info, "Going on as soon as every domain's records are worked out…"), true
+		}
 		return common.Next(m.Plans()), true
 	case key.Matches(msg, k.Prev):
 		m.selectCard(m.sel - 1)

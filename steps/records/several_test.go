@@ -2,6 +2,7 @@ package records_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -301,4 +302,34 @@ func TestSeveralGolden(t *testing.T) {
 				tuitest.WaitFor(t, tm, "Domain 2 of 2", "GoDaddy")
 			}}.Golden(t)
 	})
+}
+
+// TestEnterWaitsForEveryPlan: enter pressed while a domain's plan is
+// still building goes on once it arrives, with every plan; esc meanwhile
+// cancels the wait.
+func TestEnterWaitsForEveryPlan(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := records.NewModel(env.Common(80, 40), env.Client, t.TempDir(), nil)
+	msgs := planMsgs(t, m.Enter(twoState(t, env, true), common.Forward), 2)
+	feed(t, m, msgs, tuitest.Domain)
+
+	_, cmd := m.Update(tuitest.Key("enter"))
+	if st := tuitest.Await[common.StatusMsg](t, cmd); !strings.Contains(st.Text, "as soon as every domain's records are worked out") {
+		t.Fatalf("status = %q", st.Text)
+	}
+	_, cmd = m.Update(msgs[tuitest.Other])
+	next := tuitest.Await[common.NextMsg](t, cmd)
+	if got := planDomains(next.Results[0].(records.Plans)); strings.Join(got, " ") != tuitest.Domain+" "+tuitest.Other {
+		t.Fatalf("went on with %v", got)
+	}
+
+	// Esc while waiting: the late plan does not move on.
+	m = records.NewModel(env.Common(80, 40), env.Client, t.TempDir(), nil)
+	msgs = planMsgs(t, m.Enter(twoState(t, env, true), common.Forward), 2)
+	feed(t, m, msgs, tuitest.Domain)
+	m.Update(tuitest.Key("enter"))
+	m.Update(tuitest.Key("esc"))
+	if _, cmd = m.Update(msgs[tuitest.Other]); cmd != nil {
+		t.Fatalf("after esc, the late plan was taken (and answered %T)", cmd())
+	}
 }
