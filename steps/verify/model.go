@@ -576,23 +576,10 @@ func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
 		}
 		b.WriteString(common.Hang(head, strings.Repeat(" ", 16), p(detail), w) + "\n")
 	}
-	spf := r.SPF.Record
-	if spf != "" && r.SPF.Lookups > 0 {
-		spf += fmt.Sprintf(" (%d of %d lookups)", r.SPF.Lookups, dnscheck.MaxSPFLookups)
-	}
-	line("SPF", r.SPF.Status, strings.ReplaceAll(spf, "\n", " | "))
-	dkim := r.DKIM.Name
-	if r.DKIM.Found != "" {
-		dkim += " → " + r.DKIM.Found
-	}
-	if r.DKIM.KeyBits > 0 {
-		dkim += fmt.Sprintf(" (%d-bit key)", r.DKIM.KeyBits)
-	}
-	line("DKIM", r.DKIM.Status, dkim)
-	dmarc := r.DMARC.Record
-	if r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Policy != "" {
-		dmarc = "p=" + r.DMARC.Policy + ": " + dmarc
-	}
+	d := DetailsOf(r)
+	line("SPF", r.SPF.Status, d.SPF)
+	line("DKIM", r.DKIM.Status, d.DKIM)
+	dmarc := d.DMARC
 	dsty := st.Warn
 	if r.DMARC.Status == dnscheck.VerdictPass {
 		dsty = st.Pass

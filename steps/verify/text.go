@@ -64,6 +64,34 @@ func readiness(r dnscheck.DomainReport, st Styles) (string, lipgloss.Style) {
 	return "✗ not ready", st.Fail
 }
 
+// Details are the texts shown beside each verdict of a report: the SPF
+// record with its lookup count, the DKIM name with what it points to and
+// the key's size, the DMARC policy with its record. They are raw DNS text:
+// pass them through dnscheck.Printable before a terminal.
+type Details struct{ SPF, DKIM, DMARC string }
+
+// DetailsOf returns the details of r, the same for the command line and the
+// wizard.
+func DetailsOf(r dnscheck.DomainReport) Details {
+	var d Details
+	d.SPF = strings.ReplaceAll(r.SPF.Record, "\n", " | ")
+	if d.SPF != "" && r.SPF.Lookups > 0 {
+		d.SPF += fmt.Sprintf(" (%d of %d lookups)", r.SPF.Lookups, dnscheck.MaxSPFLookups)
+	}
+	d.DKIM = r.DKIM.Name
+	if r.DKIM.Found != "" {
+		d.DKIM += " → " + r.DKIM.Found
+	}
+	if r.DKIM.KeyBits > 0 {
+		d.DKIM += fmt.Sprintf(" (%d-bit key)", r.DKIM.KeyBits)
+	}
+	d.DMARC = r.DMARC.Record
+	if r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Policy != "" {
+		d.DMARC = "p=" + r.DMARC.Policy + ": " + d.DMARC
+	}
+	return d
+}
+
 // WriteReport writes one domain's report for a person: one line per check
 // with a mark and the verdict, then each problem with its fix. Text from
 // DNS goes through dnscheck.Printable.
@@ -72,28 +100,14 @@ func WriteReport(w io.Writer, r dnscheck.DomainReport, st Styles) {
 	words, sty := readiness(r, st)
 	head := sty.Render(words)
 	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(p(r.Domain)), head)
-	fmt.Fprintf(w, "  %s\n", st.Dim.Render(sourceLine(r)))
+	fmt.Fprintf(w, "  %s\n", st.Dim.Render(p(sourceLine(r))))
 	line := func(name, status, detail string) {
 		fmt.Fprintf(w, "  %s %-5s %-7s %s\n", st.verdict(status).Render(Mark(status)), name, status, p(detail))
 	}
-	spf := r.SPF.Record
-	if r.SPF.Record != "" && r.SPF.Lookups > 0 {
-		spf += fmt.Sprintf("  (%d of %d lookups)", r.SPF.Lookups, dnscheck.MaxSPFLookups)
-	}
-	line("SPF", r.SPF.Status, strings.ReplaceAll(spf, "\n", " | "))
-	dkim := r.DKIM.Name
-	if r.DKIM.Found != "" {
-		dkim += " → " + r.DKIM.Found
-	}
-	if r.DKIM.KeyBits > 0 {
-		dkim += fmt.Sprintf("  (%d-bit key)", r.DKIM.KeyBits)
-	}
-	line("DKIM", r.DKIM.Status, dkim)
-	dmarc := r.DMARC.Record
-	if r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Policy != "" {
-		dmarc = "p=" + r.DMARC.Policy + "  " + dmarc
-	}
-	fmt.Fprintf(w, "  %s %-5s %-7s %s\n", dmarcTextStyle(r.DMARC, st).Render(dmarcMark(r.DMARC)), "DMARC", r.DMARC.Status, p(dmarc))
+	d := DetailsOf(r)
+	line("SPF", r.SPF.Status, d.SPF)
+	line("DKIM", r.DKIM.Status, d.DKIM)
+	fmt.Fprintf(w, "  %s %-5s %-7s %s\n", dmarcTextStyle(r.DMARC, st).Render(dmarcMark(r.DMARC)), "DMARC", r.DMARC.Status, p(d.DMARC))
 	for _, c := range r.Cache {
 		fmt.Fprintf(w, "  %s\n", st.Dim.Render(fmt.Sprintf("Published; your resolver still has the old answer for %s %s cached for up to %s.", p(c.Name), c.Type, time.Duration(c.TTL)*time.Second)))
 	}

@@ -263,10 +263,9 @@ func TestWriteReport(t *testing.T) {
 	for _, want := range []string{
 		"yourcenter.edu  ✗ not ready",
 		"asked the authoritative servers ns1.yourcenter.edu, ns2.yourcenter.edu",
-		`✗ SPF   fail    v=spf1 \x1b[2J\x9b\u{202E} include:spf.outreachsystems.com -all  (1 of 10 lookups)`,
-		"✓ DKIM  pass    osc1._domainkey.yourcenter.edu. → osc1._domainkey.outreachsystems.com.  (2048-bit key)",
-		"p=none",
-		`\x1b]0;title\x07@x`,
+		`✗ SPF   fail    v=spf1 \x1b[2J\x9b\u{202E} include:spf.outreachsystems.com -all (1 of 10 lookups)`,
+		"✓ DKIM  pass    osc1._domainkey.yourcenter.edu. → osc1._domainkey.outreachsystems.com. (2048-bit key)",
+		`DMARC pass    p=none: v=DMARC1; p=none; rua=mailto:\x1b]0;title\x07@x`,
 		"cached for up to 1h0m0s",
 		"error spf-syntax: The record",
 		`Fix: Remove \x07 the bell.`,
