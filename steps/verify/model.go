@@ -74,8 +74,9 @@ type Model struct {
 	now      time.Time // the time of the last tick or result
 	ready    bool
 	skipping bool // skip asked for before the first result
-	sel      int  // the selected domain in the list
-	open     bool // the selected domain's details are shown (several domains)
+	sel      int   // the selected domain in the list
+	open     bool  // the selected domain's details are shown (several domains)
+	rows     []int // first line of each row of the list, and the line after the last
 
 	keys struct{ Now, Skip, Records, Back, Advice, Open, Close, Up, Down key.Binding }
 }
@@ -447,12 +448,10 @@ func allReady(reports []dnscheck.DomainReport) bool {
 // View implements tea.Model.
 func (m *Model) View() string { return m.scroll.View() }
 
-// listTop is the line of the list's first row in the content.
-const listTop = 3
-
+// showSelected scrolls the least needed to show the selected row.
 func (m *Model) showSelected() {
-	if m.listing() {
-		m.scroll.Show(listTop+m.sel, listTop+m.sel+1)
+	if m.listing() && m.sel+1 < len(m.rows) {
+		m.scroll.Show(m.rows[m.sel], m.rows[m.sel+1])
 	}
 }
 
@@ -498,7 +497,7 @@ func (m *Model) render() {
 	}
 	b.WriteString("\n")
 	if m.listing() || (m.several() && m.ready) {
-		m.renderList(&b)
+		m.renderList(&b, common.Height(b.String())-1)
 	} else {
 		m.renderReport(&b, m.reports[min(m.sel, len(m.reports)-1)])
 	}
@@ -511,9 +510,11 @@ func (m *Model) render() {
 	m.scroll.SetContent(strings.TrimRight(b.String(), "\n"))
 }
 
-// renderList writes one line per domain: its mark, name and verdicts.
-func (m *Model) renderList(b *strings.Builder) {
+// renderList writes one line per domain (two when narrow): its mark, name
+// and verdicts. top is the content line the list starts at.
+func (m *Model) renderList(b *strings.Builder, top int) {
 	st, w := m.Styles, m.Width
+	m.rows = append(m.rows[:0], top)
 	longest := 0
 	for _, r := range m.reports {
 		longest = max(longest, len([]rune(dnscheck.Printable(r.Domain))))
@@ -536,12 +537,13 @@ func (m *Model) renderList(b *strings.Builder) {
 			detail += " · " + plural(n, "problem")
 		}
 		head := lead + st.Verdict(VerdictOf(r)).Render(mark) + " " + name
+		row := common.Hang(head+"  ", "      ", st.Dim.Render(detail), w)
 		if narrow {
-			b.WriteString(common.Hang(lead+st.Verdict(VerdictOf(r)).Render(mark)+" ", "    ", name, w) + "\n")
-			b.WriteString(st.Dim.Render(common.Hang("    ", "    ", detail, w)) + "\n")
-			continue
+			row = common.Hang(lead+st.Verdict(VerdictOf(r)).Render(mark)+" ", "    ", name, w) + "\n" +
+				st.Dim.Render(common.Hang("    ", "    ", detail, w))
 		}
-		b.WriteString(common.Hang(head+"  ", "      ", st.Dim.Render(detail), w) + "\n")
+		b.WriteString(row + "\n")
+		m.rows = append(m.rows, m.rows[len(m.rows)-1]+common.Height(row))
 	}
 	if !m.ready {
 		b.WriteString("\n" + st.Dim.Render(common.Wrap("Enter opens the selected domain: what is wrong and how to fix it.", w)) + "\n")

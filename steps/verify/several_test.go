@@ -326,3 +326,38 @@ func plural(n int, word string) string {
 	}
 	return strconv.Itoa(n) + " " + word + "s"
 }
+
+// TestLongListKeepsSelectionInView: with more domains than fit, moving the
+// selection scrolls the list so the selected row stays on screen, at a
+// wide and at a narrow width (where each row takes two lines).
+func TestLongListKeepsSelectionInView(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	var others domains.Others
+	for i := range 14 {
+		others = append(others, domains.Extra{Input: tuitest.InputOf(t, "branch"+strconv.Itoa(i)+".example")})
+	}
+	for _, size := range tuitest.Sizes {
+		t.Run(size.Name, func(t *testing.T) {
+			m := verify.NewModel(env.Common(size.Width, 12), env.Checker, nil)
+			st := common.NewState(env.Input(t), others)
+			res := tuitest.Await[verify.ResultMsg](t, m.Enter(st, common.Forward))
+			send(m, res)
+			if len(m.Reports()) != 15 {
+				t.Fatalf("%d reports, want 15", len(m.Reports()))
+			}
+			for range 14 {
+				send(m, tuitest.Key("down"))
+			}
+			view := tuitest.Plain(m.View())
+			if !tuitest.Contains(view, "› ? branch13.example") && !tuitest.Contains(view, "› ✗ branch13.example") {
+				t.Fatalf("the last domain, selected, is not in view:\n%s", view)
+			}
+			for range 14 {
+				send(m, tuitest.Key("up"))
+			}
+			if view := tuitest.Plain(m.View()); !tuitest.Contains(view, "› ✗ yourcenter.edu") {
+				t.Fatalf("the first domain, selected again, is not in view:\n%s", view)
+			}
+		})
+	}
+}
