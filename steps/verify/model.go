@@ -73,7 +73,7 @@ type Model struct {
 	next     time.Time // when the next check starts
 	now      time.Time // the time of the last tick or result
 	ready    bool
-	skipping bool // skip asked for before the first result
+	skipping bool  // skip asked for before the first result
 	sel      int   // the selected domain in the list
 	open     bool  // the selected domain's details are shown (several domains)
 	rows     []int // first line of each row of the list, and the line after the last
