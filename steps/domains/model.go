@@ -380,7 +380,12 @@ func (m *Model) render() {
 		if note != "" {
 			line += st.Dim.Render("  " + note)
 		}
-		b.WriteString(common.Hang(lead+mark, "    ", line, w) + "\n")
+		row := common.Hang(lead+mark, "    ", line, w)
+		if m.inList && i == m.sel {
+			top := common.Height(b.String()) - 1
+			defer m.scroll.Show(top, top+common.Height(row)) // the selected row stays in view
+		}
+		b.WriteString(row + "\n")
 	}
 	b.WriteString("\n")
 	if m.inList {

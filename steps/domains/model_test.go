@@ -3,6 +3,7 @@ package domains_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -564,4 +565,30 @@ func TestGolden(t *testing.T) {
 				tuitest.WaitFor(t, tm, "✗")
 			}}.Golden(t)
 	})
+}
+
+// TestLongListKeepsSelectionInView: in a list taller than the screen, the
+// selected domain stays in view as the selection moves.
+func TestLongListKeepsSelectionInView(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	var saved domains.Others
+	for i := range 12 {
+		d := fmt.Sprintf("branch%d.example", i)
+		saved = append(saved, domains.Extra{Input: tuitest.InputOf(t, d), Snap: discovery.Snapshot{Domain: d}})
+	}
+	m := domains.NewModel(env.Common(40, 10), env.Client, nil)
+	m.Enter(firstState(t, env, saved), common.Forward)
+	send(m, tuitest.Key("tab"))
+	for range 11 {
+		send(m, tuitest.Key("down"))
+	}
+	if !tuitest.Contains(m.View(), "› ✓ branch11.example") {
+		t.Fatalf("the last domain, selected, is not in view:\n%s", tuitest.Plain(m.View()))
+	}
+	for range 11 {
+		send(m, tuitest.Key("up"))
+	}
+	if !tuitest.Contains(m.View(), "› ✓ branch0.example") {
+		t.Fatalf("the first domain, selected again, is not in view:\n%s", tuitest.Plain(m.View()))
+	}
 }
