@@ -449,10 +449,12 @@ func (a *accessible) action(typed string, plans records.Plans) bool {
 			for _, plan := range plans {
 				text, err := act.Run(a.ctx, plan)
 				if err != nil {
-					a.say("%s", dnscheck.Printable(err.Error()))
-				} else {
-					a.say("%s", dnscheck.Printable(text))
+					text = err.Error()
 				}
+				if len(plans) > 1 {
+					text = plan.Domain + ": " + text
+				}
+				a.say("%s", dnscheck.Printable(text))
 			}
 			return true
 		}
