@@ -3,6 +3,7 @@ package tui_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/charmbracelet/bubbles/key"
 	"os"
 	"path/filepath"
 	"strings"
@@ -274,6 +275,10 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 	dir := t.TempDir()
 	cfg := cfgFor(env, dir)
 	cfg.ProgressPath = filepath.Join(t.TempDir(), "progress.json")
+	cfg.Actions = []tui.Action{{Key: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "note")),
+		Run: func(_ context.Context, plan records.Plan) (string, error) {
+			return "noted its " + plan.Records[0].Label(), nil
+		}}}
 	in := strings.NewReader(strings.Join([]string{
 		tuitest.Domain,
 		"", // the detected provider
@@ -281,6 +286,7 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 		"OTHERCENTER.ORG", // already there
 		"",                // no more
 		"h",               // the hand-off sheet
+		"x",               // the extra action, once per domain
 		"",                // check
 		"s",               // skip to the advice
 	}, "\n") + "\n")
@@ -296,6 +302,7 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 		"othercenter.org is already in the list.",
 		"Records to publish for yourcenter.edu", "Records to publish for othercenter.org",
 		"Saved the hand-off sheet to " + filepath.Join(dir, "yourcenter.edu-dns-handoff.md") + " and ",
+		"yourcenter.edu: noted its DKIM\nothercenter.org: noted its DKIM\n",
 		"Checking yourcenter.edu, othercenter.org...",
 		"othercenter.org  ✓ ready",
 		"  2. Second best: checkbox ON. This one fits your result.",
