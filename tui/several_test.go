@@ -3,13 +3,13 @@ package tui_test
 import (
 	"context"
 	"encoding/json"
-	"github.com/charmbracelet/bubbles/key"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/dnscheck"
