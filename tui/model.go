@@ -152,6 +152,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd := m.back()
 		return m, tea.Batch(cmd, m.saveCmd())
 	case common.KeepMsg:
+		if m.offer != nil || msg.Step != m.steps[m.cur].Title() {
+			return m, nil // sent by a step the person has left since
+		}
 		for _, r := range msg.Results {
 			m.state.PutFrom(m.cur, r)
 		}

@@ -85,8 +85,22 @@ func TestSeveralDomains(t *testing.T) {
 	}
 
 	s.typ("Jane <jane@OtherCenter.org>")
-	s.send(tuitest.Await[domains.LookedUpMsg](t, s.keys("enter")))
+	keep := tuitest.Await[common.KeepMsg](t, s.send(tuitest.Await[domains.LookedUpMsg](t, s.keys("enter"))))
 	s.wantView("✓ othercenter.org", "DNS: GoDaddy · mail: Microsoft 365", "go on with 2 domains")
+	// The added domain is saved at once, before the person goes on.
+	if msg := s.send(keep)().(tui.ProgressSavedMsg); msg.Err != nil {
+		t.Fatal(msg.Err)
+	}
+	if p := readProgress(t, cfg.ProgressPath); p.Step != "Other domains" || strings.Join(p.Domains, " ") != tuitest.Domain+" "+tuitest.Other {
+		t.Fatalf("progress after adding a domain = %+v", p)
+	}
+	// A result kept by a step the person is not on is dropped.
+	if cmd := s.send(common.KeepMsg{Step: "Verify", Results: []any{[]dnscheck.DomainReport{{Domain: "stale.example"}}}}); cmd != nil {
+		t.Fatal("a KeepMsg from another step was taken")
+	}
+	if _, ok := common.Get[[]dnscheck.DomainReport](m.State()); ok {
+		t.Fatal("a KeepMsg from another step was stored")
+	}
 
 	save := s.awaitPlans(s.next(tuitest.Key("enter")), 2)
 	s.wantStep(5)
@@ -100,7 +114,7 @@ func TestSeveralDomains(t *testing.T) {
 	cmd := s.next(tuitest.Key("enter"))
 	s.wantStep(6)
 	res := tuitest.Await[verify.ResultMsg](t, cmd)
-	keep := tuitest.Await[common.KeepMsg](t, s.send(res))
+	keep = tuitest.Await[common.KeepMsg](t, s.send(res))
 	if msg := s.send(keep)().(tui.ProgressSavedMsg); msg.Err != nil {
 		t.Fatal(msg.Err)
 	}

@@ -142,10 +142,12 @@ func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 	m.list = kept
 	m.sel = min(m.sel, max(len(m.list)-1, 0))
 	// Resumed domains not looked up yet are looked up now (after the
-	// first domain was dropped from them, so it is not looked up again).
+	// first domain was dropped from them, so it is not looked up again),
+	// and so are those whose lookup was running when the person left the
+	// step: its result went to another step and is lost.
 	var cmds []tea.Cmd
 	for i, e := range m.list {
-		if resumed && e.Snap.Domain != e.Input.Domain {
+		if e.busy || resumed && e.Snap.Domain != e.Input.Domain {
 			cmds = append(cmds, m.lookUp(i))
 		}
 	}
@@ -224,7 +226,7 @@ func (m *Model) fieldKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return m.add()
 	case key.Matches(msg, m.keys.List) && len(m.list) > 0:
-		m.inList = true
+		m.inList, m.waiting = true, false // editing the list: not going on yet
 		m.input.Blur()
 		m.render()
 		return nil
@@ -251,8 +253,10 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 		if len(m.list) == 0 {
 			m.inList = false
 			m.render()
-			return m.input.Focus()
+			return tea.Batch(m.input.Focus(), m.keep())
 		}
+		m.render()
+		return m.keep()
 	case key.Matches(msg, m.keys.Continue):
 		return m.finish()
 	case key.Matches(msg, m.keys.Field):
@@ -293,8 +297,12 @@ func (m *Model) add() tea.Cmd {
 	m.problem = ""
 	m.input.SetValue("")
 	m.list = append(m.list, entry{Extra: Extra{Input: in}})
-	return tea.Batch(m.lookUp(len(m.list)-1), m.spin.Tick)
+	return tea.Batch(m.lookUp(len(m.list)-1), m.spin.Tick, m.keep())
 }
+
+// keep stores the list in the wizard's state as it changes, so the
+// progress saved has it even if the person quits on this step.
+func (m *Model) keep() tea.Cmd { return common.Keep(m.Title(), m.Others()) }
 
 // lookUp starts the lookup of list entry i in a command.
 func (m *Model) lookUp(i int) tea.Cmd {
@@ -329,7 +337,7 @@ func (m *Model) lookedUp(msg LookedUpMsg) tea.Cmd {
 		m.waiting = false
 		return common.Next(m.Others())
 	}
-	return nil
+	return m.keep()
 }
 
 // finish goes on with the list; while a lookup runs it waits for it, so

@@ -87,8 +87,14 @@ func added(t *testing.T, m *domains.Model, s string) {
 	if cmd == nil || !m.Busy() {
 		t.Fatalf("adding %q started no lookup:\n%s", s, tuitest.Plain(m.View()))
 	}
-	if next := send(m, tuitest.Await[domains.LookedUpMsg](t, cmd)); next != nil {
-		t.Fatalf("the lookup of %q moved on by itself", s)
+	// The lookup's result is kept in the state (so the saved progress
+	// has it), and does not move on.
+	keep, ok := send(m, tuitest.Await[domains.LookedUpMsg](t, cmd))().(common.KeepMsg)
+	if !ok {
+		t.Fatalf("the lookup of %q did not keep the list, or moved on by itself", s)
+	}
+	if got := keep.Results[0].(domains.Others); len(got) == 0 || got[len(got)-1].Input.Domain != m.Others()[len(m.Others())-1].Input.Domain || keep.Step != "Other domains" {
+		t.Fatalf("kept %+v", keep)
 	}
 }
 
@@ -407,7 +413,7 @@ func TestContinueWaits(t *testing.T) {
 	lookup = add(m, tuitest.Other)
 	send(m, tuitest.Key("enter"))
 	tuitest.Await[common.BackMsg](t, send(m, tuitest.Key("esc")))
-	if cmd := send(m, tuitest.Await[domains.LookedUpMsg](t, lookup)); cmd != nil {
+	if _, ok := send(m, tuitest.Await[domains.LookedUpMsg](t, lookup))().(common.NextMsg); ok {
 		t.Fatal("the lookup moved on after esc")
 	}
 }
@@ -590,5 +596,32 @@ func TestLongListKeepsSelectionInView(t *testing.T) {
 	}
 	if !tuitest.Contains(m.View(), "› ✓ branch0.example") {
 		t.Fatalf("the first domain, selected again, is not in view:\n%s", tuitest.Plain(m.View()))
+	}
+}
+
+// TestLookupLostWhileAway: a lookup still running when the person leaves
+// the step answers to another step and is lost; coming back starts it
+// again, so going on never waits for ever.
+func TestLookupLostWhileAway(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := newStep(t, env, 80, 24, firstState(t, env), nil)
+	lost := add(m, tuitest.Other)
+	tuitest.Await[common.BackMsg](t, send(m, tuitest.Key("esc")))
+
+	again := m.Enter(firstState(t, env), common.Forward)
+	if !m.Busy() {
+		t.Fatal("coming back did not look the domain up again")
+	}
+	send(m, tuitest.Await[domains.LookedUpMsg](t, lost)) // the old answer, if it ever came
+	if !m.Busy() {
+		t.Fatal("the lost lookup's answer was taken for the new one")
+	}
+	send(m, tuitest.Await[domains.LookedUpMsg](t, again))
+	if m.Busy() || !tuitest.Contains(m.View(), "✓ othercenter.org") {
+		t.Fatalf("after the new lookup:\n%s", tuitest.Plain(m.View()))
+	}
+	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
+	if got := next.Results[0].(domains.Others); len(got) != 1 || got[0].Snap.Domain != tuitest.Other {
+		t.Fatalf("went on with %+v", got)
 	}
 }

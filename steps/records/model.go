@@ -395,7 +395,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if sl.have {
 			// Kept in the state now, so a quit here still lists the
 			// records in the summary.
-			cmd = tea.Batch(cmd, common.Keep(m.Plans()))
+			cmd = tea.Batch(cmd, common.Keep(m.Title(), m.Plans()))
 		}
 		if m.going && !m.busy() {
 			m.going = false

@@ -335,7 +335,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	switch {
 	case key.Matches(msg, m.keys.Records), key.Matches(msg, m.keys.Back):
 		m.stop()
-		return tea.Sequence(common.Keep(domains.Focus{Domain: m.focused()}), common.Back), true
+		return tea.Sequence(common.Keep(m.Title(), domains.Focus{Domain: m.focused()}), common.Back), true
 	case m.ready && key.Matches(msg, m.keys.Advice):
 		return m.done(), true
 	case m.ready:
@@ -415,7 +415,7 @@ func (m *Model) result(msg ResultMsg) tea.Cmd {
 		}
 	}
 	m.reports, m.have, m.now = msg.Reports, true, msg.At
-	keep := common.Keep(msg.Reports, CheckedAt(msg.At))
+	keep := common.Keep(m.Title(), msg.Reports, CheckedAt(msg.At))
 	if allReady(msg.Reports) {
 		m.ready, m.open = true, false
 		m.render()

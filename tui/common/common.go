@@ -146,10 +146,17 @@ func Bell() tea.Msg { return BellMsg{} }
 
 // KeepMsg stores Results in the State as the current step's, without
 // moving on: a step's latest result (the verify step's report) is then in
-// the summary even when the person quits there.
-type KeepMsg struct{ Results []any }
+// the summary, and in the saved progress, even when the person quits
+// there. Step is the title of the step that sent it: a KeepMsg arriving
+// after the person has moved to another step is dropped, so it is never
+// filed as that step's result.
+type KeepMsg struct {
+	Step    string
+	Results []any
+}
 
-// Keep returns a command that stores results without moving on.
-func Keep(results ...any) tea.Cmd {
-	return func() tea.Msg { return KeepMsg{Results: results} }
+// Keep returns a command that stores results of the step titled step
+// without moving on.
+func Keep(step string, results ...any) tea.Cmd {
+	return func() tea.Msg { return KeepMsg{Step: step, Results: results} }
 }
