@@ -98,7 +98,7 @@ func (a *accessible) run() error {
 	a.say("%s Type q at any question to stop.", note)
 	a.say("")
 
-	resumed, err := a.offerResume()
+	resumed, checkAtOnce, err := a.offerResume()
 	if err != nil {
 		return err
 	}
@@ -135,10 +135,8 @@ func (a *accessible) run() error {
 			}
 			others = append(others, domains.Extra{Input: o.Input, Snap: s})
 		}
-	} else if !haveIn {
-		if others, err = a.askOthers(in); err != nil {
-			return err
-		}
+	} else if others, err = a.askOthers(in); err != nil {
+		return err
 	}
 	a.st.PutFrom(4, others)
 	a.save("Records")
@@ -148,7 +146,10 @@ func (a *accessible) run() error {
 	}
 
 	for {
-		plans, err := a.records(snaps, choice)
+		// A session resumed at the checks checks at once; the records
+		// are a b away.
+		plans, err := a.records(snaps, choice, checkAtOnce)
+		checkAtOnce = false
 		if err != nil {
 			return err
 		}
@@ -170,37 +171,46 @@ func (a *accessible) run() error {
 }
 
 // offerResume asks whether to resume the progress saved last time; the
-// state it returns holds what was restored (empty: start fresh).
-func (a *accessible) offerResume() (*common.State, error) {
-	st := common.NewState()
+// state it returns holds the person's answers restored (empty: start
+// fresh), and checkAtOnce says the session had reached the checks.
+func (a *accessible) offerResume() (st *common.State, checkAtOnce bool, err error) {
+	st = common.NewState()
 	prog := a.cfg.Resume
 	if !prog.Resumable(a.p) {
-		return st, nil
+		return st, false, nil
 	}
-	a.say("Last time (%s) you were setting up %s, at the %s step.", ago(time.Since(prog.SavedAt)), dnscheck.Printable(strings.Join(prog.Domains, ", ")), dnscheck.Printable(prog.Step))
-	for _, r := range prog.Reports {
-		a.say("%s", dnscheck.Printable(fmt.Sprintf("  Last check of %s: SPF %s, DKIM %s.", r.Domain, r.SPF.Status, r.DKIM.Status)))
+	a.say("%s", prog.Summary())
+	for _, l := range prog.LastCheck() {
+		a.say("  Last check of %s.", l.Text)
 	}
 	for {
 		line, err := a.ask("Press Enter to resume (the domains are looked up and checked again), or f to start fresh: ")
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		switch strings.ToLower(line) {
 		case "f":
-			return st, nil
+			a.forget()
+			return st, false, nil
 		case "":
-			vals, err := restore(*prog)
+			r, err := restore(*prog)
 			if err != nil {
 				a.say("Could not resume: %s. Starting fresh.", strings.TrimPrefix(err.Error(), "tui: "))
-				return st, nil
+				return st, false, nil
 			}
-			for _, v := range vals {
-				st.Put(v.val)
-			}
-			return st, nil
+			return common.NewState(r.answers...), r.at == r.reportsOf, nil
 		}
 		a.say("Press Enter or type f.")
+	}
+}
+
+// forget removes the saved progress (the person chose to start fresh).
+func (a *accessible) forget() {
+	if a.cfg.ProgressPath == "" {
+		return
+	}
+	if err := statefile.Remove(a.cfg.ProgressPath); err != nil {
+		a.say("Could not remove the saved progress: %s.", dnscheck.Printable(err.Error()))
 	}
 }
 
@@ -371,8 +381,9 @@ func (a *accessible) askProvider(snap discovery.Snapshot) (provider.Choice, erro
 }
 
 // records prints the records of every domain and waits until the person
-// says they are published.
-func (a *accessible) records(snaps []discovery.Snapshot, choice provider.Choice) (records.Plans, error) {
+// says they are published; quiet only builds them (a session resumed at
+// the checks).
+func (a *accessible) records(snaps []discovery.Snapshot, choice provider.Choice, quiet bool) (records.Plans, error) {
 	useIPs := false
 	for {
 		var plans records.Plans
@@ -381,11 +392,17 @@ func (a *accessible) records(snaps []discovery.Snapshot, choice provider.Choice)
 			if err != nil {
 				return nil, err
 			}
+			plans = append(plans, plan)
+			if quiet {
+				continue
+			}
 			a.say("")
 			if err := records.WriteText(a.out, plan); err != nil {
 				return nil, err
 			}
-			plans = append(plans, plan)
+		}
+		if quiet {
+			return plans, nil
 		}
 		a.say("")
 		for {

@@ -14,7 +14,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/statefile"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -192,7 +192,7 @@ func (m *Model) offerKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Fresh):
 		m.offer = nil
 		m.resize()
-		return m.steps[m.cur].Enter(m.state, common.Forward)
+		return tea.Batch(m.forgetCmd(), m.steps[m.cur].Enter(m.state, common.Forward))
 	}
 	return nil
 }
@@ -203,24 +203,21 @@ func (m *Model) offerKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) resume() tea.Cmd {
 	prog := *m.offer
 	m.offer = nil
-	vals, err := restore(prog)
+	r, err := restore(prog)
 	if err != nil {
 		m.setStatus(common.StatusMsg{Level: common.Failure, Text: "Could not resume: " + strings.TrimPrefix(err.Error(), "tui: ") + ". Starting fresh."})
 		return m.steps[m.cur].Enter(m.state, common.Forward)
 	}
-	index := map[string]int{}
+	st := common.NewState(r.answers...)
+	target := 0
 	for i, s := range m.steps {
-		index[s.Title()] = i
-	}
-	st := common.NewState()
-	for _, v := range vals {
-		if i, ok := index[v.step]; ok {
-			st.PutFrom(i, v.val)
+		if s.Title() == r.at {
+			target = i
 		}
-	}
-	target, ok := index[resumeAt(prog)]
-	if !ok {
-		target = index["Discovery"]
+		if s.Title() == r.reportsOf && r.reports != nil {
+			st.PutFrom(i, r.reports)
+			st.PutFrom(i, r.checkedAt)
+		}
 	}
 	m.state, m.cur = st, target
 	m.setStatus(common.StatusMsg{Level: common.Info, Text: "Resumed where you stopped; looking at DNS again now."})
@@ -243,6 +240,21 @@ func (m *Model) saveCmd() tea.Cmd {
 	seq := s.seq
 	s.mu.Unlock()
 	return func() tea.Msg { return ProgressSavedMsg{Err: s.save(seq, prog)} }
+}
+
+// forgetCmd removes the saved progress in a command (the person chose to
+// start fresh); a failure is said in the status line.
+func (m *Model) forgetCmd() tea.Cmd {
+	if m.saver == nil {
+		return nil
+	}
+	path := m.saver.path
+	return func() tea.Msg {
+		if err := statefile.Remove(path); err != nil {
+			return common.StatusMsg{Level: common.Failure, Text: "Could not remove the saved progress: " + dnscheck.Printable(err.Error())}
+		}
+		return common.StatusMsg{Level: common.Info, Text: "Starting fresh: the saved progress is removed."}
+	}
 }
 
 // SaveProgress saves the progress now (Run calls it when the program
@@ -445,26 +457,24 @@ func (m *Model) helpView() string {
 // offerView asks whether to resume: the domains, the step reached, and the
 // last results with their age.
 func (m *Model) offerView() string {
-	st, w, p := m.Styles, m.Width, m.offer
+	st, w := m.Styles, m.Width
 	var b strings.Builder
 	b.WriteString(st.Title.Render(common.Wrap("Welcome back", w)) + "\n")
-	b.WriteString(common.Wrap(fmt.Sprintf("Last time (%s) you were setting up %s, at the %s step.",
-		ago(time.Since(p.SavedAt)), dnscheck.Printable(strings.Join(p.Domains, ", ")), dnscheck.Printable(p.Step)), w) + "\n")
-	if len(p.Reports) > 0 {
-		b.WriteString("\n" + st.Accent.Render(common.Wrap("The last check ("+ago(time.Since(p.CheckedAt))+")", w)) + "\n")
-		for _, r := range p.Reports {
+	b.WriteString(common.Wrap(m.offer.Summary(), w) + "\n")
+	if lines := m.offer.LastCheck(); len(lines) > 0 {
+		b.WriteString("\n" + st.Accent.Render(common.Wrap("The last check ("+ago(time.Since(m.offer.CheckedAt))+")", w)) + "\n")
+		for _, l := range lines {
 			mark, sty := "✗ ", st.Fail
-			switch verify.VerdictOf(r) {
+			switch l.Verdict {
 			case dnscheck.VerdictPass:
 				mark, sty = "✓ ", st.Pass
 			case dnscheck.VerdictError:
 				mark, sty = "? ", st.Warn
 			}
-			line := fmt.Sprintf("%s: SPF %s, DKIM %s", r.Domain, r.SPF.Status, r.DKIM.Status)
-			b.WriteString(common.Hang(sty.Render(mark), "  ", dnscheck.Printable(line), w) + "\n")
+			b.WriteString(common.Hang(sty.Render(mark), "  ", l.Text, w) + "\n")
 		}
 	}
-	b.WriteString("\n" + common.Wrap("Press enter to resume: the wizard looks at DNS again at once. Press f to start fresh (the saved progress is replaced).", w))
+	b.WriteString("\n" + common.Wrap("Press enter to resume: the wizard looks at DNS again at once. Press f to start fresh (the saved progress is removed).", w))
 	return b.String()
 }
 

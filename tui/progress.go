@@ -40,9 +40,32 @@ type Progress struct {
 }
 
 // Resumable reports whether p is worth offering to resume for platform:
-// it is for the same platform and names a domain.
+// a version this wizard reads, the same platform, and a domain.
 func (p *Progress) Resumable(platform *assets.Platform) bool {
-	return p != nil && p.Platform == platform.Name && len(p.Domains) > 0
+	return p != nil && p.Version >= 1 && p.Version <= ProgressVersion && p.Platform == platform.Name && len(p.Domains) > 0
+}
+
+// Summary says in a sentence what was being set up and how far it got.
+// The file is untrusted: its text is made printable.
+func (p *Progress) Summary() string {
+	return fmt.Sprintf("Last time (%s) you were setting up %s, at the %s step.", ago(time.Since(p.SavedAt)),
+		dnscheck.Printable(strings.Join(p.Domains, ", ")), dnscheck.Printable(p.Step))
+}
+
+// CheckLine is one domain's last result, for a person.
+type CheckLine struct {
+	Verdict string // pass, fail or error (see verify.VerdictOf)
+	Text    string // "yourcenter.edu: SPF fail, DKIM missing", printable
+}
+
+// LastCheck describes the last results, a line a domain.
+func (p *Progress) LastCheck() []CheckLine {
+	var out []CheckLine
+	for _, r := range p.Reports {
+		out = append(out, CheckLine{Verdict: verify.VerdictOf(r),
+			Text: dnscheck.Printable(fmt.Sprintf("%s: SPF %s, DKIM %s", r.Domain, r.SPF.Status, r.DKIM.Status))})
+	}
+	return out
 }
 
 // progressFrom describes the state as Progress, at the step titled step;
@@ -68,26 +91,42 @@ func progressFrom(p *assets.Platform, st *common.State, step string, now time.Ti
 	return prog, true
 }
 
-// restored is a value of a resumed state and the title of the step that
-// produced it.
-type restored struct {
-	step string
-	val  any
+// resumption is what saved progress gives back.
+type resumption struct {
+	// answers are what the person told the wizard (domain.Input,
+	// provider.Choice, domains.Others). They go into the state as given
+	// values, which going forward never drops: resuming at an early step
+	// keeps the other domains and the provider for the steps after it.
+	answers []any
+	// reports are the last results (nil when there are none, or when the
+	// file's are not results this wizard writes); checkedAt when.
+	reports   []dnscheck.DomainReport
+	checkedAt verify.CheckedAt
+	// at is the title of the step to start at; reportsOf the title of the
+	// step the reports belong to.
+	at, reportsOf string
 }
 
-// restore turns saved progress back into the values the steps produced.
-// A domain that no longer passes the normaliser, or a provider no longer
-// in the catalog, is an error: the caller starts fresh.
-func restore(prog Progress) ([]restored, error) {
-	var out []restored
+// restore turns saved progress back into the person's answers and the last
+// results. The file is untrusted: a domain that does not pass the
+// normaliser, or a provider no longer in the catalog, is an error (the
+// caller starts fresh); a domain given twice counts once; results with
+// verdicts this wizard never writes are dropped.
+func restore(prog Progress) (resumption, error) {
+	r := resumption{at: resumeAt(prog), reportsOf: "Verify"}
 	var others domains.Others
+	seen := map[string]bool{}
 	for i, d := range prog.Domains {
 		in, err := domain.Normalize(d)
 		if err != nil {
-			return nil, fmt.Errorf("tui: the saved domain \"%s\" cannot be used (%s)", dnscheck.Printable(d), strings.TrimSuffix(dnscheck.Printable(err.Error()), "."))
+			return r, fmt.Errorf("tui: the saved domain \"%s\" cannot be used (%s)", dnscheck.Printable(d), strings.TrimSuffix(dnscheck.Printable(err.Error()), "."))
 		}
+		if seen[in.Domain] {
+			continue
+		}
+		seen[in.Domain] = true
 		if i == 0 {
-			out = append(out, restored{"Domain", in})
+			r.answers = append(r.answers, in)
 			continue
 		}
 		others = append(others, domains.Extra{Input: in})
@@ -103,31 +142,62 @@ func restore(prog Progress) ([]restored, error) {
 			err = fmt.Errorf("no provider \"%s\" in the catalog", dnscheck.Printable(prog.Provider))
 		}
 		if err != nil {
-			return nil, fmt.Errorf("tui: the saved mail provider cannot be used (%s)", strings.TrimSuffix(dnscheck.Printable(strings.TrimPrefix(err.Error(), "assets: ")), "."))
+			return r, fmt.Errorf("tui: the saved mail provider cannot be used (%s)", strings.TrimSuffix(dnscheck.Printable(strings.TrimPrefix(err.Error(), "assets: ")), "."))
 		}
-		out = append(out, restored{"Mail provider", provider.Choice{Provider: pr, Detected: prog.ProviderDetected}})
+		r.answers = append(r.answers, provider.Choice{Provider: pr, Detected: prog.ProviderDetected})
 	}
-	if len(others) > 0 {
-		out = append(out, restored{"Other domains", others})
+	if len(others) > 0 || pastOthers(prog.Step) {
+		r.answers = append(r.answers, others)
 	}
-	if len(prog.Reports) > 0 {
-		out = append(out, restored{"Verify", prog.Reports}, restored{"Verify", verify.CheckedAt(prog.CheckedAt)})
+	if validReports(prog.Reports, seen) {
+		r.reports, r.checkedAt = prog.Reports, verify.CheckedAt(prog.CheckedAt)
 	}
-	return out, nil
+	return r, nil
+}
+
+// pastOthers reports whether the step titled step comes after the
+// question about other domains (so it was answered, maybe with none).
+func pastOthers(step string) bool {
+	switch step {
+	case "Records", "Verify", "Advice":
+		return true
+	}
+	return false
+}
+
+// validReports reports whether saved results are ones this wizard writes:
+// one per saved domain, with known verdicts.
+func validReports(reps []dnscheck.DomainReport, domains map[string]bool) bool {
+	if len(reps) == 0 || len(reps) != len(domains) {
+		return false
+	}
+	known := func(v string) bool {
+		switch v {
+		case dnscheck.VerdictPass, dnscheck.VerdictFail, dnscheck.VerdictMissing, dnscheck.VerdictError, dnscheck.VerdictInvalid:
+			return true
+		}
+		return false
+	}
+	for _, r := range reps {
+		if !domains[r.Domain] || !known(r.SPF.Status) || !known(r.DKIM.Status) || !known(r.DMARC.Status) {
+			return false
+		}
+	}
+	return true
 }
 
 // resumeAt is the title of the step a resumed session starts at: the
-// checks run again at once when the person had reached them; otherwise
-// the step reached, looking DNS up again.
+// checks run again at once when the person had reached them; the records
+// when they had; otherwise the discovery, which looks the first domain up
+// again before the provider is confirmed.
 func resumeAt(prog Progress) string {
 	switch prog.Step {
 	case "Verify", "Advice":
 		return "Verify"
-	case "Welcome", "Domain", "Discovery", "Mail provider":
-		return "Discovery" // it looks the domain up; the provider is confirmed after
-
+	case "Records", "Other domains":
+		return prog.Step
 	}
-	return prog.Step
+	return "Discovery"
 }
 
 // progressSaver writes progress from commands, one at a time, dropping a

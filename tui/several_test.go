@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/statefile"
 	"github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/domains"
 	"github.com/outreach-auth/wizard/steps/provider"
@@ -348,7 +349,7 @@ func TestAccessibleResume(t *testing.T) {
 	cfg.Resume = &prog
 	env.Publish(t)
 	var out strings.Builder
-	if err := tui.RunAccessible(context.Background(), cfg, strings.NewReader("\n\n"), &out); err != nil {
+	if err := tui.RunAccessible(context.Background(), cfg, strings.NewReader("\n"), &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
 	}
 	got := out.String()
@@ -395,5 +396,127 @@ func TestOfferHostileProgress(t *testing.T) {
 	m.Update(tuitest.Key("enter"))
 	if st := m.Status(); !strings.Contains(st.Text, "Could not resume") || strings.ContainsAny(st.Text, "\x1b\x07") {
 		t.Fatalf("status = %q", st.Text)
+	}
+}
+
+// resumeWith starts the shell with prog to resume and presses enter.
+func resumeWith(t *testing.T, env *tuitest.Env, prog tui.Progress) (shell, *tui.Model, tea.Cmd) {
+	t.Helper()
+	cfg := cfgFor(env, t.TempDir())
+	cfg.ProgressPath = filepath.Join(t.TempDir(), "progress.json")
+	cfg.Resume = &prog
+	m := tui.NewModel(context.Background(), cfg, &syncBuffer{})
+	s := shell{t: t, m: m, w: 80, h: 30}
+	s.send(tea.WindowSizeMsg{Width: 80, Height: 30})
+	return s, m, s.keys("enter")
+}
+
+// TestResumeEarlyKeepsAnswers: progress saved at the provider step is
+// resumed at the discovery; going forward from there keeps the saved
+// provider (selected) and the other domains.
+func TestResumeEarlyKeepsAnswers(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	prog := savedProgress(t, env)
+	prog.Step, prog.Reports = "Mail provider", nil
+	prog.Provider, prog.ProviderDetected = "google", false
+	s, _, cmd := resumeWith(t, env, prog)
+	s.wantStep(2)
+	s.send(tuitest.Await[discovery.ResultMsg](t, cmd))
+	s.next(tuitest.Key("enter"))
+	s.wantStep(3)
+	s.wantView("│ Google Workspace")
+	s.next(tuitest.Key("enter"))
+	s.wantStep(4)
+	s.wantView("✓ yourcenter.edu", "othercenter.org")
+}
+
+// TestResumeUntrustedFile: results with verdicts the wizard never writes
+// are dropped (nothing raw reaches the screen), a domain saved twice
+// counts once, and progress of another version is not offered.
+func TestResumeUntrustedFile(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	prog := savedProgress(t, env)
+	prog.Reports[0].SPF.Status = "fail\x1b]0;owned\x07"
+	s, m, _ := resumeWith(t, env, prog)
+	s.wantStep(6)
+	if _, ok := common.Get[[]dnscheck.DomainReport](m.State()); ok {
+		t.Fatal("results with an unknown verdict were restored")
+	}
+	if strings.ContainsAny(m.View(), "\x07") || strings.Contains(m.View(), "\x1b]") {
+		t.Fatalf("raw control characters on screen:\n%q", m.View())
+	}
+
+	twice := savedProgress(t, env)
+	twice.Step, twice.Reports = "Records", nil
+	twice.Domains = append(twice.Domains, "OtherCenter.ORG")
+	s, _, cmd := resumeWith(t, env, twice)
+	s.wantStep(5)
+	s.awaitPlans(cmd, 2)
+	s.wantView("Domain 1 of 2")
+
+	future := savedProgress(t, env)
+	future.Version = tui.ProgressVersion + 1
+	cfg := cfgFor(env, t.TempDir())
+	cfg.Resume = &future
+	if tui.NewModel(context.Background(), cfg, &syncBuffer{}).Offering() {
+		t.Fatal("progress of a newer version was offered")
+	}
+}
+
+// TestStartFreshRemovesProgress: f at the offer removes the saved file.
+func TestStartFreshRemovesProgress(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	prog := savedProgress(t, env)
+	cfg := cfgFor(env, t.TempDir())
+	cfg.ProgressPath = filepath.Join(t.TempDir(), "progress.json")
+	if err := statefile.Save(cfg.ProgressPath, prog); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Resume = &prog
+	m := tui.NewModel(context.Background(), cfg, &syncBuffer{})
+	_, cmd := m.Update(tuitest.Key("f"))
+	if st := tuitest.Await[common.StatusMsg](t, cmd); !strings.Contains(st.Text, "the saved progress is removed") {
+		t.Fatalf("status = %+v", st)
+	}
+	if _, err := os.Stat(cfg.ProgressPath); !os.IsNotExist(err) {
+		t.Fatalf("the saved progress is still there after f: %v", err)
+	}
+}
+
+// TestAccessibleResumeEarly: progress saved before the question about
+// other domains asks it on resume (and nothing answered before), then
+// shows the records before checking; f removes the saved progress.
+func TestAccessibleResumeEarly(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	prog := savedProgress(t, env)
+	prog.Step, prog.Domains, prog.Reports = "Mail provider", prog.Domains[:1], nil
+	cfg := cfgFor(env, t.TempDir())
+	cfg.ProgressPath = filepath.Join(t.TempDir(), "progress.json")
+	cfg.Resume = &prog
+	var out strings.Builder
+	if err := tui.RunAccessible(context.Background(), cfg, strings.NewReader("\n\n\ns\n"), &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{"Mail provider: Microsoft 365 (as chosen last time).", "Another domain, or Enter to go on: ", "Records to publish for yourcenter.edu", "Checking yourcenter.edu..."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(got, "Your mail domain, or one of") || strings.Contains(got, "Number of your provider") {
+		t.Error("asked again what was answered before")
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+
+	if err := statefile.Save(cfg.ProgressPath, prog); err != nil {
+		t.Fatal(err)
+	}
+	if err := tui.RunAccessible(context.Background(), cfg, strings.NewReader("f\nq\n"), &out); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(cfg.ProgressPath); !os.IsNotExist(err) {
+		t.Fatalf("f left the saved progress: %v", err)
 	}
 }

@@ -137,14 +137,23 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 		return nil
 	}
 	m.snap, m.typing, m.err = snap, false, nil
+	// The choice made before (a resumed session's, when the domain has not
+	// been looked up again) is selected over the detected one.
+	before, chose := common.Get[Choice](st)
 	var items []list.Item
-	sel := -1
+	sel, chosen := -1, -1
 	for i, p := range assets.Providers() {
 		det := snap.ProviderFound && p.ID == snap.Provider.ID
-		if det || (sel < 0 && !snap.ProviderFound && len(snap.MX) == 0 && p.Kind == assets.KindNone) {
+		if det || (sel < 0 && m.looked() && !snap.ProviderFound && len(snap.MX) == 0 && p.Kind == assets.KindNone) {
 			sel = i
 		}
+		if chose && p.ID == before.Provider.ID {
+			chosen = i
+		}
 		items = append(items, item{p: p, detected: det})
+	}
+	if chosen >= 0 {
+		sel = chosen
 	}
 	m.list.ResetFilter()
 	cmd := m.list.SetItems(items)
@@ -253,11 +262,17 @@ func (m *Model) updateOther(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
+// looked reports whether the step has a snapshot of the domain: without
+// one (a resumed session) it claims nothing about MX.
+func (m *Model) looked() bool { return m.snap.Domain != "" }
+
 func (m *Model) header() string {
 	st, w, s := m.Styles, m.Width, m.snap
 	p := dnscheck.Printable
 	var why string
 	switch {
+	case !m.looked():
+		why = "The choice you made before is selected; press enter to keep it."
 	case s.ProviderFound:
 		why = fmt.Sprintf("Your MX points to %s (%s).", s.Provider.Name, p(s.ProviderMX))
 	case len(s.MX) > 0:

@@ -167,3 +167,23 @@ func TestGolden(t *testing.T) {
 			}}.Golden(t)
 	})
 }
+
+// TestChoiceBeforeWithoutSnapshot: a resumed session has the choice made
+// before but no look at the domain yet: that choice is selected, and the
+// step claims nothing about MX records it has not seen.
+func TestChoiceBeforeWithoutSnapshot(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	google, _ := assets.ProviderByID("google")
+	m := provider.New(env.Common(80, 20), nil)
+	m.Enter(common.NewState(env.Input(t), provider.Choice{Provider: google}), common.Forward)
+	if p, ok := m.Selected(); !ok || p.ID != "google" {
+		t.Fatalf("selected %+v, want the choice made before", p)
+	}
+	if !tuitest.Contains(m.View(), "The choice you made before is selected") || tuitest.Contains(m.View(), "no MX records") {
+		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
+	}
+	c := tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter"))).Results[0].(provider.Choice)
+	if c.Provider.ID != "google" {
+		t.Fatalf("choice = %+v", c)
+	}
+}

@@ -532,7 +532,7 @@ func (m *Model) renderList(b *strings.Builder, top int) {
 			lead = "› "
 			name = st.Accent.Render(name)
 		}
-		detail := fmt.Sprintf("SPF %s · DKIM %s · DMARC %s", r.SPF.Status, r.DKIM.Status, r.DMARC.Status)
+		detail := dnscheck.Printable(fmt.Sprintf("SPF %s · DKIM %s · DMARC %s", r.SPF.Status, r.DKIM.Status, r.DMARC.Status))
 		if n := len(r.AllProblems()); n > 0 && !r.Ready {
 			detail += " · " + plural(n, "problem")
 		}
@@ -567,7 +567,7 @@ func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
 	st, w := m.Styles, m.Width
 	p := dnscheck.Printable
 	line := func(name, status, detail string) {
-		head := fmt.Sprintf("%s %-5s %-7s ", Mark(status), name, status)
+		head := fmt.Sprintf("%s %-5s %-7s ", Mark(status), name, dnscheck.Printable(status))
 		head = st.Verdict(status).Render(head)
 		if w-16 < common.MinValueWidth {
 			b.WriteString(head + "\n")
@@ -586,7 +586,7 @@ func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
 	if r.DMARC.Status == dnscheck.VerdictPass {
 		dsty = st.Pass
 	}
-	head := dsty.Render(fmt.Sprintf("%s %-5s %-7s ", dmarcMark(r.DMARC), "DMARC", r.DMARC.Status))
+	head := dsty.Render(fmt.Sprintf("%s %-5s %-7s ", dmarcMark(r.DMARC), "DMARC", dnscheck.Printable(r.DMARC.Status)))
 	if w-16 < common.MinValueWidth {
 		b.WriteString(head + "\n")
 		if dmarc != "" {
