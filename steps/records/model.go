@@ -272,8 +272,6 @@ func (m *Model) buildAll() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-func (m *Model) build() tea.Cmd { return m.rebuild(m.cur, !m.s().looked) }
-
 // rebuild builds domain i's plan in a command, looking the domain up
 // again first when rediscover is set.
 func (m *Model) rebuild(i int, rediscover bool) tea.Cmd {
@@ -293,6 +291,26 @@ func (m *Model) rebuild(i int, rediscover bool) tea.Cmd {
 		plan, err := Build(ctx, q, snap, p, opt)
 		return PlanMsg{Gen: gen, Domain: snap.Domain, Plan: plan, Err: err, Snapshot: fresh}
 	})
+}
+
+// failed returns the domains whose records could not be worked out.
+func (m *Model) failed() []string {
+	var out []string
+	for _, d := range m.doms {
+		if d.err != nil && !d.have {
+			out = append(out, d.snap.Domain)
+		}
+	}
+	return out
+}
+
+// failedStatus says which domains have no records yet and what to do.
+func (m *Model) failedStatus(failed []string) tea.Cmd {
+	how := "go to it with ←/→ and press r to try again, or esc back to remove it from the list."
+	if !m.several() {
+		how = "press r to try again."
+	}
+	return common.SetStatus(common.Failure, fmt.Sprintf("The records for %s could not be worked out: %s", strings.Join(failed, ", "), how))
 }
 
 // busy reports whether some domain's build is running.
@@ -399,7 +417,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if m.going && !m.busy() {
 			m.going = false
-			cmd = tea.Sequence(cmd, common.Next(m.Plans()))
+			if failed := m.failed(); len(failed) > 0 {
+				cmd = tea.Batch(cmd, m.failedStatus(failed))
+			} else {
+				cmd = tea.Sequence(cmd, common.Next(m.Plans()))
+			}
 		}
 		return m, cmd
 	case HandoffSavedMsg:
@@ -447,7 +469,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	}
 	if !m.s().have {
 		if m.s().err != nil && !m.s().busy && key.Matches(msg, k.Retry) {
-			return m.build(), true
+			return m.rebuild(m.cur, true), true // look again: the last look had trouble
 		}
 		return nil, false
 	}
@@ -458,6 +480,9 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 			// Every domain's plan goes to the checks: wait for the rest.
 			m.going = true
 			return common.SetStatus(common.Info, "Going on as soon as every domain's records are worked out…"), true
+		}
+		if failed := m.failed(); len(failed) > 0 {
+			return m.failedStatus(failed), true
 		}
 		return common.Next(m.Plans()), true
 	case key.Matches(msg, k.Prev):
@@ -477,6 +502,13 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 			return SavedMsg{Path: path, Err: err}
 		}, true
 	case key.Matches(msg, k.Handoff):
+		// The sheet covers every domain, or it is not written.
+		if m.busy() {
+			return common.SetStatus(common.Info, "Still working out the records; press h again in a moment."), true
+		}
+		if failed := m.failed(); len(failed) > 0 {
+			return m.failedStatus(failed), true
+		}
 		return saveHandoff(m.saveDir, m.Plans()...), true
 	case key.Matches(msg, k.ToggleIPs) && !m.busy():
 		m.useIPs, m.toggled = !m.useIPs, true

@@ -8,7 +8,9 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/miekg/dns"
 
+	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/steps/domains"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -331,5 +333,40 @@ func TestEnterWaitsForEveryPlan(t *testing.T) {
 	m.Update(tuitest.Key("esc"))
 	if _, cmd = m.Update(msgs[tuitest.Other]); cmd != nil {
 		t.Fatalf("after esc, the late plan was taken (and answered %T)", cmd())
+	}
+}
+
+// TestFailedDomainBlocksGoingOn: when one domain's records cannot be
+// worked out (its DNS fails), enter and h say so, naming it, instead of
+// going on or writing a sheet without it; once DNS answers, r retries.
+func TestFailedDomainBlocksGoingOn(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	env.Server.SetFaultType(tuitest.Other+".", dns.TypeTXT, dnstest.Fault{ServFail: true})
+	m := records.NewModel(env.Common(80, 40), env.Client, t.TempDir(), nil)
+	msgs := planMsgs(t, m.Enter(twoState(t, env, false), common.Forward), 2)
+	if msgs[tuitest.Other].Err == nil {
+		t.Fatal("the test needs othercenter.org's build to fail")
+	}
+	feed(t, m, msgs, tuitest.Domain)
+	m.Update(msgs[tuitest.Other])
+	for _, k := range []string{"enter", "h"} {
+		_, cmd := m.Update(tuitest.Key(k))
+		st := tuitest.Await[common.StatusMsg](t, cmd)
+		if st.Level != common.Failure || !strings.Contains(st.Text, "The records for othercenter.org could not be worked out") {
+			t.Fatalf("%s: status = %+v", k, st)
+		}
+	}
+
+	env.Server.SetFaultType(tuitest.Other+".", dns.TypeTXT, dnstest.Fault{})
+	m.Update(tuitest.Key("right"))
+	_, cmd := m.Update(tuitest.Key("r"))
+	m.Update(tuitest.Await[records.PlanMsg](t, cmd))
+	_, cmd = m.Update(tuitest.Key("enter"))
+	if cmd == nil {
+		t.Fatalf("enter after the retry did nothing:\n%s", tuitest.Plain(m.View()))
+	}
+	next := tuitest.Await[common.NextMsg](t, cmd)
+	if got := planDomains(next.Results[0].(records.Plans)); len(got) != 2 {
+		t.Fatalf("went on with %v", got)
 	}
 }
