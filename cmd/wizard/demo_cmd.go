@@ -17,7 +17,7 @@ import (
 )
 
 // demoBanner is shown on every screen of the demo.
-const demoBanner = "DEMO · simulated DNS · nothing leaves this machine"
+const demoBanner = "DEMO · simulated DNS · nothing leaves this machine or is saved"
 
 func newDemoCommand(g *globalOptions, s streams) *cobra.Command {
 	io := &interactiveOptions{}

@@ -67,6 +67,16 @@ func Expect(p *assets.Platform, provider *assets.Provider, checkIPs []string) (d
 // not nil, is called after each domain finishes with the number done, one
 // call at a time.
 func CheckAll(ctx context.Context, c *dnscheck.Checker, domains []string, exp dnscheck.Expectation, progress func(done int)) []dnscheck.DomainReport {
+	return checkEach(ctx, c, domains, func(int) dnscheck.Expectation { return exp }, progress)
+}
+
+// CheckEach is CheckAll with an expectation a domain: names[i] is checked
+// against exps[i] (each with its own DNS host's name, for example).
+func CheckEach(ctx context.Context, c *dnscheck.Checker, names []string, exps []dnscheck.Expectation) []dnscheck.DomainReport {
+	return checkEach(ctx, c, names, func(i int) dnscheck.Expectation { return exps[i] }, nil)
+}
+
+func checkEach(ctx context.Context, c *dnscheck.Checker, domains []string, exp func(i int) dnscheck.Expectation, progress func(done int)) []dnscheck.DomainReport {
 	out := make([]dnscheck.DomainReport, len(domains))
 	sem := make(chan struct{}, MaxConcurrentDomains)
 	var wg sync.WaitGroup
@@ -77,7 +87,7 @@ func CheckAll(ctx context.Context, c *dnscheck.Checker, domains []string, exp dn
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			out[i] = c.Check(ctx, d, exp)
+			out[i] = c.Check(ctx, d, exp(i))
 			if progress != nil {
 				mu.Lock()
 				done++
