@@ -188,9 +188,20 @@ func (r DomainReport) MarshalJSON() ([]byte, error) {
 	return JSONSafe(b), nil
 }
 
-// HasTrouble reports whether any check of the domain ended in DNS trouble.
+// HasTrouble reports whether DNS could not answer for the domain: a check
+// ended in DNS trouble, or a domain-wide lookup did (the NS lookup that
+// finds the authoritative servers: the checks then rest on the resolver).
 func (r DomainReport) HasTrouble() bool {
-	return r.SPF.Status == VerdictError || r.DKIM.Status == VerdictError || r.DMARC.Status == VerdictError
+	if r.SPF.Status == VerdictError || r.DKIM.Status == VerdictError || r.DMARC.Status == VerdictError {
+		return true
+	}
+	for _, p := range r.Problems {
+		switch p.Code {
+		case CodeDNSTimeout, CodeDNSServFail, CodeDNSRefused:
+			return true
+		}
+	}
+	return false
 }
 
 // AllProblems returns every problem of the report, domain-wide ones first.
