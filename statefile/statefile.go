@@ -167,7 +167,24 @@ func save(path string, v any) error {
 		return err
 	}
 	syncDir(dir)
+	removeStale(dir, filepath.Base(path), now().Add(-StaleAfter))
 	return nil
+}
+
+// StaleAfter is how old a temporary file beside the progress must be for a
+// save to remove it: one a killed save left behind. A save in progress in
+// another wizard is far younger.
+const StaleAfter = 10 * time.Minute
+
+// removeStale removes the temporary files of base in dir last written
+// before cutoff. It is tidying: failures are ignored.
+func removeStale(dir, base string, cutoff time.Time) {
+	names, _ := filepath.Glob(filepath.Join(dir, "."+base+".tmp-*"))
+	for _, n := range names {
+		if fi, err := os.Lstat(n); err == nil && fi.Mode().IsRegular() && fi.ModTime().Before(cutoff) {
+			_ = os.Remove(n)
+		}
+	}
 }
 
 // encode returns v as indented JSON ending in a newline, with DEL and C1

@@ -783,3 +783,36 @@ func TestRemove(t *testing.T) {
 		t.Errorf("Remove of a non-empty directory = %v, want a wrapped error", err)
 	}
 }
+
+// TestSaveRemovesStaleTemps: a save tidies away the temporary files a
+// killed save left behind long ago, and leaves a recent one alone (it may
+// be another wizard's save in progress).
+func TestSaveRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "p.json")
+	old := filepath.Join(dir, ".p.json.tmp-111")
+	recent := filepath.Join(dir, ".p.json.tmp-222")
+	other := filepath.Join(dir, ".q.json.tmp-333") // another file's
+	for _, n := range []string{old, recent, other} {
+		if err := os.WriteFile(n, []byte(`{"half`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	long := time.Now().Add(-2 * StaleAfter)
+	for _, n := range []string{old, other} {
+		if err := os.Chtimes(n, long, long); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Save(path, map[string]int{"a": 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("the stale temporary file is still there: %v", err)
+	}
+	for _, n := range []string{recent, other} {
+		if _, err := os.Stat(n); err != nil {
+			t.Errorf("%s was removed: %v", filepath.Base(n), err)
+		}
+	}
+}
