@@ -109,7 +109,7 @@ func (a *accessible) run() error {
 		}
 	}
 	a.st.PutFrom(1, in)
-	a.save("Discovery")
+	a.save(discovery.Title)
 
 	snap, err := a.discover(in.Domain)
 	if err != nil {
@@ -124,7 +124,7 @@ func (a *accessible) run() error {
 		return err
 	}
 	a.st.PutFrom(3, choice)
-	a.save("Other domains")
+	a.save(domains.Title)
 
 	var others domains.Others
 	if saved, ok := common.Get[domains.Others](resumed); ok {
@@ -139,7 +139,7 @@ func (a *accessible) run() error {
 		return err
 	}
 	a.st.PutFrom(4, others)
-	a.save("Records")
+	a.save(records.Title)
 	snaps := []discovery.Snapshot{snap}
 	for _, o := range others {
 		snaps = append(snaps, o.Snap)
@@ -155,7 +155,7 @@ func (a *accessible) run() error {
 		}
 		a.st.Forget(4)
 		a.st.PutFrom(5, plans)
-		a.save("Verify")
+		a.save(verify.Title)
 		reps, back, err := a.verify(choice, plans)
 		if err != nil {
 			return err
@@ -164,7 +164,7 @@ func (a *accessible) run() error {
 			continue
 		}
 		a.st.PutFrom(6, reps)
-		a.save("Advice")
+		a.save(advice.Title)
 		a.advice(reps)
 		return nil
 	}
@@ -512,7 +512,7 @@ func (a *accessible) verify(choice provider.Choice, plans records.Plans) ([]dnsc
 		last = reps
 		a.st.PutFrom(6, reps)
 		a.st.PutFrom(6, verify.CheckedAt(time.Now()))
-		a.save("Verify")
+		a.save(verify.Title)
 		if allReady(reps) {
 			if len(reps) == 1 {
 				a.say("SPF and DKIM pass: %s is ready.", names[0])

@@ -9,9 +9,12 @@ import (
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/statefile"
+	"github.com/outreach-auth/wizard/steps/advice"
+	"github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/domain"
 	"github.com/outreach-auth/wizard/steps/domains"
 	"github.com/outreach-auth/wizard/steps/provider"
+	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/steps/verify"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -113,7 +116,7 @@ type resumption struct {
 // caller starts fresh); a domain given twice counts once; results with
 // verdicts this wizard never writes are dropped.
 func restore(prog Progress) (resumption, error) {
-	r := resumption{at: resumeAt(prog), reportsOf: "Verify"}
+	r := resumption{at: resumeAt(prog), reportsOf: verify.Title}
 	var others domains.Others
 	seen := map[string]bool{}
 	for i, d := range prog.Domains {
@@ -159,7 +162,7 @@ func restore(prog Progress) (resumption, error) {
 // question about other domains (so it was answered, maybe with none).
 func pastOthers(step string) bool {
 	switch step {
-	case "Records", "Verify", "Advice":
+	case records.Title, verify.Title, advice.Title:
 		return true
 	}
 	return false
@@ -192,12 +195,12 @@ func validReports(reps []dnscheck.DomainReport, domains map[string]bool) bool {
 // again before the provider is confirmed.
 func resumeAt(prog Progress) string {
 	switch prog.Step {
-	case "Verify", "Advice":
-		return "Verify"
-	case "Records", "Other domains":
+	case verify.Title, advice.Title:
+		return verify.Title
+	case records.Title, domains.Title:
 		return prog.Step
 	}
-	return "Discovery"
+	return discovery.Title
 }
 
 // progressSaver writes progress from commands, one at a time, dropping a

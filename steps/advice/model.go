@@ -33,8 +33,11 @@ func NewModel(c common.Common) *Model {
 	return m
 }
 
+// Title names the step in the header and in the saved progress.
+const Title = "Advice"
+
 // Title implements common.Step.
-func (m *Model) Title() string { return "Advice" }
+func (m *Model) Title() string { return Title }
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd { return nil }

@@ -91,8 +91,11 @@ func NewModel(c common.Common, q dnscheck.Querier, prepare func(ctx context.Cont
 	return m
 }
 
+// Title names the step in the header and in the saved progress.
+const Title = "Other domains"
+
 // Title implements common.Step.
-func (m *Model) Title() string { return "Other domains" }
+func (m *Model) Title() string { return Title }
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd { return nil }

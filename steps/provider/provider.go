@@ -106,8 +106,11 @@ func New(c common.Common, preset *assets.Provider) *Model {
 	return m
 }
 
+// Title names the step in the header and in the saved progress.
+const Title = "Mail provider"
+
 // Title implements common.Step.
-func (m *Model) Title() string { return "Mail provider" }
+func (m *Model) Title() string { return Title }
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd { return nil }

@@ -158,8 +158,11 @@ func NewModel(c common.Common, q dnscheck.Querier, saveDir string, actions []Key
 	return m
 }
 
+// Title names the step in the header and in the saved progress.
+const Title = "Records"
+
 // Title implements common.Step.
-func (m *Model) Title() string { return "Records" }
+func (m *Model) Title() string { return Title }
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd { return nil }

@@ -103,8 +103,11 @@ func NewModel(c common.Common, checker *dnscheck.Checker, actions []records.KeyA
 	return m
 }
 
+// Title names the step in the header and in the saved progress.
+const Title = "Verify"
+
 // Title implements common.Step.
-func (m *Model) Title() string { return "Verify" }
+func (m *Model) Title() string { return Title }
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd { return nil }

@@ -31,8 +31,11 @@ func New(c common.Common) *Model {
 	return m
 }
 
+// Title names the step in the header and in the saved progress.
+const Title = "Welcome"
+
 // Title implements common.Step.
-func (m *Model) Title() string { return "Welcome" }
+func (m *Model) Title() string { return Title }
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd { return nil }
