@@ -88,7 +88,7 @@ func Discover(ctx context.Context, q dnscheck.Querier, domain string, p *assets.
 	run := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
 
 	run(func() {
-		s.Zone = findZone(ctx, q, s.Domain)
+		s.Zone = dnscheck.FindZone(ctx, q, s.Domain)
 		zone := s.Zone
 		// A form that appends the zone to what was typed in its name box
 		// doubles the zone, not the domain, when the domain is below it.
@@ -158,23 +158,6 @@ func lookAtName(ctx context.Context, ask func(string, uint16) dnscheck.Response,
 		}
 	}
 	return "", other
-}
-
-// findZone returns the closest enclosing name that has an SOA record,
-// climbing from domain toward the root (at most the domain's label count).
-func findZone(ctx context.Context, q dnscheck.Querier, domain string) string {
-	labels := dns.SplitDomainName(domain)
-	for i := 0; i < len(labels)-1; i++ {
-		name := strings.Join(labels[i:], ".")
-		r := q.Query(ctx, name, dns.TypeSOA)
-		if r.Status.Found() {
-			return name
-		}
-		if r.Status.Trouble() {
-			break
-		}
-	}
-	return domain
 }
 
 func hostname(s string) string { return strings.TrimSuffix(strings.ToLower(s), ".") }
