@@ -28,12 +28,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		rep.Problems = append(rep.Problems, troubleProblem(resp, "the SPF record"))
 		return rep
 	}
-	var found []string
-	for _, txt := range resp.TXT() {
-		if IsSPF(txt) {
-			found = append(found, txt)
-		}
-	}
+	found := spfTexts(resp)
 	switch len(found) {
 	case 0:
 		for _, txt := range resp.TXT() {

@@ -257,17 +257,23 @@ func (w *spfWalker) mx(ctx context.Context, from string, t SPFTerm, target strin
 	wg.Wait()
 }
 
-// SelectSPF picks the SPF record out of a TXT answer. It returns nil and no
-// error when there is none, and an error when there are several or the one
-// there does not parse (the record is returned with the error when it could
-// be split into terms).
-func SelectSPF(resp Response) (*SPFRecord, error) {
+// spfTexts returns the TXT values of resp that are SPF records.
+func spfTexts(resp Response) []string {
 	var found []string
 	for _, txt := range resp.TXT() {
 		if IsSPF(txt) {
 			found = append(found, txt)
 		}
 	}
+	return found
+}
+
+// SelectSPF picks the SPF record out of a TXT answer. It returns nil and no
+// error when there is none, and an error when there are several or the one
+// there does not parse (the record is returned with the error when it could
+// be split into terms).
+func SelectSPF(resp Response) (*SPFRecord, error) {
+	found := spfTexts(resp)
 	switch len(found) {
 	case 0:
 		for _, txt := range resp.TXT() {
