@@ -71,7 +71,7 @@ func NewModelWithSteps(c common.Common, cfg Config, term io.Writer, steps []comm
 		m.offer = cfg.Resume
 	}
 	if cfg.Notice != "" {
-		m.status = common.StatusMsg{Level: common.Failure, Text: capitalise(cfg.Notice)}
+		m.status = common.StatusMsg{Level: common.Failure, Text: common.Capitalise(cfg.Notice)}
 	}
 	m.keys.Resume = key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "resume"))
 	m.keys.Fresh = key.NewBinding(key.WithKeys("f", "n"), key.WithHelp("f", "start fresh"))
@@ -485,23 +485,9 @@ func ago(d time.Duration) string {
 	case d < time.Minute:
 		return "just now"
 	case d < time.Hour:
-		return plural(int(d/time.Minute), "minute") + " ago"
+		return common.Plural(int(d/time.Minute), "minute") + " ago"
 	case d < 48*time.Hour:
-		return plural(int(d/time.Hour), "hour") + " ago"
+		return common.Plural(int(d/time.Hour), "hour") + " ago"
 	}
-	return plural(int(d/(24*time.Hour)), "day") + " ago"
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return common.Plural(int(d/(24*time.Hour)), "day") + " ago"
 }

@@ -413,7 +413,7 @@ func (m *Model) render() {
 			b.WriteString(common.Wrap(m.spin.View()+" Going on as soon as the lookups finish…", w) + "\n")
 		case strings.TrimSpace(m.input.Value()) == "":
 			n := len(m.list) + 1
-			b.WriteString(st.Dim.Render(common.Wrap(fmt.Sprintf("Press enter with the field empty to go on with %s.", plural(n, "domain")), w)) + "\n")
+			b.WriteString(st.Dim.Render(common.Wrap(fmt.Sprintf("Press enter with the field empty to go on with %s.", common.Plural(n, "domain")), w)) + "\n")
 		default:
 			b.WriteString(st.Dim.Render(common.Wrap("Press enter to add it.", w)) + "\n")
 		}
@@ -441,7 +441,7 @@ func describe(s discovery.Snapshot) string {
 	}
 	parts := []string{host, mail}
 	if len(s.Trouble) > 0 {
-		parts = append(parts, plural(len(s.Trouble), "lookup")+" got no answer")
+		parts = append(parts, common.Plural(len(s.Trouble), "lookup")+" got no answer")
 	}
 	return strings.Join(parts, " · ")
 }
@@ -454,11 +454,4 @@ func troubled(s discovery.Snapshot, qtype string) bool {
 		}
 	}
 	return false
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -463,7 +463,7 @@ func (m *Model) render() {
 	var b strings.Builder
 	subject := strings.Join(m.domains, "")
 	if m.several() {
-		subject = plural(len(m.domains), "domain")
+		subject = common.Plural(len(m.domains), "domain")
 		if m.open {
 			subject = m.focused()
 		}
@@ -473,7 +473,7 @@ func (m *Model) render() {
 		inner := max(w-box.GetHorizontalFrameSize(), 10)
 		what := subject + " is ready!"
 		if m.several() {
-			what = "all " + plural(len(m.domains), "domain") + " are ready!"
+			what = "all " + common.Plural(len(m.domains), "domain") + " are ready!"
 		}
 		msg := st.Success.Render(common.Wrap("✓ SPF and DKIM pass: "+what, inner)) + "\n" +
 			common.Wrap(fmt.Sprintf("Receivers will accept the mail %s sends as your staff's addresses.", m.Platform.Name), inner)
@@ -490,7 +490,7 @@ func (m *Model) render() {
 		left := max(m.next.Sub(m.now), 0)
 		secs := int((left + time.Second - 1) / time.Second)
 		b.WriteString(st.Accent.Render(common.Wrap(fmt.Sprintf("Next check in %d s (%s so far; the wait grows to %d s; c checks now)",
-			secs, plural(m.checks, "check"), int(MaxInterval/time.Second)), w)) + "\n")
+			secs, common.Plural(m.checks, "check"), int(MaxInterval/time.Second)), w)) + "\n")
 	default:
 		b.WriteString("\n")
 	}
@@ -537,7 +537,7 @@ func (m *Model) renderList(b *strings.Builder, top int) {
 		}
 		detail := dnscheck.Printable(fmt.Sprintf("SPF %s · DKIM %s · DMARC %s", r.SPF.Status, r.DKIM.Status, r.DMARC.Status))
 		if n := len(r.AllProblems()); n > 0 && !r.Ready {
-			detail += " · " + plural(n, "problem")
+			detail += " · " + common.Plural(n, "problem")
 		}
 		head := lead + st.Verdict(VerdictOf(r)).Render(mark) + " " + name
 		row := common.Hang(head+"  ", "      ", st.Dim.Render(detail), w)
@@ -600,7 +600,7 @@ func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
 	}
 
 	// What the authoritative servers say, beside the person's resolver.
-	b.WriteString(st.Dim.Render(common.Wrap(capitalise(p(sourceLine(r)))+".", w)) + "\n")
+	b.WriteString(st.Dim.Render(common.Wrap(common.Capitalise(p(sourceLine(r)))+".", w)) + "\n")
 	switch {
 	case len(r.Cache) > 0:
 		for _, c := range r.Cache {
@@ -626,18 +626,4 @@ func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
 			}
 		}
 	}
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
-
-func capitalise(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }

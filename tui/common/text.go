@@ -1,6 +1,7 @@
 package common
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -107,4 +108,21 @@ func Height(s string) int {
 		return 0
 	}
 	return strings.Count(s, "\n") + 1
+}
+
+// Plural counts n of word: "1 check", "3 checks" (word takes an s).
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// Capitalise returns s with its first letter upper case (s is ASCII-led
+// text the wizard writes, such as "asked the authoritative servers …").
+func Capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
