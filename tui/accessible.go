@@ -163,7 +163,6 @@ func (a *accessible) run() error {
 		if back {
 			continue
 		}
-		a.st.PutFrom(6, reps)
 		a.save(advice.Title)
 		a.advice(reps)
 		return nil
