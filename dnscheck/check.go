@@ -2,6 +2,7 @@ package dnscheck
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -87,6 +88,11 @@ func (c *Checker) Check(ctx context.Context, domain string, exp Expectation) Dom
 		if p, ok := BlocksPlatform(rep.DMARC, rep.Ready, exp.PlatformName); ok {
 			rep.DMARC.Problems = append(rep.DMARC.Problems, p)
 		}
+	}
+	// The domain's TXT answer is cached: this asks nothing new.
+	if target := q.Query(ctx, domain, dns.TypeTXT).CNAMETarget(); target != "" {
+		rep.Alias = trimDot(target)
+		rep.Problems = append(rep.Problems, aliasProblem(domain, rep.Alias, exp))
 	}
 	if auth != nil {
 		rep.Problems = append(rep.Problems, auth.outOfSync()...)
@@ -203,4 +209,24 @@ func compareResolver(ctx context.Context, auth, resolver Querier, domain string,
 		}
 	}
 	return out
+}
+
+// aliasProblem explains that domain is a CNAME to target: no record can
+// sit beside a CNAME (RFC 1034 §3.6.2), and receivers follow it, so the
+// SPF that counts is target's, which someone else controls. (The DMARC
+// policy is still looked up at _dmarc.<domain>, a name of its own.)
+func aliasProblem(domain, target string, exp Expectation) Problem {
+	platform := exp.PlatformName
+	if platform == "" {
+		platform = "the platform"
+	}
+	include := "the platform's include"
+	if exp.SPFInclude != "" {
+		include = "include:" + exp.SPFInclude
+	}
+	return Problem{Code: CodeDomainIsAlias, Severity: SeverityError,
+		Message: fmt.Sprintf("%s is an alias (a CNAME to %s). A name with a CNAME can hold no other record, so no SPF record can be published at %s; receivers follow the alias, and the SPF verdicts here are those of %s's record, which whoever runs %s controls.", domain, target, domain, target, target),
+		Fix: fmt.Sprintf("Either ask whoever runs %s to add %s to its SPF record (one record, merged), or replace the alias at %s with records of your own (an A or AAAA record where the alias served a web site, and your own SPF record), so that %s's mail rests on records you control.",
+			target, include, domain, platform),
+	}
 }

@@ -472,6 +472,7 @@ func (d *dkimCheck) judgeNotCNAME(txt, a, aaaa Response) bool {
 			d.problem(CodeDKIMNotCNAME, SeverityError,
 				fmt.Sprintf("%s holds a DKIM key pasted as a TXT record instead of the CNAME. %s rotates its keys, so a copied key stops working at the next rotation; the CNAME always points to the current one.", trimDot(d.name), d.platform()),
 				"Delete the TXT record and add "+d.addRecord()+".")
+			d.judgePastedKey(txts)
 		} else {
 			d.problem(CodeDKIMNotCNAME, SeverityError,
 				fmt.Sprintf("%s holds a TXT record instead of the CNAME to %s's DKIM key.", trimDot(d.name), d.platform()),
@@ -490,6 +491,42 @@ func (d *dkimCheck) judgeNotCNAME(txt, a, aaaa Response) bool {
 		fmt.Sprintf("%s has A/AAAA (address) records instead of the CNAME to %s's DKIM key. If you did add the CNAME, your DNS host is proxying or flattening it.", trimDot(d.name), d.platform()),
 		replace+" If your DNS host proxies records, turn that off for this one (\"DNS only\").")
 	return true
+}
+
+// judgePastedKey judges the key pasted at the name (the first TXT string
+// that reads as one), as receivers verify with it until it is replaced:
+// revoked or unparsable is dkim-key-invalid, a short RSA key dkim-key-weak.
+func (d *dkimCheck) judgePastedKey(txts []string) {
+	var k DKIMKey
+	var err error
+	for _, t := range txts {
+		if k, err = ParseDKIMKey(t); err == nil {
+			err = usableForEmail(k)
+		}
+		if err == nil {
+			break
+		}
+	}
+	where := trimDot(d.name)
+	fix := "Replacing it with the CNAME fixes this too: " + d.platform() + "'s key behind the CNAME is the one it signs with."
+	switch {
+	case errors.Is(err, ErrDKIMRevoked):
+		d.problem(CodeDKIMKeyInvalid, SeverityError,
+			fmt.Sprintf("The key pasted at %s has been revoked (its p= is empty): receivers fail every signature that uses it.", where), fix)
+	case err != nil:
+		d.problem(CodeDKIMKeyInvalid, SeverityError,
+			fmt.Sprintf("The key pasted at %s is not a valid DKIM key: %s.", where, clip(errorReason(err))), fix)
+	case k.KeyType == DKIMKeyRSA && k.Bits < MinDKIMKeyBits:
+		d.r.KeyBits = k.Bits
+		d.problem(CodeDKIMKeyWeak, SeverityError,
+			fmt.Sprintf("The key pasted at %s is only %d bits: receivers ignore signatures made with RSA keys under %d bits.", where, k.Bits, MinDKIMKeyBits), fix)
+	case k.KeyType == DKIMKeyRSA && k.Bits < RecommendedDKIMKeyBits:
+		d.r.KeyBits = k.Bits
+		d.problem(CodeDKIMKeyWeak, SeverityWarning,
+			fmt.Sprintf("The key pasted at %s is %d bits; %d bits is the recommended minimum.", where, k.Bits, RecommendedDKIMKeyBits), fix)
+	default:
+		d.r.KeyBits = k.Bits
+	}
 }
 
 func nonZero(a, b uint32) uint32 {

@@ -118,32 +118,40 @@ func ParseDMARC(txt string) (DMARCPolicy, error) {
 	return pol, nil
 }
 
-// CheckDMARC looks up the DMARC policy of domain: the TXT at
-// _dmarc.<domain> (RFC 7489 §6.6.3).
+// Sources of the DMARC policy that applies to a domain (DMARCReport.Source).
+const (
+	// DMARCSourceDomain: the record at _dmarc.<domain> itself.
+	DMARCSourceDomain = "domain"
+	// DMARCSourceOrganizational: none there, so the organisational
+	// domain's record applies (RFC 7489 §6.6.3).
+	DMARCSourceOrganizational = "organizational"
+)
+
+// CheckDMARC looks up the DMARC policy that applies to domain (RFC 7489
+// §6.6.3): the TXT at _dmarc.<domain>, or, when that name holds no DMARC
+// record, the one at _dmarc.<organisational domain>, the organisational
+// domain coming from the Public Suffix List (OrgDomain). Both are asked at
+// the same time, to keep the critical path one query long; the querier
+// sends a name outside the domain's zone (a subdomain delegated to name
+// servers of its own) to the resolver.
 //
-// Status is pass (one valid record), missing (no DMARC record: warning
-// dmarc-missing), invalid (several records: dmarc-multiple; one that does
-// not parse: dmarc-syntax) or error (DNS trouble; never reported as
-// missing).
-//
-// When _dmarc.<domain> holds no DMARC record and the domain has three or
-// more labels, the organisational domain's policy applies (§6.6.3). The
-// organisational domain is taken, simply, as the last two labels of the
-// domain: no Public Suffix List, so for names under a suffix like "co.uk"
-// the record found there is wrong only if such a registry publishes one.
-// Its _dmarc TXT is asked at the same time as the domain's own, to keep the
-// critical path one query long. An inherited record fills Record, Policy
-// (its sp= when present, else p=, as that is what applies to a subdomain)
-// and Percent, and Status stays pass; no problem is added, as the table of
-// problem codes has none for it. Problems found there (missing, multiple,
-// syntax, DNS trouble) are reported as for the domain itself, naming
-// _dmarc of the organisational domain.
+// Status is pass (one valid record applies), missing (no DMARC record at
+// either name: warning dmarc-missing), invalid (several records:
+// dmarc-multiple; one that does not parse: dmarc-syntax) or error (DNS
+// trouble; never reported as missing). Source says whose record applies
+// and OrgDomain names the organisational domain when it is theirs; Policy
+// is what applies to this domain: an inherited record's sp= when present,
+// else its p=. Problems found at the organisational domain's name are
+// reported as for the domain itself, naming that name.
 //
 // dmarc-blocks-platform is not set here: see BlocksPlatform.
 func CheckDMARC(ctx context.Context, q Querier, domain string) DMARCReport {
 	domain = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(domain), "."))
 	name := "_dmarc." + domain + "."
-	org := orgDomain(domain)
+	org := OrgDomain(domain)
+	if org == domain {
+		org = ""
+	}
 
 	var own, parent Response
 	var wg sync.WaitGroup
@@ -154,26 +162,34 @@ func CheckDMARC(ctx context.Context, q Querier, domain string) DMARCReport {
 	wg.Wait()
 
 	r := judgeDMARC(own, domain, false)
-	if r.Status != VerdictMissing || org == "" {
+	r.Domain = domain
+	if r.Status != VerdictMissing {
+		if r.Status != VerdictError {
+			r.Source = DMARCSourceDomain
+		}
+		return r
+	}
+	if org == "" {
 		return r
 	}
 	inherited := judgeDMARC(parent, org, true)
-	if inherited.Status == VerdictMissing {
+	inherited.Domain = domain
+	switch inherited.Status {
+	case VerdictMissing:
 		r.Problems[0].Message += fmt.Sprintf(" Nor does the organisational domain %s (at _dmarc.%s), whose policy would otherwise apply.", org, org)
 		return r
+	case VerdictError:
+		// What applies is unknown: the domain has none of its own, and the
+		// organisation's could not be read.
+		return inherited
 	}
+	inherited.Source, inherited.OrgDomain = DMARCSourceOrganizational, org
 	return inherited
 }
 
-// orgDomain returns the last two labels of a domain of three or more
-// labels, else "".
-func orgDomain(domain string) string {
-	labels := strings.Split(domain, ".")
-	if len(labels) < 3 {
-		return ""
-	}
-	return strings.Join(labels[len(labels)-2:], ".")
-}
+// Inherited reports whether the policy that applies is the organisational
+// domain's rather than the domain's own.
+func (d DMARCReport) Inherited() bool { return d.Source == DMARCSourceOrganizational }
 
 // judgeDMARC judges the answer for _dmarc.<domain>. For an inherited
 // (organisational-domain) record the subdomain policy applies.
@@ -270,6 +286,20 @@ func BlocksPlatform(d DMARCReport, ready bool, platformName string) (Problem, bo
 		fate = fmt.Sprintf("quarantined (delivered to spam; %d%% of it)", d.Percent)
 	default:
 		return Problem{}, false
+	}
+	if d.Inherited() {
+		tag := "p"
+		if d.Record != "" {
+			if pol, err := ParseDMARC(d.Record); err == nil && pol.SubdomainPolicy != "" {
+				tag = "sp"
+			}
+		}
+		return Problem{Code: CodeDMARCBlocksPlatform, Severity: SeverityError,
+			Message: fmt.Sprintf("%s has no DMARC record of its own, so the policy of %s applies to it (%s=%s, inherited from _dmarc.%s and managed by whoever runs %s's DNS). Mail from %s does not pass SPF and DKIM yet: it is being %s now.",
+				d.Domain, d.OrgDomain, tag, d.Policy, d.OrgDomain, d.OrgDomain, platformName, fate),
+			Fix: fmt.Sprintf("Publish the SPF and DKIM records for %s at %s: that is the fix, and it is yours to make. Do not add a DMARC record with p=none at _dmarc.%s: it would weaken %s's policy for your domain, which is not yours to decide. If the records cannot be published today, ask whoever runs %s's DNS (usually central IT) before changing anything about DMARC.",
+				platformName, d.Domain, d.Domain, d.OrgDomain, d.OrgDomain),
+		}, true
 	}
 	return Problem{Code: CodeDMARCBlocksPlatform, Severity: SeverityError,
 		Message: fmt.Sprintf("Your DMARC policy is p=%s, and mail from %s does not pass SPF and DKIM yet: it is being %s now.", d.Policy, platformName, fate),

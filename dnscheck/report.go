@@ -46,6 +46,7 @@ const (
 	CodeDNSServFail              = "dns-servfail"
 	CodeDNSRefused               = "dns-refused"
 	CodeNSOutOfSync              = "ns-out-of-sync"
+	CodeDomainIsAlias            = "domain-is-alias"
 )
 
 // Problem is one thing wrong (or worth knowing), with how to fix it.
@@ -132,9 +133,16 @@ type DKIMReport struct {
 
 // DMARCReport is the DMARC part of a domain report.
 type DMARCReport struct {
-	Status   string    `json:"status"`
-	Record   string    `json:"record"`
-	Policy   string    `json:"policy"`
+	Status string `json:"status"`
+	Record string `json:"record"`
+	Policy string `json:"policy"`
+	// Source is whose record applies: DMARCSourceDomain (its own) or
+	// DMARCSourceOrganizational (the organisational domain's, named by
+	// OrgDomain); "" when none applies (missing, DNS trouble).
+	Source    string `json:"source,omitempty"`
+	OrgDomain string `json:"org_domain,omitempty"`
+	// Domain is the domain the report is for.
+	Domain   string    `json:"-"`
 	Percent  int       `json:"-"`
 	Problems []Problem `json:"problems"`
 	TTL      uint32    `json:"-"`
@@ -155,6 +163,9 @@ type DomainReport struct {
 	Source Source `json:"-"`
 	// Cache notes where the person's resolver still holds an older answer.
 	Cache []CacheNote `json:"-"`
+	// Alias is the CNAME target of the domain itself, when it is an alias
+	// (domain-is-alias); "" otherwise.
+	Alias string `json:"alias,omitempty"`
 	// Provider names the organisation's own mail provider the SPF record
 	// was checked for ("" when none is known).
 	Provider string `json:"-"`

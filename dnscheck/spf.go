@@ -26,6 +26,10 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 	if resp.Status.Trouble() {
 		rep.Status = VerdictError
 		rep.Problems = append(rep.Problems, troubleProblem(resp, "the SPF record"))
+		// A receiver asking now gets the same trouble: temperror for
+		// every address (RFC 7208 §4.4). The answer is cached, so this
+		// asks nothing again.
+		rep.IPs = evaluateIPs(ctx, q, domain, exp)
 		return rep
 	}
 	found := spfTexts(resp)
