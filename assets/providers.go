@@ -26,6 +26,7 @@ type Provider struct {
 	SPFIncludes  []string       // domains for include:, lower case, no trailing dot
 	SPFAddresses []netip.Prefix // addresses for ip4:/ip6:
 	MXPatterns   []string       // name patterns for the provider's MX hosts
+	Ask          string         // for a provider whose SPF term is per customer: where the person finds theirs
 }
 
 // SPFTerms returns the SPF mechanisms that authorise the provider, includes

@@ -217,17 +217,24 @@ const (
 	dmarcMissing  // no policy: publish p=none
 	dmarcTighten  // ready with p=none: move to p=quarantine
 	dmarcHoldBack // not ready (checked) with p=quarantine or p=reject
+	// dmarcInheritedHoldBack is dmarcHoldBack under the organisational
+	// domain's policy: not the person's to change.
+	dmarcInheritedHoldBack
 )
 
 func dmarcKind(r dnscheck.DomainReport) int {
 	switch {
 	case r.DMARC.Status == dnscheck.VerdictMissing:
 		return dmarcMissing
-	case r.DMARC.Status == dnscheck.VerdictPass && r.Ready && r.DMARC.Policy == "none":
+	case r.DMARC.Status == dnscheck.VerdictPass && r.Ready && r.DMARC.Policy == "none" && !r.DMARC.Inherited():
+		// An inherited p=none is the organisation's to tighten.
 		return dmarcTighten
 	case r.DMARC.Status == dnscheck.VerdictPass && !r.Ready && !Unchecked(r) && (r.DMARC.Policy == "quarantine" || r.DMARC.Policy == "reject"):
 		// Only when SPF and DKIM were read: DNS trouble tells nothing
 		// about what receivers decide.
+		if r.DMARC.Inherited() {
+			return dmarcInheritedHoldBack
+		}
 		return dmarcHoldBack
 	}
 	return dmarcNone
@@ -241,6 +248,9 @@ func dmarcStep(r dnscheck.DomainReport) string {
 		return fmt.Sprintf("%s's DMARC policy is p=none; once reports show every sender passing, move to p=quarantine.", r.Domain)
 	case dmarcHoldBack:
 		return fmt.Sprintf("%s's DMARC policy (p=%s) is holding back mail now; fix SPF and DKIM first.", r.Domain, r.DMARC.Policy)
+	case dmarcInheritedHoldBack:
+		org := r.DMARC.OrgDomain
+		return fmt.Sprintf("%s has no DMARC policy of its own: %s's (%s, set by whoever runs %s's DNS) applies and is holding back mail now. Fix SPF and DKIM first; do not add a p=none policy for %s, which would weaken %s's.", r.Domain, org, r.DMARC.Policy, org, r.Domain, org)
 	}
 	return ""
 }
@@ -279,6 +289,8 @@ func dmarcSteps(reports []dnscheck.DomainReport) []string {
 			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none; once reports show every sender passing, move to p=quarantine.", Names(names)))
 		case dmarcHoldBack:
 			out = append(out, fmt.Sprintf("The DMARC policies of %s (p=quarantine or p=reject) are holding back mail now; fix SPF and DKIM first.", Names(names)))
+		case dmarcInheritedHoldBack:
+			out = append(out, fmt.Sprintf("%s have no DMARC policy of their own: their organisation's applies and is holding back mail now. Fix SPF and DKIM first; do not add p=none policies for them, which would weaken the organisation's.", Names(names)))
 		}
 	}
 	return out

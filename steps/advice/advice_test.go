@@ -23,6 +23,12 @@ func adviceReport(domain, spf, dkim, dmarc, policy string) dnscheck.DomainReport
 	}
 }
 
+// inherited makes r's DMARC policy the organisational domain org's.
+func inherited(r dnscheck.DomainReport, org string) dnscheck.DomainReport {
+	r.DMARC.Source, r.DMARC.OrgDomain = dnscheck.DMARCSourceOrganizational, org
+	return r
+}
+
 func adviceHas(list []string, parts ...string) bool {
 	for _, s := range list {
 		all := true
@@ -77,6 +83,15 @@ func TestAdvise(t *testing.T) {
 			option:  "second-best", checkbox: "on",
 			reasons: [][]string{{"a.edu", "SPF record missing"}, {"b.edu", "DKIM fails"}},
 			steps:   [][]string{{"turn ON", "a.edu and b.edu do not pass yet"}, {"wizard records DOMAIN"}, {"b.edu", "p=reject"}}},
+		{name: "subdomain under its organisation's reject",
+			reports: []dnscheck.DomainReport{inherited(adviceReport("sbdc.uni.edu", fail, missing, pass, "reject"), "uni.edu")},
+			option:  "second-best", checkbox: "on",
+			steps:    [][]string{{"sbdc.uni.edu", "uni.edu's", "reject", "whoever runs uni.edu's DNS", "do not add a p=none policy"}},
+			notSteps: [][]string{{"sbdc.uni.edu's DMARC policy"}}},
+		{name: "subdomain ready under its organisation's p=none: not theirs to tighten",
+			reports:  []dnscheck.DomainReport{inherited(adviceReport("sbdc.uni.edu", pass, pass, pass, "none"), "uni.edu")},
+			option:   "best", checkbox: "off",
+			notSteps: [][]string{{"move to p=quarantine"}}},
 		{name: "no domain",
 			reports: nil,
 			option:  "second-best", checkbox: "on"},

@@ -39,7 +39,16 @@ type Snapshot struct {
 	DKIMDoubled       string
 	DKIMDoubledTarget string
 	DMARC             []string
-	DNSHost           assets.DNSHost
+	// OrgDomain is the domain's organisational domain (RFC 7489 §3.2) when
+	// it is another name, and OrgDMARC the DMARC records at its _dmarc
+	// name: the policy that applies when DMARC is empty.
+	OrgDomain string
+	OrgDMARC  []string
+	// Alias is the CNAME target of the domain itself ("" when the domain is
+	// not an alias): no TXT record can sit beside a CNAME, and the SPF
+	// records above are the target's.
+	Alias   string
+	DNSHost assets.DNSHost
 	// Provider is the mail provider the MX records point to; ProviderFound
 	// is false when no catalog provider matched, ProviderMX names the MX
 	// host that matched.
@@ -73,6 +82,9 @@ func Discover(ctx context.Context, q dnscheck.Querier, domain string, p *assets.
 	}
 	s := Snapshot{Domain: strings.TrimSuffix(strings.ToLower(domain), "."), DKIMName: p.DKIMName(domain)}
 	dmarcName := "_dmarc." + s.Domain + "."
+	if org := dnscheck.OrgDomain(s.Domain); org != s.Domain {
+		s.OrgDomain = org
+	}
 
 	var mu sync.Mutex
 	ask := func(name string, qtype uint16) dnscheck.Response {
@@ -118,7 +130,9 @@ func Discover(ctx context.Context, q dnscheck.Querier, domain string, p *assets.
 		s.Provider, s.ProviderMX, s.ProviderFound = assets.DetectProvider(s.MX)
 	})
 	run(func() {
-		for _, txt := range ask(s.Domain, dns.TypeTXT).TXT() {
+		resp := ask(s.Domain, dns.TypeTXT)
+		s.Alias = strings.TrimSuffix(resp.CNAMETarget(), ".")
+		for _, txt := range resp.TXT() {
 			switch {
 			case dnscheck.IsSPF(txt):
 				s.SPF = append(s.SPF, txt)
@@ -130,16 +144,37 @@ func Discover(ctx context.Context, q dnscheck.Querier, domain string, p *assets.
 	run(func() {
 		s.DKIMTarget, s.DKIMOther = lookAtName(ctx, ask, s.DKIMName)
 	})
-	run(func() {
-		for _, txt := range ask(dmarcName, dns.TypeTXT).TXT() {
-			if strings.HasPrefix(strings.ToLower(strings.TrimSpace(txt)), "v=dmarc1") {
-				s.DMARC = append(s.DMARC, txt)
-			}
-		}
-	})
+	run(func() { s.DMARC = dmarcRecords(ask(dmarcName, dns.TypeTXT)) })
+	if s.OrgDomain != "" {
+		run(func() { s.OrgDMARC = dmarcRecords(ask("_dmarc."+s.OrgDomain+".", dns.TypeTXT)) })
+	}
 	wg.Wait()
 	sort.Slice(s.Trouble, func(i, j int) bool { return s.Trouble[i].String() < s.Trouble[j].String() })
 	return s
+}
+
+// dmarcRecords returns the DMARC records of an answer for a _dmarc name.
+func dmarcRecords(r dnscheck.Response) []string {
+	var out []string
+	for _, txt := range r.TXT() {
+		if dnscheck.IsDMARC(txt) {
+			out = append(out, txt)
+		}
+	}
+	return out
+}
+
+// OrgPolicy returns the organisational domain's DMARC record that applies
+// to the domain, when the domain has none of its own and the organisation
+// has exactly one (several are ignored by receivers, as none).
+func (s Snapshot) OrgPolicy() (string, bool) {
+	if len(s.DMARC) > 0 || len(s.OrgDMARC) != 1 {
+		return "", false
+	}
+	if _, err := dnscheck.ParseDMARC(s.OrgDMARC[0]); err != nil {
+		return "", false
+	}
+	return s.OrgDMARC[0], true
 }
 
 // lookAtName returns the CNAME target at name, or what else is there.

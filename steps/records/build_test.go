@@ -187,6 +187,7 @@ func TestBuildProviderDetection(t *testing.T) {
 		spf        string
 		spfAction  Action
 		spfReplace []string
+		warnHas    []string // sentences of plan.Warnings
 	}{
 		{
 			name:     "M365 from MX, lowest preference first",
@@ -212,10 +213,21 @@ func TestBuildProviderDetection(t *testing.T) {
 			spf: "v=spf1 include:spf.outreachsystems.com -all", spfAction: ActionAdd,
 		},
 		{
-			name:     "unknown MX",
+			// The domain receives mail through a gateway the catalog does
+			// not know: never "no mail of our own", never -all.
+			name:     "unknown MX, no SPF",
 			lines:    []string{"@ IN MX 10 mx.mailhost.example."},
-			provider: "No mail of our own (only the platform sends as this domain)", reasonHas: "mx.mailhost.example",
-			spf: "v=spf1 include:spf.outreachsystems.com -all", spfAction: ActionAdd,
+			provider: "Not recognised", reasonHas: "mx.mailhost.example",
+			spf: "v=spf1 include:spf.outreachsystems.com ~all", spfAction: ActionAdd,
+			warnHas: []string{"mx.mailhost.example", "--provider"},
+		},
+		{
+			name:     "unknown MX keeps what the SPF record authorises",
+			lines:    []string{"@ IN MX 10 mx.mailhost.example.", `@ IN TXT "v=spf1 ip4:192.0.2.0/24 a:out.mailhost.example -all"`},
+			provider: "Not recognised", reasonHas: "mx.mailhost.example",
+			spf:       "v=spf1 ip4:192.0.2.0/24 a:out.mailhost.example include:spf.outreachsystems.com -all",
+			spfAction: ActionReplace, spfReplace: []string{"v=spf1 ip4:192.0.2.0/24 a:out.mailhost.example -all"},
+			warnHas: []string{"mx.mailhost.example", "--provider"},
 		},
 		{
 			name:     "--provider google beats the MX, and is added before the platform",
@@ -254,6 +266,15 @@ func TestBuildProviderDetection(t *testing.T) {
 			}
 			if !slices.Equal(spf.Replaces, tc.spfReplace) {
 				t.Errorf("SPF Replaces = %q, want %q", spf.Replaces, tc.spfReplace)
+			}
+			warnings := strings.Join(plan.Warnings, "\n")
+			for _, w := range tc.warnHas {
+				if !strings.Contains(warnings, w) {
+					t.Errorf("warnings %q lack %q", plan.Warnings, w)
+				}
+			}
+			if len(tc.warnHas) == 0 && strings.Contains(warnings, "--provider") {
+				t.Errorf("a provider warning where the provider is known: %q", plan.Warnings)
 			}
 		})
 	}

@@ -27,6 +27,10 @@ const (
 	ActionReplace Action = "replace" // change the existing record(s) to this value
 	ActionKeep    Action = "keep"    // already right
 	ActionDelete  Action = "delete"  // remove this record
+	// ActionAskOwner: the change belongs at a name this domain does not
+	// control (the target of the domain's alias); Name is that name, and
+	// its owner must make it.
+	ActionAskOwner Action = "ask-owner"
 )
 
 // Purposes of records.
@@ -115,11 +119,14 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	if failed := blockingTrouble(snap, opt); len(failed) > 0 {
 		return plan, &LookupError{Domain: snap.Domain, Trouble: failed}
 	}
-	provider, reason := chooseProvider(snap, opt.Provider)
-	plan.Provider, plan.ProviderReason = provider.Name, reason
+	choice := chooseProvider(snap, opt.Provider)
+	plan.Provider, plan.ProviderReason = choice.provider.Name, choice.reason
+	if choice.warning != "" {
+		plan.Warnings = append(plan.Warnings, choice.warning)
+	}
 
 	plan.Records = append(plan.Records, dkimRecords(snap, p)...)
-	spf, err := spfRecord(snap, provider, p, opt.UseIPs)
+	spf, err := spfRecord(snap, choice, p, opt.UseIPs)
 	if err != nil {
 		return plan, err
 	}
@@ -180,6 +187,8 @@ func blockingTrouble(snap discovery.Snapshot, opt Options) []discovery.Trouble {
 		case name == domain && t.Type == "TXT",
 			name == dns.CanonicalName(snap.DKIMName),
 			name == "_dmarc."+domain && t.Type == "TXT",
+			// The organisation's policy decides whether one is proposed.
+			snap.OrgDomain != "" && len(snap.DMARC) == 0 && name == "_dmarc."+dns.Fqdn(snap.OrgDomain) && t.Type == "TXT",
 			name == domain && t.Type == "MX" && opt.Provider == nil:
 			out = append(out, t)
 		}
@@ -187,18 +196,46 @@ func blockingTrouble(snap discovery.Snapshot, opt Options) []discovery.Trouble {
 	return out
 }
 
-func chooseProvider(snap discovery.Snapshot, chosen *assets.Provider) (assets.Provider, string) {
+// providerChoice is the organisation's own mail provider as the plan
+// takes it. unknown is set when the domain receives mail (it has MX
+// records) through something the catalog does not know, or a provider
+// whose SPF term is per customer: what sends its own mail is then not
+// known, so the plan keeps whatever the SPF record already authorises and
+// never ends a new record with -all.
+type providerChoice struct {
+	provider assets.Provider
+	reason   string
+	unknown  bool
+	warning  string // said in the plan when unknown
+}
+
+func chooseProvider(snap discovery.Snapshot, chosen *assets.Provider) providerChoice {
 	switch {
 	case chosen != nil:
-		return *chosen, "chosen"
+		return providerChoice{provider: *chosen, reason: "chosen"}
+	case snap.ProviderFound && len(snap.Provider.SPFTerms()) == 0 && snap.Provider.Kind != assets.KindNone:
+		// Recognised, but its SPF term is per customer.
+		mx := dnscheck.Printable(snap.ProviderMX)
+		w := fmt.Sprintf("Your MX points to %s (%s), whose SPF include differs from one customer to the next, so this record cannot authorise it yet.", snap.Provider.Name, mx)
+		if snap.Provider.Ask != "" {
+			w += " " + snap.Provider.Ask
+		}
+		w += " Then run again with --provider include:<that domain> (or choose \"Another mail provider\" in the wizard)."
+		return providerChoice{provider: snap.Provider, reason: fmt.Sprintf("your MX points to %s (%s)", snap.Provider.Name, mx), unknown: true, warning: w}
 	case snap.ProviderFound:
-		return snap.Provider, fmt.Sprintf("your MX points to %s (%s)", snap.Provider.Name, snap.ProviderMX)
+		return providerChoice{provider: snap.Provider, reason: fmt.Sprintf("your MX points to %s (%s)", snap.Provider.Name, snap.ProviderMX)}
 	}
 	none, _ := assets.ProviderByID("none")
 	if len(snap.MX) == 0 {
-		return none, "the domain has no MX records"
+		return providerChoice{provider: none, reason: "the domain has no MX records"}
 	}
-	return none, fmt.Sprintf("your MX (%s) matches no provider in the catalog; choose one with --provider if your organisation sends through it", dnscheck.Printable(snap.MX[0]))
+	mx := dnscheck.Printable(snap.MX[0])
+	return providerChoice{
+		provider: assets.Provider{ID: "unknown", Name: "Not recognised"},
+		reason:   fmt.Sprintf("your MX (%s) matches no provider in the catalog", mx),
+		unknown:  true,
+		warning:  fmt.Sprintf("Your domain receives mail through %s, which is not in the catalog (it may be a mail gateway such as Mimecast, Proofpoint or Barracuda, or your own server). What sends your own outgoing mail is unknown, so this SPF record authorises only what it authorised before plus the platform. Tell the wizard what sends your mail: run again with --provider ID (see 'wizard providers') or --provider include:<its SPF domain>.", mx),
+	}
 }
 
 func dkimRecords(snap discovery.Snapshot, p *assets.Platform) []Record {
@@ -223,10 +260,16 @@ func dkimRecords(snap discovery.Snapshot, p *assets.Platform) []Record {
 	return out
 }
 
-func spfRecord(snap discovery.Snapshot, provider assets.Provider, p *assets.Platform, useIPs bool) (Record, error) {
-	merged, err := MergeSPF(snap.SPF, provider.SPFTerms(), p.SPFTerms(useIPs), p.SPF.IPs)
+func spfRecord(snap discovery.Snapshot, choice providerChoice, p *assets.Platform, useIPs bool) (Record, error) {
+	merged, err := MergeSPF(snap.SPF, choice.provider.SPFTerms(), p.SPFTerms(useIPs), p.SPF.IPs)
 	if err != nil {
 		return Record{}, err
+	}
+	if choice.unknown && merged.Action == ActionAdd {
+		// Nothing is known of what else sends as the domain: -all would
+		// make that mail fail SPF. ~all marks it suspect, no more.
+		merged.Value = strings.TrimSuffix(merged.Value, " -all") + " ~all"
+		merged.Notes = []string{"The domain has no SPF record. This one authorises the platform and ends with ~all, not -all: what sends your own mail is not known yet, and -all would make that mail fail. Once every sender is listed, end it with -all."}
 	}
 	r := Record{Purpose: PurposeSPF, Type: "TXT", Name: snap.Domain + ".", Value: merged.Value, Action: merged.Action, Notes: merged.Notes}
 	if merged.Action != ActionKeep {
@@ -239,15 +282,43 @@ func spfRecord(snap discovery.Snapshot, provider assets.Provider, p *assets.Plat
 			r.Action = ActionReplace
 		}
 	}
+	if snap.Alias != "" {
+		r = aliasSPF(snap, r, p)
+	}
 	return r, nil
+}
+
+// aliasSPF turns the SPF record of a domain that is an alias into a
+// request to the alias target's owner: no TXT record can sit beside a
+// CNAME, and receivers read the target's SPF record (the one the merge
+// started from).
+func aliasSPF(snap discovery.Snapshot, r Record, p *assets.Platform) Record {
+	target := dnscheck.Printable(snap.Alias)
+	r.Name = snap.Alias + "."
+	if r.Action == ActionKeep {
+		r.Notes = []string{fmt.Sprintf("%s is an alias (a CNAME to %s), and %s's SPF record already authorises %s: receivers follow the alias, so nothing to change. It stays right only while whoever runs %s keeps it so.", snap.Domain, target, target, p.Name, target)}
+		return r
+	}
+	r.Action = ActionAskOwner
+	r.Notes = []string{
+		fmt.Sprintf("%s is an alias (a CNAME to %s): a name with a CNAME can hold no other record, so no SPF record can be added at %s. Receivers follow the alias and read %s's SPF record, which its owner controls.", snap.Domain, target, snap.Domain, target),
+		fmt.Sprintf("Two ways out: ask whoever runs %s to publish this record there (it keeps what %s authorises and adds %s), or replace the alias at %s with records of your own (an A or AAAA record where it served a web site, and an SPF record at %s).", target, target, p.Name, snap.Domain, snap.Domain),
+	}
+	return r
 }
 
 func dmarcRecord(snap discovery.Snapshot) Record {
 	r := Record{Purpose: PurposeDMARC, Type: "TXT", Name: "_dmarc." + snap.Domain + "."}
 	switch len(snap.DMARC) {
 	case 0:
+		if rec, ok := snap.OrgPolicy(); ok {
+			return orgDMARCRecord(snap, rec)
+		}
 		r.Action, r.Value = ActionAdd, "v=DMARC1; p=none"
 		r.Notes = []string{"The domain has no DMARC policy. Start with p=none: it changes nothing for delivery and lets you add rua=mailto:<a mailbox> to receive reports; move to quarantine or reject once every sender passes."}
+		if snap.OrgDomain != "" && len(snap.OrgDMARC) > 0 {
+			r.Notes = append(r.Notes, fmt.Sprintf("%s's own DMARC record at _dmarc.%s is broken (receivers ignore it), so no organisational policy applies to %s either; tell whoever runs %s's DNS.", snap.OrgDomain, snap.OrgDomain, snap.Domain, snap.OrgDomain))
+		}
 	case 1:
 		r.Action, r.Value = ActionKeep, snap.DMARC[0]
 		r.Notes = []string{"No change needed here; the check reports what this policy does to mail that fails."}
@@ -256,6 +327,30 @@ func dmarcRecord(snap discovery.Snapshot) Record {
 		r.Notes = []string{fmt.Sprintf("There are %d DMARC records, so receivers ignore them all. Keep one.", len(snap.DMARC))}
 	}
 	return r
+}
+
+// orgDMARCRecord keeps the organisational policy that applies to a
+// subdomain with none of its own: a record proposed for the subdomain
+// would replace the organisation's policy there, and p=none would weaken
+// it (RFC 7489 §6.6.3).
+func orgDMARCRecord(snap discovery.Snapshot, rec string) Record {
+	org := snap.OrgDomain
+	applies := "its p="
+	policy := ""
+	if pol, err := dnscheck.ParseDMARC(rec); err == nil {
+		policy = pol.Policy
+		if pol.SubdomainPolicy != "" {
+			applies, policy = "its sp=", pol.SubdomainPolicy
+		}
+	}
+	notes := []string{
+		fmt.Sprintf("%s has no DMARC record of its own, so %s's policy applies to it (%s%s, inherited from _dmarc.%s). That record is managed by whoever runs %s's DNS.", snap.Domain, org, applies, policy, org, org),
+		fmt.Sprintf("Do not add a DMARC record at _dmarc.%s: it would replace the organisation's policy for your domain, and p=none would weaken it. Publish the SPF and DKIM records above instead.", snap.Domain),
+	}
+	if policy == dnscheck.DMARCQuarantine || policy == dnscheck.DMARCReject {
+		notes = append(notes, fmt.Sprintf("With %s, mail that fails SPF and DKIM is held back until both records are published; if that cannot happen soon, talk to whoever runs %s's DNS.", policy, org))
+	}
+	return Record{Purpose: PurposeDMARC, Type: "TXT", Name: "_dmarc." + org + ".", Value: rec, Action: ActionKeep, Notes: notes}
 }
 
 func lookupWarning(w dnscheck.SPFWalk, useIPs bool) string {

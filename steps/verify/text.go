@@ -85,8 +85,15 @@ func DetailsOf(r dnscheck.DomainReport) Details {
 	if r.DKIM.KeyBits > 0 {
 		d.DKIM += fmt.Sprintf(" (%d-bit key)", r.DKIM.KeyBits)
 	}
+	if r.Alias != "" && d.SPF != "" {
+		d.SPF += " (read through the alias: " + r.Alias + "'s record)"
+	}
 	d.DMARC = r.DMARC.Record
-	if r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Policy != "" {
+	switch {
+	case r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Inherited():
+		org := r.DMARC.OrgDomain
+		d.DMARC = "p=" + r.DMARC.Policy + ", inherited from " + org + " (managed by whoever runs " + org + "'s DNS): " + d.DMARC
+	case r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Policy != "":
 		d.DMARC = "p=" + r.DMARC.Policy + ": " + d.DMARC
 	}
 	return d

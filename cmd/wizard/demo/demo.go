@@ -83,6 +83,9 @@ type World struct {
 	mu      sync.Mutex
 	closed  bool
 	domains map[string]*domainState // prepared domains
+	// orgs are the organisational domains the Resolver serves for the
+	// prepared subdomains: central IT's zones, with its DMARC policy.
+	orgs map[string]bool
 	// spfMistakeNext is set when the next PublishMistake makes the SPF
 	// mistake (the DKIM one was last).
 	spfMistakeNext bool
@@ -129,6 +132,7 @@ func Start(p *assets.Platform) (*World, error) {
 		platform:    p,
 		apexes:      apexes,
 		domains:     map[string]*domainState{},
+		orgs:        map[string]bool{},
 		timers:      map[*time.Timer]struct{}{},
 	}
 	var err error
@@ -247,8 +251,21 @@ func (w *World) Prepare(domain string) error {
 			return fmt.Errorf("demo: %s overlaps %s, which the simulated world already serves; try a domain of your own, such as yourcenter.edu", d, apex)
 		}
 	}
+	if w.orgs[d] {
+		return fmt.Errorf("demo: the simulated world already serves %s as the organisation of a subdomain; try a domain of your own, such as yourcenter.edu", d)
+	}
+	org := dnscheck.OrgDomain(d)
+	sub := org != "" && org != d
+	if sub && !w.orgs[org] && w.domains[org] == nil {
+		// A subdomain: its organisation's zone, run by central IT, is
+		// out of the person's hands and known only to the Resolver.
+		if err := w.resolver.AddZone(zoneText(orgRecords(org, zoneTTL(w.ResolverLag)))); err != nil {
+			return fmt.Errorf("demo: prepare %s: %w", d, err)
+		}
+		w.orgs[org] = true
+	}
 	st := &domainState{ttl: zoneTTL(w.ResolverLag), serial: 1}
-	text := zoneText(domainRecords(d, st.serial, st.ttl))
+	text := zoneText(domainRecords(d, st.serial, st.ttl, !sub))
 	for _, s := range []*dnstest.Server{w.ns1, w.ns2, w.resolver} {
 		if err := s.AddZone(text); err != nil {
 			return fmt.Errorf("demo: prepare %s: %w", d, err)

@@ -162,7 +162,7 @@ func mistakeTarget(plan records.Plan, m mistake) int {
 			}
 		case mistakeSecondSPF:
 			if r.Purpose == records.PurposeSPF && strings.EqualFold(r.Type, "TXT") &&
-				r.Action != records.ActionDelete && dnscheck.IsSPF(r.Value) {
+				r.Action != records.ActionDelete && r.Action != records.ActionAskOwner && dnscheck.IsSPF(r.Value) {
 				return i
 			}
 		}
@@ -199,6 +199,9 @@ func (w *World) publish(plan records.Plan, m mistake) (int, error) {
 	// Check every record before changing anything.
 	var intents []intent
 	for i, r := range plan.Records {
+		if r.Action == records.ActionAskOwner {
+			continue // a name of someone else's: not the person's to publish
+		}
 		if r.Action == records.ActionKeep && !(i == target && m == mistakeSecondSPF) {
 			continue
 		}

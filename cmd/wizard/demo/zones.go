@@ -196,12 +196,13 @@ func microsoftMX(domain string) string {
 
 // domainRecords returns the records of domain as a typical organisation
 // publishes them before the change: Microsoft 365 for mail, no DKIM CNAME
-// for the platform, DMARC p=none, two name servers of its own.
-func domainRecords(domain string, serial, ttl uint32) []dns.RR {
+// for the platform, two name servers of its own, and DMARC p=none when
+// ownDMARC is set (a subdomain has none: its organisation's applies).
+func domainRecords(domain string, serial, ttl uint32, ownDMARC bool) []dns.RR {
 	h := fnv.New32a()
 	h.Write([]byte(domain))
 	verification := fmt.Sprintf("MS=ms%08d", h.Sum32()%100000000)
-	return []dns.RR{
+	rrs := []dns.RR{
 		soaRR(domain, serial, ttl),
 		&dns.NS{Hdr: header(domain, dns.TypeNS, ttl), Ns: fqdn("ns1." + domain)},
 		&dns.NS{Hdr: header(domain, dns.TypeNS, ttl), Ns: fqdn("ns2." + domain)},
@@ -212,7 +213,24 @@ func domainRecords(domain string, serial, ttl uint32) []dns.RR {
 		// Microsoft's domain-verification record: one more TXT at the apex,
 		// which publishing the SPF record must leave alone.
 		txtRR(domain, verification, ttl),
-		txtRR("_dmarc."+domain, originalDMARC, ttl),
+	}
+	if ownDMARC {
+		rrs = append(rrs, txtRR("_dmarc."+domain, originalDMARC, ttl))
+	}
+	return rrs
+}
+
+// orgDMARC is the DMARC policy of the organisation above a prepared
+// subdomain, as central IT often sets it: reject, for subdomains too.
+const orgDMARC = "v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc-reports@"
+
+// orgRecords returns the organisational domain's zone as the Resolver
+// serves it: its SOA and its DMARC policy, which applies to every
+// subdomain without a policy of its own.
+func orgRecords(org string, ttl uint32) []dns.RR {
+	return []dns.RR{
+		soaRR(org, 1, ttl),
+		txtRR("_dmarc."+org, orgDMARC+org, ttl),
 	}
 }
 
