@@ -214,3 +214,36 @@ func TestShapesGatewayMX(t *testing.T) {
 		})
 	}
 }
+
+// TestShapesHandoffSheet: the sheet for whoever edits DNS says the same
+// as the plan: the organisation's policy is left alone, the alias's SPF is
+// asked of its owner and not listed among the changes to make here.
+func TestShapesHandoffSheet(t *testing.T) {
+	t.Parallel()
+	srv := chkServer(t,
+		uniEduZone("sbdc IN MX 10 sbdc-edu.mail.protection.outlook.com."),
+		chkZone("example.edu", "news IN CNAME news.campaigns.example."),
+		chkZone("campaigns.example", `news IN TXT "v=spf1 include:spf.protection.outlook.com -all"`))
+
+	sub := recordsRun(t, srv, "sbdc.uni.edu", "--format", "markdown")
+	wantOK(t, sub)
+	for _, want := range []string{"Already right", "_dmarc.uni.edu.", `Do not add a DMARC record at \_dmarc.sbdc.uni.edu`} {
+		if !strings.Contains(sub.stdout, want) {
+			t.Errorf("subdomain sheet lacks %q:\n%s", want, sub.stdout)
+		}
+	}
+	changes, _, _ := strings.Cut(sub.stdout, "Already right")
+	if strings.Contains(changes, "DMARC: add") {
+		t.Errorf("subdomain sheet asks to add a DMARC record:\n%s", changes)
+	}
+
+	alias := recordsRun(t, srv, "news.example.edu", "--format", "markdown")
+	wantOK(t, alias)
+	changes, asks, ok := strings.Cut(alias.stdout, "To ask of whoever runs news.campaigns.example")
+	if !ok || !strings.Contains(asks, "include:spf.outreachsystems.com") {
+		t.Fatalf("alias sheet has no request to the target's owner:\n%s", alias.stdout)
+	}
+	if strings.Contains(changes, "SPF:") {
+		t.Errorf("alias sheet lists an SPF change to make at the person's own DNS host:\n%s", changes)
+	}
+}

@@ -217,11 +217,14 @@ func domainSection(s *sheetWriter, plan Plan, platform string) {
 		{strong("Mail provider: "), txt(plan.Provider + " (its servers stay in the SPF record).")},
 	}})
 
-	var changes, kept []Record
+	var changes, kept, asks []Record
 	for _, r := range plan.Records {
-		if r.Action == ActionKeep {
+		switch r.Action {
+		case ActionKeep:
 			kept = append(kept, r)
-		} else {
+		case ActionAskOwner:
+			asks = append(asks, r)
+		default:
 			changes = append(changes, r)
 		}
 	}
@@ -234,6 +237,18 @@ func domainSection(s *sheetWriter, plan Plan, platform string) {
 	for i, r := range changes {
 		changeBlocks(s, i+1, r, h)
 	}
+	for _, r := range asks {
+		owner := strings.TrimSuffix(r.Name, ".")
+		s.add(heading(3, txt("To ask of whoever runs "+owner)))
+		s.add(block{Items: []line{
+			{strong("Type: "), code(r.Type)},
+			{strong("Name: "), code(r.Name)},
+			{strong("Value: "), code(r.Value)},
+		}})
+		for _, note := range r.Notes {
+			s.add(para(txt(note)))
+		}
+	}
 	if len(kept) > 0 {
 		s.add(heading(3, txt("Already right: leave these as they are")))
 		var items []line
@@ -241,6 +256,13 @@ func domainSection(s *sheetWriter, plan Plan, platform string) {
 			items = append(items, line{txt(r.Label() + ", " + r.Type + " at "), code(r.Name), txt(": "), code(r.FormValue)})
 		}
 		s.add(block{Items: items})
+		for _, r := range kept {
+			if r.Organisational {
+				for _, note := range r.Notes {
+					s.add(para(txt(note)))
+				}
+			}
+		}
 	}
 	stepsBlocks(s, plan, h)
 	mistakeBlocks(s, plan, h)

@@ -57,6 +57,9 @@ type Record struct {
 	// for some hosts).
 	FormValue string   `json:"form_value"`
 	Notes     []string `json:"notes"`
+	// Organisational is set on the organisational domain's DMARC record
+	// kept for a subdomain: someone else's record, shown, never changed.
+	Organisational bool `json:"-"`
 }
 
 // Plan is everything a person must do in DNS for one domain.
@@ -350,7 +353,7 @@ func orgDMARCRecord(snap discovery.Snapshot, rec string) Record {
 	if policy == dnscheck.DMARCQuarantine || policy == dnscheck.DMARCReject {
 		notes = append(notes, fmt.Sprintf("With %s, mail that fails SPF and DKIM is held back until both records are published; if that cannot happen soon, talk to whoever runs %s's DNS.", policy, org))
 	}
-	return Record{Purpose: PurposeDMARC, Type: "TXT", Name: "_dmarc." + org + ".", Value: rec, Action: ActionKeep, Notes: notes}
+	return Record{Purpose: PurposeDMARC, Type: "TXT", Name: "_dmarc." + org + ".", Value: rec, Action: ActionKeep, Notes: notes, Organisational: true}
 }
 
 func lookupWarning(w dnscheck.SPFWalk, useIPs bool) string {

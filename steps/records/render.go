@@ -43,7 +43,12 @@ func Write(w io.Writer, plan Plan, format string) error {
 func (r Record) Title() string {
 	switch r.Action {
 	case ActionKeep:
+		if r.Organisational {
+			return "leave the organisation's " + r.Type + " record as it is (it is not yours to change)"
+		}
 		return "keep the " + r.Type + " record (no change needed)"
+	case ActionAskOwner:
+		return "ask the owner of " + strings.TrimSuffix(r.Name, ".") + " to publish this " + r.Type + " record"
 	case ActionReplace:
 		return "replace the " + r.Type + " record"
 	case ActionDelete:
@@ -121,7 +126,7 @@ func WriteZone(w io.Writer, plan Plan) error {
 			ew.printf(";   replaces %s\n", p(old))
 		}
 		switch r.Action {
-		case ActionKeep, ActionDelete:
+		case ActionKeep, ActionDelete, ActionAskOwner:
 			ew.printf("; %s\n", line)
 		default:
 			ew.printf("%s\n", line)
