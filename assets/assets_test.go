@@ -83,6 +83,17 @@ func TestProviderCatalog(t *testing.T) {
 		{"godaddy", "GoDaddy Email (secureserver.net)", KindCatalog, []string{"include:secureserver.net"}},
 		{"ionos", "IONOS Mail (US)", KindCatalog, []string{"include:_spf-us.ionos.com"}},
 		{"ionos-eu", "IONOS Mail (Europe)", KindCatalog, []string{"include:_spf-eu.ionos.com"}},
+		{"microsoft365-gcchigh", "Microsoft 365 GCC High", KindCatalog, []string{"include:spf.protection.office365.us"}},
+		{"mimecast-us", "Mimecast (United States)", KindCatalog, []string{"include:us._netblocks.mimecast.com"}},
+		{"mimecast-usb", "Mimecast (United States, B grid)", KindCatalog, []string{"include:usb._netblocks.mimecast.com"}},
+		{"mimecast-eu", "Mimecast (Europe and the UK, not Germany)", KindCatalog, []string{"include:eu._netblocks.mimecast.com"}},
+		{"mimecast-de", "Mimecast (Germany)", KindCatalog, []string{"include:de._netblocks.mimecast.com"}},
+		{"mimecast-za", "Mimecast (South Africa)", KindCatalog, []string{"include:za._netblocks.mimecast.com"}},
+		{"mimecast-au", "Mimecast (Australia)", KindCatalog, []string{"include:au._netblocks.mimecast.com"}},
+		{"proofpoint-essentials", "Proofpoint Essentials", KindAsk, []string{}},
+		{"cisco-secure-email", "Cisco Secure Email (cloud gateway)", KindAsk, []string{}},
+		{"namecheap-privateemail", "Namecheap Private Email", KindCatalog, []string{"include:spf.privateemail.com"}},
+		{"hostinger", "Hostinger Email", KindCatalog, []string{"include:_spf.mail.hostinger.com"}},
 		{"other", "Another mail provider", KindOther, []string{}},
 		{"none", "No mail of our own (only the platform sends as this domain)", KindNone, []string{}},
 	}
@@ -98,8 +109,15 @@ func TestProviderCatalog(t *testing.T) {
 			if got := p.SPFTerms(); !reflect.DeepEqual(got, tt.terms) {
 				t.Errorf("SPFTerms() = %q, want %q", got, tt.terms)
 			}
-			if (tt.kind == KindCatalog) != (len(p.MXPatterns) > 0) {
+			known := tt.kind == KindCatalog || tt.kind == KindAsk
+			if known != (len(p.MXPatterns) > 0) {
 				t.Errorf("MXPatterns = %q for kind %q", p.MXPatterns, p.Kind)
+			}
+			if known != strings.HasPrefix(p.Source, "https://") {
+				t.Errorf("Source = %q for kind %q", p.Source, p.Kind)
+			}
+			if p.NeedsAsk() != (tt.kind == KindAsk) || (p.Ask != "") != (tt.kind == KindAsk) {
+				t.Errorf("NeedsAsk() = %v, Ask = %q for kind %q", p.NeedsAsk(), p.Ask, p.Kind)
 			}
 		})
 	}
@@ -160,6 +178,21 @@ func TestDetectProvider(t *testing.T) {
 		{[]string{"mx01.1and1.com."}, "ionos", "mx01.1and1.com."},
 		{[]string{"mx00.kundenserver.de."}, "ionos-eu", "mx00.kundenserver.de."},
 		{[]string{"mx00.ionos.co.uk."}, "ionos-eu", "mx00.ionos.co.uk."},
+		{[]string{"yourcenter-edu.mail.protection.office365.us."}, "microsoft365-gcchigh", "yourcenter-edu.mail.protection.office365.us."},
+		{[]string{"us-smtp-inbound-1.mimecast.com.", "us-smtp-inbound-2.mimecast.com."}, "mimecast-us", "us-smtp-inbound-1.mimecast.com."},
+		{[]string{"usb-smtp-inbound-1.mimecast.com."}, "mimecast-usb", "usb-smtp-inbound-1.mimecast.com."},
+		{[]string{"eu-smtp-inbound-2.mimecast.com."}, "mimecast-eu", "eu-smtp-inbound-2.mimecast.com."},
+		{[]string{"de-smtp-inbound-1.mimecast.com."}, "mimecast-de", "de-smtp-inbound-1.mimecast.com."},
+		{[]string{"za-smtp-inbound-1.mimecast.co.za."}, "mimecast-za", "za-smtp-inbound-1.mimecast.co.za."},
+		{[]string{"au-smtp-inbound-1.mimecast.com."}, "mimecast-au", "au-smtp-inbound-1.mimecast.com."},
+		{[]string{"mx1-us1.ppe-hosted.com.", "mx2-us1.ppe-hosted.com."}, "proofpoint-essentials", "mx1-us1.ppe-hosted.com."},
+		{[]string{"mx1-eu1.ppe-hosted.com."}, "proofpoint-essentials", "mx1-eu1.ppe-hosted.com."},
+		{[]string{"mx1.hc1234-56.iphmx.com."}, "cisco-secure-email", "mx1.hc1234-56.iphmx.com."},
+		{[]string{"mx1.privateemail.com.", "mx2.privateemail.com."}, "namecheap-privateemail", "mx1.privateemail.com."},
+		{[]string{"mx1.hostinger.com.", "mx2.hostinger.com."}, "hostinger", "mx1.hostinger.com."},
+		// A gateway in front of Microsoft 365: the first MX host, the
+		// gateway's, decides even though a later one is Microsoft's.
+		{[]string{"us-smtp-inbound-1.mimecast.com.", "yourcenter-edu.mail.protection.outlook.com."}, "mimecast-us", "us-smtp-inbound-1.mimecast.com."},
 		// The first matching host decides, in the order given.
 		{[]string{"mail.yourcenter.edu.", "mx1.emailsrvr.com.", "aspmx.l.google.com."}, "rackspace", "mx1.emailsrvr.com."},
 		// Non-matches.
@@ -172,7 +205,9 @@ func TestDetectProvider(t *testing.T) {
 		{[]string{"."}, "", ""},                                    // null MX
 		{nil, "", ""},                                              //
 		{[]string{"", "mx..emailsrvr.com"}, "", ""},                // empty label
-		{[]string{"eu-smtp-inbound-1.mimecast.com."}, "", ""},      //
+		{[]string{"mail.protection.office365.us."}, "", ""},        // "*." needs at least one label
+		{[]string{"us-smtp-inbound-1.mimecast.com.au."}, "", ""},   // a different zone
+		{[]string{"uk-smtp-inbound-1.mimecast.com."}, "", ""},      // no such region in the catalog
 		{[]string{"mail.yourcenter.edu", "other.example"}, "", ""}, //
 	}
 	for _, tt := range tests {
@@ -181,7 +216,7 @@ func TestDetectProvider(t *testing.T) {
 			if ok != (tt.want != "") || p.ID != tt.want || host != tt.matched {
 				t.Errorf("DetectProvider(%q) = %q, %q, %v; want %q, %q", tt.mx, p.ID, host, ok, tt.want, tt.matched)
 			}
-			if ok && p.Kind != KindCatalog {
+			if ok && p.Kind != KindCatalog && p.Kind != KindAsk {
 				t.Errorf("detected a provider of kind %q", p.Kind)
 			}
 		})
@@ -260,6 +295,9 @@ func TestDNSHostCatalog(t *testing.T) {
 		}
 		if (tt.id == GenericDNSHostID) != (len(h.NSPatterns) == 0) {
 			t.Errorf("%s: NSPatterns = %q", tt.id, h.NSPatterns)
+		}
+		if tt.id != GenericDNSHostID && !strings.HasPrefix(h.Source, "https://") {
+			t.Errorf("%s: Source = %q, want the host's https help page", tt.id, h.Source)
 		}
 	}
 	if n := len(DNSHosts()); n != len(tests) {
@@ -594,10 +632,18 @@ func TestParsePlatformMessageFormat(t *testing.T) {
 func TestParseProvidersRefusesBrokenCatalogs(t *testing.T) {
 	const other = `{"id": "other", "name": "Other", "kind": "other"}`
 	const none = `{"id": "none", "name": "None", "kind": "none"}`
-	const ms = `{"id": "ms", "name": "MS", "kind": "catalog", "spf_includes": ["spf.protection.outlook.com"], "mx_patterns": ["*.mail.protection.outlook.com"]}`
+	const ms = `{"id": "ms", "name": "MS", "kind": "catalog", "spf_includes": ["spf.protection.outlook.com"], "mx_patterns": ["*.mail.protection.outlook.com"], "source": "https://learn.microsoft.com/spf"}`
+	const pp = `{"id": "pp", "name": "PP", "kind": "ask", "mx_patterns": ["*.pphosted.com"], "ask": "Ask your Proofpoint contact.", "source": "https://proofpoint.example/help"}`
 	wrap := func(entries ...string) string { return `{"providers": [` + strings.Join(entries, ",") + `]}` }
 	if _, err := parseProviders([]byte(wrap(ms, other, none)), "p.json"); err != nil {
 		t.Fatalf("a minimal valid catalog was refused: %v", err)
+	}
+	ps, err := parseProviders([]byte(wrap(pp, ms, other, none)), "p.json")
+	if err != nil {
+		t.Fatalf("a catalog with an ask provider was refused: %v", err)
+	}
+	if got := ps[0]; got.Kind != KindAsk || !got.NeedsAsk() || got.Ask != "Ask your Proofpoint contact." || len(got.SPFTerms()) != 0 || got.Source != "https://proofpoint.example/help" {
+		t.Errorf("ask provider decoded as %+v", got)
 	}
 	tests := []struct{ name, data, mention string }{
 		{"no providers", `{"providers": []}`, `field "providers": missing`},
@@ -616,6 +662,20 @@ func TestParseProvidersRefusesBrokenCatalogs(t *testing.T) {
 		{"shared pattern", wrap(ms, strings.Replace(ms, `"ms"`, `"ms2"`, 1), other, none), `already used by "ms"`},
 		{"bad id", wrap(strings.Replace(ms, `"ms"`, `"MS 365"`, 1), other, none), `field "providers[0].id"`},
 		{"unknown field", wrap(strings.Replace(ms, `"kind"`, `"mx": [], "kind"`, 1), other, none), `field "providers[0].mx": unknown field`},
+		{"no source", wrap(strings.Replace(ms, `, "source": "https://learn.microsoft.com/spf"`, ``, 1), other, none), `field "providers[0].source": missing`},
+		{"http source", wrap(strings.Replace(ms, `https://learn`, `http://learn`, 1), other, none), `field "providers[0].source": must be an https URL`},
+		{"source not a URL", wrap(strings.Replace(ms, `https://learn.microsoft.com/spf`, `learn.microsoft.com/spf`, 1), other, none), `field "providers[0].source": must be an https URL`},
+		{"source without host", wrap(strings.Replace(ms, `https://learn.microsoft.com/spf`, `https:///spf`, 1), other, none), `field "providers[0].source"`},
+		{"source with space", wrap(strings.Replace(ms, `https://learn.microsoft.com/spf`, `https://learn.microsoft.com/a b`, 1), other, none), `field "providers[0].source"`},
+		{"ask without source", wrap(strings.Replace(pp, `, "source": "https://proofpoint.example/help"`, ``, 1), ms, other, none), `field "providers[0].source": missing`},
+		{"ask without sentence", wrap(strings.Replace(pp, `"ask": "Ask your Proofpoint contact.", `, ``, 1), ms, other, none), `field "providers[0].ask": missing`},
+		{"ask with include", wrap(strings.Replace(pp, `"kind": "ask"`, `"kind": "ask", "spf_includes": ["pphosted.com"]`, 1), ms, other, none), `field "providers[0].kind": a provider of kind "ask" has no spf_includes`},
+		{"ask with address", wrap(strings.Replace(pp, `"kind": "ask"`, `"kind": "ask", "spf_addresses": ["192.0.2.1"]`, 1), ms, other, none), `field "providers[0].kind"`},
+		{"ask without patterns", wrap(strings.Replace(pp, `"*.pphosted.com"`, ``, 1), ms, other, none), `field "providers[0].mx_patterns"`},
+		{"catalog with ask", wrap(strings.Replace(ms, `"kind": "catalog"`, `"kind": "catalog", "ask": "Ask someone."`, 1), other, none), `field "providers[0].ask": only a provider of kind "ask"`},
+		{"other with ask", wrap(ms, `{"id": "other", "name": "O", "kind": "other", "ask": "Type it."}`, none), `field "providers[1].ask"`},
+		{"other with bad source", wrap(ms, `{"id": "other", "name": "O", "kind": "other", "source": "ftp://x.example"}`, none), `field "providers[1].source"`},
+		{"only ask, other and none", wrap(pp, other, none), `no provider of kind "catalog"`},
 	}
 	for _, tt := range tests {
 		_, err := parseProviders([]byte(tt.data), "p.json")
@@ -631,7 +691,7 @@ func TestParseProvidersRefusesBrokenCatalogs(t *testing.T) {
 
 func TestParseDNSHostsRefusesBrokenCatalogs(t *testing.T) {
 	const generic = `{"id": "generic", "name": "G", "name_field": "fqdn", "txt_quoting": "quoted"}`
-	const cf = `{"id": "cf", "name": "CF", "ns_patterns": ["*.ns.cloudflare.com"], "name_field": "label", "apex_name": "@", "txt_quoting": "none", "warnings": ["Grey cloud."]}`
+	const cf = `{"id": "cf", "name": "CF", "ns_patterns": ["*.ns.cloudflare.com"], "name_field": "label", "apex_name": "@", "txt_quoting": "none", "warnings": ["Grey cloud."], "source": "https://developers.cloudflare.com/dns"}`
 	wrap := func(entries ...string) string { return `{"dns_hosts": [` + strings.Join(entries, ",") + `]}` }
 	if _, err := parseDNSHosts([]byte(wrap(cf, generic)), "h.json"); err != nil {
 		t.Fatalf("a minimal valid catalog was refused: %v", err)
@@ -650,6 +710,9 @@ func TestParseDNSHostsRefusesBrokenCatalogs(t *testing.T) {
 		{"blank warning", wrap(strings.Replace(cf, `"Grey cloud."`, `" "`, 1), generic), `field "dns_hosts[0].warnings[0]"`},
 		{"bad pattern", wrap(strings.Replace(cf, `*.ns.cloudflare.com`, `*.NS.cloudflare.com`, 1), generic), `field "dns_hosts[0].ns_patterns[0]"`},
 		{"wrong type", wrap(strings.Replace(cf, `["Grey cloud."]`, `"Grey cloud."`, 1), generic), `field "dns_hosts.warnings": must be a list`},
+		{"no source", wrap(strings.Replace(cf, `, "source": "https://developers.cloudflare.com/dns"`, ``, 1), generic), `field "dns_hosts[0].source": missing`},
+		{"http source", wrap(strings.Replace(cf, `https://developers`, `http://developers`, 1), generic), `field "dns_hosts[0].source": must be an https URL`},
+		{"generic with bad source", wrap(cf, strings.Replace(generic, `"fqdn"`, `"fqdn", "source": "see the manual"`, 1)), `field "dns_hosts[1].source"`},
 	}
 	for _, tt := range tests {
 		_, err := parseDNSHosts([]byte(tt.data), "h.json")

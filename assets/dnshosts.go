@@ -34,6 +34,7 @@ type DNSHost struct {
 	ApexName   string   // for NameLabel hosts, what to type for the zone apex: "@" or "" (leave the box empty); unused for NameFQDN hosts, which take the zone's full name
 	TXTQuoting string   // QuoteNone or QuoteStrings
 	Warnings   []string // plain sentences about this host's forms that prevent common mistakes
+	Source     string   // the https URL of the host's own help page for its forms and name servers; empty for generic
 }
 
 // MatchesNS reports whether host (a name server, any case, trailing dot
@@ -95,6 +96,7 @@ type dnsHostsFile struct {
 		ApexName   *string  `json:"apex_name"`
 		TXTQuoting string   `json:"txt_quoting"`
 		Warnings   []string `json:"warnings"`
+		Source     string   `json:"source"`
 	} `json:"dns_hosts"`
 }
 
@@ -105,8 +107,9 @@ var dnsHostCatalog = sync.OnceValues(func() ([]DNSHost, error) {
 // parseDNSHosts decodes and validates a DNS host catalog: unique ids, valid
 // patterns not shared between hosts, known name_field and txt_quoting
 // values, apex_name "@" or "" given for label hosts and absent for fqdn
-// hosts, non-empty warnings, and exactly one host without NS patterns, whose
-// id is "generic".
+// hosts, non-empty warnings, an https source URL on every host but
+// generic (where it is optional), and exactly one host without NS
+// patterns, whose id is "generic".
 func parseDNSHosts(data []byte, source string) ([]DNSHost, error) {
 	var f dnsHostsFile
 	doc, err := decodeStrict("DNS host catalog", source, data, &f)
@@ -170,6 +173,9 @@ func parseDNSHosts(data []byte, source string) ([]DNSHost, error) {
 		}
 		if raw.TXTQuoting != QuoteNone && raw.TXTQuoting != QuoteStrings {
 			return nil, doc.fieldErrf(at("txt_quoting"), "must be %q or %q, not %q", QuoteNone, QuoteStrings, raw.TXTQuoting)
+		}
+		if err := doc.sourceURL(at("source"), raw.Source, raw.ID == GenericDNSHostID, &h.Source); err != nil {
+			return nil, err
 		}
 		for j, w := range raw.Warnings {
 			var s string

@@ -284,3 +284,22 @@ func checkPhone(s string) error {
 	}
 	return nil
 }
+
+// sourceURL checks value as the source field at field: the https URL of the
+// vendor's own page that states an entry's facts. An empty value is
+// accepted only when optional (catalog placeholders such as "other");
+// on success the URL is stored in dst.
+func (d *document) sourceURL(field, value string, optional bool, dst *string) error {
+	if value == "" {
+		if optional {
+			return nil
+		}
+		return d.fieldErrf(field, "missing: give the https URL of the vendor's page that states these facts")
+	}
+	u, err := url.Parse(value)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || strings.ContainsFunc(value, unicode.IsSpace) {
+		return d.fieldErrf(field, "must be an https URL such as https://vendor.example/help/spf, not %q", value)
+	}
+	*dst = value
+	return nil
+}

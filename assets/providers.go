@@ -12,6 +12,7 @@ import (
 // Provider kinds.
 const (
 	KindCatalog = "catalog" // a known provider with its SPF include and MX patterns
+	KindAsk     = "ask"     // a known provider (recognised by its MX patterns) whose SPF terms differ per customer: Provider.Ask says where to find them
 	KindOther   = "other"   // a provider not in the catalog: the person types its include or addresses
 	KindNone    = "none"    // the organisation sends no mail of its own
 )
@@ -22,17 +23,23 @@ const (
 type Provider struct {
 	ID           string         // stable identifier, e.g. "microsoft365" (the --provider flag)
 	Name         string         // display name, e.g. "Microsoft 365"
-	Kind         string         // KindCatalog, KindOther or KindNone
+	Kind         string         // KindCatalog, KindAsk, KindOther or KindNone
 	SPFIncludes  []string       // domains for include:, lower case, no trailing dot
 	SPFAddresses []netip.Prefix // addresses for ip4:/ip6:
 	MXPatterns   []string       // name patterns for the provider's MX hosts
-	Ask          string         // for a provider whose SPF term is per customer: where the person finds theirs
+	Ask          string         // for KindAsk, one sentence telling the person where to find their own SPF include; empty otherwise
+	Source       string         // the https URL of the vendor's documentation that states these facts; empty for other and none
 }
+
+// NeedsAsk reports whether the provider is recognised but its SPF terms
+// are per customer (KindAsk): the wizard cannot authorise it by itself and
+// shows p.Ask instead.
+func (p Provider) NeedsAsk() bool { return p.Kind == KindAsk }
 
 // SPFTerms returns the SPF mechanisms that authorise the provider, includes
 // first: "include:spf.protection.outlook.com", "ip4:192.0.2.1" (a single
 // address has no prefix length), "ip4:192.0.2.0/24", "ip6:2001:db8::/32".
-// Kinds other and none from the catalog have no terms.
+// Kinds ask, other and none from the catalog have no terms.
 func (p Provider) SPFTerms() []string {
 	terms := make([]string, 0, len(p.SPFIncludes)+len(p.SPFAddresses))
 	for _, inc := range p.SPFIncludes {
@@ -81,6 +88,8 @@ type providersFile struct {
 		SPFIncludes  []string `json:"spf_includes"`
 		SPFAddresses []string `json:"spf_addresses"`
 		MXPatterns   []string `json:"mx_patterns"`
+		Ask          string   `json:"ask"`
+		Source       string   `json:"source"`
 	} `json:"providers"`
 }
 
@@ -92,7 +101,10 @@ var providerCatalog = sync.OnceValues(func() ([]Provider, error) {
 // valid includes, addresses and patterns, no pattern shared by two
 // providers, at least one catalog provider, and exactly one provider of kind
 // other (id "other") and one of kind none (id "none"), neither with SPF terms
-// or patterns.
+// or patterns. Catalog and ask providers need an https source URL (the
+// placeholders other and none may have one); ask providers need MX
+// patterns and an ask sentence and have no SPF terms; no other kind has an
+// ask sentence.
 func parseProviders(data []byte, source string) ([]Provider, error) {
 	var f providersFile
 	doc, err := decodeStrict("provider catalog", source, data, &f)
@@ -128,6 +140,16 @@ func parseProviders(data []byte, source string) ([]Provider, error) {
 			if len(raw.MXPatterns) == 0 {
 				return nil, doc.fieldErrf(at("mx_patterns"), "a catalog provider needs at least one MX pattern")
 			}
+		case KindAsk:
+			if len(raw.SPFIncludes)+len(raw.SPFAddresses) > 0 {
+				return nil, doc.fieldErrf(at("kind"), "a provider of kind %q has no spf_includes or spf_addresses: its SPF terms differ per customer", KindAsk)
+			}
+			if len(raw.MXPatterns) == 0 {
+				return nil, doc.fieldErrf(at("mx_patterns"), "a provider of kind %q needs at least one MX pattern", KindAsk)
+			}
+			if err := doc.text(at("ask"), raw.Ask, &p.Ask); err != nil {
+				return nil, err
+			}
 		case KindOther, KindNone:
 			if raw.ID != raw.Kind {
 				return nil, doc.fieldErrf(at("id"), "the provider of kind %q must have the id %q", raw.Kind, raw.Kind)
@@ -136,9 +158,16 @@ func parseProviders(data []byte, source string) ([]Provider, error) {
 				return nil, doc.fieldErrf(at("kind"), "a provider of kind %q has no spf_includes, spf_addresses or mx_patterns", raw.Kind)
 			}
 		case "":
-			return nil, doc.fieldErrf(at("kind"), "missing (one of %q, %q, %q)", KindCatalog, KindOther, KindNone)
+			return nil, doc.fieldErrf(at("kind"), "missing (one of %q, %q, %q, %q)", KindCatalog, KindAsk, KindOther, KindNone)
 		default:
-			return nil, doc.fieldErrf(at("kind"), "must be %q, %q or %q, not %q", KindCatalog, KindOther, KindNone, raw.Kind)
+			return nil, doc.fieldErrf(at("kind"), "must be %q, %q, %q or %q, not %q", KindCatalog, KindAsk, KindOther, KindNone, raw.Kind)
+		}
+		if raw.Kind != KindAsk && raw.Ask != "" {
+			return nil, doc.fieldErrf(at("ask"), "only a provider of kind %q has an ask sentence", KindAsk)
+		}
+		placeholder := raw.Kind == KindOther || raw.Kind == KindNone
+		if err := doc.sourceURL(at("source"), raw.Source, placeholder, &p.Source); err != nil {
+			return nil, err
 		}
 		for j, s := range raw.SPFIncludes {
 			field := fmt.Sprintf("%s[%d]", at("spf_includes"), j)
@@ -227,14 +256,15 @@ func ProviderByID(id string) (Provider, bool) {
 
 // DetectProvider identifies the mail provider from a domain's MX hosts,
 // which should be given in order of preference (lowest MX preference
-// first). The first host that matches any catalog provider decides; among
-// providers, the catalog's file order breaks ties. It returns the provider
+// first). The first host that matches any catalog or ask provider decides;
+// among providers, the catalog's file order breaks ties, so the catalog
+// lists specific patterns before general ones. It returns the provider
 // and the MX host that matched (as given), or false when none matches.
 func DetectProvider(mxHosts []string) (Provider, string, bool) {
 	ps, _ := providerCatalog()
 	for _, h := range mxHosts {
 		for _, p := range ps {
-			if p.Kind == KindCatalog && p.MatchesMX(h) {
+			if (p.Kind == KindCatalog || p.Kind == KindAsk) && p.MatchesMX(h) {
 				return p.clone(), h, true
 			}
 		}

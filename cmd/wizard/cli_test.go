@@ -141,7 +141,8 @@ func TestProvidersCommand(t *testing.T) {
 	if r.code != exitOK || r.stderr != "" {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
-	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	table, notes, _ := strings.Cut(strings.TrimSpace(r.stdout), "\n\n")
+	lines := strings.Split(table, "\n")
 	ids := map[string]string{}
 	for _, l := range lines[1:] {
 		f := strings.Fields(l)
@@ -165,6 +166,14 @@ func TestProvidersCommand(t *testing.T) {
 				t.Errorf("line for %s lacks %q: %q", p.ID, term, l)
 			}
 		}
+		// A provider whose SPF entry is per customer is listed with a
+		// note under the table saying where to find it.
+		if p.NeedsAsk() && (!strings.Contains(l, "(yours alone: see below)") || !strings.Contains(notes, p.ID+": "+p.Ask)) {
+			t.Errorf("ask provider %s: line %q, notes %q", p.ID, l, notes)
+		}
+	}
+	if !strings.Contains(r.stdout, "cisco-secure-email") || notes == "" {
+		t.Errorf("no ask provider and its note listed:\n%s", r.stdout)
 	}
 	for _, id := range []string{"microsoft365", "google", "zoho", "amazonses", "fastmail", "proton", "rackspace", "godaddy", "ionos", "other", "none"} {
 		if _, ok := ids[id]; !ok {

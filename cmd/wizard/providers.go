@@ -19,9 +19,13 @@ func newProvidersCommand(s streams) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			tw := tabwriter.NewWriter(s.out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tSPF\tDETECTED FROM MX")
+			var asks []assets.Provider
 			for _, p := range assets.Providers() {
 				spf := strings.Join(p.SPFTerms(), " ")
 				switch p.Kind {
+				case assets.KindAsk:
+					spf = "(yours alone: see below)"
+					asks = append(asks, p)
 				case assets.KindOther:
 					spf = "(you type an include or addresses: --provider include:spf.example.net)"
 				case assets.KindNone:
@@ -29,7 +33,18 @@ func newProvidersCommand(s streams) *cobra.Command {
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.ID, p.Name, spf, strings.Join(p.MXPatterns, " "))
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			// Providers whose SPF entry differs per customer: say where
+			// each person finds theirs.
+			if len(asks) > 0 {
+				fmt.Fprintln(s.out)
+				for _, p := range asks {
+					fmt.Fprintf(s.out, "%s: %s\n", p.ID, p.Ask)
+				}
+			}
+			return nil
 		},
 	}
 }

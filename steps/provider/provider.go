@@ -54,6 +54,8 @@ func (i item) Title() string {
 
 func (i item) Description() string {
 	switch i.p.Kind {
+	case assets.KindAsk:
+		return "SPF entry is yours alone: " + i.p.Ask
 	case assets.KindOther:
 		return "type its SPF include or sending addresses"
 	case assets.KindNone:

@@ -216,7 +216,7 @@ func chooseProvider(snap discovery.Snapshot, chosen *assets.Provider) providerCh
 	switch {
 	case chosen != nil:
 		return providerChoice{provider: *chosen, reason: "chosen"}
-	case snap.ProviderFound && len(snap.Provider.SPFTerms()) == 0 && snap.Provider.Kind != assets.KindNone:
+	case snap.ProviderFound && snap.Provider.NeedsAsk():
 		// Recognised, but its SPF term is per customer.
 		mx := dnscheck.Printable(snap.ProviderMX)
 		w := fmt.Sprintf("Your MX points to %s (%s), whose SPF include differs from one customer to the next, so this record cannot authorise it yet.", snap.Provider.Name, mx)
