@@ -247,3 +247,21 @@ func TestShapesHandoffSheet(t *testing.T) {
 		t.Errorf("alias sheet lists an SPF change to make at the person's own DNS host:\n%s", changes)
 	}
 }
+
+// TestShapesAskProvider: an MX at a gateway whose SPF include is per
+// customer (Cisco Secure Email) is recognised, and the plan asks for the
+// include instead of guessing, never ending a new record with -all.
+func TestShapesAskProvider(t *testing.T) {
+	t.Parallel()
+	srv := chkServer(t, chkZone("gwcenter.edu", "@ IN MX 10 mx1.gwcenter.iphmx.com."))
+	rr := recordsRun(t, srv, "gwcenter.edu", "--format", "json")
+	wantOK(t, rr)
+	doc, recs := decodePlan(t, rr.stdout)
+	if spf := byPurpose(t, recs, "spf"); spf["value"] != "v=spf1 include:spf.outreachsystems.com ~all" {
+		t.Errorf("spf = %v", spf["value"])
+	}
+	warnings := strings.Join(strs(doc["warnings"]), " ")
+	if !strings.Contains(warnings, "Cisco") || !strings.Contains(warnings, "--provider include:") {
+		t.Errorf("warnings %q do not name the provider and ask for its include", warnings)
+	}
+}
