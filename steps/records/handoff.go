@@ -324,7 +324,7 @@ func stepsBlocks(s *sheetWriter, plan Plan, h hostNames) {
 	switch {
 	case h.generic && plan.Host.NameField == assets.NameLabel:
 		name = line{txt("In the name box type each name as shown: the part before "), code(plan.Zone), txt(" ("), code(plan.Host.ApexName),
-			txt(" for the domain itself), since most forms add "), code(plan.Zone), txt(" after what you type. Only if the form shows no "), code(plan.Zone),
+			txt(" for "), code(plan.Zone), txt(" itself), since most forms add "), code(plan.Zone), txt(" after what you type. Only if the form shows no "), code(plan.Zone),
 			txt(" after the box, type the full name with its final dot instead (shown as Full name).")}
 	case plan.Host.NameField != assets.NameLabel:
 		name = line{txt("Type each name in full, with its final dot, as shown for each change. If the form shows "), code(plan.Zone),

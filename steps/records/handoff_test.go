@@ -146,7 +146,7 @@ func TestHandoffHosts(t *testing.T) {
 			"- **DNS host:** not recognised from the domain's name servers, so the steps below are general.",
 			"### Steps at your DNS host\n",
 			"1. Sign in to the service that hosts the DNS of `yourcenter.edu` and open its DNS records.",
-			"In the name box type each name as shown: the part before `yourcenter.edu` (`@` for the domain itself), since most forms add `yourcenter.edu` after what you type. Only if the form shows no `yourcenter.edu` after the box, type the full name with its final dot instead",
+			"In the name box type each name as shown: the part before `yourcenter.edu` (`@` for `yourcenter.edu` itself), since most forms add `yourcenter.edu` after what you type. Only if the form shows no `yourcenter.edu` after the box, type the full name with its final dot instead",
 			"Paste TXT values exactly as shown, in one piece and without quotes",
 			"**Name in the form:** `osc1._domainkey`\n- **Full name:** `osc1._domainkey.yourcenter.edu.`\n",
 			"**Name in the form:** `@`\n- **Full name:** `yourcenter.edu.`\n",
