@@ -279,7 +279,7 @@ func TestDNSHostCatalog(t *testing.T) {
 		{"azure", "Azure DNS", NameLabel, "@", QuoteNone},
 		{"namecheap", "Namecheap", NameLabel, "@", QuoteNone},
 		{"googlecloud", "Google Cloud DNS", NameLabel, "", QuoteStrings},
-		{"generic", "Your DNS host", NameFQDN, "", QuoteStrings},
+		{"generic", "Your DNS host", NameLabel, "@", QuoteNone},
 	}
 	for _, tt := range tests {
 		h, ok := DNSHostByID(tt.id)
@@ -359,8 +359,15 @@ func TestHostField(t *testing.T) {
 		{"route53", "yourcenter.edu.", "yourcenter.edu.", ""},
 		{"googlecloud", "yourcenter.edu", "yourcenter.edu", ""},
 		{"azure", "yourcenter.edu", "yourcenter.edu", "@"},
-		{"generic", "osc1._domainkey.yourcenter.edu", "yourcenter.edu", "osc1._domainkey.yourcenter.edu."},
-		{"generic", "yourcenter.edu", "yourcenter.edu", "yourcenter.edu."},
+		// An unrecognised host: the part before the zone, "@" at the apex,
+		// the full name only outside the zone.
+		{"generic", "osc1._domainkey.yourcenter.edu", "yourcenter.edu", "osc1._domainkey"},
+		{"generic", "yourcenter.edu.", "yourcenter.edu", "@"},
+		{"generic", "osc1._domainkey.sbdc.uni.edu.", "uni.edu.", "osc1._domainkey.sbdc"},
+		{"generic", "sbdc.uni.edu", "uni.edu", "sbdc"},
+		{"generic", "_dmarc.sbdc.uni.edu", "uni.edu", "_dmarc.sbdc"},
+		{"generic", "osc1._domainkey.other.edu", "uni.edu", "osc1._domainkey.other.edu."},
+		{"generic", "osc1._domainkey.xuni.edu", "uni.edu", "osc1._domainkey.xuni.edu."},
 		// Outside the zone: the full name, whatever the host.
 		{"cloudflare", "osc1._domainkey.other.edu", "yourcenter.edu", "osc1._domainkey.other.edu."},
 		{"cloudflare", "osc1._domainkey.notyourcenter.edu", "yourcenter.edu", "osc1._domainkey.notyourcenter.edu."},
@@ -389,6 +396,12 @@ func TestSplitTXT(t *testing.T) {
 		{strings.Repeat("y", 600), []int{255, 255, 90}},
 		// "é" is two bytes; 254 ASCII bytes then "é" must not be cut in half.
 		{strings.Repeat("z", 254) + "é" + "z", []int{254, 3}},
+		// A space: the cut falls after the last one within 255 bytes…
+		{strings.Repeat("a", 200) + " " + strings.Repeat("b", 100), []int{201, 100}},
+		// …or just before it, when it is byte 256.
+		{strings.Repeat("a", 255) + " " + strings.Repeat("b", 10), []int{255, 11}},
+		// A run without spaces longer than 255 bytes is cut by bytes.
+		{"v=DKIM1; k=rsa; p=" + strings.Repeat("K", 400), []int{16, 255, 147}},
 	}
 	for _, tt := range tests {
 		got := SplitTXT(tt.value)
@@ -405,10 +418,48 @@ func TestSplitTXT(t *testing.T) {
 	}
 }
 
+// longSPF is a merged SPF record of 300-odd bytes whose 255th byte falls
+// inside an include: a cut after 255 bytes would split that term.
+var longSPF = "v=spf1 " + strings.Repeat("ip4:192.0.2.1 ", 16) + "include:spf.protection.outlook.com include:spf.outreachsystems.com include:_spf.google.com ~all"
+
+func TestSplitTXTTermBoundaries(t *testing.T) {
+	if len(longSPF) <= MaxTXTString || longSPF[MaxTXTString-1] == ' ' || longSPF[MaxTXTString] == ' ' {
+		t.Fatalf("longSPF (%d bytes) does not test a cut inside a term", len(longSPF))
+	}
+	got := SplitTXT(longSPF)
+	if len(got) != 2 {
+		t.Fatalf("SplitTXT gave %d strings, want 2: %q", len(got), got)
+	}
+	if strings.Join(got, "") != longSPF {
+		t.Fatalf("strings %q do not join back to %q", got, longSPF)
+	}
+	terms := map[string]bool{}
+	for _, term := range strings.Fields(longSPF) {
+		terms[term] = true
+	}
+	for i, s := range got {
+		if len(s) > MaxTXTString {
+			t.Errorf("string %d has %d bytes", i, len(s))
+		}
+		// Every word of every string is a whole term of the record.
+		for _, w := range strings.Fields(s) {
+			if !terms[w] {
+				t.Errorf("string %d holds %q, part of a term: %q", i, w, got)
+			}
+		}
+	}
+	if !strings.HasSuffix(got[0], " ") && !strings.HasPrefix(got[1], " ") {
+		t.Errorf("the cut is not at a space: %q", got)
+	}
+}
+
 func TestTXTValue(t *testing.T) {
 	cf, _ := DNSHostByID("cloudflare")
 	r53, _ := DNSHostByID("route53")
+	gcp, _ := DNSHostByID("googlecloud")
+	generic, _ := DNSHostByID(GenericDNSHostID)
 	long := strings.Repeat("a", 255) + strings.Repeat("b", 45)
+	parts := SplitTXT(longSPF)
 	tests := []struct {
 		host  DNSHost
 		value string
@@ -416,8 +467,12 @@ func TestTXTValue(t *testing.T) {
 	}{
 		{cf, "v=spf1 include:spf.outreachsystems.com -all", "v=spf1 include:spf.outreachsystems.com -all"},
 		{cf, long, long},
+		{generic, "v=spf1 include:spf.outreachsystems.com -all", "v=spf1 include:spf.outreachsystems.com -all"},
+		{generic, longSPF, longSPF},
 		{r53, "v=spf1 include:spf.outreachsystems.com -all", `"v=spf1 include:spf.outreachsystems.com -all"`},
 		{r53, long, `"` + strings.Repeat("a", 255) + `" "` + strings.Repeat("b", 45) + `"`},
+		{r53, longSPF, `"` + parts[0] + `" "` + parts[1] + `"`},
+		{gcp, longSPF, `"` + parts[0] + `" "` + parts[1] + `"`},
 		{r53, `say "hi" \o/`, `"say \"hi\" \\o/"`},
 		{r53, "", `""`},
 	}
@@ -727,7 +782,7 @@ func TestParseDNSHostsRefusesBrokenCatalogs(t *testing.T) {
 }
 
 func FuzzSplitTXT(f *testing.F) {
-	for _, s := range []string{"", "v=spf1 -all", strings.Repeat("a", 300), strings.Repeat("é", 200), "\xff\x80\x80\x80"} {
+	for _, s := range []string{"", "v=spf1 -all", strings.Repeat("a", 300), strings.Repeat("é", 200), "\xff\x80\x80\x80", longSPF, strings.Repeat("ab ", 200)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -738,6 +793,16 @@ func FuzzSplitTXT(f *testing.F) {
 		for i, c := range chunks {
 			if len(c) > MaxTXTString || (len(c) == 0 && len(chunks) > 1) {
 				t.Fatalf("chunk %d has %d bytes", i, len(c))
+			}
+			// A cut falls next to a space whenever the first 255 bytes
+			// of what was left had one.
+			if i < len(chunks)-1 {
+				rest := strings.Join(chunks[i:], "")
+				spaced := strings.Contains(rest[:MaxTXTString+1], " ")
+				atSpace := strings.HasSuffix(c, " ") || strings.HasPrefix(chunks[i+1], " ")
+				if spaced && !atSpace {
+					t.Fatalf("chunk %d (%q) is not cut at a space", i, c)
+				}
 			}
 		}
 	})

@@ -21,7 +21,13 @@ const (
 )
 
 // GenericDNSHostID is the id of the fallback DNS host used when no NS
-// pattern matches.
+// pattern matches. Its forms are taken to want the name relative to the
+// zone ("@" for the zone itself) and TXT values unquoted, as most web forms
+// do: they append the zone to what is typed and store what is pasted, so a
+// full name ends up doubled and typed quotes are published. Namecheap
+// documents the convention ("@ stands for yourdomain.com; some DNS/hosting
+// providers require your domain to be entered into the hostname"):
+// https://namecheap.com/support/knowledgebase/article.aspx/1262/2176/what-does-namecheap-private-email-dns-verification-imply
 const GenericDNSHostID = "generic"
 
 // DNSHost is a DNS hosting service and how its web forms want records
@@ -67,10 +73,11 @@ func (h DNSHost) HostField(name, zone string) string {
 	return n + "."
 }
 
-// TXTValue returns value as h's form wants it typed: unchanged for
-// QuoteNone hosts; for QuoteStrings hosts, split by SplitTXT into pieces of
-// at most 255 bytes, each in double quotes with backslashes and double quotes
-// escaped, separated by single spaces.
+// TXTValue returns value as h's form wants it typed: unchanged (one
+// unbroken value, no quotes) for QuoteNone hosts; for QuoteStrings hosts,
+// split by SplitTXT into pieces of at most 255 bytes (between SPF terms),
+// each in double quotes with backslashes and double quotes escaped,
+// separated by single spaces.
 func (h DNSHost) TXTValue(value string) string {
 	if h.TXTQuoting == QuoteStrings {
 		return quoteTXT(SplitTXT(value))
@@ -234,5 +241,5 @@ func DetectDNSHost(nsHosts []string) DNSHost {
 			return h.clone()
 		}
 	}
-	return DNSHost{ID: GenericDNSHostID, Name: "Your DNS host", NameField: NameFQDN, TXTQuoting: QuoteStrings}
+	return DNSHost{ID: GenericDNSHostID, Name: "Your DNS host", NameField: NameLabel, ApexName: "@", TXTQuoting: QuoteNone}
 }

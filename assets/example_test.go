@@ -22,7 +22,7 @@ func ExampleDNSHost_HostField() {
 	// Output:
 	// Cloudflare: "osc1._domainkey" and "@"
 	// Amazon Route 53: "osc1._domainkey" and ""
-	// Your DNS host: "osc1._domainkey.yourcenter.edu." and "yourcenter.edu."
+	// Your DNS host: "osc1._domainkey" and "@"
 }
 
 func ExampleDNSHost_TXTValue() {

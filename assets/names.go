@@ -269,24 +269,53 @@ func matchLabel(glob, s string) bool {
 }
 
 // SplitTXT splits value into TXT character-strings of at most 255 bytes
-// (RFC 1035 §3.3) that concatenate back to value, as receivers do for SPF
-// (RFC 7208 §3.3) and DKIM (RFC 6376 §3.6.2.2). A cut never falls inside a
-// UTF-8 encoded character. An empty value gives one empty string, since a TXT
-// record holds at least one.
+// (RFC 1035 §3.3) that concatenate back to value exactly, as receivers join
+// them for SPF (RFC 7208 §3.3: without adding spaces) and DKIM (RFC 6376
+// §3.6.2.2).
+//
+// Each cut falls at the last space within the first 255 bytes of what is
+// left, so an SPF record is split only between terms: the space stays at the
+// end of one string or the start of the next. Only a run of more than 255
+// bytes without a space (a DKIM key, say) is cut by bytes, never inside a
+// UTF-8 encoded character. An empty value gives one empty string, since a
+// TXT record holds at least one.
 func SplitTXT(value string) []string {
 	if value == "" {
 		return []string{""}
 	}
 	var out []string
 	for len(value) > MaxTXTString {
-		cut := MaxTXTString
-		for cut > MaxTXTString-utf8.UTFMax && !utf8.RuneStart(value[cut]) {
-			cut--
+		cut := spaceCut(value)
+		if cut == 0 {
+			cut = byteCut(value)
 		}
 		out = append(out, value[:cut])
 		value = value[cut:]
 	}
 	return append(out, value)
+}
+
+// spaceCut returns the largest cut in 1..MaxTXTString next to a space (the
+// space ending the first part or starting the second), or 0 when there is
+// none. value must be longer than MaxTXTString.
+func spaceCut(value string) int {
+	for cut := MaxTXTString; cut > 0; cut-- {
+		if value[cut-1] == ' ' || value[cut] == ' ' {
+			return cut
+		}
+	}
+	return 0
+}
+
+// byteCut returns the largest cut of at most MaxTXTString bytes that does
+// not fall inside a UTF-8 encoded character (bytes that are not UTF-8 may
+// be cut anywhere). value must be longer than MaxTXTString.
+func byteCut(value string) int {
+	cut := MaxTXTString
+	for cut > MaxTXTString-utf8.UTFMax && !utf8.RuneStart(value[cut]) {
+		cut--
+	}
+	return cut
 }
 
 // quoteTXT writes chunks as zone-file style quoted strings separated by

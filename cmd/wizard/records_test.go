@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 )
 
@@ -213,6 +215,97 @@ func TestRecordsZone(t *testing.T) {
 		if l != "" && !strings.HasPrefix(l, ";") && !strings.HasPrefix(l, "$ORIGIN") && strings.Contains(strings.Fields(l)[0], "yourcenter.edu") {
 			t.Errorf("line not relative to the zone: %q", l)
 		}
+	}
+}
+
+// TestRecordsLongSPF: sbdc.uni.edu, in the zone uni.edu at a DNS host the
+// catalog does not know, has an SPF record so long that the merged one
+// needs several strings and no longer fits a 512-byte UDP answer.
+func TestRecordsLongSPF(t *testing.T) {
+	t.Parallel()
+	terms := []string{"v=spf1", "include:spf.protection.outlook.com"}
+	for i := 1; i <= 30; i++ {
+		terms = append(terms, fmt.Sprintf("ip4:198.51.100.%d", i))
+	}
+	old := strings.Join(append(terms, "~all"), " ")
+	merged := strings.Join(append(terms, "include:spf.outreachsystems.com", "~all"), " ")
+	var quoted []string
+	for _, s := range assets.SplitTXT(old) {
+		quoted = append(quoted, `"`+s+`"`)
+	}
+	zone := `$ORIGIN uni.edu.
+@ IN SOA ns1.example-dns.net. hostmaster 1 7200 3600 1209600 300
+@ IN NS ns1.example-dns.net.
+sbdc IN MX 0 sbdc-uni-edu.mail.protection.outlook.com.
+sbdc IN TXT ` + strings.Join(quoted, " ") + "\n"
+	srv := serve(t, zone)
+
+	r := recordsRun(t, srv, "sbdc.uni.edu", "--format", "json")
+	wantOK(t, r)
+	doc, recs := decodePlan(t, r.stdout)
+	if doc["zone"] != "uni.edu" || doc["dns_host"] != "Your DNS host" {
+		t.Errorf("zone, dns_host = %v, %v", doc["zone"], doc["dns_host"])
+	}
+	for purpose, field := range map[string]string{"dkim": "osc1._domainkey.sbdc", "spf": "sbdc", "dmarc": "_dmarc.sbdc"} {
+		if got := byPurpose(t, recs, purpose)["host_field"]; got != field {
+			t.Errorf("%s host_field = %v, want %q", purpose, got, field)
+		}
+	}
+	spf := byPurpose(t, recs, "spf")
+	if spf["value"] != merged || spf["form_value"] != merged {
+		t.Fatalf("SPF value %q, form_value %q; want both %q", spf["value"], spf["form_value"], merged)
+	}
+	parts := strs(spf["strings"])
+	if len(parts) < 3 || strings.Join(parts, "") != merged {
+		t.Errorf("strings %q: want three or more joining to the value", parts)
+	}
+	whole := map[string]bool{}
+	for _, term := range append(terms, "include:spf.outreachsystems.com", "~all") {
+		whole[term] = true
+	}
+	for _, p := range parts {
+		if len(p) > 255 {
+			t.Errorf("a string of %d bytes", len(p))
+		}
+		for _, w := range strings.Fields(p) {
+			if !whole[w] {
+				t.Errorf("string %q cuts a term (%q)", p, w)
+			}
+		}
+	}
+	if _, has := byPurpose(t, recs, "dkim")["strings"]; has {
+		t.Errorf("the CNAME record has strings")
+	}
+	// header 12, question 14+4, answer 2+10, then each string and its
+	// length byte.
+	size := 12 + 14 + 4 + 2 + 10 + len(merged) + len(parts)
+	var warned bool
+	for _, w := range strs(doc["warnings"]) {
+		if strings.Contains(w, fmt.Sprintf("is %d bytes, more than the 512", size)) && strings.Contains(w, "fewer includes") {
+			warned = true
+		}
+	}
+	if !warned {
+		t.Errorf("no warning that the %d-byte answer is over 512 bytes: %q", size, doc["warnings"])
+	}
+
+	r = recordsRun(t, srv, "sbdc.uni.edu", "--format", "zone")
+	wantOK(t, r)
+	zp := dns.NewZoneParser(strings.NewReader(r.stdout), "", "")
+	var found bool
+	for rr, ok := zp.Next(); ok; rr, ok = zp.Next() {
+		if txt, isTXT := rr.(*dns.TXT); isTXT && txt.Hdr.Name == "sbdc.uni.edu." {
+			found = true
+			if !slices.Equal(txt.Txt, parts) {
+				t.Errorf("zone strings %q, want the JSON's %q", txt.Txt, parts)
+			}
+		}
+	}
+	if err := zp.Err(); err != nil {
+		t.Fatalf("zone output does not parse: %v\n%s", err, r.stdout)
+	}
+	if !found {
+		t.Errorf("no SPF line in the zone output:\n%s", r.stdout)
 	}
 }
 

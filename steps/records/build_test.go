@@ -145,8 +145,9 @@ func TestBuildNoRecords(t *testing.T) {
 	}
 
 	dkim := one(t, plan, PurposeDKIM)
-	want := Record{Purpose: PurposeDKIM, Type: "CNAME", Name: dkimName, HostField: dkimName, Value: dkimTarget, FormValue: dkimTarget, Action: ActionAdd}
-	if dkim.Type != want.Type || dkim.Name != want.Name || dkim.HostField != want.HostField || dkim.Value != want.Value || dkim.FormValue != want.FormValue || dkim.Action != want.Action || len(dkim.Replaces) != 0 {
+	// An unrecognised host's form gets the name relative to the zone.
+	want := Record{Purpose: PurposeDKIM, Type: "CNAME", Name: dkimName, HostField: "osc1._domainkey", Value: dkimTarget, FormValue: dkimTarget, Action: ActionAdd}
+	if dkim.Type != want.Type || dkim.Name != want.Name || dkim.HostField != want.HostField || dkim.Value != want.Value || dkim.FormValue != want.FormValue || dkim.Action != want.Action || len(dkim.Replaces) != 0 || dkim.Strings != nil {
 		t.Errorf("DKIM record\n got %+v\nwant %+v", dkim, want)
 	}
 
@@ -155,8 +156,14 @@ func TestBuildNoRecords(t *testing.T) {
 	if spf.Type != "TXT" || spf.Name != "yourcenter.edu." || spf.Value != wantSPF || spf.Action != ActionAdd {
 		t.Errorf("SPF record = %+v, want add %q", spf, wantSPF)
 	}
-	if spf.FormValue != `"`+wantSPF+`"` {
-		t.Errorf("SPF FormValue for the generic host = %q, want it quoted", spf.FormValue)
+	if spf.HostField != "@" {
+		t.Errorf("SPF HostField for the generic host = %q, want @", spf.HostField)
+	}
+	if spf.FormValue != wantSPF {
+		t.Errorf("SPF FormValue for the generic host = %q, want it unquoted", spf.FormValue)
+	}
+	if !slices.Equal(spf.Strings, []string{wantSPF}) {
+		t.Errorf("SPF Strings = %q, want the one string %q", spf.Strings, wantSPF)
 	}
 	if plan.SPFLookups != 2 {
 		t.Errorf("SPFLookups = %d, want 2", plan.SPFLookups)
@@ -429,6 +436,33 @@ func longSPF() string {
 	return strings.Join(append(terms, "-all"), " ")
 }
 
+// checkStrings checks a TXT record's strings: at least two for a value
+// over 255 bytes, none over 255 bytes, joining back to value, and every
+// word in them a whole term of value (no cut inside a term).
+func checkStrings(t *testing.T, strs []string, value string) {
+	t.Helper()
+	if strings.Join(strs, "") != value {
+		t.Fatalf("strings %q do not join back to %q", strs, value)
+	}
+	if len(value) > assets.MaxTXTString && len(strs) < 2 {
+		t.Errorf("a %d-byte value in %d string(s)", len(value), len(strs))
+	}
+	terms := map[string]bool{}
+	for _, term := range strings.Fields(value) {
+		terms[term] = true
+	}
+	for i, s := range strs {
+		if len(s) > assets.MaxTXTString {
+			t.Errorf("string %d has %d bytes", i, len(s))
+		}
+		for _, w := range strings.Fields(s) {
+			if !terms[w] {
+				t.Errorf("string %d holds %q, a piece of a term: %q", i, w, strs)
+			}
+		}
+	}
+}
+
 // parseTXT parses a quoted TXT value as a zone file would.
 func parseTXT(t *testing.T, quoted string) []string {
 	t.Helper()
@@ -450,8 +484,9 @@ func TestBuildLongSPF(t *testing.T) {
 		name, ns, host, apex string
 		quoted               bool
 	}{
-		{"generic", genericNS, "Your DNS host", "yourcenter.edu.", true},
+		{"generic", genericNS, "Your DNS host", "@", false},
 		{"route53", route53NS, "Amazon Route 53", "", true},
+		{"googlecloud", "@ IN NS ns-cloud-a1.googledomains.com.", "Google Cloud DNS", "", true},
 		{"cloudflare", cloudflarNS, "Cloudflare", "@", false},
 	}
 	for _, tc := range tests {
@@ -472,6 +507,7 @@ func TestBuildLongSPF(t *testing.T) {
 			if !slices.Equal(spf.Replaces, []string{existing}) {
 				t.Errorf("Replaces = %q, want the joined old record", spf.Replaces)
 			}
+			checkStrings(t, spf.Strings, want)
 			if !tc.quoted {
 				if spf.FormValue != want {
 					t.Errorf("FormValue = %q, want the value as is", spf.FormValue)
@@ -489,6 +525,10 @@ func TestBuildLongSPF(t *testing.T) {
 			}
 			if strings.Join(parts, "") != want {
 				t.Errorf("FormValue strings join to %q, want %q", strings.Join(parts, ""), want)
+			}
+			// The form gets the record's strings, cut between terms.
+			if !slices.Equal(parts, spf.Strings) {
+				t.Errorf("FormValue strings %q, want Strings %q", parts, spf.Strings)
 			}
 		})
 	}
@@ -512,6 +552,7 @@ func TestBuildLongSPF(t *testing.T) {
 			if len(txt.Txt) < 2 || strings.Join(txt.Txt, "") != want {
 				t.Errorf("zone SPF strings %q, want ≥2 strings joining to %q", txt.Txt, want)
 			}
+			checkStrings(t, txt.Txt, want)
 			for _, p := range txt.Txt {
 				if len(p) > 255 {
 					t.Errorf("zone string of %d bytes", len(p))
@@ -522,6 +563,69 @@ func TestBuildLongSPF(t *testing.T) {
 			t.Errorf("no SPF line in zone output:\n%s", out.String())
 		}
 	})
+}
+
+func TestBuildSPFTooBigForUDP(t *testing.T) {
+	t.Parallel()
+	// wantSize is the size of a reply to a TXT query for yourcenter.edu.
+	// carrying value: a 12-byte header, the question (16-byte name, type,
+	// class), the answer (a 2-byte pointer to the name, type, class, TTL,
+	// length) and the strings, each with its length byte.
+	wantSize := func(value string) int {
+		return 12 + 16 + 4 + 2 + 10 + len(value) + len(assets.SplitTXT(value))
+	}
+	sizeWarn := func(plan Plan) string {
+		for _, w := range plan.Warnings {
+			if strings.Contains(w, "RFC 7208 §3.4") {
+				return w
+			}
+		}
+		return ""
+	}
+
+	// The merged record of TestBuildLongSPF just fits: 511 bytes.
+	existing := longSPF()
+	merged := strings.Replace(existing, " -all", " include:spf.outreachsystems.com -all", 1)
+	if got := wantSize(merged); got != 511 {
+		t.Fatalf("the fitting record's answer is %d bytes, want 511", got)
+	}
+	srv := startZones(t, domainZone(genericNS, txtLine("@", existing)))
+	if w := sizeWarn(mustPlan(t, srv, testDomain, Options{})); w != "" {
+		t.Errorf("a 511-byte answer gets the warning %q", w)
+	}
+	if n, err := TXTAnswerSize(testDomain, assets.SplitTXT(merged)); err != nil || n != 511 {
+		t.Errorf("TXTAnswerSize = %d, %v; want 511", n, err)
+	}
+
+	// One more term and it no longer fits.
+	bigger := strings.Replace(existing, " -all", " ip4:198.51.100.23 -all", 1)
+	merged = strings.Replace(bigger, " -all", " include:spf.outreachsystems.com -all", 1)
+	size := wantSize(merged)
+	if size <= MaxUDPAnswer {
+		t.Fatalf("test record's answer is only %d bytes", size)
+	}
+	srv = startZones(t, domainZone(genericNS, txtLine("@", bigger)))
+	plan := mustPlan(t, srv, testDomain, Options{})
+	if one(t, plan, PurposeSPF).Value != merged {
+		t.Fatalf("SPF value %q, want %q", one(t, plan, PurposeSPF).Value, merged)
+	}
+	w := sizeWarn(plan)
+	for _, part := range []string{
+		fmt.Sprintf("is %d bytes long", len(merged)),
+		fmt.Sprintf("is %d bytes", size),
+		"remove terms no longer needed, or use fewer includes",
+	} {
+		if !strings.Contains(w, part) {
+			t.Errorf("size warning %q lacks %q", w, part)
+		}
+	}
+	if strings.Contains(w, "rather than its addresses") {
+		t.Errorf("warning %q suggests the include, which the record already uses", w)
+	}
+	plan = mustPlan(t, srv, testDomain, Options{UseIPs: true})
+	if w := sizeWarn(plan); !strings.Contains(w, "by its include rather than its addresses") {
+		t.Errorf("with --use-ips the size warning %q does not suggest the include", w)
+	}
 }
 
 // parseZone parses zone output (which starts with its $ORIGIN).

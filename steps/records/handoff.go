@@ -296,7 +296,9 @@ func changeBlocks(s *sheetWriter, n int, r Record, h hostNames) {
 	} else {
 		items = append(items, line{strong(nameLabel), code(r.HostField)})
 	}
-	items = append(items, line{strong("Full name: "), code(r.Name)})
+	if r.ShowsFullName() {
+		items = append(items, line{strong("Full name: "), code(r.Name)})
+	}
 	switch {
 	case r.Action == ActionDelete:
 		items = append(items, line{strong("Its value now: "), code(r.FormValue)})
@@ -342,6 +344,10 @@ func stepsBlocks(s *sheetWriter, plan Plan, h hostNames) {
 	s.add(heading(3, txt(title)))
 	var name line
 	switch {
+	case h.generic && plan.Host.NameField == assets.NameLabel:
+		name = line{txt("In the name box type each name as shown: the part before "), code(plan.Zone), txt(" ("), code(plan.Host.ApexName),
+			txt(" for "), code(plan.Zone), txt(" itself), since most forms add "), code(plan.Zone), txt(" after what you type. Only if the form shows no "), code(plan.Zone),
+			txt(" after the box, type the full name with its final dot instead (shown as Full name).")}
 	case plan.Host.NameField != assets.NameLabel:
 		name = line{txt("Type each name in full, with its final dot, as shown for each change. If the form shows "), code(plan.Zone),
 			txt(" after the name box, type only the part before it instead (nothing or "), code("@"), txt(" for the domain itself).")}
@@ -353,7 +359,10 @@ func stepsBlocks(s *sheetWriter, plan Plan, h hostNames) {
 			txt(" for the domain itself): " + h.name + " adds "), code(plan.Zone), txt(" itself.")}
 	}
 	value := line{txt("Paste TXT values exactly as shown, without adding quotes: " + h.name + " splits long values itself.")}
-	if plan.Host.TXTQuoting != assets.QuoteNone {
+	switch {
+	case h.generic && plan.Host.TXTQuoting == assets.QuoteNone:
+		value = line{txt("Paste TXT values exactly as shown, in one piece and without quotes: most forms store what is pasted, quotes included, and a record that starts with a quote is ignored.")}
+	case plan.Host.TXTQuoting != assets.QuoteNone:
 		value = line{txt("Type TXT values exactly as shown, double quotes included; a value longer than 255 characters is shown as several quoted strings, which all go on one line.")}
 	}
 	s.add(block{Ordered: true, Items: []line{
@@ -404,10 +413,15 @@ func doubledItem(plan Plan, h hostNames) line {
 	label := relativeName(ex.Name, plan.Zone)
 	doubled := full + "." + strings.TrimSuffix(plan.Zone, ".") + "."
 	item := line{strong("The domain twice in the name. ")}
-	if plan.Host.NameField == assets.NameLabel {
+	switch {
+	case h.generic && plan.Host.NameField == assets.NameLabel:
+		item = append(item, txt("Type "), code(label), txt(" in the name box, not "), code(full),
+			txt(": most forms add "), code(plan.Zone), txt(" themselves, so the record would end up at "), code(doubled),
+			txt(", where receivers never look. Only if the form shows no "), code(plan.Zone), txt(" after the box, type "), code(full+"."), txt(", with its final dot."))
+	case plan.Host.NameField == assets.NameLabel:
 		item = append(item, txt("Type "), code(label), txt(" in the name box, not "), code(full),
 			txt(": "+h.name+" adds "), code(plan.Zone), txt(" itself, so the record would end up at "), code(doubled), txt(", where receivers never look."))
-	} else {
+	default:
 		item = append(item, txt("If the form adds "), code(plan.Zone), txt(" to what you type, a full name such as "), code(full),
 			txt(" ends up as "), code(doubled), txt(", where receivers never look; then type only "), code(label), txt("."))
 	}

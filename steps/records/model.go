@@ -629,7 +629,7 @@ func (m *Model) card(i int, r Record) string {
 	}
 	field("Type", r.Type, st.Text)
 	field("Name", p(r.HostField), st.Value)
-	if r.HostField != strings.TrimSuffix(r.Name, ".") && r.HostField != r.Name {
+	if r.ShowsFullName() {
 		field("Full name", p(r.Name), st.Dim)
 	}
 	if r.Action != ActionDelete {

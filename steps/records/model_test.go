@@ -3,6 +3,7 @@ package records_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
@@ -255,4 +257,82 @@ func TestBackRediscovers(t *testing.T) {
 	if !found {
 		t.Fatalf("coming back did not propose deleting %s:\n%s", doubled, tuitest.Plain(m.View()))
 	}
+}
+
+// longSPF is what zoneLongSPF publishes: merged with the platform's
+// include it is over 255 bytes.
+var longSPF = func() string {
+	terms := []string{"v=spf1", "include:spf.protection.outlook.com"}
+	for i := 1; i <= 14; i++ {
+		terms = append(terms, fmt.Sprintf("ip4:198.51.100.%d", i))
+	}
+	return strings.Join(append(terms, "-all"), " ")
+}()
+
+// zoneLongSPF is yourcenter.edu at a DNS host the catalog does not know,
+// with Microsoft 365 mail and a long SPF record.
+var zoneLongSPF = func() string {
+	var strs []string
+	for _, s := range assets.SplitTXT(longSPF) {
+		strs = append(strs, `"`+s+`"`)
+	}
+	return `$ORIGIN yourcenter.edu.
+@ 300 IN SOA ns1.example-dns.net. hostmaster 1 7200 3600 1209600 300
+@ 300 IN NS ns1.example-dns.net.
+@ 300 IN NS ns2.example-dns.net.
+@ 300 IN MX 0 yourcenter-edu.mail.protection.outlook.com.
+@ 300 IN TXT ` + strings.Join(strs, " ") + `
+_dmarc 300 IN TXT "v=DMARC1; p=none"
+`
+}()
+
+// TestCardsUnknownHost: at a DNS host the catalog does not know, a card
+// shows the name relative to the zone with the full name under it, and a
+// long SPF value as one unquoted value; n and c copy exactly those.
+func TestCardsUnknownHost(t *testing.T) {
+	env := tuitest.NewEnv(t, zoneLongSPF)
+	m := built(t, env, 80, 60, t.TempDir())
+	plan, _ := m.Plan()
+	spf := plan.Records[1]
+	if len(spf.Value) <= assets.MaxTXTString || spf.FormValue != spf.Value {
+		t.Fatalf("SPF value (%d bytes) %q, form value %q: want over 255 bytes, unquoted", len(spf.Value), spf.Value, spf.FormValue)
+	}
+	for _, want := range []string{
+		"DNS host: Your DNS host",
+		"Name osc1._domainkey", "Full name osc1._domainkey.yourcenter.edu.",
+		"Name @", "Full name yourcenter.edu.",
+		"Name _dmarc", "Full name _dmarc.yourcenter.edu.",
+		"Value v=spf1 include:spf.protection.outlook.com",
+	} {
+		if !tuitest.Contains(m.View(), want) {
+			t.Errorf("view lacks %q", want)
+		}
+	}
+	if strings.Contains(tuitest.Plain(m.View()), `"v=spf1`) {
+		t.Errorf("the SPF value is shown in quotes")
+	}
+	if t.Failed() {
+		t.Log(tuitest.Plain(m.View()))
+	}
+	press(t, m, "down")
+	if got := tuitest.Await[common.CopyMsg](t, press(t, m, "c")); got.Text != spf.Value {
+		t.Errorf("c copied %q, want %q", got.Text, spf.Value)
+	}
+	if got := tuitest.Await[common.CopyMsg](t, press(t, m, "n")); got.Text != "@" {
+		t.Errorf("n copied %q, want @", got.Text)
+	}
+}
+
+// TestGoldenLongSPF: the SPF card of a long record at an unknown DNS host.
+func TestGoldenLongSPF(t *testing.T) {
+	env := tuitest.NewEnv(t, zoneLongSPF)
+	state := func(t *testing.T) *common.State {
+		snap := env.Snapshot(t)
+		return common.NewState(env.Input(t), snap, tuitest.Detected(snap))
+	}
+	tuitest.Screen{Env: env, Step: 5, State: state, Wait: []string{"1/3 DKIM"},
+		Then: func(t *testing.T, tm *teatest.TestModel) {
+			tm.Send(tea.KeyMsg{Type: tea.KeyDown})
+			tuitest.WaitFor(t, tm, "› 2/3 SPF")
+		}}.Golden(t)
 }

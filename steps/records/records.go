@@ -55,8 +55,13 @@ type Record struct {
 	Replaces  []string `json:"replaces"` // the values it replaces or deletes
 	// FormValue is Value as the DNS host's form wants it (quoted and split
 	// for some hosts).
-	FormValue string   `json:"form_value"`
-	Notes     []string `json:"notes"`
+	FormValue string `json:"form_value"`
+	// Strings are a TXT record's character-strings for a zone file (each
+	// at most 255 bytes, cut only between SPF terms where it can be; see
+	// assets.SplitTXT), joining back to Value; nil, and left out of JSON,
+	// for other types.
+	Strings []string `json:"strings,omitempty"`
+	Notes   []string `json:"notes"`
 	// Organisational is set on the organisational domain's DMARC record
 	// kept for a subdomain: someone else's record, shown, never changed.
 	Organisational bool `json:"-"`
@@ -140,7 +145,11 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 		r.HostField = snap.DNSHost.HostField(r.Name, plan.Zone)
 		r.FormValue = r.Value
 		if r.Type == "TXT" {
+			r.Strings = assets.SplitTXT(r.Value)
 			r.FormValue = snap.DNSHost.TXTValue(r.Value)
+		}
+		if warn := sizeWarning(*r, opt.UseIPs); warn != "" {
+			plan.Warnings = append(plan.Warnings, warn)
 		}
 	}
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/outreach-auth/wizard/assets"
@@ -70,6 +71,23 @@ func (r Record) Label() string {
 	return strings.ToUpper(r.Purpose)
 }
 
+// ShowsFullName reports whether the record's full name is shown beside its
+// HostField (as "Full name", on the line after it): when the DNS host's
+// form wants something else than the full name. The card, the text and the
+// hand-off sheet all follow it.
+func (r Record) ShowsFullName() bool {
+	return !strings.EqualFold(strings.TrimSuffix(r.HostField, "."), strings.TrimSuffix(r.Name, "."))
+}
+
+// TXTStrings returns a TXT record's character-strings: Strings, or Value
+// split by assets.SplitTXT when Strings is unset.
+func (r Record) TXTStrings() []string {
+	if r.Strings != nil {
+		return r.Strings
+	}
+	return assets.SplitTXT(r.Value)
+}
+
 // WriteText writes the plan for a person to follow.
 func WriteText(w io.Writer, plan Plan) error {
 	ew := &errWriter{w: w}
@@ -83,7 +101,7 @@ func WriteText(w io.Writer, plan Plan) error {
 	for i, r := range plan.Records {
 		ew.printf("\n%d. %s: %s\n", i+1, r.Label(), r.Title())
 		ew.printf("   %-10s %s\n", "Name:", p(r.HostField))
-		if r.HostField != r.Name {
+		if r.ShowsFullName() {
 			ew.printf("   %-10s %s\n", "Full name:", p(r.Name))
 		}
 		ew.printf("   %-10s %s\n", "Value:", p(r.FormValue))
@@ -137,12 +155,16 @@ func WriteZone(w io.Writer, plan Plan) error {
 
 // WriteJSON writes the plan as JSON (see the package's contract in DESIGN.md).
 func WriteJSON(w io.Writer, plan Plan) error {
+	plan.Records = slices.Clone(plan.Records) // the caller's records stay as they are
 	for i := range plan.Records {
 		if plan.Records[i].Replaces == nil {
 			plan.Records[i].Replaces = []string{}
 		}
 		if plan.Records[i].Notes == nil {
 			plan.Records[i].Notes = []string{}
+		}
+		if plan.Records[i].Type == "TXT" {
+			plan.Records[i].Strings = plan.Records[i].TXTStrings()
 		}
 	}
 	if plan.Warnings == nil {
@@ -170,12 +192,14 @@ func ZoneSnippet(plan Plan) string {
 	return b.String()
 }
 
+// zoneValue is the record's value in a master file: a TXT record as its
+// character-strings, each quoted and escaped.
 func zoneValue(r Record) string {
 	if r.Type != "TXT" {
 		return r.Value
 	}
 	var parts []string
-	for _, c := range assets.SplitTXT(r.Value) {
+	for _, c := range r.TXTStrings() {
 		parts = append(parts, `"`+zoneEscape(c)+`"`)
 	}
 	return strings.Join(parts, " ")

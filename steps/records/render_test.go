@@ -3,10 +3,13 @@ package records
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/miekg/dns"
+
+	"github.com/outreach-auth/wizard/assets"
 )
 
 // hostileZone publishes values with terminal escapes, a bidi override and
@@ -195,6 +198,152 @@ func TestRelativeName(t *testing.T) {
 	} {
 		if got := relativeName(tc.name, tc.zone); got != tc.want {
 			t.Errorf("relativeName(%q, %q) = %q, want %q", tc.name, tc.zone, got, tc.want)
+		}
+	}
+}
+
+// TestNameLines: the text and the hand-off sheet give the name as the
+// form wants it first and the full name on the line after it, only when
+// the two differ.
+func TestNameLines(t *testing.T) {
+	t.Parallel()
+	t.Run("subdomain at an unknown host", func(t *testing.T) {
+		t.Parallel()
+		srv := startZones(t, domainZone(genericNS, "sbdc IN MX 0 "+m365MX+"."))
+		plan := mustPlan(t, srv, "sbdc."+testDomain, Options{})
+		if plan.Zone != testDomain {
+			t.Fatalf("Zone = %q, want %q", plan.Zone, testDomain)
+		}
+		want := map[string]string{PurposeDKIM: "osc1._domainkey.sbdc", PurposeSPF: "sbdc", PurposeDMARC: "_dmarc.sbdc"}
+		var text, sheet bytes.Buffer
+		if err := WriteText(&text, plan); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteHandoff(&sheet, FormatMarkdown, plan); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range plan.Records {
+			if r.HostField != want[r.Purpose] {
+				t.Errorf("%s HostField = %q, want %q", r.Purpose, r.HostField, want[r.Purpose])
+			}
+			if !r.ShowsFullName() {
+				t.Errorf("%s: the full name %q is not shown beside %q", r.Purpose, r.Name, r.HostField)
+			}
+			if line := "   Name:      " + r.HostField + "\n   Full name: " + r.Name + "\n"; !strings.Contains(text.String(), line) {
+				t.Errorf("text lacks %q:\n%s", line, text.String())
+			}
+			if line := "**Name in the form:** `" + r.HostField + "`\n- **Full name:** `" + r.Name + "`\n"; !strings.Contains(sheet.String(), line) {
+				t.Errorf("sheet lacks %q", line)
+			}
+		}
+	})
+	t.Run("name outside the zone", func(t *testing.T) {
+		t.Parallel()
+		host, _ := assets.DNSHostByID(assets.GenericDNSHostID)
+		name := "osc1._domainkey.other.edu."
+		r := Record{Purpose: PurposeDKIM, Type: "CNAME", Name: name, HostField: host.HostField(name, testDomain), Value: dkimTarget, FormValue: dkimTarget, Action: ActionAdd}
+		if r.HostField != name || r.ShowsFullName() {
+			t.Fatalf("HostField = %q, ShowsFullName = %v; want the full name alone", r.HostField, r.ShowsFullName())
+		}
+		plan := Plan{Domain: testDomain, Zone: testDomain, Host: host, DNSHost: host.Name, Records: []Record{r}}
+		var text, sheet bytes.Buffer
+		if err := WriteText(&text, plan); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteHandoff(&sheet, FormatMarkdown, plan); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(text.String(), "   Name:      "+name+"\n") || strings.Contains(text.String(), "Full name") {
+			t.Errorf("text names %s other than once as Name:\n%s", name, text.String())
+		}
+		if !strings.Contains(sheet.String(), "**Name in the form:** `"+name+"`\n") || strings.Contains(sheet.String(), "**Full name:**") {
+			t.Errorf("sheet names %s other than once:\n%s", name, sheet.String())
+		}
+	})
+}
+
+// TestLongSPFOutputs: a merged SPF record over 255 bytes is one unquoted
+// value in the text for an unknown host, quoted strings for Route 53, and
+// its strings (cut between terms) in JSON and in the zone output, which
+// reads back to the value.
+func TestLongSPFOutputs(t *testing.T) {
+	t.Parallel()
+	existing := longSPF()
+	want := strings.Replace(existing, " -all", " include:spf.outreachsystems.com -all", 1)
+	for _, tc := range []struct {
+		name, ns, form string
+	}{
+		{"generic", genericNS, want},
+		{"route53", route53NS, quoteStrings(assets.SplitTXT(want))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startZones(t, domainZone(tc.ns, txtLine("@", existing)))
+			plan := mustPlan(t, srv, testDomain, Options{})
+			var text, zone, js bytes.Buffer
+			for f, w := range map[string]*bytes.Buffer{FormatText: &text, FormatZone: &zone, FormatJSON: &js} {
+				if err := Write(w, plan, f); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !strings.Contains(text.String(), "   Value:     "+tc.form+"\n") {
+				t.Errorf("text lacks the value %q:\n%s", tc.form, text.String())
+			}
+
+			var doc struct {
+				Records []map[string]any `json:"records"`
+			}
+			if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range doc.Records {
+				raw, has := r["strings"]
+				if r["type"] != "TXT" {
+					if has {
+						t.Errorf("%s record has strings %v", r["type"], raw)
+					}
+					continue
+				}
+				var strs []string
+				for _, s := range raw.([]any) {
+					strs = append(strs, s.(string))
+				}
+				checkStrings(t, strs, r["value"].(string))
+				if r["purpose"] == PurposeSPF && r["form_value"] != tc.form {
+					t.Errorf("form_value = %q, want %q", r["form_value"], tc.form)
+				}
+			}
+
+			found := false
+			for _, rr := range parseZone(t, zone.String()) {
+				if txt, ok := rr.(*dns.TXT); ok && txt.Hdr.Name == testDomain+"." {
+					found = true
+					checkStrings(t, txt.Txt, want)
+					if !slices.Equal(txt.Txt, assets.SplitTXT(want)) {
+						t.Errorf("zone strings %q, want %q", txt.Txt, assets.SplitTXT(want))
+					}
+				}
+			}
+			if !found {
+				t.Errorf("no SPF line in the zone output:\n%s", zone.String())
+			}
+		})
+	}
+}
+
+// quoteStrings writes strs as a zone file's quoted strings (no character
+// in them needs escaping).
+func quoteStrings(strs []string) string {
+	return `"` + strings.Join(strs, `" "`) + `"`
+}
+
+func TestTXTAnswerSizeEscapes(t *testing.T) {
+	t.Parallel()
+	// Quotes and backslashes count as the one byte they are on the wire.
+	for _, v := range []string{`plain`, `a"b\c`, "\x00\xff"} {
+		size, err := TXTAnswerSize(testDomain, []string{v})
+		if want := 12 + 16 + 4 + 2 + 10 + 1 + len(v); err != nil || size != want {
+			t.Errorf("TXTAnswerSize(%q) = %d, %v; want %d", v, size, err, want)
 		}
 	}
 }
