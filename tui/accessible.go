@@ -585,6 +585,9 @@ func (a *accessible) advice(reps []dnscheck.DomainReport) {
 		if r.DMARC.Policy != "" {
 			state += ", policy " + r.DMARC.Policy
 		}
+		if r.DMARC.Inherited() {
+			state += ", inherited from " + r.DMARC.OrgDomain + " (managed by whoever runs " + r.DMARC.OrgDomain + "'s DNS)"
+		}
 		a.say("DMARC for %s: %s.", r.Domain, dnscheck.Printable(state))
 		if s := advice.DMARCStep(r); s != "" {
 			a.say("%s", dnscheck.Printable(s))

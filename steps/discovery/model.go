@@ -262,10 +262,19 @@ func Facts(s Snapshot) []Fact {
 	if s.DKIMDoubled != "" {
 		add("DKIM (twice)", "a CNAME at "+p(s.DKIMDoubled)+", the domain written twice")
 	}
-	if len(s.DMARC) == 0 {
-		add("DMARC", "none")
-	} else {
+	if s.Alias != "" {
+		add("Alias", fmt.Sprintf("%s is a CNAME to %s: no TXT record can sit beside it, so the SPF above is %s's, whose owner must change it", s.Domain, p(s.Alias), p(s.Alias)))
+	}
+	rec, inherited := s.OrgPolicy()
+	switch {
+	case len(s.DMARC) > 0:
 		add("DMARC", p(strings.Join(s.DMARC, " | ")))
+	case inherited:
+		add("DMARC", fmt.Sprintf("none of its own; %s's applies, managed by whoever runs %s's DNS: %s", s.OrgDomain, s.OrgDomain, p(rec)))
+	case s.OrgDomain != "":
+		add("DMARC", "none (nor at "+s.OrgDomain+")")
+	default:
+		add("DMARC", "none")
 	}
 	for _, t := range s.Trouble {
 		add("No answer", p(t.String())+"; what is there is unknown")

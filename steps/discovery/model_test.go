@@ -124,3 +124,44 @@ func TestGolden(t *testing.T) {
 		State: func(t *testing.T) *common.State { return common.NewState(env.Input(t)) },
 		Wait:  []string{"publishes today"}}.Golden(t)
 }
+
+// uniZones are uni.edu (central IT, p=reject for subdomains too) with its
+// small business development centre sbdc.uni.edu, and news.uni.edu, an
+// alias of a campaign service's name.
+const uniZones = `$ORIGIN uni.edu.
+@ 300 IN SOA ns1.uni.edu. hostmaster.uni.edu. 1 7200 3600 1209600 300
+@ 300 IN NS ns1.uni.edu.
+_dmarc 300 IN TXT "v=DMARC1; p=reject; sp=reject"
+sbdc 300 IN MX 10 sbdc-uni-edu.mail.protection.outlook.com.
+sbdc 300 IN TXT "v=spf1 include:spf.protection.outlook.com -all"
+news 300 IN CNAME news.campaigns.example.
+$ORIGIN campaigns.example.
+@ 300 IN SOA ns1 hostmaster 1 7200 3600 1209600 300
+news 300 IN TXT "v=spf1 include:spf.protection.outlook.com -all"
+`
+
+// TestGoldenShapes: a subdomain under its organisation's policy says whose
+// policy applies and who runs it; an alias says the SPF is its target's.
+func TestGoldenShapes(t *testing.T) {
+	for _, tc := range []struct{ name, domain string }{
+		{"Subdomain", "sbdc.uni.edu"},
+		{"Alias", "news.uni.edu"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := tuitest.NewEnv(t, uniZones)
+			m := discovery.NewModel(env.Common(100, 30), env.Client, nil)
+			m.Update(tuitest.Await[discovery.ResultMsg](t, m.Enter(common.NewState(tuitest.InputOf(t, tc.domain)), common.Forward)))
+			v := tuitest.Plain(m.View())
+			want := map[string][]string{
+				"sbdc.uni.edu": {"none of its own; uni.edu's applies", "whoever runs uni.edu's DNS", "p=reject; sp=reject"},
+				"news.uni.edu": {"Alias", "CNAME to news.campaigns.example", "whose owner must change it"},
+			}[tc.domain]
+			if !tuitest.Contains(v, want...) {
+				t.Errorf("discovery of %s lacks %q:\n%s", tc.domain, want, v)
+			}
+			tuitest.Screen{Env: env, Step: 2,
+				State: func(t *testing.T) *common.State { return common.NewState(tuitest.InputOf(t, tc.domain)) },
+				Wait:  []string{"publishes today"}}.Golden(t)
+		})
+	}
+}
