@@ -323,7 +323,7 @@ func staleProblem(exp Expectation, set PlatformIPs, lacking []netip.Prefix, ips 
 	msg := fmt.Sprintf("The SPF record lists %s's addresses by hand and misses %d of the %d that %s lists today: %s.",
 		exp.PlatformName, len(lacking), len(set.Networks), set.Include, keptList(prefixAddrs(lacking), maxListed))
 	if sev == SeverityError {
-		msg += " Mail the platform sends from them fails SPF."
+		msg += " Mail " + exp.PlatformName + " sends from them fails SPF."
 	} else {
 		msg += " Other terms of the record let them pass for now."
 	}
