@@ -110,7 +110,7 @@ func TestExpandPlatformIPs(t *testing.T) {
 		{name: "fallback: no address", include: "v=spf1 a:mail.outreachsystems.com -all", reason: "lists no ip4 or ip6 address"},
 		{name: "fallback: a nested include in trouble", include: "v=spf1 ip4:192.0.2.1 include:_b.outreachsystems.com -all",
 			extra: []string{"_b.outreachsystems.com. 300 IN TXT " + fxTXT("v=spf1 ip4:192.0.2.2 -all")},
-			fault:  &dnstest.Fault{ServFail: true}, faultAt: "_b.outreachsystems.com", reason: "DNS could not give _b.outreachsystems.com"},
+			fault: &dnstest.Fault{ServFail: true}, faultAt: "_b.outreachsystems.com", reason: "DNS could not give _b.outreachsystems.com"},
 		{name: "fallback: a nested include missing", include: "v=spf1 ip4:192.0.2.1 include:_gone.outreachsystems.com -all",
 			reason: "_gone.outreachsystems.com does not exist"},
 		{name: "fallback: a loop", include: "v=spf1 ip4:192.0.2.1 include:_b.outreachsystems.com -all",
