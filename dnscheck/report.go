@@ -28,6 +28,7 @@ const (
 	CodeSPFTooManyVoidLookups    = "spf-too-many-void-lookups"
 	CodeSPFPlatformNotAuthorized = "spf-platform-not-authorized"
 	CodeSPFPlatformIPsListed     = "spf-platform-ips-listed"
+	CodeSPFPlatformIPsStale      = "spf-platform-ips-stale"
 	CodeSPFProviderMissing       = "spf-provider-missing"
 	CodeSPFAllPermissive         = "spf-all-permissive"
 	CodeDKIMMissing              = "dkim-missing"
@@ -78,9 +79,13 @@ type Expectation struct {
 	DKIMSelector string         // e.g. "osc1"
 	DKIMTarget   string         // fully qualified CNAME target
 	SPFInclude   string         // the platform's include domain
-	PlatformIPs  []netip.Prefix // the platform's sending addresses
+	PlatformIPs  []netip.Prefix // the platform's sending addresses, as the platform file lists them
+	// Live, when set, is the run's reading of the platform's include
+	// (StartPlatformIPs): its networks replace PlatformIPs, which stay the
+	// fallback when the include cannot be read.
+	Live *LivePlatformIPs
 	// CheckIPs, when set (--ip), are evaluated instead of the first address
-	// of each PlatformIPs network.
+	// of each of the platform's networks.
 	CheckIPs []netip.Addr
 	// ProviderName and ProviderTerms ("include:…", "ip4:…") describe the
 	// organisation's own mail provider; empty when it has none or it is
@@ -113,6 +118,9 @@ type SPFReport struct {
 	Costs []IncludeCost `json:"-"`
 	// TTL is how long resolvers may cache what was found (or not found).
 	TTL uint32 `json:"-"`
+	// Platform is the set of the platform's networks the check used
+	// (read live at this run, or the catalog's).
+	Platform PlatformIPs `json:"-"`
 	// walk is the include tree, kept for checks that finish later.
 	walk SPFWalk
 }

@@ -21,6 +21,13 @@ import (
 func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SPFReport {
 	domain = canonical(domain)
 	rep := SPFReport{Problems: []Problem{}, IPs: []IPResult{}}
+	q = exp.Live.querier(q, domain)
+	// evaluate runs check_host for the platform's addresses of the run
+	// (or --ip's), asking through q.
+	evaluate := func(q Querier) []IPResult {
+		rep.Platform = exp.platformSet(ctx)
+		return evaluateIPs(ctx, q, domain, exp.CheckIPs, rep.Platform.Networks)
+	}
 	resp := q.Query(ctx, domain, dns.TypeTXT)
 	rep.TTL = resp.TTL
 	if resp.Status.Trouble() {
@@ -29,7 +36,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		// A receiver asking now gets the same trouble: temperror for
 		// every address (RFC 7208 §4.4). The answer is cached, so this
 		// asks nothing again.
-		rep.IPs = evaluateIPs(ctx, q, domain, exp)
+		rep.IPs = evaluate(q)
 		return rep
 	}
 	found := spfTexts(resp)
@@ -41,7 +48,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 				rep.Problems = append(rep.Problems, Problem{Code: CodeSPFSyntax, Severity: SeverityError,
 					Message: fmt.Sprintf("The TXT record %q was meant as SPF but receivers do not see it as one: it must start with exactly \"v=spf1 \".", clip(txt)),
 					Fix:     "Publish the value without quotation marks or leading spaces, starting with v=spf1."})
-				rep.IPs = evaluateIPs(ctx, q, domain, exp)
+				rep.IPs = evaluate(q)
 				return rep
 			}
 		}
@@ -49,7 +56,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFMissing, Severity: SeverityError,
 			Message: fmt.Sprintf("%s has no SPF record, so receivers cannot tell that %s may send as it.", trimDot(domain), exp.PlatformName),
 			Fix:     "Publish the SPF record that 'wizard records " + trimDot(domain) + "' prints."})
-		rep.IPs = evaluateIPs(ctx, q, domain, exp)
+		rep.IPs = evaluate(q)
 		return rep
 	case 1:
 	default:
@@ -62,7 +69,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFMultiple, Severity: SeverityError,
 			Message: msg,
 			Fix:     "Merge them into one record and delete the others; 'wizard records " + trimDot(domain) + "' prints the merged record."})
-		rep.IPs = evaluateIPs(ctx, q, domain, exp)
+		rep.IPs = evaluate(q)
 		return rep
 	}
 	rep.Record = clip(found[0])
@@ -72,7 +79,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFSyntax, Severity: SeverityError,
 			Message: "The SPF record does not parse: " + clip(err.Error()) + ". Receivers treat it as an error (permerror).",
 			Fix:     "Correct the record; 'wizard records " + trimDot(domain) + "' prints a valid one."})
-		rep.IPs = evaluateIPs(ctx, q, domain, exp)
+		rep.IPs = evaluate(q)
 		return rep
 	}
 
@@ -81,11 +88,11 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 	troubles := &troubleLog{q: q}
 	walk := WalkSPF(ctx, troubles, domain, rec)
 	rep.Lookups, rep.VoidLookups, rep.Costs = walk.Lookups, walk.VoidLookups, walk.IncludeCosts()
-	rep.IPs = evaluateIPs(ctx, troubles, domain, exp)
+	rep.IPs = evaluate(troubles)
 	rep.Problems = append(rep.Problems, treeProblems(walk)...)
 	rep.Problems = append(rep.Problems, troubles.problems(walk, rep.IPs)...)
 	rep.Problems = append(rep.Problems, allProblems(rec)...)
-	rep.Problems = append(rep.Problems, platformProblems(rec, walk, exp, rep.IPs)...)
+	rep.Problems = append(rep.Problems, platformProblems(rec, walk, exp, rep.IPs, rep.Platform)...)
 	rep.Problems = append(rep.Problems, providerProblems(walk, exp)...)
 	rep.walk = walk
 
@@ -235,10 +242,15 @@ func allProblems(rec *SPFRecord) []Problem {
 }
 
 // platformProblems reports a platform address that does not pass, and a
-// platform authorised by literal addresses instead of its include. An
-// address whose verdict DNS trouble left open (temperror) is not counted
-// as failing: its dns-* problem says why.
-func platformProblems(rec *SPFRecord, w SPFWalk, exp Expectation, ips []IPResult) []Problem {
+// platform authorised by literal addresses instead of its include
+// (spf-platform-ips-listed, a warning). When set was read live, a
+// hand-written list that misses some of the live addresses is
+// spf-platform-ips-stale: an error when one of them does not pass (its
+// mail fails SPF now; spf-platform-not-authorized says so too), a warning
+// when other terms of the record still let them pass. An address whose
+// verdict DNS trouble left open (temperror) is not counted as failing:
+// its dns-* problem says why.
+func platformProblems(rec *SPFRecord, w SPFWalk, exp Expectation, ips []IPResult, set PlatformIPs) []Problem {
 	var out []Problem
 	var failing []string
 	for _, r := range ips {
@@ -252,27 +264,85 @@ func platformProblems(rec *SPFRecord, w SPFWalk, exp Expectation, ips []IPResult
 			fix = "The include is there but does not take effect; fix the other problems listed for this record."
 		}
 		out = append(out, Problem{Code: CodeSPFPlatformNotAuthorized, Severity: SeverityError,
-			Message: fmt.Sprintf("Receivers would not accept %s's servers as senders for your domain: %s.", exp.PlatformName, strings.Join(failing, ", ")),
+			Message: fmt.Sprintf("Receivers would not accept %s's servers as senders for your domain: %s.", exp.PlatformName, keptList(failing, maxListed)),
 			Fix:     fix})
 	}
 	if exp.SPFInclude == "" || treeHasInclude(w.Root, exp.SPFInclude) {
 		return out
 	}
-	var listed, lacking []string
-	for _, p := range exp.PlatformIPs {
-		if recordLists(rec, p) {
-			listed = append(listed, p.String())
-		} else {
-			lacking = append(lacking, p.Addr().String())
+	// The record lists the platform by hand when it lists any of its
+	// addresses, today's or the catalog's.
+	listed := false
+	for _, p := range append(slices.Clone(set.Networks), exp.PlatformIPs...) {
+		listed = listed || recordLists(rec, p)
+	}
+	if !listed {
+		return out
+	}
+	var lacking []netip.Prefix
+	for _, p := range set.Networks {
+		if !recordLists(rec, p) {
+			lacking = append(lacking, p)
 		}
 	}
-	if len(listed) > 0 {
-		msg := fmt.Sprintf("The SPF record lists %s's addresses one by one instead of include:%s; when the vendor changes addresses, mail starts failing.", exp.PlatformName, exp.SPFInclude)
-		if len(lacking) > 0 {
-			msg += " It already lacks " + strings.Join(lacking, ", ") + "."
+	msg := fmt.Sprintf("The SPF record lists %s's addresses one by one instead of include:%s; when the vendor changes addresses, mail starts failing.", exp.PlatformName, exp.SPFInclude)
+	if !set.Live() && len(lacking) > 0 {
+		msg += " It already lacks " + keptList(prefixAddrs(lacking), maxListed) + "."
+	}
+	if set.Live() {
+		var retired []string
+		for _, p := range exp.PlatformIPs {
+			if recordLists(rec, p) && !slices.ContainsFunc(set.Networks, func(n netip.Prefix) bool { return n.Overlaps(p) }) {
+				retired = append(retired, p.Addr().String())
+			}
 		}
-		out = append(out, Problem{Code: CodeSPFPlatformIPsListed, Severity: SeverityWarning, Message: msg,
-			Fix: "Replace the platform's ip4: terms with include:" + exp.SPFInclude + "."})
+		if len(retired) > 0 {
+			msg += fmt.Sprintf(" It still lists %s, which %s no longer lists.", keptList(retired, maxListed), set.Include)
+		}
+	}
+	out = append(out, Problem{Code: CodeSPFPlatformIPsListed, Severity: SeverityWarning, Message: msg,
+		Fix: "Replace the platform's ip4: terms with include:" + exp.SPFInclude + "."})
+	if set.Live() && len(lacking) > 0 {
+		out = append(out, staleProblem(exp, set, lacking, ips))
+	}
+	return out
+}
+
+// staleProblem is spf-platform-ips-stale for a hand-written list lacking
+// the live networks lacking. It is an error when the address of one of
+// them does not pass (or was not evaluated: --ip), a warning when every
+// one still passes through other terms.
+func staleProblem(exp Expectation, set PlatformIPs, lacking []netip.Prefix, ips []IPResult) Problem {
+	result := map[string]string{}
+	for _, r := range ips {
+		result[r.IP] = r.Result
+	}
+	sev := SeverityWarning
+	for _, p := range lacking {
+		if r := result[p.Addr().String()]; r != string(spf.Pass) && r != string(spf.TempError) {
+			sev = SeverityError
+		}
+	}
+	msg := fmt.Sprintf("The SPF record lists %s's addresses by hand and misses %d of the %d that %s lists today: %s.",
+		exp.PlatformName, len(lacking), len(set.Networks), set.Include, keptList(prefixAddrs(lacking), maxListed))
+	if sev == SeverityError {
+		msg += " Mail " + exp.PlatformName + " sends from them fails SPF."
+	} else {
+		msg += " Other terms of the record let them pass for now."
+	}
+	return Problem{Code: CodeSPFPlatformIPsStale, Severity: sev, Message: msg,
+		Fix: "Replace the platform's ip4: terms with include:" + exp.SPFInclude + ", which the vendor keeps current; or add " + ipTerms(lacking) + " before the all term."}
+}
+
+// prefixAddrs returns the network of each of ps as text: the address
+// alone for a single address.
+func prefixAddrs(ps []netip.Prefix) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
+		if p.IsSingleIP() {
+			out[i] = p.Addr().String()
+		}
 	}
 	return out
 }
@@ -327,11 +397,13 @@ func recordLists(rec *SPFRecord, p netip.Prefix) bool {
 	return false
 }
 
-// evaluateIPs runs check_host for each address concurrently.
-func evaluateIPs(ctx context.Context, q Querier, domain string, exp Expectation) []IPResult {
-	ips := exp.CheckIPs
+// evaluateIPs runs check_host concurrently for each of checkIPs, or when
+// there are none, for the first address of each of the platform's
+// networks.
+func evaluateIPs(ctx context.Context, q Querier, domain string, checkIPs []netip.Addr, networks []netip.Prefix) []IPResult {
+	ips := checkIPs
 	if len(ips) == 0 {
-		for _, p := range exp.PlatformIPs {
+		for _, p := range networks {
 			ips = append(ips, p.Addr())
 		}
 	}

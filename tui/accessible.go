@@ -493,6 +493,11 @@ func (a *accessible) verify(choice provider.Choice, plans records.Plans) ([]dnsc
 		a.say("")
 		a.say("Checking %s...", strings.Join(names, ", "))
 		reps := verify.CheckEach(a.ctx, a.cfg.Checker, names, exps)
+		if set, ok := verify.PlatformIPsOf(reps); ok {
+			if note := verify.PlatformIPsNote(set); note != "" {
+				a.say("%s", dnscheck.Printable(note))
+			}
+		}
 		for i, r := range reps {
 			if last == nil {
 				verify.WriteReport(a.out, r, verify.Styles{})

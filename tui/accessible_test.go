@@ -11,6 +11,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 
+	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/tui"
 	"github.com/outreach-auth/wizard/tui/tuitest"
@@ -117,5 +118,20 @@ func TestAccessibleEnds(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "Neoserra sender authentication: yourcenter.edu") || !strings.Contains(out.String(), "Not checked yet") {
 		t.Fatalf("no summary after q:\n%s", out.String())
+	}
+}
+
+// TestAccessiblePlatformIPsFallback: when the platform's include cannot be
+// read, the check says that the platform file's addresses stood in.
+func TestAccessiblePlatformIPsFallback(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	env.Server.SetFault("spf.outreachsystems.com.", dnstest.Fault{ServFail: true})
+	in := strings.NewReader("yourcenter.edu\n\n\n\ns\n")
+	var out bytes.Buffer
+	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	if want := "The platform's current addresses could not be read from spf.outreachsystems.com"; !strings.Contains(out.String(), want) {
+		t.Errorf("output lacks %q\n%s", want, out.String())
 	}
 }

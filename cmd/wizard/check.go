@@ -47,6 +47,10 @@ type checkReport struct {
 	CheckedAt time.Time               `json:"checked_at"`
 	Domains   []dnscheck.DomainReport `json:"domains"`
 	Advice    advice.Advice           `json:"advice"`
+	// PlatformIPs says which of the platform's addresses SPF was evaluated
+	// for: read live from its include at this run, or the platform file's
+	// when the include could not be read (with the reason).
+	PlatformIPs *dnscheck.PlatformIPs `json:"platform_ips,omitempty"`
 }
 
 func newCheckCommand(g *globalOptions, s streams) *cobra.Command {
@@ -141,6 +145,9 @@ func runCheck(ctx context.Context, g *globalOptions, o *checkOptions, args []str
 	}
 	if o.json {
 		doc := checkReport{Platform: platform.Name, CheckedAt: time.Now().UTC().Truncate(time.Second), Domains: reports, Advice: advice.Advise(reports, platform)}
+		if set, ok := verify.PlatformIPsOf(reports); ok {
+			doc.PlatformIPs = &set
+		}
 		enc := json.NewEncoder(s.out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(doc); err != nil {
@@ -155,6 +162,7 @@ func runCheck(ctx context.Context, g *globalOptions, o *checkOptions, args []str
 // summary table when there are several, then the advice across them all.
 func writeHuman(w io.Writer, reports []dnscheck.DomainReport, p *assets.Platform, st verify.Styles) {
 	long := len(reports) > detailsAll
+	writePlatformIPsNote(w, reports, st)
 	for _, r := range reports {
 		if long && r.Ready && !r.HasTrouble() {
 			continue
@@ -174,6 +182,16 @@ func writeHuman(w io.Writer, reports []dnscheck.DomainReport, p *assets.Platform
 		a = briefAdvice(a, reports, p)
 	}
 	verify.WriteAdvice(w, a, st)
+}
+
+// writePlatformIPsNote writes, on one line, that the platform file's
+// addresses stood in for its include that could not be read (or what a
+// live reading left out); nothing when the include was read whole.
+func writePlatformIPsNote(w io.Writer, reports []dnscheck.DomainReport, st verify.Styles) {
+	if note := platformNote(reports); note != "" {
+		fmt.Fprintln(w, st.Warn.Render("! "+dnscheck.Printable(note)))
+		fmt.Fprintln(w)
+	}
 }
 
 // briefAdvice keeps the reasons of the domains that are not ready and sums
@@ -255,6 +273,9 @@ func watch(ctx context.Context, check func(context.Context) []dnscheck.DomainRep
 			return last
 		}
 		if !quiet {
+			if note := platformNote(next); note != platformNote(last) && note != "" {
+				fmt.Fprintf(w, "%s %s\n", time.Now().Format("15:04:05"), dnscheck.Printable(note))
+			}
 			for i := range next {
 				for _, change := range verify.Changes(last[i], next[i]) {
 					fmt.Fprintf(w, "%s %s\n", time.Now().Format("15:04:05"), dnscheck.Printable(change))
@@ -267,6 +288,12 @@ func watch(ctx context.Context, check func(context.Context) []dnscheck.DomainRep
 		fmt.Fprintln(w, st.Pass.Render("✓ Every domain passes SPF and DKIM."))
 	}
 	return last
+}
+
+// platformNote is PlatformIPsNote for the addresses of a run's reports.
+func platformNote(reports []dnscheck.DomainReport) string {
+	set, _ := verify.PlatformIPsOf(reports)
+	return verify.PlatformIPsNote(set)
 }
 
 func allReady(reports []dnscheck.DomainReport) bool {

@@ -275,7 +275,12 @@ func TestCheckJSONContract(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, r.stdout)
 	}
-	top := chkWantKeys(t, doc, "document", "platform", "checked_at", "domains", "advice")
+	top := chkWantKeys(t, doc, "document", "platform", "checked_at", "domains", "advice", "platform_ips")
+	// The platform's include was read live: no reason to give.
+	ips := chkWantKeys(t, top["platform_ips"], "platform_ips", "source", "include", "networks")
+	if ips["source"] != "live" || ips["include"] != "spf.outreachsystems.com" || len(chkArray(t, ips["networks"], "platform_ips.networks")) != len(assets.DefaultPlatform().SPF.IPs) {
+		t.Errorf("platform_ips = %v, want the include's %d networks, live", ips, len(assets.DefaultPlatform().SPF.IPs))
+	}
 	if top["platform"] != "Neoserra" {
 		t.Errorf("platform = %v", top["platform"])
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -52,8 +53,18 @@ attach to an email).`,
 			// servers, as 'check' does; the SPF lookup count through the
 			// resolver.
 			q := dnscheck.NewLookup(checker.Resolver)
+			opt := records.Options{Provider: provider, UseIPs: useIPs}
+			// --use-ips writes the addresses the platform's include lists
+			// today; the platform file's only when it cannot be read.
+			var live dnscheck.PlatformIPs
+			if useIPs && platform.SPF.Include != "" {
+				live = dnscheck.ExpandPlatformIPs(cmd.Context(), q, platform.SPF.Include, platform.SPF.IPs)
+				if live.Live() {
+					opt.PlatformIPs = live.Networks
+				}
+			}
 			snap := discovery.Discover(cmd.Context(), checker.Querier(), in.Domain, platform)
-			plan, err := records.Build(cmd.Context(), q, snap, platform, records.Options{Provider: provider, UseIPs: useIPs})
+			plan, err := records.Build(cmd.Context(), q, snap, platform, opt)
 			switch {
 			case errors.Is(err, records.ErrLookupFailed):
 				// Nothing is printed: a record that could not be read must
@@ -61,6 +72,9 @@ attach to an email).`,
 				return &exitError{code: exitDNS, msg: err.Error() + " with --dns-server HOST"}
 			case err != nil:
 				return &exitError{code: exitNotReady, msg: err.Error()}
+			}
+			if note := useIPsWarning(live, len(platform.SPF.IPs)); note != "" {
+				plan.Warnings = append(plan.Warnings, note)
 			}
 			if err := records.Write(s.out, plan, format); err != nil {
 				return err
@@ -75,6 +89,21 @@ attach to an email).`,
 	cmd.Flags().BoolVar(&useIPs, "use-ips", false, "authorise the platform by its ip4: addresses instead of its include")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{records.FormatText, records.FormatZone, records.FormatJSON, records.FormatMarkdown, records.FormatHTML}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// useIPsWarning is the plan's warning about the addresses --use-ips wrote
+// when they are not the platform's live set, whole: the platform file's
+// n addresses stood in for an include that could not be read, or the
+// include listed more networks than are written. "" otherwise.
+func useIPsWarning(set dnscheck.PlatformIPs, n int) string {
+	switch {
+	case set.Source == dnscheck.PlatformIPsCatalog && set.Reason != "":
+		return fmt.Sprintf("The platform's current addresses could not be read from %s (%s), so the %d addresses of the platform file were written; they may be out of date. Prefer include:%s, which the vendor keeps current.",
+			set.Include, set.Reason, n, set.Include)
+	case set.Live() && set.Reason != "":
+		return "The platform's addresses were read from " + set.Include + ", but " + set.Reason + "; prefer include:" + set.Include + "."
+	}
+	return ""
 }
 
 // exactArgs is cobra.ExactArgs with a message that names the argument.

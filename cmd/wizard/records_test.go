@@ -309,16 +309,62 @@ sbdc IN TXT ` + strings.Join(quoted, " ") + "\n"
 	}
 }
 
+// catalogIP4 is the platform file's list as --use-ips writes it.
+const catalogIP4 = "ip4:107.20.160.162 ip4:35.85.179.136 ip4:44.203.150.85 ip4:50.112.114.135 ip4:52.5.236.246 ip4:54.163.226.88 ip4:54.185.24.42 ip4:54.204.25.186"
+
+// liveIP4 is the platform's list after a change: the platform file's
+// first address removed, 203.0.113.9 added.
+const liveIP4 = "ip4:35.85.179.136 ip4:44.203.150.85 ip4:50.112.114.135 ip4:52.5.236.246 ip4:54.163.226.88 ip4:54.185.24.42 ip4:54.204.25.186 ip4:203.0.113.9"
+
+// TestRecordsUseIPs: --use-ips writes the addresses the platform's include
+// lists today, and takes out of a hand-written list the address the
+// platform no longer lists.
 func TestRecordsUseIPs(t *testing.T) {
 	t.Parallel()
-	srv := serve(t, ycZone)
-	r := recordsRun(t, srv, "yourcenter.edu", "--format", "json", "--use-ips")
-	wantOK(t, r)
-	_, recs := decodePlan(t, r.stdout)
-	spf := byPurpose(t, recs, "spf")["value"].(string)
-	want := "v=spf1 include:spf.protection.outlook.com ip4:107.20.160.162 ip4:35.85.179.136 ip4:44.203.150.85 ip4:50.112.114.135 ip4:52.5.236.246 ip4:54.163.226.88 ip4:54.185.24.42 ip4:54.204.25.186 -all"
-	if spf != want {
-		t.Errorf("--use-ips SPF\n got %q\nwant %q", spf, want)
+	srv := serve(t, ycZone, `$ORIGIN bycatalog.edu.
+@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300
+@ IN MX 0 bycatalog-edu.mail.protection.outlook.com.
+@ IN TXT "v=spf1 include:spf.protection.outlook.com `+catalogIP4+` -all"
+`)
+	srv.Remove("spf.outreachsystems.com.", dns.TypeTXT)
+	if err := srv.Add(`spf.outreachsystems.com. 300 IN TXT "v=spf1 ` + liveIP4 + ` -all"`); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ domain, want, note string }{
+		{"yourcenter.edu", "v=spf1 include:spf.protection.outlook.com " + liveIP4 + " -all", ""},
+		{"bycatalog.edu", "v=spf1 include:spf.protection.outlook.com " + liveIP4 + " -all", "Removed ip4:107.20.160.162"},
+	} {
+		r := recordsRun(t, srv, tc.domain, "--format", "json", "--use-ips")
+		wantOK(t, r)
+		doc, recs := decodePlan(t, r.stdout)
+		spf := byPurpose(t, recs, "spf")
+		if spf["value"] != tc.want {
+			t.Errorf("%s: --use-ips SPF\n got %q\nwant %q", tc.domain, spf["value"], tc.want)
+		}
+		if notes, _ := json.Marshal(spf["notes"]); !strings.Contains(string(notes), tc.note) {
+			t.Errorf("%s: notes %s lack %q", tc.domain, notes, tc.note)
+		}
+		if w, _ := json.Marshal(doc["warnings"]); strings.Contains(string(w), "spf.outreachsystems.com") {
+			t.Errorf("%s: warnings %s speak of the include, which was read", tc.domain, w)
+		}
+	}
+}
+
+// TestRecordsUseIPsFallback: when the platform's include cannot be read,
+// --use-ips writes the platform file's list and warns in the plan.
+func TestRecordsUseIPsFallback(t *testing.T) {
+	t.Parallel()
+	for _, format := range []string{"json", "text"} {
+		srv := serve(t, ycZone)
+		srv.SetFault("spf.outreachsystems.com", dnstest.Fault{ServFail: true})
+		r := recordsRun(t, srv, "yourcenter.edu", "--format", format, "--use-ips")
+		wantOK(t, r)
+		if !strings.Contains(r.stdout, "v=spf1 include:spf.protection.outlook.com "+catalogIP4+" -all") {
+			t.Errorf("%s: output lacks the platform file's list:\n%s", format, r.stdout)
+		}
+		if !strings.Contains(r.stdout, "could not be read from spf.outreachsystems.com") {
+			t.Errorf("%s: output does not warn that the include could not be read:\n%s", format, r.stdout)
+		}
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -108,6 +110,12 @@ type Options struct {
 	Provider *assets.Provider
 	// UseIPs writes the platform's ip4: list instead of its include.
 	UseIPs bool
+	// PlatformIPs, when set, is the list UseIPs writes: the platform's
+	// addresses as its include lists them today
+	// (dnscheck.ExpandPlatformIPs), instead of the platform file's. An
+	// address of the platform file that it lacks is taken out of the
+	// record.
+	PlatformIPs []netip.Prefix
 }
 
 // Build works out the plan for a domain from what it publishes today. The
@@ -134,7 +142,7 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	}
 
 	plan.Records = append(plan.Records, dkimRecords(snap, p)...)
-	spf, err := spfRecord(snap, choice, p, opt.UseIPs)
+	spf, err := spfRecord(snap, choice, p, opt)
 	if err != nil {
 		return plan, err
 	}
@@ -272,8 +280,15 @@ func dkimRecords(snap discovery.Snapshot, p *assets.Platform) []Record {
 	return out
 }
 
-func spfRecord(snap discovery.Snapshot, choice providerChoice, p *assets.Platform, useIPs bool) (Record, error) {
-	merged, err := MergeSPF(snap.SPF, choice.provider.SPFTerms(), p.SPFTerms(useIPs), p.SPF.IPs)
+func spfRecord(snap discovery.Snapshot, choice providerChoice, p *assets.Platform, opt Options) (Record, error) {
+	platformTerms, known := p.SPFTerms(opt.UseIPs), p.SPF.IPs
+	if opt.UseIPs && len(opt.PlatformIPs) > 0 {
+		live := *p
+		live.SPF.IPs = opt.PlatformIPs
+		platformTerms = live.SPFTerms(true)
+		known = append(slices.Clone(opt.PlatformIPs), p.SPF.IPs...)
+	}
+	merged, err := MergeSPF(snap.SPF, choice.provider.SPFTerms(), platformTerms, known)
 	if err != nil {
 		return Record{}, err
 	}

@@ -34,7 +34,9 @@ type SPFMerge struct {
 //
 // platformTerms come from the platform (its include, or its ip4: list); when
 // they are an include, literal platform addresses already listed
-// (platformIPs) are replaced by it.
+// (platformIPs) are replaced by it; when they are its addresses, a listed
+// address of platformIPs that they no longer cover is taken out (the
+// platform no longer sends from it).
 func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []netip.Prefix) (SPFMerge, error) {
 	if len(existing) == 0 {
 		terms := append(append([]string{"v=spf1"}, providerTerms...), platformTerms...)
@@ -70,6 +72,27 @@ func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []net
 		})
 		if len(terms) < n {
 			m.Notes = append(m.Notes, fmt.Sprintf("The platform's %d literal address(es) were replaced by its include, which the vendor keeps current.", n-len(terms)))
+		}
+	} else if len(platformTerms) > 0 {
+		// The platform by its addresses: those of platformIPs that
+		// platformTerms no longer lists are the platform's no more.
+		var wanted []dnscheck.SPFTerm
+		for _, w := range platformTerms {
+			if t, ok := parseTerm(w); ok {
+				wanted = append(wanted, t)
+			}
+		}
+		var retired []string
+		terms = slices.DeleteFunc(terms, func(t dnscheck.SPFTerm) bool {
+			gone := (t.Mechanism == dnscheck.MechIP4 || t.Mechanism == dnscheck.MechIP6) && slices.Contains(platformIPs, t.Prefix) &&
+				!slices.ContainsFunc(wanted, func(w dnscheck.SPFTerm) bool { return covers(w, t) })
+			if gone {
+				retired = append(retired, t.Raw)
+			}
+			return gone
+		})
+		if len(retired) > 0 {
+			m.Notes = append(m.Notes, "Removed "+strings.Join(retired, " ")+": the platform no longer sends from there.")
 		}
 	}
 

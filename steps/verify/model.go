@@ -499,6 +499,11 @@ func (m *Model) render() {
 		return
 	}
 	b.WriteString("\n")
+	if set, ok := PlatformIPsOf(m.reports); ok {
+		if note := PlatformIPsNote(set); note != "" {
+			b.WriteString(st.Warn.Render(common.Hang("! ", "  ", dnscheck.Printable(note), w)) + "\n\n")
+		}
+	}
 	if m.listing() || (m.several() && m.ready) {
 		m.renderList(&b, common.Height(b.String())-1)
 	} else {

@@ -234,3 +234,20 @@ func TestGolden(t *testing.T) {
 			Wait: []string{"SPF and DKIM pass:"}}.Golden(t)
 	})
 }
+
+// TestPlatformIPsFallback: when the platform's include cannot be read at a
+// poll, the step says that the platform file's addresses stood in.
+func TestPlatformIPsFallback(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	st := state(t, env)
+	m := verify.NewModel(env.Common(80, 40), env.Checker, nil)
+	m.Update(tuitest.Await[verify.ResultMsg](t, m.Enter(st, common.Forward)))
+	if tuitest.Contains(m.View(), "could not be read") {
+		t.Fatalf("the include was served, yet the view says it could not be read:\n%s", tuitest.Plain(m.View()))
+	}
+	env.Server.SetFault("spf.outreachsystems.com.", dnstest.Fault{ServFail: true})
+	m.Update(tuitest.Await[verify.ResultMsg](t, send(m, tuitest.Key("c"))))
+	if !tuitest.Contains(m.View(), "The platform's current addresses could not be read from spf.outreachsystems.com") {
+		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
+	}
+}

@@ -5,6 +5,7 @@ package verify
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -61,7 +62,9 @@ func Expect(p *assets.Platform, provider *assets.Provider, checkIPs []string) (d
 }
 
 // CheckAll checks every domain, at most MaxConcurrentDomains at a time,
-// and returns the reports in input order. A domain's goroutine starts only
+// and returns the reports in input order. The platform's include is read
+// once for the call, beside the checks (see withLiveIPs), and each
+// report's SPF.Platform says which addresses were evaluated. A domain's goroutine starts only
 // once a slot is free, so a list of any length holds at most
 // MaxConcurrentDomains checks (and their sockets) at once. progress, when
 // not nil, is called after each domain finishes with the number done, one
@@ -78,6 +81,7 @@ func CheckEach(ctx context.Context, c *dnscheck.Checker, names []string, exps []
 
 func checkEach(ctx context.Context, c *dnscheck.Checker, domains []string, exp func(i int) dnscheck.Expectation, progress func(done int)) []dnscheck.DomainReport {
 	out := make([]dnscheck.DomainReport, len(domains))
+	exp = withLiveIPs(ctx, c, len(domains), exp)
 	sem := make(chan struct{}, MaxConcurrentDomains)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -98,4 +102,56 @@ func checkEach(ctx context.Context, c *dnscheck.Checker, domains []string, exp f
 	}
 	wg.Wait()
 	return out
+}
+
+// withLiveIPs starts one reading of the platform's include for a run of n
+// checks, through the checker's resolver (the --dns-server when given),
+// and returns exp with it set on every expectation that has none and
+// names the same include. The reading goes on beside the domains' own
+// lookups; a check waits for it only when it evaluates the addresses.
+func withLiveIPs(ctx context.Context, c *dnscheck.Checker, n int, exp func(i int) dnscheck.Expectation) func(i int) dnscheck.Expectation {
+	if n == 0 {
+		return exp
+	}
+	first := exp(0)
+	if first.Live != nil || first.SPFInclude == "" {
+		return exp
+	}
+	live := dnscheck.StartPlatformIPs(ctx, c.Resolver, first.SPFInclude, first.PlatformIPs)
+	return func(i int) dnscheck.Expectation {
+		e := exp(i)
+		if e.Live == nil && e.SPFInclude == first.SPFInclude {
+			e.Live = live
+		}
+		return e
+	}
+}
+
+// PlatformIPsOf returns the platform's addresses a run of checks
+// evaluated (every check of one CheckAll or CheckEach shares them), and
+// false when no report says (no domain, or none reached SPF).
+func PlatformIPsOf(reports []dnscheck.DomainReport) (dnscheck.PlatformIPs, bool) {
+	for _, r := range reports {
+		if r.SPF.Platform.Source != "" {
+			return r.SPF.Platform, true
+		}
+	}
+	return dnscheck.PlatformIPs{}, false
+}
+
+// PlatformIPsNote is the one line that tells a person about the
+// platform's addresses a run evaluated: that the catalog's list stood in
+// for the include that could not be read, or what a live reading left
+// out. It is "" when there is nothing to say (read live and whole, or no
+// reading was made). Text from DNS in it is exact: pass it through
+// dnscheck.Printable for a terminal.
+func PlatformIPsNote(set dnscheck.PlatformIPs) string {
+	switch {
+	case set.Source == dnscheck.PlatformIPsCatalog && set.Reason != "":
+		return fmt.Sprintf("The platform's current addresses could not be read from %s (%s); SPF was checked for the %d in the platform file instead.",
+			set.Include, set.Reason, len(set.Networks))
+	case set.Reason != "":
+		return "The platform's addresses were read from " + set.Include + ", but " + set.Reason + "."
+	}
+	return ""
 }

@@ -602,3 +602,33 @@ func TestDiscoverySeesMistakeAtOnce(t *testing.T) {
 		t.Errorf("the plan does not delete the doubled record: %+v", plan.Records)
 	}
 }
+
+// TestPlatformIncludeReadLive: the simulated world serves the platform's
+// include with the platform file's addresses, so that a check (which reads
+// the include live) finds the same set offline, for the built-in platform
+// and for one with networks and IPv6.
+func TestPlatformIncludeReadLive(t *testing.T) {
+	t.Parallel()
+	custom, err := assets.ParsePlatform([]byte(`{
+		"name": "Mailgrove", "vendor": "Grove Labs",
+		"dkim": {"selector": "mg7", "target": "mg7.dkim.grovelabs.net"},
+		"spf": {"include": "_spf.grovelabs.net", "ips": ["198.51.100.0/24", "2001:db8::/48"]},
+		"rewrite_domain": "bounce.grovelabs.net",
+		"setting": {"label": "Send on behalf", "location": "Settings"},
+		"contact": {"name": "Grove Labs support", "email": "help@grovelabs.net"}
+	}`), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*assets.Platform{assets.DefaultPlatform(), custom} {
+		w := startWorld(t, p, 0, 0)
+		const d = "yourcenter.edu"
+		if err := w.Prepare(d); err != nil {
+			t.Fatal(err)
+		}
+		r := verify.CheckAll(t.Context(), w.Checker(), []string{d}, expectation(t, p), nil)[0]
+		if set := r.SPF.Platform; !set.Live() || !slices.Equal(set.Networks, p.SPF.IPs) || set.Reason != "" {
+			t.Errorf("%s: platform set %+v, want the platform file's, read live", p.Name, set)
+		}
+	}
+}
