@@ -158,6 +158,11 @@ func TestShapesAlias(t *testing.T) {
 		t.Errorf("want domain-is-alias and the target's SPF evaluated through the alias: %+v", d)
 	}
 
+	h := chkCheck(t, srv, "news.example.edu")
+	if !strings.Contains(h.stdout, "news.example.edu is an alias (a CNAME to news.campaigns.example)") || !strings.Contains(h.stdout, "read through the alias") {
+		t.Errorf("human output does not say the domain is an alias:\n%s", h.stdout)
+	}
+
 	rr := recordsRun(t, srv, "news.example.edu", "--format", "json")
 	wantOK(t, rr)
 	_, recs := decodePlan(t, rr.stdout)
