@@ -92,7 +92,7 @@ func DetailsOf(r dnscheck.DomainReport) Details {
 	switch {
 	case r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Inherited():
 		org := r.DMARC.OrgDomain
-		d.DMARC = "p=" + r.DMARC.Policy + ", inherited from " + org + " (managed by whoever runs " + org + "'s DNS): " + d.DMARC
+		d.DMARC = r.DMARC.Policy + ", inherited from " + org + " (managed by whoever runs " + org + "'s DNS): " + d.DMARC
 	case r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Policy != "":
 		d.DMARC = "p=" + r.DMARC.Policy + ": " + d.DMARC
 	}
