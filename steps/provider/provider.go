@@ -7,6 +7,7 @@ package provider
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -64,6 +65,21 @@ func (i item) Description() string {
 
 func (i item) FilterValue() string { return i.p.Name + " " + i.p.ID }
 
+// itemDelegate draws the list's items as list.DefaultDelegate does, except
+// that while *none is set no item is drawn as selected.
+type itemDelegate struct {
+	list.DefaultDelegate
+	none *bool
+}
+
+// Render implements list.ItemDelegate.
+func (d itemDelegate) Render(w io.Writer, m list.Model, index int, it list.Item) {
+	if *d.none {
+		index = -1 - index // never the cursor's index (nothing is filtered: no matches are looked up)
+	}
+	d.DefaultDelegate.Render(w, m, index, it)
+}
+
 // Model is the provider step.
 type Model struct {
 	common.Common
@@ -71,6 +87,10 @@ type Model struct {
 	list   list.Model
 	input  textinput.Model
 	typing bool // the "other" field has focus
+	// none is set while nothing is selected: no provider was proposed and
+	// the person has not moved in the list yet. The cursor is then shown
+	// on no item, and enter asks the person to choose.
+	none bool
 	custom assets.Provider
 	err    error
 	snap   discovery.Snapshot
@@ -99,6 +119,7 @@ func New(c common.Common, preset *assets.Provider) *Model {
 	ti.Cursor.SetMode(cursor.CursorStatic)
 
 	m := &Model{Common: c, preset: preset, list: l, input: ti}
+	m.list.SetDelegate(itemDelegate{DefaultDelegate: d, none: &m.none})
 	m.keys.Choose = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose"))
 	m.keys.Back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
 	m.keys.Accept = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "use these"))
@@ -119,8 +140,12 @@ func (m *Model) Init() tea.Cmd { return nil }
 // focus.
 func (m *Model) Capturing() bool { return m.typing || m.list.SettingFilter() }
 
-// Selected returns the provider the list points at.
+// Selected returns the provider the list points at; false when nothing is
+// selected.
 func (m *Model) Selected() (assets.Provider, bool) {
+	if m.none {
+		return assets.Provider{}, false
+	}
 	it, ok := m.list.SelectedItem().(item)
 	return it.p, ok
 }
@@ -159,9 +184,8 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 	}
 	m.list.ResetFilter()
 	cmd := m.list.SetItems(items)
-	// Select(-1) leaves no item under the cursor; the first key down
-	// moves it to the first item.
-	m.list.Select(sel)
+	m.list.Select(max(sel, 0))
+	m.none = sel < 0
 	m.layout()
 	return cmd
 }
@@ -261,6 +285,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, common.Back
 		case key.Matches(k, m.keys.Choose):
 			return m, m.choose()
+		case m.none && key.Matches(k, m.list.KeyMap.CursorUp, m.list.KeyMap.CursorDown):
+			m.none = false // the first move shows the cursor where it is
+			return m, nil
+		case m.none && !key.Matches(k, m.list.KeyMap.ShowFullHelp, m.list.KeyMap.CloseFullHelp):
+			m.none = false
 		}
 	} else if ok && m.list.FilterState() == list.FilterApplied && key.Matches(k, m.keys.Choose) {
 		return m, m.choose()
@@ -273,7 +302,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) choose() tea.Cmd {
 	it, ok := m.list.SelectedItem().(item)
-	if !ok {
+	if !ok || m.none {
 		return common.SetStatus(common.Info, "Nothing is preselected: move to your provider with ↑ or ↓, then press enter.")
 	}
 	if it.p.Kind == assets.KindOther {
