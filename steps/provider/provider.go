@@ -90,7 +90,7 @@ type Model struct {
 	// none is set while nothing is selected: no provider was proposed and
 	// the person has not moved in the list yet. The cursor is then shown
 	// on no item, and enter asks the person to choose.
-	none bool
+	none   bool
 	custom assets.Provider
 	err    error
 	snap   discovery.Snapshot
