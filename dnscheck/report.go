@@ -271,6 +271,28 @@ func troubleCode(s Status) string {
 	return CodeDNSBadReply
 }
 
+// TroubleWords says in a few words why a check ended in DNS trouble, from
+// the code of its first dns-* problem: "server failure (SERVFAIL)", "no
+// DNS server could be reached"… It is "" when problems have none. Screens
+// show it beside the status "error", which alone says nothing.
+func TroubleWords(problems []Problem) string {
+	for _, p := range problems {
+		switch p.Code {
+		case CodeDNSTimeout:
+			return "the DNS server did not answer in time"
+		case CodeDNSServFail:
+			return "server failure (SERVFAIL)"
+		case CodeDNSRefused:
+			return "the DNS server refused to answer (REFUSED)"
+		case CodeDNSUnreachable:
+			return "no DNS server could be reached"
+		case CodeDNSBadReply:
+			return "the DNS server's reply could not be used"
+		}
+	}
+	return ""
+}
+
 // troubleReason says in a few words what went wrong with a lookup (see
 // Response.Reason).
 func troubleReason(r Response) string { return r.Reason() }

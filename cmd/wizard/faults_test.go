@@ -229,7 +229,8 @@ func TestCheckUnreachable(t *testing.T) {
 				}
 			}
 			r = chkRun(t, "", "check", "--dns-server", tc.server, "yourcenter.edu")
-			if r.code != exitDNS || !strings.Contains(r.stdout, "error dns-unreachable:") || strings.Contains(r.stdout, "SERVFAIL") {
+			if r.code != exitDNS || !strings.Contains(r.stdout, "error dns-unreachable:") || strings.Contains(r.stdout, "SERVFAIL") ||
+				!strings.Contains(r.stdout, "unknown: no DNS server could be reached") {
 				t.Errorf("human: exit %d, want %d and dns-unreachable without SERVFAIL:\n%s", r.code, exitDNS, r.stdout)
 			}
 		})
