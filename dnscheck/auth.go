@@ -203,13 +203,15 @@ func (a *authQuerier) followOut(ctx context.Context, r Response) Response {
 	out := r
 	out.Status, out.Err, out.Truncated, out.TTL = next.Status, next.Err, next.Truncated, min(r.TTL, next.TTL)
 	if next.Status.Trouble() {
+		// The reason is the fallback's: it names that server.
+		out.Server, out.Rcode, out.Waited = next.Server, next.Rcode, next.Waited
 		return out
 	}
 	answer, err := chain(r.Name, r.Type, append(slices.Clone(r.Answer), next.Answer...))
 	out.Answer = answer
 	switch {
 	case err != nil:
-		out.Status, out.Err = StatusError, err
+		out.Status, out.Err = StatusBadReply, err
 	case len(out.Records()) > 0:
 		out.Status, out.TTL = StatusOK, minTTL(answer)
 	}

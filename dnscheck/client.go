@@ -26,19 +26,32 @@ const DefaultTimeout = 2 * time.Second
 // Status classifies the outcome of one query.
 type Status int
 
-// Query outcomes. NXDOMAIN, an empty answer, SERVFAIL, REFUSED and a timeout
-// are distinct, so that DNS trouble is never mistaken for a missing record.
+// Query outcomes. NXDOMAIN, an empty answer and each kind of trouble are
+// distinct, so that DNS trouble is never mistaken for a missing record and
+// each kind is reported by its own name.
 const (
 	StatusOK       Status = iota // NOERROR with at least one record of the type asked
 	StatusNoData                 // NOERROR, the name exists but has no record of that type
 	StatusNXDomain               // the name does not exist
 	StatusServFail               // the server failed (SERVFAIL)
 	StatusRefused                // the server refused to answer (REFUSED)
-	StatusTimeout                // no answer in time
-	StatusError                  // anything else: network error, FORMERR, a broken reply
+	StatusTimeout                // no answer in time (or the lookup was cancelled)
+	// StatusError is a failure that fits no other status. The Client
+	// itself reports each failure as one of the others; a Querier of
+	// another kind may use it.
+	StatusError
+	// StatusUnreachable: nothing answers at the server (connection
+	// refused), the network to it is unreachable, its name does not
+	// resolve, or there is no server to ask.
+	StatusUnreachable
+	// StatusBadReply: a reply came but cannot be used: it answers another
+	// question, has the wrong ID, does not unpack, is truncated even over
+	// TCP, carries an unexpected RCODE, or leads into a CNAME chain too
+	// long or looping.
+	StatusBadReply
 )
 
-var statusNames = [...]string{"ok", "nodata", "nxdomain", "servfail", "refused", "timeout", "error"}
+var statusNames = [...]string{"ok", "nodata", "nxdomain", "servfail", "refused", "timeout", "error", "unreachable", "bad-reply"}
 
 // String returns a short lower-case name for the status.
 func (s Status) String() string {
@@ -71,10 +84,19 @@ type Response struct {
 	TTL uint32
 	// Authoritative is the AA bit of the reply.
 	Authoritative bool
+	// Rcode is the reply's RCODE (0 when no reply came).
+	Rcode int
 	// Truncated is set when even the TCP answer was truncated.
 	Truncated bool
-	// Err describes StatusError, StatusTimeout and network failures.
+	// Err describes StatusError, StatusTimeout, StatusUnreachable and
+	// StatusBadReply; errors.Is tells the cause (ErrWrongID,
+	// ErrWrongQuestion, ErrMalformed, ErrTruncated, ErrRcode,
+	// ErrCNAMELoop, ErrCNAMEChain, ErrNoServer, syscall.ECONNREFUSED, …).
 	Err error
+	// Waited is, for StatusTimeout, how long the server was given to
+	// answer; 0 when the caller's own deadline or cancellation ended the
+	// wait.
+	Waited time.Duration
 }
 
 // Records returns the answer records of the type asked (CNAMEs leading to
@@ -181,7 +203,7 @@ func WithRecursion(rd bool) Option {
 }
 
 // NewClient returns a client. Without WithServers it has no servers and
-// every Query reports StatusError; see SystemServers.
+// every Query reports StatusUnreachable (ErrNoServer); see SystemServers.
 func NewClient(opts ...Option) *Client {
 	c := &Client{timeout: DefaultTimeout, recursion: true}
 	for _, o := range opts {
@@ -267,8 +289,7 @@ func SystemServers() ([]string, error) {
 // returns the first useful answer, or the last server's trouble.
 func (c *Client) Query(ctx context.Context, name string, qtype uint16) Response {
 	if len(c.servers) == 0 {
-		return Response{Name: canonical(name), Type: qtype, Status: StatusError,
-			Err: errors.New("dnscheck: no DNS server to ask")}
+		return Response{Name: canonical(name), Type: qtype, Status: StatusUnreachable, Err: ErrNoServer}
 	}
 	var last Response
 	for _, s := range c.servers {
@@ -290,6 +311,7 @@ func (c *Client) QueryServer(ctx context.Context, server, name string, qtype uin
 	msg.RecursionDesired = c.recursion
 	msg.SetEdns0(EDNSBufferSize, false)
 
+	start := time.Now()
 	reply, err := c.exchange(ctx, "udp", server, msg)
 	if err == nil && reply.Truncated {
 		reply, err = c.exchange(ctx, "tcp", server, msg)
@@ -297,25 +319,25 @@ func (c *Client) QueryServer(ctx context.Context, server, name string, qtype uin
 			// No second retry. What came is incomplete, so it says
 			// nothing about which records exist: trouble, not absence.
 			resp.Truncated = true
-			resp.Status = StatusError
-			resp.Err = fmt.Errorf("dnscheck: %s sent a truncated answer even over TCP", server)
+			resp.Status = StatusBadReply
+			resp.Err = fmt.Errorf("%w: %s sent a truncated answer even over TCP", ErrTruncated, server)
 			return resp
 		}
 	}
 	if err != nil {
 		resp.Err = err
-		resp.Status = StatusError
-		if isTimeout(err) {
-			resp.Status = StatusTimeout
+		resp.Status = classify(err)
+		if resp.Status == StatusTimeout && ctx.Err() == nil && time.Since(start) >= c.timeout {
+			resp.Waited = c.timeout
 		}
 		return resp
 	}
 	if len(reply.Question) != 1 || !strings.EqualFold(reply.Question[0].Name, name) || reply.Question[0].Qtype != qtype {
-		resp.Status = StatusError
-		resp.Err = fmt.Errorf("dnscheck: %s answered a different question", server)
+		resp.Status = StatusBadReply
+		resp.Err = fmt.Errorf("%w: %s was asked %s %s", ErrWrongQuestion, server, trimDot(name), dns.TypeToString[qtype])
 		return resp
 	}
-	resp.Authoritative = reply.Authoritative
+	resp.Authoritative, resp.Rcode = reply.Authoritative, reply.Rcode
 	var chainErr error
 	switch reply.Rcode {
 	case dns.RcodeSuccess:
@@ -339,13 +361,13 @@ func (c *Client) QueryServer(ctx context.Context, server, name string, qtype uin
 	case dns.RcodeRefused:
 		resp.Status = StatusRefused
 	default:
-		resp.Status = StatusError
-		resp.Err = fmt.Errorf("dnscheck: %s answered %s", server, dns.RcodeToString[reply.Rcode])
+		resp.Status = StatusBadReply
+		resp.Err = fmt.Errorf("%w: %s answered %s", ErrRcode, server, rcodeName(reply.Rcode))
 	}
 	if chainErr != nil {
 		// Resolvers give up on such a chain (SERVFAIL): whether the record
 		// exists cannot be told.
-		resp.Status = StatusError
+		resp.Status = StatusBadReply
 		resp.Err = chainErr
 	}
 	return resp
@@ -365,9 +387,11 @@ func (c *Client) exchange(ctx context.Context, network, server string, msg *dns.
 	return reply, nil
 }
 
-// exchangeCancellable is dc.ExchangeContext, except that it also returns
-// as soon as ctx is cancelled: miekg/dns honours only the context's
-// deadline, so a cancelled query would otherwise wait for its timeout.
+// exchangeCancellable sends msg to server and reads the reply, like
+// dc.ExchangeContext, except that it also returns as soon as ctx is
+// cancelled (miekg/dns honours only the context's deadline, so a cancelled
+// query would otherwise wait for its timeout), and that it tells a reply
+// with the wrong ID or one that does not unpack (see roundTrip).
 func exchangeCancellable(ctx context.Context, dc *dns.Client, msg *dns.Msg, server string) (*dns.Msg, error) {
 	conn, err := dc.DialContext(ctx, server)
 	if err != nil {
@@ -380,7 +404,7 @@ func exchangeCancellable(ctx context.Context, dc *dns.Client, msg *dns.Msg, serv
 	}
 	done := make(chan result, 1)
 	go func() {
-		reply, _, err := dc.ExchangeWithConnContext(ctx, msg, conn)
+		reply, err := roundTrip(ctx, conn, msg)
 		done <- result{reply, err}
 	}()
 	select {
@@ -388,9 +412,109 @@ func exchangeCancellable(ctx context.Context, dc *dns.Client, msg *dns.Msg, serv
 		return r.reply, r.err
 	case <-ctx.Done():
 		conn.Close() // ends the read in flight
-		<-done
+		if r := <-done; errors.Is(r.err, ErrWrongID) {
+			return nil, r.err // the deadline ended a wait for the right ID
+		}
 		return nil, ctx.Err()
 	}
+}
+
+// roundTrip writes msg on conn and reads its reply until ctx's deadline.
+// Over UDP a reply with another ID is skipped, as miekg/dns does (it may
+// answer an earlier query, or be spoofed), but remembered: when no reply
+// with the right ID comes in time, the error is ErrWrongID rather than a
+// bare timeout. Over TCP a wrong ID is ErrWrongID at once. A reply that
+// does not unpack is ErrMalformed.
+func roundTrip(ctx context.Context, conn *dns.Conn, msg *dns.Msg) (*dns.Msg, error) {
+	if d, ok := ctx.Deadline(); ok {
+		if err := conn.SetDeadline(d); err != nil {
+			return nil, err
+		}
+	}
+	conn.UDPSize = EDNSBufferSize
+	if err := conn.WriteMsg(msg); err != nil {
+		return nil, err
+	}
+	_, udp := conn.Conn.(net.PacketConn)
+	wrongID := false
+	for {
+		p, err := conn.ReadMsgHeader(nil)
+		switch {
+		case errors.Is(err, dns.ErrShortRead):
+			return nil, fmt.Errorf("%w: %d bytes, shorter than a DNS header", ErrMalformed, len(p))
+		case err != nil && wrongID: // the deadline ended the wait for the right ID
+			return nil, fmt.Errorf("%w: only replies with another ID came (%w)", ErrWrongID, err)
+		case err != nil:
+			return nil, err
+		}
+		reply := new(dns.Msg)
+		if err := reply.Unpack(p); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		}
+		if reply.Id == msg.Id {
+			return reply, nil
+		}
+		if !udp {
+			return nil, fmt.Errorf("%w: asked with ID %d, the reply has ID %d", ErrWrongID, msg.Id, reply.Id)
+		}
+		wrongID = true
+	}
+}
+
+// classify returns the status of a query that got no reply to read.
+func classify(err error) Status {
+	switch {
+	case serverNameError(err) != "": // resolving the server's own name failed
+		return StatusUnreachable
+	case errors.Is(err, ErrWrongID), errors.Is(err, ErrMalformed):
+		return StatusBadReply
+	case isTimeout(err), errors.Is(err, context.Canceled):
+		return StatusTimeout
+	}
+	// Connection refused, network unreachable, a connection reset or
+	// closed before the reply: the server could not be talked to.
+	return StatusUnreachable
+}
+
+// serverNameError returns the server's host name when err says that it
+// could not be resolved to an address, else "".
+func serverNameError(err error) string {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return dnsErr.Name
+	}
+	var addrErr *net.AddrError // e.g. "no suitable address found"
+	if errors.As(err, &addrErr) {
+		if _, perr := netip.ParseAddr(addrErr.Addr); perr != nil {
+			return addrErr.Addr
+		}
+	}
+	return ""
+}
+
+// Causes of trouble, for errors.Is on Response.Err.
+var (
+	// ErrNoServer: the client has no server to ask.
+	ErrNoServer = errors.New("dnscheck: no DNS server to ask")
+	// ErrWrongID: the reply's ID is not the query's.
+	ErrWrongID = errors.New("dnscheck: reply with the wrong ID")
+	// ErrWrongQuestion: the reply answers another question.
+	ErrWrongQuestion = errors.New("dnscheck: reply to another question")
+	// ErrMalformed: the reply is not a DNS message that unpacks.
+	ErrMalformed = errors.New("dnscheck: malformed reply")
+	// ErrTruncated: the reply was truncated even over TCP.
+	ErrTruncated = errors.New("dnscheck: truncated reply")
+	// ErrRcode: the reply carries an RCODE that says nothing about the
+	// name (FORMERR, NOTIMP, …).
+	ErrRcode = errors.New("dnscheck: unexpected RCODE")
+)
+
+// rcodeName returns the RCODE's mnemonic, or its number.
+func rcodeName(rcode int) string {
+	if s, ok := dns.RcodeToString[rcode]; ok {
+		return s
+	}
+	return "RCODE " + strconv.Itoa(rcode)
 }
 
 // chain keeps the records owned by name, following CNAMEs from it;

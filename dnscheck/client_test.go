@@ -128,6 +128,8 @@ func TestStatusPredicates(t *testing.T) {
 		{StatusRefused, "refused", false, false, true},
 		{StatusTimeout, "timeout", false, false, true},
 		{StatusError, "error", false, false, true},
+		{StatusUnreachable, "unreachable", false, false, true},
+		{StatusBadReply, "bad-reply", false, false, true},
 	}
 	for _, tt := range tests {
 		if got := tt.s.String(); got != tt.name {
@@ -256,8 +258,8 @@ func TestQueryAnswers(t *testing.T) {
 		// Resolvers give up on a loop (SERVFAIL): trouble, never "no such
 		// record".
 		r := c.Query(ctx, "loop1.example.test.", dns.TypeA)
-		if r.Status != StatusError || !errors.Is(r.Err, ErrCNAMELoop) {
-			t.Errorf("status %v (%v), want error wrapping ErrCNAMELoop", r.Status, r.Err)
+		if r.Status != StatusBadReply || !errors.Is(r.Err, ErrCNAMELoop) {
+			t.Errorf("status %v (%v), want bad-reply wrapping ErrCNAMELoop", r.Status, r.Err)
 		}
 		if r.Err != nil && !strings.Contains(r.Err.Error(), "loop1.example.test → loop2.example.test → loop1.example.test") {
 			t.Errorf("Err = %v, want the loop named", r.Err)
@@ -441,8 +443,8 @@ func TestQueryAllServersInTrouble(t *testing.T) {
 	if r.Status != StatusServFail || r.Server != s2.Addr() {
 		t.Errorf("got %v from %s, want the last server's servfail", r.Status, r.Server)
 	}
-	if r := NewClient().Query(context.Background(), "t.test", dns.TypeA); r.Status != StatusError || r.Err == nil {
-		t.Errorf("no servers: got %v %v, want error", r.Status, r.Err)
+	if r := NewClient().Query(context.Background(), "t.test", dns.TypeA); r.Status != StatusUnreachable || !errors.Is(r.Err, ErrNoServer) {
+		t.Errorf("no servers: got %v %v, want unreachable wrapping ErrNoServer", r.Status, r.Err)
 	}
 }
 
@@ -508,8 +510,8 @@ func TestQueryIgnoresOtherNames(t *testing.T) {
 	}
 
 	r = c.Query(ctx, "wrong-question.test", dns.TypeA)
-	if r.Status != StatusError || len(r.Answer) != 0 {
-		t.Errorf("reply to another question: got %v %v, want error", r.Status, rrStrings(r.Answer))
+	if r.Status != StatusBadReply || !errors.Is(r.Err, ErrWrongQuestion) || len(r.Answer) != 0 {
+		t.Errorf("reply to another question: got %v %v %v, want bad-reply wrapping ErrWrongQuestion", r.Status, r.Err, rrStrings(r.Answer))
 	}
 }
 

@@ -2,6 +2,7 @@ package dnscheck_test
 
 import (
 	"context"
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -12,8 +13,8 @@ import (
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 )
 
-// faultKinds are the three ways a DNS server fails, and the problem code
-// each must be reported with.
+// faultKinds are the ways a DNS server that answers at all fails, and the
+// problem code each must be reported with.
 var faultKinds = []struct {
 	name  string
 	fault dnstest.Fault
@@ -22,6 +23,9 @@ var faultKinds = []struct {
 	{"timeout", dnstest.Fault{Silent: true}, dnscheck.CodeDNSTimeout},
 	{"SERVFAIL", dnstest.Fault{ServFail: true}, dnscheck.CodeDNSServFail},
 	{"REFUSED", dnstest.Fault{Refused: true}, dnscheck.CodeDNSRefused},
+	{"wrong ID", dnstest.Fault{WrongID: true}, dnscheck.CodeDNSBadReply},
+	{"another question", dnstest.Fault{WrongQuestion: true}, dnscheck.CodeDNSBadReply},
+	{"garbage", dnstest.Fault{Garbage: true}, dnscheck.CodeDNSBadReply},
 }
 
 // faultLookups are the lookups of one check, each with the name (and type;
@@ -176,4 +180,36 @@ func TestFaultsRecover(t *testing.T) {
 	if !rep.Ready || rep.HasTrouble() || len(rep.AllProblems()) != 0 {
 		t.Errorf("after recovery: ready %v trouble %v problems %v", rep.Ready, rep.HasTrouble(), fxCodes(rep.AllProblems()))
 	}
+}
+
+// TestFaultsUnreachable: with nothing listening at the server, every check
+// is an error with dns-unreachable naming the address and the cause (never
+// missing, never SERVFAIL and its DNSSEC advice), and the domain is in
+// trouble ('wizard check' exits 3).
+func TestFaultsUnreachable(t *testing.T) {
+	t.Parallel()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := pc.LocalAddr().String()
+	pc.Close()
+	c := &dnscheck.Checker{Resolver: dnscheck.NewClient(dnscheck.WithServers(addr), dnscheck.WithTimeout(fxTimeout)), Direct: true}
+	rep := c.Check(context.Background(), fxDomain, fxExpect(t, nil))
+	for _, check := range []string{"spf", "dkim", "dmarc"} {
+		status, problems := checkOf(rep, check)
+		if status != dnscheck.VerdictError || len(problems) == 0 {
+			t.Fatalf("%s = %s %v, want error", check, status, fxCodes(problems))
+		}
+		for _, p := range problems {
+			if p.Code != dnscheck.CodeDNSUnreachable || !strings.Contains(p.Message, "nothing answers at "+addr+" (connection refused)") ||
+				strings.Contains(p.Fix, "DNSSEC") {
+				t.Errorf("%s problem %+v, want dns-unreachable naming %s and the refused connection", check, p, addr)
+			}
+		}
+	}
+	if rep.Ready || !rep.HasTrouble() {
+		t.Errorf("Ready %v HasTrouble %v, want false true", rep.Ready, rep.HasTrouble())
+	}
+	fxCheckProblems(t, rep)
 }

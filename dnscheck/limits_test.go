@@ -69,9 +69,9 @@ func TestLimitsCNAMEChains(t *testing.T) {
 				t.Fatalf("DMARC %s %v, want %s", rep.DMARC.Status, rep.DMARC.Problems, tc.status)
 			}
 			if tc.message != "" {
-				if len(rep.DMARC.Problems) != 1 || rep.DMARC.Problems[0].Code != dnscheck.CodeDNSServFail ||
+				if len(rep.DMARC.Problems) != 1 || rep.DMARC.Problems[0].Code != dnscheck.CodeDNSBadReply ||
 					!strings.Contains(rep.DMARC.Problems[0].Message, tc.message) {
-					t.Errorf("DMARC problems %+v, want dns-servfail saying %q", rep.DMARC.Problems, tc.message)
+					t.Errorf("DMARC problems %+v, want dns-bad-reply saying %q", rep.DMARC.Problems, tc.message)
 				}
 			}
 			if rep.SPF.Status != "pass" || rep.DKIM.Status != "pass" {
@@ -106,8 +106,8 @@ func TestLimitsCNAMEOnThePlatformSide(t *testing.T) {
 	lines := append(withoutLine(fxReadyLines(), "@ IN TXT"), "@ IN CNAME loop", "loop IN CNAME yourcenter.edu.")
 	srv = fxServer(t, fxOrgZone(fxDomain, lines...))
 	rep = fxChecker(srv, fxTimeout).Check(context.Background(), fxDomain, fxExpect(t, nil))
-	if rep.SPF.Status != "error" || !slices.Contains(fxCodes(rep.SPF.Problems), dnscheck.CodeDNSServFail) {
-		t.Errorf("SPF %s %v, want error dns-servfail", rep.SPF.Status, fxCodes(rep.SPF.Problems))
+	if rep.SPF.Status != "error" || !slices.Contains(fxCodes(rep.SPF.Problems), dnscheck.CodeDNSBadReply) {
+		t.Errorf("SPF %s %v, want error dns-bad-reply", rep.SPF.Status, fxCodes(rep.SPF.Problems))
 	}
 }
 
@@ -317,9 +317,9 @@ func TestLimitsManyTXTRecords(t *testing.T) {
 		lines := append(withoutLine(fxReadyLines(), "@ IN TXT"), manyTXT(320, 240)...)
 		srv := fxServer(t, fxOrgZone(fxDomain, lines...))
 		rep := fxChecker(srv, fxTimeout).Check(context.Background(), fxDomain, fxExpect(t, nil))
-		if rep.SPF.Status != "error" || len(rep.SPF.Problems) == 0 || rep.SPF.Problems[0].Code != dnscheck.CodeDNSServFail ||
+		if rep.SPF.Status != "error" || len(rep.SPF.Problems) == 0 || rep.SPF.Problems[0].Code != dnscheck.CodeDNSBadReply ||
 			!strings.Contains(rep.SPF.Problems[0].Message, "truncated, even over TCP") {
-			t.Errorf("SPF %s %+v, want error with dns-servfail saying truncated", rep.SPF.Status, rep.SPF.Problems)
+			t.Errorf("SPF %s %+v, want error with dns-bad-reply saying truncated", rep.SPF.Status, rep.SPF.Problems)
 		}
 		n := 0
 		for _, q := range srv.Queries() {
@@ -435,9 +435,9 @@ func TestLimitsTruncatedOverTCP(t *testing.T) {
 			}
 			rep := fxChecker(srv, fxTimeout).Check(context.Background(), fxDomain, fxExpect(t, nil))
 			status, problems := checkOf(rep, l.check)
-			if status != "error" || len(problems) == 0 || problems[0].Code != dnscheck.CodeDNSServFail ||
+			if status != "error" || len(problems) == 0 || problems[0].Code != dnscheck.CodeDNSBadReply ||
 				!strings.Contains(problems[0].Message, "truncated, even over TCP") {
-				t.Errorf("%s %s %+v, want error with dns-servfail saying truncated", l.check, status, problems)
+				t.Errorf("%s %s %+v, want error with dns-bad-reply saying truncated", l.check, status, problems)
 			}
 			per := map[string]int{}
 			for _, q := range srv.Queries() {

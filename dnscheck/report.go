@@ -1,11 +1,15 @@
 package dnscheck
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
+	"syscall"
+	"time"
 	"unicode/utf8"
 )
 
@@ -46,6 +50,8 @@ const (
 	CodeDNSTimeout               = "dns-timeout"
 	CodeDNSServFail              = "dns-servfail"
 	CodeDNSRefused               = "dns-refused"
+	CodeDNSUnreachable           = "dns-unreachable"
+	CodeDNSBadReply              = "dns-bad-reply"
 	CodeNSOutOfSync              = "ns-out-of-sync"
 	CodeDomainIsAlias            = "domain-is-alias"
 )
@@ -216,7 +222,7 @@ func (r DomainReport) HasTrouble() bool {
 	}
 	for _, p := range r.Problems {
 		switch p.Code {
-		case CodeDNSTimeout, CodeDNSServFail, CodeDNSRefused:
+		case CodeDNSTimeout, CodeDNSServFail, CodeDNSRefused, CodeDNSUnreachable, CodeDNSBadReply:
 			return true
 		}
 	}
@@ -231,58 +237,169 @@ func (r DomainReport) AllProblems() []Problem {
 	return append(out, r.DMARC.Problems...)
 }
 
-// troubleProblem turns a failed lookup into a dns-* problem.
+// troubleProblem turns a failed lookup into a dns-* problem: each kind of
+// trouble by its own code, with its own message and fix.
 func troubleProblem(r Response, what string) Problem {
 	name := trimDot(r.Name)
+	asked := what + " (" + name + ")"
+	const unknown = " Whether the record exists is unknown."
 	p := Problem{Code: troubleCode(r.Status), Severity: SeverityError}
 	switch {
 	case r.Status == StatusTimeout:
-		p.Message = "No DNS server answered in time when asked for " + what + " (" + name + "). Whether the record exists is unknown."
+		p.Message = "No DNS server answered in time when asked for " + asked + "." + unknown
 		p.Fix = "Check again in a minute; if it keeps timing out, the domain's DNS servers may be down or unreachable from this network."
 	case r.Status == StatusRefused:
-		p.Message = "The DNS server refused to answer for " + what + " (" + name + "). Whether the record exists is unknown."
+		p.Message = "The DNS server refused to answer for " + asked + "." + unknown
 		p.Fix = "Check that the domain is delegated to the DNS host you edit (its NS records), or point --dns-server at a resolver that answers."
+	case r.Status == StatusServFail:
+		p.Message = "The DNS server failed (SERVFAIL) when asked for " + asked + "." + unknown
+		p.Fix = "Check again shortly. If it persists, the zone may be broken at the DNS host (DNSSEC or delegation errors cause SERVFAIL)."
+	case r.Status == StatusUnreachable:
+		p.Message = "No DNS server could be asked for " + asked + ": " + r.Reason() + "." + unknown
+		p.Fix = "Check the DNS server's address and port (--dns-server), that it is running, and that this network can reach it; without --dns-server, check this computer's network and DNS settings."
 	case errors.Is(r.Err, ErrCNAMELoop), errors.Is(r.Err, ErrCNAMEChain):
-		p.Message = "Looking up " + what + " (" + name + ") leads into " + cnameTrouble(r.Err) + ". Resolvers give up on it (SERVFAIL), so receivers cannot read the record."
+		p.Message = "Looking up " + asked + " leads into " + cnameTrouble(r.Err) + ". Resolvers give up on it (SERVFAIL), so receivers cannot read the record."
 		p.Fix = "Correct the CNAME records on that chain so that it ends, within a few steps, at a name that holds the record."
 	case r.Truncated:
-		p.Message = "The DNS server sent only part of the answer (truncated, even over TCP) when asked for " + what + " (" + name + "). Whether the record exists is unknown."
+		p.Message = "The DNS server sent only part of the answer (truncated, even over TCP) when asked for " + asked + "." + unknown
 		p.Fix = "Check again shortly. If it persists, a firewall may be blocking DNS over TCP, or the name holds more records than one answer can carry: delete the TXT records no longer needed."
+	case r.Status == StatusBadReply:
+		p.Message = "The reply to the question for " + asked + " could not be used: " + r.Reason() + "." + unknown
+		p.Fix = "Check again shortly. If it persists, something between here and the server (a firewall or DNS proxy) alters DNS replies, or --dns-server points at something that is not a DNS server."
 	default:
-		p.Message = "The DNS server failed (" + r.Status.String() + ") when asked for " + what + " (" + name + "). Whether the record exists is unknown."
-		p.Fix = "Check again shortly. If it persists, the zone may be broken at the DNS host (DNSSEC or delegation errors cause SERVFAIL)."
+		p.Message = "The lookup of " + asked + " failed: " + r.Reason() + "." + unknown
+		p.Fix = "Check again shortly; if it persists, try another DNS server with --dns-server."
 	}
 	return p
 }
 
-// troubleCode is the problem code for a lookup that ended in trouble:
-// timeouts and refusals have their own; every other failure is reported as
-// the server failing.
+// troubleCode is the problem code for a lookup that ended in trouble: each
+// kind of trouble has its own (a failure the client could not place is a
+// reply that could not be used).
 func troubleCode(s Status) string {
 	switch s {
 	case StatusTimeout:
 		return CodeDNSTimeout
 	case StatusRefused:
 		return CodeDNSRefused
+	case StatusServFail:
+		return CodeDNSServFail
+	case StatusUnreachable:
+		return CodeDNSUnreachable
 	}
-	return CodeDNSServFail
+	return CodeDNSBadReply
 }
 
-// troubleReason says in a few words what went wrong with a lookup.
-func troubleReason(r Response) string {
-	switch {
-	case r.Status == StatusTimeout:
-		return "it did not answer in time"
-	case r.Status == StatusRefused:
-		return "it refused to answer"
-	case r.Status == StatusServFail:
-		return "it failed (SERVFAIL)"
-	case errors.Is(r.Err, ErrCNAMELoop), errors.Is(r.Err, ErrCNAMEChain):
-		return "the name leads into " + cnameTrouble(r.Err)
-	case r.Truncated:
-		return "its answer was truncated, even over TCP"
+// TroubleWords says in a few words why a check ended in DNS trouble, from
+// the code of its first dns-* problem: "server failure (SERVFAIL)", "no
+// DNS server could be reached"… It is "" when problems have none. Screens
+// show it beside the status "error", which alone says nothing.
+func TroubleWords(problems []Problem) string {
+	for _, p := range problems {
+		switch p.Code {
+		case CodeDNSTimeout:
+			return "the DNS server did not answer in time"
+		case CodeDNSServFail:
+			return "server failure (SERVFAIL)"
+		case CodeDNSRefused:
+			return "the DNS server refused to answer (REFUSED)"
+		case CodeDNSUnreachable:
+			return "no DNS server could be reached"
+		case CodeDNSBadReply:
+			return "the DNS server's reply could not be used"
+		}
 	}
-	return "its answer was unusable"
+	return ""
+}
+
+// troubleReason says in a few words what went wrong with a lookup (see
+// Response.Reason).
+func troubleReason(r Response) string { return r.Reason() }
+
+// Reason says in a few words, for a person, why a lookup got no usable
+// answer: "the DNS server did not answer within 2 s", "nothing answers at
+// 127.0.0.1:9 (connection refused)", "server failure (SERVFAIL)". It is ""
+// when the lookup had no trouble. It ends without a full stop, to follow
+// "unknown: " or a colon.
+func (r Response) Reason() string {
+	server := "the DNS server"
+	if r.Server != "" {
+		server = r.Server
+	}
+	switch r.Status {
+	case StatusOK, StatusNoData, StatusNXDomain:
+		return ""
+	case StatusTimeout:
+		switch {
+		case r.Waited > 0:
+			return "the DNS server did not answer within " + seconds(r.Waited)
+		case errors.Is(r.Err, context.Canceled):
+			return "the lookup was stopped before the DNS server answered"
+		}
+		return "the DNS server did not answer in time"
+	case StatusRefused:
+		return "the DNS server refused to answer (REFUSED)"
+	case StatusServFail:
+		return "server failure (SERVFAIL)"
+	case StatusUnreachable:
+		switch host := serverNameError(r.Err); {
+		case errors.Is(r.Err, ErrNoServer):
+			return "there is no DNS server to ask"
+		case host != "":
+			return "the DNS server's name " + host + " does not resolve"
+		case errors.Is(r.Err, syscall.ECONNREFUSED):
+			return "nothing answers at " + server + " (connection refused)"
+		case errors.Is(r.Err, syscall.ENETUNREACH):
+			return server + " cannot be reached from this network (network unreachable)"
+		case errors.Is(r.Err, syscall.EHOSTUNREACH):
+			return server + " cannot be reached from this network (host unreachable)"
+		}
+		return "the connection to " + server + " failed (" + innermost(r.Err) + ")"
+	case StatusBadReply:
+		switch {
+		case errors.Is(r.Err, ErrWrongID):
+			return server + " replied with the wrong ID"
+		case errors.Is(r.Err, ErrWrongQuestion):
+			return server + " replied to another question"
+		case errors.Is(r.Err, ErrMalformed):
+			return server + " sent a reply that is not a readable DNS message"
+		case errors.Is(r.Err, ErrRcode):
+			return server + " answered " + rcodeName(r.Rcode)
+		case errors.Is(r.Err, ErrCNAMELoop), errors.Is(r.Err, ErrCNAMEChain):
+			return "the name leads into " + cnameTrouble(r.Err)
+		case r.Truncated:
+			return "the answer was truncated, even over TCP"
+		}
+		return server + " sent a reply that cannot be used"
+	}
+	if r.Err != nil {
+		return "the lookup failed (" + innermost(r.Err) + ")"
+	}
+	return "the lookup failed"
+}
+
+// seconds writes d for a person: "2 s", "1.5 s", "300 ms".
+func seconds(d time.Duration) string {
+	if d < time.Second {
+		return strconv.FormatInt(d.Milliseconds(), 10) + " ms"
+	}
+	return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) + " s"
+}
+
+// innermost returns the text of the error at the end of err's chain (the
+// system's own words, without the context each layer added), or "unknown
+// error" for nil.
+func innermost(err error) string {
+	if err == nil {
+		return "unknown error"
+	}
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err.Error()
+		}
+		err = next
+	}
 }
 
 // cnameTrouble describes a CNAME chain error for a sentence: "a CNAME loop

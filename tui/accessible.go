@@ -120,8 +120,19 @@ func (a *accessible) run() error {
 	choice, haveChoice := common.Get[provider.Choice](resumed)
 	if haveChoice {
 		a.say("Mail provider: %s (as chosen last time).", choice.Provider.Name)
-	} else if choice, err = a.askProvider(snap); err != nil {
-		return err
+	}
+	for !haveChoice {
+		choice, err = a.askProvider(snap)
+		if !errors.Is(err, errLookAgain) {
+			if err != nil {
+				return err
+			}
+			break
+		}
+		if snap, err = a.discover(in.Domain); err != nil {
+			return err
+		}
+		a.st.PutFrom(2, snap)
 	}
 	a.st.PutFrom(3, choice)
 	a.save(domains.Title)
@@ -300,7 +311,18 @@ func (a *accessible) discover(d string) (discovery.Snapshot, error) {
 			for _, f := range discovery.Facts(snap) {
 				a.say("  %s: %s", f.Label, f.Value)
 			}
-			return snap, nil
+			if len(snap.Trouble) == 0 {
+				return snap, nil
+			}
+			a.say("%s", discovery.TroubleAdvice)
+			line, err := a.ask("Press Enter to go on, or type r to look again (q stops): ")
+			if err != nil {
+				return discovery.Snapshot{}, err
+			}
+			if !strings.EqualFold(line, "r") {
+				return snap, nil
+			}
+			continue
 		}
 		a.say("Could not look up %s: %s", d, dnscheck.Printable(err.Error()))
 		if _, err := a.ask("Press Enter to try again (q stops): "); err != nil {
@@ -309,6 +331,10 @@ func (a *accessible) discover(d string) (discovery.Snapshot, error) {
 	}
 }
 
+// errLookAgain is askProvider's answer when the person asks to look the
+// domain up again (its MX lookup had failed).
+var errLookAgain = errors.New("tui: look the domain up again")
+
 func (a *accessible) askProvider(snap discovery.Snapshot) (provider.Choice, error) {
 	a.say("")
 	if a.cfg.Provider != nil {
@@ -316,34 +342,35 @@ func (a *accessible) askProvider(snap discovery.Snapshot) (provider.Choice, erro
 		return provider.Choice{Provider: *a.cfg.Provider}, nil
 	}
 	a.say("Who handles your organisation's own mail? Its SPF part stays in the record beside %s's.", a.p.Name)
-	switch {
-	case snap.ProviderFound:
-		a.say("Your MX points to %s (%s).", snap.Provider.Name, dnscheck.Printable(snap.ProviderMX))
-	case len(snap.MX) > 0:
-		a.say("Your MX (%s) matches no provider in the list: choose yours, or Other to type its SPF include.", dnscheck.Printable(snap.MX[0]))
-	default:
-		a.say("The domain has no MX records, so it may send no mail of its own.")
-	}
+	a.say("%s", provider.Why(snap))
+	_, lookAgain := snap.MXUnknown()
+	proposed, propose := provider.Proposed(snap)
 	all := assets.Providers()
 	def := -1
 	for i, p := range all {
 		mark := ""
 		if snap.ProviderFound && p.ID == snap.Provider.ID {
-			mark, def = " (detected)", i
+			mark = " (detected)"
 		}
-		if def < 0 && !snap.ProviderFound && len(snap.MX) == 0 && p.Kind == assets.KindNone {
+		if propose && p.ID == proposed.ID && def < 0 {
 			def = i
 		}
 		a.say("  %d. %s%s", i+1, p.Name, mark)
 	}
 	prompt := fmt.Sprintf("Number of your provider (1 to %d): ", len(all))
-	if def >= 0 {
+	switch {
+	case def >= 0:
 		prompt = fmt.Sprintf("Number of your provider, or Enter for %s: ", all[def].Name)
+	case lookAgain:
+		prompt = fmt.Sprintf("Number of your provider (1 to %d), or r to look the domain up again: ", len(all))
 	}
 	for {
 		line, err := a.ask(prompt)
 		if err != nil {
 			return provider.Choice{}, err
+		}
+		if lookAgain && strings.EqualFold(line, "r") {
+			return provider.Choice{}, errLookAgain
 		}
 		i := def
 		if line != "" {

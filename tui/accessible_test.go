@@ -11,7 +11,9 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 
+	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
+	"github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/tui"
 	"github.com/outreach-auth/wizard/tui/tuitest"
@@ -133,5 +135,85 @@ func TestAccessiblePlatformIPsFallback(t *testing.T) {
 	}
 	if want := "The platform's current addresses could not be read from spf.outreachsystems.com"; !strings.Contains(out.String(), want) {
 		t.Errorf("output lacks %q\n%s", want, out.String())
+	}
+}
+
+// TestAccessibleDeadServer: with nothing listening at the DNS server,
+// every discovery line says unknown and why (never none), r looks again
+// at the discovery prompt and at the provider question, which proposes
+// nothing (Enter alone is not taken) and says why.
+func TestAccessibleDeadServer(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	env.Client = dnscheck.NewClient(dnscheck.WithServers("127.0.0.1:9"))
+	in := strings.NewReader(strings.Join([]string{
+		"yourcenter.edu",
+		"r", // look again from the discovery
+		"",  // go on
+		"",  // no default: not taken
+		"r", // look again from the provider question
+		"",  // go on
+		"1", // Microsoft 365
+		"q",
+	}, "\n") + "\n")
+	var out bytes.Buffer
+	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	why := "unknown: nothing answers at 127.0.0.1:9 (connection refused)"
+	for _, want := range []string{
+		"  DNS host: " + why,
+		"  Mail provider: " + why,
+		"  SPF: " + why,
+		"  DKIM: " + why,
+		"  DMARC: " + why,
+		discovery.TroubleAdvice,
+		"Press Enter to go on, or type r to look again (q stops): ",
+		"Your mail provider could not be detected: the MX lookup got no answer (nothing answers at 127.0.0.1:9 (connection refused)). Nothing is preselected: choose yours.",
+		"Number of your provider (1 to ",
+		"), or r to look the domain up again: ",
+		"Type a number from 1 to ",
+		"Mail provider: Microsoft 365.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if n := strings.Count(got, "Looking up yourcenter.edu"); n != 3 {
+		t.Errorf("looked up %d times, want 3 (r twice)", n)
+	}
+	for _, wrong := range []string{": none", "no MX", "nothing at", "or Enter for"} {
+		if strings.Contains(got, wrong) {
+			t.Errorf("output says %q", wrong)
+		}
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+}
+
+// TestAccessibleUnmatchedMX: an MX host not in the catalog is named, and
+// nothing is proposed: neither "no mail of our own" (the domain receives
+// mail) nor a provider it may be a gateway for.
+func TestAccessibleUnmatchedMX(t *testing.T) {
+	env := tuitest.NewEnv(t, strings.Replace(tuitest.ZoneYourCenter,
+		"MX 0 yourcenter-edu.mail.protection.outlook.com.", "MX 10 mx1.gateway-filter.example.", 1))
+	var out bytes.Buffer
+	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), strings.NewReader("yourcenter.edu\n\n2\nq\n"), &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"  Mail provider: not in the catalog (MX mx1.gateway-filter.example)",
+		"Your MX points to mx1.gateway-filter.example, which is not in the catalog: it may be a mail gateway",
+		"Type a number from 1 to ",
+		"Mail provider: Google Workspace.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "or Enter for") {
+		t.Errorf("a provider was proposed:\n%s", got)
 	}
 }

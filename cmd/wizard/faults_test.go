@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +14,8 @@ import (
 
 // The helpers of this file start with "flt".
 
-// fltKinds are the three ways a server fails and the code each must get.
+// fltKinds are the ways a server that answers fails, and the code each
+// must get.
 var fltKinds = []struct {
 	name  string
 	fault dnstest.Fault
@@ -22,6 +24,9 @@ var fltKinds = []struct {
 	{"timeout", dnstest.Fault{Silent: true}, "dns-timeout"},
 	{"SERVFAIL", dnstest.Fault{ServFail: true}, "dns-servfail"},
 	{"REFUSED", dnstest.Fault{Refused: true}, "dns-refused"},
+	{"wrong ID", dnstest.Fault{WrongID: true}, "dns-bad-reply"},
+	{"another question", dnstest.Fault{WrongQuestion: true}, "dns-bad-reply"},
+	{"garbage", dnstest.Fault{Garbage: true}, "dns-bad-reply"},
 }
 
 // fltLookups are the lookups of 'wizard check', one at a time: the name at
@@ -183,5 +188,51 @@ func TestCheckFaultsSeveralDomains(t *testing.T) {
 	want := []string{"yourcenter.edu pass pass pass", "second.edu pass pass error", "othercenter.edu fail missing pass"}
 	if !slices.Equal(got, want) {
 		t.Errorf("reports %v, want %v", got, want)
+	}
+}
+
+// TestCheckUnreachable: a --dns-server where nothing listens, or whose
+// name does not resolve, is exit 3 with dns-unreachable on every check,
+// saying why in words; never missing, never SERVFAIL.
+func TestCheckUnreachable(t *testing.T) {
+	t.Parallel()
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := pc.LocalAddr().String()
+	pc.Close()
+	for _, tc := range []struct{ server, says string }{
+		{closed, "nothing answers at " + closed + " (connection refused)"},
+		// Go's resolver never looks up .onion names (RFC 7686).
+		{"no-such-server.onion", "the DNS server's name no-such-server.onion does not resolve"},
+	} {
+		t.Run(tc.server, func(t *testing.T) {
+			t.Parallel()
+			r := chkRun(t, "", "check", "--json", "--dns-server", tc.server, "yourcenter.edu")
+			if r.code != exitDNS || r.stderr != "" {
+				t.Errorf("exit %d stderr %q, want %d and nothing", r.code, r.stderr, exitDNS)
+			}
+			var doc fltDoc
+			if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || len(doc.Domains) != 1 {
+				t.Fatalf("stdout is not the document (%v):\n%s", err, r.stdout)
+			}
+			d := doc.Domains[0]
+			for name, c := range map[string]fltCheck{"spf": d.SPF, "dkim": d.DKIM, "dmarc": d.DMARC} {
+				if c.Status != "error" || len(c.Problems) == 0 {
+					t.Fatalf("%s = %+v, want error", name, c)
+				}
+				for _, p := range c.Problems {
+					if p.Code != "dns-unreachable" || !strings.Contains(p.Message, tc.says) {
+						t.Errorf("%s problem %+v, want dns-unreachable saying %q", name, p, tc.says)
+					}
+				}
+			}
+			r = chkRun(t, "", "check", "--dns-server", tc.server, "yourcenter.edu")
+			if r.code != exitDNS || !strings.Contains(r.stdout, "error dns-unreachable:") || strings.Contains(r.stdout, "SERVFAIL") ||
+				!strings.Contains(r.stdout, "unknown: no DNS server could be reached") {
+				t.Errorf("human: exit %d, want %d and dns-unreachable without SERVFAIL:\n%s", r.code, exitDNS, r.stdout)
+			}
+		})
 	}
 }

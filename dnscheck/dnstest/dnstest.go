@@ -50,7 +50,8 @@ type TB interface {
 // Fault makes the server misbehave for a name (see [Server.SetFault] and
 // [Server.SetFaultType]). The zero Fault answers normally. When several
 // fields are set, Latency is applied first, then the first of Silent,
-// ServFail, Refused, Truncate/TruncateTCP that is set decides the answer.
+// ServFail, Refused, WrongID, WrongQuestion, Garbage, Truncate/TruncateTCP
+// that is set decides the answer.
 type Fault struct {
 	// ServFail answers with RCODE SERVFAIL and no records.
 	ServFail bool
@@ -58,6 +59,16 @@ type Fault struct {
 	Refused bool
 	// Silent never answers: the client must time out.
 	Silent bool
+	// WrongID answers normally except that the reply's ID is not the
+	// query's, as a spoofer or a confused middlebox might send.
+	WrongID bool
+	// WrongQuestion answers with the query's ID and a question of another
+	// name (wrong-question.invalid.) and no records.
+	WrongQuestion bool
+	// Garbage answers with bytes that are not a DNS message: a header with
+	// the query's ID announcing one question, then a label running past
+	// the end of the message.
+	Garbage bool
 	// Truncate answers over UDP with TC=1 and no records; over TCP the
 	// answer is sent normally.
 	Truncate bool
@@ -624,10 +635,15 @@ func (s *Server) serveDNS(w dns.ResponseWriter, r *dns.Msg) {
 	}
 
 	switch {
+	case f.Garbage:
+		_, _ = w.Write(garbage(r.Id))
+		return
 	case f.ServFail:
 		m.Rcode = dns.RcodeServerFailure
 	case f.Refused:
 		m.Rcode = dns.RcodeRefused
+	case f.WrongQuestion:
+		m.Question[0].Name = "wrong-question.invalid."
 	case f.TruncateTCP || (f.Truncate && proto == "udp"):
 		m.Truncated = true
 	case r.Opcode != dns.OpcodeQuery:
@@ -652,7 +668,17 @@ func (s *Server) serveDNS(w dns.ResponseWriter, r *dns.Msg) {
 		size = dns.MaxMsgSize
 	}
 	m.Truncate(size) // sets TC when records had to be dropped
+	if f.WrongID {
+		m.Id = r.Id + 1
+	}
 	_ = w.WriteMsg(m)
+}
+
+// garbage returns a reply that no DNS client can unpack: a response header
+// with id and one question, whose name's first label claims 63 bytes of
+// which only three follow.
+func garbage(id uint16) []byte {
+	return []byte{byte(id >> 8), byte(id), 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 63, 'b', 'a', 'd'}
 }
 
 // answer fills m for question q from the zones. s.mu must be held.

@@ -317,6 +317,45 @@ func TestFaults(t *testing.T) {
 			t.Fatalf("%d queries recorded, want 3 (silent ones count)", n)
 		}
 	})
+	t.Run("wrong ID", func(t *testing.T) {
+		t.Parallel()
+		s := StartT(t, zoneX)
+		s.SetFault("www.x.edu.", Fault{WrongID: true})
+		// Over TCP miekg/dns reports the mismatch; over UDP it waits for a
+		// reply with the right ID, which never comes.
+		if _, _, err := exchange(s, "tcp", "www.x.edu.", dns.TypeA); !errors.Is(err, dns.ErrId) {
+			t.Errorf("tcp: err = %v, want dns.ErrId", err)
+		}
+		_, _, err := exchange(s, "udp", "www.x.edu.", dns.TypeA, withTimeout(150*time.Millisecond))
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			t.Errorf("udp: err = %v, want a timeout (the reply with another ID is skipped)", err)
+		}
+		wantRcode(t, query(t, s, "udp", "x.edu.", dns.TypeA), dns.RcodeSuccess)
+	})
+	t.Run("wrong question", func(t *testing.T) {
+		t.Parallel()
+		s := StartT(t, zoneX)
+		s.SetFault("www.x.edu.", Fault{WrongQuestion: true})
+		for _, proto := range protos {
+			r := query(t, s, proto, "www.x.edu.", dns.TypeA)
+			if len(r.Question) != 1 || r.Question[0].Name != "wrong-question.invalid." || len(r.Answer) != 0 {
+				t.Errorf("%s: question %v answer %v, want wrong-question.invalid. and no records", proto, r.Question, r.Answer)
+			}
+		}
+	})
+	t.Run("garbage", func(t *testing.T) {
+		t.Parallel()
+		s := StartT(t, zoneX)
+		s.SetFault("www.x.edu.", Fault{Garbage: true})
+		for _, proto := range protos {
+			_, _, err := exchange(s, proto, "www.x.edu.", dns.TypeA)
+			var ne net.Error
+			if err == nil || errors.As(err, &ne) {
+				t.Errorf("%s: err = %v, want a reply that does not unpack", proto, err)
+			}
+		}
+	})
 	t.Run("truncate", func(t *testing.T) {
 		t.Parallel()
 		s := StartT(t, zoneX)

@@ -134,7 +134,7 @@ func secondBestSteps(p *assets.Platform, passing, failing, unchecked []string) [
 		steps = append(steps, fmt.Sprintf("Fix the records ('wizard records %s' prints them), then run 'wizard check' again; once every domain passes, turn the setting OFF.", firstOr(failing, "DOMAIN")))
 	}
 	if len(unchecked) > 0 {
-		s := fmt.Sprintf("Check %s again ('wizard check %s') once DNS answers: a timeout, SERVFAIL or refusal says nothing about whether the records are published.", Names(unchecked), firstOr(unchecked, "DOMAIN"))
+		s := fmt.Sprintf("Check %s again ('wizard check %s') once DNS answers: DNS trouble (no answer, a failure, a reply that cannot be used) says nothing about whether the records are published.", Names(unchecked), firstOr(unchecked, "DOMAIN"))
 		if len(failing) == 0 {
 			s = strings.TrimSuffix(s, ".") + "; once every domain passes, turn the setting OFF."
 		}

@@ -6,6 +6,7 @@ package discovery
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -65,12 +66,42 @@ type Trouble struct {
 	Name   string
 	Type   string
 	Status dnscheck.Status
+	// Reason says why in words (dnscheck.Response.Reason), e.g. "nothing
+	// answers at 127.0.0.1:9 (connection refused)"; it may be empty in a
+	// Trouble saved before reasons were kept (see Words).
+	Reason string
 }
 
-// String describes the failure in a sentence fragment.
-func (t Trouble) String() string {
-	return fmt.Sprintf("%s %s: %s", t.Type, strings.TrimSuffix(t.Name, "."), t.Status)
+// Words says why the lookup failed, for "unknown: …": the Reason kept,
+// or words for the Status.
+func (t Trouble) Words() string {
+	if t.Reason != "" {
+		return t.Reason
+	}
+	return dnscheck.Response{Status: t.Status}.Reason()
 }
+
+// String describes the failure in a sentence fragment: "MX yourcenter.edu:
+// server failure (SERVFAIL)".
+func (t Trouble) String() string {
+	return fmt.Sprintf("%s %s: %s", t.Type, strings.TrimSuffix(t.Name, "."), t.Words())
+}
+
+// TroubleAt returns the failed lookup of name (any of types, or any type
+// when none is given), and whether there is one.
+func (s Snapshot) TroubleAt(name string, types ...string) (Trouble, bool) {
+	name = dns.CanonicalName(name)
+	for _, t := range s.Trouble {
+		if dns.CanonicalName(t.Name) == name && (len(types) == 0 || slices.Contains(types, t.Type)) {
+			return t, true
+		}
+	}
+	return Trouble{}, false
+}
+
+// MXUnknown returns the failed MX lookup of the domain, when it failed:
+// whether the domain receives mail, and where, is then unknown.
+func (s Snapshot) MXUnknown() (Trouble, bool) { return s.TroubleAt(s.Domain, "MX") }
 
 // Discover looks up everything a Snapshot holds, concurrently, through q.
 // When q is a dnscheck.DomainQuerier, the domain is looked at as the
@@ -91,7 +122,7 @@ func Discover(ctx context.Context, q dnscheck.Querier, domain string, p *assets.
 		r := q.Query(ctx, name, qtype)
 		if r.Status.Trouble() {
 			mu.Lock()
-			s.Trouble = append(s.Trouble, Trouble{Name: r.Name, Type: dns.TypeToString[qtype], Status: r.Status})
+			s.Trouble = append(s.Trouble, Trouble{Name: r.Name, Type: dns.TypeToString[qtype], Status: r.Status, Reason: r.Reason()})
 			mu.Unlock()
 		}
 		return r

@@ -9,6 +9,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -98,8 +99,9 @@ func TestPrepareFails(t *testing.T) {
 	}
 }
 
-// TestTroubleAndStrangeRecords: SERVFAIL is reported as unknown, and text
-// from DNS with control characters is shown escaped.
+// TestTroubleAndStrangeRecords: SERVFAIL is reported as unknown with the
+// reason in words, and text from DNS with control characters is shown
+// escaped.
 func TestTroubleAndStrangeRecords(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	env.Server.Remove("yourcenter.edu.", dns.TypeTXT)
@@ -113,7 +115,7 @@ func TestTroubleAndStrangeRecords(t *testing.T) {
 	if strings.Contains(v, "\x1b[2J") || !tuitest.Contains(v, `v=spf1 \x1b[2J -all`) {
 		t.Fatalf("SPF not escaped:\n%q", v)
 	}
-	if !tuitest.Contains(v, "No answer TXT _dmarc.yourcenter.edu: servfail") {
+	if !tuitest.Contains(v, "DMARC unknown: server failure (SERVFAIL)") || tuitest.Contains(v, "DMARC none") {
 		t.Fatalf("trouble not shown:\n%s", tuitest.Plain(v))
 	}
 }
@@ -164,4 +166,80 @@ func TestGoldenShapes(t *testing.T) {
 				Wait:  []string{"publishes today"}}.Golden(t)
 		})
 	}
+}
+
+// deadEnv is a test environment whose DNS client asks 127.0.0.1:9, where
+// nothing listens: every lookup is refused at once.
+func deadEnv(t *testing.T) *tuitest.Env {
+	env := tuitest.NewEnv(t)
+	env.Client = dnscheck.NewClient(dnscheck.WithServers(deadServer))
+	return env
+}
+
+const deadServer = "127.0.0.1:9"
+
+// TestDeadServer: when no lookup is answered, every line says unknown and
+// why, never "none" or "no MX records"; the screen offers r to look again,
+// which does, and enter goes on with what is known.
+func TestDeadServer(t *testing.T) {
+	env := deadEnv(t)
+	m := discovery.NewModel(env.Common(80, 24), env.Client, nil)
+	m.Update(tuitest.Await[discovery.ResultMsg](t, m.Enter(common.NewState(env.Input(t)), common.Forward)))
+	v := m.View()
+	why := "unknown: nothing answers at " + deadServer + " (connection refused)"
+	for _, label := range []string{"DNS host", "Mail provider", "SPF", "DKIM", "DMARC"} {
+		if !tuitest.Contains(v, label+" "+why) {
+			t.Errorf("%s does not say %q:\n%s", label, why, tuitest.Plain(v))
+		}
+	}
+	for _, wrong := range []string{"none", "no MX", "nothing at", "No answer", "error"} {
+		if tuitest.Contains(v, wrong) {
+			t.Errorf("view says %q:\n%s", wrong, tuitest.Plain(v))
+		}
+	}
+	if !tuitest.Contains(v, "Press r to look again") {
+		t.Errorf("r is not offered:\n%s", tuitest.Plain(v))
+	}
+	_, again := m.Update(tuitest.Key("r"))
+	if !m.Busy() || again == nil {
+		t.Fatal("r did not look again")
+	}
+	m.Update(tuitest.Await[discovery.ResultMsg](t, again))
+	_, next := m.Update(tuitest.Key("enter"))
+	if s, ok := tuitest.Await[common.NextMsg](t, next).Results[0].(discovery.Snapshot); !ok || len(s.Trouble) == 0 {
+		t.Fatalf("enter did not go on with the snapshot and its trouble: %#v", s)
+	}
+}
+
+// TestFactsUnknownOnlyWhereTrouble: a fact is unknown only when its own
+// lookup failed; the failed look at the DKIM name written twice has a line
+// of its own while the DKIM name itself answered.
+func TestFactsUnknownOnlyWhereTrouble(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	env.Server.SetFaultType("yourcenter.edu.", dns.TypeMX, dnstest.Fault{Refused: true})
+	env.Server.SetFault("osc1._domainkey.yourcenter.edu.yourcenter.edu.", dnstest.Fault{ServFail: true})
+	got := map[string]discovery.Fact{}
+	for _, f := range discovery.Facts(env.Snapshot(t)) {
+		got[f.Label] = f
+	}
+	if f := got["Mail provider"]; !f.Unknown || f.Value != "unknown: the DNS server refused to answer (REFUSED)" {
+		t.Errorf("Mail provider = %+v", f)
+	}
+	if f := got["SPF"]; f.Unknown || f.Value != tuitest.OldSPF {
+		t.Errorf("SPF = %+v, want the record", f)
+	}
+	if f := got["DKIM (twice)"]; !f.Unknown || f.Value != "unknown whether a CNAME sits at osc1._domainkey.yourcenter.edu.yourcenter.edu, the domain written twice: server failure (SERVFAIL)" {
+		t.Errorf("DKIM (twice) = %+v", f)
+	}
+	if f := got["DKIM"]; f.Unknown {
+		t.Errorf("DKIM = %+v, want what is there", f)
+	}
+}
+
+// TestGoldenDeadServer: the discovery screen when the DNS server is dead.
+func TestGoldenDeadServer(t *testing.T) {
+	env := deadEnv(t)
+	tuitest.Screen{Env: env, Step: 2,
+		State: func(t *testing.T) *common.State { return common.NewState(env.Input(t)) },
+		Wait:  []string{"publishes today"}}.Golden(t)
 }

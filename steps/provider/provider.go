@@ -7,6 +7,7 @@ package provider
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -66,6 +67,21 @@ func (i item) Description() string {
 
 func (i item) FilterValue() string { return i.p.Name + " " + i.p.ID }
 
+// itemDelegate draws the list's items as list.DefaultDelegate does, except
+// that while *none is set no item is drawn as selected.
+type itemDelegate struct {
+	list.DefaultDelegate
+	none *bool
+}
+
+// Render implements list.ItemDelegate.
+func (d itemDelegate) Render(w io.Writer, m list.Model, index int, it list.Item) {
+	if *d.none {
+		index = -1 - index // never the cursor's index (nothing is filtered: no matches are looked up)
+	}
+	d.DefaultDelegate.Render(w, m, index, it)
+}
+
 // Model is the provider step.
 type Model struct {
 	common.Common
@@ -73,6 +89,10 @@ type Model struct {
 	list   list.Model
 	input  textinput.Model
 	typing bool // the "other" field has focus
+	// none is set while nothing is selected: no provider was proposed and
+	// the person has not moved in the list yet. The cursor is then shown
+	// on no item, and enter asks the person to choose.
+	none   bool
 	custom assets.Provider
 	err    error
 	snap   discovery.Snapshot
@@ -101,6 +121,7 @@ func New(c common.Common, preset *assets.Provider) *Model {
 	ti.Cursor.SetMode(cursor.CursorStatic)
 
 	m := &Model{Common: c, preset: preset, list: l, input: ti}
+	m.list.SetDelegate(itemDelegate{DefaultDelegate: d, none: &m.none})
 	m.keys.Choose = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose"))
 	m.keys.Back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
 	m.keys.Accept = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "use these"))
@@ -121,8 +142,12 @@ func (m *Model) Init() tea.Cmd { return nil }
 // focus.
 func (m *Model) Capturing() bool { return m.typing || m.list.SettingFilter() }
 
-// Selected returns the provider the list points at.
+// Selected returns the provider the list points at; false when nothing is
+// selected.
 func (m *Model) Selected() (assets.Provider, bool) {
+	if m.none {
+		return assets.Provider{}, false
+	}
 	it, ok := m.list.SelectedItem().(item)
 	return it.p, ok
 }
@@ -143,28 +168,76 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 	}
 	m.snap, m.typing, m.err = snap, false, nil
 	// The choice made before (a resumed session's, when the domain has not
-	// been looked up again) is selected over the detected one.
+	// been looked up again) is selected over the proposed one; without
+	// either, nothing is selected and the person must choose.
 	before, chose := common.Get[Choice](st)
+	proposed, propose := Proposed(snap)
 	var items []list.Item
-	sel, chosen := -1, -1
+	sel := -1
 	for i, p := range assets.Providers() {
 		det := snap.ProviderFound && p.ID == snap.Provider.ID
-		if det || (sel < 0 && m.looked() && !snap.ProviderFound && len(snap.MX) == 0 && p.Kind == assets.KindNone) {
+		if (propose && p.ID == proposed.ID && sel < 0) || (chose && p.ID == before.Provider.ID) {
 			sel = i
-		}
-		if chose && p.ID == before.Provider.ID {
-			chosen = i
 		}
 		items = append(items, item{p: p, detected: det})
 	}
-	if chosen >= 0 {
-		sel = chosen
+	if !m.looked() && !chose {
+		sel = 0
 	}
 	m.list.ResetFilter()
 	cmd := m.list.SetItems(items)
 	m.list.Select(max(sel, 0))
+	m.none = sel < 0
 	m.layout()
 	return cmd
+}
+
+// Proposed returns the provider to preselect from what discovery found,
+// and false when there is none: the one the MX records point to, or "no
+// mail of our own" when the domain has no MX records. When the MX lookup
+// got no answer, or the MX host is not in the catalog (a mail gateway in
+// front of the provider, or a provider the catalog lacks), any choice made
+// for the person could authorise the wrong servers: nothing is proposed.
+func Proposed(s discovery.Snapshot) (assets.Provider, bool) {
+	_, unknown := s.MXUnknown()
+	switch {
+	case s.ProviderFound:
+		return s.Provider, true
+	case unknown || len(s.MX) > 0:
+		return assets.Provider{}, false
+	}
+	for _, p := range assets.Providers() {
+		if p.Kind == assets.KindNone {
+			return p, true
+		}
+	}
+	return assets.Provider{}, false
+}
+
+// Why says what the MX records told about the domain's own mail, and why
+// a provider is proposed or why none is. Text from DNS is made printable.
+func Why(s discovery.Snapshot) string {
+	p := dnscheck.Printable
+	t, unknown := s.MXUnknown()
+	switch {
+	case s.ProviderFound:
+		return fmt.Sprintf("Your MX points to %s (%s).", s.Provider.Name, p(s.ProviderMX))
+	case unknown:
+		return fmt.Sprintf("Your mail provider could not be detected: the MX lookup got no answer (%s). Nothing is preselected: choose yours.", p(t.Words()))
+	case len(s.MX) > 0:
+		return fmt.Sprintf("Your MX points to %s, which is not in the catalog: it may be a mail gateway (a filtering service) in front of your provider. Nothing is preselected: choose the provider your organisation's mail is sent through, or %s to type its SPF include.", p(s.MX[0]), otherName())
+	}
+	return "The domain has no MX records, so it may send no mail of its own."
+}
+
+// otherName is the name of the catalog's "another provider" entry.
+func otherName() string {
+	for _, p := range assets.Providers() {
+		if p.Kind == assets.KindOther {
+			return p.Name
+		}
+	}
+	return "Other"
 }
 
 // SetSize implements common.Step.
@@ -214,6 +287,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, common.Back
 		case key.Matches(k, m.keys.Choose):
 			return m, m.choose()
+		case m.none && key.Matches(k, m.list.KeyMap.CursorUp, m.list.KeyMap.CursorDown):
+			m.none = false // the first move shows the cursor where it is
+			return m, nil
+		case m.none && !key.Matches(k, m.list.KeyMap.ShowFullHelp, m.list.KeyMap.CloseFullHelp):
+			m.none = false
 		}
 	} else if ok && m.list.FilterState() == list.FilterApplied && key.Matches(k, m.keys.Choose) {
 		return m, m.choose()
@@ -226,8 +304,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) choose() tea.Cmd {
 	it, ok := m.list.SelectedItem().(item)
-	if !ok {
-		return nil
+	if !ok || m.none {
+		return common.SetStatus(common.Info, "Nothing is preselected: move to your provider with ↑ or ↓, then press enter.")
 	}
 	if it.p.Kind == assets.KindOther {
 		m.typing = true
@@ -273,17 +351,12 @@ func (m *Model) looked() bool { return m.snap.Domain != "" }
 
 func (m *Model) header() string {
 	st, w, s := m.Styles, m.Width, m.snap
-	p := dnscheck.Printable
-	var why string
-	switch {
-	case !m.looked():
-		why = "The choice you made before is selected; press enter to keep it."
-	case s.ProviderFound:
-		why = fmt.Sprintf("Your MX points to %s (%s).", s.Provider.Name, p(s.ProviderMX))
-	case len(s.MX) > 0:
-		why = fmt.Sprintf("Your MX (%s) matches no provider here: choose yours, or Other to type its SPF include.", p(s.MX[0]))
-	default:
-		why = "The domain has no MX records, so it may send no mail of its own."
+	why := "The choice you made before is selected; press enter to keep it."
+	if m.looked() {
+		why = Why(s)
+	}
+	if _, unknown := s.MXUnknown(); unknown && m.looked() {
+		why += " Or press esc, then r, to look again."
 	}
 	return st.Title.Render(common.Wrap("Who handles your organisation's own mail?", w)) + "\n" +
 		common.Wrap(why, w) + "\n" +

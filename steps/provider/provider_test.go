@@ -2,13 +2,16 @@ package provider_test
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -132,6 +135,90 @@ func TestNoMXPreselectsNone(t *testing.T) {
 	if !tuitest.Contains(m.View(), "The domain has no MX records") {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
+}
+
+// gatewayEnv serves yourcenter.edu with its MX at a mail gateway that is
+// in no catalog entry.
+func gatewayEnv(t *testing.T) *tuitest.Env {
+	t.Helper()
+	return tuitest.NewEnv(t, strings.Replace(tuitest.ZoneYourCenter,
+		"MX 0 yourcenter-edu.mail.protection.outlook.com.", "MX 10 mx1.gateway-filter.example.", 1))
+}
+
+// TestUnmatchedMXNoDefault: MX points to a host not in the catalog. The
+// domain receives mail, so "no mail of our own" is not proposed, nor is
+// any other provider (it may be a gateway in front of one): nothing is
+// selected, the header names the host and says why, and enter asks the
+// person to choose before anything is taken.
+func TestUnmatchedMXNoDefault(t *testing.T) {
+	env := gatewayEnv(t)
+	m := provider.New(env.Common(80, 24), nil)
+	m.Enter(common.NewState(env.Snapshot(t)), common.Forward)
+	if p, ok := m.Selected(); ok {
+		t.Fatalf("selected %+v, want nothing", p)
+	}
+	v := m.View()
+	if !tuitest.Contains(v, "Your MX points to mx1.gateway-filter.example, which is not in the catalog", "mail gateway", "Nothing is preselected", "Another mail provider to type its SPF include") {
+		t.Fatalf("view:\n%s", tuitest.Plain(v))
+	}
+	if msg := tuitest.Await[common.StatusMsg](t, update(t, m, tuitest.Key("enter"))); !strings.Contains(msg.Text, "Nothing is preselected") {
+		t.Errorf("enter with nothing selected: status %+v", msg)
+	}
+	if strings.Contains(tuitest.Plain(v), "│") {
+		t.Errorf("an item is drawn as selected:\n%s", tuitest.Plain(v))
+	}
+	update(t, m, tuitest.Key("down"))
+	if p, ok := m.Selected(); !ok || p.ID != assets.Providers()[0].ID {
+		t.Fatalf("down selected %+v, want the first provider", p)
+	}
+	if !strings.Contains(tuitest.Plain(m.View()), "│ "+assets.Providers()[0].Name) {
+		t.Errorf("the first move does not show the cursor on the first item:\n%s", tuitest.Plain(m.View()))
+	}
+	c := tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter"))).Results[0].(provider.Choice)
+	if c.Detected || c.Provider.ID != assets.Providers()[0].ID {
+		t.Fatalf("choice = %+v", c)
+	}
+}
+
+// TestUnknownMXNoDefault: the MX lookup got no answer. Whether the domain
+// receives mail is unknown, so nothing is selected (never "no mail of our
+// own"); the header says why in words and how to look again.
+func TestUnknownMXNoDefault(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	env.Server.SetFaultType("yourcenter.edu.", dns.TypeMX, dnstest.Fault{ServFail: true})
+	snap := env.Snapshot(t)
+	if _, ok := provider.Proposed(snap); ok {
+		t.Error("Proposed returned a provider")
+	}
+	m := provider.New(env.Common(80, 24), nil)
+	m.Enter(common.NewState(snap), common.Forward)
+	if p, ok := m.Selected(); ok {
+		t.Fatalf("selected %+v, want nothing", p)
+	}
+	v := m.View()
+	if !tuitest.Contains(v, "could not be detected: the MX lookup got no answer (server failure (SERVFAIL))", "Nothing is preselected", "press esc, then r, to look again") ||
+		tuitest.Contains(v, "no MX records") {
+		t.Fatalf("view:\n%s", tuitest.Plain(v))
+	}
+	tuitest.Await[common.BackMsg](t, update(t, m, tuitest.Key("esc")))
+}
+
+// TestGoldenNoDefault: the provider question after the MX lookup failed,
+// and with an MX not in the catalog.
+func TestGoldenNoDefault(t *testing.T) {
+	t.Run("unknown-mx", func(t *testing.T) {
+		env := tuitest.NewEnv(t)
+		env.Server.SetFaultType("yourcenter.edu.", dns.TypeMX, dnstest.Fault{Refused: true})
+		tuitest.Screen{Env: env, Step: 3,
+			State: func(t *testing.T) *common.State { return common.NewState(env.Input(t), env.Snapshot(t)) },
+			Wait:  []string{"Microsoft 365"}}.Golden(t)
+	})
+	t.Run("unmatched-mx", func(t *testing.T) {
+		env := gatewayEnv(t)
+		tuitest.Screen{Env: env, Step: 3,
+			State: func(t *testing.T) *common.State { return common.NewState(env.Input(t), env.Snapshot(t)) },
+			Wait:  []string{"Microsoft 365"}}.Golden(t)
+	})
 }
 
 // TestPreset: with --provider the step passes through both ways.

@@ -847,12 +847,12 @@ func TestBuildDNSTrouble(t *testing.T) {
 		{
 			name:     "SERVFAIL on the domain's TXT",
 			fault:    func(s *dnstest.Server) { s.SetFaultType("yourcenter.edu.", dns.TypeTXT, dnstest.Fault{ServFail: true}) },
-			blocking: "TXT yourcenter.edu: servfail",
+			blocking: "TXT yourcenter.edu: server failure (SERVFAIL)",
 		},
 		{
 			name:     "REFUSED on the DMARC name",
 			fault:    func(s *dnstest.Server) { s.SetFault("_dmarc.yourcenter.edu.", dnstest.Fault{Refused: true}) },
-			blocking: "TXT _dmarc.yourcenter.edu: refused",
+			blocking: "TXT _dmarc.yourcenter.edu: the DNS server refused to answer (REFUSED)",
 		},
 		{
 			name:     "SERVFAIL on the DKIM name",
@@ -862,18 +862,18 @@ func TestBuildDNSTrouble(t *testing.T) {
 		{
 			name:     "SERVFAIL on MX with no provider chosen",
 			fault:    func(s *dnstest.Server) { s.SetFaultType("yourcenter.edu.", dns.TypeMX, dnstest.Fault{ServFail: true}) },
-			blocking: "MX yourcenter.edu: servfail",
+			blocking: "MX yourcenter.edu: server failure (SERVFAIL)",
 		},
 		{
 			name:    "SERVFAIL on MX with --provider: the plan is built, with a warning",
 			fault:   func(s *dnstest.Server) { s.SetFaultType("yourcenter.edu.", dns.TypeMX, dnstest.Fault{ServFail: true}) },
 			opt:     func(t *testing.T) Options { return Options{Provider: provider(t, "microsoft365")} },
-			warnHas: "DNS did not answer MX yourcenter.edu: servfail",
+			warnHas: "DNS did not answer MX yourcenter.edu: server failure (SERVFAIL)",
 		},
 		{
 			name:    "SERVFAIL on NS: the plan is built, with a warning",
 			fault:   func(s *dnstest.Server) { s.SetFaultType("yourcenter.edu.", dns.TypeNS, dnstest.Fault{ServFail: true}) },
-			warnHas: "DNS did not answer NS yourcenter.edu: servfail",
+			warnHas: "DNS did not answer NS yourcenter.edu: server failure (SERVFAIL)",
 		},
 	}
 	for _, tc := range tests {

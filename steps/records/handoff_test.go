@@ -9,9 +9,12 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/miekg/dns"
 	"golang.org/x/net/html"
 
+	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 )
 
 const (
@@ -633,4 +636,31 @@ func htmlCodes(doc *html.Node) []string {
 		}
 	})
 	return out
+}
+
+// TestHandoffDNSTrouble: a lookup that got no answer but blocks no record
+// (the zone's NS, the MX with a provider chosen) is in the sheet with the
+// reason in words, never as a bare status word.
+func TestHandoffDNSTrouble(t *testing.T) {
+	srv := startZones(t, handoffScenarios["generic"])
+	srv.SetFaultType(testDomain, dns.TypeNS, dnstest.Fault{ServFail: true})
+	srv.SetFaultType(testDomain, dns.TypeMX, dnstest.Fault{WrongQuestion: true})
+	m365, _ := assets.ProviderByID("microsoft365")
+	plan := mustPlan(t, srv, testDomain, Options{Provider: &m365})
+	for _, format := range []string{FormatMarkdown, FormatHTML} {
+		sheet := handoff(t, format, plan)
+		for _, want := range []string{
+			"DNS did not answer NS yourcenter.edu: server failure (SERVFAIL)",
+			"DNS did not answer MX yourcenter.edu: " + srv.Addr() + " replied to another question",
+		} {
+			if !strings.Contains(sheet, want) {
+				t.Errorf("%s sheet lacks %q:\n%s", format, want, sheet)
+			}
+		}
+		for _, bare := range []string{": servfail", ": bad-reply", ": error"} {
+			if strings.Contains(sheet, bare) {
+				t.Errorf("%s sheet has the bare status %q", format, bare)
+			}
+		}
+	}
 }

@@ -96,6 +96,20 @@ func DetailsOf(r dnscheck.DomainReport) Details {
 	case r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Policy != "":
 		d.DMARC = "p=" + r.DMARC.Policy + ": " + d.DMARC
 	}
+	// DNS trouble: what is there is unknown, and the words say why.
+	unknown := func(detail, status string, problems []dnscheck.Problem) string {
+		words := dnscheck.TroubleWords(problems)
+		if status != dnscheck.VerdictError || words == "" {
+			return detail
+		}
+		if detail == "" {
+			return "unknown: " + words
+		}
+		return detail + " · unknown: " + words
+	}
+	d.SPF = unknown(d.SPF, r.SPF.Status, r.SPF.Problems)
+	d.DKIM = unknown(d.DKIM, r.DKIM.Status, r.DKIM.Problems)
+	d.DMARC = unknown(d.DMARC, r.DMARC.Status, r.DMARC.Problems)
 	return d
 }
 
