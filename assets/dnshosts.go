@@ -250,6 +250,11 @@ func DNSHostByID(id string) (DNSHost, bool) {
 // returned. When nothing matches it returns the generic host.
 func DetectDNSHost(nsHosts []string) DNSHost {
 	hs, _ := dnsHostCatalog()
+	return detectDNSHost(hs, nsHosts)
+}
+
+// detectDNSHost is DetectDNSHost over the catalog hs.
+func detectDNSHost(hs []DNSHost, nsHosts []string) DNSHost {
 	for _, ns := range nsHosts {
 		for _, h := range hs {
 			if !h.ByIDOnly && h.MatchesNS(ns) {
