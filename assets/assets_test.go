@@ -94,6 +94,7 @@ func TestProviderCatalog(t *testing.T) {
 		{"cisco-secure-email", "Cisco Secure Email (cloud gateway)", KindAsk, []string{}},
 		{"namecheap-privateemail", "Namecheap Private Email", KindCatalog, []string{"include:spf.privateemail.com"}},
 		{"hostinger", "Hostinger Email", KindCatalog, []string{"include:_spf.mail.hostinger.com"}},
+		{"ovhcloud-email", "OVHcloud email (MX Plan, Email Pro, Hosted Exchange)", KindCatalog, []string{"include:mx.ovh.com"}},
 		{"other", "Another mail provider", KindOther, []string{}},
 		{"none", "No mail of our own (only the platform sends as this domain)", KindNone, []string{}},
 	}
@@ -190,6 +191,8 @@ func TestDetectProvider(t *testing.T) {
 		{[]string{"mx1.hc1234-56.iphmx.com."}, "cisco-secure-email", "mx1.hc1234-56.iphmx.com."},
 		{[]string{"mx1.privateemail.com.", "mx2.privateemail.com."}, "namecheap-privateemail", "mx1.privateemail.com."},
 		{[]string{"mx1.hostinger.com.", "mx2.hostinger.com."}, "hostinger", "mx1.hostinger.com."},
+		{[]string{"mx1.mail.ovh.net.", "mx2.mail.ovh.net.", "mx3.mail.ovh.net."}, "ovhcloud-email", "mx1.mail.ovh.net."},
+		{[]string{"MX4.MAIL.OVH.NET"}, "ovhcloud-email", "MX4.MAIL.OVH.NET"},
 		// A gateway in front of Microsoft 365: the first MX host, the
 		// gateway's, decides even though a later one is Microsoft's.
 		{[]string{"us-smtp-inbound-1.mimecast.com.", "yourcenter-edu.mail.protection.outlook.com."}, "mimecast-us", "us-smtp-inbound-1.mimecast.com."},
@@ -209,6 +212,8 @@ func TestDetectProvider(t *testing.T) {
 		{[]string{"us-smtp-inbound-1.mimecast.com.au."}, "", ""},   // a different zone
 		{[]string{"uk-smtp-inbound-1.mimecast.com."}, "", ""},      // no such region in the catalog
 		{[]string{"mail.yourcenter.edu", "other.example"}, "", ""}, //
+		{[]string{"mx1.mail.ovh.net.example."}, "", ""},            // suffix, not the name
+		{[]string{"mx1.ovh.net."}, "", ""},                         // not OVHcloud's mail servers
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.mx, ","), func(t *testing.T) {
@@ -272,14 +277,18 @@ func TestCheckPatternRefuses(t *testing.T) {
 func TestDNSHostCatalog(t *testing.T) {
 	tests := []struct {
 		id, name, field, apex, quoting string
+		byID                           bool
 	}{
-		{"cloudflare", "Cloudflare", NameLabel, "@", QuoteNone},
-		{"godaddy", "GoDaddy", NameLabel, "@", QuoteNone},
-		{"route53", "Amazon Route 53", NameLabel, "", QuoteStrings},
-		{"azure", "Azure DNS", NameLabel, "@", QuoteNone},
-		{"namecheap", "Namecheap", NameLabel, "@", QuoteNone},
-		{"googlecloud", "Google Cloud DNS", NameLabel, "", QuoteStrings},
-		{"generic", "Your DNS host", NameLabel, "@", QuoteNone},
+		{"cloudflare", "Cloudflare", NameLabel, "@", QuoteNone, false},
+		{"godaddy", "GoDaddy", NameLabel, "@", QuoteNone, false},
+		{"route53", "Amazon Route 53", NameLabel, "", QuoteStrings, false},
+		{"azure", "Azure DNS", NameLabel, "@", QuoteNone, false},
+		{"namecheap", "Namecheap", NameLabel, "@", QuoteNone, false},
+		{"googlecloud", "Google Cloud DNS", NameLabel, "", QuoteStrings, false},
+		{"ionos", "IONOS", NameLabel, "@", QuoteNone, false},
+		{"ovhcloud", "OVHcloud", NameLabel, "", QuoteNone, false},
+		{"bind", "Infoblox / BIND (central IT)", NameFQDN, "", QuoteStrings, true},
+		{"generic", "Your DNS host", NameLabel, "@", QuoteNone, false},
 	}
 	for _, tt := range tests {
 		h, ok := DNSHostByID(tt.id)
@@ -293,8 +302,14 @@ func TestDNSHostCatalog(t *testing.T) {
 		if len(h.Warnings) == 0 {
 			t.Errorf("%s: no warnings", tt.id)
 		}
-		if (tt.id == GenericDNSHostID) != (len(h.NSPatterns) == 0) {
+		if h.ByIDOnly != tt.byID {
+			t.Errorf("%s: ByIDOnly = %v", tt.id, h.ByIDOnly)
+		}
+		if (tt.id == GenericDNSHostID || tt.byID) != (len(h.NSPatterns) == 0) {
 			t.Errorf("%s: NSPatterns = %q", tt.id, h.NSPatterns)
+		}
+		if h.NSSource != "" && !strings.HasPrefix(h.NSSource, "https://") {
+			t.Errorf("%s: NSSource = %q", tt.id, h.NSSource)
 		}
 		if tt.id != GenericDNSHostID && !strings.HasPrefix(h.Source, "https://") {
 			t.Errorf("%s: Source = %q, want the host's https help page", tt.id, h.Source)
@@ -304,6 +319,9 @@ func TestDNSHostCatalog(t *testing.T) {
 		t.Errorf("DNSHosts() has %d entries, the test knows %d", n, len(tests))
 	}
 	cf, _ := DNSHostByID("cloudflare")
+	if !strings.Contains(cf.NSNote, "custom (vanity) name servers") || !strings.HasPrefix(cf.NSSource, "https://developers.cloudflare.com/") {
+		t.Errorf("Cloudflare NSNote = %q, NSSource = %q: the note on custom name servers is missing", cf.NSNote, cf.NSSource)
+	}
 	const proxy = "Set the CNAME's proxy status to DNS only (grey cloud): a proxied CNAME breaks DKIM."
 	if cf.Warnings[0] != proxy {
 		t.Errorf("Cloudflare's first warning = %q", cf.Warnings[0])
@@ -327,16 +345,66 @@ func TestDetectDNSHost(t *testing.T) {
 		{[]string{"dns1.registrar-servers.com"}, "namecheap"},
 		{[]string{"dns2.namecheaphosting.com."}, "namecheap"},
 		{[]string{"ns-cloud-a1.googledomains.com"}, "googlecloud"},
+		// Cloudflare Foundation DNS advanced name servers.
+		{[]string{"kate.foundationdns.com.", "rick.foundationdns.net."}, "cloudflare"},
+		{[]string{"kate.foundationdns.org"}, "cloudflare"},
+		// Azure operated by 21Vianet (China) is Azure DNS too.
+		{[]string{"ns1-03.azure-dns.cn.", "ns2-03.azure-dns.cn."}, "azure"},
+		{[]string{"ns1045.ui-dns.com.", "ns1045.ui-dns.org."}, "ionos"},
+		{[]string{"ns1092.ui-dns.de"}, "ionos"},
+		{[]string{"ns1069.ui-dns.biz."}, "ionos"},
+		{[]string{"dns19.ovh.net.", "ns19.ovh.net."}, "ovhcloud"},
+		{[]string{"ns19.ovh.net."}, "ovhcloud"},
 		{[]string{"ns1.yourcenter.edu.", "dns1.registrar-servers.com."}, "namecheap"},
 		{[]string{"ns1.example-dns.net."}, "generic"},
 		{[]string{"ns.cloudflare.com."}, "generic"},
 		{[]string{"ns-123.awsdns-45.org.example."}, "generic"},
+		{[]string{"foundationdns.com."}, "generic"},                       // "*." needs a label before the domain
+		{[]string{"ns1-01.azure-dns.us."}, "generic"},                     // Azure US Government: no Microsoft page found
+		{[]string{"ns1.yourcenter.edu", "ns2.yourcenter.edu"}, "generic"}, // custom name servers (Cloudflare vanity, BIND, cPanel hosts)
+		{[]string{"ns1.ui-dns.com.evil.example."}, "generic"},
 		{nil, "generic"},
 	}
 	for _, tt := range tests {
 		if got := DetectDNSHost(tt.ns); got.ID != tt.want {
 			t.Errorf("DetectDNSHost(%q) = %q, want %q", tt.ns, got.ID, tt.want)
 		}
+	}
+}
+
+func TestByIDOnlyHostsAreNeverDetected(t *testing.T) {
+	var byID []string
+	for _, h := range DNSHosts() {
+		if h.ByIDOnly {
+			byID = append(byID, h.ID)
+			if got, ok := DNSHostByID(strings.ToUpper(h.ID)); !ok || got.ID != h.ID || !got.ByIDOnly {
+				t.Errorf("DNSHostByID(%q) = %q, %v", h.ID, got.ID, ok)
+			}
+			continue
+		}
+		// Every NS pattern of a detectable host finds that host, never a
+		// host chosen by id.
+		for _, pat := range h.NSPatterns {
+			ns := strings.ReplaceAll(strings.Replace(pat, "*.", "kate.", 1), "*", "1")
+			if got := DetectDNSHost([]string{ns}); got.ID != h.ID || got.ByIDOnly {
+				t.Errorf("DetectDNSHost(%q) = %q, want %q", ns, got.ID, h.ID)
+			}
+		}
+	}
+	if !strings.Contains(strings.Join(byID, " "), "bind") {
+		t.Errorf("by-id-only hosts = %q, want the zone-file host \"bind\" among them", byID)
+	}
+	// Even a by-id-only host that had a pattern would not be detected.
+	hs := []DNSHost{
+		{ID: "zonefile", ByIDOnly: true, NSPatterns: []string{"ns1.yourcenter.edu"}},
+		{ID: "other", NSPatterns: []string{"ns*.yourcenter.edu"}},
+		{ID: GenericDNSHostID},
+	}
+	if got := detectDNSHost(hs, []string{"ns1.yourcenter.edu."}); got.ID != "other" {
+		t.Errorf("detectDNSHost chose %q, want the detectable host", got.ID)
+	}
+	if got := detectDNSHost(hs[:1:1], []string{"ns1.yourcenter.edu."}); got.ID != GenericDNSHostID {
+		t.Errorf("detectDNSHost chose %q, want the generic fallback", got.ID)
 	}
 }
 
@@ -374,6 +442,13 @@ func TestHostField(t *testing.T) {
 		{"cloudflare", "osc1._domainkey.yourcenter.edu", "", "osc1._domainkey.yourcenter.edu."},
 		// A subdomain's zone.
 		{"namecheap", "osc1._domainkey.news.yourcenter.edu", "yourcenter.edu", "osc1._domainkey.news"},
+		{"ionos", "osc1._domainkey.yourcenter.edu.", "yourcenter.edu", "osc1._domainkey"},
+		{"ionos", "yourcenter.edu", "yourcenter.edu", "@"},
+		{"ovhcloud", "_dmarc.yourcenter.edu", "yourcenter.edu.", "_dmarc"},
+		{"ovhcloud", "YourCenter.edu.", "yourcenter.edu", ""},
+		// A zone-file host: full names with the final dot, apex included.
+		{"bind", "osc1._domainkey.sbdc.uni.edu", "uni.edu", "osc1._domainkey.sbdc.uni.edu."},
+		{"bind", "uni.edu", "uni.edu.", "uni.edu."},
 	}
 	for _, tt := range tests {
 		if got := host(tt.host).HostField(tt.name, tt.zone); got != tt.want {
@@ -457,6 +532,8 @@ func TestTXTValue(t *testing.T) {
 	cf, _ := DNSHostByID("cloudflare")
 	r53, _ := DNSHostByID("route53")
 	gcp, _ := DNSHostByID("googlecloud")
+	bind, _ := DNSHostByID("bind")
+	ovh, _ := DNSHostByID("ovhcloud")
 	generic, _ := DNSHostByID(GenericDNSHostID)
 	long := strings.Repeat("a", 255) + strings.Repeat("b", 45)
 	parts := SplitTXT(longSPF)
@@ -473,6 +550,9 @@ func TestTXTValue(t *testing.T) {
 		{r53, long, `"` + strings.Repeat("a", 255) + `" "` + strings.Repeat("b", 45) + `"`},
 		{r53, longSPF, `"` + parts[0] + `" "` + parts[1] + `"`},
 		{gcp, longSPF, `"` + parts[0] + `" "` + parts[1] + `"`},
+		{bind, "v=spf1 include:spf.outreachsystems.com -all", `"v=spf1 include:spf.outreachsystems.com -all"`},
+		{bind, longSPF, `"` + parts[0] + `" "` + parts[1] + `"`},
+		{ovh, "v=spf1 include:mx.ovh.com include:spf.outreachsystems.com ~all", "v=spf1 include:mx.ovh.com include:spf.outreachsystems.com ~all"},
 		{r53, `say "hi" \o/`, `"say \"hi\" \\o/"`},
 		{r53, "", `""`},
 	}
@@ -751,11 +831,33 @@ func TestParseDNSHostsRefusesBrokenCatalogs(t *testing.T) {
 	if _, err := parseDNSHosts([]byte(wrap(cf, generic)), "h.json"); err != nil {
 		t.Fatalf("a minimal valid catalog was refused: %v", err)
 	}
+	// A host chosen by id only: no NS patterns, and accepted for that.
+	byID := func(flag string) string {
+		return `{"id": "zonefile", "name": "Z", "by_id_only": ` + flag + `, "name_field": "fqdn", "txt_quoting": "quoted", "warnings": ["Final dots."], "source": "https://www.rfc-editor.org/rfc/rfc1035"}`
+	}
+	hs, err := parseDNSHosts([]byte(wrap(strings.Replace(cf, `"source":`, `"ns_source": "https://developers.cloudflare.com/ns", "ns_note": "Vanity names cannot match.", "source":`, 1), byID("true"), generic)), "h.json")
+	if err != nil {
+		t.Fatalf("a catalog with a by_id_only host was refused: %v", err)
+	}
+	if z := hs[1]; !z.ByIDOnly || len(z.NSPatterns) != 0 || z.NameField != NameFQDN {
+		t.Errorf("by_id_only host decoded as %+v", z)
+	}
+	if c := hs[0]; c.ByIDOnly || c.NSSource != "https://developers.cloudflare.com/ns" || c.NSNote != "Vanity names cannot match." {
+		t.Errorf("host with ns_source and ns_note decoded as %+v", c)
+	}
+	if _, err := parseDNSHosts([]byte(wrap(cf, byID("false"), generic)), "h.json"); err == nil || !strings.Contains(err.Error(), `field "dns_hosts[1].ns_patterns": missing`) {
+		t.Errorf("a host without patterns nor by_id_only: error %v", err)
+	}
 	tests := []struct{ name, data, mention string }{
 		{"no hosts", `{"dns_hosts": []}`, `field "dns_hosts": missing`},
 		{"no generic", wrap(cf), `exactly one host with id "generic"`},
 		{"two generics", wrap(cf, generic, generic), `field "dns_hosts[2].id": "generic" is used twice`},
-		{"host without patterns", wrap(strings.Replace(cf, `"*.ns.cloudflare.com"`, ``, 1), generic), `field "dns_hosts[0].ns_patterns": only the "generic" host`},
+		{"host without patterns", wrap(strings.Replace(cf, `"*.ns.cloudflare.com"`, ``, 1), generic), `field "dns_hosts[0].ns_patterns": missing: only the "generic" host and hosts marked by_id_only`},
+		{"by_id_only with patterns", wrap(strings.Replace(cf, `"id": "cf",`, `"id": "cf", "by_id_only": true,`, 1), generic), `field "dns_hosts[0].ns_patterns": a by_id_only host is never detected`},
+		{"generic by_id_only", wrap(cf, strings.Replace(generic, `"name": "G",`, `"name": "G", "by_id_only": true,`, 1)), `field "dns_hosts[1].by_id_only"`},
+		{"by_id_only not a bool", wrap(cf, byID(`"yes"`), generic), `field "dns_hosts.by_id_only": must be`},
+		{"http ns_source", wrap(strings.Replace(cf, `"source":`, `"ns_source": "http://developers.cloudflare.com/ns", "source":`, 1), generic), `field "dns_hosts[0].ns_source": must be an https URL`},
+		{"blank ns_note", wrap(strings.Replace(cf, `"source":`, `"ns_note": "  ", "source":`, 1), generic), `field "dns_hosts[0].ns_note": missing`},
 		{"generic with patterns", wrap(cf, strings.Replace(generic, `"name_field"`, `"ns_patterns": ["ns1.example.net"], "name_field"`, 1)), `field "dns_hosts[1].ns_patterns"`},
 		{"bad name_field", wrap(strings.Replace(cf, `"label"`, `"relative"`, 1), generic), `field "dns_hosts[0].name_field"`},
 		{"label without apex", wrap(strings.Replace(cf, `"apex_name": "@", `, ``, 1), generic), `field "dns_hosts[0].apex_name": missing`},

@@ -35,12 +35,15 @@ const GenericDNSHostID = "generic"
 type DNSHost struct {
 	ID         string   // stable identifier, e.g. "cloudflare"
 	Name       string   // display name, e.g. "Cloudflare"
-	NSPatterns []string // name patterns for its name servers (same rule as Provider.MatchesMX); empty for generic
+	NSPatterns []string // name patterns for its name servers (same rule as Provider.MatchesMX); empty for generic and for ByIDOnly hosts
+	ByIDOnly   bool     // the host cannot be recognised from name servers (each customer's differ): DetectDNSHost never returns it, DNSHostByID does
 	NameField  string   // NameLabel or NameFQDN
 	ApexName   string   // for NameLabel hosts, what to type for the zone apex: "@" or "" (leave the box empty); unused for NameFQDN hosts, which take the zone's full name
 	TXTQuoting string   // QuoteNone or QuoteStrings
 	Warnings   []string // plain sentences about this host's forms that prevent common mistakes
-	Source     string   // the https URL of the host's own help page for its forms and name servers; empty for generic
+	Source     string   // the https URL of the host's own help page for its forms (and name servers); empty for generic
+	NSSource   string   // the https URL of the host's page naming its name servers, when Source does not; optional
+	NSNote     string   // for catalog maintainers, what the NS patterns cannot match (such as custom name servers); optional, never shown in forms
 }
 
 // MatchesNS reports whether host (a name server, any case, trailing dot
@@ -99,11 +102,14 @@ type dnsHostsFile struct {
 		ID         string   `json:"id"`
 		Name       string   `json:"name"`
 		NSPatterns []string `json:"ns_patterns"`
+		ByIDOnly   bool     `json:"by_id_only"`
 		NameField  string   `json:"name_field"`
 		ApexName   *string  `json:"apex_name"`
 		TXTQuoting string   `json:"txt_quoting"`
 		Warnings   []string `json:"warnings"`
 		Source     string   `json:"source"`
+		NSSource   string   `json:"ns_source"`
+		NSNote     string   `json:"ns_note"`
 	} `json:"dns_hosts"`
 }
 
@@ -115,8 +121,10 @@ var dnsHostCatalog = sync.OnceValues(func() ([]DNSHost, error) {
 // patterns not shared between hosts, known name_field and txt_quoting
 // values, apex_name "@" or "" given for label hosts and absent for fqdn
 // hosts, non-empty warnings, an https source URL on every host but
-// generic (where it is optional), and exactly one host without NS
-// patterns, whose id is "generic".
+// generic (where it is optional), an optional https ns_source URL and
+// ns_note sentence, and NS patterns on every host except two kinds: the
+// one host with id "generic" (the fallback) and hosts marked by_id_only,
+// which are chosen by id and never detected.
 func parseDNSHosts(data []byte, source string) ([]DNSHost, error) {
 	var f dnsHostsFile
 	doc, err := decodeStrict("DNS host catalog", source, data, &f)
@@ -143,13 +151,18 @@ func parseDNSHosts(data []byte, source string) ([]DNSHost, error) {
 		if err := doc.text(at("name"), raw.Name, &h.Name); err != nil {
 			return nil, err
 		}
-		if len(raw.NSPatterns) == 0 {
-			generic++
-			if raw.ID != GenericDNSHostID {
-				return nil, doc.fieldErrf(at("ns_patterns"), "only the %q host may have no NS patterns", GenericDNSHostID)
-			}
-		} else if raw.ID == GenericDNSHostID {
+		h.ByIDOnly = raw.ByIDOnly
+		switch {
+		case raw.ID == GenericDNSHostID && raw.ByIDOnly:
+			return nil, doc.fieldErrf(at("by_id_only"), "the %q host is the fallback for every zone, not a host chosen by id", GenericDNSHostID)
+		case raw.ID == GenericDNSHostID && len(raw.NSPatterns) > 0:
 			return nil, doc.fieldErrf(at("ns_patterns"), "the %q host matches every zone and takes no NS patterns", GenericDNSHostID)
+		case raw.ID == GenericDNSHostID:
+			generic++
+		case raw.ByIDOnly && len(raw.NSPatterns) > 0:
+			return nil, doc.fieldErrf(at("ns_patterns"), "a by_id_only host is never detected and takes no NS patterns")
+		case !raw.ByIDOnly && len(raw.NSPatterns) == 0:
+			return nil, doc.fieldErrf(at("ns_patterns"), "missing: only the %q host and hosts marked by_id_only may have no NS patterns", GenericDNSHostID)
 		}
 		for j, pat := range raw.NSPatterns {
 			field := fmt.Sprintf("%s[%d]", at("ns_patterns"), j)
@@ -183,6 +196,14 @@ func parseDNSHosts(data []byte, source string) ([]DNSHost, error) {
 		}
 		if err := doc.sourceURL(at("source"), raw.Source, raw.ID == GenericDNSHostID, &h.Source); err != nil {
 			return nil, err
+		}
+		if err := doc.sourceURL(at("ns_source"), raw.NSSource, true, &h.NSSource); err != nil {
+			return nil, err
+		}
+		if raw.NSNote != "" {
+			if err := doc.text(at("ns_note"), raw.NSNote, &h.NSNote); err != nil {
+				return nil, err
+			}
 		}
 		for j, w := range raw.Warnings {
 			var s string
@@ -225,13 +246,18 @@ func DNSHostByID(id string) (DNSHost, bool) {
 
 // DetectDNSHost identifies the DNS host from a zone's NS hosts: the first
 // NS host (in the order given) that matches any host's pattern decides, the
-// catalog's file order breaking ties. When nothing matches it returns the
-// generic host.
+// catalog's file order breaking ties. Hosts marked ByIDOnly are never
+// returned. When nothing matches it returns the generic host.
 func DetectDNSHost(nsHosts []string) DNSHost {
 	hs, _ := dnsHostCatalog()
+	return detectDNSHost(hs, nsHosts)
+}
+
+// detectDNSHost is DetectDNSHost over the catalog hs.
+func detectDNSHost(hs []DNSHost, nsHosts []string) DNSHost {
 	for _, ns := range nsHosts {
 		for _, h := range hs {
-			if h.MatchesNS(ns) {
+			if !h.ByIDOnly && h.MatchesNS(ns) {
 				return h.clone()
 			}
 		}
