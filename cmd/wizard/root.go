@@ -119,6 +119,7 @@ checks until receivers will accept it.`,
 	root.Flags().BoolVar(&io.fresh, "fresh", false, "start over: forget the progress saved last time")
 
 	root.AddCommand(newDemoCommand(g, s), newCheckCommand(g, s), newRecordsCommand(g, s), newProvidersCommand(s))
+	root.AddCommand(newVerifyCommand(g, s))
 	return root
 }
 

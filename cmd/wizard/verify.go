@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/netip"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/outreach-auth/wizard/received"
+)
+
+type verifyOptions struct {
+	json bool
+	ip   string
+}
+
+func newVerifyCommand(g *globalOptions, s streams) *cobra.Command {
+	o := &verifyOptions{}
+	cmd := &cobra.Command{
+		Use:   "verify MESSAGE",
+		Short: "Verify a received message end to end (DKIM, SPF, DMARC)",
+		Long: `Verify one message as it was received: MESSAGE is the file a mail client
+saved ("-" reads it from standard input). It reports who sent it and whether
+through the platform, every DKIM signature verified now (keys fetched through
+the same DNS path as 'wizard check'), SPF for the address that handed the
+message to your mail server and the Return-Path domain, the DMARC policy and
+result for the From domain, what your mail server itself wrote in
+Authentication-Results, and the verdict on the platform's setting.
+
+Where to get the file:
+  Outlook:    File > Save As, .eml (or 'View message source' and save it)
+  Gmail:      the message's menu > 'Show original' > 'Download original'
+  Apple Mail: File > Save As, Format: Raw Message Source
+
+Only the headers are shown; the body is read for its hash and never
+printed or stored. A file with only the headers is accepted: the body hash
+is then reported as not checkable.
+
+Exit status: 0 DMARC passes for the From domain, 1 it does not (or cannot be
+told from the headers alone), 2 bad usage or input, 3 DNS could not answer.`,
+		Example: `  wizard verify test-message.eml
+  wizard verify --json test-message.eml > verify.json
+  pbpaste | wizard verify -
+  wizard verify --ip 107.20.160.162 headers.txt`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErr("verify needs one MESSAGE (a saved .eml file, or - for standard input); try 'wizard verify --help'")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runVerify(cmd.Context(), g, o, args[0], s)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&o.json, "json", false, "print the report as JSON")
+	f.StringVar(&o.ip, "ip", "", "the address that handed the message to your mail server, when its headers do not say")
+	return cmd
+}
+
+func runVerify(ctx context.Context, g *globalOptions, o *verifyOptions, name string, s streams) error {
+	opts := received.Options{}
+	if o.ip != "" {
+		ip, err := netip.ParseAddr(o.ip)
+		if err != nil {
+			return usageErr("--ip %q is not an IP address", o.ip)
+		}
+		opts.IP = ip.Unmap()
+	}
+	platform, err := g.platform()
+	if err != nil {
+		return err
+	}
+	opts.Platform = platform
+	in, closeIn, err := openMessage(name, s.in)
+	if err != nil {
+		return err
+	}
+	defer closeIn()
+	checker, err := g.checker()
+	if err != nil {
+		return err
+	}
+	opts.Checker = checker
+
+	rep, err := received.Verify(ctx, in, opts)
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(err, received.ErrBadInput):
+		return usageErr("%s: %v", messageName(name), err)
+	case err != nil:
+		return usageErr("%s: %v", messageName(name), err)
+	}
+	if o.json {
+		enc := json.NewEncoder(s.out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			return fmt.Errorf("writing JSON: %w", err)
+		}
+	} else {
+		received.WriteText(s.out, rep)
+	}
+	switch rep.Verdict {
+	case received.VerdictPass:
+		return silentExit(exitOK)
+	case received.VerdictError:
+		return silentExit(exitDNS)
+	}
+	return silentExit(exitNotReady)
+}
+
+// messageName names the input in messages.
+func messageName(name string) string {
+	if name == "-" {
+		return "standard input"
+	}
+	return fmt.Sprintf("%q", name)
+}
+
+// openMessage opens the message file ("-": in). A directory, a missing
+// file or one larger than received.MaxMessageBytes is refused before it
+// is read.
+func openMessage(name string, in io.Reader) (io.Reader, func(), error) {
+	if name == "-" {
+		return in, func() {}, nil
+	}
+	st, err := os.Stat(name)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, nil, usageErr("cannot read %q: %v", name, err)
+	}
+	if st.IsDir() {
+		return nil, nil, usageErr("%q is a folder: give the saved message file (.eml) inside it", name)
+	}
+	if st.Mode().IsRegular() && st.Size() > received.MaxMessageBytes {
+		return nil, nil, usageErr("%q is larger than %d MB; the wizard reads messages up to that size (send a short test message without attachments and save that one)", name, received.MaxMessageBytes>>20)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, nil, usageErr("cannot read %q: %v", name, err)
+	}
+	return f, func() { f.Close() }, nil
+}
