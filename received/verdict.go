@@ -2,6 +2,7 @@ package received
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/emersion/go-msgauth/authres"
@@ -26,6 +27,10 @@ const (
 	CodeSignaturesSkipped  = "signatures-not-checked"
 	CodeReceiverDisagrees  = "receiver-disagrees"
 )
+
+// dmarcFailedFix is the fix of dmarc-failed: the other problems' fixes
+// are the steps.
+const dmarcFailedFix = "Fix the DKIM and SPF problems above; DKIM aligned with the From domain is the one that survives forwarding."
 
 // The commands advice points to.
 const (
@@ -195,8 +200,8 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform) {
 	}
 	if rep.Verdict == VerdictFail && rep.DMARC.Result == ResultFail {
 		rep.Problems = append(rep.Problems, problem(CodeDMARCFailed, dnscheck.SeverityError,
-			fmt.Sprintf("DMARC fails for %s: no DKIM signature and no SPF result both passes and is aligned with the From domain. With the policy %s, receivers %s such mail.", dom, rep.DMARC.Policy, policyFate(rep.DMARC.Policy)),
-			"Fix the DKIM and SPF problems above; DKIM aligned with "+dom+" is the one that survives forwarding."))
+			fmt.Sprintf("DMARC fails for %s: neither a DKIM signature nor SPF both passes and is aligned with the From domain. With the policy %s, receivers %s such mail.", dom, rep.DMARC.Policy, policyFate(rep.DMARC.Policy)),
+			dmarcFailedFix))
 	}
 	for _, d := range rep.Disagreements {
 		rep.Problems = append(rep.Problems, problem(CodeReceiverDisagrees, dnscheck.SeverityWarning,
@@ -321,7 +326,7 @@ func advise(rep *Report, p *assets.Platform) Advice {
 		a.Checkbox = "on"
 		a.Summary = fmt.Sprintf("%s mail from %s does not pass DMARC: %s. Turn ON %s until it is fixed, so that %s sends as @%s meanwhile.", name, dom, failedWhy(rep), setting, name, p.RewriteDomain)
 		for _, pr := range rep.Problems {
-			if pr.Severity == dnscheck.SeverityError && pr.Fix != "" {
+			if pr.Severity != dnscheck.SeverityInfo && pr.Fix != "" && pr.Fix != dmarcFailedFix && pr.Code != CodeReceiverDisagrees && !slices.Contains(a.NextSteps, pr.Fix) {
 				a.NextSteps = append(a.NextSteps, pr.Fix)
 			}
 		}
