@@ -31,8 +31,8 @@ func shown(s string) string {
 func printableName(s string) string { return dnscheck.Printable(shown(s)) }
 
 // fromAddress returns the address of the message's From field and its
-// domain, lower case. ok is false when there is no From, several, or it
-// does not parse.
+// domain, lower case; why says, instead, why there is none to use (no
+// From, several, or one that does not parse).
 func fromAddress(m *Message) (addr, domain string, why string) {
 	fields := m.Get("From")
 	switch len(fields) {
@@ -215,7 +215,7 @@ func mailFromDomain(m *Message) (domain, where string) {
 		}
 	}
 	if v := m.First("Received-SPF"); v != "" {
-		if p := tagParam(v, "envelope-from"); p != "" {
+		if p := envelopeFrom(v); p != "" {
 			if d := addressDomain(p); d != "" {
 				return d, "Received-SPF"
 			}
@@ -234,10 +234,11 @@ func mailFromDomain(m *Message) (domain, where string) {
 	return "", ""
 }
 
-// tagParam returns the value of key=value in a Received-SPF field.
-func tagParam(v, key string) string {
-	re := regexp.MustCompile(`(?i)\b` + regexp.QuoteMeta(key) + `=\s*"?([^";\s]+)`)
-	if mm := re.FindStringSubmatch(v); mm != nil {
+var envelopeFromParam = regexp.MustCompile(`(?i)\benvelope-from=\s*"?([^";\s]+)`)
+
+// envelopeFrom returns the envelope-from= value of a Received-SPF field.
+func envelopeFrom(v string) string {
+	if mm := envelopeFromParam.FindStringSubmatch(v); mm != nil {
 		return mm[1]
 	}
 	return ""

@@ -32,6 +32,7 @@ var ErrBadInput = errors.New("received: not a readable message")
 // a person can act on.
 type InputError struct{ Reason string }
 
+// Error returns the reason.
 func (e *InputError) Error() string { return e.Reason }
 
 // Is makes errors.Is(err, ErrBadInput) true for every InputError.

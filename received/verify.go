@@ -153,8 +153,6 @@ type Report struct {
 	Verdict     string             `json:"verdict"`
 	Problems    []dnscheck.Problem `json:"problems"`
 	Advice      Advice             `json:"advice"`
-	// dnsTrouble is set when a lookup the verdict needed had DNS trouble.
-	dnsTrouble bool
 }
 
 // DNSTrouble reports whether DNS could not answer for something the

@@ -30,7 +30,7 @@ import (
 // osc1._domainkey.outreachsystems.com), another service's, and one that
 // is published nowhere (a key "rotated away" since delivery).
 var (
-	keysOnce                         sync.Once
+	keysOnce                        sync.Once
 	platformKey, otherKey, staleKey *rsa.PrivateKey
 )
 
