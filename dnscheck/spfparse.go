@@ -72,6 +72,23 @@ func (t SPFTerm) QueriesDNS() bool {
 	return t.Modifier == ModRedirect
 }
 
+// Key identifies the term for finding duplicates: "+" is the default
+// qualifier, and names compare without case or trailing dot.
+func (t SPFTerm) Key() string {
+	if t.Modifier != "" {
+		return t.Modifier + "=" + strings.ToLower(strings.TrimSuffix(t.Value, "."))
+	}
+	v := strings.ToLower(strings.TrimSuffix(t.Value, "."))
+	if t.Prefix.IsValid() {
+		v = t.Prefix.Masked().String()
+	}
+	raw := strings.ToLower(strings.TrimLeft(t.Raw, "+-~?"))
+	if i := strings.IndexByte(raw, '/'); i >= 0 && !t.Prefix.IsValid() {
+		v += raw[i:] // a:host/24 differs from a:host
+	}
+	return string(t.Qualifier) + t.Mechanism + ":" + v
+}
+
 // SPFRecord is a parsed SPF record.
 type SPFRecord struct {
 	Raw   string
