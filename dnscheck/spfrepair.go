@@ -2,6 +2,7 @@ package dnscheck
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -45,10 +46,12 @@ func RepairSPF(raw string) (repaired string, notes []string) {
 	fields := strings.Split(r.clean(raw), " ")
 	fields = deleteEmpty(fields)
 	fields = r.version(fields)
-	for len(fields) > 0 {
-		f := fields[0]
-		fields = fields[1:]
-		fields = r.term(f, fields)
+	slices.Reverse(fields)
+	r.pending = fields
+	for len(r.pending) > 0 {
+		f := r.pending[len(r.pending)-1]
+		r.pending = r.pending[:len(r.pending)-1]
+		r.term(f)
 	}
 	out := "v=spf1"
 	for _, t := range r.kept {
@@ -80,7 +83,9 @@ func dropDuplicates(rec *SPFRecord) (string, []string) {
 
 // spfRepair is the state of one RepairSPF.
 type spfRepair struct {
-	kept   []SPFTerm
+	// pending are the fields still to read, the next one last.
+	pending []string
+	kept    []SPFTerm
 	seen   map[string]bool
 	notes  []string
 	splits int
@@ -153,37 +158,39 @@ func (r *spfRepair) version(fields []string) []string {
 	return fields
 }
 
-// term repairs field f and keeps what it becomes; rest are the fields
-// after it, returned with what f's repair puts back in front of them.
-func (r *spfRepair) term(f string, rest []string) []string {
+// term repairs field f and keeps what it becomes; what it splits off or
+// joins with the next field goes back to pending.
+func (r *spfRepair) term(f string) {
 	low := strings.ToLower(f)
 	if low == "v=spf1" {
 		// Parses as a modifier, but here it is the start of a second
 		// record joined on.
 		r.note("Dropped a second v=spf1 in the middle of the record.")
-		return rest
+		return
 	}
 	if t, err := parseSPFTerm(f); err == nil {
 		r.keep(t, "")
-		return rest
+		return
 	} else if fixed, why := fixTerm(f); fixed != "" {
 		if t, err := parseSPFTerm(fixed); err == nil {
 			r.keep(t, why)
-			return rest
+			return
 		}
 	}
-	if len(rest) > 0 && (strings.Trim(f, "+-~?") == "" && len(f) == 1 || isBareMechanism(low)) {
+	if n := len(r.pending); n > 0 && (strings.Trim(f, "+-~?") == "" && len(f) == 1 || isBareMechanism(low)) {
 		// "~ all" or "include: x": joined back, if that makes a term.
-		joined := f + rest[0]
-		if _, err := parseSPFTerm(joined); err == nil {
-			r.note("Removed the space inside %s.", quoteTerm(f+" "+rest[0]))
-			return append([]string{joined}, rest[1:]...)
+		next := r.pending[n-1]
+		if _, err := parseSPFTerm(f + next); err == nil {
+			r.note("Removed the space inside %s.", quoteTerm(f+" "+next))
+			r.pending[n-1] = f + next
+			return
 		}
 	}
 	if i := gluedAt(f); i > 0 && r.splits < maxRepairSplits {
 		r.splits++
 		r.note("Put a space between %s and %s, which were glued together (TXT strings joined without a space).", quoteTerm(f[:i]), quoteTerm(f[i:]))
-		return append([]string{f[:i], f[i:]}, rest...)
+		r.pending = append(r.pending, f[i:], f[:i])
+		return
 	}
 	_, err := parseSPFTerm(f)
 	if fixed, _ := fixTerm(f); fixed != "" {
@@ -194,7 +201,6 @@ func (r *spfRepair) term(f string, rest []string) []string {
 		reason = se.Reason
 	}
 	r.note("Dropped %s: %s.", quoteTerm(f), strings.TrimSuffix(reason, "."))
-	return rest
 }
 
 // keep adds t unless it is a duplicate (then noted), with the note why
