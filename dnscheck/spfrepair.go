@@ -86,9 +86,9 @@ type spfRepair struct {
 	// pending are the fields still to read, the next one last.
 	pending []string
 	kept    []SPFTerm
-	seen   map[string]bool
-	notes  []string
-	splits int
+	seen    map[string]bool
+	notes   []string
+	splits  int
 }
 
 func (r *spfRepair) note(format string, args ...any) {

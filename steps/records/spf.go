@@ -226,7 +226,6 @@ func closeToWorld(terms []dnscheck.SPFTerm) ([]dnscheck.SPFTerm, []string) {
 	return out, notes
 }
 
-
 // mergeRecords joins several records' terms into one list: duplicates
 // dropped, the first "all" term last, one redirect= and one exp= kept. When
 // there is both an "all" term and a redirect, the redirect becomes an

@@ -362,7 +362,9 @@ func TestMergeSPFRepairsBrokenRecord(t *testing.T) {
 			t.Errorf("MergeSPF(%q) = %s %q, want replace %q", tc.existing, got.Action, got.Value, tc.want)
 		}
 		for _, n := range tc.notes {
-			if !slices.ContainsFunc(got.Notes, func(s string) bool { return strings.HasPrefix(s, n) || !strings.HasPrefix(n, "Repaired:") && strings.Contains(s, n) }) {
+			if !slices.ContainsFunc(got.Notes, func(s string) bool {
+				return strings.HasPrefix(s, n) || !strings.HasPrefix(n, "Repaired:") && strings.Contains(s, n)
+			}) {
 				t.Errorf("MergeSPF(%q) notes %q lack %q", tc.existing, got.Notes, n)
 			}
 		}
