@@ -409,3 +409,12 @@ func TestCheckSPFTroubleBeyondIncludes(t *testing.T) {
 		})
 	}
 }
+
+// TestPermissiveLimitsAgree: the networks the check calls open to the world
+// are exactly those that assets refuses in a provider or platform file.
+func TestPermissiveLimitsAgree(t *testing.T) {
+	t.Parallel()
+	if dnscheck.MinSPFIPv4Bits != assets.MinIPv4Bits || dnscheck.MinSPFIPv6Bits != assets.MinIPv6Bits {
+		t.Errorf("dnscheck limits /%d /%d, assets /%d /%d", dnscheck.MinSPFIPv4Bits, dnscheck.MinSPFIPv6Bits, assets.MinIPv4Bits, assets.MinIPv6Bits)
+	}
+}
