@@ -141,7 +141,7 @@ func (r *spfRepair) version(fields []string) []string {
 		r.note("Added v=spf1: every SPF record must start with it.")
 		return fields
 	}
-	first := strings.ToLower(fields[0])
+	first := lowerASCII(fields[0])
 	switch {
 	case first == "v=spf1":
 		return fields[1:]
@@ -161,7 +161,7 @@ func (r *spfRepair) version(fields []string) []string {
 // term repairs field f and keeps what it becomes; what it splits off or
 // joins with the next field goes back to pending.
 func (r *spfRepair) term(f string) {
-	low := strings.ToLower(f)
+	low := lowerASCII(f)
 	if low == "v=spf1" {
 		// Parses as a modifier, but here it is the start of a second
 		// record joined on.
@@ -237,7 +237,7 @@ func fixTerm(f string) (string, string) {
 	if strings.ContainsRune("+-~?", rune(f[0])) {
 		q, body = f[:1], f[1:]
 	}
-	low := strings.ToLower(body)
+	low := lowerASCII(body)
 	for _, m := range []string{MechInclude, MechExists, MechA, MechMX, MechPTR, MechIP4, MechIP6} {
 		if strings.HasPrefix(low, m+"=") {
 			fixed := q + body[:len(m)] + ":" + body[len(m)+1:]
@@ -266,7 +266,7 @@ func fixAll(f string) (string, string) {
 	lead := f[:len(f)-len(body)]
 	core := strings.TrimRight(body, "+-~?")
 	trail := body[len(core):]
-	low := strings.ToLower(core)
+	low := lowerASCII(core)
 	if len(low) < 2 || low[0] != 'a' || strings.Trim(low[1:], "l") != "" || f == "all" {
 		return "", ""
 	}
@@ -289,7 +289,7 @@ func fixAll(f string) (string, string) {
 // start, with its qualifier; -1 when there is none. "-all" counts only at
 // the end: inside, it is part of a name such as "small-allies.org".
 func gluedAt(f string) int {
-	low := strings.ToLower(f)
+	low := lowerASCII(f)
 	start := 1 // past the first term's own name and qualifier
 	if strings.ContainsRune("+-~?", rune(low[0])) {
 		start = 2
@@ -343,4 +343,16 @@ func deleteEmpty(fields []string) []string {
 		}
 	}
 	return out
+}
+
+// lowerASCII lowers ASCII letters only, so that indexes into the result
+// are indexes into s (strings.ToLower can change a string's length).
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

@@ -133,3 +133,22 @@ func FuzzRepairSPF(f *testing.F) {
 // be: "v=spf1 " added, a space for each glued term split, a letter for
 // each kind of "al" completed.
 const maxRepairGrowth = 7 + maxRepairSplits + 8
+
+// TestRepairSPFNonASCII: letters whose lower case is longer or shorter
+// than they are (İ, K) do not shift where glued terms are split.
+func TestRepairSPFNonASCII(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []string{
+		"v=spf1 İİİİinclude:a.example -all",
+		"v=spf1 include:a.example\u212ainclude:b.example -all",
+		"\u212a=spf1 ip4:192.0.2.1ip4:192.0.2.2",
+	} {
+		got, notes := RepairSPF(raw)
+		if _, err := ParseSPF(got); err != nil || !utf8.ValidString(strings.Join(notes, "")) {
+			t.Errorf("RepairSPF(%q) = %q %q", raw, got, notes)
+		}
+	}
+	if got, _ := RepairSPF("v=spf1 include:a.example\u212ainclude:b.example -all"); got != "v=spf1 include:b.example -all" {
+		t.Errorf("got %q: the term with the Kelvin sign dropped, the one glued after it kept", got)
+	}
+}
