@@ -576,6 +576,12 @@ func TestCustomProvider(t *testing.T) {
 		{"v=spf1 +include:spf.example.net ip6:2001:db8::1 ~all", []string{"include:spf.example.net", "ip6:2001:db8::1"}},
 		{"spf.example.net spf.example.net", []string{"include:spf.example.net"}},
 	}
+	// The narrowest networks still too wide are refused (above); the
+	// widest allowed are taken.
+	good = append(good, struct {
+		spec string
+		want []string
+	}{"ip4:10.0.0.0/8 2001::/16", []string{"ip4:10.0.0.0/8", "ip6:2001::/16"}})
 	for _, tt := range good {
 		p, err := CustomProvider(tt.spec)
 		if err != nil {
@@ -605,6 +611,11 @@ func TestCustomProvider(t *testing.T) {
 		{"exists:%{i}.spf.example.com", "exists"},
 		{"-include:spf.example.net", "qualifier"},
 		{"spf_example.com", `"spf_example.com"`},
+		{"ip4:0.0.0.0/0", "too wide"},
+		{"0.0.0.0/0", "too wide"},
+		{"ip4:10.0.0.0/7", "/8"},
+		{"ip6:::/0", "too wide"},
+		{"2000::/15", "/16"},
 	}
 	for _, tt := range bad {
 		_, err := CustomProvider(tt.spec)
@@ -708,6 +719,9 @@ func TestLoadPlatformBroken(t *testing.T) {
 		{"bad IP", edit(t, `"198.51.100.0/24"`, `"198.51.100.300"`), "spf.ips[1]", 5, 70, "not an IP address"},
 		{"host bits set", edit(t, `"198.51.100.0/24"`, `"198.51.100.7/24"`), "spf.ips[1]", 5, 70, "host bits"},
 		{"duplicate IP", edit(t, `"198.51.100.0/24"`, `"192.0.2.1/32"`), "spf.ips[1]", 5, 70, "twice"},
+		{"IPv4 network open to the world", edit(t, `"198.51.100.0/24"`, `"0.0.0.0/0"`), "spf.ips[1]", 5, 70, "too wide"},
+		{"IPv4 network wider than 8 bits", edit(t, `"198.51.100.0/24"`, `"10.0.0.0/7"`), "spf.ips[1]", 5, 70, "too wide"},
+		{"IPv6 network wider than 16 bits", edit(t, `"2001:db8::1"`, `"2000::/15"`), "spf.ips[2]", 5, 89, "too wide"},
 		{"ips not a list", edit(t, `["192.0.2.1", "198.51.100.0/24", "2001:db8::1"]`, `"192.0.2.1"`), "spf.ips", 5, 49, "must be a list"},
 		{"bad include", edit(t, `"SPF.example-mailer.com."`, `"spf example.com"`), "spf.include", 5, 11, "fully qualified"},
 		{"no SPF at all", edit(t, `"include": "SPF.example-mailer.com.", "ips": ["192.0.2.1", "198.51.100.0/24", "2001:db8::1"]`, ``), "spf", 5, 3, "needs an include"},
@@ -805,6 +819,7 @@ func TestParseProvidersRefusesBrokenCatalogs(t *testing.T) {
 		{"ask without source", wrap(strings.Replace(pp, `, "source": "https://proofpoint.example/help"`, ``, 1), ms, other, none), `field "providers[0].source": missing`},
 		{"ask without sentence", wrap(strings.Replace(pp, `"ask": "Ask your Proofpoint contact.", `, ``, 1), ms, other, none), `field "providers[0].ask": missing`},
 		{"ask with include", wrap(strings.Replace(pp, `"kind": "ask"`, `"kind": "ask", "spf_includes": ["pphosted.com"]`, 1), ms, other, none), `field "providers[0].kind": a provider of kind "ask" has no spf_includes`},
+		{"address open to the world", wrap(strings.Replace(ms, `"kind": "catalog"`, `"kind": "catalog", "spf_addresses": ["0.0.0.0/0"]`, 1), other, none), `field "providers[0].spf_addresses[0]": 0.0.0.0/0 is too wide`},
 		{"ask with address", wrap(strings.Replace(pp, `"kind": "ask"`, `"kind": "ask", "spf_addresses": ["192.0.2.1"]`, 1), ms, other, none), `field "providers[0].kind"`},
 		{"ask without patterns", wrap(strings.Replace(pp, `"*.pphosted.com"`, ``, 1), ms, other, none), `field "providers[0].mx_patterns"`},
 		{"catalog with ask", wrap(strings.Replace(ms, `"kind": "catalog"`, `"kind": "catalog", "ask": "Ask someone."`, 1), other, none), `field "providers[0].ask": only a provider of kind "ask"`},

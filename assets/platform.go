@@ -190,6 +190,9 @@ func ParsePlatform(data []byte, source string) (*Platform, error) {
 		for i, s := range f.SPF.IPs {
 			field := fmt.Sprintf("spf.ips[%d]", i)
 			ip, err := parsePrefix(s)
+			if err == nil {
+				err = checkWidth(ip)
+			}
 			switch {
 			case err != nil:
 				add(doc.fieldErr(field, err))

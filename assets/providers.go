@@ -183,6 +183,9 @@ func parseProviders(data []byte, source string) ([]Provider, error) {
 		for j, s := range raw.SPFAddresses {
 			field := fmt.Sprintf("%s[%d]", at("spf_addresses"), j)
 			a, err := parsePrefix(s)
+			if err == nil {
+				err = checkWidth(a)
+			}
 			if err != nil {
 				return nil, doc.fieldErr(field, err)
 			}
@@ -317,11 +320,17 @@ func CustomProvider(spec string) (Provider, error) {
 			if a.Addr().Is4() != (mech == "ip4") {
 				return fail(term, fmt.Errorf("%s is not an IPv%s address", a.Addr(), mech[2:]))
 			}
+			if err := checkWidth(a); err != nil {
+				return fail(term, err)
+			}
 			if !slices.Contains(p.SPFAddresses, a) {
 				p.SPFAddresses = append(p.SPFAddresses, a)
 			}
 		case looksLikeAddress(low):
 			a, err := parsePrefix(low)
+			if err == nil {
+				err = checkWidth(a)
+			}
 			if err != nil {
 				return fail(term, err)
 			}
@@ -344,6 +353,27 @@ func CustomProvider(spec string) (Provider, error) {
 		return Provider{}, errors.New("assets: mail provider: give its SPF include (such as spf.example.net) or its sending addresses")
 	}
 	return p, nil
+}
+
+// The shortest networks a provider or the platform may list: a wider one
+// would let far more servers send as a domain than any one sender runs
+// (dnscheck reports such a term as spf-all-permissive, with the same
+// limits).
+const (
+	MinIPv4Bits = 8
+	MinIPv6Bits = 16
+)
+
+// checkWidth refuses a network wider than MinIPv4Bits / MinIPv6Bits.
+func checkWidth(p netip.Prefix) error {
+	min := MinIPv4Bits
+	if p.Addr().Is6() {
+		min = MinIPv6Bits
+	}
+	if p.Bits() < min {
+		return fmt.Errorf("%s is too wide: an SPF record listing it would let nearly anyone send as the domain (the shortest allowed is /%d); list the sender's own addresses", p, min)
+	}
+	return nil
 }
 
 // spfMechanisms are the RFC 7208 §5 mechanism names that CustomProvider

@@ -81,11 +81,14 @@ func (c *Checker) Check(ctx context.Context, domain string, exp Expectation) Dom
 			}
 		}
 	}
-	rep.Ready = rep.SPF.Status == VerdictPass && rep.DKIM.Status == VerdictPass
+	passes := rep.SPF.Status == VerdictPass && rep.DKIM.Status == VerdictPass
+	// A record that lets anyone send passes the platform too, but is not
+	// ready: it lets everyone else pass as well.
+	rep.Ready = passes && !HasError(rep.SPF.Problems, CodeSPFAllPermissive)
 	// "Mail is being lost now" is said only when SPF and DKIM were read:
 	// DNS trouble tells nothing about what receivers decide.
 	if rep.SPF.Status != VerdictError && rep.DKIM.Status != VerdictError {
-		if p, ok := BlocksPlatform(rep.DMARC, rep.Ready, exp.PlatformName); ok {
+		if p, ok := BlocksPlatform(rep.DMARC, passes, exp.PlatformName); ok {
 			rep.DMARC.Problems = append(rep.DMARC.Problems, p)
 		}
 	}

@@ -645,3 +645,30 @@ func FuzzParseDKIMKey(f *testing.F) {
 		}
 	})
 }
+
+// TestDKIMKeySizeBoundaries: keys of 1023, 1024, 2047 and 2048 bits behind
+// the right CNAME. Under MinDKIMKeyBits is an error, under
+// RecommendedDKIMKeyBits a warning, and from it on nothing: moving either
+// limit by one bit fails here.
+func TestDKIMKeySizeBoundaries(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		bits   int
+		status string
+		codes  []string
+	}{
+		{1023, "fail", []string{"dkim-key-weak/error"}},
+		{1024, "pass", []string{"dkim-key-weak/warning"}},
+		{2047, "pass", []string{"dkim-key-weak/warning"}},
+		{2048, "pass", []string{}},
+	} {
+		t.Run(fmt.Sprint(tc.bits), func(t *testing.T) {
+			t.Parallel()
+			srv := dnstest.StartT(t, zoneYC(goodCNAME), zoneVendor("v=DKIM1; k=rsa; p="+rsaP(t, tc.bits)))
+			r := dnscheck.CheckDKIM(context.Background(), newLookup(srv), testDomain, testExpectation())
+			if r.Status != tc.status || r.KeyBits != tc.bits || fmt.Sprint(codes(r.Problems)) != fmt.Sprint(tc.codes) {
+				t.Errorf("status %q, %d bits, problems %v; want %q, %d, %v", r.Status, r.KeyBits, codes(r.Problems), tc.status, tc.bits, tc.codes)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -47,7 +48,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 				rep.Status, rep.Record = VerdictFail, clip(txt)
 				rep.Problems = append(rep.Problems, Problem{Code: CodeSPFSyntax, Severity: SeverityError,
 					Message: fmt.Sprintf("The TXT record %q was meant as SPF but receivers do not see it as one: it must start with exactly \"v=spf1 \".", clip(txt)),
-					Fix:     "Publish the value without quotation marks or leading spaces, starting with v=spf1."})
+					Fix:     "Publish the value without quotation marks or leading spaces, starting with v=spf1. " + repairFix(txt)})
 				rep.IPs = evaluate(q)
 				return rep
 			}
@@ -78,7 +79,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		rep.Status = VerdictFail
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFSyntax, Severity: SeverityError,
 			Message: "The SPF record does not parse: " + clip(err.Error()) + ". Receivers treat it as an error (permerror).",
-			Fix:     "Correct the record; 'wizard records " + trimDot(domain) + "' prints a valid one."})
+			Fix:     repairFix(found[0])})
 		rep.IPs = evaluate(q)
 		return rep
 	}
@@ -92,6 +93,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 	rep.Problems = append(rep.Problems, treeProblems(walk)...)
 	rep.Problems = append(rep.Problems, troubles.problems(walk, rep.IPs)...)
 	rep.Problems = append(rep.Problems, allProblems(rec)...)
+	rep.Problems = append(rep.Problems, permissiveProblems(walk)...)
 	rep.Problems = append(rep.Problems, platformProblems(rec, walk, exp, rep.IPs, rep.Platform)...)
 	rep.Problems = append(rep.Problems, providerProblems(walk, exp)...)
 	rep.walk = walk
@@ -207,6 +209,14 @@ func treeProblems(w SPFWalk) []Problem {
 	return out
 }
 
+// repairFix is the fix of a record that does not parse: what the records
+// the wizard proposes do to it (RepairSPF), so that the check and the
+// records say the same.
+func repairFix(raw string) string {
+	fixed, notes := RepairSPF(raw)
+	return clip("The records the wizard proposes repair it: " + strings.Join(notes, " ") + " Repaired, it reads " + strconv.Quote(Printable(fixed)) + ", and the proposed record adds what is missing to that.")
+}
+
 // allProblems reports a permissive or missing "all" and terms after it.
 func allProblems(rec *SPFRecord) []Problem {
 	var out []Problem
@@ -217,9 +227,13 @@ func allProblems(rec *SPFRecord) []Problem {
 			Message: "The SPF record has no all term, so mail from anyone else gets a neutral result and may be accepted as your domain.",
 			Fix:     "End the record with ~all (or -all once you are sure every sender is listed)."})
 	case i >= 0 && rec.Terms[i].Qualifier == '+':
+		all := clip(rec.Terms[i].Raw)
+		if all != "+all" {
+			all += ` (with no qualifier, "all" means +all)`
+		}
 		out = append(out, Problem{Code: CodeSPFAllPermissive, Severity: SeverityError,
-			Message: "The SPF record ends in +all, which authorises every server on the Internet to send as your domain.",
-			Fix:     "Replace +all with ~all or -all."})
+			Message: "The SPF record ends in " + all + ", which authorises every server on the Internet to send as your domain.",
+			Fix:     "Replace " + clip(rec.Terms[i].Raw) + " with ~all, or -all once every sender is listed."})
 	case i >= 0 && rec.Terms[i].Qualifier == '?':
 		out = append(out, Problem{Code: CodeSPFAllPermissive, Severity: SeverityWarning,
 			Message: "The SPF record ends in ?all, which tells receivers nothing about servers it does not list.",
@@ -239,6 +253,72 @@ func allProblems(rec *SPFRecord) []Problem {
 		}
 	}
 	return out
+}
+
+// permissiveProblems reports, anywhere in the include tree, a term that
+// lets nearly anyone pass (SPFTerm.Permissive): an ip4 or ip6 network too
+// wide in the domain's own record, and such a network or a +all in a
+// record its includes or redirect reach. (The domain's own "all" term is
+// allProblems'.) A record reached through an include with a -, ~ or ?
+// qualifier gives no pass, so nothing under it counts.
+func permissiveProblems(w SPFWalk) []Problem {
+	var out []Problem
+	var visit func(n *SPFNode, path []string)
+	visit = func(n *SPFNode, path []string) {
+		if n.Record == nil || len(out) >= maxListed {
+			return
+		}
+		for i, t := range n.Record.Terms {
+			if !t.Permissive() || !reachable(n.Record, i) || (len(path) == 0 && t.Mechanism == MechAll) {
+				continue
+			}
+			what := "every server on the Internet"
+			if t.Prefix.IsValid() {
+				what = AddressCount(t.Prefix)
+			}
+			where, fix := "The SPF record lists "+clip(t.Raw), "Remove "+clip(t.Raw)+" and list your own servers' addresses instead."
+			if len(path) > 0 {
+				via := trimDot(n.Domain)
+				where = fmt.Sprintf("The SPF record of %s, which yours reaches through %s, lists %s", via, strings.Join(path, " → "), clip(t.Raw))
+				fix = fmt.Sprintf("Remove %s from your record, or ask whoever runs %s to remove %s.", path[0], via, clip(t.Raw))
+			}
+			out = append(out, Problem{Code: CodeSPFAllPermissive, Severity: SeverityError,
+				Message: where + ", which lets " + what + " send as your domain.", Fix: fix})
+		}
+		for _, c := range n.Children {
+			if strings.ContainsRune("-~?", rune(c.Via[0])) {
+				continue // a match gives fail, softfail or neutral: no pass
+			}
+			visit(c, append(path[:len(path):len(path)], clip(c.Via)))
+		}
+	}
+	if w.Root != nil {
+		visit(w.Root, nil)
+	}
+	return out
+}
+
+// AddressCount says in words how many addresses network p holds.
+func AddressCount(p netip.Prefix) string {
+	host := p.Addr().BitLen() - p.Bits()
+	if host >= 64 {
+		return fmt.Sprintf("2^%d addresses", host)
+	}
+	n := uint64(1) << host
+	switch {
+	case n >= 1_000_000_000:
+		return fmt.Sprintf("over %d billion addresses", n/1_000_000_000)
+	case n >= 1_000_000:
+		return fmt.Sprintf("over %d million addresses", n/1_000_000)
+	case n == 1:
+		return "1 address"
+	}
+	return fmt.Sprintf("%d addresses", n)
+}
+
+// HasError reports whether ps holds a problem of code at error severity.
+func HasError(ps []Problem, code string) bool {
+	return slices.ContainsFunc(ps, func(p Problem) bool { return p.Code == code && p.Severity == SeverityError })
 }
 
 // platformProblems reports a platform address that does not pass, and a

@@ -23,13 +23,16 @@ type spfCase struct {
 	// nil detects it from MX.
 	provider *assets.Provider
 	status   string
-	want     []string // problem codes that must be reported
+	want     []string // problem codes that must be reported ("code/severity" for that severity too)
 	not      []string // problem codes that must not
 	// results, when set, is the check_host result every platform address
 	// must get.
 	results       string
 	lookups, void int // checked when lookups >= 0
 	message       string
+	// notReady: the domain is not ready though SPF passes (an
+	// error-severity spf-all-permissive).
+	notReady bool
 }
 
 // spfRecord is "@ IN TXT" with value.
@@ -177,9 +180,42 @@ func spfCases(t *testing.T) []spfCase {
 
 		// spf-all-permissive
 		{name: "all: +all", lines: []string{spfRecord("v=spf1 include:spf.outreachsystems.com +all")},
-			status: "pass", want: []string{"spf-all-permissive"}, results: "pass", lookups: 1, message: "+all"},
+			status: "pass", want: []string{"spf-all-permissive/error"}, results: "pass", lookups: 1, message: "+all", notReady: true},
 		{name: "all: bare all means +all", lines: []string{spfRecord("v=spf1 include:spf.protection.outlook.com all")},
-			status: "pass", want: []string{"spf-all-permissive"}, results: "pass", lookups: 2},
+			status: "pass", want: []string{"spf-all-permissive/error"}, results: "pass", lookups: 2, message: `"all" means +all`, notReady: true},
+		{name: "all: ip4:0.0.0.0/0", lines: []string{spfRecord("v=spf1 ip4:0.0.0.0/0 -all")},
+			status: "pass", want: []string{"spf-all-permissive/error"}, results: "pass", lookups: 0, message: "ip4:0.0.0.0/0", notReady: true},
+		{name: "all: ip4 shorter than /8", lines: []string{spfRecord("v=spf1 include:spf.outreachsystems.com ip4:10.0.0.0/7 -all")},
+			status: "pass", want: []string{"spf-all-permissive/error"}, results: "pass", lookups: 1, message: "over 33 million addresses", notReady: true},
+		{name: "near all: ip4 /8", lines: []string{spfRecord("v=spf1 include:spf.outreachsystems.com ip4:10.0.0.0/8 -all")},
+			status: "pass", not: []string{"spf-all-permissive"}, results: "pass", lookups: 1},
+		{name: "all: ip6 shorter than /16", lines: []string{spfRecord("v=spf1 include:spf.outreachsystems.com ip6:2000::/15 -all")},
+			status: "pass", want: []string{"spf-all-permissive/error"}, results: "pass", lookups: 1, message: "ip6:2000::/15", notReady: true},
+		{name: "near all: ip6 /16", lines: []string{spfRecord("v=spf1 include:spf.outreachsystems.com ip6:2001::/16 -all")},
+			status: "pass", not: []string{"spf-all-permissive"}, results: "pass", lookups: 1},
+		{name: "near all: a wide network that fails", lines: []string{spfRecord("v=spf1 include:spf.outreachsystems.com -ip4:0.0.0.0/0 ~ip6:::/0 -all")},
+			status: "pass", not: []string{"spf-all-permissive"}, results: "pass", lookups: 1},
+		{name: "all: +all reached through an include", lines: []string{
+			spfRecord("v=spf1 include:_open.yourcenter.edu -all"),
+			"_open IN TXT " + fxTXT("v=spf1 mx +all")},
+			status: "pass", want: []string{"spf-all-permissive/error"}, results: "pass", lookups: 2, void: 1,
+			message: "_open.yourcenter.edu", notReady: true},
+		{name: "all: a world network two includes down", lines: []string{
+			spfRecord("v=spf1 include:spf.outreachsystems.com include:_a.yourcenter.edu -all"),
+			"_a IN TXT " + fxTXT("v=spf1 include:_b.yourcenter.edu -all"),
+			"_b IN TXT " + fxTXT("v=spf1 ip4:0.0.0.0/0 -all")},
+			status: "pass", want: []string{"spf-all-permissive/error"}, results: "pass", lookups: 3,
+			message: "include:_a.yourcenter.edu → include:_b.yourcenter.edu", notReady: true},
+		{name: "all: +all reached through redirect", lines: []string{
+			spfRecord("v=spf1 mx redirect=_open.yourcenter.edu"),
+			"_open IN TXT " + fxTXT("v=spf1 +all")},
+			status: "pass", want: []string{"spf-all-permissive/error"}, results: "pass", lookups: 2, void: 1, notReady: true},
+		{name: "near all: +all under an include that only softfails", lines: []string{
+			spfRecord("v=spf1 include:spf.outreachsystems.com ~include:_open.yourcenter.edu -all"),
+			"_open IN TXT " + fxTXT("v=spf1 +all")},
+			status: "pass", not: []string{"spf-all-permissive"}, results: "pass", lookups: 2},
+		{name: "near all: ?all with the platform is a warning, still ready", lines: []string{spfRecord("v=spf1 include:spf.outreachsystems.com ?all")},
+			status: "pass", want: []string{"spf-all-permissive/warning"}, results: "pass", lookups: 1},
 		{name: "all: ?all", lines: []string{spfRecord("v=spf1 include:spf.protection.outlook.com ?all")},
 			status: "fail", want: []string{"spf-all-permissive", "spf-platform-not-authorized"}, results: "neutral", lookups: 2, message: "?all"},
 		{name: "all: no all", lines: []string{spfRecord("v=spf1 include:spf.protection.outlook.com")},
@@ -205,8 +241,10 @@ func TestCheckSPFProblems(t *testing.T) {
 				t.Errorf("status = %q, want %q (problems %v, ips %v)", spf.Status, tc.status, got, fxResults(spf.IPs))
 			}
 			for _, c := range tc.want {
-				if !slices.Contains(got, c) {
-					t.Errorf("problems %v lack %s", got, c)
+				// "code/severity" asks for that severity too.
+				code, sev, _ := strings.Cut(c, "/")
+				if !slices.ContainsFunc(spf.Problems, func(p dnscheck.Problem) bool { return p.Code == code && (sev == "" || string(p.Severity) == sev) }) {
+					t.Errorf("problems %v lack %s", spf.Problems, c)
 				}
 			}
 			for _, c := range tc.not {
@@ -235,7 +273,7 @@ func TestCheckSPFProblems(t *testing.T) {
 					t.Errorf("no problem mentions %q: %+v", tc.message, spf.Problems)
 				}
 			}
-			if rep.DKIM.Status != "pass" || rep.Ready != (spf.Status == "pass") {
+			if rep.DKIM.Status != "pass" || rep.Ready != (spf.Status == "pass" && !tc.notReady) {
 				t.Errorf("DKIM %s, ready %v with SPF %s", rep.DKIM.Status, rep.Ready, spf.Status)
 			}
 			fxCheckProblems(t, rep)
@@ -369,5 +407,14 @@ func TestCheckSPFTroubleBeyondIncludes(t *testing.T) {
 				t.Errorf("HasTrouble %v", rep.HasTrouble())
 			}
 		})
+	}
+}
+
+// TestPermissiveLimitsAgree: the networks the check calls open to the world
+// are exactly those that assets refuses in a provider or platform file.
+func TestPermissiveLimitsAgree(t *testing.T) {
+	t.Parallel()
+	if dnscheck.MinSPFIPv4Bits != assets.MinIPv4Bits || dnscheck.MinSPFIPv6Bits != assets.MinIPv6Bits {
+		t.Errorf("dnscheck limits /%d /%d, assets /%d /%d", dnscheck.MinSPFIPv4Bits, dnscheck.MinSPFIPv6Bits, assets.MinIPv4Bits, assets.MinIPv6Bits)
 	}
 }

@@ -72,6 +72,50 @@ func (t SPFTerm) QueriesDNS() bool {
 	return t.Modifier == ModRedirect
 }
 
+// The shortest networks an ip4 or ip6 term may authorise: a wider one
+// lets far more servers send than any organisation runs (a /8 is sixteen
+// million addresses), and is spf-all-permissive like +all.
+const (
+	MinSPFIPv4Bits = 8
+	MinSPFIPv6Bits = 16
+)
+
+// Permissive reports whether the term lets nearly anyone pass: "+all" (or
+// "all", whose qualifier defaults to +), or an ip4 network shorter than
+// /MinSPFIPv4Bits or an ip6 one shorter than /MinSPFIPv6Bits with the +
+// qualifier. A term with another qualifier never gives a pass.
+func (t SPFTerm) Permissive() bool {
+	if t.Qualifier != '+' {
+		return false
+	}
+	switch t.Mechanism {
+	case MechAll:
+		return true
+	case MechIP4:
+		return t.Prefix.Bits() < MinSPFIPv4Bits
+	case MechIP6:
+		return t.Prefix.Bits() < MinSPFIPv6Bits
+	}
+	return false
+}
+
+// Key identifies the term for finding duplicates: "+" is the default
+// qualifier, and names compare without case or trailing dot.
+func (t SPFTerm) Key() string {
+	if t.Modifier != "" {
+		return t.Modifier + "=" + strings.ToLower(strings.TrimSuffix(t.Value, "."))
+	}
+	v := strings.ToLower(strings.TrimSuffix(t.Value, "."))
+	if t.Prefix.IsValid() {
+		v = t.Prefix.Masked().String()
+	}
+	raw := strings.ToLower(strings.TrimLeft(t.Raw, "+-~?"))
+	if i := strings.IndexByte(raw, '/'); i >= 0 && !t.Prefix.IsValid() {
+		v += raw[i:] // a:host/24 differs from a:host
+	}
+	return string(t.Qualifier) + t.Mechanism + ":" + v
+}
+
 // SPFRecord is a parsed SPF record.
 type SPFRecord struct {
 	Raw   string

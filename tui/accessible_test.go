@@ -217,3 +217,31 @@ func TestAccessibleUnmatchedMX(t *testing.T) {
 		t.Errorf("a provider was proposed:\n%s", got)
 	}
 }
+
+// TestAccessibleBrokenSPF: with a typo in the SPF record the plain prompts
+// show the repaired record and its "Repaired:" lines, and go on to the
+// check.
+func TestAccessibleBrokenSPF(t *testing.T) {
+	typo := strings.TrimSuffix(tuitest.OldSPF, " -all") + " ~al"
+	env := tuitest.NewEnv(t, strings.Replace(tuitest.ZoneYourCenter, tuitest.OldSPF, typo, 1))
+	in := strings.NewReader("yourcenter.edu\n\n\n\ns\n")
+	var out bytes.Buffer
+	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"SPF: replace the TXT record",
+		"v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com ~all",
+		"Replaces:  " + typo,
+		"Repaired: Wrote “~al” as ~all.",
+		"Not ready yet.",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+}

@@ -193,6 +193,9 @@ func whyNot(r dnscheck.DomainReport) string {
 	if r.DKIM.Status != dnscheck.VerdictPass {
 		parts = append(parts, "DKIM "+verdictWords(r.DKIM.Status))
 	}
+	if dnscheck.HasError(r.SPF.Problems, dnscheck.CodeSPFAllPermissive) {
+		parts = append(parts, "its SPF record lets nearly any server send as it")
+	}
 	return strings.Join(parts, ", ")
 }
 

@@ -468,3 +468,16 @@ func TestNames(t *testing.T) {
 		}
 	}
 }
+
+// TestAdviseOpenToWorld: a domain whose SPF and DKIM pass but whose SPF
+// record lets nearly anyone send is not ready, and the reason says why.
+func TestAdviseOpenToWorld(t *testing.T) {
+	t.Parallel()
+	r := adviceReport("a.edu", "pass", "pass", "pass", "none")
+	r.Ready = false
+	r.SPF.Problems = []dnscheck.Problem{{Code: dnscheck.CodeSPFAllPermissive, Severity: dnscheck.SeverityError, Message: "m", Fix: "f"}}
+	a := advice.Advise([]dnscheck.DomainReport{r}, assets.DefaultPlatform())
+	if a.Option != advice.OptionSecondBest || !adviceHas(a.Reasons, "a.edu does not pass yet: its SPF record lets nearly any server send as it.") {
+		t.Errorf("advice = %s %q", a.Option, a.Reasons)
+	}
+}

@@ -333,16 +333,31 @@ func TestBuildSPFKeepAndMerge(t *testing.T) {
 		if spf.Action != ActionReplace || !slices.Contains(spf.Replaces, broken) {
 			t.Errorf("SPF = %+v, want replace of %q", spf, broken)
 		}
-	})
-	t.Run("a record that does not parse stops the plan", func(t *testing.T) {
-		t.Parallel()
-		srv := startZones(t, domainZone(genericNS, `@ IN TXT "v=spf1 include=spf.protection.outlook.com -all"`))
-		_, _, err := buildPlan(t, srv, testDomain, Options{})
-		if !errors.Is(err, dnscheck.ErrSPFSyntax) {
-			t.Fatalf("Build error = %v, want one wrapping dnscheck.ErrSPFSyntax", err)
+		// Its terms are kept (no MX here says what sends the mail).
+		if want := "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all"; spf.Value != want {
+			t.Errorf("Value = %q, want %q", spf.Value, want)
 		}
-		if errors.Is(err, ErrLookupFailed) {
-			t.Errorf("a syntax error is not a lookup failure: %v", err)
+		if !containsAny(spf.Notes, "Repaired: Removed the quotation marks") {
+			t.Errorf("notes %q do not say the quotes were removed", spf.Notes)
+		}
+	})
+	t.Run("a record that does not parse is repaired and replaced", func(t *testing.T) {
+		t.Parallel()
+		broken := "v=spf1 include=spf.protection.outlook.com ~al"
+		srv := startZones(t, domainZone(genericNS, `@ IN TXT "`+broken+`"`))
+		spf := one(t, mustPlan(t, srv, testDomain, Options{}), PurposeSPF)
+		want := "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com ~all"
+		if spf.Action != ActionReplace || spf.Value != want || !slices.Equal(spf.Replaces, []string{broken}) {
+			t.Errorf("SPF = %s %q replacing %q, want replace %q replacing the broken record", spf.Action, spf.Value, spf.Replaces, want)
+		}
+		var repaired []string
+		for _, n := range spf.Notes {
+			if strings.HasPrefix(n, "Repaired: ") {
+				repaired = append(repaired, n)
+			}
+		}
+		if len(repaired) != 2 || !strings.Contains(repaired[0], "include=") || !strings.Contains(repaired[1], "~all") {
+			t.Errorf("Repaired notes %q, want one for include= and one for ~al", repaired)
 		}
 	})
 }

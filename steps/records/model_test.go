@@ -336,3 +336,31 @@ func TestGoldenLongSPF(t *testing.T) {
 			tuitest.WaitFor(t, tm, "› 2/3 SPF")
 		}}.Golden(t)
 }
+
+// TestBrokenSPFNoDeadEnd: with a typo in the SPF record the records step
+// shows the repaired record, each repair on a "Repaired:" line, and goes
+// on as for any other record.
+func TestBrokenSPFNoDeadEnd(t *testing.T) {
+	typo := strings.TrimSuffix(tuitest.OldSPF, " -all") + " ~al"
+	env := tuitest.NewEnv(t, strings.Replace(tuitest.ZoneYourCenter, tuitest.OldSPF, typo, 1))
+	m := built(t, env, 80, 40, t.TempDir())
+	for _, want := range []string{
+		"2/3 SPF: replace the TXT record",
+		"Value v=spf1 include:spf.protection.outlook.com", "include:spf.outreachsystems.com ~all",
+		"Replaces " + typo,
+		"Repaired: Wrote “~al” as ~all.",
+	} {
+		if !tuitest.Contains(m.View(), want) {
+			t.Errorf("view lacks %q", want)
+		}
+	}
+	if tuitest.Contains(m.View(), "Could not work out the records") {
+		t.Error("the records step stops at the broken record")
+	}
+	if t.Failed() {
+		t.Log(tuitest.Plain(m.View()))
+	}
+	if got := tuitest.Await[common.NextMsg](t, press(t, m, "enter")).Results[0].(records.Plans); len(got) != 1 {
+		t.Fatalf("result = %+v", got)
+	}
+}

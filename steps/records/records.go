@@ -142,10 +142,7 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	}
 
 	plan.Records = append(plan.Records, dkimRecords(snap, p)...)
-	spf, err := spfRecord(snap, choice, p, opt)
-	if err != nil {
-		return plan, err
-	}
+	spf := spfRecord(snap, choice, p, opt)
 	plan.Records = append(plan.Records, spf)
 	plan.Records = append(plan.Records, dmarcRecord(snap))
 	for i := range plan.Records {
@@ -280,7 +277,7 @@ func dkimRecords(snap discovery.Snapshot, p *assets.Platform) []Record {
 	return out
 }
 
-func spfRecord(snap discovery.Snapshot, choice providerChoice, p *assets.Platform, opt Options) (Record, error) {
+func spfRecord(snap discovery.Snapshot, choice providerChoice, p *assets.Platform, opt Options) Record {
 	platformTerms, known := p.SPFTerms(opt.UseIPs), p.SPF.IPs
 	if opt.UseIPs && len(opt.PlatformIPs) > 0 {
 		live := *p
@@ -288,10 +285,13 @@ func spfRecord(snap discovery.Snapshot, choice providerChoice, p *assets.Platfor
 		platformTerms = live.SPFTerms(true)
 		known = append(slices.Clone(opt.PlatformIPs), p.SPF.IPs...)
 	}
-	merged, err := MergeSPF(snap.SPF, choice.provider.SPFTerms(), platformTerms, known)
-	if err != nil {
-		return Record{}, err
+	existing := snap.SPF
+	if len(existing) == 0 && len(snap.SPFLike) == 1 {
+		// One record meant as SPF (quoted, a space before it): its
+		// terms are repaired and kept.
+		existing = snap.SPFLike
 	}
+	merged := MergeSPF(existing, choice.provider.SPFTerms(), platformTerms, known)
 	if choice.unknown && merged.Action == ActionAdd {
 		// Nothing is known of what else sends as the domain: -all would
 		// make that mail fail SPF. ~all marks it suspect, no more.
@@ -300,7 +300,7 @@ func spfRecord(snap discovery.Snapshot, choice providerChoice, p *assets.Platfor
 	}
 	r := Record{Purpose: PurposeSPF, Type: "TXT", Name: snap.Domain + ".", Value: merged.Value, Action: merged.Action, Notes: merged.Notes}
 	if merged.Action != ActionKeep {
-		r.Replaces = snap.SPF
+		r.Replaces = slices.Clone(snap.SPF)
 	}
 	if len(snap.SPFLike) > 0 {
 		r.Notes = append(r.Notes, "Also delete the broken SPF-like TXT record(s): "+quoteList(snap.SPFLike)+".")
@@ -312,7 +312,7 @@ func spfRecord(snap discovery.Snapshot, choice providerChoice, p *assets.Platfor
 	if snap.Alias != "" {
 		r = aliasSPF(snap, r, p)
 	}
-	return r, nil
+	return r
 }
 
 // aliasSPF turns the SPF record of a domain that is an alias into a

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/outreach-auth/wizard/dnscheck"
@@ -27,30 +28,48 @@ type SPFMerge struct {
 //   - several today: merged into one, duplicates dropped, the first "all"
 //     term last.
 //
+// A record that does not parse is repaired first (dnscheck.RepairSPF):
+// each repair is a note starting "Repaired:", and the result replaces the
+// record. Whatever the records hold, the result never lets anyone send:
+// "+all" (or a bare "all") becomes "~all", and an ip4 or ip6 network as
+// wide as dnscheck.SPFTerm.Permissive refuses is dropped, each with a note.
+//
 // A term counts as present only when it authorises: "~include:x" or
 // "?include:x" gives a softfail or neutral result, so it is changed to
 // "include:x" in place. Only terms before the "all" term count: a receiver
-// never reads past it.
+// never reads past it. A provider term that the platform's terms repeat is
+// added once.
 //
 // platformTerms come from the platform (its include, or its ip4: list); when
 // they are an include, literal platform addresses already listed
 // (platformIPs) are replaced by it; when they are its addresses, a listed
 // address of platformIPs that they no longer cover is taken out (the
 // platform no longer sends from it).
-func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []netip.Prefix) (SPFMerge, error) {
+func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []netip.Prefix) SPFMerge {
+	wants, wantNotes := wantedTerms(providerTerms, platformTerms)
 	if len(existing) == 0 {
-		terms := append(append([]string{"v=spf1"}, providerTerms...), platformTerms...)
+		terms := []string{"v=spf1"}
+		for _, w := range wants {
+			terms = append(terms, w.Raw)
+		}
 		return SPFMerge{
 			Value:  strings.Join(append(terms, "-all"), " "),
 			Action: ActionAdd,
-			Notes:  []string{"The domain has no SPF record; this one authorises your mail provider and the platform, and tells receivers to reject everyone else (-all)."},
-		}, nil
+			Notes:  append([]string{"The domain has no SPF record; this one authorises your mail provider and the platform, and tells receivers to reject everyone else (-all)."}, wantNotes...),
+		}
 	}
 	var recs []*dnscheck.SPFRecord
+	var repairs []string
 	for _, e := range existing {
-		r, err := dnscheck.ParseSPF(e)
+		fixed, notes := dnscheck.RepairSPF(e)
+		r, err := dnscheck.ParseSPF(fixed)
 		if err != nil {
-			return SPFMerge{}, fmt.Errorf("records: the current SPF record cannot be merged, fix it first: %w", err)
+			// RepairSPF promises a record that parses; should it ever
+			// not, the record's terms are left out, and said so.
+			r, notes = &dnscheck.SPFRecord{Raw: "v=spf1"}, []string{"Dropped the record " + strconv.Quote(dnscheck.Printable(e)) + ": it could not be read."}
+		}
+		for _, n := range notes {
+			repairs = append(repairs, "Repaired: "+n)
 		}
 		recs = append(recs, r)
 	}
@@ -64,6 +83,10 @@ func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []net
 		m.Notes = append(m.Notes, fmt.Sprintf("The domain has %d SPF records, which makes receivers ignore all of them. Publish this one record and delete the others.", len(recs)))
 		m.Notes = append(m.Notes, notes...)
 	}
+	m.Notes = append(m.Notes, repairs...)
+	m.Notes = append(m.Notes, wantNotes...)
+	terms, permissive := closeToWorld(terms)
+	m.Notes = append(m.Notes, permissive...)
 
 	if len(platformTerms) > 0 && strings.HasPrefix(platformTerms[0], "include:") {
 		n := len(terms)
@@ -97,11 +120,7 @@ func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []net
 	}
 
 	var added []dnscheck.SPFTerm
-	for _, want := range append(slices.Clone(providerTerms), platformTerms...) {
-		w, ok := parseTerm(want)
-		if !ok {
-			continue
-		}
+	for _, w := range wants {
 		live := terms[:liveEnd(terms)]
 		i := slices.IndexFunc(live, func(t dnscheck.SPFTerm) bool { return covers(t, w) })
 		switch {
@@ -153,17 +172,58 @@ func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []net
 		redirect = redirect || t.Modifier == dnscheck.ModRedirect
 	}
 	switch {
-	case all != nil && (all.Qualifier == '+' || all.Qualifier == '?'):
-		m.Notes = append(m.Notes, fmt.Sprintf("%q lets anyone send as your domain; once every sender is listed, end the record with ~all or -all.", all.Raw))
+	case all != nil && all.Qualifier == '?':
+		m.Notes = append(m.Notes, fmt.Sprintf("%q tells receivers nothing about servers the record does not list; once every sender is listed, end the record with ~all or -all.", all.Raw))
 	case all == nil && !redirect:
 		m.Notes = append(m.Notes, "The record has no all term, so anyone may send as your domain; once every sender is listed, end it with ~all or -all.")
 	}
 	m.Value = strings.Join(out, " ")
-	if len(recs) == 1 && m.Value == recs[0].String() {
+	if len(recs) == 1 && len(repairs) == 0 && m.Value == recs[0].String() {
 		m.Action = ActionKeep
 		m.Notes = append([]string{"No change needed: the record already authorises the platform."}, m.Notes...)
 	}
-	return m, nil
+	return m
+}
+
+// wantedTerms parses the provider's and the platform's terms, in that
+// order, leaving out one that an earlier one already covers (a provider
+// given as the platform's own include) or that would let nearly anyone
+// send (each with a note).
+func wantedTerms(providerTerms, platformTerms []string) ([]dnscheck.SPFTerm, []string) {
+	var out []dnscheck.SPFTerm
+	var notes []string
+	for _, want := range append(slices.Clone(providerTerms), platformTerms...) {
+		w, ok := parseTerm(want)
+		switch {
+		case !ok:
+		case w.Permissive():
+			notes = append(notes, fmt.Sprintf("Left out %s: it would let nearly every server on the Internet send as your domain.", w.Raw))
+		case !slices.ContainsFunc(out, func(t dnscheck.SPFTerm) bool { return covers(t, w) }):
+			out = append(out, w)
+		}
+	}
+	return out, notes
+}
+
+// closeToWorld replaces a permissive "all" term ("+all", or "all") with
+// "~all", and drops ip4 and ip6 networks so wide that they let nearly
+// anyone send, saying why for each.
+func closeToWorld(terms []dnscheck.SPFTerm) ([]dnscheck.SPFTerm, []string) {
+	var notes []string
+	out := make([]dnscheck.SPFTerm, 0, len(terms))
+	for _, t := range terms {
+		switch {
+		case !t.Permissive():
+			out = append(out, t)
+		case t.Mechanism == dnscheck.MechAll:
+			soft, _ := parseTerm("~all")
+			notes = append(notes, fmt.Sprintf("Replaced %s with ~all: %s lets every server on the Internet send as your domain, and ~all marks mail from servers not listed as suspect. End it with -all once every sender is listed.", t.Raw, t.Raw))
+			out = append(out, soft)
+		default:
+			notes = append(notes, fmt.Sprintf("Dropped %s: it lets %s send as your domain, nearly anyone; list your servers' own addresses instead.", t.Raw, dnscheck.AddressCount(t.Prefix)))
+		}
+	}
+	return out, notes
 }
 
 // mergeRecords joins several records' terms into one list: duplicates
@@ -257,19 +317,5 @@ func sameTarget(t, w dnscheck.SPFTerm) bool {
 	return covers(t, w) && (w.Mechanism == dnscheck.MechInclude || t.Prefix.Masked() == w.Prefix.Masked())
 }
 
-// termKey identifies a term for dropping duplicates: "+" is the default
-// qualifier, names compare without case or trailing dot.
-func termKey(t dnscheck.SPFTerm) string {
-	if t.Modifier != "" {
-		return t.Modifier + "=" + strings.ToLower(strings.TrimSuffix(t.Value, "."))
-	}
-	v := strings.ToLower(strings.TrimSuffix(t.Value, "."))
-	if t.Prefix.IsValid() {
-		v = t.Prefix.Masked().String()
-	}
-	raw := strings.ToLower(strings.TrimLeft(t.Raw, "+-~?"))
-	if i := strings.IndexByte(raw, '/'); i >= 0 && !t.Prefix.IsValid() {
-		v += raw[i:] // a:host/24 differs from a:host
-	}
-	return string(t.Qualifier) + t.Mechanism + ":" + v
-}
+// termKey identifies a term for dropping duplicates.
+func termKey(t dnscheck.SPFTerm) string { return t.Key() }

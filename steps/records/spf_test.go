@@ -1,7 +1,6 @@
 package records
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -166,12 +165,12 @@ func TestMergeSPF(t *testing.T) {
 			notes:  []string{"redirect=_spf.google.com became include:_spf.google.com", "delete the others"},
 		},
 		{
-			name:     "+all kept with a note",
+			name:     "+all replaced by ~all, with a note",
 			existing: []string{"v=spf1 include:spf.protection.outlook.com +all"},
 			platform: inc,
-			want:     "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com +all",
+			want:     "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com ~all",
 			action:   ActionReplace,
-			notes:    []string{`"+all" lets anyone send`},
+			notes:    []string{"Replaced +all with ~all"},
 		},
 		{
 			name:     "?all kept with a note",
@@ -179,7 +178,7 @@ func TestMergeSPF(t *testing.T) {
 			platform: inc,
 			want:     "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com ?all",
 			action:   ActionReplace,
-			notes:    []string{`"?all" lets anyone send`},
+			notes:    []string{`"?all" tells receivers nothing`},
 		},
 		{
 			name:     "?all and the platform already there: keep, still with the note",
@@ -187,7 +186,7 @@ func TestMergeSPF(t *testing.T) {
 			platform: inc,
 			want:     "v=spf1 include:spf.outreachsystems.com ?all",
 			action:   ActionKeep,
-			notes:    []string{"No change needed", `"?all" lets anyone send`},
+			notes:    []string{"No change needed", `"?all" tells receivers nothing`},
 		},
 		{
 			name:     "no all: platform appended, note",
@@ -285,10 +284,7 @@ func TestMergeSPF(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := MergeSPF(tc.existing, tc.provider, tc.platform, ips)
-			if err != nil {
-				t.Fatalf("MergeSPF: %v", err)
-			}
+			got := MergeSPF(tc.existing, tc.provider, tc.platform, ips)
 			if got.Value != tc.want {
 				t.Errorf("Value\n got %q\nwant %q", got.Value, tc.want)
 			}
@@ -319,10 +315,7 @@ func TestMergeSPF(t *testing.T) {
 				t.Errorf("proposed record %q lacks the platform include", got.Value)
 			}
 			// Merging what it proposes again changes nothing.
-			again, err := MergeSPF([]string{got.Value}, tc.provider, tc.platform, ips)
-			if err != nil {
-				t.Fatalf("MergeSPF(own result): %v", err)
-			}
+			again := MergeSPF([]string{got.Value}, tc.provider, tc.platform, ips)
 			if again.Action != ActionKeep || again.Value != got.Value {
 				t.Errorf("merging the result again: %q %q, want keep %q", again.Action, again.Value, got.Value)
 			}
@@ -330,29 +323,109 @@ func TestMergeSPF(t *testing.T) {
 	}
 }
 
-func TestMergeSPFRefusesBrokenRecord(t *testing.T) {
+// TestMergeSPFRepairsBrokenRecord: a record that does not parse is
+// repaired, each repair a "Repaired:" note, and replaced; it no longer
+// stops the plan.
+func TestMergeSPFRepairsBrokenRecord(t *testing.T) {
 	t.Parallel()
 	inc := assets.DefaultPlatform().SPFTerms(false)
-	for _, rec := range []string{
-		"v=spf1 include=spf.protection.outlook.com -all",
-		"v=spf1 include:spf.protection.outlook.com-all",
-		"v=spf1 ip4:300.1.1.1 -all",
-		"v=spf1 bogus:thing -all",
-		"v=spf1 \u201cinclude:x.example\u201d -all",
-	} {
-		for _, existing := range [][]string{{rec}, {"v=spf1 mx -all", rec}} {
-			_, err := MergeSPF(existing, nil, inc, nil)
-			if err == nil {
-				t.Errorf("MergeSPF(%q) succeeded, want an error", existing)
-				continue
-			}
-			if !errors.Is(err, dnscheck.ErrSPFSyntax) {
-				t.Errorf("MergeSPF(%q) error %v does not wrap dnscheck.ErrSPFSyntax", existing, err)
-			}
-			if !strings.Contains(err.Error(), "fix it first") {
-				t.Errorf("MergeSPF(%q) error %q does not say to fix the record first", existing, err)
+	tests := []struct {
+		existing []string
+		want     string
+		notes    []string
+	}{
+		{[]string{"v=spf1 include:spf.protection.outlook.com ~al"},
+			"v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com ~all",
+			[]string{"Repaired: Wrote “~al” as ~all."}},
+		{[]string{"v=spf1 include=spf.protection.outlook.com -all"},
+			"v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all",
+			[]string{"Repaired: Wrote “include=spf.protection.outlook.com” as “include:spf.protection.outlook.com”"}},
+		{[]string{"v=spf1 include:spf.protection.outlook.com-all"},
+			"v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all",
+			[]string{"Repaired: Put a space between"}},
+		{[]string{"v=spf1 ip4:300.1.1.1 mx -all"},
+			"v=spf1 mx include:spf.outreachsystems.com -all",
+			[]string{"Repaired: Dropped “ip4:300.1.1.1”"}},
+		{[]string{"v=spf1 bogus:thing al"},
+			"v=spf1 include:spf.outreachsystems.com ~all",
+			[]string{"Repaired: Dropped “bogus:thing”", "Repaired: “al” was meant as the all term"}},
+		{[]string{"v=spf1 \u201cinclude:x.example\u201d -all"},
+			"v=spf1 include:x.example include:spf.outreachsystems.com -all",
+			[]string{"Repaired: Removed the quotation marks"}},
+		{[]string{"v=spf1 mx -all", "v=spf1 include=_spf.google.com ~al"},
+			"v=spf1 mx include:_spf.google.com include:spf.outreachsystems.com -all",
+			[]string{"2 SPF records", "Repaired: Wrote “include=_spf.google.com”", "Repaired: Wrote “~al” as ~all."}},
+	}
+	for _, tc := range tests {
+		got := MergeSPF(tc.existing, nil, inc, nil)
+		if got.Value != tc.want || got.Action != ActionReplace {
+			t.Errorf("MergeSPF(%q) = %s %q, want replace %q", tc.existing, got.Action, got.Value, tc.want)
+		}
+		for _, n := range tc.notes {
+			if !slices.ContainsFunc(got.Notes, func(s string) bool {
+				return strings.HasPrefix(s, n) || !strings.HasPrefix(n, "Repaired:") && strings.Contains(s, n)
+			}) {
+				t.Errorf("MergeSPF(%q) notes %q lack %q", tc.existing, got.Notes, n)
 			}
 		}
+		if again := MergeSPF([]string{got.Value}, nil, inc, nil); again.Action != ActionKeep {
+			t.Errorf("merging the repaired %q again: %s %q", got.Value, again.Action, again.Notes)
+		}
+	}
+}
+
+// TestMergeSPFNeverOpensToWorld: +all (or a bare all) becomes ~all, and a
+// network that lets nearly anyone send is dropped, each said in a note;
+// ?all stays, with its note.
+func TestMergeSPFNeverOpensToWorld(t *testing.T) {
+	t.Parallel()
+	inc := assets.DefaultPlatform().SPFTerms(false)
+	tests := []struct {
+		existing string
+		want     string
+		note     string
+	}{
+		{"v=spf1 mx +all", "v=spf1 mx include:spf.outreachsystems.com ~all", "Replaced +all with ~all"},
+		{"v=spf1 mx all", "v=spf1 mx include:spf.outreachsystems.com ~all", "Replaced all with ~all"},
+		{"v=spf1 ip4:0.0.0.0/0 -all", "v=spf1 include:spf.outreachsystems.com -all", "Dropped ip4:0.0.0.0/0: it lets over 4 billion addresses"},
+		{"v=spf1 ip4:10.0.0.0/7 mx -all", "v=spf1 mx include:spf.outreachsystems.com -all", "Dropped ip4:10.0.0.0/7"},
+		{"v=spf1 ip6:2001::/15 mx -all", "v=spf1 mx include:spf.outreachsystems.com -all", "Dropped ip6:2001::/15"},
+		{"v=spf1 ip4:10.0.0.0/8 ip6:2001::/16 -ip4:0.0.0.0/0 -all", "v=spf1 ip4:10.0.0.0/8 ip6:2001::/16 -ip4:0.0.0.0/0 include:spf.outreachsystems.com -all", ""},
+		{"v=spf1 mx ?all", "v=spf1 mx include:spf.outreachsystems.com ?all", "tells receivers nothing"},
+		{"v=spf1 mx +al", "v=spf1 mx include:spf.outreachsystems.com ~all", "Replaced +all with ~all"},
+	}
+	for _, tc := range tests {
+		got := MergeSPF([]string{tc.existing}, nil, inc, nil)
+		if got.Value != tc.want || got.Action != ActionReplace {
+			t.Errorf("MergeSPF(%q) = %s %q, want replace %q", tc.existing, got.Action, got.Value, tc.want)
+		}
+		if tc.note != "" && !containsAny(got.Notes, tc.note) {
+			t.Errorf("MergeSPF(%q) notes %q lack %q", tc.existing, got.Notes, tc.note)
+		}
+	}
+	// Nor from the provider's terms, had they escaped validation.
+	got := MergeSPF(nil, []string{"ip4:0.0.0.0/0"}, inc, nil)
+	if got.Value != "v=spf1 include:spf.outreachsystems.com -all" || !containsAny(got.Notes, "Left out ip4:0.0.0.0/0") {
+		t.Errorf("MergeSPF with a world-wide provider = %q %q", got.Value, got.Notes)
+	}
+}
+
+// TestMergeSPFProviderIsPlatform: a provider given as the platform's own
+// include puts it in the record once.
+func TestMergeSPFProviderIsPlatform(t *testing.T) {
+	t.Parallel()
+	inc := assets.DefaultPlatform().SPFTerms(false)
+	for _, existing := range [][]string{nil, {"v=spf1 mx -all"}} {
+		got := MergeSPF(existing, []string{platformInclude}, inc, nil)
+		if n := strings.Count(got.Value, platformInclude); n != 1 {
+			t.Errorf("MergeSPF(%q) = %q: the platform include %d times", existing, got.Value, n)
+		}
+	}
+	// A provider address the platform's list already covers, likewise.
+	ips := platformIPTerms(t)
+	got := MergeSPF(nil, ips[:1], ips, nil)
+	if n := strings.Count(got.Value, ips[0]+" "); n != 1 {
+		t.Errorf("MergeSPF = %q: %s %d times", got.Value, ips[0], n)
 	}
 }
 
@@ -365,9 +438,7 @@ func TestMergeSPFDoesNotModifyInputs(t *testing.T) {
 	provider[0] = googleInclude
 	platform := []string{platformInclude}
 	before := slices.Clone(existing)
-	if _, err := MergeSPF(existing, provider, platform, nil); err != nil {
-		t.Fatal(err)
-	}
+	MergeSPF(existing, provider, platform, nil)
 	if !slices.Equal(existing, before) || provider[0] != googleInclude || platform[0] != platformInclude {
 		t.Errorf("inputs changed: %q %q %q", existing, provider, platform)
 	}
