@@ -198,6 +198,14 @@ func TestNormalizeRefuses(t *testing.T) {
 
 		{"numeric tld", "foo.123", KindNumericTLD, []string{`"123"`, "not a domain ending", "e.g. yourcenter.edu"}, ""},
 		{"numeric tld email", "jane@foo.123", KindNumericTLD, []string{"not a domain ending"}, ""},
+
+		// A public suffix alone is nobody's mail domain: never "edu.edu".
+		{"top-level domain", "edu", KindPublicSuffix, []string{`"edu" is a top-level domain, not a mail domain`, "e.g. yourcenter.edu."}, ""},
+		{"top-level domain upper case", "COM.", KindPublicSuffix, []string{`"COM."`, "top-level domain", "e.g. yourcenter.com."}, ""},
+		{"email at a top-level domain", "jane@edu", KindPublicSuffix, []string{"top-level domain", "e.g. yourcenter.edu."}, ""},
+		{"registry suffix", "ac.uk", KindPublicSuffix, []string{`"ac.uk" is a domain ending (a public suffix), not a mail domain`, "e.g. yourcenter.ac.uk."}, ""},
+		{"wildcard suffix", "foo.ck", KindPublicSuffix, []string{"public suffix", "e.g. yourcenter.foo.ck."}, ""},
+		{"idn top-level domain", "рф", KindPublicSuffix, []string{"top-level domain", "e.g. yourcenter.рф."}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
