@@ -41,7 +41,7 @@ each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
 		Example: `  wizard demo
   wizard demo --serve-only yourcenter.edu`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if g.dnsServer != "" {
+			if g.dnsServer != "" || g.dnsServerGiven() {
 				return usageErr("the demo serves its own DNS; --dns-server does not apply")
 			}
 			platform, err := g.platform()
