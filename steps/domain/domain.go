@@ -78,6 +78,38 @@ const (
 // Unicode form.
 const maxHost = 4096
 
+// MaxField is how many characters the domain field takes, in the wizard's
+// screen and in its plain prompts: far more than any domain or email
+// address, so that only a paste of something else reaches it. Longer text
+// is refused with [FieldTooLong], never cut without a word.
+const MaxField = 1024
+
+// FieldTooLong returns the refusal of text of n characters given to the
+// domain field, which takes at most MaxField.
+func FieldTooLong(n int) *Error {
+	return &Error{Kind: KindFieldTooLong, Message: "That is " + thousands(n) + " characters long, more than the " +
+		thousands(MaxField) + " this field takes. Type or paste only the domain or one email address, e.g. " + example + "."}
+}
+
+// NormalizeField is Normalize for a line given to the domain field in the
+// plain prompts: text over MaxField characters is refused with
+// FieldTooLong, as the wizard's screen refuses it, before Normalize looks.
+func NormalizeField(s string) (Input, error) {
+	if n := utf8.RuneCountInString(s); n > MaxField {
+		return Input{}, FieldTooLong(n)
+	}
+	return Normalize(s)
+}
+
+// thousands writes n with a comma between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
 // maxUnwrap bounds how many wrappers ("…", <…>, mailto:) are peeled off.
 const maxUnwrap = 8
 

@@ -353,3 +353,23 @@ func TestCheckContextO(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeField(t *testing.T) {
+	in, err := NormalizeField(" jane@yourcenter.edu ")
+	if err != nil || in.Domain != "yourcenter.edu" {
+		t.Fatalf("NormalizeField = %+v, %v", in, err)
+	}
+	// At the limit Normalize judges; over it, the field's limit is named.
+	if _, err := NormalizeField(strings.Repeat("é", MaxField)); errors.Is(err, KindFieldTooLong) || err == nil {
+		t.Errorf("at the limit: %v, want Normalize's refusal", err)
+	}
+	_, err = NormalizeField(strings.Repeat("é", 12345))
+	if !errors.Is(err, KindFieldTooLong) || err.Error() != "That is 12,345 characters long, more than the 1,024 this field takes. Type or paste only the domain or one email address, e.g. yourcenter.edu." {
+		t.Errorf("over the limit: %v", err)
+	}
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

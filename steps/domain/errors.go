@@ -65,6 +65,9 @@ const (
 	// KindPublicSuffix: a top-level domain or another public suffix alone,
 	// e.g. "edu" or "ac.uk", which is nobody's mail domain.
 	KindPublicSuffix
+	// KindFieldTooLong: more text than the domain field takes (MaxField
+	// characters), e.g. a pasted document; see FieldTooLong.
+	KindFieldTooLong
 )
 
 var kindNames = [...]string{
@@ -79,6 +82,7 @@ var kindNames = [...]string{
 	KindBadIDN:       "bad-idn",
 	KindNumericTLD:   "numeric-tld",
 	KindPublicSuffix: "public-suffix",
+	KindFieldTooLong: "field-too-long",
 }
 
 // String returns a stable lower-case name for k, e.g. "single-label".
