@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // TestSmallFaultsUsage checks that bad input is refused with exit 2 and one
@@ -36,5 +42,81 @@ func TestSmallFaultsUsage(t *testing.T) {
 				t.Errorf("stderr names the wrong fault: %q", r.stderr)
 			}
 		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitOutput waits until b holds want, with a long deadline that only a
+// broken program reaches.
+func waitOutput(t *testing.T, what string, b *syncBuffer, want string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(b.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never showed %q; it holds:\n%s", what, want, b.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestServeOnlyLongLine feeds demo --serve-only, through a real pipe, a
+// line over 64 KiB and then a command: the long line is reported on stderr
+// naming the limit, and the command after it still runs (a bufio.Scanner
+// stopped reading at the long line, silently).
+func TestServeOnlyLongLine(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(buildWizard(t), "demo", "--serve-only")
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "HOME="+cmd.Dir, "XDG_CONFIG_HOME="+cmd.Dir)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr syncBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = stdin.Close()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	waitOutput(t, "stdout", &stdout, "Simulated DNS serving on")
+
+	long := "publish " + strings.Repeat("x", 70<<10) + "\n"
+	if _, err := io.WriteString(stdin, long+"publish yourcenter.edu\n"); err != nil {
+		t.Fatalf("writing to the pipe: %v", err)
+	}
+	waitOutput(t, "stdout", &stdout, "Published 2 records")
+	waitOutput(t, "stderr", &stderr, "\n")
+	if got, want := stderr.String(), "a line longer than 64 KiB was skipped; say \"publish DOMAIN\" or \"mistake DOMAIN\"\n"; got != want {
+		t.Errorf("stderr = %q, want %q", got, want)
+	}
+
+	// A line at the limit is read as a line (and refused as a command).
+	if _, err := io.WriteString(stdin, strings.Repeat("y", 64<<10)+"\nmistake yourcenter.edu\n"); err != nil {
+		t.Fatalf("writing to the pipe: %v", err)
+	}
+	waitOutput(t, "stdout", &stdout, "Published with a mistake")
+	if got := stderr.String(); strings.Count(got, "64 KiB") != 1 || !strings.Contains(got, "say \"publish DOMAIN\" or \"mistake DOMAIN\"\nsay") {
+		t.Errorf("stderr after a line at the limit = %q", got)
 	}
 }
