@@ -67,7 +67,9 @@ func TestFaultsEachLookup(t *testing.T) {
 				} else {
 					srv.SetFaultType(l.at, l.qtype, k.fault)
 				}
-				rep := fxChecker(srv, fxSilentWait).Check(context.Background(), fxDomain, fxExpect(t, nil))
+				// A SERVFAIL or REFUSED answer is waited for as long as it
+				// takes: only silence is a timeout.
+				rep := fxChecker(srv, fxWaitFor(k.fault)).Check(context.Background(), fxDomain, fxExpect(t, nil))
 
 				status, problems := checkOf(rep, l.check)
 				if status != dnscheck.VerdictError {
