@@ -2,13 +2,17 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
 )
 
 // TestSmallFaultsUsage checks that bad input is refused with exit 2 and one
@@ -118,5 +122,82 @@ func TestServeOnlyLongLine(t *testing.T) {
 	waitOutput(t, "stdout", &stdout, "Published with a mistake")
 	if got := stderr.String(); strings.Count(got, "64 KiB") != 1 || !strings.Contains(got, "say \"publish DOMAIN\" or \"mistake DOMAIN\"\nsay") {
 		t.Errorf("stderr after a line at the limit = %q", got)
+	}
+}
+
+// runInPty runs the built wizard with args in a pseudo-terminal (as a
+// person's shell would, TERM=xterm-256color, no CI variable) and returns
+// everything it wrote, once it has exited, and its exit status.
+func runInPty(t *testing.T, env []string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(buildWizard(t), args...)
+	cmd.Dir = t.TempDir()
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CI=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "TERM=xterm-256color", "COLORTERM=", "HOME="+cmd.Dir, "XDG_CONFIG_HOME="+cmd.Dir)
+	cmd.Env = append(cmd.Env, env...)
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 100, Rows: 30})
+	if err != nil {
+		t.Fatalf("starting the wizard in a pty: %v", err)
+	}
+	defer f.Close()
+	// Nothing answers a query: the test only looks at what was written.
+	out, _ := io.ReadAll(f) // ends with EIO once the wizard has exited
+	code := 0
+	if err := cmd.Wait(); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			t.Fatalf("waiting for the wizard: %v", err)
+		}
+		code = ee.ExitCode()
+	}
+	return string(out), code
+}
+
+// TestPrintingCommandsDoNotQueryTheTerminal: commands that only print,
+// run in a terminal, never write a background colour query (OSC 11) or a
+// cursor position request: over SSH or tmux the answer can arrive after
+// the command has ended and land in the shell prompt as garbage. Colour
+// is decided from the environment (NO_COLOR) alone.
+func TestPrintingCommandsDoNotQueryTheTerminal(t *testing.T) {
+	t.Parallel()
+	srv := chkServer(t)
+	tests := []struct {
+		name  string
+		env   []string
+		args  []string
+		code  int
+		wants []string
+	}{
+		{"check", nil, []string{"check", "yourcenter.edu", "othercenter.edu", "--dns-server", srv.Addr()}, exitNotReady, []string{"yourcenter.edu", "\x1b[32m"}},
+		{"check with NO_COLOR", []string{"NO_COLOR=1"}, []string{"check", "yourcenter.edu", "--dns-server", srv.Addr()}, exitOK, []string{"yourcenter.edu"}},
+		{"records", nil, []string{"records", "othercenter.edu", "--dns-server", srv.Addr()}, exitOK, []string{"Records to publish for othercenter.edu"}},
+		{"records with NO_COLOR", []string{"NO_COLOR=1"}, []string{"records", "othercenter.edu", "--dns-server", srv.Addr()}, exitOK, []string{"osc1._domainkey"}},
+		{"providers", nil, []string{"providers"}, exitOK, []string{"microsoft365"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			out, code := runInPty(t, tc.env, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; output %q", code, tc.code, out)
+			}
+			for _, w := range tc.wants {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q: %q", w, out)
+				}
+			}
+			for _, query := range []string{"\x1b]11;?", "\x1b[6n"} {
+				if strings.Contains(out, query) {
+					t.Errorf("the command asked the terminal %q: %q", query, out[:min(len(out), 200)])
+				}
+			}
+			if slices.Contains(tc.env, "NO_COLOR=1") && strings.Contains(out, "\x1b[") {
+				t.Errorf("NO_COLOR output has escape sequences: %q", out[:min(len(out), 200)])
+			}
+		})
 	}
 }
