@@ -944,8 +944,9 @@ func FuzzMatchName(f *testing.F) {
 			return
 		}
 		got := matchName(pattern, host)
-		// Matching ignores case and one trailing dot.
-		if again := matchName(pattern, asciiUpper(host)+"."); !strings.HasSuffix(host, ".") && again != got {
+		// Matching ignores case and one trailing dot (added here to a host
+		// that has none once its surrounding space is trimmed).
+		if again := matchName(pattern, asciiUpper(host)+"."); !strings.HasSuffix(strings.TrimSpace(host), ".") && again != got {
 			t.Fatalf("matchName(%q, %q) = %v but differs for upper case with a dot", pattern, host, got)
 		}
 		// A pattern without '*' matches exactly its own name.

@@ -14,9 +14,10 @@ const MaxTXTString = 255
 
 // normalizeName lower-cases the ASCII letters of s (DNS names compare
 // case-insensitively in ASCII only, RFC 4343), trims surrounding space and
-// drops one trailing dot.
+// drops one trailing dot, with any space before that dot: "A.example ."
+// and "a.example " are both "a.example".
 func normalizeName(s string) string {
-	return strings.TrimSuffix(asciiLower(strings.TrimSpace(s)), ".")
+	return strings.TrimSpace(strings.TrimSuffix(asciiLower(strings.TrimSpace(s)), "."))
 }
 
 // asciiLower maps A–Z to a–z and leaves every other byte alone.

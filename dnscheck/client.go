@@ -230,9 +230,15 @@ func WithPort(server string) string {
 
 // ParseServer checks a --dns-server value (HOST or HOST:PORT) and returns it
 // with the port filled in.
+//
+// The error names the real fault: nothing given, a control character, an
+// IPv4 address with a number over 255, a bad port.
 func ParseServer(s string) (string, error) {
 	if strings.TrimSpace(s) == "" {
-		return "", errors.New("dnscheck: empty DNS server")
+		return "", errors.New("dnscheck: no DNS server given")
+	}
+	if r, ok := firstControl(strings.TrimSpace(s)); ok {
+		return "", fmt.Errorf("dnscheck: DNS server %q contains the control character %+q", s, r)
 	}
 	if strings.Count(s, "[") != strings.Count(s, "]") {
 		return "", fmt.Errorf("dnscheck: DNS server %q: unbalanced brackets", s)
@@ -244,6 +250,9 @@ func ParseServer(s string) (string, error) {
 	}
 	if host == "" {
 		return "", fmt.Errorf("dnscheck: DNS server %q has no host", s)
+	}
+	if why := badIPv4(host); why != "" {
+		return "", fmt.Errorf("dnscheck: DNS server %q is not an IPv4 address: %s", s, why)
 	}
 	if !validServerHost(host) {
 		return "", fmt.Errorf("dnscheck: DNS server %q: %q is neither an IP address nor a host name", s, host)

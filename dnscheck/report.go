@@ -82,6 +82,7 @@ const (
 // by name; callers fill this from the platform file.
 type Expectation struct {
 	PlatformName string         // for messages, e.g. "Neoserra"
+	Vendor       string         // who runs the platform, for "contact …", e.g. "OutreachSystems"; may be empty
 	DKIMSelector string         // e.g. "osc1"
 	DKIMTarget   string         // fully qualified CNAME target
 	SPFInclude   string         // the platform's include domain

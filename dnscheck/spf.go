@@ -94,7 +94,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 	rep.Problems = append(rep.Problems, troubles.problems(walk, rep.IPs)...)
 	rep.Problems = append(rep.Problems, allProblems(rec)...)
 	rep.Problems = append(rep.Problems, permissiveProblems(walk)...)
-	rep.Problems = append(rep.Problems, platformProblems(rec, walk, exp, rep.IPs, rep.Platform)...)
+	rep.Problems = append(rep.Problems, platformProblems(rec, walk, exp, rep.IPs, rep.Platform, rep.Problems)...)
 	rep.Problems = append(rep.Problems, providerProblems(walk, exp)...)
 	rep.walk = walk
 
@@ -329,8 +329,9 @@ func HasError(ps []Problem, code string) bool {
 // mail fails SPF now; spf-platform-not-authorized says so too), a warning
 // when other terms of the record still let them pass. An address whose
 // verdict DNS trouble left open (temperror) is not counted as failing:
-// its dns-* problem says why.
-func platformProblems(rec *SPFRecord, w SPFWalk, exp Expectation, ips []IPResult, set PlatformIPs) []Problem {
+// its dns-* problem says why. others are the problems already found for
+// the record, which the fix may point to.
+func platformProblems(rec *SPFRecord, w SPFWalk, exp Expectation, ips []IPResult, set PlatformIPs, others []Problem) []Problem {
 	var out []Problem
 	var failing []string
 	for _, r := range ips {
@@ -341,7 +342,7 @@ func platformProblems(rec *SPFRecord, w SPFWalk, exp Expectation, ips []IPResult
 	if len(failing) > 0 {
 		fix := "Add include:" + exp.SPFInclude + " to the SPF record, before its all term."
 		if treeHasInclude(w.Root, exp.SPFInclude) {
-			fix = "The include is there but does not take effect; fix the other problems listed for this record."
+			fix = includeIneffectiveFix(w, exp, others)
 		}
 		out = append(out, Problem{Code: CodeSPFPlatformNotAuthorized, Severity: SeverityError,
 			Message: fmt.Sprintf("Receivers would not accept %s's servers as senders for your domain: %s.", exp.PlatformName, keptList(failing, maxListed)),
@@ -428,6 +429,47 @@ func prefixAddrs(ps []netip.Prefix) []string {
 }
 
 // providerProblems reports the organisation's own provider missing from
+
+// includeIneffectiveFix says what to do when the record has the platform's
+// include but the platform's addresses still do not pass, naming the true
+// cause: the include itself publishes no usable record (the vendor's to
+// fix), the other errors listed for the record, or a term that decides
+// the addresses first.
+func includeIneffectiveFix(w SPFWalk, exp Expectation, others []Problem) string {
+	inc := trimDot(canonical(exp.SPFInclude))
+	if n := findInclude(w.Root, exp.SPFInclude); n != nil && n.Record == nil && n.Trouble == nil && !strings.HasPrefix(n.Error, "loop") {
+		vendor := exp.Vendor
+		if vendor == "" {
+			vendor = exp.PlatformName + "'s vendor"
+		}
+		return fmt.Sprintf("Your record includes %s as it should, but %s publishes no usable SPF record (%s), so receivers cannot use it. "+
+			"Nothing on your side needs to change: contact %s and tell them that %s publishes no usable SPF record.",
+			inc, inc, clip(n.Error), vendor, inc)
+	}
+	if slices.ContainsFunc(others, func(p Problem) bool { return p.Severity == SeverityError }) {
+		return "The include is there but does not take effect; fix the other problems listed for this record."
+	}
+	return "The include is there, but these addresses do not pass through it: a term before include:" + inc +
+		" decides them first, or the include does not list them. Check the terms before it."
+}
+
+// findInclude returns the node that include:domain (or a redirect to it)
+// led to, anywhere in the tree; nil when there is none.
+func findInclude(n *SPFNode, domain string) *SPFNode {
+	if n == nil {
+		return nil
+	}
+	if n.Via != "" && n.Domain == canonical(domain) {
+		return n
+	}
+	for _, c := range n.Children {
+		if f := findInclude(c, domain); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
 // the SPF tree.
 func providerProblems(w SPFWalk, exp Expectation) []Problem {
 	var missing []string

@@ -255,7 +255,7 @@ func (a *accessible) askOthers(first domain.Input) (domains.Others, error) {
 		if line == "" {
 			return others, nil
 		}
-		in, err := domain.Normalize(line)
+		in, err := domain.NormalizeField(line)
 		if err != nil {
 			a.say("%s", dnscheck.Printable(err.Error()))
 			continue
@@ -280,7 +280,7 @@ func (a *accessible) askDomain() (domain.Input, error) {
 		if err != nil {
 			return domain.Input{}, err
 		}
-		in, err := domain.Normalize(line)
+		in, err := domain.NormalizeField(line)
 		if err != nil {
 			a.say("%s", dnscheck.Printable(err.Error()))
 			var de *domain.Error

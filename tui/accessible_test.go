@@ -245,3 +245,22 @@ func TestAccessibleBrokenSPF(t *testing.T) {
 		t.Log(got)
 	}
 }
+
+// TestAccessibleLongLineAtTheDomainPrompt: a line over the domain field's
+// limit is refused saying so and naming the limit, as the screen does,
+// and the question is asked again.
+func TestAccessibleLongLineAtTheDomainPrompt(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	in := strings.NewReader(strings.Repeat("yourcenter.edu ", 100) + "\nq\n")
+	var out bytes.Buffer
+	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	if !strings.Contains(got, "That is 1,499 characters long, more than the 1,024 this field takes.") {
+		t.Errorf("the long line was not refused for its length:\n%s", got)
+	}
+	if n := strings.Count(got, "Your mail domain, or one of your staff's email addresses: "); n != 2 {
+		t.Errorf("the domain question was asked %d times, want 2:\n%s", n, got)
+	}
+}

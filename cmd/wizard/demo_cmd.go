@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -41,7 +43,7 @@ each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
 		Example: `  wizard demo
   wizard demo --serve-only yourcenter.edu`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if g.dnsServer != "" {
+			if g.dnsServer != "" || g.dnsServerGiven() {
 				return usageErr("the demo serves its own DNS; --dns-server does not apply")
 			}
 			platform, err := g.platform()
@@ -100,14 +102,8 @@ func serveDemo(ctx context.Context, world *demo.World, g *globalOptions, args []
 	fmt.Fprintf(s.out, "Try:  wizard check %s --dns-server %s\n", domains[0], world.ResolverAddr())
 	fmt.Fprintf(s.out, "Type \"publish DOMAIN\" or \"mistake DOMAIN\" to change DNS; Ctrl+C stops.\n")
 
-	lines := make(chan string)
-	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(s.in)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-	}()
+	lines := make(chan inputLine)
+	go readLines(s.in, maxDemoLine, lines)
 	platform := world.Platform()
 	provider, err := g.provider()
 	if err != nil {
@@ -122,7 +118,11 @@ func serveDemo(ctx context.Context, world *demo.World, g *globalOptions, args []
 				<-ctx.Done()
 				return nil
 			}
-			f := strings.Fields(line)
+			if line.tooLong {
+				fmt.Fprintf(s.err, "a line longer than %d KiB was skipped; say \"publish DOMAIN\" or \"mistake DOMAIN\"\n", maxDemoLine>>10)
+				continue
+			}
+			f := strings.Fields(line.text)
 			if len(f) != 2 || (f[0] != "publish" && f[0] != "mistake") {
 				if len(f) > 0 {
 					fmt.Fprintln(s.err, `say "publish DOMAIN" or "mistake DOMAIN"`)
@@ -151,6 +151,45 @@ func serveDemo(ctx context.Context, world *demo.World, g *globalOptions, args []
 				continue
 			}
 			fmt.Fprintln(s.out, msg)
+		}
+	}
+}
+
+// maxDemoLine bounds one line of commands read by demo --serve-only.
+const maxDemoLine = 64 << 10
+
+// inputLine is one line read by readLines: its text without the line
+// ending, or tooLong when it was over the limit (its text is then dropped).
+type inputLine struct {
+	text    string
+	tooLong bool
+}
+
+// readLines sends each line of r to out and closes out when r ends. A line
+// longer than limit bytes is read to its end and sent as tooLong, so that
+// the lines after it are still read (bufio.Scanner would stop there).
+func readLines(r io.Reader, limit int, out chan<- inputLine) {
+	defer close(out)
+	br := bufio.NewReaderSize(r, limit+2) // the line, "\r" and "\n"
+	for {
+		b, err := br.ReadSlice('\n')
+		tooLong := false
+		for errors.Is(err, bufio.ErrBufferFull) {
+			tooLong = true
+			_, err = br.ReadSlice('\n')
+		}
+		if !tooLong && len(b) > 0 {
+			text := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+			tooLong = len(text) > limit
+			if !tooLong {
+				out <- inputLine{text: text}
+			}
+		}
+		if tooLong {
+			out <- inputLine{tooLong: true}
+		}
+		if err != nil {
+			return
 		}
 	}
 }

@@ -8,7 +8,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/outreach-auth/wizard/cmd/wizard/internal/quietstart"
 )
+
+// init runs after the init of every package main imports: Bubble Tea's
+// has looked for the terminal's background and, thanks to quietstart, not
+// asked it. The environment is given back as it was.
+func init() { quietstart.Restore() }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

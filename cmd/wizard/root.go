@@ -53,6 +53,10 @@ type globalOptions struct {
 	platformFile string
 	providerID   string
 	accessible   bool
+
+	// dnsServerGiven reports that --dns-server was given, even empty:
+	// an empty value is refused, not read as "the system resolver".
+	dnsServerGiven func() bool
 }
 
 // run builds the command tree, runs it and returns the exit status.
@@ -112,6 +116,7 @@ checks until receivers will accept it.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr("%v", err) })
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.dnsServer, "dns-server", "", "send every DNS query to this server (HOST[:PORT]); no authoritative discovery")
+	g.dnsServerGiven = func() bool { return pf.Changed("dns-server") }
 	pf.StringVar(&g.platformFile, "platform", "", "platform file (JSON) to use instead of the built-in Neoserra one")
 	pf.StringVar(&g.providerID, "provider", "", "your organisation's mail provider (see 'wizard providers'); detected from MX when omitted")
 	pf.BoolVar(&g.accessible, "accessible", false, "ask the questions as plain line prompts (also when TERM=dumb or there is no terminal)")
@@ -170,10 +175,13 @@ var queryTimeout = dnscheck.DefaultTimeout
 
 // client returns the DNS client: the --dns-server, or the system resolvers.
 func (g *globalOptions) client() (*dnscheck.Client, error) {
-	if g.dnsServer != "" {
+	if g.dnsServer != "" || g.dnsServerGiven() {
+		if strings.TrimSpace(g.dnsServer) == "" {
+			return nil, usageErr("--dns-server needs a server: HOST or HOST:PORT, e.g. --dns-server 192.0.2.53")
+		}
 		server, err := dnscheck.ParseServer(g.dnsServer)
 		if err != nil {
-			return nil, usageErr("--dns-server: %v", err)
+			return nil, usageErr("--dns-server: %s", strings.TrimPrefix(err.Error(), "dnscheck: "))
 		}
 		return dnscheck.NewClient(dnscheck.WithServers(server), dnscheck.WithTimeout(queryTimeout)), nil
 	}

@@ -6,7 +6,9 @@
 // Besides answering from its zones the server can be told to misbehave per
 // name (SERVFAIL, REFUSED, silence, truncation, latency, records nobody
 // asked for) and it records every question it receives, so callers can
-// assert on how a client talked to it.
+// assert on how a client talked to it. A [Barrier] (see [Server.HoldUntil])
+// holds answers until several questions are there together, which proves
+// that a client asks them concurrently without measuring time.
 //
 // The package does not import "testing": it is also used at run time by the
 // `wizard demo` command. Tests use [StartT], which accepts anything with the
@@ -120,6 +122,7 @@ type Server struct {
 	names   map[string]map[uint16][]dns.RR // canonical owner → type → RRset
 	faults  map[faultKey]Fault             // see faultFor
 	latency time.Duration                  // added to every answer
+	barrier *Barrier                       // see HoldUntil; nil when none
 
 	qmu     sync.Mutex
 	queries []Query
@@ -371,6 +374,110 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.latency = d
 }
 
+// HoldUntil holds the answers to the next n questions the server receives
+// (for names, when given: case-insensitive, a trailing dot optional; other
+// questions are answered as usual) until all n have arrived, then answers
+// them together; later questions are answered at once. So n questions get
+// their answers only if a client asks them concurrently: one that waits for
+// an answer before asking the next question leaves the first one held.
+//
+// guard bounds the wait: if the n-th question has not arrived when it
+// passes, the held questions are answered anyway and the barrier is not
+// met ([Barrier.Met]). Give guard a value only a broken client reaches
+// (10 s, say), and the client a per-query timeout longer than guard, so
+// that a client asking one question at a time waits at the barrier rather
+// than timing out and asking the next. Latency and faults apply after the
+// barrier opens. A new HoldUntil replaces the server's barrier; the one it
+// replaces keeps holding what it held until it is met or its guard passes.
+func (s *Server) HoldUntil(n int, guard time.Duration, names ...string) *Barrier {
+	b := &Barrier{want: n, open: make(chan struct{})}
+	if len(names) > 0 {
+		b.names = make(map[string]bool, len(names))
+		for _, name := range names {
+			b.names[dns.CanonicalName(name)] = true
+		}
+	}
+	if n <= 0 {
+		b.met = true
+		close(b.open)
+	} else {
+		b.guard = time.AfterFunc(guard, b.release)
+	}
+	s.mu.Lock()
+	s.barrier = b
+	s.mu.Unlock()
+	return b
+}
+
+// Barrier holds a server's answers until a number of questions have
+// arrived; see [Server.HoldUntil]. Its methods are safe for concurrent use.
+type Barrier struct {
+	want  int
+	names map[string]bool // the names held; nil: every name
+	guard *time.Timer
+	open  chan struct{} // closed when the held answers are released
+
+	mu      sync.Mutex
+	arrived int
+	met     bool
+}
+
+// hold counts a question for the canonical name and reports whether its
+// answer must wait for the barrier to open.
+func (b *Barrier) hold(name string) bool {
+	if b.names != nil && !b.names[name] {
+		return false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	select {
+	case <-b.open:
+		return false // met or given up: answer at once
+	default:
+	}
+	b.arrived++
+	if b.arrived == b.want {
+		b.met = true
+		b.guard.Stop()
+		close(b.open)
+	}
+	return true
+}
+
+// release opens the barrier when its guard passes before it is met.
+func (b *Barrier) release() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	select {
+	case <-b.open:
+	default:
+		close(b.open)
+	}
+}
+
+// Wait blocks until the barrier opens, met or not, and returns Met.
+func (b *Barrier) Wait() bool {
+	<-b.open
+	return b.Met()
+}
+
+// Met reports whether all n questions arrived together, before the guard
+// passed. It is false while the barrier is still waiting.
+func (b *Barrier) Met() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.met
+}
+
+// Arrived returns how many questions have reached the barrier while it held
+// answers (at most n): when the barrier was not met, how many the client
+// had asked at once.
+func (b *Barrier) Arrived() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.arrived
+}
+
 // Queries returns the questions received so far, in arrival order,
 // including those answered with a fault or not answered at all.
 func (s *Server) Queries() []Query {
@@ -619,7 +726,16 @@ func (s *Server) serveDNS(w dns.ResponseWriter, r *dns.Msg) {
 	s.mu.RLock()
 	f := s.faultFor(name, q.Qtype)
 	delay := s.latency + f.Latency
+	b := s.barrier
 	s.mu.RUnlock()
+
+	if b != nil && b.hold(name) {
+		select {
+		case <-b.open:
+		case <-s.done:
+			return
+		}
+	}
 
 	if delay > 0 {
 		t := time.NewTimer(delay)

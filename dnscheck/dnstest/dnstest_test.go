@@ -866,3 +866,140 @@ func TestTCPAnswerTooBig(t *testing.T) {
 		t.Fatalf("TC=%v answers=%d, want TC and part of the records", r.Truncated, len(r.Answer))
 	}
 }
+
+// barrierGuard bounds the barrier tests that expect the barrier to be met:
+// only a broken server reaches it. The client waits longer still, so a
+// question held by a barrier that is never met is answered, not lost.
+const barrierGuard = 10 * time.Second
+
+func TestBarrierMetByConcurrentQuestions(t *testing.T) {
+	t.Parallel()
+	s := StartT(t, zoneX)
+	b := s.HoldUntil(3, barrierGuard)
+	if b.Met() {
+		t.Fatal("a fresh barrier is met")
+	}
+	names := []string{"x.edu.", "www.x.edu.", "ns1.x.edu."}
+	var wg sync.WaitGroup
+	errs := make([]error, len(names))
+	for i, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, _, err := exchange(s, protos[i%2], name, dns.TypeA, withTimeout(2*barrierGuard))
+			if err == nil && (r.Rcode != dns.RcodeSuccess || len(r.Answer) != 1) {
+				err = fmt.Errorf("answer %v", r)
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	if !b.Wait() || !b.Met() || b.Arrived() != 3 {
+		t.Errorf("Met %v, Arrived %d; want true, 3", b.Met(), b.Arrived())
+	}
+	// Once open, the barrier holds nothing more.
+	wantRcode(t, query(t, s, "udp", "x.edu.", dns.TypeTXT, withTimeout(2*barrierGuard)), dns.RcodeSuccess)
+	if b.Arrived() != 3 {
+		t.Errorf("Arrived %d after the barrier opened, want 3", b.Arrived())
+	}
+}
+
+// TestBarrierNotMetByOneAtATime: a client that waits for each answer before
+// asking again never brings two questions to the barrier; the guard
+// releases the first and the barrier reports that it was not met. (The
+// guard is short here because passing it is the expected outcome; nothing
+// is measured.)
+func TestBarrierNotMetByOneAtATime(t *testing.T) {
+	t.Parallel()
+	s := StartT(t, zoneX)
+	b := s.HoldUntil(2, 50*time.Millisecond)
+	for _, name := range []string{"x.edu.", "www.x.edu."} {
+		r := query(t, s, "udp", name, dns.TypeA, withTimeout(barrierGuard))
+		wantRcode(t, r, dns.RcodeSuccess)
+	}
+	if b.Wait() || b.Met() || b.Arrived() != 1 {
+		t.Errorf("Met %v, Arrived %d; want false, 1", b.Met(), b.Arrived())
+	}
+}
+
+// TestBarrierNames: with names, only their questions are held and counted;
+// others are answered at once (here, while the barrier still holds one).
+func TestBarrierNames(t *testing.T) {
+	t.Parallel()
+	s := StartT(t, zoneX)
+	b := s.HoldUntil(2, barrierGuard, "WWW.x.edu", "ns1.x.edu.")
+	held := make(chan error, 1)
+	go func() {
+		_, _, err := exchange(s, "udp", "www.x.edu.", dns.TypeA, withTimeout(2*barrierGuard))
+		held <- err
+	}()
+	// The held question has arrived once Queries shows it.
+	for !containsQuery(s.Queries(), "www.x.edu.") {
+		select {
+		case err := <-held:
+			t.Fatalf("www.x.edu was answered before the barrier was met (err %v)", err)
+		default:
+		}
+		time.Sleep(time.Millisecond)
+	}
+	wantRcode(t, query(t, s, "udp", "x.edu.", dns.TypeTXT, withTimeout(barrierGuard)), dns.RcodeSuccess)
+	if b.Arrived() != 1 || b.Met() {
+		t.Fatalf("after a question for another name: Arrived %d Met %v, want 1 false", b.Arrived(), b.Met())
+	}
+	wantRcode(t, query(t, s, "tcp", "ns1.x.edu.", dns.TypeA, withTimeout(2*barrierGuard)), dns.RcodeSuccess)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	if !b.Met() || b.Arrived() != 2 {
+		t.Errorf("Met %v, Arrived %d; want true, 2", b.Met(), b.Arrived())
+	}
+}
+
+func containsQuery(qs []Query, name string) bool {
+	for _, q := range qs {
+		if q.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// TestBarrierClose: closing the server ends the handlers a barrier holds.
+func TestBarrierClose(t *testing.T) {
+	t.Parallel()
+	s, err := Start(zoneX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := s.HoldUntil(2, time.Hour)
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := exchange(s, "tcp", "x.edu.", dns.TypeA, withTimeout(time.Hour))
+		done <- err
+	}()
+	for len(s.Queries()) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err == nil {
+		t.Error("the held question got an answer after Close")
+	}
+	if b.Met() {
+		t.Error("the barrier is met")
+	}
+}
+
+func TestBarrierZero(t *testing.T) {
+	t.Parallel()
+	s := StartT(t, zoneX)
+	b := s.HoldUntil(0, barrierGuard)
+	if !b.Met() || !b.Wait() {
+		t.Error("a barrier for no question is not met")
+	}
+	wantRcode(t, query(t, s, "udp", "x.edu.", dns.TypeA), dns.RcodeSuccess)
+}

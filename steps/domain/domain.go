@@ -23,7 +23,9 @@
 //     hyphens, no hyphen at either end of a label), label and name lengths of
 //     RFC 1035 section 2.3.4 (63 and 253 octets), at least two labels, and a
 //     top-level label that is not all digits (RFC 3696 section 2), so the
-//     result can never be mistaken for an IP address.
+//     result can never be mistaken for an IP address;
+//   - not a public suffix ("edu", "ac.uk"): a domain ending under which
+//     organisations register their names is nobody's mail domain.
 //
 // Everything else is refused with an [*Error] whose message is a plain
 // sentence saying what to type instead; its [Kind] tells callers which rule
@@ -41,6 +43,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
 )
 
 // Input is a normalised mail domain.
@@ -74,6 +77,38 @@ const (
 // A name that fits in 253 ASCII bytes is far shorter than this in any
 // Unicode form.
 const maxHost = 4096
+
+// MaxField is how many characters the domain field takes, in the wizard's
+// screen and in its plain prompts: far more than any domain or email
+// address, so that only a paste of something else reaches it. Longer text
+// is refused with [FieldTooLong], never cut without a word.
+const MaxField = 1024
+
+// FieldTooLong returns the refusal of text of n characters given to the
+// domain field, which takes at most MaxField.
+func FieldTooLong(n int) *Error {
+	return &Error{Kind: KindFieldTooLong, Message: "That is " + thousands(n) + " characters long, more than the " +
+		thousands(MaxField) + " this field takes. Type or paste only the domain or one email address, e.g. " + example + "."}
+}
+
+// NormalizeField is Normalize for a line given to the domain field in the
+// plain prompts: text over MaxField characters is refused with
+// FieldTooLong, as the wizard's screen refuses it, before Normalize looks.
+func NormalizeField(s string) (Input, error) {
+	if n := utf8.RuneCountInString(s); n > MaxField {
+		return Input{}, FieldTooLong(n)
+	}
+	return Normalize(s)
+}
+
+// thousands writes n with a comma between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
 
 // maxUnwrap bounds how many wrappers ("…", <…>, mailto:) are peeled off.
 const maxUnwrap = 8
@@ -383,6 +418,9 @@ func normalizeHost(h string, fromEmail, suggest bool) (string, string, *Error) {
 		return fail(KindNameTooLong, "The name is "+strconv.Itoa(len(ascii))+" characters long"+inDNS+
 			", but a domain name can have at most 253. Type only your mail domain, e.g. "+example+".", "")
 	}
+	if isPublicSuffix(ascii) {
+		return fail(KindPublicSuffix, publicSuffixMessage(typed, ascii, uni), "")
+	}
 	if len(as) < 2 {
 		if as[0] == "localhost" {
 			return fail(KindSingleLabel, `"localhost" means this computer, not a mail domain. `+emptyMessage, "")
@@ -409,6 +447,34 @@ func normalizeHost(h string, fromEmail, suggest bool) (string, string, *Error) {
 		return fail(KindBadCharacter, quote(typed)+" is not a valid domain name. Use only letters, digits, hyphens and dots, e.g. "+example+".", "")
 	}
 	return ascii, uni, nil
+}
+
+// isPublicSuffix reports a name under which organisations register their
+// own names, as the Public Suffix List gives it (https://publicsuffix.org):
+// a top-level domain such as "edu", or a registry's suffix such as "ac.uk".
+// A single label that the list does not know ("yourcenter") is not one:
+// the list's default rule makes every unknown last label a suffix, so only
+// its ICANN section counts for a single label.
+func isPublicSuffix(ascii string) bool {
+	ps, icann := publicsuffix.PublicSuffix(ascii)
+	if ps != ascii {
+		return false
+	}
+	return icann || strings.Contains(ascii, ".")
+}
+
+// publicSuffixMessage says that a public suffix is not a mail domain, with
+// an example of a name under it.
+func publicSuffixMessage(typed, ascii, uni string) string {
+	ex := "yourcenter." + uni
+	if show(ex) != ex {
+		ex = "yourcenter." + ascii
+	}
+	what := "a top-level domain"
+	if strings.Contains(ascii, ".") {
+		what = "a domain ending (a public suffix)"
+	}
+	return quote(typed) + " is " + what + ", not a mail domain. Type your organisation's own domain under it, e.g. " + ex + "."
 }
 
 // convertLabel converts one typed label (non-empty, no dots) to its A-label

@@ -198,6 +198,14 @@ func TestNormalizeRefuses(t *testing.T) {
 
 		{"numeric tld", "foo.123", KindNumericTLD, []string{`"123"`, "not a domain ending", "e.g. yourcenter.edu"}, ""},
 		{"numeric tld email", "jane@foo.123", KindNumericTLD, []string{"not a domain ending"}, ""},
+
+		// A public suffix alone is nobody's mail domain: never "edu.edu".
+		{"top-level domain", "edu", KindPublicSuffix, []string{`"edu" is a top-level domain, not a mail domain`, "e.g. yourcenter.edu."}, ""},
+		{"top-level domain upper case", "COM.", KindPublicSuffix, []string{`"COM."`, "top-level domain", "e.g. yourcenter.com."}, ""},
+		{"email at a top-level domain", "jane@edu", KindPublicSuffix, []string{"top-level domain", "e.g. yourcenter.edu."}, ""},
+		{"registry suffix", "ac.uk", KindPublicSuffix, []string{`"ac.uk" is a domain ending (a public suffix), not a mail domain`, "e.g. yourcenter.ac.uk."}, ""},
+		{"wildcard suffix", "foo.ck", KindPublicSuffix, []string{"public suffix", "e.g. yourcenter.foo.ck."}, ""},
+		{"idn top-level domain", "рф", KindPublicSuffix, []string{"top-level domain", "e.g. yourcenter.рф."}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -342,6 +350,26 @@ func TestCheckContextO(t *testing.T) {
 	} {
 		if got := checkContextO(u) != ""; got != bad {
 			t.Errorf("checkContextO(%q) refuses = %v, want %v", u, got, bad)
+		}
+	}
+}
+
+func TestNormalizeField(t *testing.T) {
+	in, err := NormalizeField(" jane@yourcenter.edu ")
+	if err != nil || in.Domain != "yourcenter.edu" {
+		t.Fatalf("NormalizeField = %+v, %v", in, err)
+	}
+	// At the limit Normalize judges; over it, the field's limit is named.
+	if _, err := NormalizeField(strings.Repeat("é", MaxField)); errors.Is(err, KindFieldTooLong) || err == nil {
+		t.Errorf("at the limit: %v, want Normalize's refusal", err)
+	}
+	_, err = NormalizeField(strings.Repeat("é", 12345))
+	if !errors.Is(err, KindFieldTooLong) || err.Error() != "That is 12,345 characters long, more than the 1,024 this field takes. Type or paste only the domain or one email address, e.g. yourcenter.edu." {
+		t.Errorf("over the limit: %v", err)
+	}
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
 		}
 	}
 }

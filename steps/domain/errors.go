@@ -62,6 +62,12 @@ const (
 	KindBadIDN
 	// KindNumericTLD: the last part is all digits, e.g. "foo.123".
 	KindNumericTLD
+	// KindPublicSuffix: a top-level domain or another public suffix alone,
+	// e.g. "edu" or "ac.uk", which is nobody's mail domain.
+	KindPublicSuffix
+	// KindFieldTooLong: more text than the domain field takes (MaxField
+	// characters), e.g. a pasted document; see FieldTooLong.
+	KindFieldTooLong
 )
 
 var kindNames = [...]string{
@@ -75,6 +81,8 @@ var kindNames = [...]string{
 	KindBadEmail:     "bad-email",
 	KindBadIDN:       "bad-idn",
 	KindNumericTLD:   "numeric-tld",
+	KindPublicSuffix: "public-suffix",
+	KindFieldTooLong: "field-too-long",
 }
 
 // String returns a stable lower-case name for k, e.g. "single-label".

@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -22,7 +23,10 @@ type Model struct {
 	in    Input  // the last valid input
 	err   *Error // why the text is not a domain, when it is not
 	tried bool   // enter was pressed on text that is not a domain
-	keys  modelKeys
+	// tooLong says why the last change (a paste, usually) was refused:
+	// it would have made the text longer than MaxField.
+	tooLong *Error
+	keys    modelKeys
 }
 
 type modelKeys struct {
@@ -37,7 +41,8 @@ func NewModel(c common.Common) *Model {
 	ti.Prompt = "› "
 	// No placeholder: without colour it would look typed; the hint
 	// under the field gives the example.
-	ti.CharLimit = 1024
+	// No CharLimit: the field would cut a long paste without a word.
+	// Update refuses a change past MaxField and says so instead.
 	ti.PromptStyle = c.Styles.Accent
 	ti.PlaceholderStyle = c.Styles.Dim
 	// A steady cursor: nothing redraws while the person thinks, which
@@ -114,16 +119,24 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.tried = true
 			return m, nil
 		case key.Matches(k, m.keys.Suggest):
+			m.tooLong = nil
 			m.input.SetValue(m.err.Suggestion)
 			m.input.CursorEnd()
 			m.validate()
 			return m, nil
 		}
 	}
-	before := m.input.Value()
+	before, pos := m.input.Value(), m.input.Position()
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
-	if m.input.Value() != before {
+	if after := m.input.Value(); after != before {
+		if n := utf8.RuneCountInString(after); n > MaxField {
+			m.input.SetValue(before)
+			m.input.SetCursor(pos)
+			m.tooLong = FieldTooLong(n)
+			return m, cmd
+		}
+		m.tooLong = nil
 		m.tried = false
 		m.validate()
 	}
@@ -152,6 +165,8 @@ func (m *Model) View() string {
 	b.WriteString(common.Wrap("The part after the @ in your staff's email addresses. You may paste a whole address.", w) + "\n\n")
 	b.WriteString(m.input.View() + "\n\n")
 	switch {
+	case m.tooLong != nil:
+		b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", m.tooLong.Message, w)) + "\n")
 	case m.err != nil && m.err.Kind == KindEmpty:
 		if m.tried {
 			b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", m.err.Message, w)) + "\n")

@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -114,4 +115,35 @@ func TestGolden(t *testing.T) {
 				tuitest.WaitFor(t, tm, "Press tab")
 			}}.Golden(t)
 	})
+}
+
+// TestLongPasteIsRefusedWithAWord: a paste that would take the field past
+// its limit is not cut to fit without a word: the field keeps what it had
+// and says the paste was too long, naming the limit.
+func TestLongPasteIsRefusedWithAWord(t *testing.T) {
+	m := newModel(t, 80, 16)
+	typ(m, "jane@yourcenter.edu")
+	long := strings.Repeat("x", 1500)
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(long), Paste: true})
+	if !tuitest.Contains(m.View(), "✗", "That is 1,519 characters long, more than the 1,024 this field takes.") {
+		t.Fatalf("a long paste was taken without a word:\n%s", tuitest.Plain(m.View()))
+	}
+	if in, ok := m.Input(); !ok || in.Domain != "yourcenter.edu" {
+		t.Fatalf("after the refused paste the field holds %+v, %v; want what was typed before", in, ok)
+	}
+	// The next change clears the message; the field goes on from where it was.
+	typ(m, "x")
+	if tuitest.Contains(m.View(), "1,024") {
+		t.Fatalf("the message outlived the next key:\n%s", tuitest.Plain(m.View()))
+	}
+	if in, ok := m.Input(); !ok || in.Domain != "yourcenter.edux" {
+		t.Fatalf("after one more key: %+v, %v", in, ok)
+	}
+
+	// Up to the limit, the text goes in and Normalize judges it.
+	m = newModel(t, 80, 16)
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Repeat("a", domain.MaxField)), Paste: true})
+	if tuitest.Contains(m.View(), "this field takes") || !tuitest.Contains(m.View(), "is 1024 characters long, but each part") {
+		t.Fatalf("a paste at the limit:\n%s", tuitest.Plain(m.View()))
+	}
 }

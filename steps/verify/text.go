@@ -19,9 +19,15 @@ type Styles struct {
 }
 
 // StylesFor returns styles for w: colour only when w is a terminal that
-// supports it and NO_COLOR is not set.
+// supports it and NO_COLOR is not set. Both are read from the environment,
+// never by asking the terminal: a report only prints, and a terminal's
+// answer arriving after it has ended lands in the shell prompt.
 func StylesFor(w io.Writer) Styles {
 	r := lipgloss.NewRenderer(w)
+	r.SetColorProfile(r.Output().EnvColorProfile())
+	// The colours are the terminal's own ANSI ones, readable on any
+	// background: it is set, not asked.
+	r.SetHasDarkBackground(true)
 	return Styles{
 		Pass: r.NewStyle().Foreground(lipgloss.Color("2")),
 		Fail: r.NewStyle().Foreground(lipgloss.Color("1")),

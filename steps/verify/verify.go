@@ -38,6 +38,7 @@ const MaxConcurrentDomains = 8
 func Expect(p *assets.Platform, provider *assets.Provider, checkIPs []string) (dnscheck.Expectation, error) {
 	exp := dnscheck.Expectation{
 		PlatformName: p.Name,
+		Vendor:       p.Vendor,
 		DKIMSelector: p.DKIM.Selector,
 		DKIMTarget:   p.DKIM.Target,
 		SPFInclude:   p.SPF.Include,

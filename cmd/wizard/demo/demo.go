@@ -94,6 +94,10 @@ type World struct {
 	timers         map[*time.Timer]struct{}
 	closeOnce      sync.Once
 	closeErr       error
+
+	// afterFunc is time.AfterFunc; a test replaces it to apply a lagging
+	// change when it chooses instead of when a clock says.
+	afterFunc func(time.Duration, func()) *time.Timer
 }
 
 // domainState is what the World remembers of a prepared domain.
@@ -134,6 +138,7 @@ func Start(p *assets.Platform) (*World, error) {
 		domains:     map[string]*domainState{},
 		orgs:        map[string]bool{},
 		timers:      map[*time.Timer]struct{}{},
+		afterFunc:   time.AfterFunc,
 	}
 	var err error
 	if w.resolver, err = dnstest.Start(text); err != nil {
@@ -290,7 +295,7 @@ func (w *World) schedule(r *replica, ops []op, delay time.Duration) {
 		return
 	}
 	var t *time.Timer
-	t = time.AfterFunc(delay, func() {
+	t = w.afterFunc(delay, func() {
 		w.mu.Lock()
 		defer w.mu.Unlock()
 		delete(w.timers, t) // t is set: Publish held w.mu until it was

@@ -252,10 +252,60 @@ func TestPrepareRefuses(t *testing.T) {
 	}
 }
 
+// manualClock replaces a World's timers: a change scheduled for a lagging
+// server waits until the test fires it, so a check made "right after
+// Publish" sees the old answers however slow the machine is.
+type manualClock struct {
+	mu     sync.Mutex
+	delays []time.Duration
+	fire   []func()
+}
+
+// install makes w schedule through c. Call it before the first Publish.
+func (c *manualClock) install(w *World) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.afterFunc = func(d time.Duration, f func()) *time.Timer {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.delays = append(c.delays, d)
+		c.fire = append(c.fire, f)
+		t := time.NewTimer(time.Hour) // only for World.Close to stop
+		t.Stop()
+		return t
+	}
+}
+
+// scheduled returns the delays asked for so far.
+func (c *manualClock) scheduled() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.delays)
+}
+
+// fireAt runs the i-th scheduled function, as its timer would.
+func (c *manualClock) fireAt(t *testing.T, i int) {
+	t.Helper()
+	c.mu.Lock()
+	if i >= len(c.fire) {
+		c.mu.Unlock()
+		t.Fatalf("timer %d was never scheduled (%d were)", i, len(c.fire))
+	}
+	f := c.fire[i]
+	c.mu.Unlock()
+	f()
+}
+
+// TestPublishReachesNS2AfterLag: a publication reaches ns1 at once, ns2
+// after Lag and the resolver after ResolverLag; the check says ns2 is out
+// of sync until then. The lags are scheduled on a manual clock, so no
+// check races a timer.
 func TestPublishReachesNS2AfterLag(t *testing.T) {
 	t.Parallel()
 	p := assets.DefaultPlatform()
 	w := startWorld(t, p, time.Second, 2*time.Second)
+	clock := &manualClock{}
+	clock.install(w)
 	const d = "sbdc.example.org"
 	if err := w.Prepare(d); err != nil {
 		t.Fatal(err)
@@ -277,6 +327,10 @@ func TestPublishReachesNS2AfterLag(t *testing.T) {
 	if want := "Published 2 records on ns1; ns2 catches up in 1s."; status != want {
 		t.Errorf("status = %q, want %q", status, want)
 	}
+	// ns2 gets the change after Lag, the resolver after ResolverLag.
+	if got, want := clock.scheduled(), []time.Duration{time.Second, 2 * time.Second}; !slices.Equal(got, want) {
+		t.Fatalf("changes scheduled after %v, want %v", got, want)
+	}
 	r := w.Checker().Check(t.Context(), d, exp)
 	oos, ok := problem(r.Problems, dnscheck.CodeNSOutOfSync)
 	if !ok {
@@ -292,12 +346,18 @@ func TestPublishReachesNS2AfterLag(t *testing.T) {
 		t.Errorf("right after Publish the resolver should still have the old answers")
 	}
 
-	r = waitFor(t, w, d, exp, 10*time.Second, func(r dnscheck.DomainReport) bool {
-		_, unsynced := problem(r.Problems, dnscheck.CodeNSOutOfSync)
-		return r.Ready && !unsynced && len(r.Cache) == 0
-	})
-	if r.SPF.Status != dnscheck.VerdictPass || r.DKIM.Status != dnscheck.VerdictPass || r.DKIM.KeyBits != 2048 {
-		t.Errorf("after the lag: %s", summary(r))
+	// Lag passes: ns2 serves the change; the resolver still has the old answers.
+	clock.fireAt(t, 0)
+	r = w.Checker().Check(t.Context(), d, exp)
+	if _, unsynced := problem(r.Problems, dnscheck.CodeNSOutOfSync); unsynced || !r.Ready || len(r.Cache) == 0 {
+		t.Errorf("after the lag: out of sync %v, ready %v, %d cached answers; want false, true, some: %s", unsynced, r.Ready, len(r.Cache), summary(r))
+	}
+
+	// ResolverLag passes: the resolver serves the change too.
+	clock.fireAt(t, 1)
+	r = w.Checker().Check(t.Context(), d, exp)
+	if r.SPF.Status != dnscheck.VerdictPass || r.DKIM.Status != dnscheck.VerdictPass || r.DKIM.KeyBits != 2048 || !r.Ready || len(r.Cache) != 0 {
+		t.Errorf("after the resolver's lag: %s", summary(r))
 	}
 	if len(r.AllProblems()) > 0 {
 		t.Errorf("after the lag, problems remain: %v", codes(r.AllProblems()))
