@@ -11,6 +11,7 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
+	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/statefile"
 	"github.com/outreach-auth/wizard/tui"
 )
@@ -53,7 +54,7 @@ func runInteractive(ctx context.Context, g *globalOptions, o *interactiveOptions
 	}
 	notice := ""
 	if o.saveProgress {
-		cfg.ProgressPath, cfg.Resume, notice = loadProgress(platform.Name, o.fresh)
+		cfg.ProgressPath, cfg.Resume, notice = loadProgress(platform, o.fresh)
 	}
 	if g.accessible || !isTerminal(s) || os.Getenv("TERM") == "dumb" {
 		if notice != "" {
@@ -89,8 +90,8 @@ func isTerminal(s streams) bool {
 // time; fresh forgets it. Trouble comes back as a notice for the person
 // (one sentence) and the wizard goes on: a corrupt file has been moved
 // aside; without a config directory nothing is saved.
-func loadProgress(platform string, fresh bool) (path string, prog *tui.Progress, notice string) {
-	path, err := statefile.DefaultPath(platform)
+func loadProgress(platform *assets.Platform, fresh bool) (path string, prog *tui.Progress, notice string) {
+	path, err := statefile.DefaultPath(platform.Name)
 	if err != nil {
 		return "", nil, fmt.Sprintf("progress will not be saved: %v", err)
 	}
@@ -101,7 +102,10 @@ func loadProgress(platform string, fresh bool) (path string, prog *tui.Progress,
 		return path, nil, ""
 	}
 	var p tui.Progress
-	found, err := statefile.Load(path, &p)
+	// What this wizard cannot resume (a newer version's format, another
+	// platform's, answers that no longer restore) is moved aside like a
+	// corrupt file, so the next save does not overwrite it unseen.
+	found, err := statefile.LoadValid(path, &p, func() error { return p.Check(platform) })
 	switch {
 	case err != nil:
 		return path, nil, err.Error()
