@@ -116,11 +116,11 @@ func serveDemo(ctx context.Context, world *demo.World, g *globalOptions, args []
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return ctx.Err()
 		case line, ok := <-lines:
 			if !ok {
 				<-ctx.Done()
-				return nil
+				return ctx.Err()
 			}
 			f := strings.Fields(line)
 			if len(f) != 2 || (f[0] != "publish" && f[0] != "mistake") {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/mattn/go-isatty"
 	"github.com/muesli/termenv"
@@ -60,7 +61,8 @@ func runInteractive(ctx context.Context, g *globalOptions, o *interactiveOptions
 		if notice != "" {
 			fmt.Fprintf(s.err, "wizard: %s\n", notice)
 		}
-		err := tui.RunAccessible(ctx, cfg, s.in, s.out)
+		// Reads of the answers give up when a signal ends ctx.
+		err := tui.RunAccessible(ctx, cfg, readerWithContext(ctx, s.in), s.out)
 		if errors.Is(err, tui.ErrInputEnded) {
 			return &exitError{code: exitUsage, msg: "standard input ended before the wizard finished (type q at a question to stop early)"}
 		}
@@ -72,7 +74,9 @@ func runInteractive(ctx context.Context, g *globalOptions, o *interactiveOptions
 	lipgloss.SetColorProfile(out.EnvColorProfile())
 	lipgloss.SetHasDarkBackground(out.HasDarkBackground())
 	cfg.Notice = notice
-	summary, err := tui.Run(ctx, cfg, s.in, s.out)
+	// Signals are the command's (see withSignals): SIGTERM ends ctx, and
+	// the program then restores the terminal and returns at once.
+	summary, err := tui.Run(ctx, cfg, s.in, s.out, tea.WithoutSignalHandler())
 	if err != nil {
 		return fmt.Errorf("the wizard stopped: %w", err)
 	}
