@@ -646,7 +646,7 @@ func (l *domainList) readFile(name string) error {
 // comments; what names the list in messages.
 func (l *domainList) read(r io.Reader, what string) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, maxListLine), maxListLine)
+	sc.Buffer(make([]byte, 0, maxListLine+2), maxListLine+2) // the line and its CR LF
 	n := 0
 	for sc.Scan() {
 		n++
