@@ -65,7 +65,9 @@ with its fix, and the advice on the platform's checkbox.
 
 --domains-file FILE reads more domains from FILE, one per line, after those
 given as arguments; blank lines and lines starting with # are skipped, and a
-domain given twice is checked once.
+domain given twice is checked once. FILE must be a regular file (use - for a
+pipe); a line may be up to 1 KiB, and one check takes up to 1,000,000 domains.
+Each domain's report is written as soon as it is known, in input order.
 
 With several domains the report ends with a summary table (one row per
 domain) and the advice across all of them: the checkbox may be OFF only when
@@ -76,7 +78,8 @@ more than 10 domains, a progress line is drawn on standard error when it is
 a terminal.
 
 Exit status: 0 every domain ready, 1 some domain not ready, 2 bad usage or
-input, 3 DNS could not answer for some domain.`,
+input, 3 DNS could not answer for some domain, 130 interrupted (SIGINT; no
+verdict is printed, and --watch prints the last complete report), 143 SIGTERM.`,
 		Example: `  wizard check yourcenter.edu
   wizard check jane.doe@yourcenter.edu --json
   wizard check yourcenter.edu --watch --give-up-after 30m
