@@ -82,7 +82,7 @@ func CheckEach(ctx context.Context, c *dnscheck.Checker, names []string, exps []
 
 func checkEach(ctx context.Context, c *dnscheck.Checker, domains []string, exp func(i int) dnscheck.Expectation, progress func(done int)) []dnscheck.DomainReport {
 	out := make([]dnscheck.DomainReport, len(domains))
-	stream(ctx, c, domains, exp, progress, func(i int, r dnscheck.DomainReport) bool {
+	stream(ctx, c, domains, exp, progress, nil, func(i int, r dnscheck.DomainReport) bool {
 		out[i] = r
 		return true
 	})
@@ -105,7 +105,7 @@ const ReorderWindow = 256
 // ctx.Err(). Every check it started has finished when it returns.
 func StreamAll(ctx context.Context, c *dnscheck.Checker, domains []string, exp dnscheck.Expectation, progress func(done int), emit func(i int, r dnscheck.DomainReport) error) error {
 	var err error
-	stream(ctx, c, domains, func(int) dnscheck.Expectation { return exp }, progress, func(i int, r dnscheck.DomainReport) bool {
+	stream(ctx, c, domains, func(int) dnscheck.Expectation { return exp }, progress, ctx.Done(), func(i int, r dnscheck.DomainReport) bool {
 		if err = ctx.Err(); err != nil {
 			return false
 		}
@@ -121,8 +121,9 @@ func StreamAll(ctx context.Context, c *dnscheck.Checker, domains []string, exp d
 // stream runs the checks, at most MaxConcurrentDomains at once and at
 // most ReorderWindow ahead of the first report not yet emitted, and calls
 // emit with each report in input order until it returns false. progress
-// counts the checks finished, in the order they finish.
-func stream(ctx context.Context, c *dnscheck.Checker, domains []string, exp func(i int) dnscheck.Expectation, progress func(done int), emit func(i int, r dnscheck.DomainReport) bool) {
+// counts the checks finished, in the order they finish. Once stop is
+// closed (nil: never), no more checks start.
+func stream(ctx context.Context, c *dnscheck.Checker, domains []string, exp func(i int) dnscheck.Expectation, progress func(done int), stop <-chan struct{}, emit func(i int, r dnscheck.DomainReport) bool) {
 	type result struct {
 		i int
 		r dnscheck.DomainReport
@@ -149,6 +150,11 @@ func stream(ctx context.Context, c *dnscheck.Checker, domains []string, exp func
 			case <-quit:
 				return
 			}
+			select {
+			case <-stop:
+				return
+			default:
+			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -163,7 +169,12 @@ func stream(ctx context.Context, c *dnscheck.Checker, domains []string, exp func
 	waiting := map[int]dnscheck.DomainReport{}
 	next, done := 0, 0
 	for next < len(domains) {
-		res := <-results
+		var res result
+		select {
+		case res = <-results:
+		case <-stop: // the dispatcher may have stopped before next
+			return
+		}
 		done++
 		if progress != nil {
 			progress(done)
