@@ -6,11 +6,12 @@ import (
 	"net/mail"
 	"net/netip"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"sync"
 	"unicode"
+
+	"github.com/outreach-auth/wizard/internal/safefile"
 )
 
 // Platform describes the third-party sending platform the wizard authorises
@@ -125,11 +126,18 @@ func DefaultPlatform() *Platform {
 	return p.clone()
 }
 
+// MaxPlatformFile bounds the size of a platform file: the real one is a
+// few hundred bytes.
+const MaxPlatformFile = 1 << 20
+
 // LoadPlatform reads and validates a platform file (the --platform FILE
-// flag). A file that cannot be read gives the wrapped os error; a broken one
-// gives a *FileError naming the file, the field and the reason.
+// flag). A file that cannot be read gives the wrapped os error; one that
+// is not a regular file (a FIFO, a device, a directory) or is larger than
+// MaxPlatformFile is refused without blocking or reading it whole (see
+// safefile); a broken one gives a *FileError naming the file, the field
+// and the reason.
 func LoadPlatform(path string) (*Platform, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, MaxPlatformFile)
 	if err != nil {
 		return nil, fmt.Errorf("assets: platform file: %w", err)
 	}

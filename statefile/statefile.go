@@ -25,6 +25,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/outreach-auth/wizard/internal/safefile"
 )
 
 // dirName is the directory under the user's config directory that holds
@@ -41,10 +43,23 @@ const maxMoveAttempts = 1000
 // now is the clock used to name corrupt files; tests replace it.
 var now = time.Now
 
-// beforeRename, when set by a test, runs once the temporary file is complete
-// and just before it is renamed over the path: the moment where a crash
-// must leave the old file whole.
-var beforeRename func(tmpName string)
+// MaxSize bounds a progress file: what the wizard saves is a few
+// kilobytes even with hundreds of domains' results. A larger file is
+// treated as corrupt, without being read whole.
+const MaxSize = 4 << 20
+
+// fileOps are the steps of a save whose order makes it durable: the
+// temporary file's content is synced before the rename, and the directory
+// after it. Tests replace them to see the order they run in, or to stop
+// a save at a chosen point.
+type fileOps struct {
+	sync    func(f *os.File) error
+	rename  func(oldpath, newpath string) error
+	syncDir func(dir string)
+}
+
+// ops are the file operations a save uses.
+var ops = fileOps{sync: (*os.File).Sync, rename: os.Rename, syncDir: syncDir}
 
 // ErrCorrupt is matched by errors.Is for every *CorruptError.
 var ErrCorrupt = errors.New("statefile: saved progress is corrupt")
@@ -91,6 +106,14 @@ func (e *CorruptError) Is(target error) bool { return target == ErrCorrupt }
 func reason(err error) string {
 	if err == nil {
 		return "unknown error"
+	}
+	var nr *safefile.NotRegularError
+	if errors.As(err, &nr) {
+		return "it is " + safefile.Kind(nr.Mode) + ", not a regular file"
+	}
+	var tl *safefile.TooLargeError
+	if errors.As(err, &tl) {
+		return "it is larger than " + safefile.Size(tl.Limit)
 	}
 	if pe, ok := err.(*fs.PathError); ok && pe.Err != nil {
 		return pe.Op + ": " + pe.Err.Error()
@@ -166,7 +189,7 @@ func save(path string, v any) error {
 		_ = os.Remove(tmp.Name())
 		return err
 	}
-	syncDir(dir)
+	ops.syncDir(dir)
 	removeStale(dir, filepath.Base(path), now().Add(-StaleAfter))
 	return nil
 }
@@ -231,7 +254,7 @@ func writeAndRename(tmp *os.File, data []byte, path string) error {
 	if _, err := tmp.Write(data); err != nil {
 		return err
 	}
-	if err := tmp.Sync(); err != nil {
+	if err := ops.sync(tmp); err != nil {
 		return err
 	}
 	if err := tmp.Close(); err != nil {
@@ -240,10 +263,7 @@ func writeAndRename(tmp *os.File, data []byte, path string) error {
 	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
 		return err
 	}
-	if beforeRename != nil {
-		beforeRename(tmp.Name())
-	}
-	return os.Rename(tmp.Name(), path)
+	return ops.rename(tmp.Name(), path)
 }
 
 // syncDir makes the rename durable where the platform allows it. It is best
@@ -259,24 +279,39 @@ func syncDir(dir string) {
 }
 
 // Load reads path into v, which must be a non-nil pointer. found is false
-// (and err nil) when there is no file. When the file is unreadable or not
-// valid JSON for v (including trailing data after the value, JSON null or an
-// empty file), it is moved aside to PATH.corrupt-YYYYMMDD-HHMMSS (adding -2,
-// -3 … if that exists) and Load returns a *CorruptError with found false, so
-// the caller can say so and start fresh; if moving it aside fails too, the
-// CorruptError has an empty MovedTo and its Err includes the rename error.
-// After a CorruptError, v may have been partly filled and should be reset.
-// Unknown fields are ignored, so older and newer versions can share a file.
+// (and err nil) when there is no file. When the file is unreadable, not a
+// regular file (a FIFO, a device: it is never opened for a read that could
+// block), larger than MaxSize, or not valid JSON for v (including trailing
+// data after the value, JSON null or an empty file), it is moved aside to
+// PATH.corrupt-YYYYMMDD-HHMMSS (adding -2, -3 … if that exists) and Load
+// returns a *CorruptError with found false, so the caller can say so and
+// start fresh; if moving it aside fails too, the CorruptError has an empty
+// MovedTo and its Err includes the rename error. After a CorruptError, v
+// may have been partly filled and should be reset. Unknown fields are
+// ignored; LoadValid lets the caller refuse what it does not understand.
 func Load(path string, v any) (found bool, err error) {
+	return LoadValid(path, v, nil)
+}
+
+// LoadValid is Load with one more test: once the file is decoded into v,
+// valid (when not nil) says whether the caller can use it, and an error
+// from it (say, progress saved by a newer version of the program, or for
+// another platform) is handled like a file that does not decode: the file
+// is moved aside and a *CorruptError carries valid's error, so the next
+// save cannot silently overwrite what was not understood.
+func LoadValid(path string, v any, valid func() error) (found bool, err error) {
 	if rv := reflect.ValueOf(v); rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return false, fmt.Errorf("statefile: loading progress from %s: need a non-nil pointer, got %T", path, v)
 	}
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, MaxSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
 	if err == nil {
 		err = decode(data, v)
+	}
+	if err == nil && valid != nil {
+		err = valid()
 	}
 	if err == nil {
 		return true, nil

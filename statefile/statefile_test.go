@@ -372,9 +372,10 @@ const killRound = 4
 func saveUntilKilled(path string) int {
 	for n := 1; n <= killRound; n++ {
 		if n == killRound {
-			beforeRename = func(tmp string) {
+			ops.rename = func(tmp, _ string) error {
 				fmt.Println("renaming", tmp)
 				_, _ = io.Copy(io.Discard, os.Stdin) // blocks until killed
+				return errors.New("not reached")
 			}
 		}
 		if err := Save(path, roundState(n)); err != nil {

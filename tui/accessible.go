@@ -520,6 +520,9 @@ func (a *accessible) verify(choice provider.Choice, plans records.Plans) ([]dnsc
 		a.say("")
 		a.say("Checking %s...", strings.Join(names, ", "))
 		reps := verify.CheckEach(a.ctx, a.cfg.Checker, names, exps)
+		if a.ctx.Err() != nil {
+			return // lookups cut short (a signal): not results to show or save
+		}
 		if set, ok := verify.PlatformIPsOf(reps); ok {
 			if note := verify.PlatformIPsNote(set); note != "" {
 				a.say("%s", dnscheck.Printable(note))

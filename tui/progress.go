@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -45,7 +46,39 @@ type Progress struct {
 // Resumable reports whether p is worth offering to resume for platform:
 // a version this wizard reads, the same platform, and a domain.
 func (p *Progress) Resumable(platform *assets.Platform) bool {
-	return p != nil && p.Version >= 1 && p.Version <= ProgressVersion && p.Platform == platform.Name && len(p.Domains) > 0
+	return p != nil && p.usable(platform) == nil
+}
+
+// Check says why p, as read from a file, is not progress this wizard can
+// resume for platform, or nil when it is: it must be of a format this
+// version reads (not a newer one's), for the same platform, name a
+// domain, and hold answers that restore (domains that pass the
+// normaliser, a provider in the catalog). Saved progress that fails it is
+// moved aside (statefile.LoadValid) rather than overwritten without a word
+// at the next save. The reason is one phrase for a sentence, printable.
+func (p *Progress) Check(platform *assets.Platform) error {
+	if err := p.usable(platform); err != nil {
+		return err
+	}
+	if _, err := restore(*p); err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), "tui: "))
+	}
+	return nil
+}
+
+// usable is Check without restoring the answers.
+func (p *Progress) usable(platform *assets.Platform) error {
+	switch {
+	case p.Version > ProgressVersion:
+		return fmt.Errorf("it was saved by a newer version of the wizard (format %d; this one reads up to %d)", p.Version, ProgressVersion)
+	case p.Version < 1:
+		return fmt.Errorf("it is not progress this wizard saves (format %d)", p.Version)
+	case p.Platform != platform.Name:
+		return fmt.Errorf("it is progress for another platform (\"%s\", not \"%s\")", dnscheck.Printable(p.Platform), dnscheck.Printable(platform.Name))
+	case len(p.Domains) == 0:
+		return errors.New("it names no domain")
+	}
+	return nil
 }
 
 // Summary says in a sentence what was being set up and how far it got.

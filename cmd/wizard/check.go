@@ -17,6 +17,7 @@ import (
 
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/internal/safefile"
 	"github.com/outreach-auth/wizard/steps/advice"
 	"github.com/outreach-auth/wizard/steps/domain"
 	"github.com/outreach-auth/wizard/steps/verify"
@@ -64,7 +65,9 @@ with its fix, and the advice on the platform's checkbox.
 
 --domains-file FILE reads more domains from FILE, one per line, after those
 given as arguments; blank lines and lines starting with # are skipped, and a
-domain given twice is checked once.
+domain given twice is checked once. FILE must be a regular file (use - for a
+pipe); a line may be up to 1 KiB, and one check takes up to 1,000,000 domains.
+Each domain's report is written as soon as it is known, in input order.
 
 With several domains the report ends with a summary table (one row per
 domain) and the advice across all of them: the checkbox may be OFF only when
@@ -75,7 +78,8 @@ more than 10 domains, a progress line is drawn on standard error when it is
 a terminal.
 
 Exit status: 0 every domain ready, 1 some domain not ready, 2 bad usage or
-input, 3 DNS could not answer for some domain.`,
+input, 3 DNS could not answer for some domain, 130 interrupted (SIGINT; no
+verdict is printed, and --watch prints the last complete report), 143 SIGTERM.`,
 		Example: `  wizard check yourcenter.edu
   wizard check jane.doe@yourcenter.edu --json
   wizard check yourcenter.edu --watch --give-up-after 30m
@@ -108,7 +112,7 @@ func runCheck(ctx context.Context, g *globalOptions, o *checkOptions, args []str
 	if o.giveUpAfter > 0 && !o.watch {
 		return usageErr("--give-up-after goes with --watch")
 	}
-	domains, err := readDomains(args, o.domainsFiles, s.in)
+	domains, err := readDomains(ctx, args, o.domainsFiles, s.in)
 	if err != nil {
 		return err
 	}
@@ -124,37 +128,239 @@ func runCheck(ctx context.Context, g *globalOptions, o *checkOptions, args []str
 	if err != nil {
 		return err
 	}
+	out := newCheckOutput(s, platform, o.json, len(domains))
+	if o.watch {
+		return runWatch(ctx, o, checker, domains, exp, out)
+	}
+	if err := out.stream(ctx, checker, domains, exp, nil); err != nil {
+		return err
+	}
+	if err := out.finish(ctx); err != nil {
+		return err
+	}
+	return silentExit(out.exitStatus())
+}
 
-	st := verify.StylesFor(s.out)
+// runWatch is check --watch: the first round written as it goes (for a
+// person; --json waits for the end), then re-checks until every domain
+// is ready, the time given up after passes, or a signal: then the last
+// complete report is written again before the command says it was
+// interrupted.
+func runWatch(ctx context.Context, o *checkOptions, checker *dnscheck.Checker, domains []string, exp dnscheck.Expectation, out *checkOutput) error {
+	var reports []dnscheck.DomainReport
+	keep := func(r dnscheck.DomainReport) { reports = append(reports, r) }
+	if o.json {
+		// One document at the end, of the last round.
+		progress, done := progressLine(out.s, len(domains))
+		reports = verify.CheckAll(ctx, checker, domains, exp, progress)
+		done()
+	} else {
+		if err := out.stream(ctx, checker, domains, exp, keep); err != nil {
+			return err
+		}
+		if err := out.finish(ctx); err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err // nothing complete yet
+	}
 	check := func(ctx context.Context) []dnscheck.DomainReport {
-		progress, done := progressLine(s, len(domains))
+		progress, done := progressLine(out.s, len(domains))
 		defer done()
 		return verify.CheckAll(ctx, checker, domains, exp, progress)
 	}
-	reports := check(ctx)
-	if !o.json {
-		writeHuman(s.out, reports, platform, st)
+	wctx := ctx
+	if o.giveUpAfter > 0 {
+		var cancel context.CancelFunc
+		wctx, cancel = context.WithTimeout(ctx, o.giveUpAfter)
+		defer cancel()
 	}
-	if o.watch {
-		if o.giveUpAfter > 0 {
-			var cancel context.CancelFunc
-			ctx, cancel = context.WithTimeout(ctx, o.giveUpAfter)
-			defer cancel()
-		}
-		reports = watch(ctx, check, reports, o.json, s.out, st)
+	reports = watch(wctx, check, reports, o.json, out.s.out, out.st)
+	interrupted := ctx.Err()
+	if interrupted != nil && !o.json {
+		fmt.Fprintln(out.s.out)
+		fmt.Fprintln(out.s.out, out.st.Dim.Render("Interrupted. The last complete check:"))
+		fmt.Fprintln(out.s.out)
+		writeHuman(out.s.out, reports, out.platform, out.st)
 	}
 	if o.json {
-		doc := checkReport{Platform: platform.Name, CheckedAt: time.Now().UTC().Truncate(time.Second), Domains: reports, Advice: advice.Advise(reports, platform)}
-		if set, ok := verify.PlatformIPsOf(reports); ok {
-			doc.PlatformIPs = &set
-		}
-		enc := json.NewEncoder(s.out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(doc); err != nil {
-			return fmt.Errorf("writing JSON: %w", err)
+		if err := writeJSONDoc(out.s.out, out.platform, time.Now(), reports); err != nil {
+			return err
 		}
 	}
+	if interrupted != nil {
+		return interrupted
+	}
 	return silentExit(exitStatus(reports))
+}
+
+// checkOutput writes one round of checks as the reports come, in input
+// order: for a person each domain's details (with more than detailsAll
+// domains, only for those that need attention), then the summary table
+// and the advice; with --json one document whose "domains" array is
+// written a domain at a time. Of each report only its summary row and
+// the advice's sentences are kept, so a long list's memory stays flat.
+type checkOutput struct {
+	s        streams
+	w        *bufio.Writer
+	st       verify.Styles
+	platform *assets.Platform
+	json     bool
+	total    int
+	start    time.Time
+
+	rows  []verify.SummaryRow
+	tally *advice.Tally
+	// ips are the platform's addresses the checks evaluated, from the
+	// first report that says (see verify.PlatformIPsOf); noted says the
+	// human note about them was written.
+	ips   *dnscheck.PlatformIPs
+	noted bool
+	// redraw clears and redraws the progress line around details, when
+	// standard output and error are the same terminal; nil otherwise.
+	redraw func(write func())
+}
+
+func newCheckOutput(s streams, p *assets.Platform, json bool, total int) *checkOutput {
+	return &checkOutput{s: s, w: bufio.NewWriter(s.out), st: verify.StylesFor(s.out), platform: p, json: json, total: total,
+		start: time.Now(), tally: advice.NewTally(p)}
+}
+
+// stream checks the domains and writes each report as soon as it and
+// those before it are known; keep, when not nil, gets every report too.
+// It returns the context's error when a signal stopped it: what was
+// written then is each complete domain, and never a verdict.
+func (c *checkOutput) stream(ctx context.Context, checker *dnscheck.Checker, domains []string, exp dnscheck.Expectation, keep func(dnscheck.DomainReport)) error {
+	progress, done := progressLine(c.s, len(domains))
+	defer done()
+	if progress != nil && stdoutIsTerminal(c.s) {
+		c.redraw = func(write func()) {
+			done()
+			write()
+			progress(-1)
+		}
+	}
+	err := verify.StreamAll(ctx, checker, domains, exp, progress, func(_ int, r dnscheck.DomainReport) error {
+		if keep != nil {
+			keep(r)
+		}
+		return c.add(r)
+	})
+	if err != nil && ctx.Err() == nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	return err
+}
+
+// add writes one domain's report and keeps what the end needs of it.
+func (c *checkOutput) add(r dnscheck.DomainReport) error {
+	c.rows = append(c.rows, verify.RowOf(r))
+	c.tally.Add(r)
+	if c.ips == nil && r.SPF.Platform.Source != "" {
+		set := r.SPF.Platform
+		c.ips = &set
+	}
+	if c.json {
+		return c.addJSON(r)
+	}
+	shows := c.total <= detailsAll || !r.Ready || r.HasTrouble()
+	note := !c.noted && c.ips != nil
+	write := func() error {
+		if note {
+			c.noted = true
+			writePlatformIPsNote(c.w, *c.ips, c.st)
+		}
+		if shows {
+			verify.WriteReport(c.w, r, c.st)
+			fmt.Fprintln(c.w)
+		}
+		return c.w.Flush()
+	}
+	if c.redraw != nil && (shows || note) {
+		var err error
+		c.redraw(func() { err = write() })
+		return err
+	}
+	return write()
+}
+
+// addJSON writes r as the next element of the "domains" array, the
+// document's head before the first.
+func (c *checkOutput) addJSON(r dnscheck.DomainReport) error {
+	if len(c.rows) == 1 {
+		name, _ := json.Marshal(c.platform.Name)
+		at, _ := json.Marshal(c.start.UTC().Truncate(time.Second))
+		fmt.Fprintf(c.w, "{\n  \"platform\": %s,\n  \"checked_at\": %s,\n  \"domains\": [\n    ", name, at)
+	} else {
+		c.w.WriteString(",\n    ")
+	}
+	data, err := json.MarshalIndent(r, "    ", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding %s: %w", r.Domain, err)
+	}
+	c.w.Write(data)
+	return c.w.Flush()
+}
+
+// finish writes the end of the report: the summary and the advice, or
+// the rest of the JSON document. Nothing when the context has ended: a
+// verdict over domains cut short would be wrong.
+func (c *checkOutput) finish(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	a := c.tally.Advice()
+	if c.json {
+		data, err := json.MarshalIndent(a, "  ", "  ")
+		if err != nil {
+			return fmt.Errorf("encoding the advice: %w", err)
+		}
+		fmt.Fprintf(c.w, "\n  ],\n  \"advice\": %s", data)
+		if c.ips != nil {
+			ips, err := json.MarshalIndent(c.ips, "  ", "  ")
+			if err != nil {
+				return fmt.Errorf("encoding the platform's addresses: %w", err)
+			}
+			fmt.Fprintf(c.w, ",\n  \"platform_ips\": %s", ips)
+		}
+		c.w.WriteString("\n}\n")
+		if err := c.w.Flush(); err != nil {
+			return fmt.Errorf("writing JSON: %w", err)
+		}
+		return nil
+	}
+	writeEnd(c.w, a, c.rows, c.platform, c.st)
+	return c.w.Flush()
+}
+
+// exitStatus is the status of the round written: see exitStatus.
+func (c *checkOutput) exitStatus() int {
+	code := exitOK
+	for _, r := range c.rows {
+		if r.Trouble {
+			return exitDNS
+		}
+		if !r.Ready {
+			code = exitNotReady
+		}
+	}
+	return code
+}
+
+// writeJSONDoc writes the whole JSON document of reports (check --watch
+// --json, at its end).
+func writeJSONDoc(w io.Writer, p *assets.Platform, at time.Time, reports []dnscheck.DomainReport) error {
+	doc := checkReport{Platform: p.Name, CheckedAt: at.UTC().Truncate(time.Second), Domains: reports, Advice: advice.Advise(reports, p)}
+	if set, ok := verify.PlatformIPsOf(reports); ok {
+		doc.PlatformIPs = &set
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("writing JSON: %w", err)
+	}
+	return nil
 }
 
 // writeHuman writes the report for a person: each domain's details (with
@@ -162,24 +368,34 @@ func runCheck(ctx context.Context, g *globalOptions, o *checkOptions, args []str
 // summary table when there are several, then the advice across them all.
 func writeHuman(w io.Writer, reports []dnscheck.DomainReport, p *assets.Platform, st verify.Styles) {
 	long := len(reports) > detailsAll
-	writePlatformIPsNote(w, reports, st)
-	for _, r := range reports {
+	if set, ok := verify.PlatformIPsOf(reports); ok {
+		writePlatformIPsNote(w, set, st)
+	}
+	rows := make([]verify.SummaryRow, len(reports))
+	for i, r := range reports {
+		rows[i] = verify.RowOf(r)
 		if long && r.Ready && !r.HasTrouble() {
 			continue
 		}
 		verify.WriteReport(w, r, st)
 		fmt.Fprintln(w)
 	}
-	a := advice.Advise(reports, p)
-	if len(reports) > 1 {
-		verify.WriteSummary(w, reports, st)
+	writeEnd(w, advice.Advise(reports, p), rows, p, st)
+}
+
+// writeEnd writes what follows the domains' details: the summary table
+// when there are several, then the advice (brief for a long list).
+func writeEnd(w io.Writer, a advice.Advice, rows []verify.SummaryRow, p *assets.Platform, st verify.Styles) {
+	long := len(rows) > detailsAll
+	if len(rows) > 1 {
+		verify.WriteSummaryRows(w, rows, st)
 		if long {
 			fmt.Fprintln(w, st.Dim.Render(fmt.Sprintf("With more than %d domains, details are shown above only for those that are not ready; --json has them all.", detailsAll)))
 		}
 		fmt.Fprintln(w)
 	}
 	if long {
-		a = briefAdvice(a, reports, p)
+		a = briefAdvice(a, rows, p)
 	}
 	verify.WriteAdvice(w, a, st)
 }
@@ -187,8 +403,8 @@ func writeHuman(w io.Writer, reports []dnscheck.DomainReport, p *assets.Platform
 // writePlatformIPsNote writes, on one line, that the platform file's
 // addresses stood in for its include that could not be read (or what a
 // live reading left out); nothing when the include was read whole.
-func writePlatformIPsNote(w io.Writer, reports []dnscheck.DomainReport, st verify.Styles) {
-	if note := platformNote(reports); note != "" {
+func writePlatformIPsNote(w io.Writer, set dnscheck.PlatformIPs, st verify.Styles) {
+	if note := verify.PlatformIPsNote(set); note != "" {
 		fmt.Fprintln(w, st.Warn.Render("! "+dnscheck.Printable(note)))
 		fmt.Fprintln(w)
 	}
@@ -197,13 +413,13 @@ func writePlatformIPsNote(w io.Writer, reports []dnscheck.DomainReport, st verif
 // briefAdvice keeps the reasons of the domains that are not ready and sums
 // up the others in one line: the summary table already lists them.
 // Advise gives one reason per report, in order.
-func briefAdvice(a advice.Advice, reports []dnscheck.DomainReport, p *assets.Platform) advice.Advice {
-	if len(a.Reasons) != len(reports) {
+func briefAdvice(a advice.Advice, rows []verify.SummaryRow, p *assets.Platform) advice.Advice {
+	if len(a.Reasons) != len(rows) {
 		return a
 	}
 	var reasons []string
 	ready := 0
-	for i, r := range reports {
+	for i, r := range rows {
 		if r.Ready {
 			ready++
 			continue
@@ -232,14 +448,25 @@ func progressLine(s streams, total int) (progress func(done int), finish func())
 	if total <= progressOver || !s.stderrIsTerminal() {
 		return nil, func() {}
 	}
-	width := 0
-	progress = func(done int) { // CheckAll calls it one at a time
+	width, last := 0, 0
+	progress = func(done int) { // CheckAll calls it one at a time; -1 redraws
+		if done < 0 {
+			done = last
+		}
+		last = done
 		line := fmt.Sprintf("Checking domains: %d of %d done", done, total)
 		width = max(width, len(line))
 		fmt.Fprintf(s.err, "\r%s", line)
 	}
 	progress(0)
 	return progress, func() { fmt.Fprintf(s.err, "\r%s\r", strings.Repeat(" ", width)) }
+}
+
+// stdoutIsTerminal reports whether standard output is a terminal (where
+// the progress line on standard error shares the screen with it).
+func stdoutIsTerminal(s streams) bool {
+	f, ok := s.out.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
 }
 
 // stderrIsTerminal reports whether the error stream is a terminal.
@@ -262,7 +489,7 @@ func watch(ctx context.Context, check func(context.Context) []dnscheck.DomainRep
 		}
 		select {
 		case <-ctx.Done():
-			if !quiet {
+			if _, ok := interruptOf(ctx); !quiet && !ok {
 				fmt.Fprintln(w, "Gave up waiting; the last results stand.")
 			}
 			return last
@@ -320,84 +547,109 @@ func exitStatus(reports []dnscheck.DomainReport) int {
 	return code
 }
 
+// Bounds of the domains one check reads ('wizard check --help' and the
+// README state them).
+const (
+	// maxListLine bounds one line of a domain list.
+	maxListLine = 1024
+	// maxDomains bounds the domains of one check, all lists together.
+	maxDomains = 1_000_000
+)
+
 // readDomains normalises the arguments, then the lines of each domains
-// file; "-" (as an argument or a file) reads standard input. In a list,
-// blank lines and # comments are skipped. A domain given twice is kept
-// once, where it first came. Any bad entry is a usage error naming it, or
-// for a list, its line.
-func readDomains(args, files []string, in io.Reader) ([]string, error) {
-	var raw []listEntry
+// file; "-" (as an argument or a file) reads standard input, and gives up
+// when ctx ends (a terminal or a pipe may never close). In a list, blank
+// lines and # comments are skipped. A domain given twice is kept once,
+// where it first came. Any bad entry is a usage error naming it, or for a
+// list, its line; so is a list of more than maxDomains domains, a line
+// longer than maxListLine, or a --domains-file that is not a regular file.
+func readDomains(ctx context.Context, args, files []string, in io.Reader) ([]string, error) {
+	l := &domainList{seen: map[string]bool{}}
+	var stdin io.Reader
+	readStdin := func() error {
+		if stdin == nil {
+			stdin = readerWithContext(ctx, in)
+		}
+		return l.read(stdin, "standard input")
+	}
 	for _, a := range args {
-		if a != "-" {
-			raw = append(raw, listEntry{text: a})
+		if a == "-" {
+			if err := readStdin(); err != nil {
+				return nil, err
+			}
 			continue
 		}
-		got, err := readDomainList(in, "standard input")
-		if err != nil {
+		if err := l.add(a, ""); err != nil {
 			return nil, err
 		}
-		raw = append(raw, got...)
 	}
 	for _, f := range files {
-		got, err := readDomainsFile(f, in)
-		if err != nil {
+		if f == "-" {
+			if err := readStdin(); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if err := l.readFile(f); err != nil {
 			return nil, err
 		}
-		raw = append(raw, got...)
 	}
-	if len(raw) == 0 {
+	if len(l.domains) == 0 {
 		return nil, usageErr("no domain to check")
 	}
-	seen := map[string]bool{}
-	var out []string
-	for _, r := range raw {
-		d, err := domain.Normalize(r.text)
-		if err != nil {
-			if r.where != "" {
-				return nil, usageErr("%s: %v", r.where, err)
-			}
-			return nil, usageErr("%v", err)
-		}
-		if !seen[d.Domain] {
-			seen[d.Domain] = true
-			out = append(out, d.Domain)
-		}
-	}
-	return out, nil
+	return l.domains, nil
 }
 
-// listEntry is one domain as given, and where: "" for an argument, or the
-// list and line ("standard input line 3").
-type listEntry struct {
-	text, where string
+// domainList gathers normalised domains, each once, in the order given.
+type domainList struct {
+	domains []string
+	seen    map[string]bool
 }
 
-// readDomainsFile reads the list in the file name ("-": in).
-func readDomainsFile(name string, in io.Reader) ([]listEntry, error) {
-	if name == "-" {
-		return readDomainList(in, "standard input")
-	}
-	f, err := os.Open(name)
+// add normalises text and keeps it if new; where names it in errors (""
+// for an argument, else the list and line: "standard input line 3").
+func (l *domainList) add(text, where string) error {
+	d, err := domain.Normalize(text)
 	if err != nil {
+		if where != "" {
+			return usageErr("%s: %v", where, err)
+		}
+		return usageErr("%v", err)
+	}
+	if l.seen[d.Domain] {
+		return nil
+	}
+	if len(l.domains) == maxDomains {
+		return usageErr("more than %d domains to check; split the list and check each part", maxDomains)
+	}
+	l.seen[d.Domain] = true
+	l.domains = append(l.domains, d.Domain)
+	return nil
+}
+
+// readFile reads the list in the regular file name.
+func (l *domainList) readFile(name string) error {
+	f, err := safefile.Open(name)
+	if err != nil {
+		var nr *safefile.NotRegularError
+		if errors.As(err, &nr) {
+			return usageErr("cannot read --domains-file %q: it is %s, not a regular file; give a file, or pipe the list to --domains-file -", name, safefile.Kind(nr.Mode))
+		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, usageErr("cannot read --domains-file %q: %v", name, err)
+		return usageErr("cannot read --domains-file %q: %v", name, err)
 	}
 	defer f.Close()
-	return readDomainList(f, fmt.Sprintf("--domains-file %q", name))
+	return l.read(f, fmt.Sprintf("--domains-file %q", name))
 }
 
-// maxListLine bounds one line of a domain list.
-const maxListLine = 64 * 1024
-
-// readDomainList reads one domain per line from r, skipping blank lines
-// and # comments; what names the list in messages.
-func readDomainList(r io.Reader, what string) ([]listEntry, error) {
-	var out []listEntry
+// read reads one domain per line from r, skipping blank lines and #
+// comments; what names the list in messages.
+func (l *domainList) read(r io.Reader, what string) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), maxListLine)
+	sc.Buffer(make([]byte, 0, maxListLine+2), maxListLine+2) // the line and its CR LF
 	n := 0
 	for sc.Scan() {
 		n++
@@ -405,17 +657,22 @@ func readDomainList(r io.Reader, what string) ([]listEntry, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		out = append(out, listEntry{text: line, where: fmt.Sprintf("%s line %d", what, n)})
+		if err := l.add(line, fmt.Sprintf("%s line %d", what, n)); err != nil {
+			return err
+		}
 	}
 	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, usageErr("%s line %d: the line is longer than %d KiB; put one domain on each line", what, n+1, maxListLine/1024)
+		switch {
+		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			return err
+		case errors.Is(err, bufio.ErrTooLong):
+			return usageErr("%s line %d: the line is longer than %s; put one domain on each line", what, n+1, safefile.Size(maxListLine))
 		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, usageErr("cannot read %s: %v", what, err)
+		return usageErr("cannot read %s: %v", what, err)
 	}
-	return out, nil
+	return nil
 }

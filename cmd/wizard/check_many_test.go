@@ -475,7 +475,7 @@ func TestCheckDomainsFileErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := manyFile(t, "bad.txt", "# ours\nyourcenter.edu\n\nhttp://[::1\nothercenter.edu\n")
 	spaced := manyFile(t, "spaced.txt", "yourcenter.edu\nnot a domain\n")
-	long := manyFile(t, "long.txt", "yourcenter.edu\n"+strings.Repeat("a", 70*1024)+"\n")
+	long := manyFile(t, "long.txt", "yourcenter.edu\n"+strings.Repeat("a", 2*1024)+"\n")
 	empty := manyFile(t, "empty.txt", "# nothing yet\n\n")
 	evil := manyFile(t, "evil.txt", "yourcenter.edu\nbad\x1b[2J..edu\n")
 	missing := filepath.Join(dir, "nope.txt")
@@ -489,7 +489,7 @@ func TestCheckDomainsFileErrors(t *testing.T) {
 		{"a directory", "", []string{"--domains-file", dir}, []string{`cannot read --domains-file "` + dir + `"`, "is a directory"}},
 		{"a bad entry", "", []string{"--domains-file", bad}, []string{`--domains-file "` + bad + `" line 4: `, "web address"}},
 		{"a bad entry after arguments", "", []string{"yourcenter.edu", "--domains-file", spaced}, []string{`"` + spaced + `" line 2: `, `"not a domain"`}},
-		{"a line too long", "", []string{"--domains-file", long}, []string{`"` + long + `" line 2: `, "longer than 64 KiB"}},
+		{"a line too long", "", []string{"--domains-file", long}, []string{`"` + long + `" line 2: `, "longer than 1 KiB"}},
 		{"control characters shown escaped", "", []string{"--domains-file", evil}, []string{"line 2: ", `\x1b`}},
 		{"an empty list", "", []string{"--domains-file", empty}, []string{"no domain to check"}},
 		{"a bad entry on standard input", "yourcenter.edu\n\nhttp://[::1\n", []string{"-"}, []string{"standard input line 3: ", "web address"}},

@@ -112,11 +112,11 @@ func serveDemo(ctx context.Context, world *demo.World, g *globalOptions, args []
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return ctx.Err()
 		case line, ok := <-lines:
 			if !ok {
 				<-ctx.Done()
-				return nil
+				return ctx.Err()
 			}
 			if line.tooLong {
 				fmt.Fprintf(s.err, "a line longer than %d KiB was skipped; say \"publish DOMAIN\" or \"mistake DOMAIN\"\n", maxDemoLine>>10)

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/mattn/go-isatty"
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
+	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/statefile"
 	"github.com/outreach-auth/wizard/tui"
 )
@@ -53,13 +55,14 @@ func runInteractive(ctx context.Context, g *globalOptions, o *interactiveOptions
 	}
 	notice := ""
 	if o.saveProgress {
-		cfg.ProgressPath, cfg.Resume, notice = loadProgress(platform.Name, o.fresh)
+		cfg.ProgressPath, cfg.Resume, notice = loadProgress(platform, o.fresh)
 	}
 	if g.accessible || !isTerminal(s) || os.Getenv("TERM") == "dumb" {
 		if notice != "" {
 			fmt.Fprintf(s.err, "wizard: %s\n", notice)
 		}
-		err := tui.RunAccessible(ctx, cfg, s.in, s.out)
+		// Reads of the answers give up when a signal ends ctx.
+		err := tui.RunAccessible(ctx, cfg, readerWithContext(ctx, s.in), s.out)
 		if errors.Is(err, tui.ErrInputEnded) {
 			return &exitError{code: exitUsage, msg: "standard input ended before the wizard finished (type q at a question to stop early)"}
 		}
@@ -71,7 +74,9 @@ func runInteractive(ctx context.Context, g *globalOptions, o *interactiveOptions
 	lipgloss.SetColorProfile(out.EnvColorProfile())
 	lipgloss.SetHasDarkBackground(out.HasDarkBackground())
 	cfg.Notice = notice
-	summary, err := tui.Run(ctx, cfg, s.in, s.out)
+	// Signals are the command's (see withSignals): SIGTERM ends ctx, and
+	// the program then restores the terminal and returns at once.
+	summary, err := tui.Run(ctx, cfg, s.in, s.out, tea.WithoutSignalHandler())
 	if err != nil {
 		return fmt.Errorf("the wizard stopped: %w", err)
 	}
@@ -89,8 +94,8 @@ func isTerminal(s streams) bool {
 // time; fresh forgets it. Trouble comes back as a notice for the person
 // (one sentence) and the wizard goes on: a corrupt file has been moved
 // aside; without a config directory nothing is saved.
-func loadProgress(platform string, fresh bool) (path string, prog *tui.Progress, notice string) {
-	path, err := statefile.DefaultPath(platform)
+func loadProgress(platform *assets.Platform, fresh bool) (path string, prog *tui.Progress, notice string) {
+	path, err := statefile.DefaultPath(platform.Name)
 	if err != nil {
 		return "", nil, fmt.Sprintf("progress will not be saved: %v", err)
 	}
@@ -101,7 +106,10 @@ func loadProgress(platform string, fresh bool) (path string, prog *tui.Progress,
 		return path, nil, ""
 	}
 	var p tui.Progress
-	found, err := statefile.Load(path, &p)
+	// What this wizard cannot resume (a newer version's format, another
+	// platform's, answers that no longer restore) is moved aside like a
+	// corrupt file, so the next save does not overwrite it unseen.
+	found, err := statefile.LoadValid(path, &p, func() error { return p.Check(platform) })
 	switch {
 	case err != nil:
 		return path, nil, err.Error()

@@ -460,8 +460,8 @@ func TestProgressResumeTypedProvider(t *testing.T) {
 
 // TestProgressSavedNonsense: a file that is valid JSON but names a domain
 // the wizard would never accept, with terminal escapes in it, is not
-// trusted: the domain is shown escaped, and the wizard starts fresh when
-// told to resume it.
+// trusted: it is moved aside like a corrupt file, with the domain shown
+// escaped in the notice, and the wizard starts fresh.
 func TestProgressSavedNonsense(t *testing.T) {
 	srv := pgServer(t)
 	path := pgHome(t)
@@ -476,20 +476,84 @@ func TestProgressSavedNonsense(t *testing.T) {
 	if err := statefile.Save(path, saved); err != nil {
 		t.Fatal(err)
 	}
-	r := pgRun(t, "\nq\n", "--dns-server", srv.Addr())
+	r := pgRun(t, "q\n", "--dns-server", srv.Addr())
 	pgWantClean(t, r)
-	if r.code != exitOK || r.stderr != "" {
+	if r.code != exitOK {
 		t.Fatalf("exit %d, stderr %q; stdout:\n%s", r.code, r.stderr, r.stdout)
 	}
-	if !strings.Contains(r.stdout, "Could not resume") || !strings.Contains(r.stdout, "Your mail domain") {
-		t.Errorf("resuming a domain that does not normalise should say so and start fresh:\n%s", r.stdout)
+	wantOneLine(t, r.stderr, "the saved progress in "+path+" could not be read (the saved domain", "cannot be used", "the wizard starts fresh")
+	if moved := pgMovedAside(t, path); len(moved) != 1 {
+		t.Errorf("moved aside: %q, want one file", moved)
+	}
+	if !strings.Contains(r.stdout, "Your mail domain") || strings.Contains(r.stdout, "Last time") {
+		t.Errorf("the wizard did not start fresh:\n%s", r.stdout)
 	}
 	// The saved file is untrusted: no raw control character reaches the
 	// terminal, and the saved domain is shown escaped.
-	if c, ok := chkRaw(r.stdout); ok {
-		t.Errorf("a raw %U reached the terminal:\n%q", c, r.stdout)
+	for _, out := range []string{r.stdout, r.stderr} {
+		if c, ok := chkRaw(out); ok {
+			t.Errorf("a raw %U reached the terminal:\n%q", c, out)
+		}
 	}
-	if !strings.Contains(r.stdout, `you were setting up not a domain\x1b]0;owned\x07\x1b[2J, at the`) {
-		t.Errorf("the saved domain is not shown escaped:\n%q", r.stdout)
+	if !strings.Contains(r.stderr, `"not a domain\x1b]0;owned\x07\x1b[2J"`) {
+		t.Errorf("the saved domain is not shown escaped:\n%q", r.stderr)
+	}
+}
+
+// TestProgressNotUnderstood: progress saved by a newer version, for
+// another platform, or naming no domain is not ignored (and overwritten
+// at the next save) but moved aside with a notice saying why; the wizard
+// starts fresh and saves anew.
+func TestProgressNotUnderstood(t *testing.T) {
+	srv := pgServer(t)
+	good := func() tui.Progress {
+		return tui.Progress{Version: tui.ProgressVersion, Platform: "Neoserra", Domains: []string{rsFirst},
+			Step: "Records", SavedAt: time.Now().UTC()}
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(*tui.Progress)
+		why  string
+	}{
+		{"a newer version's", func(p *tui.Progress) { p.Version = tui.ProgressVersion + 1 },
+			fmt.Sprintf("(it was saved by a newer version of the wizard (format %d; this one reads up to %d))", tui.ProgressVersion+1, tui.ProgressVersion)},
+		{"no version", func(p *tui.Progress) { p.Version = 0 }, "(it is not progress this wizard saves (format 0))"},
+		{"another platform's", func(p *tui.Progress) { p.Platform = "Other\x1b[2J" },
+			`(it is progress for another platform ("Other\x1b[2J", not "Neoserra"))`},
+		{"no domain", func(p *tui.Progress) { p.Domains = nil }, "(it names no domain)"},
+		{"a provider no longer in the catalog", func(p *tui.Progress) { p.Provider = "gone" }, `(the saved mail provider cannot be used (no provider "gone" in the catalog))`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := pgHome(t)
+			saved := good()
+			tc.edit(&saved)
+			if err := statefile.Save(path, saved); err != nil {
+				t.Fatal(err)
+			}
+			before, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := pgRun(t, "othercenter.edu\nq\n", "--dns-server", srv.Addr())
+			pgWantClean(t, r)
+			if r.code != exitOK {
+				t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+			}
+			moved := pgMovedAside(t, path)
+			if len(moved) != 1 {
+				t.Fatalf("moved aside: %q, want one file", moved)
+			}
+			wantOneLine(t, r.stderr, "the saved progress in "+path+" could not be read "+tc.why, "it was moved to "+moved[0]+" and the wizard starts fresh")
+			if data, err := os.ReadFile(moved[0]); err != nil || !bytes.Equal(data, before) {
+				t.Errorf("the moved file is not what was saved (%v)", err)
+			}
+			if strings.Contains(r.stdout, "Last time") || !strings.Contains(r.stdout, "Your mail domain") {
+				t.Errorf("the wizard did not start fresh:\n%s", r.stdout)
+			}
+			var p tui.Progress
+			if found, err := statefile.Load(path, &p); !found || err != nil || !slices.Equal(p.Domains, []string{"othercenter.edu"}) {
+				t.Errorf("fresh progress: found %v, err %v, domains %q", found, err, p.Domains)
+			}
+		})
 	}
 }

@@ -73,6 +73,9 @@ attach to an email).`,
 			case err != nil:
 				return &exitError{code: exitNotReady, msg: err.Error()}
 			}
+			if err := cmd.Context().Err(); err != nil {
+				return err // lookups cut short by a signal: no plan
+			}
 			if note := useIPsWarning(live, len(platform.SPF.IPs)); note != "" {
 				plan.Warnings = append(plan.Warnings, note)
 			}

@@ -36,6 +36,9 @@ type streams struct {
 type exitError struct {
 	code int
 	msg  string
+	// done says the command's output was written in full (its verdict
+	// stands even when a signal came after it).
+	done bool
 }
 
 func (e *exitError) Error() string { return e.msg }
@@ -44,8 +47,9 @@ func usageErr(format string, args ...any) error {
 	return &exitError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
 }
 
-// silentExit ends the command with a status after output was written.
-func silentExit(code int) error { return &exitError{code: code} }
+// silentExit ends the command with a status after its output was
+// written in full.
+func silentExit(code int) error { return &exitError{code: code, done: true} }
 
 // globalOptions are the flags every command shares.
 type globalOptions struct {
@@ -68,7 +72,14 @@ func run(ctx context.Context, args []string, s streams) int {
 		return exitOK
 	}
 	var ee *exitError
-	if errors.As(err, &ee) {
+	isExit := errors.As(err, &ee)
+	if sig, ok := interruptOf(ctx); ok && !(isExit && ee.done) {
+		// Whatever the command made of its lookups and reads cut short
+		// is not a verdict: say only that it was interrupted.
+		fmt.Fprintln(s.err, "wizard: interrupted")
+		return sig.code()
+	}
+	if isExit {
 		if ee.msg != "" {
 			fmt.Fprintf(s.err, "wizard: %s\n", oneLine(ee.msg))
 		}

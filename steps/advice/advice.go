@@ -70,22 +70,76 @@ const MaxNamed = 10
 //
 // Reasons holds one sentence per report, in the order of reports.
 func Advise(reports []dnscheck.DomainReport, p *assets.Platform) Advice {
-	a := Advice{Option: OptionBest, Checkbox: CheckboxOff, Reasons: []string{}, NextSteps: []string{}}
-	var passing, failing, unchecked []string
+	t := NewTally(p)
 	for _, r := range reports {
-		switch {
-		case r.Ready:
-			passing = append(passing, r.Domain)
-			a.Reasons = append(a.Reasons, fmt.Sprintf("%s passes SPF and DKIM for %s.", r.Domain, p.Name))
-		case Unchecked(r):
-			unchecked = append(unchecked, r.Domain)
-			a.Reasons = append(a.Reasons, uncheckedReason(r))
-		default:
-			failing = append(failing, r.Domain)
-			a.Reasons = append(a.Reasons, fmt.Sprintf("%s does not pass yet: %s.", r.Domain, whyNot(r)))
+		t.Add(r)
+	}
+	return t.Advice()
+}
+
+// Tally makes the advice of Advise from reports given one at a time, so
+// that a long list of domains need not be held whole: it keeps only the
+// sentences and names the advice is made of.
+type Tally struct {
+	p                           *assets.Platform
+	n                           int
+	reasons                     []string
+	passing, failing, unchecked []string
+	dmarc                       []dmarcGroup // in the order their kinds first appear
+}
+
+// dmarcGroup is the domains of one DMARC suggestion: the first one's
+// report (a group of one gets its own sentence) and every name.
+type dmarcGroup struct {
+	kind  int
+	first dnscheck.DomainReport
+	names []string
+}
+
+// NewTally starts the advice for platform p.
+func NewTally(p *assets.Platform) *Tally { return &Tally{p: p, reasons: []string{}} }
+
+// Add counts one more domain's report.
+func (t *Tally) Add(r dnscheck.DomainReport) {
+	t.n++
+	switch {
+	case r.Ready:
+		t.passing = append(t.passing, r.Domain)
+		t.reasons = append(t.reasons, fmt.Sprintf("%s passes SPF and DKIM for %s.", r.Domain, t.p.Name))
+	case Unchecked(r):
+		t.unchecked = append(t.unchecked, r.Domain)
+		t.reasons = append(t.reasons, uncheckedReason(r))
+	default:
+		t.failing = append(t.failing, r.Domain)
+		t.reasons = append(t.reasons, fmt.Sprintf("%s does not pass yet: %s.", r.Domain, whyNot(r)))
+	}
+	k := dmarcKind(r)
+	if k == dmarcNone {
+		return
+	}
+	for i := range t.dmarc {
+		if t.dmarc[i].kind == k {
+			t.dmarc[i].names = append(t.dmarc[i].names, r.Domain)
+			return
 		}
 	}
-	if len(reports) == 0 || len(failing)+len(unchecked) > 0 {
+	t.dmarc = append(t.dmarc, dmarcGroup{kind: k, first: slimDMARC(r), names: []string{r.Domain}})
+}
+
+// slimDMARC keeps of r what a DMARC suggestion says.
+func slimDMARC(r dnscheck.DomainReport) dnscheck.DomainReport {
+	var s dnscheck.DomainReport
+	s.Domain, s.Ready, s.DMARC = r.Domain, r.Ready, r.DMARC
+	s.SPF.Status, s.DKIM.Status = r.SPF.Status, r.DKIM.Status
+	s.DMARC.Problems = nil
+	return s
+}
+
+// Advice returns the advice across the reports added so far.
+func (t *Tally) Advice() Advice {
+	p := t.p
+	a := Advice{Option: OptionBest, Checkbox: CheckboxOff, Reasons: t.reasons, NextSteps: []string{}}
+	if t.n == 0 || len(t.failing)+len(t.unchecked) > 0 {
 		a.Option, a.Checkbox = OptionSecondBest, CheckboxOn
 	}
 	if a.Option == OptionBest {
@@ -93,9 +147,9 @@ func Advise(reports []dnscheck.DomainReport, p *assets.Platform) Advice {
 			fmt.Sprintf("In %s, turn OFF %s.", p.Name, setting(p)),
 			fmt.Sprintf("Contact %s (%s) and ask them to clear any of your addresses that were rejected while authentication failed.", contactName(p), contactWays(p)))
 	} else {
-		a.NextSteps = append(a.NextSteps, secondBestSteps(p, passing, failing, unchecked)...)
+		a.NextSteps = append(a.NextSteps, secondBestSteps(p, t.passing, t.failing, t.unchecked)...)
 	}
-	a.NextSteps = append(a.NextSteps, dmarcSteps(reports)...)
+	a.NextSteps = append(a.NextSteps, t.dmarcSteps()...)
 	return a
 }
 
@@ -261,31 +315,15 @@ func dmarcStep(r dnscheck.DomainReport) string {
 // dmarcSteps returns the DMARC suggestions: a domain alone in its kind
 // gets DMARCStep's sentence, several domains of one kind share one, so a
 // long list of domains gives at most three DMARC steps.
-func dmarcSteps(reports []dnscheck.DomainReport) []string {
-	groups := map[int][]dnscheck.DomainReport{}
-	var order []int
-	for _, r := range reports {
-		k := dmarcKind(r)
-		if k == dmarcNone {
-			continue
-		}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], r)
-	}
+func (t *Tally) dmarcSteps() []string {
 	var out []string
-	for _, k := range order {
-		g := groups[k]
-		if len(g) == 1 {
-			out = append(out, dmarcStep(g[0]))
+	for _, g := range t.dmarc {
+		if len(g.names) == 1 {
+			out = append(out, dmarcStep(g.first))
 			continue
 		}
-		names := make([]string, len(g))
-		for i, r := range g {
-			names[i] = r.Domain
-		}
-		switch k {
+		names := g.names
+		switch g.kind {
 		case dmarcMissing:
 			out = append(out, fmt.Sprintf("%s have no DMARC policy: publish v=DMARC1; p=none at _dmarc.DOMAIN of each to start receiving reports.", Names(names)))
 		case dmarcTighten:

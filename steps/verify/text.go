@@ -61,10 +61,16 @@ func (s Styles) verdict(status string) lipgloss.Style {
 // readiness returns the words and style for whether r is ready, as both
 // the report's head line and the summary show it.
 func readiness(r dnscheck.DomainReport, st Styles) (string, lipgloss.Style) {
+	return readinessOf(r.Ready, r.HasTrouble(), st)
+}
+
+// readinessOf is readiness from whether the domain is ready and whether
+// DNS trouble kept it from being checked.
+func readinessOf(ready, trouble bool, st Styles) (string, lipgloss.Style) {
 	switch {
-	case r.Ready:
+	case ready:
 		return "✓ ready", st.Pass
-	case r.HasTrouble():
+	case trouble:
 		return "? DNS trouble", st.Warn
 	}
 	return "✗ not ready", st.Fail
@@ -200,10 +206,19 @@ func WriteAdvice(w io.Writer, a advice.Advice, st Styles) {
 	}
 }
 
-// summaryCell is one cell of the summary table: its text and style.
-type summaryCell struct {
-	text string
-	sty  lipgloss.Style
+// SummaryRow is what the summary table shows of one domain's report: a
+// few words, so that a long list's rows can be kept while the reports
+// themselves are written and dropped one by one.
+type SummaryRow struct {
+	Domain           string
+	Ready, Trouble   bool
+	SPF, DKIM, DMARC string // the verdicts
+}
+
+// RowOf is r's row of the summary table.
+func RowOf(r dnscheck.DomainReport) SummaryRow {
+	return SummaryRow{Domain: r.Domain, Ready: r.Ready, Trouble: r.HasTrouble(),
+		SPF: r.SPF.Status, DKIM: r.DKIM.Status, DMARC: r.DMARC.Status}
 }
 
 // WriteSummary writes the table of many domains' results: a line with the
@@ -211,28 +226,34 @@ type summaryCell struct {
 // ready and the SPF, DKIM and DMARC verdicts, in aligned columns. Domains
 // go through dnscheck.Printable.
 func WriteSummary(w io.Writer, reports []dnscheck.DomainReport, st Styles) {
+	rows := make([]SummaryRow, len(reports))
+	for i, r := range reports {
+		rows[i] = RowOf(r)
+	}
+	WriteSummaryRows(w, rows, st)
+}
+
+// WriteSummaryRows is WriteSummary from the rows of the reports.
+func WriteSummaryRows(w io.Writer, rows []SummaryRow, st Styles) {
 	ready, notReady, trouble := 0, 0, 0
-	rows := [][]summaryCell{{{"Domain", st.Bold}, {"Ready", st.Bold}, {"SPF", st.Bold}, {"DKIM", st.Bold}, {"DMARC", st.Bold}}}
-	for _, r := range reports {
-		words, sty := readiness(r, st)
+	header := [5]string{"Domain", "Ready", "SPF", "DKIM", "DMARC"}
+	var widths [5]int
+	for i, h := range header {
+		widths[i] = ansi.StringWidth(h)
+	}
+	for _, r := range rows {
 		switch {
 		case r.Ready:
 			ready++
-		case r.HasTrouble():
+		case r.Trouble:
 			trouble++
 		default:
 			notReady++
 		}
-		verdict := func(mark, status string, sty lipgloss.Style) summaryCell {
-			return summaryCell{mark + " " + dnscheck.Printable(status), sty}
+		texts, _ := r.cells(st)
+		for i, c := range texts {
+			widths[i] = max(widths[i], ansi.StringWidth(c))
 		}
-		rows = append(rows, []summaryCell{
-			{dnscheck.Printable(r.Domain), lipgloss.NewStyle()},
-			{words, sty},
-			verdict(Mark(r.SPF.Status), r.SPF.Status, st.verdict(r.SPF.Status)),
-			verdict(Mark(r.DKIM.Status), r.DKIM.Status, st.verdict(r.DKIM.Status)),
-			verdict(dmarcMark(r.DMARC), r.DMARC.Status, dmarcTextStyle(r.DMARC, st)),
-		})
 	}
 	counts := []string{fmt.Sprintf("%d ready", ready)}
 	if notReady > 0 {
@@ -241,22 +262,35 @@ func WriteSummary(w io.Writer, reports []dnscheck.DomainReport, st Styles) {
 	if trouble > 0 {
 		counts = append(counts, fmt.Sprintf("%d with DNS trouble", trouble))
 	}
-	fmt.Fprintf(w, "%s %s\n", st.Bold.Render(fmt.Sprintf("Summary of %d domains:", len(reports))), strings.Join(counts, ", "))
+	fmt.Fprintf(w, "%s %s\n", st.Bold.Render(fmt.Sprintf("Summary of %d domains:", len(rows))), strings.Join(counts, ", "))
 
-	widths := make([]int, len(rows[0]))
-	for _, row := range rows {
-		for i, c := range row {
-			widths[i] = max(widths[i], ansi.StringWidth(c.text))
-		}
-	}
-	for _, row := range rows {
+	line := func(texts [5]string, styles [5]lipgloss.Style) {
 		var b strings.Builder
-		for i, c := range row {
-			b.WriteString(c.sty.Render(c.text))
-			if i < len(row)-1 {
-				b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c.text)+2))
+		for i, c := range texts {
+			b.WriteString(styles[i].Render(c))
+			if i < len(texts)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)+2))
 			}
 		}
 		fmt.Fprintf(w, "%s\n", b.String())
 	}
+	line(header, [5]lipgloss.Style{st.Bold, st.Bold, st.Bold, st.Bold, st.Bold})
+	for _, r := range rows {
+		line(r.cells(st))
+	}
+}
+
+// cells are the row's five cells of the table, as text and style.
+func (r SummaryRow) cells(st Styles) ([5]string, [5]lipgloss.Style) {
+	words, sty := readinessOf(r.Ready, r.Trouble, st)
+	dmarc := dnscheck.DMARCReport{Status: r.DMARC}
+	return [5]string{
+			dnscheck.Printable(r.Domain),
+			words,
+			Mark(r.SPF) + " " + dnscheck.Printable(r.SPF),
+			Mark(r.DKIM) + " " + dnscheck.Printable(r.DKIM),
+			dmarcMark(dmarc) + " " + dnscheck.Printable(r.DMARC),
+		}, [5]lipgloss.Style{
+			lipgloss.NewStyle(), sty, st.verdict(r.SPF), st.verdict(r.DKIM), dmarcTextStyle(dmarc, st),
+		}
 }

@@ -69,7 +69,8 @@ func Expect(p *assets.Platform, provider *assets.Provider, checkIPs []string) (d
 // once a slot is free, so a list of any length holds at most
 // MaxConcurrentDomains checks (and their sockets) at once. progress, when
 // not nil, is called after each domain finishes with the number done, one
-// call at a time.
+// call at a time. Every domain gets a report, even once ctx has ended
+// (its lookups then fail at once); StreamAll stops instead.
 func CheckAll(ctx context.Context, c *dnscheck.Checker, domains []string, exp dnscheck.Expectation, progress func(done int)) []dnscheck.DomainReport {
 	return checkEach(ctx, c, domains, func(int) dnscheck.Expectation { return exp }, progress)
 }
@@ -82,27 +83,117 @@ func CheckEach(ctx context.Context, c *dnscheck.Checker, names []string, exps []
 
 func checkEach(ctx context.Context, c *dnscheck.Checker, domains []string, exp func(i int) dnscheck.Expectation, progress func(done int)) []dnscheck.DomainReport {
 	out := make([]dnscheck.DomainReport, len(domains))
-	exp = withLiveIPs(ctx, c, len(domains), exp)
-	sem := make(chan struct{}, MaxConcurrentDomains)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done := 0
-	for i, d := range domains {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			out[i] = c.Check(ctx, d, exp(i))
-			if progress != nil {
-				mu.Lock()
-				done++
-				progress(done)
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
+	stream(ctx, c, domains, exp, progress, nil, func(i int, r dnscheck.DomainReport) bool {
+		out[i] = r
+		return true
+	})
 	return out
+}
+
+// ReorderWindow bounds how far the checks run ahead of the first domain
+// whose report is not known yet: reports are handed on in input order,
+// and at most this many are started and not yet handed on, so a slow
+// domain never lets the reports behind it pile up.
+const ReorderWindow = 256
+
+// StreamAll checks every domain like CheckAll, but hands each report to
+// emit as soon as it and every report before it are known, in input
+// order, instead of returning them together: a list of any length is
+// never held whole. emit and progress are called one at a time, from the
+// calling goroutine. StreamAll stops early, starting no more checks and
+// handing on no more reports, once ctx ends (a report cut short by it is
+// never handed on) or emit returns an error; it returns that error, or
+// ctx.Err(). Every check it started has finished when it returns.
+func StreamAll(ctx context.Context, c *dnscheck.Checker, domains []string, exp dnscheck.Expectation, progress func(done int), emit func(i int, r dnscheck.DomainReport) error) error {
+	var err error
+	stream(ctx, c, domains, func(int) dnscheck.Expectation { return exp }, progress, ctx.Done(), func(i int, r dnscheck.DomainReport) bool {
+		if err = ctx.Err(); err != nil {
+			return false
+		}
+		err = emit(i, r)
+		return err == nil
+	})
+	if err == nil {
+		err = ctx.Err()
+	}
+	return err
+}
+
+// stream runs the checks, at most MaxConcurrentDomains at once and at
+// most ReorderWindow ahead of the first report not yet emitted, and calls
+// emit with each report in input order until it returns false. progress
+// counts the checks finished, in the order they finish. Once stop is
+// closed (nil: never), no more checks start.
+func stream(ctx context.Context, c *dnscheck.Checker, domains []string, exp func(i int) dnscheck.Expectation, progress func(done int), stop <-chan struct{}, emit func(i int, r dnscheck.DomainReport) bool) {
+	type result struct {
+		i int
+		r dnscheck.DomainReport
+	}
+	exp = withLiveIPs(ctx, c, len(domains), exp)
+	// window holds a token for each check started and not yet emitted;
+	// results never holds more, so a finished check never waits to send.
+	window := make(chan struct{}, ReorderWindow)
+	results := make(chan result, ReorderWindow)
+	sem := make(chan struct{}, MaxConcurrentDomains)
+	quit := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { // the dispatcher
+		defer wg.Done()
+		for i, d := range domains {
+			select {
+			case window <- struct{}{}:
+			case <-quit:
+				return
+			}
+			select {
+			case sem <- struct{}{}:
+			case <-quit:
+				return
+			}
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := c.Check(ctx, d, exp(i))
+				<-sem
+				results <- result{i, r}
+			}()
+		}
+	}()
+	defer wg.Wait()
+	defer close(quit)
+	waiting := map[int]dnscheck.DomainReport{}
+	next, done := 0, 0
+	for next < len(domains) {
+		var res result
+		select {
+		case res = <-results:
+		case <-stop: // the dispatcher may have stopped before next
+			return
+		}
+		done++
+		if progress != nil {
+			progress(done)
+		}
+		waiting[res.i] = res.r
+		for {
+			r, ok := waiting[next]
+			if !ok {
+				break
+			}
+			delete(waiting, next)
+			if !emit(next, r) {
+				return
+			}
+			<-window
+			next++
+		}
+	}
 }
 
 // withLiveIPs starts one reading of the platform's include for a run of n
