@@ -8,10 +8,10 @@ import (
 	"io"
 	"io/fs"
 	"net/netip"
-	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/outreach-auth/wizard/internal/safefile"
 	"github.com/outreach-auth/wizard/received"
 )
 
@@ -78,7 +78,7 @@ func runVerify(ctx context.Context, g *globalOptions, o *verifyOptions, name str
 		return err
 	}
 	opts.Platform = platform
-	in, closeIn, err := openMessage(name, s.in)
+	in, closeIn, err := openMessage(ctx, name, s.in)
 	if err != nil {
 		return err
 	}
@@ -124,34 +124,31 @@ func messageName(name string) string {
 	return fmt.Sprintf("%q", name)
 }
 
-// openMessage opens the message file ("-": in). A directory, a missing
+// openMessage opens the message file ("-": in, read so that an interrupt
+// abandons a read that waits). A directory, a FIFO or device, a missing
 // file or one larger than received.MaxMessageBytes is refused before it
 // is read.
-func openMessage(name string, in io.Reader) (io.Reader, func(), error) {
+func openMessage(ctx context.Context, name string, in io.Reader) (io.Reader, func(), error) {
 	if name == "-" {
-		return in, func() {}, nil
+		return readerWithContext(ctx, in), func() {}, nil
 	}
-	st, err := os.Stat(name)
+	f, err := safefile.Open(name)
 	if err != nil {
+		var nr *safefile.NotRegularError
 		var pe *fs.PathError
-		if errors.As(err, &pe) {
+		switch {
+		case errors.As(err, &nr) && nr.Mode.IsDir():
+			return nil, nil, usageErr("%q is a folder: give the saved message file (.eml) inside it", name)
+		case errors.As(err, &nr):
+			return nil, nil, usageErr("%q is %s, not a saved message file: give the .eml file (or - and standard input)", name, safefile.Kind(nr.Mode))
+		case errors.As(err, &pe):
 			err = pe.Err
 		}
 		return nil, nil, usageErr("cannot read %q: %v", name, err)
 	}
-	if st.IsDir() {
-		return nil, nil, usageErr("%q is a folder: give the saved message file (.eml) inside it", name)
-	}
-	if st.Mode().IsRegular() && st.Size() > received.MaxMessageBytes {
+	if st, err := f.Stat(); err == nil && st.Size() > received.MaxMessageBytes {
+		f.Close()
 		return nil, nil, usageErr("%q is larger than %d MB; the wizard reads messages up to that size (send a short test message without attachments and save that one)", name, received.MaxMessageBytes>>20)
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, nil, usageErr("cannot read %q: %v", name, err)
 	}
 	return f, func() { f.Close() }, nil
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/emersion/go-msgauth/dkim"
@@ -155,6 +156,10 @@ func TestVerifyBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
+	fifo := filepath.Join(t.TempDir(), "message.eml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for name, c := range map[string]struct {
 		stdin string
 		args  []string
@@ -166,6 +171,7 @@ func TestVerifyBadInput(t *testing.T) {
 		"directory":   {"", []string{t.TempDir()}, "folder"},
 		"missing":     {"", []string{filepath.Join(t.TempDir(), "nope.eml")}, "no such file"},
 		"too large":   {"", []string{big}, "larger than 50 MB"},
+		"fifo":        {"", []string{fifo}, "named pipe"}, // refused at once, never waits for a writer
 		"no argument": {"", nil, "needs one MESSAGE"},
 		"bad --ip":    {"", []string{"--ip", "nonsense", "-"}, "--ip"},
 	} {
