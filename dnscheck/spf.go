@@ -105,7 +105,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		}
 	}
 	for _, p := range rep.Problems {
-		if strings.HasPrefix(p.Code, "dns-") {
+		if p.Code.IsDNSTrouble() {
 			rep.Status = VerdictError
 		}
 	}
@@ -317,7 +317,7 @@ func AddressCount(p netip.Prefix) string {
 }
 
 // HasError reports whether ps holds a problem of code at error severity.
-func HasError(ps []Problem, code string) bool {
+func HasError(ps []Problem, code Code) bool {
 	return slices.ContainsFunc(ps, func(p Problem) bool { return p.Code == code && p.Severity == SeverityError })
 }
 

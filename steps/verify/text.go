@@ -37,23 +37,15 @@ func StylesFor(w io.Writer) Styles {
 	}
 }
 
-// Mark returns the sign for a verdict: ✓ pass, ✗ fail or missing, ? error.
-func Mark(status string) string {
-	switch status {
-	case dnscheck.VerdictPass:
-		return "✓"
-	case dnscheck.VerdictError:
-		return "?"
-	}
-	return "✗"
-}
-
-func (s Styles) verdict(status string) lipgloss.Style {
-	switch status {
-	case dnscheck.VerdictPass:
+// Tone returns the style of a tone (dnscheck.ToneOf a verdict).
+func (s Styles) Tone(t dnscheck.Tone) lipgloss.Style {
+	switch t {
+	case dnscheck.TonePass:
 		return s.Pass
-	case dnscheck.VerdictError:
+	case dnscheck.ToneWarn:
 		return s.Warn
+	case dnscheck.ToneDim:
+		return s.Dim
 	}
 	return s.Fail
 }
@@ -61,13 +53,15 @@ func (s Styles) verdict(status string) lipgloss.Style {
 // readiness returns the words and style for whether r is ready, as both
 // the report's head line and the summary show it.
 func readiness(r dnscheck.DomainReport, st Styles) (string, lipgloss.Style) {
-	switch {
-	case r.Ready:
-		return "✓ ready", st.Pass
-	case r.HasTrouble():
-		return "? DNS trouble", st.Warn
+	v := VerdictOf(r)
+	words := "not ready"
+	switch v {
+	case dnscheck.VerdictPass:
+		words = "ready"
+	case dnscheck.VerdictError:
+		words = "DNS trouble"
 	}
-	return "✗ not ready", st.Fail
+	return dnscheck.MarkOf(v) + " " + words, st.Tone(dnscheck.ToneOf(v))
 }
 
 // Details are the texts shown beside each verdict of a report: the SPF
@@ -103,7 +97,7 @@ func DetailsOf(r dnscheck.DomainReport) Details {
 		d.DMARC = "p=" + r.DMARC.Policy + ": " + d.DMARC
 	}
 	// DNS trouble: what is there is unknown, and the words say why.
-	unknown := func(detail, status string, problems []dnscheck.Problem) string {
+	unknown := func(detail string, status dnscheck.Verdict, problems []dnscheck.Problem) string {
 		words := dnscheck.TroubleWords(problems)
 		if status != dnscheck.VerdictError || words == "" {
 			return detail
@@ -128,13 +122,13 @@ func WriteReport(w io.Writer, r dnscheck.DomainReport, st Styles) {
 	head := sty.Render(words)
 	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(p(r.Domain)), head)
 	fmt.Fprintf(w, "  %s\n", st.Dim.Render(p(sourceLine(r))))
-	line := func(name, status, detail string) {
-		fmt.Fprintf(w, "  %s %-5s %-7s %s\n", st.verdict(status).Render(Mark(status)), name, status, p(detail))
+	line := func(name string, mark string, tone dnscheck.Tone, status dnscheck.Verdict, detail string) {
+		fmt.Fprintf(w, "  %s %-5s %-7s %s\n", st.Tone(tone).Render(mark), name, status, p(detail))
 	}
 	d := DetailsOf(r)
-	line("SPF", r.SPF.Status, d.SPF)
-	line("DKIM", r.DKIM.Status, d.DKIM)
-	fmt.Fprintf(w, "  %s %-5s %-7s %s\n", dmarcTextStyle(r.DMARC, st).Render(dmarcMark(r.DMARC)), "DMARC", r.DMARC.Status, p(d.DMARC))
+	line("SPF", dnscheck.MarkOf(r.SPF.Status), dnscheck.ToneOf(r.SPF.Status), r.SPF.Status, d.SPF)
+	line("DKIM", dnscheck.MarkOf(r.DKIM.Status), dnscheck.ToneOf(r.DKIM.Status), r.DKIM.Status, d.DKIM)
+	line("DMARC", dnscheck.AdvisoryMarkOf(r.DMARC.Status), dnscheck.AdvisoryToneOf(r.DMARC.Status), r.DMARC.Status, d.DMARC)
 	for _, c := range r.Cache {
 		fmt.Fprintf(w, "  %s\n", st.Dim.Render(fmt.Sprintf("Published; your resolver still has the old answer for %s %s cached for up to %s.", p(c.Name), c.Type, time.Duration(c.TTL)*time.Second)))
 	}
@@ -146,28 +140,11 @@ func WriteReport(w io.Writer, r dnscheck.DomainReport, st Styles) {
 		case dnscheck.SeverityInfo:
 			sty = st.Dim
 		}
-		fmt.Fprintf(w, "  %s %s\n", sty.Render(string(pr.Severity)+" "+pr.Code+":"), p(pr.Message))
+		fmt.Fprintf(w, "  %s %s\n", sty.Render(string(pr.Severity)+" "+string(pr.Code)+":"), p(pr.Message))
 		if pr.Fix != "" {
 			fmt.Fprintf(w, "      Fix: %s\n", p(pr.Fix))
 		}
 	}
-}
-
-func dmarcMark(d dnscheck.DMARCReport) string {
-	if d.Status == dnscheck.VerdictPass {
-		return "✓"
-	}
-	if d.Status == dnscheck.VerdictError {
-		return "?"
-	}
-	return "!"
-}
-
-func dmarcTextStyle(d dnscheck.DMARCReport, st Styles) lipgloss.Style {
-	if d.Status == dnscheck.VerdictPass {
-		return st.Pass
-	}
-	return st.Warn
 }
 
 func sourceLine(r dnscheck.DomainReport) string {
@@ -223,15 +200,15 @@ func WriteSummary(w io.Writer, reports []dnscheck.DomainReport, st Styles) {
 		default:
 			notReady++
 		}
-		verdict := func(mark, status string, sty lipgloss.Style) summaryCell {
-			return summaryCell{mark + " " + dnscheck.Printable(status), sty}
+		verdict := func(mark string, tone dnscheck.Tone, status dnscheck.Verdict) summaryCell {
+			return summaryCell{mark + " " + dnscheck.Printable(string(status)), st.Tone(tone)}
 		}
 		rows = append(rows, []summaryCell{
 			{dnscheck.Printable(r.Domain), lipgloss.NewStyle()},
 			{words, sty},
-			verdict(Mark(r.SPF.Status), r.SPF.Status, st.verdict(r.SPF.Status)),
-			verdict(Mark(r.DKIM.Status), r.DKIM.Status, st.verdict(r.DKIM.Status)),
-			verdict(dmarcMark(r.DMARC), r.DMARC.Status, dmarcTextStyle(r.DMARC, st)),
+			verdict(dnscheck.MarkOf(r.SPF.Status), dnscheck.ToneOf(r.SPF.Status), r.SPF.Status),
+			verdict(dnscheck.MarkOf(r.DKIM.Status), dnscheck.ToneOf(r.DKIM.Status), r.DKIM.Status),
+			verdict(dnscheck.AdvisoryMarkOf(r.DMARC.Status), dnscheck.AdvisoryToneOf(r.DMARC.Status), r.DMARC.Status),
 		})
 	}
 	counts := []string{fmt.Sprintf("%d ready", ready)}
