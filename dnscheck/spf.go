@@ -56,7 +56,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		rep.Status = VerdictMissing
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFMissing, Severity: SeverityError,
 			Message: fmt.Sprintf("%s has no SPF record, so receivers cannot tell that %s may send as it.", trimDot(domain), exp.PlatformName),
-			Fix:     "Publish the SPF record that 'wizard records " + trimDot(domain) + "' prints."})
+			Fix:     "Publish one SPF record at " + trimDot(domain) + "; the records the wizard proposes include it."})
 		rep.IPs = evaluate(q)
 		return rep
 	case 1:
@@ -69,7 +69,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		}
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFMultiple, Severity: SeverityError,
 			Message: msg,
-			Fix:     "Merge them into one record and delete the others; 'wizard records " + trimDot(domain) + "' prints the merged record."})
+			Fix:     "Merge them into one record and delete the others; the records the wizard proposes include the merged one."})
 		rep.IPs = evaluate(q)
 		return rep
 	}
@@ -187,7 +187,7 @@ func treeProblems(w SPFWalk) []Problem {
 		}
 		out = append(out, Problem{Code: CodeSPFTooManyLookups, Severity: SeverityError,
 			Message: fmt.Sprintf("The SPF record needs %d DNS lookups; receivers allow %d and fail the rest (permerror). By term: %s.", w.Lookups, MaxSPFLookups, keptList(parts, maxListed)),
-			Fix:     "Remove includes for services you no longer use, or replace an include by the addresses it lists (the platform's own addresses are in 'wizard records --use-ips')."})
+			Fix:     "Remove includes for services you no longer use, or replace an include by the addresses it lists (the wizard can propose the platform's own addresses instead of its include)."})
 	}
 	if w.VoidLookups > MaxSPFVoidLookups {
 		out = append(out, Problem{Code: CodeSPFTooManyVoidLookups, Severity: SeverityError,

@@ -255,6 +255,12 @@ func TestCheckSPFProblems(t *testing.T) {
 					t.Errorf("problems include %s: %s", c, p.Message)
 				}
 			}
+			// dnscheck states facts: the command line is the caller's.
+			for _, p := range spf.Problems {
+				if strings.Contains(p.Message+" "+p.Fix, "'wizard ") {
+					t.Errorf("%s names a command: %s %s", p.Code, p.Message, p.Fix)
+				}
+			}
 			if tc.results != "" {
 				if r := fxResults(spf.IPs); !slices.Equal(r, fxAllResults(tc.results)) {
 					t.Errorf("results = %v, want all %s", r, tc.results)
