@@ -15,17 +15,17 @@ import (
 // dns-*). Stable: tests and users rely on them.
 const (
 	CodeRewritten         dnscheck.Code = "message-rewritten"
-	CodeNotPlatform                     = "message-not-platform"
-	CodeDKIMNone                        = "dkim-no-signature"
-	CodeDKIMFailed                      = "dkim-signature-failed"
-	CodeDKIMNotAligned                  = "dkim-not-aligned"
-	CodeSPFFailed                       = "spf-failed"
-	CodeSPFNotAligned                   = "spf-not-aligned"
-	CodeSPFUnknown                      = "spf-not-evaluated"
-	CodeDMARCFailed                     = "dmarc-failed"
-	CodeBodyNotChecked                  = "body-not-checked"
-	CodeSignaturesSkipped               = "signatures-not-checked"
-	CodeReceiverDisagrees               = "receiver-disagrees"
+	CodeNotPlatform       dnscheck.Code = "message-not-platform"
+	CodeDKIMNone          dnscheck.Code = "dkim-no-signature"
+	CodeDKIMFailed        dnscheck.Code = "dkim-signature-failed"
+	CodeDKIMNotAligned    dnscheck.Code = "dkim-not-aligned"
+	CodeSPFFailed         dnscheck.Code = "spf-failed"
+	CodeSPFNotAligned     dnscheck.Code = "spf-not-aligned"
+	CodeSPFUnknown        dnscheck.Code = "spf-not-evaluated"
+	CodeDMARCFailed       dnscheck.Code = "dmarc-failed"
+	CodeBodyNotChecked    dnscheck.Code = "body-not-checked"
+	CodeSignaturesSkipped dnscheck.Code = "signatures-not-checked"
+	CodeReceiverDisagrees dnscheck.Code = "receiver-disagrees"
 )
 
 // dmarcFailedFix is the fix of dmarc-failed: the other problems' fixes
