@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/outreach-auth/wizard/dnscheck/spfsyntax"
 )
 
 func TestEmbeddedCatalogsValidate(t *testing.T) {
@@ -994,4 +996,32 @@ func FuzzParsePlatform(f *testing.F) {
 			t.Fatalf("accepted an incomplete platform: %+v", p)
 		}
 	})
+}
+
+// TestCustomProviderReadsTermsAsSPF: an include:, ip4: or ip6: term a
+// person types is read by the wizard's one SPF parser (spfsyntax), so a
+// term it refuses is refused for the reason a published record with that
+// term would be; what it accepts must still be a host name or a network a
+// provider may list.
+func TestCustomProviderReadsTermsAsSPF(t *testing.T) {
+	for _, term := range []string{"include:", "include:a..example", "ip4:2001:db8::1", "ip6:192.0.2.1", "ip4:192.0.2.0/", "ip4:", "include:a.cominclude:b.com"} {
+		_, perr := spfsyntax.ParseTerm(term)
+		var se *spfsyntax.SyntaxError
+		if !errors.As(perr, &se) {
+			t.Fatalf("spfsyntax.ParseTerm(%q) = %v, want a syntax error", term, perr)
+		}
+		_, err := CustomProvider(term)
+		if err == nil || !strings.HasPrefix(err.Error(), "assets: ") || !strings.Contains(err.Error(), se.Reason) {
+			t.Errorf("CustomProvider(%q) = %v, want the SPF parser's reason %q", term, err, se.Reason)
+		}
+	}
+	// Valid SPF, but not what a provider may list.
+	for spec, mention := range map[string]string{"include:%{d}.spf.example.net": "%", "ip4:192.0.2.1/24": "host bits", "ip6:2000::/15": "/16"} {
+		if _, err := spfsyntax.ParseTerm(spec); err != nil {
+			t.Fatalf("spfsyntax.ParseTerm(%q): %v", spec, err)
+		}
+		if _, err := CustomProvider(spec); err == nil || !strings.Contains(err.Error(), mention) {
+			t.Errorf("CustomProvider(%q) = %v, want a refusal mentioning %q", spec, err, mention)
+		}
+	}
 }

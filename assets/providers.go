@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/outreach-auth/wizard/dnscheck/spfsyntax"
 )
 
 // Provider kinds.
@@ -300,27 +302,32 @@ func CustomProvider(spec string) (Provider, error) {
 			continue
 		}
 		low = strings.TrimPrefix(low, "+")
-		mech, arg, _ := strings.Cut(low, ":")
+		mech, _, _ := strings.Cut(low, ":")
 		switch {
 		case strings.HasPrefix(low, "-") || strings.HasPrefix(low, "~") || strings.HasPrefix(low, "?"):
 			return fail(term, errors.New("only terms that authorise (no -, ~ or ? qualifier) are accepted"))
-		case mech == "include" && strings.Contains(low, ":"):
-			inc, err := parseHostname(arg)
+		case (mech == "include" || mech == "ip4" || mech == "ip6") && strings.Contains(low, ":"):
+			// An SPF term: the wizard's one SPF parser reads it, then the
+			// value must be a host name or a network a provider may list.
+			t, err := spfsyntax.ParseTerm(low)
 			if err != nil {
-				return fail(term, err)
+				return fail(term, syntaxReason(err))
 			}
-			if !slices.Contains(p.SPFIncludes, inc) {
-				p.SPFIncludes = append(p.SPFIncludes, inc)
+			if t.Mechanism == spfsyntax.MechInclude {
+				inc, err := parseHostname(t.Value)
+				if err != nil {
+					return fail(term, err)
+				}
+				if !slices.Contains(p.SPFIncludes, inc) {
+					p.SPFIncludes = append(p.SPFIncludes, inc)
+				}
+				continue
 			}
-		case (mech == "ip4" || mech == "ip6") && strings.Contains(low, ":"):
-			a, err := parsePrefix(arg)
+			a, err := parsePrefix(t.Value)
+			if err == nil {
+				err = checkWidth(a)
+			}
 			if err != nil {
-				return fail(term, err)
-			}
-			if a.Addr().Is4() != (mech == "ip4") {
-				return fail(term, fmt.Errorf("%s is not an IPv%s address", a.Addr(), mech[2:]))
-			}
-			if err := checkWidth(a); err != nil {
 				return fail(term, err)
 			}
 			if !slices.Contains(p.SPFAddresses, a) {
@@ -337,7 +344,7 @@ func CustomProvider(spec string) (Provider, error) {
 			if !slices.Contains(p.SPFAddresses, a) {
 				p.SPFAddresses = append(p.SPFAddresses, a)
 			}
-		case strings.ContainsAny(low, ":=%/") || spfMechanisms[low]:
+		case strings.ContainsAny(low, ":=%/") || spfsyntax.IsMechanism(low):
 			return fail(term, errors.New("only include:, ip4: and ip6: terms, bare domains and bare addresses are accepted"))
 		default:
 			inc, err := parseHostname(low)
@@ -357,11 +364,11 @@ func CustomProvider(spec string) (Provider, error) {
 
 // The shortest networks a provider or the platform may list: a wider one
 // would let far more servers send as a domain than any one sender runs
-// (dnscheck reports such a term as spf-all-permissive, with the same
-// limits).
+// (dnscheck reports such a term as spf-all-permissive: the limits are
+// spfsyntax's, the same for both).
 const (
-	MinIPv4Bits = 8
-	MinIPv6Bits = 16
+	MinIPv4Bits = spfsyntax.MinIPv4Bits
+	MinIPv6Bits = spfsyntax.MinIPv6Bits
 )
 
 // checkWidth refuses a network wider than MinIPv4Bits / MinIPv6Bits.
@@ -376,9 +383,15 @@ func checkWidth(p netip.Prefix) error {
 	return nil
 }
 
-// spfMechanisms are the RFC 7208 §5 mechanism names that CustomProvider
-// refuses when written bare.
-var spfMechanisms = map[string]bool{"a": true, "mx": true, "ptr": true, "exists": true, "include": true, "ip4": true, "ip6": true}
+// syntaxReason is the reason of an SPF syntax error, without the term
+// (which the caller names).
+func syntaxReason(err error) error {
+	var se *spfsyntax.SyntaxError
+	if errors.As(err, &se) {
+		return errors.New(se.Reason)
+	}
+	return err
+}
 
 // looksLikeAddress reports whether s is meant as an IP address or prefix
 // rather than a domain: only digits and dots before an optional /length, or

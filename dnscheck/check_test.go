@@ -186,15 +186,15 @@ func fxProvider(t testing.TB, id string) *assets.Provider {
 }
 
 // fxCodes returns the codes of ps, in order.
-func fxCodes(ps []dnscheck.Problem) []string {
-	out := []string{}
+func fxCodes(ps []dnscheck.Problem) []dnscheck.Code {
+	out := []dnscheck.Code{}
 	for _, p := range ps {
 		out = append(out, p.Code)
 	}
 	return out
 }
 
-func fxProblem(ps []dnscheck.Problem, code string) (dnscheck.Problem, bool) {
+func fxProblem(ps []dnscheck.Problem, code dnscheck.Code) (dnscheck.Problem, bool) {
 	for _, p := range ps {
 		if p.Code == code {
 			return p, true
@@ -307,29 +307,29 @@ func TestCheckNotReadyStatuses(t *testing.T) {
 	cases := []struct {
 		name                string
 		lines               []string
-		spf, dkim, dmarc    string
+		spf, dkim, dmarc    dnscheck.Verdict
 		ready               bool
-		wantCodes, notCodes []string
+		wantCodes, notCodes []dnscheck.Code
 		dmarcBlocks         bool
 	}{
 		{name: "nothing published", lines: []string{fxMX365},
 			spf: "missing", dkim: "missing", dmarc: "missing",
-			wantCodes: []string{"spf-missing", "dkim-missing", "dmarc-missing"}},
+			wantCodes: []dnscheck.Code{"spf-missing", "dkim-missing", "dmarc-missing"}},
 		{name: "SPF only", lines: []string{fxMX365, "@ IN TXT " + fxTXT(fxSPFReady), fxDMARCQuar},
 			spf: "pass", dkim: "missing", dmarc: "pass",
-			wantCodes: []string{"dkim-missing", "dmarc-blocks-platform"}, notCodes: []string{"spf-missing"}},
+			wantCodes: []dnscheck.Code{"dkim-missing", "dmarc-blocks-platform"}, notCodes: []dnscheck.Code{"spf-missing"}},
 		{name: "DKIM only", lines: []string{fxMX365, fxDKIMCNAME, `_dmarc IN TXT "v=DMARC1; p=none"`},
 			spf: "missing", dkim: "pass", dmarc: "pass",
-			wantCodes: []string{"spf-missing"}, notCodes: []string{"dmarc-blocks-platform", "dkim-missing"}},
+			wantCodes: []dnscheck.Code{"spf-missing"}, notCodes: []dnscheck.Code{"dmarc-blocks-platform", "dkim-missing"}},
 		{name: "SPF without the platform", lines: []string{fxMX365, `@ IN TXT "v=spf1 include:spf.protection.outlook.com -all"`, fxDKIMCNAME, fxDMARCQuar},
 			spf: "fail", dkim: "pass", dmarc: "pass",
-			wantCodes: []string{"spf-platform-not-authorized", "dmarc-blocks-platform"}},
+			wantCodes: []dnscheck.Code{"spf-platform-not-authorized", "dmarc-blocks-platform"}},
 		{name: "ready, p=none", lines: []string{fxMX365, "@ IN TXT " + fxTXT(fxSPFReady), fxDKIMCNAME, `_dmarc IN TXT "v=DMARC1; p=none"`},
 			spf: "pass", dkim: "pass", dmarc: "pass", ready: true,
-			notCodes: []string{"dmarc-blocks-platform"}},
+			notCodes: []dnscheck.Code{"dmarc-blocks-platform"}},
 		{name: "ready, DMARC broken", lines: []string{fxMX365, "@ IN TXT " + fxTXT(fxSPFReady), fxDKIMCNAME, `_dmarc IN TXT "v=DMARC1; p=sometimes"`},
 			spf: "pass", dkim: "pass", dmarc: "invalid", ready: true,
-			wantCodes: []string{"dmarc-syntax"}},
+			wantCodes: []dnscheck.Code{"dmarc-syntax"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -367,7 +367,7 @@ func TestCheckDNSTrouble(t *testing.T) {
 		name     string
 		at       string // the name that misbehaves
 		fault    dnstest.Fault
-		code     string
+		code     dnscheck.Code
 		ipResult string
 	}{
 		{"domain TXT SERVFAIL", fxDomain, dnstest.Fault{ServFail: true}, "dns-servfail", "temperror"},

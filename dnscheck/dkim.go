@@ -335,7 +335,7 @@ func (d *dkimCheck) addRecord() string {
 	return fmt.Sprintf("a CNAME record with host (name) %q and target (value) %q", d.host, d.target)
 }
 
-func (d *dkimCheck) problem(code string, sev Severity, msg, fix string) {
+func (d *dkimCheck) problem(code Code, sev Severity, msg, fix string) {
 	d.r.Problems = append(d.r.Problems, Problem{Code: code, Severity: sev, Message: msg, Fix: fix})
 }
 

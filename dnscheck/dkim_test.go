@@ -134,7 +134,7 @@ func newLookup(srv *dnstest.Server) *dnscheck.Lookup {
 func codes(ps []dnscheck.Problem) []string {
 	out := []string{}
 	for _, p := range ps {
-		out = append(out, p.Code+"/"+string(p.Severity))
+		out = append(out, string(p.Code)+"/"+string(p.Severity))
 	}
 	return out
 }
@@ -150,7 +150,7 @@ func TestCheckDKIM(t *testing.T) {
 		zones  []string
 		exp    func(*dnscheck.Expectation)
 		fault  map[string]dnstest.Fault // by name
-		status string
+		status dnscheck.Verdict
 		codes  []string // code/severity, in order
 		bits   int
 		test   bool     // TestMode
@@ -656,7 +656,7 @@ func TestDKIMKeySizeBoundaries(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		bits   int
-		status string
+		status dnscheck.Verdict
 		codes  []string
 	}{
 		{1023, "fail", []string{"dkim-key-weak/error"}},

@@ -25,7 +25,7 @@ func TestCheckDMARC(t *testing.T) {
 		domain  string // default testDomain
 		zones   []string
 		fault   map[string]dnstest.Fault
-		status  string
+		status  dnscheck.Verdict
 		codes   []string
 		record  string
 		policy  string

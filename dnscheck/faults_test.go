@@ -18,7 +18,7 @@ import (
 var faultKinds = []struct {
 	name  string
 	fault dnstest.Fault
-	code  string
+	code  dnscheck.Code
 }{
 	{"timeout", dnstest.Fault{Silent: true}, dnscheck.CodeDNSTimeout},
 	{"SERVFAIL", dnstest.Fault{ServFail: true}, dnscheck.CodeDNSServFail},
@@ -76,7 +76,7 @@ func faultQuerier(srv *dnstest.Server, at string, qtype uint16, f dnstest.Fault)
 }
 
 // checkOf returns the status and problems of one check of rep.
-func checkOf(rep dnscheck.DomainReport, check string) (string, []dnscheck.Problem) {
+func checkOf(rep dnscheck.DomainReport, check string) (dnscheck.Verdict, []dnscheck.Problem) {
 	switch check {
 	case "spf":
 		return rep.SPF.Status, rep.SPF.Problems
@@ -111,16 +111,16 @@ func TestFaultsEachLookup(t *testing.T) {
 					t.Errorf("%s status = %q, want error (problems %v)", l.check, status, fxCodes(problems))
 				}
 				for _, p := range problems {
-					if strings.HasPrefix(p.Code, "dns-") {
+					if p.Code.IsDNSTrouble() {
 						if !strings.Contains(p.Message, l.at) {
 							t.Errorf("%s message %q does not name %s", p.Code, p.Message, l.at)
 						}
 					}
-					if strings.HasSuffix(p.Code, "-missing") {
+					if strings.HasSuffix(string(p.Code), "-missing") {
 						t.Errorf("%s problems %v: trouble reported as missing", l.check, fxCodes(problems))
 					}
 				}
-				if !slices.Equal(fxCodes(problems), []string{k.code}) {
+				if !slices.Equal(fxCodes(problems), []dnscheck.Code{k.code}) {
 					t.Errorf("%s problems %v, want exactly [%s]: trouble proves nothing else", l.check, fxCodes(problems), k.code)
 				}
 				for _, other := range []string{"spf", "dkim", "dmarc"} {

@@ -61,7 +61,7 @@ func checkReportProblems(t *testing.T, ps []Problem, prefixes ...string) {
 		if p.Message == "" || p.Fix == "" {
 			t.Fatalf("problem %s without message or fix: %+v", p.Code, p)
 		}
-		if !slices.ContainsFunc(prefixes, func(pre string) bool { return strings.HasPrefix(p.Code, pre) }) {
+		if !slices.ContainsFunc(prefixes, func(pre string) bool { return strings.HasPrefix(string(p.Code), pre) }) {
 			t.Fatalf("problem code %q, want one of %v…", p.Code, prefixes)
 		}
 		switch p.Severity {
@@ -236,12 +236,12 @@ func FuzzCheckSPF(f *testing.F) {
 		q := NewLookup(NewClient(WithServers(srv.Addr()), WithTimeout(300*time.Millisecond)))
 		rep := CheckSPF(context.Background(), q, name, exp)
 
-		if !slices.Contains([]string{VerdictPass, VerdictFail, VerdictMissing, VerdictError}, rep.Status) {
+		if !slices.Contains([]Verdict{VerdictPass, VerdictFail, VerdictMissing, VerdictError}, rep.Status) {
 			t.Fatalf("status %q", rep.Status)
 		}
 		// Two verdicts, or none when the record itself could not be read
 		// (under load even a loopback answer can come too late).
-		ownTrouble := rep.Status == VerdictError && len(rep.Problems) == 1 && strings.HasPrefix(rep.Problems[0].Code, "dns-") &&
+		ownTrouble := rep.Status == VerdictError && len(rep.Problems) == 1 && rep.Problems[0].Code.IsDNSTrouble() &&
 			strings.Contains(rep.Problems[0].Message, "the SPF record ("+strings.TrimSuffix(name, ".")+")")
 		if len(rep.IPs) != 2 && !(ownTrouble && len(rep.IPs) == 0) {
 			t.Fatalf("IPs %+v, want two (problems %+v)", rep.IPs, rep.Problems)
@@ -265,7 +265,7 @@ func FuzzCheckSPF(f *testing.F) {
 			}
 		case VerdictError:
 			// DNS trouble is always explained by the name that failed.
-			if !slices.ContainsFunc(rep.Problems, func(p Problem) bool { return strings.HasPrefix(p.Code, "dns-") }) {
+			if !slices.ContainsFunc(rep.Problems, func(p Problem) bool { return p.Code.IsDNSTrouble() }) {
 				t.Fatalf("error without a dns-* problem for %q: %+v", record, rep.Problems)
 			}
 		case VerdictPass:

@@ -50,7 +50,7 @@ func TestLimitsCNAMEChains(t *testing.T) {
 	cases := []struct {
 		name    string
 		lines   []string
-		status  string
+		status  dnscheck.Verdict
 		message string // in the DMARC problem; "" for none
 	}{
 		{"eight CNAMEs are followed", cnameChain("_dmarc", 8, dmarc), "pass", ""},
@@ -134,7 +134,7 @@ func TestLimitsCNAMEOutOfZone(t *testing.T) {
 				t.Fatal(err)
 			}
 			rep := s.checker.Check(context.Background(), authDomain, fxExpect(t, nil))
-			if rep.DMARC.Status != tc.status || rep.DMARC.Policy != tc.policy {
+			if rep.DMARC.Status != dnscheck.Verdict(tc.status) || rep.DMARC.Policy != tc.policy {
 				t.Fatalf("DMARC %s policy %q %+v, want %s %q", rep.DMARC.Status, rep.DMARC.Policy, rep.DMARC.Problems, tc.status, tc.policy)
 			}
 			if tc.message != "" && (len(rep.DMARC.Problems) != 1 || !strings.Contains(rep.DMARC.Problems[0].Message, tc.message)) {

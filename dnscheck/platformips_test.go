@@ -239,7 +239,7 @@ func TestCheckLivePlatformIPs(t *testing.T) {
 	}
 
 	r = byName["bylive.edu"]
-	if got := fxCodes(r.SPF.Problems); !slices.Equal(got, []string{dnscheck.CodeSPFPlatformIPsListed}) || r.SPF.Status != "pass" {
+	if got := fxCodes(r.SPF.Problems); !slices.Equal(got, []dnscheck.Code{dnscheck.CodeSPFPlatformIPsListed}) || r.SPF.Status != "pass" {
 		t.Errorf("bylive.edu: SPF %s %v, want pass with only the listed warning", r.SPF.Status, got)
 	}
 

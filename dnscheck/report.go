@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,58 +24,77 @@ const (
 	SeverityInfo    Severity = "info"
 )
 
+// Code names a kind of problem. Codes are stable, part of the JSON
+// contract (DESIGN.md, "Problem codes"); callers test them, never the
+// sentences.
+type Code string
+
 // Problem codes: stable, part of the JSON contract (DESIGN.md).
 const (
-	CodeSPFMissing               = "spf-missing"
-	CodeSPFMultiple              = "spf-multiple"
-	CodeSPFSyntax                = "spf-syntax"
-	CodeSPFTooManyLookups        = "spf-too-many-lookups"
-	CodeSPFTooManyVoidLookups    = "spf-too-many-void-lookups"
-	CodeSPFPlatformNotAuthorized = "spf-platform-not-authorized"
-	CodeSPFPlatformIPsListed     = "spf-platform-ips-listed"
-	CodeSPFPlatformIPsStale      = "spf-platform-ips-stale"
-	CodeSPFProviderMissing       = "spf-provider-missing"
-	CodeSPFAllPermissive         = "spf-all-permissive"
-	CodeDKIMMissing              = "dkim-missing"
-	CodeDKIMDoubledDomain        = "dkim-doubled-domain"
-	CodeDKIMTargetRelative       = "dkim-target-relative"
-	CodeDKIMWrongTarget          = "dkim-wrong-target"
-	CodeDKIMNotCNAME             = "dkim-not-cname"
-	CodeDKIMKeyMissing           = "dkim-key-missing"
-	CodeDKIMKeyInvalid           = "dkim-key-invalid"
-	CodeDKIMKeyWeak              = "dkim-key-weak"
-	CodeDMARCMissing             = "dmarc-missing"
-	CodeDMARCMultiple            = "dmarc-multiple"
-	CodeDMARCSyntax              = "dmarc-syntax"
-	CodeDMARCBlocksPlatform      = "dmarc-blocks-platform"
-	CodeDNSTimeout               = "dns-timeout"
-	CodeDNSServFail              = "dns-servfail"
-	CodeDNSRefused               = "dns-refused"
-	CodeDNSUnreachable           = "dns-unreachable"
-	CodeDNSBadReply              = "dns-bad-reply"
-	CodeNSOutOfSync              = "ns-out-of-sync"
-	CodeDomainIsAlias            = "domain-is-alias"
+	CodeSPFMissing               Code = "spf-missing"
+	CodeSPFMultiple              Code = "spf-multiple"
+	CodeSPFSyntax                Code = "spf-syntax"
+	CodeSPFTooManyLookups        Code = "spf-too-many-lookups"
+	CodeSPFTooManyVoidLookups    Code = "spf-too-many-void-lookups"
+	CodeSPFPlatformNotAuthorized Code = "spf-platform-not-authorized"
+	CodeSPFPlatformIPsListed     Code = "spf-platform-ips-listed"
+	CodeSPFPlatformIPsStale      Code = "spf-platform-ips-stale"
+	CodeSPFProviderMissing       Code = "spf-provider-missing"
+	CodeSPFAllPermissive         Code = "spf-all-permissive"
+	CodeDKIMMissing              Code = "dkim-missing"
+	CodeDKIMDoubledDomain        Code = "dkim-doubled-domain"
+	CodeDKIMTargetRelative       Code = "dkim-target-relative"
+	CodeDKIMWrongTarget          Code = "dkim-wrong-target"
+	CodeDKIMNotCNAME             Code = "dkim-not-cname"
+	CodeDKIMKeyMissing           Code = "dkim-key-missing"
+	CodeDKIMKeyInvalid           Code = "dkim-key-invalid"
+	CodeDKIMKeyWeak              Code = "dkim-key-weak"
+	CodeDMARCMissing             Code = "dmarc-missing"
+	CodeDMARCMultiple            Code = "dmarc-multiple"
+	CodeDMARCSyntax              Code = "dmarc-syntax"
+	CodeDMARCBlocksPlatform      Code = "dmarc-blocks-platform"
+	CodeDNSTimeout               Code = "dns-timeout"
+	CodeDNSServFail              Code = "dns-servfail"
+	CodeDNSRefused               Code = "dns-refused"
+	CodeDNSUnreachable           Code = "dns-unreachable"
+	CodeDNSBadReply              Code = "dns-bad-reply"
+	CodeNSOutOfSync              Code = "ns-out-of-sync"
+	CodeDomainIsAlias            Code = "domain-is-alias"
 )
+
+// IsDNSTrouble reports whether c says that DNS could not answer (the dns-*
+// codes: dns-timeout, dns-servfail, dns-refused, dns-unreachable,
+// dns-bad-reply): what was asked about is then unknown, never missing.
+func (c Code) IsDNSTrouble() bool {
+	switch c {
+	case CodeDNSTimeout, CodeDNSServFail, CodeDNSRefused, CodeDNSUnreachable, CodeDNSBadReply:
+		return true
+	}
+	return false
+}
 
 // Problem is one thing wrong (or worth knowing), with how to fix it.
 // Message and Fix are plain sentences a person can act on; text from DNS
 // in them is exact (callers showing it on a terminal use Printable).
 type Problem struct {
-	Code     string   `json:"code"`
+	Code     Code     `json:"code"`
 	Severity Severity `json:"severity"`
 	Message  string   `json:"message"`
 	Fix      string   `json:"fix"`
 }
 
-// Verdicts: the status values of the three checks (DESIGN.md, "wizard
-// check --json"). They are strings in reports, distinct from the Status of
-// one query.
+// Verdict is the status of one of the three checks (DESIGN.md, "wizard
+// check --json"), distinct from the Status of one query. "" is no verdict
+// yet: the check has not run.
+type Verdict string
+
+// Verdicts.
 const (
-	VerdictPass    = "pass"
-	VerdictFail    = "fail"
-	VerdictMissing = "missing"
-	VerdictError   = "error"
-	VerdictInvalid = "invalid" // DMARC only
+	VerdictPass    Verdict = "pass"
+	VerdictFail    Verdict = "fail"
+	VerdictMissing Verdict = "missing"
+	VerdictError   Verdict = "error"   // DNS could not answer: the verdict is unknown
+	VerdictInvalid Verdict = "invalid" // DMARC only
 )
 
 // Expectation is what the platform needs from a domain, and what the
@@ -115,7 +135,7 @@ type IPResult struct {
 
 // SPFReport is the SPF part of a domain report.
 type SPFReport struct {
-	Status      string     `json:"status"`
+	Status      Verdict    `json:"status"`
 	Record      string     `json:"record"`
 	Lookups     int        `json:"lookups"`
 	VoidLookups int        `json:"void_lookups"`
@@ -134,7 +154,7 @@ type SPFReport struct {
 
 // DKIMReport is the DKIM part of a domain report.
 type DKIMReport struct {
-	Status   string    `json:"status"`
+	Status   Verdict   `json:"status"`
 	Name     string    `json:"name"`
 	Target   string    `json:"target"`
 	KeyBits  int       `json:"key_bits"`
@@ -148,9 +168,9 @@ type DKIMReport struct {
 
 // DMARCReport is the DMARC part of a domain report.
 type DMARCReport struct {
-	Status string `json:"status"`
-	Record string `json:"record"`
-	Policy string `json:"policy"`
+	Status Verdict `json:"status"`
+	Record string  `json:"record"`
+	Policy string  `json:"policy"`
 	// Source is whose record applies: DMARCSourceDomain (its own) or
 	// DMARCSourceOrganizational (the organisational domain's, named by
 	// OrgDomain); "" when none applies (missing, DNS trouble).
@@ -221,13 +241,7 @@ func (r DomainReport) HasTrouble() bool {
 	if r.SPF.Status == VerdictError || r.DKIM.Status == VerdictError || r.DMARC.Status == VerdictError {
 		return true
 	}
-	for _, p := range r.Problems {
-		switch p.Code {
-		case CodeDNSTimeout, CodeDNSServFail, CodeDNSRefused, CodeDNSUnreachable, CodeDNSBadReply:
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(r.Problems, func(p Problem) bool { return p.Code.IsDNSTrouble() })
 }
 
 // AllProblems returns every problem of the report, domain-wide ones first.
@@ -277,7 +291,7 @@ func troubleProblem(r Response, what string) Problem {
 // troubleCode is the problem code for a lookup that ended in trouble: each
 // kind of trouble has its own (a failure the client could not place is a
 // reply that could not be used).
-func troubleCode(s Status) string {
+func troubleCode(s Status) Code {
 	switch s {
 	case StatusTimeout:
 		return CodeDNSTimeout

@@ -29,7 +29,7 @@ func TestCheckDMARCOrganizational(t *testing.T) {
 		domain  string
 		zones   []string
 		fault   string // a name that answers SERVFAIL
-		status  string
+		status  dnscheck.Verdict
 		source  string
 		org     string
 		policy  string
@@ -226,7 +226,7 @@ func TestCheckAlias(t *testing.T) {
 					t.Errorf("alias problem lacks %q: %+v", want, p)
 				}
 			}
-			if rep.SPF.Status != tc.want || rep.SPF.Record != tc.targetSPF {
+			if rep.SPF.Status != dnscheck.Verdict(tc.want) || rep.SPF.Record != tc.targetSPF {
 				t.Errorf("SPF %q %q, want %q through the alias (%q)", rep.SPF.Status, rep.SPF.Record, tc.want, tc.targetSPF)
 			}
 			if rep.DKIM.Status != "pass" {

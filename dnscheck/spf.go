@@ -56,7 +56,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		rep.Status = VerdictMissing
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFMissing, Severity: SeverityError,
 			Message: fmt.Sprintf("%s has no SPF record, so receivers cannot tell that %s may send as it.", trimDot(domain), exp.PlatformName),
-			Fix:     "Publish the SPF record that 'wizard records " + trimDot(domain) + "' prints."})
+			Fix:     "Publish one SPF record at " + trimDot(domain) + "; the records the wizard proposes include it."})
 		rep.IPs = evaluate(q)
 		return rep
 	case 1:
@@ -69,7 +69,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		}
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFMultiple, Severity: SeverityError,
 			Message: msg,
-			Fix:     "Merge them into one record and delete the others; 'wizard records " + trimDot(domain) + "' prints the merged record."})
+			Fix:     "Merge them into one record and delete the others; the records the wizard proposes include the merged one."})
 		rep.IPs = evaluate(q)
 		return rep
 	}
@@ -105,7 +105,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		}
 	}
 	for _, p := range rep.Problems {
-		if strings.HasPrefix(p.Code, "dns-") {
+		if p.Code.IsDNSTrouble() {
 			rep.Status = VerdictError
 		}
 	}
@@ -187,7 +187,7 @@ func treeProblems(w SPFWalk) []Problem {
 		}
 		out = append(out, Problem{Code: CodeSPFTooManyLookups, Severity: SeverityError,
 			Message: fmt.Sprintf("The SPF record needs %d DNS lookups; receivers allow %d and fail the rest (permerror). By term: %s.", w.Lookups, MaxSPFLookups, keptList(parts, maxListed)),
-			Fix:     "Remove includes for services you no longer use, or replace an include by the addresses it lists (the platform's own addresses are in 'wizard records --use-ips')."})
+			Fix:     "Remove includes for services you no longer use, or replace an include by the addresses it lists (the wizard can propose the platform's own addresses instead of its include)."})
 	}
 	if w.VoidLookups > MaxSPFVoidLookups {
 		out = append(out, Problem{Code: CodeSPFTooManyVoidLookups, Severity: SeverityError,
@@ -317,7 +317,7 @@ func AddressCount(p netip.Prefix) string {
 }
 
 // HasError reports whether ps holds a problem of code at error severity.
-func HasError(ps []Problem, code string) bool {
+func HasError(ps []Problem, code Code) bool {
 	return slices.ContainsFunc(ps, func(p Problem) bool { return p.Code == code && p.Severity == SeverityError })
 }
 
@@ -474,11 +474,10 @@ func findInclude(n *SPFNode, domain string) *SPFNode {
 func providerProblems(w SPFWalk, exp Expectation) []Problem {
 	var missing []string
 	for _, term := range exp.ProviderTerms {
-		want, err := ParseSPF("v=spf1 " + term)
-		if err != nil || len(want.Terms) != 1 {
+		t, err := ParseSPFTerm(term)
+		if err != nil {
 			continue
 		}
-		t := want.Terms[0]
 		switch t.Mechanism {
 		case MechInclude:
 			if !treeHasInclude(w.Root, t.Value) {

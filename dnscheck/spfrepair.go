@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/outreach-auth/wizard/dnscheck/spfsyntax"
 )
 
 // maxRepairSplits bounds how many glued terms RepairSPF separates in one
@@ -168,11 +170,11 @@ func (r *spfRepair) term(f string) {
 		r.note("Dropped a second v=spf1 in the middle of the record.")
 		return
 	}
-	if t, err := parseSPFTerm(f); err == nil {
+	if t, err := ParseSPFTerm(f); err == nil {
 		r.keep(t, "")
 		return
 	} else if fixed, why := fixTerm(f); fixed != "" {
-		if t, err := parseSPFTerm(fixed); err == nil {
+		if t, err := ParseSPFTerm(fixed); err == nil {
 			r.keep(t, why)
 			return
 		}
@@ -180,7 +182,7 @@ func (r *spfRepair) term(f string) {
 	if n := len(r.pending); n > 0 && (strings.Trim(f, "+-~?") == "" && len(f) == 1 || isBareMechanism(low)) {
 		// "~ all" or "include: x": joined back, if that makes a term.
 		next := r.pending[n-1]
-		if _, err := parseSPFTerm(f + next); err == nil {
+		if _, err := ParseSPFTerm(f + next); err == nil {
 			r.note("Removed the space inside %s.", quoteTerm(f+" "+next))
 			r.pending[n-1] = f + next
 			return
@@ -192,9 +194,9 @@ func (r *spfRepair) term(f string) {
 		r.pending = append(r.pending, f[i:], f[:i])
 		return
 	}
-	_, err := parseSPFTerm(f)
+	_, err := ParseSPFTerm(f)
 	if fixed, _ := fixTerm(f); fixed != "" {
-		_, err = parseSPFTerm(fixed) // say what is wrong beyond the typo
+		_, err = ParseSPFTerm(fixed) // say what is wrong beyond the typo
 	}
 	reason := "it does not parse"
 	if se, ok := err.(*SPFSyntaxError); ok {
@@ -251,7 +253,7 @@ func fixTerm(f string) (string, string) {
 		}
 	}
 	if trimmed := strings.TrimRight(f, ",;"); trimmed != f && trimmed != "" {
-		if _, err := parseSPFTerm(trimmed); err == nil {
+		if _, err := ParseSPFTerm(trimmed); err == nil {
 			return trimmed, fmt.Sprintf("Removed the stray %s after %s: terms are separated by spaces only.", quoteTerm(f[len(trimmed):]), quoteTerm(trimmed))
 		}
 	}
@@ -317,7 +319,7 @@ func gluedAt(f string) int {
 func isBareMechanism(low string) bool {
 	low = strings.TrimLeft(low, "+-~?")
 	name, ok := strings.CutSuffix(low, ":")
-	return ok && spfMechanisms[name] && name != MechAll
+	return ok && spfsyntax.IsMechanism(name) && name != MechAll
 }
 
 // quoteTerm quotes a term of a record for a note: printable, and clipped.

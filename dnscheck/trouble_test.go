@@ -59,7 +59,7 @@ func TestQueryTroubleKinds(t *testing.T) {
 		status Status
 		cause  error
 		reason string // "%s" stands for the server's address
-		code   string
+		code   Code
 	}{
 		{
 			name:   "nothing listens (UDP)",

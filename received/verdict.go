@@ -14,18 +14,18 @@ import (
 // Problem codes of a verification (beside the dnscheck codes: dmarc-*,
 // dns-*). Stable: tests and users rely on them.
 const (
-	CodeRewritten         = "message-rewritten"
-	CodeNotPlatform       = "message-not-platform"
-	CodeDKIMNone          = "dkim-no-signature"
-	CodeDKIMFailed        = "dkim-signature-failed"
-	CodeDKIMNotAligned    = "dkim-not-aligned"
-	CodeSPFFailed         = "spf-failed"
-	CodeSPFNotAligned     = "spf-not-aligned"
-	CodeSPFUnknown        = "spf-not-evaluated"
-	CodeDMARCFailed       = "dmarc-failed"
-	CodeBodyNotChecked    = "body-not-checked"
-	CodeSignaturesSkipped = "signatures-not-checked"
-	CodeReceiverDisagrees = "receiver-disagrees"
+	CodeRewritten         dnscheck.Code = "message-rewritten"
+	CodeNotPlatform       dnscheck.Code = "message-not-platform"
+	CodeDKIMNone          dnscheck.Code = "dkim-no-signature"
+	CodeDKIMFailed        dnscheck.Code = "dkim-signature-failed"
+	CodeDKIMNotAligned    dnscheck.Code = "dkim-not-aligned"
+	CodeSPFFailed         dnscheck.Code = "spf-failed"
+	CodeSPFNotAligned     dnscheck.Code = "spf-not-aligned"
+	CodeSPFUnknown        dnscheck.Code = "spf-not-evaluated"
+	CodeDMARCFailed       dnscheck.Code = "dmarc-failed"
+	CodeBodyNotChecked    dnscheck.Code = "body-not-checked"
+	CodeSignaturesSkipped dnscheck.Code = "signatures-not-checked"
+	CodeReceiverDisagrees dnscheck.Code = "receiver-disagrees"
 )
 
 // dmarcFailedFix is the fix of dmarc-failed: the other problems' fixes
@@ -240,7 +240,7 @@ func anyAlignedNeutral(rep *Report) bool {
 	return false
 }
 
-func problem(code string, sev dnscheck.Severity, msg, fix string) dnscheck.Problem {
+func problem(code dnscheck.Code, sev dnscheck.Severity, msg, fix string) dnscheck.Problem {
 	return dnscheck.Problem{Code: code, Severity: sev, Message: msg, Fix: fix}
 }
 

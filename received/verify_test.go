@@ -167,7 +167,7 @@ func verify(t *testing.T, srv *dnstest.Server, msg string, opts ...func(*receive
 	return rep
 }
 
-func hasCode(rep received.Report, code string) bool {
+func hasCode(rep received.Report, code dnscheck.Code) bool {
 	return slices.ContainsFunc(rep.Problems, func(p dnscheck.Problem) bool { return p.Code == code })
 }
 
@@ -327,7 +327,7 @@ func TestNotAligned(t *testing.T) {
 	if rep.Verdict != received.VerdictFail || rep.DMARC.Result != "fail" || rep.DMARC.Policy != "reject" {
 		t.Errorf("verdict %q dmarc %+v", rep.Verdict, rep.DMARC)
 	}
-	for _, code := range []string{received.CodeDKIMNotAligned, received.CodeSPFNotAligned, received.CodeDMARCFailed} {
+	for _, code := range []dnscheck.Code{received.CodeDKIMNotAligned, received.CodeSPFNotAligned, received.CodeDMARCFailed} {
 		if !hasCode(rep, code) {
 			t.Errorf("no %s in %+v", code, rep.Problems)
 		}

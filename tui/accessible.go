@@ -616,7 +616,7 @@ func (a *accessible) advice(reps []dnscheck.DomainReport) {
 	}
 	a.say("The setting: %q, in %s. Turn it %s.", p.Setting.Label, p.Setting.Location, strings.ToUpper(adv.Checkbox))
 	for _, r := range reps {
-		state := r.DMARC.Status
+		state := string(r.DMARC.Status)
 		if r.DMARC.Policy != "" {
 			state += ", policy " + r.DMARC.Policy
 		}

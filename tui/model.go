@@ -464,14 +464,8 @@ func (m *Model) offerView() string {
 	if lines := m.offer.LastCheck(); len(lines) > 0 {
 		b.WriteString("\n" + st.Accent.Render(common.Wrap("The last check ("+ago(time.Since(m.offer.CheckedAt))+")", w)) + "\n")
 		for _, l := range lines {
-			mark, sty := "✗ ", st.Fail
-			switch l.Verdict {
-			case dnscheck.VerdictPass:
-				mark, sty = "✓ ", st.Pass
-			case dnscheck.VerdictError:
-				mark, sty = "? ", st.Warn
-			}
-			b.WriteString(common.Hang(sty.Render(mark), "  ", l.Text, w) + "\n")
+			mark := st.Tone(dnscheck.ToneOf(l.Verdict)).Render(dnscheck.MarkOf(l.Verdict) + " ")
+			b.WriteString(common.Hang(mark, "  ", l.Text, w) + "\n")
 		}
 	}
 	b.WriteString("\n" + common.Wrap("Press enter to resume: the wizard looks at DNS again at once. Press f to start fresh (the saved progress is removed).", w))

@@ -90,8 +90,8 @@ func (p *Progress) Summary() string {
 
 // CheckLine is one domain's last result, for a person.
 type CheckLine struct {
-	Verdict string // pass, fail or error (see verify.VerdictOf)
-	Text    string // "yourcenter.edu: SPF fail, DKIM missing", printable
+	Verdict dnscheck.Verdict // pass, fail or error (see verify.VerdictOf)
+	Text    string           // "yourcenter.edu: SPF fail, DKIM missing", printable
 }
 
 // LastCheck describes the last results, a line a domain.
@@ -207,7 +207,7 @@ func validReports(reps []dnscheck.DomainReport, domains map[string]bool) bool {
 	if len(reps) == 0 || len(reps) != len(domains) {
 		return false
 	}
-	known := func(v string) bool {
+	known := func(v dnscheck.Verdict) bool {
 		switch v {
 		case dnscheck.VerdictPass, dnscheck.VerdictFail, dnscheck.VerdictMissing, dnscheck.VerdictError, dnscheck.VerdictInvalid:
 			return true

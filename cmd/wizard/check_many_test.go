@@ -302,7 +302,7 @@ func TestCheckDomainsFileThousands(t *testing.T) {
 				t.Errorf("%s ready = %v, want %v (SPF %s %v, DKIM %s)", d.Domain, d.Ready, wantReady, d.SPF.Status, d.SPF.Problems, d.DKIM.Status)
 				break
 			}
-			if i == 0 && d.SPF.Status != dnscheck.VerdictError {
+			if i == 0 && d.SPF.Status != string(dnscheck.VerdictError) {
 				t.Errorf("broken.edu SPF %s, want error", d.SPF.Status)
 			}
 		}
@@ -509,7 +509,7 @@ func TestCheckDomainsFileErrors(t *testing.T) {
 // escaped, and keeps its columns aligned whatever the width of a domain.
 func TestWriteSummary(t *testing.T) {
 	t.Parallel()
-	rep := func(d string, ready bool, spf, dkim, dmarc string) dnscheck.DomainReport {
+	rep := func(d string, ready bool, spf, dkim, dmarc dnscheck.Verdict) dnscheck.DomainReport {
 		return dnscheck.DomainReport{Domain: d, Ready: ready, SPF: dnscheck.SPFReport{Status: spf},
 			DKIM: dnscheck.DKIMReport{Status: dkim}, DMARC: dnscheck.DMARCReport{Status: dmarc}}
 	}

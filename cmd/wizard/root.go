@@ -133,6 +133,7 @@ checks until receivers will accept it.`,
 	pf.BoolVar(&g.accessible, "accessible", false, "ask the questions as plain line prompts (also when TERM=dumb or there is no terminal)")
 	io.register(root)
 	root.Flags().BoolVar(&io.fresh, "fresh", false, "start over: forget the progress saved last time")
+	addVersionFlag(root)
 
 	root.AddCommand(newDemoCommand(g, s), newCheckCommand(g, s), newRecordsCommand(g, s), newProvidersCommand(s))
 	root.AddCommand(newVerifyCommand(g, s))

@@ -53,7 +53,7 @@ func TestBrokenSPFIsNoDeadEnd(t *testing.T) {
 	doc := decodeCheck(t, c.stdout)
 	var fix string
 	for _, p := range doc.Domains[0].SPF.Problems {
-		if p.Code == dnscheck.CodeSPFSyntax {
+		if p.Code == string(dnscheck.CodeSPFSyntax) {
 			fix = p.Fix
 		}
 	}
@@ -130,7 +130,7 @@ func TestCheckOpenToWorld(t *testing.T) {
 			}
 			got := ""
 			for _, p := range d.SPF.Problems {
-				if p.Code == dnscheck.CodeSPFAllPermissive && (got == "" || p.Severity == "error") {
+				if p.Code == string(dnscheck.CodeSPFAllPermissive) && (got == "" || p.Severity == "error") {
 					got = p.Severity
 				}
 			}

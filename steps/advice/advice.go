@@ -201,7 +201,10 @@ func secondBestSteps(p *assets.Platform, passing, failing, unchecked []string) [
 // known to be wrong besides.
 func uncheckedReason(r dnscheck.DomainReport) string {
 	var trouble, known []string
-	for _, c := range []struct{ name, status string }{{"SPF", r.SPF.Status}, {"DKIM", r.DKIM.Status}} {
+	for _, c := range []struct {
+		name   string
+		status dnscheck.Verdict
+	}{{"SPF", r.SPF.Status}, {"DKIM", r.DKIM.Status}} {
 		switch c.status {
 		case dnscheck.VerdictPass:
 		case dnscheck.VerdictError:
@@ -253,7 +256,7 @@ func whyNot(r dnscheck.DomainReport) string {
 	return strings.Join(parts, ", ")
 }
 
-func verdictWords(status string) string {
+func verdictWords(status dnscheck.Verdict) string {
 	switch status {
 	case dnscheck.VerdictMissing:
 		return "record missing"

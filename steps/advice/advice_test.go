@@ -13,7 +13,7 @@ import (
 
 // adviceReport builds a domain report with the given verdicts; ready is
 // SPF pass and DKIM pass, as dnscheck computes it.
-func adviceReport(domain, spf, dkim, dmarc, policy string) dnscheck.DomainReport {
+func adviceReport(domain string, spf, dkim, dmarc dnscheck.Verdict, policy string) dnscheck.DomainReport {
 	return dnscheck.DomainReport{
 		Domain: domain,
 		Ready:  spf == dnscheck.VerdictPass && dkim == dnscheck.VerdictPass,
@@ -200,7 +200,7 @@ const (
 // one of several ways to be in that state.
 func acrossReport(domain, st string, variant int) dnscheck.DomainReport {
 	pass, fail, missing, errV := dnscheck.VerdictPass, dnscheck.VerdictFail, dnscheck.VerdictMissing, dnscheck.VerdictError
-	verdicts := map[string][][2]string{
+	verdicts := map[string][][2]dnscheck.Verdict{
 		stReady:    {{pass, pass}},
 		stNotReady: {{fail, pass}, {pass, missing}, {missing, fail}},
 		// The last: DNS did not answer for SPF, and DKIM is known to be

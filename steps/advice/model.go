@@ -132,7 +132,7 @@ func (m *Model) render() {
 
 	for _, r := range m.reports {
 		b.WriteString("\n" + st.Accent.Render(common.Wrap("DMARC for "+pr(r.Domain), w)) + "\n")
-		state := r.DMARC.Status
+		state := string(r.DMARC.Status)
 		if r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Policy != "" {
 			state = "p=" + r.DMARC.Policy
 		}

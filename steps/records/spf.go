@@ -101,7 +101,7 @@ func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []net
 		// platformTerms no longer lists are the platform's no more.
 		var wanted []dnscheck.SPFTerm
 		for _, w := range platformTerms {
-			if t, ok := parseTerm(w); ok {
+			if t, err := dnscheck.ParseSPFTerm(w); err == nil {
 				wanted = append(wanted, t)
 			}
 		}
@@ -193,9 +193,9 @@ func wantedTerms(providerTerms, platformTerms []string) ([]dnscheck.SPFTerm, []s
 	var out []dnscheck.SPFTerm
 	var notes []string
 	for _, want := range append(slices.Clone(providerTerms), platformTerms...) {
-		w, ok := parseTerm(want)
+		w, err := dnscheck.ParseSPFTerm(want)
 		switch {
-		case !ok:
+		case err != nil:
 		case w.Permissive():
 			notes = append(notes, fmt.Sprintf("Left out %s: it would let nearly every server on the Internet send as your domain.", w.Raw))
 		case !slices.ContainsFunc(out, func(t dnscheck.SPFTerm) bool { return covers(t, w) }):
@@ -216,7 +216,7 @@ func closeToWorld(terms []dnscheck.SPFTerm) ([]dnscheck.SPFTerm, []string) {
 		case !t.Permissive():
 			out = append(out, t)
 		case t.Mechanism == dnscheck.MechAll:
-			soft, _ := parseTerm("~all")
+			soft, _ := dnscheck.ParseSPFTerm("~all")
 			notes = append(notes, fmt.Sprintf("Replaced %s with ~all: %s lets every server on the Internet send as your domain, and ~all marks mail from servers not listed as suspect. End it with -all once every sender is listed.", t.Raw, t.Raw))
 			out = append(out, soft)
 		default:
@@ -277,15 +277,6 @@ func mergeRecords(recs []*dnscheck.SPFRecord) ([]dnscheck.SPFTerm, []string) {
 		terms = append(terms, *redirect)
 	}
 	return terms, notes
-}
-
-// parseTerm parses one SPF term such as "include:x" or "ip4:192.0.2.1".
-func parseTerm(term string) (dnscheck.SPFTerm, bool) {
-	r, err := dnscheck.ParseSPF("v=spf1 " + term)
-	if err != nil || len(r.Terms) != 1 {
-		return dnscheck.SPFTerm{}, false
-	}
-	return r.Terms[0], true
 }
 
 // liveEnd returns the index of the first "all" term, or len(terms): a

@@ -11,7 +11,10 @@ import (
 // cleared.
 func Changes(before, after dnscheck.DomainReport) []string {
 	var out []string
-	for _, c := range []struct{ name, a, b string }{
+	for _, c := range []struct {
+		name string
+		a, b dnscheck.Verdict
+	}{
 		{"SPF", before.SPF.Status, after.SPF.Status},
 		{"DKIM", before.DKIM.Status, after.DKIM.Status},
 		{"DMARC", before.DMARC.Status, after.DMARC.Status},
@@ -37,8 +40,8 @@ func Changes(before, after dnscheck.DomainReport) []string {
 	return out
 }
 
-func codes(r dnscheck.DomainReport) map[string]bool {
-	m := map[string]bool{}
+func codes(r dnscheck.DomainReport) map[dnscheck.Code]bool {
+	m := map[dnscheck.Code]bool{}
 	for _, p := range r.AllProblems() {
 		m[p.Code] = true
 	}

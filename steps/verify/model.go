@@ -532,7 +532,8 @@ func (m *Model) renderList(b *strings.Builder, top int) {
 		longest = 0
 	}
 	for i, r := range m.reports {
-		mark := Mark(VerdictOf(r))
+		v := VerdictOf(r)
+		mark := st.Tone(dnscheck.ToneOf(v)).Render(dnscheck.MarkOf(v))
 		name := dnscheck.Printable(r.Domain)
 		name += strings.Repeat(" ", max(longest-len([]rune(name)), 0))
 		lead := "  "
@@ -544,10 +545,10 @@ func (m *Model) renderList(b *strings.Builder, top int) {
 		if n := len(r.AllProblems()); n > 0 && !r.Ready {
 			detail += " · " + common.Plural(n, "problem")
 		}
-		head := lead + st.Verdict(VerdictOf(r)).Render(mark) + " " + name
+		head := lead + mark + " " + name
 		row := common.Hang(head+"  ", "      ", st.Dim.Render(detail), w)
 		if narrow {
-			row = common.Hang(lead+st.Verdict(VerdictOf(r)).Render(mark)+" ", "    ", name, w) + "\n" +
+			row = common.Hang(lead+mark+" ", "    ", name, w) + "\n" +
 				st.Dim.Render(common.Hang("    ", "    ", detail, w))
 		}
 		b.WriteString(row + "\n")
@@ -560,7 +561,7 @@ func (m *Model) renderList(b *strings.Builder, top int) {
 
 // VerdictOf sums a domain's report up as one verdict: pass when ready,
 // error when DNS could not answer, else fail.
-func VerdictOf(r dnscheck.DomainReport) string {
+func VerdictOf(r dnscheck.DomainReport) dnscheck.Verdict {
 	switch {
 	case r.Ready:
 		return dnscheck.VerdictPass
@@ -574,9 +575,8 @@ func VerdictOf(r dnscheck.DomainReport) string {
 func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
 	st, w := m.Styles, m.Width
 	p := dnscheck.Printable
-	line := func(name, status, detail string) {
-		head := fmt.Sprintf("%s %-5s %-7s ", Mark(status), name, dnscheck.Printable(status))
-		head = st.Verdict(status).Render(head)
+	line := func(name, mark string, tone dnscheck.Tone, status dnscheck.Verdict, detail string) {
+		head := st.Tone(tone).Render(fmt.Sprintf("%s %-5s %-7s ", mark, name, dnscheck.Printable(string(status))))
 		if w-16 < common.MinValueWidth {
 			b.WriteString(head + "\n")
 			if detail != "" {
@@ -587,22 +587,9 @@ func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
 		b.WriteString(common.Hang(head, strings.Repeat(" ", 16), p(detail), w) + "\n")
 	}
 	d := DetailsOf(r)
-	line("SPF", r.SPF.Status, d.SPF)
-	line("DKIM", r.DKIM.Status, d.DKIM)
-	dmarc := d.DMARC
-	dsty := st.Warn
-	if r.DMARC.Status == dnscheck.VerdictPass {
-		dsty = st.Pass
-	}
-	head := dsty.Render(fmt.Sprintf("%s %-5s %-7s ", dmarcMark(r.DMARC), "DMARC", dnscheck.Printable(r.DMARC.Status)))
-	if w-16 < common.MinValueWidth {
-		b.WriteString(head + "\n")
-		if dmarc != "" {
-			b.WriteString(st.Dim.Render(common.Hang("  ", "  ", p(dmarc), w)) + "\n")
-		}
-	} else {
-		b.WriteString(common.Hang(head, strings.Repeat(" ", 16), p(dmarc), w) + "\n")
-	}
+	line("SPF", dnscheck.MarkOf(r.SPF.Status), dnscheck.ToneOf(r.SPF.Status), r.SPF.Status, d.SPF)
+	line("DKIM", dnscheck.MarkOf(r.DKIM.Status), dnscheck.ToneOf(r.DKIM.Status), r.DKIM.Status, d.DKIM)
+	line("DMARC", dnscheck.AdvisoryMarkOf(r.DMARC.Status), dnscheck.AdvisoryToneOf(r.DMARC.Status), r.DMARC.Status, d.DMARC)
 
 	// What the authoritative servers say, beside the person's resolver.
 	b.WriteString(st.Dim.Render(common.Wrap(common.Capitalise(p(sourceLine(r)))+".", w)) + "\n")

@@ -37,23 +37,15 @@ func StylesFor(w io.Writer) Styles {
 	}
 }
 
-// Mark returns the sign for a verdict: ✓ pass, ✗ fail or missing, ? error.
-func Mark(status string) string {
-	switch status {
-	case dnscheck.VerdictPass:
-		return "✓"
-	case dnscheck.VerdictError:
-		return "?"
-	}
-	return "✗"
-}
-
-func (s Styles) verdict(status string) lipgloss.Style {
-	switch status {
-	case dnscheck.VerdictPass:
+// Tone returns the style of a tone (dnscheck.ToneOf a verdict).
+func (s Styles) Tone(t dnscheck.Tone) lipgloss.Style {
+	switch t {
+	case dnscheck.TonePass:
 		return s.Pass
-	case dnscheck.VerdictError:
+	case dnscheck.ToneWarn:
 		return s.Warn
+	case dnscheck.ToneDim:
+		return s.Dim
 	}
 	return s.Fail
 }
@@ -67,13 +59,14 @@ func readiness(r dnscheck.DomainReport, st Styles) (string, lipgloss.Style) {
 // readinessOf is readiness from whether the domain is ready and whether
 // DNS trouble kept it from being checked.
 func readinessOf(ready, trouble bool, st Styles) (string, lipgloss.Style) {
+	v, words := dnscheck.VerdictFail, "not ready"
 	switch {
 	case ready:
-		return "✓ ready", st.Pass
+		v, words = dnscheck.VerdictPass, "ready"
 	case trouble:
-		return "? DNS trouble", st.Warn
+		v, words = dnscheck.VerdictError, "DNS trouble"
 	}
-	return "✗ not ready", st.Fail
+	return dnscheck.MarkOf(v) + " " + words, st.Tone(dnscheck.ToneOf(v))
 }
 
 // Details are the texts shown beside each verdict of a report: the SPF
@@ -109,7 +102,7 @@ func DetailsOf(r dnscheck.DomainReport) Details {
 		d.DMARC = "p=" + r.DMARC.Policy + ": " + d.DMARC
 	}
 	// DNS trouble: what is there is unknown, and the words say why.
-	unknown := func(detail, status string, problems []dnscheck.Problem) string {
+	unknown := func(detail string, status dnscheck.Verdict, problems []dnscheck.Problem) string {
 		words := dnscheck.TroubleWords(problems)
 		if status != dnscheck.VerdictError || words == "" {
 			return detail
@@ -134,13 +127,13 @@ func WriteReport(w io.Writer, r dnscheck.DomainReport, st Styles) {
 	head := sty.Render(words)
 	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(p(r.Domain)), head)
 	fmt.Fprintf(w, "  %s\n", st.Dim.Render(p(sourceLine(r))))
-	line := func(name, status, detail string) {
-		fmt.Fprintf(w, "  %s %-5s %-7s %s\n", st.verdict(status).Render(Mark(status)), name, status, p(detail))
+	line := func(name string, mark string, tone dnscheck.Tone, status dnscheck.Verdict, detail string) {
+		fmt.Fprintf(w, "  %s %-5s %-7s %s\n", st.Tone(tone).Render(mark), name, status, p(detail))
 	}
 	d := DetailsOf(r)
-	line("SPF", r.SPF.Status, d.SPF)
-	line("DKIM", r.DKIM.Status, d.DKIM)
-	fmt.Fprintf(w, "  %s %-5s %-7s %s\n", dmarcTextStyle(r.DMARC, st).Render(dmarcMark(r.DMARC)), "DMARC", r.DMARC.Status, p(d.DMARC))
+	line("SPF", dnscheck.MarkOf(r.SPF.Status), dnscheck.ToneOf(r.SPF.Status), r.SPF.Status, d.SPF)
+	line("DKIM", dnscheck.MarkOf(r.DKIM.Status), dnscheck.ToneOf(r.DKIM.Status), r.DKIM.Status, d.DKIM)
+	line("DMARC", dnscheck.AdvisoryMarkOf(r.DMARC.Status), dnscheck.AdvisoryToneOf(r.DMARC.Status), r.DMARC.Status, d.DMARC)
 	for _, c := range r.Cache {
 		fmt.Fprintf(w, "  %s\n", st.Dim.Render(fmt.Sprintf("Published; your resolver still has the old answer for %s %s cached for up to %s.", p(c.Name), c.Type, time.Duration(c.TTL)*time.Second)))
 	}
@@ -152,28 +145,11 @@ func WriteReport(w io.Writer, r dnscheck.DomainReport, st Styles) {
 		case dnscheck.SeverityInfo:
 			sty = st.Dim
 		}
-		fmt.Fprintf(w, "  %s %s\n", sty.Render(string(pr.Severity)+" "+pr.Code+":"), p(pr.Message))
+		fmt.Fprintf(w, "  %s %s\n", sty.Render(string(pr.Severity)+" "+string(pr.Code)+":"), p(pr.Message))
 		if pr.Fix != "" {
 			fmt.Fprintf(w, "      Fix: %s\n", p(pr.Fix))
 		}
 	}
-}
-
-func dmarcMark(d dnscheck.DMARCReport) string {
-	if d.Status == dnscheck.VerdictPass {
-		return "✓"
-	}
-	if d.Status == dnscheck.VerdictError {
-		return "?"
-	}
-	return "!"
-}
-
-func dmarcTextStyle(d dnscheck.DMARCReport, st Styles) lipgloss.Style {
-	if d.Status == dnscheck.VerdictPass {
-		return st.Pass
-	}
-	return st.Warn
 }
 
 func sourceLine(r dnscheck.DomainReport) string {
@@ -212,7 +188,7 @@ func WriteAdvice(w io.Writer, a advice.Advice, st Styles) {
 type SummaryRow struct {
 	Domain           string
 	Ready, Trouble   bool
-	SPF, DKIM, DMARC string // the verdicts
+	SPF, DKIM, DMARC dnscheck.Verdict
 }
 
 // RowOf is r's row of the summary table.
@@ -283,14 +259,17 @@ func WriteSummaryRows(w io.Writer, rows []SummaryRow, st Styles) {
 // cells are the row's five cells of the table, as text and style.
 func (r SummaryRow) cells(st Styles) ([5]string, [5]lipgloss.Style) {
 	words, sty := readinessOf(r.Ready, r.Trouble, st)
-	dmarc := dnscheck.DMARCReport{Status: r.DMARC}
+	cell := func(mark string, status dnscheck.Verdict) string {
+		return mark + " " + dnscheck.Printable(string(status))
+	}
 	return [5]string{
 			dnscheck.Printable(r.Domain),
 			words,
-			Mark(r.SPF) + " " + dnscheck.Printable(r.SPF),
-			Mark(r.DKIM) + " " + dnscheck.Printable(r.DKIM),
-			dmarcMark(dmarc) + " " + dnscheck.Printable(r.DMARC),
+			cell(dnscheck.MarkOf(r.SPF), r.SPF),
+			cell(dnscheck.MarkOf(r.DKIM), r.DKIM),
+			cell(dnscheck.AdvisoryMarkOf(r.DMARC), r.DMARC),
 		}, [5]lipgloss.Style{
-			lipgloss.NewStyle(), sty, st.verdict(r.SPF), st.verdict(r.DKIM), dmarcTextStyle(dmarc, st),
+			lipgloss.NewStyle(), sty,
+			st.Tone(dnscheck.ToneOf(r.SPF)), st.Tone(dnscheck.ToneOf(r.DKIM)), st.Tone(dnscheck.AdvisoryToneOf(r.DMARC)),
 		}
 }

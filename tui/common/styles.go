@@ -66,13 +66,15 @@ func DefaultStyles() *Styles {
 	return s
 }
 
-// Verdict returns the style of a check's verdict.
-func (s *Styles) Verdict(status string) lipgloss.Style {
-	switch status {
-	case dnscheck.VerdictPass:
+// Tone returns the style of a tone (dnscheck.ToneOf a verdict).
+func (s *Styles) Tone(t dnscheck.Tone) lipgloss.Style {
+	switch t {
+	case dnscheck.TonePass:
 		return s.Pass
-	case dnscheck.VerdictError, "":
+	case dnscheck.ToneWarn:
 		return s.Warn
+	case dnscheck.ToneDim:
+		return s.Dim
 	}
 	return s.Fail
 }

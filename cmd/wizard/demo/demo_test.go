@@ -72,12 +72,12 @@ func makePlan(ctx context.Context, w *World, domain string) (records.Plan, error
 func codes(ps []dnscheck.Problem) []string {
 	var out []string
 	for _, p := range ps {
-		out = append(out, p.Code)
+		out = append(out, string(p.Code))
 	}
 	return out
 }
 
-func problem(ps []dnscheck.Problem, code string) (dnscheck.Problem, bool) {
+func problem(ps []dnscheck.Problem, code dnscheck.Code) (dnscheck.Problem, bool) {
 	for _, p := range ps {
 		if p.Code == code {
 			return p, true

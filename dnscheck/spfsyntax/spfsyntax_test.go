@@ -1,4 +1,4 @@
-package dnscheck
+package spfsyntax
 
 import (
 	"errors"
@@ -65,9 +65,9 @@ func TestParseSPFValid(t *testing.T) {
 			{'+', "include", "spf.small-allies.org", ""}, {'+', "a", "my-all.example.com", ""}, {'-', "all", "", ""}}},
 	}
 	for _, tt := range tests {
-		rec, err := ParseSPF(tt.record)
+		rec, err := Parse(tt.record)
 		if err != nil {
-			t.Errorf("ParseSPF(%q): %v", tt.record, err)
+			t.Errorf("Parse(%q): %v", tt.record, err)
 			continue
 		}
 		if rec.Raw != tt.record {
@@ -90,7 +90,7 @@ func TestParseSPFValid(t *testing.T) {
 			got = append(got, w)
 		}
 		if !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("ParseSPF(%q) terms\n got %+v\nwant %+v", tt.record, got, tt.want)
+			t.Errorf("Parse(%q) terms\n got %+v\nwant %+v", tt.record, got, tt.want)
 		}
 		if want := strings.Fields(tt.record)[1:]; len(want) != len(rec.Terms) {
 			t.Errorf("%q: %d terms, want %d", tt.record, len(rec.Terms), len(want))
@@ -176,27 +176,27 @@ func TestParseSPFRefusals(t *testing.T) {
 		{"v=spf1 a -all\x00", "-all\x00"},
 	}
 	for _, tt := range tests {
-		rec, err := ParseSPF(tt.record)
+		rec, err := Parse(tt.record)
 		if err == nil {
-			t.Errorf("ParseSPF(%q) = %v, want an error", tt.record, rec)
+			t.Errorf("Parse(%q) = %v, want an error", tt.record, rec)
 			continue
 		}
-		if !errors.Is(err, ErrSPFSyntax) {
-			t.Errorf("ParseSPF(%q): %v does not wrap ErrSPFSyntax", tt.record, err)
+		if !errors.Is(err, ErrSyntax) {
+			t.Errorf("Parse(%q): %v does not wrap ErrSyntax", tt.record, err)
 		}
-		var se *SPFSyntaxError
+		var se *SyntaxError
 		if !errors.As(err, &se) {
-			t.Errorf("ParseSPF(%q): %T is not *SPFSyntaxError", tt.record, err)
+			t.Errorf("Parse(%q): %T is not *SyntaxError", tt.record, err)
 			continue
 		}
 		if se.Term != tt.term {
-			t.Errorf("ParseSPF(%q): offending term %q, want %q (%v)", tt.record, se.Term, tt.term, err)
+			t.Errorf("Parse(%q): offending term %q, want %q (%v)", tt.record, se.Term, tt.term, err)
 		}
 		if se.Reason == "" || (tt.term != "" && !strings.Contains(err.Error(), fmt.Sprintf("%q", se.Term))) {
-			t.Errorf("ParseSPF(%q): error %q does not say what and where", tt.record, err)
+			t.Errorf("Parse(%q): error %q does not say what and where", tt.record, err)
 		}
 		if rec == nil || rec.Raw != tt.record {
-			t.Errorf("ParseSPF(%q): the record is not returned with the error", tt.record)
+			t.Errorf("Parse(%q): the record is not returned with the error", tt.record)
 		}
 	}
 }
@@ -210,9 +210,9 @@ func TestParseSPFErrorMessages(t *testing.T) {
 		{"v=spf1 ipv4:192.0.2.1", "unknown mechanism"},
 	}
 	for _, tt := range tests {
-		_, err := ParseSPF(tt.record)
+		_, err := Parse(tt.record)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("ParseSPF(%q) error %v, want it to mention %q", tt.record, err, tt.want)
+			t.Errorf("Parse(%q) error %v, want it to mention %q", tt.record, err, tt.want)
 		}
 	}
 }
@@ -264,17 +264,17 @@ func TestSPFRecordString(t *testing.T) {
 			"v=spf1 include:_spf.google.com ip4:192.0.2.0/24 ip6:2001:db8::/32 exists:%{i}._spf.%{d} a/24//64 ~all exp=x.%{d} redirect=r.example.com"},
 	}
 	for _, tt := range tests {
-		rec, err := ParseSPF(tt.in)
+		rec, err := Parse(tt.in)
 		if err != nil {
-			t.Fatalf("ParseSPF(%q): %v", tt.in, err)
+			t.Fatalf("Parse(%q): %v", tt.in, err)
 		}
 		s := rec.String()
 		if s != tt.want {
 			t.Errorf("String() = %q, want %q", s, tt.want)
 		}
-		again, err := ParseSPF(s)
+		again, err := Parse(s)
 		if err != nil {
-			t.Fatalf("ParseSPF(String()) = %v", err)
+			t.Fatalf("Parse(String()) = %v", err)
 		}
 		if !reflect.DeepEqual(again.Terms, rec.Terms) {
 			t.Errorf("round trip of %q changed the terms:\n%+v\n%+v", tt.in, rec.Terms, again.Terms)
@@ -284,7 +284,7 @@ func TestSPFRecordString(t *testing.T) {
 
 func TestSPFTermQueriesDNS(t *testing.T) {
 	t.Parallel()
-	rec, err := ParseSPF("v=spf1 include:a.example a mx:b.example ptr exists:%{i}.c.example ip4:192.0.2.1 ip6:2001:db8::1 -all exp=e.example foo=bar redirect=r.example")
+	rec, err := Parse("v=spf1 include:a.example a mx:b.example ptr exists:%{i}.c.example ip4:192.0.2.1 ip6:2001:db8::1 -all exp=e.example foo=bar redirect=r.example")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func TestSPFTermQueriesDNS(t *testing.T) {
 
 func TestSPFRecordAccessors(t *testing.T) {
 	t.Parallel()
-	rec, err := ParseSPF("v=spf1 ip4:192.0.2.1 include:SPF.Example.COM ~all -all redirect=r.example.com")
+	rec, err := Parse("v=spf1 ip4:192.0.2.1 include:SPF.Example.COM ~all -all redirect=r.example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,13 +332,13 @@ func TestSPFRecordAccessors(t *testing.T) {
 	if want := netip.MustParsePrefix("192.0.2.1/32"); rec.Terms[0].Prefix != want {
 		t.Errorf("Prefix = %v", rec.Terms[0].Prefix)
 	}
-	empty, _ := ParseSPF("v=spf1")
+	empty, _ := Parse("v=spf1")
 	if empty.All() != -1 || empty.Redirect() != "" || empty.HasInclude("x.example") {
 		t.Error("accessors of an empty record")
 	}
 }
 
-func FuzzParseSPF(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"v=spf1",
 		"v=spf1 -all",
@@ -357,34 +357,80 @@ func FuzzParseSPF(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, record string) {
-		rec, err := ParseSPF(record)
+		rec, err := Parse(record)
 		if rec == nil {
-			t.Fatalf("ParseSPF(%q) returned a nil record", record)
+			t.Fatalf("Parse(%q) returned a nil record", record)
 		}
 		if err != nil {
-			if !errors.Is(err, ErrSPFSyntax) {
-				t.Fatalf("ParseSPF(%q): %v does not wrap ErrSPFSyntax", record, err)
+			if !errors.Is(err, ErrSyntax) {
+				t.Fatalf("Parse(%q): %v does not wrap ErrSyntax", record, err)
 			}
 			return
 		}
 		for _, term := range rec.Terms {
 			if term.Raw == "" || strings.ContainsAny(term.Raw, " \t") {
-				t.Fatalf("ParseSPF(%q): bad term %q", record, term.Raw)
+				t.Fatalf("Parse(%q): bad term %q", record, term.Raw)
 			}
 			if term.IsDirective() == (term.Modifier != "") {
-				t.Fatalf("ParseSPF(%q): term %q is both or neither directive and modifier", record, term.Raw)
+				t.Fatalf("Parse(%q): term %q is both or neither directive and modifier", record, term.Raw)
+			}
+			// One term alone reads as it does in the record.
+			if alone, err := ParseTerm(term.Raw); err != nil || !reflect.DeepEqual(alone, term) {
+				t.Fatalf("Parse(%q) has term %+v; ParseTerm(%q) = %+v, %v", record, term, term.Raw, alone, err)
 			}
 		}
 		s := rec.String()
-		again, err := ParseSPF(s)
+		again, err := Parse(s)
 		if err != nil {
-			t.Fatalf("ParseSPF(%q) succeeded, but not ParseSPF(String() = %q): %v", record, s, err)
+			t.Fatalf("Parse(%q) succeeded, but not Parse(String() = %q): %v", record, s, err)
 		}
 		if len(again.Terms) != len(rec.Terms) {
-			t.Fatalf("ParseSPF(%q): %d terms, after String() %d", record, len(rec.Terms), len(again.Terms))
+			t.Fatalf("Parse(%q): %d terms, after String() %d", record, len(rec.Terms), len(again.Terms))
 		}
 		if again.String() != s {
 			t.Fatalf("String() not stable: %q then %q", s, again.String())
 		}
 	})
+}
+
+// TestParseTerm: one term is read as Parse reads it inside a record, and
+// what is not exactly one valid term is refused with a *SyntaxError.
+func TestParseTerm(t *testing.T) {
+	t.Parallel()
+	for _, term := range []string{
+		"include:spf.example.net", "+include:SPF.Example.NET.", "ip4:192.0.2.1", "ip4:192.0.2.0/24", "ip6:2001:db8::/32",
+		"-all", "~all", "?mx/24", "a:mail.example.com/24//64", "exists:%{i}._spf.%{d}", "redirect=_spf.example.net", "foo=bar",
+	} {
+		got, err := ParseTerm(term)
+		if err != nil {
+			t.Errorf("ParseTerm(%q): %v", term, err)
+			continue
+		}
+		rec, err := Parse("v=spf1 " + term)
+		if err != nil || len(rec.Terms) != 1 || !reflect.DeepEqual(rec.Terms[0], got) {
+			t.Errorf("ParseTerm(%q) = %+v; in a record it reads %+v (%v)", term, got, rec, err)
+		}
+	}
+	if got, _ := ParseTerm("ip4:192.0.2.0/24"); got.Mechanism != MechIP4 || got.Prefix != netip.MustParsePrefix("192.0.2.0/24") || got.Qualifier != '+' {
+		t.Errorf("ParseTerm(ip4:192.0.2.0/24) = %+v", got)
+	}
+	for _, tt := range []struct{ term, reason string }{
+		{"", "there is no term"},
+		{"include:a.example include:b.example", "holds a space"},
+		{" include:a.example", "holds a space"},
+		{"include:", "needs a domain name"},
+		{"include=spf.example.net", "write it with a colon"},
+		{"ip4:2001:db8::1", "is not an IPv4 address"},
+		{"ip6:192.0.2.1", "is not an IPv6 address"},
+		{"ip4:192.0.2.0/", "no prefix length"},
+		{"bogus:x.example", "unknown mechanism"},
+		{"include:a.cominclude:b.com", "glued"},
+		{"all/24", "takes no value"},
+	} {
+		_, err := ParseTerm(tt.term)
+		var se *SyntaxError
+		if !errors.As(err, &se) || !errors.Is(err, ErrSyntax) || !strings.Contains(se.Reason, tt.reason) {
+			t.Errorf("ParseTerm(%q) = %v, want a *SyntaxError saying %q", tt.term, err, tt.reason)
+		}
+	}
 }

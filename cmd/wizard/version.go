@@ -1,0 +1,59 @@
+package main
+
+import (
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+// addVersionFlag gives root the --version flag (DESIGN.md: "wizard
+// --version"): it prints one line, "wizard <version> (<revision>)", and
+// exits 0 without starting the wizard.
+func addVersionFlag(root *cobra.Command) {
+	info, ok := debug.ReadBuildInfo()
+	root.Version = version(info, ok)
+	root.SetVersionTemplate("{{.Name}} {{.Version}}\n")
+	// Declared here rather than left to cobra, so that it has no -v
+	// shorthand and says what it prints.
+	root.Flags().Bool("version", false, "print the version and VCS revision, then exit")
+}
+
+// revisionLength is how much of the VCS revision the version shows: as
+// much as a Go pseudo-version holds, enough to find the commit.
+const revisionLength = 12
+
+// version says which build this is, from its build information: the
+// module version and, in parentheses, the VCS revision it was built from,
+// with "+dirty" when the work tree had changes: "v1.2.0 (0123456789ab)",
+// "(devel) (0123456789ab+dirty)". Without build information, or without a
+// module version, the version is "(devel)"; without a revision, the
+// parentheses are left out.
+func version(info *debug.BuildInfo, ok bool) string {
+	if !ok || info == nil {
+		return "(devel)"
+	}
+	v := info.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var rev string
+	var dirty bool
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return v
+	}
+	if len(rev) > revisionLength {
+		rev = rev[:revisionLength]
+	}
+	if dirty {
+		rev += "+dirty"
+	}
+	return v + " (" + rev + ")"
+}
