@@ -315,6 +315,11 @@ func Facts(s Snapshot) []Fact {
 	rec, inherited := s.OrgPolicy()
 	switch {
 	case unknown("DMARC", "_dmarc."+s.Domain, "TXT"):
+		// The organisation's policy matters only when the domain has
+		// none: unknown already says all there is to say.
+		if t, ok := s.TroubleAt("_dmarc."+s.OrgDomain, "TXT"); ok && s.OrgDomain != "" {
+			shown[t] = true
+		}
 	case len(s.DMARC) > 0:
 		add("DMARC", p(strings.Join(s.DMARC, " | ")))
 	case inherited:

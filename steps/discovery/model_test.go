@@ -243,3 +243,25 @@ func TestGoldenDeadServer(t *testing.T) {
 		State: func(t *testing.T) *common.State { return common.NewState(env.Input(t)) },
 		Wait:  []string{"publishes today"}}.Golden(t)
 }
+
+// TestFactsSubdomainDMARCUnknown: when neither the subdomain's DMARC name
+// nor its organisation's answers, one DMARC line says unknown; the
+// organisation's lookup is not listed again as a separate "No answer".
+func TestFactsSubdomainDMARCUnknown(t *testing.T) {
+	env := tuitest.NewEnv(t, uniZones)
+	env.Server.SetFault("_dmarc.sbdc.uni.edu.", dnstest.Fault{ServFail: true})
+	env.Server.SetFault("_dmarc.uni.edu.", dnstest.Fault{ServFail: true})
+	snap := discovery.Discover(context.Background(), env.Client, "sbdc.uni.edu", env.Platform)
+	var dmarc, noAnswer []string
+	for _, f := range discovery.Facts(snap) {
+		switch f.Label {
+		case "DMARC":
+			dmarc = append(dmarc, f.Value)
+		case "No answer":
+			noAnswer = append(noAnswer, f.Value)
+		}
+	}
+	if len(dmarc) != 1 || !strings.HasPrefix(dmarc[0], "unknown") || len(noAnswer) != 0 {
+		t.Errorf("DMARC %q, no answer %q; want one unknown DMARC line and nothing more", dmarc, noAnswer)
+	}
+}
