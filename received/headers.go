@@ -71,35 +71,25 @@ func fromAddress(m *Message) (addr, domain string, why string) {
 // at most 253 in all, at least two labels. Anything else found in a
 // message (a hostile d= or s=) is never sent to DNS.
 func validHostname(s string) bool {
-	s = strings.TrimSuffix(s, ".")
-	if len(s) == 0 || len(s) > 253 {
-		return false
-	}
-	labels := strings.Split(s, ".")
-	if len(labels) < 2 {
-		return false
-	}
-	for _, l := range labels {
-		if len(l) == 0 || len(l) > 63 {
-			return false
-		}
-		for i := 0; i < len(l); i++ {
-			c := l[i]
-			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-				return false
-			}
-		}
-	}
-	return true
+	return validLabels(strings.TrimSuffix(s, "."), 2)
 }
 
 // validSelector reports whether s is a DKIM selector (RFC 6376 §3.1: one
 // or more labels, dot-separated).
-func validSelector(s string) bool {
+func validSelector(s string) bool { return validLabels(s, 1) }
+
+// validLabels reports whether s is at least min dot-separated labels of
+// letters, digits, hyphens and underscores, 1 to 63 bytes each, at most
+// 253 bytes in all.
+func validLabels(s string, min int) bool {
 	if s == "" || len(s) > 253 {
 		return false
 	}
-	for l := range strings.SplitSeq(s, ".") {
+	labels := strings.Split(s, ".")
+	if len(labels) < min {
+		return false
+	}
+	for _, l := range labels {
 		if len(l) == 0 || len(l) > 63 {
 			return false
 		}

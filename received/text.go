@@ -46,15 +46,7 @@ func WriteText(w io.Writer, r Report) {
 		line("  ✗ no DKIM signature")
 	}
 	for _, s := range r.DKIM {
-		al := "not aligned with " + p(r.FromDomain)
-		switch {
-		case s.AlignedStrict:
-			al = "aligned (same domain as From)"
-		case s.AlignedRelaxed && s.Aligned:
-			al = "aligned (same organisational domain as From; relaxed)"
-		case s.AlignedRelaxed:
-			al = "not aligned: the DMARC policy asks for strict alignment (adkim=s)"
-		}
+		al := alignment(s.AlignedStrict, s.AlignedRelaxed, s.Aligned, "adkim", r.FromDomain)
 		line("  %s d=%s s=%s: %s, %s", mark(s.Result), p(s.Domain), p(s.Selector), s.Result, al)
 		if s.Reason != "" {
 			line("      %s", p(s.Reason))
@@ -70,15 +62,7 @@ func WriteText(w io.Writer, r Report) {
 	if !s.Evaluated {
 		line("  ? not evaluated: %s", p(s.Reason))
 	} else {
-		al := "not aligned with " + p(r.FromDomain)
-		switch {
-		case s.AlignedStrict:
-			al = "aligned (same domain as From)"
-		case s.AlignedRelaxed && s.Aligned:
-			al = "aligned (same organisational domain as From; relaxed)"
-		case s.AlignedRelaxed:
-			al = "not aligned: the DMARC policy asks for strict alignment (aspf=s)"
-		}
+		al := alignment(s.AlignedStrict, s.AlignedRelaxed, s.Aligned, "aspf", r.FromDomain)
 		line("  %s %s sending for %s (from %s; address from %s): %s, %s", mark(s.Result), p(s.IP), p(s.MailFromDomain), s.MailFromSource, s.IPSource, s.Result, al)
 	}
 	line("")
@@ -156,4 +140,20 @@ func platformEvidence(r Report) string {
 		why = append(why, "a DKIM signature uses its selector")
 	}
 	return strings.Join(why, "; ")
+}
+
+// alignment says in words how a DKIM d= or SPF domain aligns with the From
+// domain: strict (the same domain), relaxed (the same organisational
+// domain) and whether that counts under the DMARC policy's tag (adkim or
+// aspf).
+func alignment(strict, relaxed, counts bool, tag, fromDomain string) string {
+	switch {
+	case strict:
+		return "aligned (same domain as From)"
+	case relaxed && counts:
+		return "aligned (same organisational domain as From; relaxed)"
+	case relaxed:
+		return "not aligned: the DMARC policy asks for strict alignment (" + tag + "=s)"
+	}
+	return "not aligned with " + dnscheck.Printable(fromDomain)
 }
