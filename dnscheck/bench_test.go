@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/core/checks"
 )
 
 // BenchmarkCheckFAQDomain is one full check (--dns-server mode) of a
@@ -31,7 +31,7 @@ import (
 // detection (first level), and the check_host evaluation of the platform's
 // addresses, which follows the walk through the cache.
 //
-// The check runs as one run of 'wizard check' does (verify.CheckAll): the
+// The check runs as one run of 'wizard check' does (checks.CheckAll): the
 // platform's include is read live at the first level, beside the domain's
 // own questions, and the walk's question for it (second level) is
 // answered by that reading, so the live addresses add no dependent
@@ -59,7 +59,7 @@ func BenchmarkCheckFAQDomain(b *testing.B) {
 	for b.Loop() {
 		srv.ResetQueries()
 		start := time.Now()
-		rep := verify.CheckAll(ctx, checker, []string{fxDomain}, exp, nil)[0]
+		rep := checks.CheckAll(ctx, checker, []string{fxDomain}, exp, nil)[0]
 		wall += time.Since(start)
 		runs++
 		if !rep.Ready {

@@ -16,9 +16,9 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/verify"
 )
 
 // Fixtures shared by the tests of Checker.Check, CheckSPF, the
@@ -168,9 +168,9 @@ func fxChecker(srv *dnstest.Server, timeout time.Duration) *dnscheck.Checker {
 // platform's addresses.
 func fxExpect(t testing.TB, provider *assets.Provider, ips ...string) dnscheck.Expectation {
 	t.Helper()
-	exp, err := verify.Expect(assets.DefaultPlatform(), provider, ips)
+	exp, err := checks.Expect(assets.DefaultPlatform(), provider, ips)
 	if err != nil {
-		t.Fatalf("verify.Expect: %v", err)
+		t.Fatalf("checks.Expect: %v", err)
 	}
 	return exp
 }

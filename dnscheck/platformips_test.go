@@ -11,9 +11,9 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/verify"
 )
 
 const (
@@ -167,7 +167,7 @@ func TestExpandPlatformIPs(t *testing.T) {
 // poll of the verify step): the platform's include read once, beside.
 func fxRun(t testing.TB, srv *dnstest.Server, domains ...string) []dnscheck.DomainReport {
 	t.Helper()
-	return verify.CheckAll(context.Background(), fxChecker(srv, fxTimeout), domains, fxExpect(t, nil), nil)
+	return checks.CheckAll(context.Background(), fxChecker(srv, fxTimeout), domains, fxExpect(t, nil), nil)
 }
 
 // fxEvaluated returns the addresses a report evaluated.
@@ -318,7 +318,7 @@ func TestCheckLivePlatformIPsFallback(t *testing.T) {
 			if p, _ := fxProblem(r.SPF.Problems, dnscheck.CodeSPFPlatformIPsListed); !strings.Contains(p.Message, "lacks "+fxPlatformIPs()[6]) {
 				t.Errorf("listed warning %q does not say what the record lacks", p.Message)
 			}
-			if note := verify.PlatformIPsNote(set); !strings.Contains(note, "could not be read from "+fxInclude) || !strings.Contains(note, "the 8 in the platform file") {
+			if note := checks.PlatformIPsNote(set); !strings.Contains(note, "could not be read from "+fxInclude) || !strings.Contains(note, "the 8 in the platform file") {
 				t.Errorf("note = %q", note)
 			}
 		})

@@ -11,13 +11,16 @@ import (
 	"time"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/advice"
+	"github.com/outreach-auth/wizard/core/checks"
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/domainname"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/statefile"
-	"github.com/outreach-auth/wizard/steps/advice"
-	"github.com/outreach-auth/wizard/steps/discovery"
-	"github.com/outreach-auth/wizard/steps/domain"
+	advicestep "github.com/outreach-auth/wizard/steps/advice"
+	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/domains"
-	"github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/steps/verify"
 	"github.com/outreach-auth/wizard/steps/welcome"
@@ -102,14 +105,14 @@ func (a *accessible) run() error {
 	if err != nil {
 		return err
 	}
-	in, haveIn := common.Get[domain.Input](resumed)
+	in, haveIn := common.Get[domainname.Input](resumed)
 	if !haveIn {
 		if in, err = a.askDomain(); err != nil {
 			return err
 		}
 	}
 	a.st.PutFrom(1, in)
-	a.save(discovery.Title)
+	a.save(discoverystep.Title)
 
 	snap, err := a.discover(in.Domain)
 	if err != nil {
@@ -117,7 +120,7 @@ func (a *accessible) run() error {
 	}
 	a.st.PutFrom(2, snap)
 
-	choice, haveChoice := common.Get[provider.Choice](resumed)
+	choice, haveChoice := common.Get[plan.ProviderChoice](resumed)
 	if haveChoice {
 		a.say("Mail provider: %s (as chosen last time).", choice.Provider.Name)
 	}
@@ -137,14 +140,14 @@ func (a *accessible) run() error {
 	a.st.PutFrom(3, choice)
 	a.save(domains.Title)
 
-	var others domains.Others
-	if saved, ok := common.Get[domains.Others](resumed); ok {
+	var others common.Others
+	if saved, ok := common.Get[common.Others](resumed); ok {
 		for _, o := range saved {
 			s, err := a.discover(o.Input.Domain)
 			if err != nil {
 				return err
 			}
-			others = append(others, domains.Extra{Input: o.Input, Snap: s})
+			others = append(others, common.Extra{Input: o.Input, Snap: s})
 		}
 	} else if others, err = a.askOthers(in); err != nil {
 		return err
@@ -174,7 +177,7 @@ func (a *accessible) run() error {
 		if back {
 			continue
 		}
-		a.save(advice.Title)
+		a.save(advicestep.Title)
 		a.advice(reps)
 		return nil
 	}
@@ -242,10 +245,10 @@ func (a *accessible) save(step string) {
 
 // askOthers asks for the other domains the database's users send from,
 // one a line, each looked up at once; an empty line ends the list.
-func (a *accessible) askOthers(first domain.Input) (domains.Others, error) {
+func (a *accessible) askOthers(first domainname.Input) (common.Others, error) {
 	a.say("")
 	a.say("Do users of your database send from other domains? Each needs its own records.")
-	others := domains.Others{}
+	others := common.Others{}
 	seen := map[string]bool{first.Domain: true}
 	for {
 		line, err := a.ask("Another domain, or Enter to go on: ")
@@ -255,7 +258,7 @@ func (a *accessible) askOthers(first domain.Input) (domains.Others, error) {
 		if line == "" {
 			return others, nil
 		}
-		in, err := domain.NormalizeField(line)
+		in, err := domainname.NormalizeField(line)
 		if err != nil {
 			a.say("%s", dnscheck.Printable(err.Error()))
 			continue
@@ -269,21 +272,21 @@ func (a *accessible) askOthers(first domain.Input) (domains.Others, error) {
 		if err != nil {
 			return nil, err
 		}
-		others = append(others, domains.Extra{Input: in, Snap: snap})
+		others = append(others, common.Extra{Input: in, Snap: snap})
 		a.say("Added %s.", in.Domain)
 	}
 }
 
-func (a *accessible) askDomain() (domain.Input, error) {
+func (a *accessible) askDomain() (domainname.Input, error) {
 	for {
 		line, err := a.ask("Your mail domain, or one of your staff's email addresses: ")
 		if err != nil {
-			return domain.Input{}, err
+			return domainname.Input{}, err
 		}
-		in, err := domain.NormalizeField(line)
+		in, err := domainname.NormalizeField(line)
 		if err != nil {
 			a.say("%s", dnscheck.Printable(err.Error()))
-			var de *domain.Error
+			var de *domainname.Error
 			if errors.As(err, &de) && de.Suggestion != "" {
 				a.say("Did you mean %s? Type it to use it.", de.Suggestion)
 			}
@@ -308,13 +311,13 @@ func (a *accessible) discover(d string) (discovery.Snapshot, error) {
 		if err == nil {
 			snap := discovery.Discover(a.ctx, a.cfg.Resolver, d, a.p)
 			a.say("What %s publishes today:", d)
-			for _, f := range discovery.Facts(snap) {
+			for _, f := range discoverystep.Facts(snap) {
 				a.say("  %s: %s", f.Label, f.Value)
 			}
 			if len(snap.Trouble) == 0 {
 				return snap, nil
 			}
-			a.say("%s", discovery.TroubleAdvice)
+			a.say("%s", discoverystep.TroubleAdvice)
 			line, err := a.ask("Press Enter to go on, or type r to look again (q stops): ")
 			if err != nil {
 				return discovery.Snapshot{}, err
@@ -335,16 +338,16 @@ func (a *accessible) discover(d string) (discovery.Snapshot, error) {
 // domain up again (its MX lookup had failed).
 var errLookAgain = errors.New("tui: look the domain up again")
 
-func (a *accessible) askProvider(snap discovery.Snapshot) (provider.Choice, error) {
+func (a *accessible) askProvider(snap discovery.Snapshot) (plan.ProviderChoice, error) {
 	a.say("")
 	if a.cfg.Provider != nil {
 		a.say("Mail provider: %s (as given with --provider).", a.cfg.Provider.Name)
-		return provider.Choice{Provider: *a.cfg.Provider}, nil
+		return plan.ProviderChoice{Provider: *a.cfg.Provider}, nil
 	}
 	a.say("Who handles your organisation's own mail? Its SPF part stays in the record beside %s's.", a.p.Name)
-	a.say("%s", provider.Why(snap))
+	a.say("%s", plan.WhyProvider(snap))
 	_, lookAgain := snap.MXUnknown()
-	proposed, propose := provider.Proposed(snap)
+	proposed, propose := plan.ProposedProvider(snap)
 	all := assets.Providers()
 	def := -1
 	for i, p := range all {
@@ -367,10 +370,10 @@ func (a *accessible) askProvider(snap discovery.Snapshot) (provider.Choice, erro
 	for {
 		line, err := a.ask(prompt)
 		if err != nil {
-			return provider.Choice{}, err
+			return plan.ProviderChoice{}, err
 		}
 		if lookAgain && strings.EqualFold(line, "r") {
-			return provider.Choice{}, errLookAgain
+			return plan.ProviderChoice{}, errLookAgain
 		}
 		i := def
 		if line != "" {
@@ -388,12 +391,12 @@ func (a *accessible) askProvider(snap discovery.Snapshot) (provider.Choice, erro
 		p := all[i]
 		if p.Kind != assets.KindOther {
 			a.say("Mail provider: %s.", p.Name)
-			return provider.Choice{Provider: p, Detected: snap.ProviderFound && p.ID == snap.Provider.ID}, nil
+			return plan.ProviderChoice{Provider: p, Detected: snap.ProviderFound && p.ID == snap.Provider.ID}, nil
 		}
 		for {
 			spec, err := a.ask("Your provider's SPF include or sending addresses, separated by spaces: ")
 			if err != nil {
-				return provider.Choice{}, err
+				return plan.ProviderChoice{}, err
 			}
 			cp, err := assets.CustomProvider(spec)
 			if err != nil {
@@ -401,7 +404,7 @@ func (a *accessible) askProvider(snap discovery.Snapshot) (provider.Choice, erro
 				continue
 			}
 			a.say("Will authorise %s.", strings.Join(cp.SPFTerms(), " "))
-			return provider.Choice{Provider: cp}, nil
+			return plan.ProviderChoice{Provider: cp}, nil
 		}
 	}
 }
@@ -409,21 +412,21 @@ func (a *accessible) askProvider(snap discovery.Snapshot) (provider.Choice, erro
 // records prints the records of every domain and waits until the person
 // says they are published; quiet only builds them (a session resumed at
 // the checks).
-func (a *accessible) records(snaps []discovery.Snapshot, choice provider.Choice, quiet bool) (records.Plans, error) {
+func (a *accessible) records(snaps []discovery.Snapshot, choice plan.ProviderChoice, quiet bool) (plan.Plans, error) {
 	useIPs := false
 	for {
-		var plans records.Plans
+		var plans plan.Plans
 		for _, snap := range snaps {
-			plan, err := records.Build(a.ctx, a.cfg.Resolver, snap, a.p, records.Options{Provider: choice.Option(), UseIPs: useIPs})
+			pl, err := plan.Build(a.ctx, a.cfg.Resolver, snap, a.p, plan.Options{Provider: choice.Option(), UseIPs: useIPs})
 			if err != nil {
 				return nil, err
 			}
-			plans = append(plans, plan)
+			plans = append(plans, pl)
 			if quiet {
 				continue
 			}
 			a.say("")
-			if err := records.WriteText(a.out, plan); err != nil {
+			if err := plan.WriteText(a.out, pl); err != nil {
 				return nil, err
 			}
 		}
@@ -451,17 +454,17 @@ func (a *accessible) records(snaps []discovery.Snapshot, choice provider.Choice,
 			case "":
 				return plans, nil
 			case "s":
-				for _, plan := range plans {
-					path, err := records.Save(a.cfg.SaveDir, plan)
+				for _, pl := range plans {
+					path, err := records.Save(a.cfg.SaveDir, pl)
 					if err != nil {
 						a.say("%s", dnscheck.Printable(err.Error()))
 					} else {
-						a.say("Saved the instructions for %s to %s.", plan.Domain, dnscheck.Printable(path))
+						a.say("Saved the instructions for %s to %s.", pl.Domain, dnscheck.Printable(path))
 					}
 				}
 				continue
 			case "h":
-				md, page, err := records.SaveHandoff(a.cfg.SaveDir, plans...)
+				md, page, err := plan.SaveHandoff(a.cfg.SaveDir, plans...)
 				if err != nil {
 					a.say("%s", dnscheck.Printable(err.Error()))
 				} else {
@@ -483,19 +486,19 @@ func (a *accessible) records(snaps []discovery.Snapshot, choice provider.Choice,
 
 // action runs the extra key typed for every plan, reporting whether there
 // is one.
-func (a *accessible) action(typed string, plans records.Plans) bool {
+func (a *accessible) action(typed string, plans plan.Plans) bool {
 	for _, act := range a.cfg.Actions {
 		for _, k := range act.Key.Keys() {
 			if k != typed {
 				continue
 			}
-			for _, plan := range plans {
-				text, err := act.Run(a.ctx, plan)
+			for _, p := range plans {
+				text, err := act.Run(a.ctx, p)
 				if err != nil {
 					text = err.Error()
 				}
 				if len(plans) > 1 {
-					text = plan.Domain + ": " + text
+					text = p.Domain + ": " + text
 				}
 				a.say("%s", dnscheck.Printable(text))
 			}
@@ -507,38 +510,38 @@ func (a *accessible) action(typed string, plans records.Plans) bool {
 
 // verify checks every domain until all are ready, or the person skips or
 // goes back (back true).
-func (a *accessible) verify(choice provider.Choice, plans records.Plans) ([]dnscheck.DomainReport, bool, error) {
-	base, _ := verify.Expect(a.p, choice.Option(), nil)
+func (a *accessible) verify(choice plan.ProviderChoice, plans plan.Plans) ([]dnscheck.DomainReport, bool, error) {
+	base, _ := checks.Expect(a.p, choice.Option(), nil)
 	names := make([]string, len(plans))
 	exps := make([]dnscheck.Expectation, len(plans))
-	for i, plan := range plans {
-		names[i], exps[i] = plan.Domain, base
-		exps[i].DNSHostName = plan.DNSHost
+	for i, pl := range plans {
+		names[i], exps[i] = pl.Domain, base
+		exps[i].DNSHostName = pl.DNSHost
 	}
 	var last []dnscheck.DomainReport
 	check := func() {
 		a.say("")
 		a.say("Checking %s...", strings.Join(names, ", "))
-		reps := verify.CheckEach(a.ctx, a.cfg.Checker, names, exps)
+		reps := checks.CheckEach(a.ctx, a.cfg.Checker, names, exps)
 		if a.ctx.Err() != nil {
 			return // lookups cut short (a signal): not results to show or save
 		}
-		if set, ok := verify.PlatformIPsOf(reps); ok {
-			if note := verify.PlatformIPsNote(set); note != "" {
+		if set, ok := checks.PlatformIPsOf(reps); ok {
+			if note := checks.PlatformIPsNote(set); note != "" {
 				a.say("%s", dnscheck.Printable(note))
 			}
 		}
 		for i, r := range reps {
 			if last == nil {
-				verify.WriteReport(a.out, r, verify.Styles{})
+				checks.WriteReport(a.out, r, checks.Styles{})
 				continue
 			}
-			if ch := verify.Changes(last[i], r); len(ch) > 0 {
+			if ch := checks.Changes(last[i], r); len(ch) > 0 {
 				a.say("Since the last check:")
 				for _, c := range ch {
 					a.say("  %s", dnscheck.Printable(c))
 				}
-				verify.WriteReport(a.out, r, verify.Styles{})
+				checks.WriteReport(a.out, r, checks.Styles{})
 			} else {
 				a.say("%s: no change since the last check.", r.Domain)
 			}
@@ -567,7 +570,7 @@ func (a *accessible) verify(choice provider.Choice, plans records.Plans) ([]dnsc
 		case "w":
 			var wait time.Duration
 			for !allReady(last) {
-				wait = verify.NextInterval(wait)
+				wait = checks.NextInterval(wait)
 				a.say("Checking again in %d seconds (Ctrl+C stops).", int(wait/time.Second))
 				select {
 				case <-a.ctx.Done():

@@ -11,10 +11,11 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/discovery"
-	"github.com/outreach-auth/wizard/steps/records"
+	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/tui"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -29,9 +30,9 @@ func TestAccessibleToAdvice(t *testing.T) {
 	cfg := cfgFor(env, dir)
 	cfg.Actions = []tui.Action{{
 		Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish the records")),
-		Run: func(ctx context.Context, plan records.Plan) (string, error) {
+		Run: func(ctx context.Context, p plan.Plan) (string, error) {
 			env.Publish(t)
-			return "Published " + plan.Domain + "'s records.", nil
+			return "Published " + p.Domain + "'s records.", nil
 		},
 	}}
 	in := strings.NewReader(strings.Join([]string{
@@ -167,7 +168,7 @@ func TestAccessibleDeadServer(t *testing.T) {
 		"  SPF: " + why,
 		"  DKIM: " + why,
 		"  DMARC: " + why,
-		discovery.TroubleAdvice,
+		discoverystep.TroubleAdvice,
 		"Press Enter to go on, or type r to look again (q stops): ",
 		"Your mail provider could not be detected: the MX lookup got no answer (nothing answers at 127.0.0.1:9 (connection refused)). Nothing is preselected: choose yours.",
 		"Number of your provider (1 to ",

@@ -11,11 +11,14 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/outreach-auth/wizard/core/advice"
+	"github.com/outreach-auth/wizard/core/checks"
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/domainname"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/advice"
-	"github.com/outreach-auth/wizard/steps/discovery"
-	"github.com/outreach-auth/wizard/steps/domain"
-	"github.com/outreach-auth/wizard/steps/provider"
+	advicestep "github.com/outreach-auth/wizard/steps/advice"
+	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/steps/verify"
 	"github.com/outreach-auth/wizard/tui"
@@ -138,7 +141,7 @@ func walkthrough(t *testing.T, w, h int) {
 	cmd := s.next(tuitest.Key("enter"))
 	s.wantStep(2)
 	s.wantView("Looking up yourcenter.edu")
-	s.send(tuitest.Await[discovery.ResultMsg](t, cmd))
+	s.send(tuitest.Await[discoverystep.ResultMsg](t, cmd))
 	s.wantView("DNS host Cloudflare", "Microsoft 365: your MX points to it", "DKIM nothing at osc1._domainkey.yourcenter.edu")
 
 	s.next(tuitest.Key("enter"))
@@ -153,7 +156,7 @@ func walkthrough(t *testing.T, w, h int) {
 	s.wantStep(5)
 	s.send(tuitest.Await[records.PlanMsg](t, cmd))
 	s.wantView("Records to publish for yourcenter.edu", "1/3 DKIM: add a CNAME record")
-	if c, ok := common.Get[provider.Choice](s.m.State()); !ok || !c.Detected || c.Provider.ID != "microsoft365" {
+	if c, ok := common.Get[plan.ProviderChoice](s.m.State()); !ok || !c.Detected || c.Provider.ID != "microsoft365" {
 		t.Fatalf("provider choice = %+v, %v", c, ok)
 	}
 
@@ -264,7 +267,7 @@ func TestForgetLaterResults(t *testing.T) {
 	s.next(tuitest.Key("enter"))
 	s.typ("yourcenter.edu")
 	cmd := s.next(tuitest.Key("enter"))
-	s.send(tuitest.Await[discovery.ResultMsg](t, cmd))
+	s.send(tuitest.Await[discoverystep.ResultMsg](t, cmd))
 	s.next(tuitest.Key("enter"))
 	if _, ok := common.Get[discovery.Snapshot](s.m.State()); !ok {
 		t.Fatal("no snapshot after discovery")
@@ -275,7 +278,7 @@ func TestForgetLaterResults(t *testing.T) {
 	s.keys("backspace", "backspace", "backspace")
 	s.typ("org")
 	s.next(tuitest.Key("enter"))
-	if in, _ := common.Get[domain.Input](s.m.State()); in.Domain != "yourcenter.org" {
+	if in, _ := common.Get[domainname.Input](s.m.State()); in.Domain != "yourcenter.org" {
 		t.Fatalf("domain = %q", in.Domain)
 	}
 	if _, ok := common.Get[discovery.Snapshot](s.m.State()); ok {
@@ -292,8 +295,8 @@ func TestCopyFallsBackToFile(t *testing.T) {
 	m := tui.NewModel(context.Background(), cfg, &syncBuffer{})
 	s := shell{t: t, m: m}
 	snap := discovery.Discover(context.Background(), env.Client, tuitest.Domain, env.Platform)
-	in, _ := domain.Normalize(tuitest.Domain)
-	m.StartAt(5, common.NewState(in, snap, provider.Choice{Provider: snap.Provider, Detected: true}))
+	in, _ := domainname.Normalize(tuitest.Domain)
+	m.StartAt(5, common.NewState(in, snap, plan.ProviderChoice{Provider: snap.Provider, Detected: true}))
 	s.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	s.send(tuitest.Await[records.PlanMsg](t, m.Init()))
 
@@ -336,8 +339,8 @@ func TestCopyOSC52(t *testing.T) {
 
 func TestAdviceSecondBestSummary(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	in, _ := domain.Normalize(tuitest.Domain)
-	exp, _ := verify.Expect(env.Platform, nil, nil)
+	in, _ := domainname.Normalize(tuitest.Domain)
+	exp, _ := checks.Expect(env.Platform, nil, nil)
 	rep := env.Checker.Check(context.Background(), tuitest.Domain, exp)
 	st := common.NewState(in, []dnscheck.DomainReport{rep})
 	sum := tui.SummaryText(env.Platform, st)

@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/checks"
+	"github.com/outreach-auth/wizard/core/domainname"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/statefile"
 	"github.com/outreach-auth/wizard/steps/advice"
 	"github.com/outreach-auth/wizard/steps/discovery"
-	"github.com/outreach-auth/wizard/steps/domain"
 	"github.com/outreach-auth/wizard/steps/domains"
-	"github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/steps/verify"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -90,7 +91,7 @@ func (p *Progress) Summary() string {
 
 // CheckLine is one domain's last result, for a person.
 type CheckLine struct {
-	Verdict dnscheck.Verdict // pass, fail or error (see verify.VerdictOf)
+	Verdict dnscheck.Verdict // pass, fail or error (see checks.VerdictOf)
 	Text    string           // "yourcenter.edu: SPF fail, DKIM missing", printable
 }
 
@@ -98,7 +99,7 @@ type CheckLine struct {
 func (p *Progress) LastCheck() []CheckLine {
 	var out []CheckLine
 	for _, r := range p.Reports {
-		out = append(out, CheckLine{Verdict: verify.VerdictOf(r),
+		out = append(out, CheckLine{Verdict: checks.VerdictOf(r),
 			Text: dnscheck.Printable(fmt.Sprintf("%s: SPF %s, DKIM %s", r.Domain, r.SPF.Status, r.DKIM.Status))})
 	}
 	return out
@@ -107,12 +108,12 @@ func (p *Progress) LastCheck() []CheckLine {
 // progressFrom describes the state as Progress, at the step titled step;
 // ok is false while there is nothing worth saving (no domain yet).
 func progressFrom(p *assets.Platform, st *common.State, step string, now time.Time) (Progress, bool) {
-	names := domains.Names(st)
+	names := common.Names(st)
 	if len(names) == 0 {
 		return Progress{}, false
 	}
 	prog := Progress{Version: ProgressVersion, Platform: p.Name, Domains: names, Step: step, SavedAt: now.UTC()}
-	if c, ok := common.Get[provider.Choice](st); ok && c.Provider.ID != "" {
+	if c, ok := common.Get[plan.ProviderChoice](st); ok && c.Provider.ID != "" {
 		prog.Provider, prog.ProviderDetected = c.Provider.ID, c.Detected
 		if c.Provider.Kind == assets.KindOther {
 			prog.ProviderTerms = strings.Join(c.Provider.SPFTerms(), " ")
@@ -129,8 +130,8 @@ func progressFrom(p *assets.Platform, st *common.State, step string, now time.Ti
 
 // resumption is what saved progress gives back.
 type resumption struct {
-	// answers are what the person told the wizard (domain.Input,
-	// provider.Choice, domains.Others). They go into the state as given
+	// answers are what the person told the wizard (domainname.Input,
+	// plan.ProviderChoice, common.Others). They go into the state as given
 	// values, which going forward never drops: resuming at an early step
 	// keeps the other domains and the provider for the steps after it.
 	answers []any
@@ -150,10 +151,10 @@ type resumption struct {
 // verdicts this wizard never writes are dropped.
 func restore(prog Progress) (resumption, error) {
 	r := resumption{at: resumeAt(prog), reportsOf: verify.Title}
-	var others domains.Others
+	var others common.Others
 	seen := map[string]bool{}
 	for i, d := range prog.Domains {
-		in, err := domain.Normalize(d)
+		in, err := domainname.Normalize(d)
 		if err != nil {
 			return r, fmt.Errorf("tui: the saved domain \"%s\" cannot be used (%s)", dnscheck.Printable(d), strings.TrimSuffix(dnscheck.Printable(err.Error()), "."))
 		}
@@ -165,7 +166,7 @@ func restore(prog Progress) (resumption, error) {
 			r.answers = append(r.answers, in)
 			continue
 		}
-		others = append(others, domains.Extra{Input: in})
+		others = append(others, common.Extra{Input: in})
 	}
 	if prog.Provider != "" {
 		var pr assets.Provider
@@ -180,7 +181,7 @@ func restore(prog Progress) (resumption, error) {
 		if err != nil {
 			return r, fmt.Errorf("tui: the saved mail provider cannot be used (%s)", strings.TrimSuffix(dnscheck.Printable(strings.TrimPrefix(err.Error(), "assets: ")), "."))
 		}
-		r.answers = append(r.answers, provider.Choice{Provider: pr, Detected: prog.ProviderDetected})
+		r.answers = append(r.answers, plan.ProviderChoice{Provider: pr, Detected: prog.ProviderDetected})
 	}
 	if len(others) > 0 || pastOthers(prog.Step) {
 		r.answers = append(r.answers, others)

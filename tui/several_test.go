@@ -12,11 +12,12 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/statefile"
-	"github.com/outreach-auth/wizard/steps/discovery"
+	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/domains"
-	"github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/steps/verify"
 	"github.com/outreach-auth/wizard/tui"
@@ -74,7 +75,7 @@ func TestSeveralDomains(t *testing.T) {
 
 	s.next(tuitest.Key("enter"))
 	s.typ(tuitest.Domain)
-	s.send(tuitest.Await[discovery.ResultMsg](t, s.next(tuitest.Key("enter"))))
+	s.send(tuitest.Await[discoverystep.ResultMsg](t, s.next(tuitest.Key("enter"))))
 	s.next(tuitest.Key("enter"))                                                  // discovery → provider
 	saved := tuitest.Await[tui.ProgressSavedMsg](t, s.next(tuitest.Key("enter"))) // the detected provider
 	if saved.Err != nil {
@@ -184,7 +185,7 @@ func TestResume(t *testing.T) {
 	}
 	// The last results show at once, while the new check runs.
 	s.wantView("Checking now", "✗ yourcenter.edu")
-	if c, ok := common.Get[provider.Choice](m.State()); !ok || c.Provider.ID != "microsoft365" || !c.Detected {
+	if c, ok := common.Get[plan.ProviderChoice](m.State()); !ok || c.Provider.ID != "microsoft365" || !c.Detected {
 		t.Fatalf("provider choice = %+v", c)
 	}
 	env.Publish(t)
@@ -291,8 +292,8 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 	cfg := cfgFor(env, dir)
 	cfg.ProgressPath = filepath.Join(t.TempDir(), "progress.json")
 	cfg.Actions = []tui.Action{{Key: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "note")),
-		Run: func(_ context.Context, plan records.Plan) (string, error) {
-			return "noted its " + plan.Records[0].Label(), nil
+		Run: func(_ context.Context, pl plan.Plan) (string, error) {
+			return "noted its " + pl.Records[0].Label(), nil
 		}}}
 	in := strings.NewReader(strings.Join([]string{
 		tuitest.Domain,
@@ -421,7 +422,7 @@ func TestResumeEarlyKeepsAnswers(t *testing.T) {
 	prog.Provider, prog.ProviderDetected = "google", false
 	s, _, cmd := resumeWith(t, env, prog)
 	s.wantStep(2)
-	s.send(tuitest.Await[discovery.ResultMsg](t, cmd))
+	s.send(tuitest.Await[discoverystep.ResultMsg](t, cmd))
 	s.next(tuitest.Key("enter"))
 	s.wantStep(3)
 	s.wantView("│ Google Workspace")

@@ -5,11 +5,10 @@ import (
 	"strings"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/advice"
+	"github.com/outreach-auth/wizard/core/checks"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/advice"
-	"github.com/outreach-auth/wizard/steps/domains"
-	"github.com/outreach-auth/wizard/steps/records"
-	"github.com/outreach-auth/wizard/steps/verify"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -20,7 +19,7 @@ import (
 // when no domain was chosen. Text from DNS goes through
 // dnscheck.Printable; there is no colour.
 func SummaryText(p *assets.Platform, st *common.State) string {
-	names := domains.Names(st)
+	names := common.Names(st)
 	if len(names) == 0 {
 		return ""
 	}
@@ -28,17 +27,17 @@ func SummaryText(p *assets.Platform, st *common.State) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s sender authentication: %s\n", p.Name, strings.Join(names, ", "))
 
-	plans, _ := common.Get[records.Plans](st)
-	for _, plan := range plans {
-		fmt.Fprintf(&b, "\nRecords for %s (DNS host: %s; mail provider: %s)\n", plan.Domain, pr(plan.DNSHost), pr(plan.Provider))
-		for _, r := range plan.Records {
+	plans, _ := common.Get[plan.Plans](st)
+	for _, pl := range plans {
+		fmt.Fprintf(&b, "\nRecords for %s (DNS host: %s; mail provider: %s)\n", pl.Domain, pr(pl.DNSHost), pr(pl.Provider))
+		for _, r := range pl.Records {
 			fmt.Fprintf(&b, "  %-5s %s\n", r.Label(), r.Title())
 			fmt.Fprintf(&b, "        Name:  %s\n", pr(r.HostField))
-			if r.Action != records.ActionDelete {
+			if r.Action != plan.ActionDelete {
 				fmt.Fprintf(&b, "        Value: %s\n", pr(r.FormValue))
 			}
 		}
-		fmt.Fprintf(&b, "  ('wizard records %s' prints them again.)\n", plan.Domain)
+		fmt.Fprintf(&b, "  ('wizard records %s' prints them again.)\n", pl.Domain)
 	}
 
 	reports, haveReports := common.Get[[]dnscheck.DomainReport](st)
@@ -51,7 +50,7 @@ func SummaryText(p *assets.Platform, st *common.State) string {
 	b.WriteString("\nLast check\n")
 	for _, r := range reports {
 		var rb strings.Builder
-		verify.WriteReport(&rb, r, verify.Styles{})
+		checks.WriteReport(&rb, r, checks.Styles{})
 		b.WriteString(indent(rb.String(), "  "))
 	}
 

@@ -16,11 +16,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/advice"
+	"github.com/outreach-auth/wizard/core/checks"
+	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/internal/safefile"
-	"github.com/outreach-auth/wizard/steps/advice"
-	"github.com/outreach-auth/wizard/steps/domain"
-	"github.com/outreach-auth/wizard/steps/verify"
 )
 
 // Long lists of domains (the numbers 'wizard check --help' states).
@@ -120,7 +120,7 @@ func runCheck(ctx context.Context, g *globalOptions, o *checkOptions, args []str
 	if err != nil {
 		return err
 	}
-	exp, err := verify.Expect(platform, provider, o.ips)
+	exp, err := checks.Expect(platform, provider, o.ips)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -152,7 +152,7 @@ func runWatch(ctx context.Context, o *checkOptions, checker *dnscheck.Checker, d
 	if o.json {
 		// One document at the end, of the last round.
 		progress, done := progressLine(out.s, len(domains))
-		reports = verify.CheckAll(ctx, checker, domains, exp, progress)
+		reports = checks.CheckAll(ctx, checker, domains, exp, progress)
 		done()
 	} else {
 		if err := out.stream(ctx, checker, domains, exp, keep); err != nil {
@@ -168,7 +168,7 @@ func runWatch(ctx context.Context, o *checkOptions, checker *dnscheck.Checker, d
 	check := func(ctx context.Context) []dnscheck.DomainReport {
 		progress, done := progressLine(out.s, len(domains))
 		defer done()
-		return verify.CheckAll(ctx, checker, domains, exp, progress)
+		return checks.CheckAll(ctx, checker, domains, exp, progress)
 	}
 	wctx := ctx
 	if o.giveUpAfter > 0 {
@@ -204,16 +204,16 @@ func runWatch(ctx context.Context, o *checkOptions, checker *dnscheck.Checker, d
 type checkOutput struct {
 	s        streams
 	w        *bufio.Writer
-	st       verify.Styles
+	st       checks.Styles
 	platform *assets.Platform
 	json     bool
 	total    int
 	start    time.Time
 
-	rows  []verify.SummaryRow
+	rows  []checks.SummaryRow
 	tally *advice.Tally
 	// ips are the platform's addresses the checks evaluated, from the
-	// first report that says (see verify.PlatformIPsOf); noted says the
+	// first report that says (see checks.PlatformIPsOf); noted says the
 	// human note about them was written.
 	ips   *dnscheck.PlatformIPs
 	noted bool
@@ -223,7 +223,7 @@ type checkOutput struct {
 }
 
 func newCheckOutput(s streams, p *assets.Platform, json bool, total int) *checkOutput {
-	return &checkOutput{s: s, w: bufio.NewWriter(s.out), st: verify.StylesFor(s.out), platform: p, json: json, total: total,
+	return &checkOutput{s: s, w: bufio.NewWriter(s.out), st: stylesFor(s.out), platform: p, json: json, total: total,
 		start: time.Now(), tally: advice.NewTally(p)}
 }
 
@@ -241,7 +241,7 @@ func (c *checkOutput) stream(ctx context.Context, checker *dnscheck.Checker, dom
 			progress(-1)
 		}
 	}
-	err := verify.StreamAll(ctx, checker, domains, exp, progress, func(_ int, r dnscheck.DomainReport) error {
+	err := checks.StreamAll(ctx, checker, domains, exp, progress, func(_ int, r dnscheck.DomainReport) error {
 		if keep != nil {
 			keep(r)
 		}
@@ -255,7 +255,7 @@ func (c *checkOutput) stream(ctx context.Context, checker *dnscheck.Checker, dom
 
 // add writes one domain's report and keeps what the end needs of it.
 func (c *checkOutput) add(r dnscheck.DomainReport) error {
-	c.rows = append(c.rows, verify.RowOf(r))
+	c.rows = append(c.rows, checks.RowOf(r))
 	c.tally.Add(r)
 	if c.ips == nil && r.SPF.Platform.Source != "" {
 		set := r.SPF.Platform
@@ -272,7 +272,7 @@ func (c *checkOutput) add(r dnscheck.DomainReport) error {
 			writePlatformIPsNote(c.w, *c.ips, c.st)
 		}
 		if shows {
-			verify.WriteReport(c.w, r, c.st)
+			checks.WriteReport(c.w, r, c.st)
 			fmt.Fprintln(c.w)
 		}
 		return c.w.Flush()
@@ -352,7 +352,7 @@ func (c *checkOutput) exitStatus() int {
 // --json, at its end).
 func writeJSONDoc(w io.Writer, p *assets.Platform, at time.Time, reports []dnscheck.DomainReport) error {
 	doc := checkReport{Platform: p.Name, CheckedAt: at.UTC().Truncate(time.Second), Domains: reports, Advice: advice.Advise(reports, p)}
-	if set, ok := verify.PlatformIPsOf(reports); ok {
+	if set, ok := checks.PlatformIPsOf(reports); ok {
 		doc.PlatformIPs = &set
 	}
 	enc := json.NewEncoder(w)
@@ -366,18 +366,18 @@ func writeJSONDoc(w io.Writer, p *assets.Platform, at time.Time, reports []dnsch
 // writeHuman writes the report for a person: each domain's details (with
 // more than detailsAll domains, only for those that need attention), the
 // summary table when there are several, then the advice across them all.
-func writeHuman(w io.Writer, reports []dnscheck.DomainReport, p *assets.Platform, st verify.Styles) {
+func writeHuman(w io.Writer, reports []dnscheck.DomainReport, p *assets.Platform, st checks.Styles) {
 	long := len(reports) > detailsAll
-	if set, ok := verify.PlatformIPsOf(reports); ok {
+	if set, ok := checks.PlatformIPsOf(reports); ok {
 		writePlatformIPsNote(w, set, st)
 	}
-	rows := make([]verify.SummaryRow, len(reports))
+	rows := make([]checks.SummaryRow, len(reports))
 	for i, r := range reports {
-		rows[i] = verify.RowOf(r)
+		rows[i] = checks.RowOf(r)
 		if long && r.Ready && !r.HasTrouble() {
 			continue
 		}
-		verify.WriteReport(w, r, st)
+		checks.WriteReport(w, r, st)
 		fmt.Fprintln(w)
 	}
 	writeEnd(w, advice.Advise(reports, p), rows, p, st)
@@ -385,10 +385,10 @@ func writeHuman(w io.Writer, reports []dnscheck.DomainReport, p *assets.Platform
 
 // writeEnd writes what follows the domains' details: the summary table
 // when there are several, then the advice (brief for a long list).
-func writeEnd(w io.Writer, a advice.Advice, rows []verify.SummaryRow, p *assets.Platform, st verify.Styles) {
+func writeEnd(w io.Writer, a advice.Advice, rows []checks.SummaryRow, p *assets.Platform, st checks.Styles) {
 	long := len(rows) > detailsAll
 	if len(rows) > 1 {
-		verify.WriteSummaryRows(w, rows, st)
+		checks.WriteSummaryRows(w, rows, st)
 		if long {
 			fmt.Fprintln(w, st.Dim.Render(fmt.Sprintf("With more than %d domains, details are shown above only for those that are not ready; --json has them all.", detailsAll)))
 		}
@@ -397,14 +397,14 @@ func writeEnd(w io.Writer, a advice.Advice, rows []verify.SummaryRow, p *assets.
 	if long {
 		a = briefAdvice(a, rows, p)
 	}
-	verify.WriteAdvice(w, a, st)
+	checks.WriteAdvice(w, a, st)
 }
 
 // writePlatformIPsNote writes, on one line, that the platform file's
 // addresses stood in for its include that could not be read (or what a
 // live reading left out); nothing when the include was read whole.
-func writePlatformIPsNote(w io.Writer, set dnscheck.PlatformIPs, st verify.Styles) {
-	if note := verify.PlatformIPsNote(set); note != "" {
+func writePlatformIPsNote(w io.Writer, set dnscheck.PlatformIPs, st checks.Styles) {
+	if note := checks.PlatformIPsNote(set); note != "" {
 		fmt.Fprintln(w, st.Warn.Render("! "+dnscheck.Printable(note)))
 		fmt.Fprintln(w)
 	}
@@ -413,7 +413,7 @@ func writePlatformIPsNote(w io.Writer, set dnscheck.PlatformIPs, st verify.Style
 // briefAdvice keeps the reasons of the domains that are not ready and sums
 // up the others in one line: the summary table already lists them.
 // Advise gives one reason per report, in order.
-func briefAdvice(a advice.Advice, rows []verify.SummaryRow, p *assets.Platform) advice.Advice {
+func briefAdvice(a advice.Advice, rows []checks.SummaryRow, p *assets.Platform) advice.Advice {
 	if len(a.Reasons) != len(rows) {
 		return a
 	}
@@ -480,10 +480,10 @@ func (s streams) stderrIsTerminal() bool {
 
 // watch re-checks (with check) until every domain is ready or ctx ends,
 // printing only what changed.
-func watch(ctx context.Context, check func(context.Context) []dnscheck.DomainReport, last []dnscheck.DomainReport, quiet bool, w io.Writer, st verify.Styles) []dnscheck.DomainReport {
+func watch(ctx context.Context, check func(context.Context) []dnscheck.DomainReport, last []dnscheck.DomainReport, quiet bool, w io.Writer, st checks.Styles) []dnscheck.DomainReport {
 	var wait time.Duration
 	for !allReady(last) {
-		wait = verify.NextInterval(wait)
+		wait = checks.NextInterval(wait)
 		if !quiet {
 			fmt.Fprintf(w, "%s\n", st.Dim.Render(fmt.Sprintf("Checking again in %s…", wait)))
 		}
@@ -504,7 +504,7 @@ func watch(ctx context.Context, check func(context.Context) []dnscheck.DomainRep
 				fmt.Fprintf(w, "%s %s\n", time.Now().Format("15:04:05"), dnscheck.Printable(note))
 			}
 			for i := range next {
-				for _, change := range verify.Changes(last[i], next[i]) {
+				for _, change := range checks.Changes(last[i], next[i]) {
 					fmt.Fprintf(w, "%s %s\n", time.Now().Format("15:04:05"), dnscheck.Printable(change))
 				}
 			}
@@ -519,8 +519,8 @@ func watch(ctx context.Context, check func(context.Context) []dnscheck.DomainRep
 
 // platformNote is PlatformIPsNote for the addresses of a run's reports.
 func platformNote(reports []dnscheck.DomainReport) string {
-	set, _ := verify.PlatformIPsOf(reports)
-	return verify.PlatformIPsNote(set)
+	set, _ := checks.PlatformIPsOf(reports)
+	return checks.PlatformIPsNote(set)
 }
 
 func allReady(reports []dnscheck.DomainReport) bool {
@@ -609,7 +609,7 @@ type domainList struct {
 // add normalises text and keeps it if new; where names it in errors (""
 // for an argument, else the list and line: "standard input line 3").
 func (l *domainList) add(text, where string) error {
-	d, err := domain.Normalize(text)
+	d, err := domainname.Normalize(text)
 	if err != nil {
 		if where != "" {
 			return usageErr("%s: %v", where, err)

@@ -18,9 +18,10 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/steps/domains"
 )
 
 // The helpers of this file start with "many" so as not to collide with
@@ -246,11 +247,11 @@ func TestCheckDomainsFileThousands(t *testing.T) {
 		t.Fatalf("%d progress writes, want one per domain", stderr.writes)
 	}
 	t.Logf("peak while checking: %d goroutines (%d before), %d file descriptors (%d before)", stderr.peakG, beforeG, stderr.peakFDs, beforeFDs)
-	if limit := beforeG + verify.MaxConcurrentDomains*100; stderr.peakG > limit {
+	if limit := beforeG + checks.MaxConcurrentDomains*100; stderr.peakG > limit {
 		t.Errorf("%d goroutines at the peak (%d before): not bounded by the domains checked at once (limit %d)", stderr.peakG, beforeG, limit)
 	}
 	if haveFDs {
-		if limit := beforeFDs + verify.MaxConcurrentDomains*32; stderr.peakFDs > limit {
+		if limit := beforeFDs + checks.MaxConcurrentDomains*32; stderr.peakFDs > limit {
 			t.Errorf("%d file descriptors open at the peak (%d before, limit %d)", stderr.peakFDs, beforeFDs, limit)
 		}
 	} else {
@@ -505,7 +506,7 @@ func TestCheckDomainsFileErrors(t *testing.T) {
 	}
 }
 
-// TestWriteSummary: the table of verify.WriteSummary shows text from DNS
+// TestWriteSummary: the table of checks.WriteSummary shows text from DNS
 // escaped, and keeps its columns aligned whatever the width of a domain.
 func TestWriteSummary(t *testing.T) {
 	t.Parallel()
@@ -520,7 +521,7 @@ func TestWriteSummary(t *testing.T) {
 		rep("ok-but-dmarc-trouble.edu", true, "pass", "pass", "error"),
 	}
 	var b bytes.Buffer
-	verify.WriteSummary(&b, reports, verify.StylesFor(&b))
+	checks.WriteSummary(&b, reports, stylesFor(&b))
 	out := b.String()
 	if c, bad := chkRaw(out); bad || strings.ContainsRune(out, '\u202e') {
 		t.Errorf("raw character %U in the table:\n%q", c, out)

@@ -12,9 +12,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/outreach-auth/wizard/cmd/wizard/demo"
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/discovery"
-	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/tui"
 )
 
@@ -68,9 +68,9 @@ each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
 				Prepare:  func(_ context.Context, domain string) error { return world.Prepare(domain) },
 				Actions: []tui.Action{
 					{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish (demo)")),
-						Run: func(_ context.Context, plan records.Plan) (string, error) { return world.Publish(plan) }},
+						Run: func(_ context.Context, p plan.Plan) (string, error) { return world.Publish(p) }},
 					{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish wrongly (demo)")),
-						Run: func(_ context.Context, plan records.Plan) (string, error) { return world.PublishMistake(plan) }},
+						Run: func(_ context.Context, p plan.Plan) (string, error) { return world.PublishMistake(p) }},
 				},
 			}
 			return runInteractive(cmd.Context(), g, io, s, cfg)
@@ -136,7 +136,7 @@ func serveDemo(ctx context.Context, world *demo.World, g *globalOptions, args []
 			}
 			q := dnscheck.NewLookup(world.Querier())
 			snap := discovery.Discover(ctx, q, in.Domain, platform)
-			plan, err := records.Build(ctx, q, snap, platform, records.Options{Provider: provider})
+			p, err := plan.Build(ctx, q, snap, platform, plan.Options{Provider: provider})
 			if err != nil {
 				fmt.Fprintln(s.err, err)
 				continue
@@ -145,7 +145,7 @@ func serveDemo(ctx context.Context, world *demo.World, g *globalOptions, args []
 			if f[0] == "mistake" {
 				publish = world.PublishMistake
 			}
-			msg, err := publish(plan)
+			msg, err := publish(p)
 			if err != nil {
 				fmt.Fprintln(s.err, err)
 				continue

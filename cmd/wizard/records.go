@@ -6,9 +6,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/discovery"
-	"github.com/outreach-auth/wizard/steps/records"
 )
 
 func newRecordsCommand(g *globalOptions, s streams) *cobra.Command {
@@ -33,7 +33,7 @@ attach to an email).`,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch format {
-			case records.FormatText, records.FormatZone, records.FormatJSON, records.FormatMarkdown, records.FormatHTML:
+			case plan.FormatText, plan.FormatZone, plan.FormatJSON, plan.FormatMarkdown, plan.FormatHTML:
 			default:
 				return usageErr("--format %q: use text, zone or json, or markdown or html for a hand-off sheet", format)
 			}
@@ -53,7 +53,7 @@ attach to an email).`,
 			// servers, as 'check' does; the SPF lookup count through the
 			// resolver.
 			q := dnscheck.NewLookup(checker.Resolver)
-			opt := records.Options{Provider: provider, UseIPs: useIPs}
+			opt := plan.Options{Provider: provider, UseIPs: useIPs}
 			// --use-ips writes the addresses the platform's include lists
 			// today; the platform file's only when it cannot be read.
 			var live dnscheck.PlatformIPs
@@ -64,9 +64,9 @@ attach to an email).`,
 				}
 			}
 			snap := discovery.Discover(cmd.Context(), checker.Querier(), in.Domain, platform)
-			plan, err := records.Build(cmd.Context(), q, snap, platform, opt)
+			p, err := plan.Build(cmd.Context(), q, snap, platform, opt)
 			switch {
-			case errors.Is(err, records.ErrLookupFailed):
+			case errors.Is(err, plan.ErrLookupFailed):
 				// Nothing is printed: a record that could not be read must
 				// not be proposed as missing.
 				return &exitError{code: exitDNS, msg: err.Error() + " with --dns-server HOST"}
@@ -77,9 +77,9 @@ attach to an email).`,
 				return err // lookups cut short by a signal: no plan
 			}
 			if note := useIPsWarning(live, len(platform.SPF.IPs)); note != "" {
-				plan.Warnings = append(plan.Warnings, note)
+				p.Warnings = append(p.Warnings, note)
 			}
-			if err := records.Write(s.out, plan, format); err != nil {
+			if err := plan.Write(s.out, p, format); err != nil {
 				return err
 			}
 			if len(snap.Trouble) > 0 {
@@ -88,9 +88,9 @@ attach to an email).`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", records.FormatText, "output format: text, zone, json, markdown or html (a hand-off sheet for whoever edits DNS)")
+	cmd.Flags().StringVar(&format, "format", plan.FormatText, "output format: text, zone, json, markdown or html (a hand-off sheet for whoever edits DNS)")
 	cmd.Flags().BoolVar(&useIPs, "use-ips", false, "authorise the platform by its ip4: addresses instead of its include")
-	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{records.FormatText, records.FormatZone, records.FormatJSON, records.FormatMarkdown, records.FormatHTML}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{plan.FormatText, plan.FormatZone, plan.FormatJSON, plan.FormatMarkdown, plan.FormatHTML}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

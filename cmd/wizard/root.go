@@ -10,8 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/domain"
 	"github.com/outreach-auth/wizard/tui"
 )
 
@@ -216,8 +216,8 @@ func (g *globalOptions) checker() (*dnscheck.Checker, error) {
 
 // normalizeDomain applies the one domain-input rule and turns a refusal
 // into a usage error.
-func normalizeDomain(arg string) (domain.Input, error) {
-	in, err := domain.Normalize(arg)
+func normalizeDomain(arg string) (domainname.Input, error) {
+	in, err := domainname.Normalize(arg)
 	if err != nil {
 		return in, usageErr("%v", err)
 	}

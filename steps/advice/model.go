@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/outreach-auth/wizard/core/advice"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -15,12 +16,12 @@ import (
 // with the one that fits the reports highlighted and why, the exact label
 // and place of the setting, the DMARC state and suggestion, and the next
 // steps. Its result (in common.NextMsg, which ends the wizard) is the
-// Advice.
+// advice.Advice.
 type Model struct {
 	common.Common
 	scroll  common.Scroller
 	reports []dnscheck.DomainReport
-	advice  Advice
+	advice  advice.Advice
 
 	keys struct{ Finish, Back key.Binding }
 }
@@ -34,7 +35,7 @@ func NewModel(c common.Common) *Model {
 }
 
 // Title names the step in the header and in the saved progress.
-const Title = "Advice"
+const Title = "advice.Advice"
 
 // Title implements common.Step.
 func (m *Model) Title() string { return Title }
@@ -45,14 +46,14 @@ func (m *Model) Init() tea.Cmd { return nil }
 // Capturing implements common.Step.
 func (m *Model) Capturing() bool { return false }
 
-// Advice returns the advice shown.
-func (m *Model) Advice() Advice { return m.advice }
+// advice.Advice returns the advice shown.
+func (m *Model) Advice() advice.Advice { return m.advice }
 
 // Enter implements common.Step: the advice is worked out from the reports
 // the verify step left.
 func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 	m.reports, _ = common.Get[[]dnscheck.DomainReport](st)
-	m.advice = Advise(m.reports, m.Platform)
+	m.advice = advice.Advise(m.reports, m.Platform)
 	m.scroll.GotoTop()
 	m.render()
 	return nil
@@ -109,7 +110,7 @@ func (m *Model) render() {
 	b.WriteString(common.Hang("  Where: ", "         ", p.Setting.Location, w) + "\n")
 	b.WriteString(common.Hang("  Turn it: ", "           ", st.Value.Render(strings.ToUpper(a.Checkbox)), w) + "\n")
 	b.WriteString("\n")
-	for _, c := range Choices(p) {
+	for _, c := range advice.Choices(p) {
 		var body strings.Builder
 		fits := c.Key == a.Option
 		title := c.Title
@@ -143,7 +144,7 @@ func (m *Model) render() {
 		for _, prob := range r.DMARC.Problems {
 			b.WriteString(common.Hang(st.Warn.Render("  ! "), "    ", pr(prob.Message), w) + "\n")
 		}
-		if s := DMARCStep(r); s != "" {
+		if s := advice.DMARCStep(r); s != "" {
 			b.WriteString(common.Hang("  → ", "    ", pr(s), w) + "\n")
 		}
 	}

@@ -12,8 +12,9 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/domain"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -22,14 +23,14 @@ import (
 // or asked again) is dropped.
 type ResultMsg struct {
 	Gen      int
-	Snapshot Snapshot
-	// Err is set when the preparation hook failed; Snapshot is then empty.
+	Snapshot discovery.Snapshot
+	// Err is set when the preparation hook failed; discovery.Snapshot is then empty.
 	Err error
 }
 
-// Model is the wizard's discovery step: a spinner while Discover runs in
+// Model is the wizard's discovery step: a spinner while discovery.Discover runs in
 // a command, then a short summary of what the domain publishes today. Its
-// result (in common.NextMsg) is the Snapshot.
+// result (in common.NextMsg) is the discovery.Snapshot.
 type Model struct {
 	common.Common
 	q       dnscheck.Querier
@@ -40,7 +41,7 @@ type Model struct {
 	domain string
 	gen    int
 	busy   bool
-	snap   Snapshot
+	snap   discovery.Snapshot
 	have   bool
 	err    error
 	cancel context.CancelFunc
@@ -76,8 +77,8 @@ func (m *Model) Init() tea.Cmd { return nil }
 // Capturing implements common.Step.
 func (m *Model) Capturing() bool { return false }
 
-// Snapshot returns the last result, and whether there is one.
-func (m *Model) Snapshot() (Snapshot, bool) { return m.snap, m.have }
+// discovery.Snapshot returns the last result, and whether there is one.
+func (m *Model) Snapshot() (discovery.Snapshot, bool) { return m.snap, m.have }
 
 // Busy reports whether a lookup is running.
 func (m *Model) Busy() bool { return m.busy }
@@ -85,7 +86,7 @@ func (m *Model) Busy() bool { return m.busy }
 // Enter implements common.Step: coming forward it looks the domain up;
 // coming back it shows what it found before.
 func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
-	in, _ := common.Get[domain.Input](st)
+	in, _ := common.Get[domainname.Input](st)
 	if dir == common.Backward && m.have && m.domain == in.Domain {
 		return nil
 	}
@@ -110,7 +111,7 @@ func (m *Model) start() tea.Cmd {
 				return ResultMsg{Gen: gen, Err: err}
 			}
 		}
-		return ResultMsg{Gen: gen, Snapshot: Discover(ctx, q, dom, p)}
+		return ResultMsg{Gen: gen, Snapshot: discovery.Discover(ctx, q, dom, p)}
 	})
 }
 
@@ -222,11 +223,11 @@ type Fact struct {
 // provider, SPF, DKIM, DMARC, then lookups that got no answer and belong
 // to none of these. A fact whose lookup failed reads "unknown: " and the
 // reason in words. Text from DNS is made printable.
-func Facts(s Snapshot) []Fact {
+func Facts(s discovery.Snapshot) []Fact {
 	p := dnscheck.Printable
 	var out []Fact
 	add := func(label, value string) { out = append(out, Fact{Label: label, Value: value}) }
-	shown := map[Trouble]bool{}
+	shown := map[discovery.Trouble]bool{}
 	// unknown adds the fact as unknown when the lookup of name (types)
 	// failed, and reports whether it did.
 	unknown := func(label, name string, types ...string) bool {

@@ -10,22 +10,23 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
-// Model is the wizard's domain step: a text field checked with Normalize
+// Model is the wizard's domain step: a text field checked with domainname.Normalize
 // as the person types, showing the domain as it will be used. Its result
-// (in common.NextMsg) is the Input.
+// (in common.NextMsg) is the domainname.Input.
 type Model struct {
 	common.Common
 	input textinput.Model
-	in    Input  // the last valid input
-	err   *Error // why the text is not a domain, when it is not
-	tried bool   // enter was pressed on text that is not a domain
+	in    domainname.Input  // the last valid input
+	err   *domainname.Error // why the text is not a domain, when it is not
+	tried bool              // enter was pressed on text that is not a domain
 	// tooLong says why the last change (a paste, usually) was refused:
-	// it would have made the text longer than MaxField.
-	tooLong *Error
+	// it would have made the text longer than domainname.MaxField.
+	tooLong *domainname.Error
 	keys    modelKeys
 }
 
@@ -42,7 +43,7 @@ func NewModel(c common.Common) *Model {
 	// No placeholder: without colour it would look typed; the hint
 	// under the field gives the example.
 	// No CharLimit: the field would cut a long paste without a word.
-	// Update refuses a change past MaxField and says so instead.
+	// Update refuses a change past domainname.MaxField and says so instead.
 	ti.PromptStyle = c.Styles.Accent
 	ti.PlaceholderStyle = c.Styles.Dim
 	// A steady cursor: nothing redraws while the person thinks, which
@@ -78,7 +79,7 @@ func (m *Model) Capturing() bool { return true }
 // Enter implements common.Step: the field keeps what was typed, or shows
 // the domain chosen before.
 func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
-	if in, ok := common.Get[Input](st); ok && m.input.Value() == "" {
+	if in, ok := common.Get[domainname.Input](st); ok && m.input.Value() == "" {
 		m.input.SetValue(in.Original)
 		m.input.CursorEnd()
 		m.validate()
@@ -93,8 +94,8 @@ func (m *Model) SetSize(w, h int) {
 	m.input.Width = max(m.Width-len([]rune(m.input.Prompt))-1, 1)
 }
 
-// Input returns the domain as typed so far, and whether it is valid.
-func (m *Model) Input() (Input, bool) { return m.in, m.err == nil && m.in.Domain != "" }
+// domainname.Input returns the domain as typed so far, and whether it is valid.
+func (m *Model) Input() (domainname.Input, bool) { return m.in, m.err == nil && m.in.Domain != "" }
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
@@ -130,10 +131,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
 	if after := m.input.Value(); after != before {
-		if n := utf8.RuneCountInString(after); n > MaxField {
+		if n := utf8.RuneCountInString(after); n > domainname.MaxField {
 			m.input.SetValue(before)
 			m.input.SetCursor(pos)
-			m.tooLong = FieldTooLong(n)
+			m.tooLong = domainname.FieldTooLong(n)
 			return m, cmd
 		}
 		m.tooLong = nil
@@ -143,13 +144,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-// validate runs Normalize on the text, live.
+// validate runs domainname.Normalize on the text, live.
 func (m *Model) validate() {
-	m.in, m.err = Input{}, nil
-	in, err := Normalize(m.input.Value())
+	m.in, m.err = domainname.Input{}, nil
+	in, err := domainname.Normalize(m.input.Value())
 	if err != nil {
 		if !errors.As(err, &m.err) {
-			m.err = &Error{Message: err.Error()}
+			m.err = &domainname.Error{Message: err.Error()}
 		}
 	} else {
 		m.in = in
@@ -167,7 +168,7 @@ func (m *Model) View() string {
 	switch {
 	case m.tooLong != nil:
 		b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", m.tooLong.Message, w)) + "\n")
-	case m.err != nil && m.err.Kind == KindEmpty:
+	case m.err != nil && m.err.Kind == domainname.KindEmpty:
 		if m.tried {
 			b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", m.err.Message, w)) + "\n")
 		} else {

@@ -8,7 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
-	"github.com/outreach-auth/wizard/steps/domain"
+	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -72,7 +72,7 @@ func TestRefusalAndSuggestion(t *testing.T) {
 	}
 	_, cmd := m.Update(tuitest.Key("enter"))
 	next := tuitest.Await[common.NextMsg](t, cmd)
-	if in, ok := next.Results[0].(domain.Input); !ok || in.Domain != "yourcenter.edu" {
+	if in, ok := next.Results[0].(domainname.Input); !ok || in.Domain != "yourcenter.edu" {
 		t.Fatalf("result = %#v", next.Results)
 	}
 }
@@ -90,7 +90,7 @@ func TestEmptyEnterAndBack(t *testing.T) {
 
 // TestEnterKeepsChoice: coming back to the step shows the domain chosen.
 func TestEnterKeepsChoice(t *testing.T) {
-	in, _ := domain.Normalize("jane@yourcenter.edu")
+	in, _ := domainname.Normalize("jane@yourcenter.edu")
 	m := newModel(t, 80, 16)
 	m.Enter(common.NewState(in), common.Backward)
 	if got, ok := m.Input(); !ok || got != in {
@@ -142,7 +142,7 @@ func TestLongPasteIsRefusedWithAWord(t *testing.T) {
 
 	// Up to the limit, the text goes in and Normalize judges it.
 	m = newModel(t, 80, 16)
-	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Repeat("a", domain.MaxField)), Paste: true})
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Repeat("a", domainname.MaxField)), Paste: true})
 	if tuitest.Contains(m.View(), "this field takes") || !tuitest.Contains(m.View(), "is 1024 characters long, but each part") {
 		t.Fatalf("a paste at the limit:\n%s", tuitest.Plain(m.View()))
 	}

@@ -13,9 +13,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/discovery"
-	"github.com/outreach-auth/wizard/steps/domain"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -30,7 +30,7 @@ type LookedUpMsg struct {
 
 // entry is one added domain and the state of its lookup.
 type entry struct {
-	Extra
+	common.Extra
 	gen  int
 	busy bool
 	err  error
@@ -38,9 +38,9 @@ type entry struct {
 
 // Model is the step that asks whether the database's users send from other
 // domains. A text field adds one domain at a time (checked with
-// domain.Normalize, looked up at once); tab moves to the list, where x
+// domainname.Normalize, looked up at once); tab moves to the list, where x
 // removes one. Enter on an empty field goes on; its result (in
-// common.NextMsg) is Others.
+// common.NextMsg) is common.Others.
 type Model struct {
 	common.Common
 	q       dnscheck.Querier
@@ -49,7 +49,7 @@ type Model struct {
 	spin    spinner.Model
 	scroll  common.Scroller
 
-	first   domain.Input
+	first   domainname.Input
 	list    []entry
 	gen     int
 	inList  bool // the list has focus, not the field
@@ -104,9 +104,9 @@ func (m *Model) Init() tea.Cmd { return nil }
 // has focus.
 func (m *Model) Capturing() bool { return !m.inList }
 
-// Others returns the domains added so far (looked up or not).
-func (m *Model) Others() Others {
-	out := Others{}
+// common.Others returns the domains added so far (looked up or not).
+func (m *Model) Others() common.Others {
+	out := common.Others{}
 	for _, e := range m.list {
 		out = append(out, e.Extra)
 	}
@@ -128,9 +128,9 @@ func (m *Model) Busy() bool {
 // When the state already holds others (a resumed session) and the list is
 // empty, they are taken from there.
 func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
-	m.first, _ = common.Get[domain.Input](st)
+	m.first, _ = common.Get[domainname.Input](st)
 	resumed := false
-	if saved, ok := common.Get[Others](st); ok && len(m.list) == 0 {
+	if saved, ok := common.Get[common.Others](st); ok && len(m.list) == 0 {
 		for _, e := range saved {
 			m.list = append(m.list, entry{Extra: e})
 		}
@@ -274,9 +274,9 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 // add normalises the field's text and, when it is a new domain, adds it
 // and starts its lookup.
 func (m *Model) add() tea.Cmd {
-	in, err := domain.Normalize(m.input.Value())
+	in, err := domainname.Normalize(m.input.Value())
 	if err != nil {
-		var de *domain.Error
+		var de *domainname.Error
 		if errors.As(err, &de) && de.Suggestion != "" {
 			m.problem = de.Message + " Did you mean " + de.Suggestion + "?"
 		} else {
@@ -299,7 +299,7 @@ func (m *Model) add() tea.Cmd {
 	}
 	m.problem = ""
 	m.input.SetValue("")
-	m.list = append(m.list, entry{Extra: Extra{Input: in}})
+	m.list = append(m.list, entry{Extra: common.Extra{Input: in}})
 	return tea.Batch(m.lookUp(len(m.list)-1), m.spin.Tick, m.keep())
 }
 

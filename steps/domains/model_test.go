@@ -16,9 +16,9 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/miekg/dns"
 
+	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/discovery"
-	"github.com/outreach-auth/wizard/steps/domains"
+	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -93,7 +93,7 @@ func added(t *testing.T, m *domains.Model, s string) {
 	if !ok {
 		t.Fatalf("the lookup of %q did not keep the list, or moved on by itself", s)
 	}
-	if got := keep.Results[0].(domains.Others); len(got) == 0 || got[len(got)-1].Input.Domain != m.Others()[len(m.Others())-1].Input.Domain || keep.Step != "Other domains" {
+	if got := keep.Results[0].(common.Others); len(got) == 0 || got[len(got)-1].Input.Domain != m.Others()[len(m.Others())-1].Input.Domain || keep.Step != "Other domains" {
 		t.Fatalf("kept %+v", keep)
 	}
 }
@@ -109,7 +109,7 @@ func newStep(t *testing.T, env *tuitest.Env, w, h int, st *common.State, r *reco
 	return m
 }
 
-func names(o domains.Others) []string {
+func names(o common.Others) []string {
 	var out []string
 	for _, e := range o {
 		out = append(out, e.Input.Domain)
@@ -269,7 +269,7 @@ func TestPrepareFails(t *testing.T) {
 	// Going on hands the domain over without a snapshot: the records
 	// step looks it up.
 	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	if got := next.Results[0].(domains.Others); len(got) != 1 || got[0].Snap.Domain != "" {
+	if got := next.Results[0].(common.Others); len(got) != 1 || got[0].Snap.Domain != "" {
 		t.Fatalf("result = %+v", got)
 	}
 }
@@ -366,7 +366,7 @@ func TestContinue(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := newStep(t, env, 80, 24, firstState(t, env), nil)
 	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	if got, ok := next.Results[0].(domains.Others); !ok || len(got) != 0 {
+	if got, ok := next.Results[0].(common.Others); !ok || len(got) != 0 {
 		t.Fatalf("with none added: %#v", next.Results)
 	}
 
@@ -376,14 +376,14 @@ func TestContinue(t *testing.T) {
 		t.Fatalf("help = %+v", m.ShortHelp()[0].Help())
 	}
 	next = tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	got := next.Results[0].(domains.Others)
+	got := next.Results[0].(common.Others)
 	if !slices.Equal(names(got), []string{"thirdcenter.net", tuitest.Other}) || got[1].Snap.DNSHost.ID != "godaddy" {
 		t.Fatalf("result = %+v", got)
 	}
 	// Enter in the list goes on too.
 	m.Update(tuitest.Key("tab"))
 	next = tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	if got := next.Results[0].(domains.Others); len(got) != 2 {
+	if got := next.Results[0].(common.Others); len(got) != 2 {
 		t.Fatalf("from the list: %+v", got)
 	}
 	// esc goes back.
@@ -403,7 +403,7 @@ func TestContinueWaits(t *testing.T) {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
 	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Await[domains.LookedUpMsg](t, lookup)))
-	got := next.Results[0].(domains.Others)
+	got := next.Results[0].(common.Others)
 	if len(got) != 1 || got[0].Snap.Domain != tuitest.Other {
 		t.Fatalf("result = %+v", got)
 	}
@@ -452,7 +452,7 @@ func TestComeBack(t *testing.T) {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
 	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	if got := names(next.Results[0].(domains.Others)); !slices.Equal(got, []string{"thirdcenter.net"}) {
+	if got := names(next.Results[0].(common.Others)); !slices.Equal(got, []string{"thirdcenter.net"}) {
 		t.Fatalf("result = %q", got)
 	}
 }
@@ -464,7 +464,7 @@ func TestResumed(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	r := &recorder{}
 	third := tuitest.InputOf(t, "thirdcenter.net")
-	saved := domains.Others{
+	saved := common.Others{
 		{Input: tuitest.InputOf(t, tuitest.Other)},
 		{Input: env.Input(t)}, // the first domain
 		{Input: third, Snap: discovery.Snapshot{Domain: "thirdcenter.net"}},
@@ -513,32 +513,32 @@ func TestResumed(t *testing.T) {
 
 func TestTargets(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	if got := domains.Targets(common.NewState()); got != nil {
+	if got := common.Targets(common.NewState()); got != nil {
 		t.Fatalf("empty state: %+v", got)
 	}
-	if got := domains.Names(nil); got != nil {
+	if got := common.Names(nil); got != nil {
 		t.Fatalf("nil state: %q", got)
 	}
 	first := env.Input(t)
 	// A snapshot of another domain (left from an earlier choice) is not
 	// the first domain's.
 	stale := discovery.Snapshot{Domain: "old.example"}
-	got := domains.Targets(common.NewState(first, stale))
+	got := common.Targets(common.NewState(first, stale))
 	if len(got) != 1 || got[0].Input != first || got[0].Snap != nil {
 		t.Fatalf("first only: %+v", got)
 	}
 
 	snap := env.Snapshot(t)
 	other := env.SnapshotOf(t, tuitest.Other)
-	st := common.NewState(first, snap, domains.Others{
+	st := common.NewState(first, snap, common.Others{
 		{Input: tuitest.InputOf(t, tuitest.Other), Snap: other},
 		{Input: first, Snap: snap}, // the first again: skipped
 		{Input: tuitest.InputOf(t, "thirdcenter.net")},
 		{Input: tuitest.InputOf(t, "fourthcenter.com"), Snap: other}, // someone else's snapshot
 	})
-	got = domains.Targets(st)
+	got = common.Targets(st)
 	want := []string{tuitest.Domain, tuitest.Other, "thirdcenter.net", "fourthcenter.com"}
-	if n := domains.Names(st); !slices.Equal(n, want) {
+	if n := common.Names(st); !slices.Equal(n, want) {
 		t.Fatalf("names = %q, want %q", n, want)
 	}
 	if len(got) != 4 || got[0].Snap == nil || got[0].Snap.Domain != tuitest.Domain ||
@@ -547,7 +547,7 @@ func TestTargets(t *testing.T) {
 	}
 	// The snapshot returned is a copy: changing it changes nothing stored.
 	got[1].Snap.Domain = "changed"
-	if again := domains.Targets(st); again[1].Snap.Domain != tuitest.Other {
+	if again := common.Targets(st); again[1].Snap.Domain != tuitest.Other {
 		t.Fatal("Targets returned the stored snapshot itself")
 	}
 }
@@ -577,10 +577,10 @@ func TestGolden(t *testing.T) {
 // selected domain stays in view as the selection moves.
 func TestLongListKeepsSelectionInView(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	var saved domains.Others
+	var saved common.Others
 	for i := range 12 {
 		d := fmt.Sprintf("branch%d.example", i)
-		saved = append(saved, domains.Extra{Input: tuitest.InputOf(t, d), Snap: discovery.Snapshot{Domain: d}})
+		saved = append(saved, common.Extra{Input: tuitest.InputOf(t, d), Snap: discovery.Snapshot{Domain: d}})
 	}
 	m := domains.NewModel(env.Common(40, 10), env.Client, nil)
 	m.Enter(firstState(t, env, saved), common.Forward)
@@ -621,7 +621,7 @@ func TestLookupLostWhileAway(t *testing.T) {
 		t.Fatalf("after the new lookup:\n%s", tuitest.Plain(m.View()))
 	}
 	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	if got := next.Results[0].(domains.Others); len(got) != 1 || got[0].Snap.Domain != tuitest.Other {
+	if got := next.Results[0].(common.Others); len(got) != 1 || got[0].Snap.Domain != tuitest.Other {
 		t.Fatalf("went on with %+v", got)
 	}
 }

@@ -17,29 +17,11 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/tui/common"
 )
-
-// Choice is the organisation's own mail provider as confirmed: the step's
-// result (in common.NextMsg).
-type Choice struct {
-	Provider assets.Provider
-	// Detected is set when it is the provider the MX records point to.
-	Detected bool
-}
-
-// Option returns the provider for records.Options and verify.Expect: nil
-// when it is the detected one (so the plan says why it was chosen) or when
-// there is no choice.
-func (c Choice) Option() *assets.Provider {
-	if c.Detected || c.Provider.ID == "" {
-		return nil
-	}
-	p := c.Provider
-	return &p
-}
 
 type item struct {
 	p        assets.Provider
@@ -160,7 +142,7 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 		if dir == common.Backward {
 			return common.Back
 		}
-		return common.Next(Choice{Provider: *m.preset})
+		return common.Next(plan.ProviderChoice{Provider: *m.preset})
 	}
 	snap, _ := common.Get[discovery.Snapshot](st)
 	if dir == common.Backward && len(m.list.Items()) > 0 && snap.Domain == m.snap.Domain {
@@ -170,8 +152,8 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 	// The choice made before (a resumed session's, when the domain has not
 	// been looked up again) is selected over the proposed one; without
 	// either, nothing is selected and the person must choose.
-	before, chose := common.Get[Choice](st)
-	proposed, propose := Proposed(snap)
+	before, chose := common.Get[plan.ProviderChoice](st)
+	proposed, propose := plan.ProposedProvider(snap)
 	var items []list.Item
 	sel := -1
 	for i, p := range assets.Providers() {
@@ -190,54 +172,6 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 	m.none = sel < 0
 	m.layout()
 	return cmd
-}
-
-// Proposed returns the provider to preselect from what discovery found,
-// and false when there is none: the one the MX records point to, or "no
-// mail of our own" when the domain has no MX records. When the MX lookup
-// got no answer, or the MX host is not in the catalog (a mail gateway in
-// front of the provider, or a provider the catalog lacks), any choice made
-// for the person could authorise the wrong servers: nothing is proposed.
-func Proposed(s discovery.Snapshot) (assets.Provider, bool) {
-	_, unknown := s.MXUnknown()
-	switch {
-	case s.ProviderFound:
-		return s.Provider, true
-	case unknown || len(s.MX) > 0:
-		return assets.Provider{}, false
-	}
-	for _, p := range assets.Providers() {
-		if p.Kind == assets.KindNone {
-			return p, true
-		}
-	}
-	return assets.Provider{}, false
-}
-
-// Why says what the MX records told about the domain's own mail, and why
-// a provider is proposed or why none is. Text from DNS is made printable.
-func Why(s discovery.Snapshot) string {
-	p := dnscheck.Printable
-	t, unknown := s.MXUnknown()
-	switch {
-	case s.ProviderFound:
-		return fmt.Sprintf("Your MX points to %s (%s).", s.Provider.Name, p(s.ProviderMX))
-	case unknown:
-		return fmt.Sprintf("Your mail provider could not be detected: the MX lookup got no answer (%s). Nothing is preselected: choose yours.", p(t.Words()))
-	case len(s.MX) > 0:
-		return fmt.Sprintf("Your MX points to %s, which is not in the catalog: it may be a mail gateway (a filtering service) in front of your provider. Nothing is preselected: choose the provider your organisation's mail is sent through, or %s to type its SPF include.", p(s.MX[0]), otherName())
-	}
-	return "The domain has no MX records, so it may send no mail of its own."
-}
-
-// otherName is the name of the catalog's "another provider" entry.
-func otherName() string {
-	for _, p := range assets.Providers() {
-		if p.Kind == assets.KindOther {
-			return p.Name
-		}
-	}
-	return "Other"
 }
 
 // SetSize implements common.Step.
@@ -312,7 +246,7 @@ func (m *Model) choose() tea.Cmd {
 		m.layout()
 		return m.input.Focus()
 	}
-	return common.Next(Choice{Provider: it.p, Detected: it.detected})
+	return common.Next(plan.ProviderChoice{Provider: it.p, Detected: it.detected})
 }
 
 func (m *Model) updateOther(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -325,7 +259,7 @@ func (m *Model) updateOther(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		case key.Matches(k, m.keys.Accept):
 			if m.err == nil && m.input.Value() != "" {
-				return m, common.Next(Choice{Provider: m.custom})
+				return m, common.Next(plan.ProviderChoice{Provider: m.custom})
 			}
 			if m.err == nil {
 				m.err = fmt.Errorf("give its SPF include (such as spf.example.net) or its sending addresses")
@@ -353,7 +287,7 @@ func (m *Model) header() string {
 	st, w, s := m.Styles, m.Width, m.snap
 	why := "The choice you made before is selected; press enter to keep it."
 	if m.looked() {
-		why = Why(s)
+		why = plan.WhyProvider(s)
 	}
 	if _, unknown := s.MXUnknown(); unknown && m.looked() {
 		why += " Or press esc, then r, to look again."

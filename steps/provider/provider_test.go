@@ -11,9 +11,10 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/discovery"
-	"github.com/outreach-auth/wizard/steps/provider"
+	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -39,7 +40,7 @@ func TestDetectedPreselected(t *testing.T) {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
 	cmd := update(t, m, tuitest.Key("enter"))
-	c := tuitest.Await[common.NextMsg](t, cmd).Results[0].(provider.Choice)
+	c := tuitest.Await[common.NextMsg](t, cmd).Results[0].(plan.ProviderChoice)
 	if !c.Detected || c.Provider.ID != "microsoft365" || c.Option() != nil {
 		t.Fatalf("choice = %+v", c)
 	}
@@ -50,7 +51,7 @@ func TestChooseAnother(t *testing.T) {
 	m := provider.New(env.Common(80, 20), nil)
 	m.Enter(common.NewState(env.Snapshot(t)), common.Forward)
 	update(t, m, tuitest.Key("down"))
-	c := tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter"))).Results[0].(provider.Choice)
+	c := tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter"))).Results[0].(plan.ProviderChoice)
 	if c.Detected || c.Provider.ID != "google" || c.Option() == nil || c.Option().ID != "google" {
 		t.Fatalf("choice = %+v", c)
 	}
@@ -119,7 +120,7 @@ func TestOther(t *testing.T) {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
 	tuitest.CheckFits(t, m.View(), 40, 20)
-	c := tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter"))).Results[0].(provider.Choice)
+	c := tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter"))).Results[0].(plan.ProviderChoice)
 	if c.Provider.Kind != assets.KindOther || len(c.Provider.SPFIncludes) != 1 || len(c.Provider.SPFAddresses) != 1 {
 		t.Fatalf("choice = %+v", c)
 	}
@@ -174,7 +175,7 @@ func TestUnmatchedMXNoDefault(t *testing.T) {
 	if !strings.Contains(tuitest.Plain(m.View()), "│ "+assets.Providers()[0].Name) {
 		t.Errorf("the first move does not show the cursor on the first item:\n%s", tuitest.Plain(m.View()))
 	}
-	c := tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter"))).Results[0].(provider.Choice)
+	c := tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter"))).Results[0].(plan.ProviderChoice)
 	if c.Detected || c.Provider.ID != assets.Providers()[0].ID {
 		t.Fatalf("choice = %+v", c)
 	}
@@ -187,7 +188,7 @@ func TestUnknownMXNoDefault(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	env.Server.SetFaultType("yourcenter.edu.", dns.TypeMX, dnstest.Fault{ServFail: true})
 	snap := env.Snapshot(t)
-	if _, ok := provider.Proposed(snap); ok {
+	if _, ok := plan.ProposedProvider(snap); ok {
 		t.Error("Proposed returned a provider")
 	}
 	m := provider.New(env.Common(80, 24), nil)
@@ -226,7 +227,7 @@ func TestPreset(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	g, _ := assets.ProviderByID("google")
 	m := provider.New(env.Common(80, 20), &g)
-	c := tuitest.Await[common.NextMsg](t, m.Enter(common.NewState(env.Snapshot(t)), common.Forward)).Results[0].(provider.Choice)
+	c := tuitest.Await[common.NextMsg](t, m.Enter(common.NewState(env.Snapshot(t)), common.Forward)).Results[0].(plan.ProviderChoice)
 	if c.Provider.ID != "google" || c.Detected {
 		t.Fatalf("choice = %+v", c)
 	}
@@ -262,14 +263,14 @@ func TestChoiceBeforeWithoutSnapshot(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	google, _ := assets.ProviderByID("google")
 	m := provider.New(env.Common(80, 20), nil)
-	m.Enter(common.NewState(env.Input(t), provider.Choice{Provider: google}), common.Forward)
+	m.Enter(common.NewState(env.Input(t), plan.ProviderChoice{Provider: google}), common.Forward)
 	if p, ok := m.Selected(); !ok || p.ID != "google" {
 		t.Fatalf("selected %+v, want the choice made before", p)
 	}
 	if !tuitest.Contains(m.View(), "The choice you made before is selected") || tuitest.Contains(m.View(), "no MX records") {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
-	c := tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter"))).Results[0].(provider.Choice)
+	c := tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter"))).Results[0].(plan.ProviderChoice)
 	if c.Provider.ID != "google" {
 		t.Fatalf("choice = %+v", c)
 	}

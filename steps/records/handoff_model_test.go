@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/outreach-auth/wizard/steps/records"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -19,7 +19,7 @@ func TestHandoffKey(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	dir := t.TempDir()
 	m := built(t, env, 80, 24, dir)
-	plan, _ := m.Plan()
+	p, _ := m.Plan()
 
 	saved := tuitest.Await[records.HandoffSavedMsg](t, press(t, m, "h"))
 	wantMD := filepath.Join(dir, "yourcenter.edu-dns-handoff.md")
@@ -27,9 +27,9 @@ func TestHandoffKey(t *testing.T) {
 	if saved.Err != nil || saved.MDPath != wantMD || saved.HTMLPath != wantHTML {
 		t.Fatalf("saved = %+v", saved)
 	}
-	for path, format := range map[string]string{wantMD: records.FormatMarkdown, wantHTML: records.FormatHTML} {
+	for path, format := range map[string]string{wantMD: plan.FormatMarkdown, wantHTML: plan.FormatHTML} {
 		var want bytes.Buffer
-		if err := records.WriteHandoff(&want, format, plan); err != nil {
+		if err := plan.WriteHandoff(&want, format, p); err != nil {
 			t.Fatal(err)
 		}
 		got, err := os.ReadFile(path)

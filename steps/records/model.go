@@ -13,10 +13,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/discovery"
-	"github.com/outreach-auth/wizard/steps/domains"
-	providerstep "github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -25,14 +24,14 @@ import (
 // line. (tui.Action is this type.)
 type KeyAction struct {
 	Key key.Binding
-	Run func(ctx context.Context, plan Plan) (string, error)
+	Run func(ctx context.Context, plan plan.Plan) (string, error)
 }
 
 // RunAction returns a command that runs a in the background and reports
 // its result as the status line.
-func RunAction(ctx context.Context, a KeyAction, plan Plan) tea.Cmd {
+func RunAction(ctx context.Context, a KeyAction, p plan.Plan) tea.Cmd {
 	return func() tea.Msg {
-		text, err := a.Run(ctx, plan)
+		text, err := a.Run(ctx, p)
 		if err != nil {
 			return common.StatusMsg{Text: dnscheck.Printable(err.Error()), Level: common.Failure}
 		}
@@ -40,12 +39,12 @@ func RunAction(ctx context.Context, a KeyAction, plan Plan) tea.Cmd {
 	}
 }
 
-// PlanMsg is the outcome of one Build. Gen ties it to the build that asked
+// PlanMsg is the outcome of one plan.Build. Gen ties it to the build that asked
 // for it; results of older builds are dropped.
 type PlanMsg struct {
 	Gen    int
 	Domain string // the domain it was built for
-	Plan   Plan
+	Plan   plan.Plan
 	Err    error
 	// Snapshot is set when the build looked DNS up again first.
 	Snapshot *discovery.Snapshot
@@ -61,14 +60,14 @@ type SavedMsg struct {
 // FileName returns the name the instructions for domain are saved under.
 func FileName(domain string) string { return domain + "-dns-records.txt" }
 
-// Save writes the plan's instructions (WriteText) to dir (the current
+// Save writes the plan's instructions (plan.WriteText) to dir (the current
 // directory when empty) and returns the file's absolute path.
-func Save(dir string, plan Plan) (string, error) {
+func Save(dir string, p plan.Plan) (string, error) {
 	var b bytes.Buffer
-	if err := WriteText(&b, plan); err != nil {
+	if err := plan.WriteText(&b, p); err != nil {
 		return "", err
 	}
-	path, err := filepath.Abs(filepath.Join(dir, FileName(plan.Domain)))
+	path, err := filepath.Abs(filepath.Join(dir, FileName(p.Domain)))
 	if err != nil {
 		return "", fmt.Errorf("records: %w", err)
 	}
@@ -82,7 +81,7 @@ func Save(dir string, plan Plan) (string, error) {
 // as the DNS host's form wants it, the value, add / replace / keep), the
 // DNS host's warnings, and keys to copy, save and switch the platform's SPF
 // part between include and addresses. Its result (in common.NextMsg) is
-// the Plan.
+// the plan.Plan.
 type Model struct {
 	common.Common
 	q       dnscheck.Querier
@@ -93,7 +92,7 @@ type Model struct {
 
 	doms    []slot // one per domain, in the wizard's order
 	cur     int    // the domain shown
-	choice  providerstep.Choice
+	choice  plan.ProviderChoice
 	useIPs  bool
 	gen     int
 	toggled bool
@@ -116,14 +115,14 @@ type slot struct {
 	// looked is false while snap holds only the name: the domain is
 	// looked up before its plan is built.
 	looked bool
-	plan   Plan
+	plan   plan.Plan
 	have   bool
 	err    error
 	busy   bool
 	gen    int
 }
 
-// NewModel returns the records step. q answers the lookups Build makes;
+// NewModel returns the records step. q answers the lookups plan.Build makes;
 // saveDir is where instructions are saved ("" is the current directory);
 // actions are extra keys.
 func NewModel(c common.Common, q dnscheck.Querier, saveDir string, actions []KeyAction) *Model {
@@ -170,12 +169,12 @@ func (m *Model) Init() tea.Cmd { return nil }
 // Capturing implements common.Step.
 func (m *Model) Capturing() bool { return false }
 
-// Plan returns the plan of the domain shown, and whether there is one.
-func (m *Model) Plan() (Plan, bool) { return m.s().plan, m.s().have }
+// plan.Plan returns the plan of the domain shown, and whether there is one.
+func (m *Model) Plan() (plan.Plan, bool) { return m.s().plan, m.s().have }
 
-// Plans returns the plans built so far, in the domains' order.
-func (m *Model) Plans() Plans {
-	out := Plans{}
+// plan.Plans returns the plans built so far, in the domains' order.
+func (m *Model) Plans() plan.Plans {
+	out := plan.Plans{}
 	for _, d := range m.doms {
 		if d.have {
 			out = append(out, d.plan)
@@ -203,9 +202,9 @@ func (m *Model) Selected() int { return m.sel }
 // name that must be deleted, and shows the domain the person was looking
 // at.
 func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
-	targets := domains.Targets(st)
+	targets := common.Targets(st)
 	if dir == common.Backward && m.sameDomains(targets) && m.s().have {
-		if f, ok := common.Get[domains.Focus](st); ok {
+		if f, ok := common.Get[common.Focus](st); ok {
 			m.show(m.indexOf(f.Domain))
 		}
 		var cmds []tea.Cmd
@@ -214,7 +213,7 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 		}
 		return tea.Batch(cmds...)
 	}
-	m.choice, _ = common.Get[providerstep.Choice](st)
+	m.choice, _ = common.Get[plan.ProviderChoice](st)
 	m.doms = make([]slot, 0, max(len(targets), 1))
 	for _, t := range targets {
 		sl := slot{snap: discovery.Snapshot{Domain: t.Input.Domain}}
@@ -233,7 +232,7 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 
 // sameDomains reports whether targets are the domains the step has (an
 // empty list, nothing known, counts as the same).
-func (m *Model) sameDomains(targets []domains.Target) bool {
+func (m *Model) sameDomains(targets []common.Target) bool {
 	if len(targets) == 0 {
 		return true
 	}
@@ -282,7 +281,7 @@ func (m *Model) rebuild(i int, rediscover bool) tea.Cmd {
 	sl := &m.doms[i]
 	sl.gen, sl.busy, sl.err = m.gen, true, nil
 	gen, q, snap, p := sl.gen, m.q, sl.snap, m.Platform
-	opt := Options{Provider: m.choice.Option(), UseIPs: m.useIPs}
+	opt := plan.Options{Provider: m.choice.Option(), UseIPs: m.useIPs}
 	ctx := m.Ctx
 	m.render()
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
@@ -291,8 +290,8 @@ func (m *Model) rebuild(i int, rediscover bool) tea.Cmd {
 			s := discovery.Discover(ctx, q, snap.Domain, p)
 			snap, fresh = s, &s
 		}
-		plan, err := Build(ctx, q, snap, p, opt)
-		return PlanMsg{Gen: gen, Domain: snap.Domain, Plan: plan, Err: err, Snapshot: fresh}
+		pl, err := plan.Build(ctx, q, snap, p, opt)
+		return PlanMsg{Gen: gen, Domain: snap.Domain, Plan: pl, Err: err, Snapshot: fresh}
 	})
 }
 
@@ -497,11 +496,11 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.CopyName):
 		return m.copy(fmt.Sprintf("the %s name", rec.Label()), rec.HostField), true
 	case key.Matches(msg, k.CopyAll):
-		return m.copy("all records as a zone-file snippet", ZoneSnippet(m.s().plan)), true
+		return m.copy("all records as a zone-file snippet", plan.ZoneSnippet(m.s().plan)), true
 	case key.Matches(msg, k.Save):
-		dir, plan := m.saveDir, m.s().plan
+		dir, p := m.saveDir, m.s().plan
 		return func() tea.Msg {
-			path, err := Save(dir, plan)
+			path, err := Save(dir, p)
 			return SavedMsg{Path: path, Err: err}
 		}, true
 	case key.Matches(msg, k.Handoff):
@@ -541,9 +540,9 @@ func (m *Model) updateToggleHelp() {
 }
 
 func (m *Model) copy(what, text string) tea.Cmd {
-	dir, plan := m.saveDir, m.s().plan
+	dir, p := m.saveDir, m.s().plan
 	return func() tea.Msg {
-		return common.CopyMsg{What: what, Text: text, Save: func() (string, error) { return Save(dir, plan) }}
+		return common.CopyMsg{What: what, Text: text, Save: func() (string, error) { return Save(dir, p) }}
 	}
 }
 
@@ -579,9 +578,9 @@ func (m *Model) render() {
 }
 
 func (m *Model) renderPlan(b *strings.Builder) {
-	st, w, plan := m.Styles, m.Width, m.s().plan
+	st, w, pl := m.Styles, m.Width, m.s().plan
 	p := dnscheck.Printable
-	title := "Records to publish for " + plan.Domain
+	title := "Records to publish for " + pl.Domain
 	if m.s().busy {
 		title = m.spin.View() + " " + title
 	}
@@ -589,27 +588,27 @@ func (m *Model) renderPlan(b *strings.Builder) {
 	if m.several() {
 		b.WriteString(st.Accent.Render(common.Wrap(fmt.Sprintf("Domain %d of %d · ←/→ shows the others' records", m.cur+1, len(m.doms)), w)) + "\n")
 	}
-	b.WriteString(st.Dim.Render(common.Wrap("DNS host: "+p(plan.DNSHost)+" · mail provider: "+p(plan.Provider), w)) + "\n")
+	b.WriteString(st.Dim.Render(common.Wrap("DNS host: "+p(pl.DNSHost)+" · mail provider: "+p(pl.Provider), w)) + "\n")
 	b.WriteString(st.Dim.Render(common.Wrap("In the DNS host's form, type each Name and Value exactly as shown.", w)) + "\n")
 	lines := strings.Count(b.String(), "\n") // the first card's line
 	m.tops = m.tops[:0]
-	for i, r := range plan.Records {
+	for i, r := range pl.Records {
 		card := m.card(i, r)
 		m.tops = append(m.tops, lines)
 		b.WriteString(card + "\n")
 		lines += common.Height(card)
 	}
 	m.tops = append(m.tops, lines)
-	if len(plan.Warnings) > 0 {
+	if len(pl.Warnings) > 0 {
 		b.WriteString(st.Warn.Render("Watch out") + "\n")
-		for _, warn := range plan.Warnings {
+		for _, warn := range pl.Warnings {
 			b.WriteString(common.Hang(st.Warn.Render("! "), "  ", p(warn), w) + "\n")
 		}
 	}
 }
 
 // card renders record i: a bordered box, thicker when selected.
-func (m *Model) card(i int, r Record) string {
+func (m *Model) card(i int, r plan.Record) string {
 	st := m.Styles
 	p := dnscheck.Printable
 	style := st.Card
@@ -632,17 +631,17 @@ func (m *Model) card(i int, r Record) string {
 	if r.ShowsFullName() {
 		field("Full name", p(r.Name), st.Dim)
 	}
-	if r.Action != ActionDelete {
+	if r.Action != plan.ActionDelete {
 		field("Value", p(r.FormValue), st.Value)
 	}
 	for _, old := range r.Replaces {
 		verb := "Replaces"
-		if r.Action == ActionDelete {
+		if r.Action == plan.ActionDelete {
 			verb = "Now"
 		}
 		field(verb, p(old), st.Dim)
 	}
-	if r.Purpose == PurposeSPF {
+	if r.Purpose == plan.PurposeSPF {
 		field("Lookups", fmt.Sprintf("%d of %d", m.s().plan.SPFLookups, dnscheck.MaxSPFLookups), st.Text)
 	}
 	for _, n := range r.Notes {

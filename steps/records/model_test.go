@@ -14,7 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/outreach-auth/wizard/assets"
-	"github.com/outreach-auth/wizard/steps/records"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -59,8 +59,8 @@ func TestCards(t *testing.T) {
 		t.Log(tuitest.Plain(m.View()))
 	}
 	// The plan is kept in the state as soon as it is built.
-	plan, _ := m.Plan()
-	if got := tuitest.Await[common.NextMsg](t, press(t, m, "enter")).Results[0].(records.Plans); len(got) != 1 || got[0].Domain != plan.Domain {
+	p, _ := m.Plan()
+	if got := tuitest.Await[common.NextMsg](t, press(t, m, "enter")).Results[0].(plan.Plans); len(got) != 1 || got[0].Domain != p.Domain {
 		t.Fatalf("result = %+v", got)
 	}
 }
@@ -71,7 +71,7 @@ func TestCopyKeys(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	dir := t.TempDir()
 	m := built(t, env, 80, 24, dir)
-	plan, _ := m.Plan()
+	p, _ := m.Plan()
 	got := tuitest.Await[common.CopyMsg](t, press(t, m, "c"))
 	if got.Text != "osc1._domainkey.outreachsystems.com." || got.What != "the DKIM value" {
 		t.Fatalf("c copied %+v", got)
@@ -87,7 +87,7 @@ func TestCopyKeys(t *testing.T) {
 		t.Fatalf("n copied %+v", got)
 	}
 	all := tuitest.Await[common.CopyMsg](t, press(t, m, "a"))
-	if all.Text != records.ZoneSnippet(plan) || !strings.Contains(all.Text, "osc1._domainkey\t3600\tIN\tCNAME\tosc1._domainkey.outreachsystems.com.") {
+	if all.Text != plan.ZoneSnippet(p) || !strings.Contains(all.Text, "osc1._domainkey\t3600\tIN\tCNAME\tosc1._domainkey.outreachsystems.com.") {
 		t.Fatalf("a copied %q", all.Text)
 	}
 	// The fallback saves the instructions.
@@ -119,8 +119,8 @@ func TestSave(t *testing.T) {
 	}
 	data, _ := os.ReadFile(want)
 	var b strings.Builder
-	plan, _ := m.Plan()
-	records.WriteText(&b, plan)
+	p, _ := m.Plan()
+	plan.WriteText(&b, p)
 	if string(data) != b.String() {
 		t.Fatalf("file:\n%s\nwant:\n%s", data, b.String())
 	}
@@ -140,8 +140,8 @@ func TestToggleIPs(t *testing.T) {
 	m := built(t, env, 80, 24, t.TempDir())
 	cmd := press(t, m, "i")
 	_, cmd = m.Update(tuitest.Await[records.PlanMsg](t, cmd))
-	plan, _ := m.Plan()
-	spf := plan.Records[1].Value
+	p, _ := m.Plan()
+	spf := p.Records[1].Value
 	if !strings.Contains(spf, "ip4:107.20.160.162") || strings.Contains(spf, "include:spf.outreachsystems.com") {
 		t.Fatalf("SPF with addresses = %q", spf)
 	}
@@ -153,8 +153,8 @@ func TestToggleIPs(t *testing.T) {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
 	m.Update(tuitest.Await[records.PlanMsg](t, press(t, m, "i")))
-	if plan, _ := m.Plan(); plan.Records[1].Value != tuitest.NewSPF {
-		t.Fatalf("back to include: %q", plan.Records[1].Value)
+	if p, _ := m.Plan(); p.Records[1].Value != tuitest.NewSPF {
+		t.Fatalf("back to include: %q", p.Records[1].Value)
 	}
 }
 
@@ -166,8 +166,8 @@ func TestStalePlan(t *testing.T) {
 	old := tuitest.Await[records.PlanMsg](t, first)
 	press(t, m, "esc") // leaving drops the build in flight
 	m.Update(old)
-	if plan, _ := m.Plan(); plan.Records[1].Value != tuitest.NewSPF {
-		t.Fatalf("a stale plan was taken: %q", plan.Records[1].Value)
+	if p, _ := m.Plan(); p.Records[1].Value != tuitest.NewSPF {
+		t.Fatalf("a stale plan was taken: %q", p.Records[1].Value)
 	}
 }
 
@@ -176,12 +176,12 @@ func TestActions(t *testing.T) {
 	var got string
 	acts := []records.KeyAction{
 		{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish")),
-			Run: func(_ context.Context, plan records.Plan) (string, error) {
-				got = plan.Domain
+			Run: func(_ context.Context, p plan.Plan) (string, error) {
+				got = p.Domain
 				return "Published.", nil
 			}},
 		{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "make a mistake")),
-			Run: func(context.Context, records.Plan) (string, error) { return "", errors.New("no \x1b[2Jway") }},
+			Run: func(context.Context, plan.Plan) (string, error) { return "", errors.New("no \x1b[2Jway") }},
 	}
 	m := built(t, env, 80, 24, t.TempDir(), acts...)
 	if st := tuitest.Await[common.StatusMsg](t, press(t, m, "p")); st.Text != "Published." || got != "yourcenter.edu" {
@@ -240,8 +240,8 @@ func TestGolden(t *testing.T) {
 func TestBackRediscovers(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := built(t, env, 80, 24, t.TempDir())
-	if plan, _ := m.Plan(); len(plan.Records) != 3 {
-		t.Fatalf("want 3 records before the mistake, got %d", len(plan.Records))
+	if p, _ := m.Plan(); len(p.Records) != 3 {
+		t.Fatalf("want 3 records before the mistake, got %d", len(p.Records))
 	}
 	doubled := "osc1._domainkey." + tuitest.Domain + "." + tuitest.Domain + "."
 	if err := env.Server.Add(doubled + " 300 IN CNAME osc1._domainkey.outreachsystems.com."); err != nil {
@@ -249,10 +249,10 @@ func TestBackRediscovers(t *testing.T) {
 	}
 	cmd := m.Enter(common.NewState(), common.Backward)
 	m.Update(tuitest.Await[records.PlanMsg](t, cmd))
-	plan, _ := m.Plan()
+	p, _ := m.Plan()
 	var found bool
-	for _, r := range plan.Records {
-		found = found || (r.Action == records.ActionDelete && r.Name == doubled)
+	for _, r := range p.Records {
+		found = found || (r.Action == plan.ActionDelete && r.Name == doubled)
 	}
 	if !found {
 		t.Fatalf("coming back did not propose deleting %s:\n%s", doubled, tuitest.Plain(m.View()))
@@ -292,8 +292,8 @@ _dmarc 300 IN TXT "v=DMARC1; p=none"
 func TestCardsUnknownHost(t *testing.T) {
 	env := tuitest.NewEnv(t, zoneLongSPF)
 	m := built(t, env, 80, 60, t.TempDir())
-	plan, _ := m.Plan()
-	spf := plan.Records[1]
+	p, _ := m.Plan()
+	spf := p.Records[1]
 	if len(spf.Value) <= assets.MaxTXTString || spf.FormValue != spf.Value {
 		t.Fatalf("SPF value (%d bytes) %q, form value %q: want over 255 bytes, unquoted", len(spf.Value), spf.Value, spf.FormValue)
 	}
@@ -360,7 +360,7 @@ func TestBrokenSPFNoDeadEnd(t *testing.T) {
 	if t.Failed() {
 		t.Log(tuitest.Plain(m.View()))
 	}
-	if got := tuitest.Await[common.NextMsg](t, press(t, m, "enter")).Results[0].(records.Plans); len(got) != 1 {
+	if got := tuitest.Await[common.NextMsg](t, press(t, m, "enter")).Results[0].(plan.Plans); len(got) != 1 {
 		t.Fatalf("result = %+v", got)
 	}
 }

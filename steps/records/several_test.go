@@ -10,9 +10,8 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/miekg/dns"
 
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/domains"
-	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -28,11 +27,11 @@ var (
 func twoState(t *testing.T, env *tuitest.Env, looked bool, extra ...any) *common.State {
 	t.Helper()
 	snap := env.Snapshot(t)
-	other := domains.Extra{Input: tuitest.InputOf(t, tuitest.Other)}
+	other := common.Extra{Input: tuitest.InputOf(t, tuitest.Other)}
 	if looked {
 		other.Snap = env.SnapshotOf(t, tuitest.Other)
 	}
-	vals := []any{env.Input(t), snap, tuitest.Detected(snap), domains.Others{other}}
+	vals := []any{env.Input(t), snap, tuitest.Detected(snap), common.Others{other}}
 	return common.NewState(append(vals, extra...)...)
 }
 
@@ -55,18 +54,18 @@ func planMsgs(t *testing.T, cmd tea.Cmd, n int) map[string]records.PlanMsg {
 
 // feed gives m the plans in the order given and returns the plans each
 // one kept in the state.
-func feed(t *testing.T, m *records.Model, msgs map[string]records.PlanMsg, order ...string) []records.Plans {
+func feed(t *testing.T, m *records.Model, msgs map[string]records.PlanMsg, order ...string) []plan.Plans {
 	t.Helper()
-	var kept []records.Plans
+	var kept []plan.Plans
 	for _, d := range order {
 		_, cmd := m.Update(msgs[d])
 		keep := tuitest.Await[common.KeepMsg](t, cmd)
-		kept = append(kept, keep.Results[0].(records.Plans))
+		kept = append(kept, keep.Results[0].(plan.Plans))
 	}
 	return kept
 }
 
-func planDomains(ps records.Plans) []string {
+func planDomains(ps plan.Plans) []string {
 	var out []string
 	for _, p := range ps {
 		out = append(out, p.Domain)
@@ -131,12 +130,12 @@ func TestSeveralPlans(t *testing.T) {
 			}
 			m.Update(tuitest.Key("down")) // select the SPF card
 			m.Update(keyRight)
-			plan, _ := m.Plan()
-			if m.Domain() != tuitest.Other || plan.Domain != tuitest.Other || m.Selected() != 0 {
-				t.Fatalf("→ shows %q (plan %q), card %d", m.Domain(), plan.Domain, m.Selected())
+			p, _ := m.Plan()
+			if m.Domain() != tuitest.Other || p.Domain != tuitest.Other || m.Selected() != 0 {
+				t.Fatalf("→ shows %q (plan %q), card %d", m.Domain(), p.Domain, m.Selected())
 			}
-			if plan.Records[0].Purpose != records.PurposeDKIM || plan.Records[0].Action != records.ActionKeep {
-				t.Fatalf("othercenter.org's DKIM record: %+v", plan.Records[0])
+			if p.Records[0].Purpose != plan.PurposeDKIM || p.Records[0].Action != plan.ActionKeep {
+				t.Fatalf("othercenter.org's DKIM record: %+v", p.Records[0])
 			}
 			for _, want := range []string{"Records to publish for othercenter.org", "Domain 2 of 2",
 				"DNS host: GoDaddy · mail provider: Microsoft 365",
@@ -168,9 +167,9 @@ func TestSeveralPlans(t *testing.T) {
 			}
 
 			_, cmd := m.Update(tuitest.Key("enter"))
-			got := tuitest.Await[common.NextMsg](t, cmd).Results[0].(records.Plans)
+			got := tuitest.Await[common.NextMsg](t, cmd).Results[0].(plan.Plans)
 			if !slices.Equal(planDomains(got), []string{tuitest.Domain, tuitest.Other}) ||
-				got[1].Records[0].Action != records.ActionKeep || got[0].Records[0].Action != records.ActionAdd {
+				got[1].Records[0].Action != plan.ActionKeep || got[0].Records[0].Action != plan.ActionAdd {
 				t.Fatalf("result = %+v", got)
 			}
 		})
@@ -227,7 +226,7 @@ func TestSeveralBackFocus(t *testing.T) {
 	if m.Domain() != tuitest.Domain {
 		t.Fatalf("shows %q", m.Domain())
 	}
-	cmd := m.Enter(twoState(t, env, true, domains.Focus{Domain: tuitest.Other}), common.Backward)
+	cmd := m.Enter(twoState(t, env, true, common.Focus{Domain: tuitest.Other}), common.Backward)
 	if m.Domain() != tuitest.Other || !tuitest.Contains(m.View(), "Records to publish for othercenter.org", "Domain 2 of 2") {
 		t.Fatalf("coming back shows %q:\n%s", m.Domain(), tuitest.Plain(m.View()))
 	}
@@ -250,7 +249,7 @@ func TestSeveralBackFocus(t *testing.T) {
 	}
 	// A focus on a domain the step does not have changes nothing.
 	m.Update(keyRight)
-	planMsgs(t, m.Enter(twoState(t, env, true, domains.Focus{Domain: "nowhere.example"}), common.Backward), 2)
+	planMsgs(t, m.Enter(twoState(t, env, true, common.Focus{Domain: "nowhere.example"}), common.Backward), 2)
 	if m.Domain() != tuitest.Other {
 		t.Fatalf("an unknown focus shows %q", m.Domain())
 	}
@@ -321,7 +320,7 @@ func TestEnterWaitsForEveryPlan(t *testing.T) {
 	}
 	_, cmd = m.Update(msgs[tuitest.Other])
 	next := tuitest.Await[common.NextMsg](t, cmd)
-	if got := planDomains(next.Results[0].(records.Plans)); strings.Join(got, " ") != tuitest.Domain+" "+tuitest.Other {
+	if got := planDomains(next.Results[0].(plan.Plans)); strings.Join(got, " ") != tuitest.Domain+" "+tuitest.Other {
 		t.Fatalf("went on with %v", got)
 	}
 
@@ -366,7 +365,7 @@ func TestFailedDomainBlocksGoingOn(t *testing.T) {
 		t.Fatalf("enter after the retry did nothing:\n%s", tuitest.Plain(m.View()))
 	}
 	next := tuitest.Await[common.NextMsg](t, cmd)
-	if got := planDomains(next.Results[0].(records.Plans)); len(got) != 2 {
+	if got := planDomains(next.Results[0].(plan.Plans)); len(got) != 2 {
 		t.Fatalf("went on with %v", got)
 	}
 }

@@ -18,9 +18,9 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/verify"
 )
 
 // benchPlatformZones are the platform's zone with its eight addresses and a
@@ -86,7 +86,7 @@ func benchOpenFDs() (int, bool) {
 }
 
 // BenchmarkCheckManyDomains checks 1,000 domains (a third ready, a third
-// not ready, a third with nothing published) with verify.CheckAll against
+// not ready, a third with nothing published) with checks.CheckAll against
 // dnstest answering every question after 20 ms, the way 'wizard check
 // --domains-file' does: with every query sent to one server
 // (--dns-server), and with each domain's authoritative servers found and
@@ -105,7 +105,7 @@ func BenchmarkCheckManyDomains(b *testing.B) {
 	zones, domains, ready := benchDomains(n)
 	srv := dnstest.StartT(b, append(zones, benchPlatformZones(b)...)...)
 	srv.SetLatency(latency)
-	exp, err := verify.Expect(assets.DefaultPlatform(), nil, nil)
+	exp, err := checks.Expect(assets.DefaultPlatform(), nil, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -134,7 +134,7 @@ func BenchmarkCheckManyDomains(b *testing.B) {
 			checked := 0
 			for b.Loop() {
 				srv.ResetQueries() // the server's log would grow with every run
-				reports := verify.CheckAll(context.Background(), mode.checker, domains, exp, sample)
+				reports := checks.CheckAll(context.Background(), mode.checker, domains, exp, sample)
 				if len(reports) != n {
 					b.Fatalf("%d reports for %d domains", len(reports), n)
 				}
@@ -182,11 +182,11 @@ func TestCheckManyNameServers(t *testing.T) {
 		},
 		Timeout: 2 * time.Second,
 	}
-	exp, err := verify.Expect(assets.DefaultPlatform(), nil, nil)
+	exp, err := checks.Expect(assets.DefaultPlatform(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	reports := verify.CheckAll(context.Background(), c, []string{d}, exp, nil)
+	reports := checks.CheckAll(context.Background(), c, []string{d}, exp, nil)
 	var want []string
 	for i := range dnscheck.MaxAuthServers {
 		want = append(want, fmt.Sprintf("ns%02d.%s", i, d))

@@ -10,9 +10,9 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/outreach-auth/wizard/core/checks"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/domains"
-	"github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -60,7 +60,7 @@ type Model struct {
 
 	domains []string
 	exp     dnscheck.Expectation
-	plans   records.Plans
+	plans   plan.Plans
 
 	gen      int
 	checking bool
@@ -153,9 +153,9 @@ func (m *Model) several() bool { return len(m.domains) > 1 }
 // Enter implements common.Step: polling starts with a check now, whichever
 // way the person came.
 func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
-	names := domains.Names(st)
-	choice, _ := common.Get[provider.Choice](st)
-	m.plans, _ = common.Get[records.Plans](st)
+	names := common.Names(st)
+	choice, _ := common.Get[plan.ProviderChoice](st)
+	m.plans, _ = common.Get[plan.Plans](st)
 	if strings.Join(names, " ") != strings.Join(m.domains, " ") {
 		m.have, m.reports, m.checks, m.sel, m.open = false, nil, 0, 0, false
 		// A resumed session brings the last results along.
@@ -164,7 +164,7 @@ func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 		}
 	}
 	m.domains = names
-	m.exp, _ = Expect(m.Platform, choice.Option(), nil) // fails only on check IPs, none here
+	m.exp, _ = checks.Expect(m.Platform, choice.Option(), nil) // fails only on check IPs, none here
 	m.interval, m.ready, m.skipping, m.changes = 0, false, false, nil
 	m.scroll.GotoTop()
 	return m.startCheck()
@@ -199,7 +199,7 @@ func (m *Model) startCheck() tea.Cmd {
 	m.render()
 	return tea.Batch(m.spin.Tick, func() tea.Msg {
 		defer cancel()
-		return ResultMsg{Gen: gen, Reports: CheckEach(ctx, c, names, exps), At: time.Now()}
+		return ResultMsg{Gen: gen, Reports: checks.CheckEach(ctx, c, names, exps), At: time.Now()}
 	})
 }
 
@@ -338,7 +338,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	switch {
 	case key.Matches(msg, m.keys.Records), key.Matches(msg, m.keys.Back):
 		m.stop()
-		return tea.Sequence(common.Keep(m.Title(), domains.Focus{Domain: m.focused()}), common.Back), true
+		return tea.Sequence(common.Keep(m.Title(), common.Focus{Domain: m.focused()}), common.Back), true
 	case m.ready && key.Matches(msg, m.keys.Advice):
 		return m.done(), true
 	case m.ready:
@@ -357,11 +357,11 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	}
 	for _, a := range m.actions {
 		if key.Matches(msg, a.Key) {
-			plan := m.plans.For(m.focused())
-			if plan.Domain == "" {
+			p := m.plans.For(m.focused())
+			if p.Domain == "" {
 				return common.SetStatus(common.Failure, "There are no records for "+m.focused()+" yet: go back to the records first."), true
 			}
-			run := records.RunAction(m.Ctx, a, plan)
+			run := records.RunAction(m.Ctx, a, p)
 			return func() tea.Msg { return actionMsg{status: run().(common.StatusMsg)} }, true
 		}
 	}
@@ -414,7 +414,7 @@ func (m *Model) result(msg ResultMsg) tea.Cmd {
 	m.changes = nil
 	if m.have && len(m.reports) == len(msg.Reports) {
 		for i := range msg.Reports {
-			m.changes = append(m.changes, Changes(m.reports[i], msg.Reports[i])...)
+			m.changes = append(m.changes, checks.Changes(m.reports[i], msg.Reports[i])...)
 		}
 	}
 	m.reports, m.have, m.now = msg.Reports, true, msg.At
@@ -429,7 +429,7 @@ func (m *Model) result(msg ResultMsg) tea.Cmd {
 	if m.skipping {
 		return tea.Batch(keep, m.done())
 	}
-	m.interval = NextInterval(m.interval)
+	m.interval = checks.NextInterval(m.interval)
 	m.next = msg.At.Add(m.interval)
 	m.render()
 	return tea.Batch(keep, m.tick())
@@ -490,7 +490,7 @@ func (m *Model) render() {
 		left := max(m.next.Sub(m.now), 0)
 		secs := int((left + time.Second - 1) / time.Second)
 		b.WriteString(st.Accent.Render(common.Wrap(fmt.Sprintf("Next check in %d s (%s so far; the wait grows to %d s; c checks now)",
-			secs, common.Plural(m.checks, "check"), int(MaxInterval/time.Second)), w)) + "\n")
+			secs, common.Plural(m.checks, "check"), int(checks.MaxInterval/time.Second)), w)) + "\n")
 	default:
 		b.WriteString("\n")
 	}
@@ -499,8 +499,8 @@ func (m *Model) render() {
 		return
 	}
 	b.WriteString("\n")
-	if set, ok := PlatformIPsOf(m.reports); ok {
-		if note := PlatformIPsNote(set); note != "" {
+	if set, ok := checks.PlatformIPsOf(m.reports); ok {
+		if note := checks.PlatformIPsNote(set); note != "" {
 			b.WriteString(st.Warn.Render(common.Hang("! ", "  ", dnscheck.Printable(note), w)) + "\n\n")
 		}
 	}
@@ -532,7 +532,7 @@ func (m *Model) renderList(b *strings.Builder, top int) {
 		longest = 0
 	}
 	for i, r := range m.reports {
-		v := VerdictOf(r)
+		v := checks.VerdictOf(r)
 		mark := st.Tone(dnscheck.ToneOf(v)).Render(dnscheck.MarkOf(v))
 		name := dnscheck.Printable(r.Domain)
 		name += strings.Repeat(" ", max(longest-len([]rune(name)), 0))
@@ -559,18 +559,6 @@ func (m *Model) renderList(b *strings.Builder, top int) {
 	}
 }
 
-// VerdictOf sums a domain's report up as one verdict: pass when ready,
-// error when DNS could not answer, else fail.
-func VerdictOf(r dnscheck.DomainReport) dnscheck.Verdict {
-	switch {
-	case r.Ready:
-		return dnscheck.VerdictPass
-	case r.HasTrouble():
-		return dnscheck.VerdictError
-	}
-	return dnscheck.VerdictFail
-}
-
 // renderReport writes one domain's verdicts, sources and problems.
 func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
 	st, w := m.Styles, m.Width
@@ -586,13 +574,13 @@ func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
 		}
 		b.WriteString(common.Hang(head, strings.Repeat(" ", 16), p(detail), w) + "\n")
 	}
-	d := DetailsOf(r)
+	d := checks.DetailsOf(r)
 	line("SPF", dnscheck.MarkOf(r.SPF.Status), dnscheck.ToneOf(r.SPF.Status), r.SPF.Status, d.SPF)
 	line("DKIM", dnscheck.MarkOf(r.DKIM.Status), dnscheck.ToneOf(r.DKIM.Status), r.DKIM.Status, d.DKIM)
 	line("DMARC", dnscheck.AdvisoryMarkOf(r.DMARC.Status), dnscheck.AdvisoryToneOf(r.DMARC.Status), r.DMARC.Status, d.DMARC)
 
 	// What the authoritative servers say, beside the person's resolver.
-	b.WriteString(st.Dim.Render(common.Wrap(common.Capitalise(p(sourceLine(r)))+".", w)) + "\n")
+	b.WriteString(st.Dim.Render(common.Wrap(common.Capitalise(p(checks.SourceLine(r)))+".", w)) + "\n")
 	switch {
 	case len(r.Cache) > 0:
 		for _, c := range r.Cache {

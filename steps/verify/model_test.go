@@ -10,10 +10,10 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/steps/records"
-	"github.com/outreach-auth/wizard/steps/verify"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
 
 func state(t *testing.T, env *tuitest.Env) *common.State {
 	snap := env.Snapshot(t)
-	return common.NewState(env.Input(t), snap, tuitest.Detected(snap), records.Plans{env.Plan(t, snap)})
+	return common.NewState(env.Input(t), snap, tuitest.Detected(snap), plan.Plans{env.Plan(t, snap)})
 }
 
 func send(m *verify.Model, msg tea.Msg) tea.Cmd {
@@ -155,7 +155,7 @@ func TestSkipAndBack(t *testing.T) {
 func TestActionThenCheck(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	act := records.KeyAction{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish")),
-		Run: func(context.Context, records.Plan) (string, error) {
+		Run: func(context.Context, plan.Plan) (string, error) {
 			env.Publish(t)
 			return "Published the records.", nil
 		}}

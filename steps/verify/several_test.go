@@ -9,11 +9,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/domains"
-	"github.com/outreach-auth/wizard/steps/records"
-	"github.com/outreach-auth/wizard/steps/verify"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -25,8 +23,8 @@ func twoState(t *testing.T, env *tuitest.Env) *common.State {
 	snap := env.Snapshot(t)
 	other := env.SnapshotOf(t, tuitest.Other)
 	return common.NewState(env.Input(t), snap, tuitest.Detected(snap),
-		domains.Others{{Input: tuitest.InputOf(t, tuitest.Other), Snap: other}},
-		records.Plans{env.Plan(t, snap), env.Plan(t, other)})
+		common.Others{{Input: tuitest.InputOf(t, tuitest.Other), Snap: other}},
+		plan.Plans{env.Plan(t, snap), env.Plan(t, other)})
 }
 
 // firstTwo enters the step with both domains and feeds it the first
@@ -258,7 +256,7 @@ func TestSeveralBack(t *testing.T) {
 	gen := m.Gen()
 	msgs := backMsgs(t, m, "b")
 	keep, ok := msgs[0].(common.KeepMsg)
-	if !ok || len(keep.Results) != 1 || keep.Results[0] != (domains.Focus{Domain: tuitest.Other}) {
+	if !ok || len(keep.Results) != 1 || keep.Results[0] != (common.Focus{Domain: tuitest.Other}) {
 		t.Fatalf("first message = %#v", msgs[0])
 	}
 	if _, ok := msgs[1].(common.BackMsg); !ok {
@@ -277,13 +275,13 @@ func TestSeveralBack(t *testing.T) {
 	send(m, tuitest.Key("down"))
 	send(m, tuitest.Key("enter"))
 	msgs = backMsgs(t, m, "b")
-	if keep, _ := msgs[0].(common.KeepMsg); len(keep.Results) != 1 || keep.Results[0] != (domains.Focus{Domain: tuitest.Other}) {
+	if keep, _ := msgs[0].(common.KeepMsg); len(keep.Results) != 1 || keep.Results[0] != (common.Focus{Domain: tuitest.Other}) {
 		t.Fatalf("b on an opened domain: %#v", msgs)
 	}
 	m = verify.NewModel(env.Common(80, 30), env.Checker, nil)
 	firstTwo(t, env, m)
 	msgs = backMsgs(t, m, "esc")
-	if keep, _ := msgs[0].(common.KeepMsg); len(keep.Results) != 1 || keep.Results[0] != (domains.Focus{Domain: tuitest.Domain}) {
+	if keep, _ := msgs[0].(common.KeepMsg); len(keep.Results) != 1 || keep.Results[0] != (common.Focus{Domain: tuitest.Domain}) {
 		t.Fatalf("esc in the list: %#v", msgs)
 	}
 	if _, ok := msgs[1].(common.BackMsg); !ok {
@@ -332,9 +330,9 @@ func plural(n int, word string) string {
 // wide and at a narrow width (where each row takes two lines).
 func TestLongListKeepsSelectionInView(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	var others domains.Others
+	var others common.Others
 	for i := range 14 {
-		others = append(others, domains.Extra{Input: tuitest.InputOf(t, "branch"+strconv.Itoa(i)+".example")})
+		others = append(others, common.Extra{Input: tuitest.InputOf(t, "branch"+strconv.Itoa(i)+".example")})
 	}
 	for _, size := range tuitest.Sizes {
 		t.Run(size.Name, func(t *testing.T) {

@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/verify"
 )
 
 // streamZones are n domains, each with an SPF record, and their names.
@@ -34,7 +34,7 @@ func streamChecker(srv *dnstest.Server) *dnscheck.Checker {
 
 func streamExpect(t *testing.T) dnscheck.Expectation {
 	t.Helper()
-	exp, err := verify.Expect(assets.DefaultPlatform(), nil, nil)
+	exp, err := checks.Expect(assets.DefaultPlatform(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,14 +48,14 @@ func streamExpect(t *testing.T) dnscheck.Expectation {
 // others would finish first and wait in memory).
 func TestStreamAllInOrderWithinWindow(t *testing.T) {
 	t.Parallel()
-	n := verify.ReorderWindow + 100
+	n := checks.ReorderWindow + 100
 	zones, names := streamZones(n)
 	srv := dnstest.StartT(t, zones...)
 	srv.SetFault(names[0], dnstest.Fault{Latency: 2 * time.Second})
 	done := 0
 	doneAtFirst := -1
 	var got []string
-	err := verify.StreamAll(context.Background(), streamChecker(srv), names, streamExpect(t),
+	err := checks.StreamAll(context.Background(), streamChecker(srv), names, streamExpect(t),
 		func(d int) { done = d },
 		func(i int, r dnscheck.DomainReport) error {
 			if i == 0 {
@@ -73,8 +73,8 @@ func TestStreamAllInOrderWithinWindow(t *testing.T) {
 	if len(got) != n {
 		t.Fatalf("%d reports, want %d", len(got), n)
 	}
-	if doneAtFirst < 1 || doneAtFirst > verify.ReorderWindow {
-		t.Errorf("%d checks had finished when the first report was handed on; the window is %d", doneAtFirst, verify.ReorderWindow)
+	if doneAtFirst < 1 || doneAtFirst > checks.ReorderWindow {
+		t.Errorf("%d checks had finished when the first report was handed on; the window is %d", doneAtFirst, checks.ReorderWindow)
 	}
 }
 
@@ -94,7 +94,7 @@ func TestStreamAllStopsWhenCancelled(t *testing.T) {
 		cancel()
 	}()
 	emitted := 0
-	err := verify.StreamAll(ctx, streamChecker(srv), names, streamExpect(t), nil,
+	err := checks.StreamAll(ctx, streamChecker(srv), names, streamExpect(t), nil,
 		func(int, dnscheck.DomainReport) error { emitted++; return nil })
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("StreamAll = %v, want context.Canceled", err)
@@ -110,7 +110,7 @@ func TestStreamAllStopsWhenCancelled(t *testing.T) {
 			}
 		}
 	}
-	if len(asked) > verify.MaxConcurrentDomains {
+	if len(asked) > checks.MaxConcurrentDomains {
 		t.Errorf("%d domains asked: checks went on starting after the context ended", len(asked))
 	}
 }
@@ -123,7 +123,7 @@ func TestStreamAllStopsOnEmitError(t *testing.T) {
 	srv := dnstest.StartT(t, zones...)
 	boom := errors.New("broken pipe")
 	emitted := 0
-	err := verify.StreamAll(context.Background(), streamChecker(srv), names, streamExpect(t), nil,
+	err := checks.StreamAll(context.Background(), streamChecker(srv), names, streamExpect(t), nil,
 		func(i int, _ dnscheck.DomainReport) error {
 			emitted++
 			if i == 2 {

@@ -13,10 +13,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/advice"
+	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/advice"
-	"github.com/outreach-auth/wizard/steps/verify"
+	advicestep "github.com/outreach-auth/wizard/steps/advice"
 )
 
 func TestNextInterval(t *testing.T) {
@@ -26,13 +27,13 @@ func TestNextInterval(t *testing.T) {
 	var got []time.Duration
 	var d time.Duration
 	for range want {
-		d = verify.NextInterval(d)
+		d = checks.NextInterval(d)
 		got = append(got, d)
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("intervals %v, want %v", got, want)
 	}
-	if verify.NextInterval(-time.Second) != verify.FirstInterval || verify.NextInterval(time.Hour) != verify.MaxInterval {
+	if checks.NextInterval(-time.Second) != checks.FirstInterval || checks.NextInterval(time.Hour) != checks.MaxInterval {
 		t.Error("NextInterval out of range is not clamped")
 	}
 }
@@ -40,7 +41,7 @@ func TestNextInterval(t *testing.T) {
 func TestExpect(t *testing.T) {
 	t.Parallel()
 	p := assets.DefaultPlatform()
-	exp, err := verify.Expect(p, nil, nil)
+	exp, err := checks.Expect(p, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func TestExpect(t *testing.T) {
 	}
 
 	google, _ := assets.ProviderByID("google")
-	exp, err = verify.Expect(p, &google, []string{"192.0.2.1", "::ffff:198.51.100.7", "2001:db8::1"})
+	exp, err = checks.Expect(p, &google, []string{"192.0.2.1", "::ffff:198.51.100.7", "2001:db8::1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestExpect(t *testing.T) {
 	}
 
 	for _, bad := range []string{"300.1.1.1", "mail.example.com", "fe80::1%eth0", "192.0.2.0/24", ""} {
-		if _, err := verify.Expect(p, nil, []string{bad}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%q", bad)) {
+		if _, err := checks.Expect(p, nil, []string{bad}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%q", bad)) {
 			t.Errorf("Expect(--ip %q) error %v, want one naming it", bad, err)
 		}
 	}
@@ -124,7 +125,7 @@ func TestCheckAll(t *testing.T) {
 	t.Parallel()
 	var zones []string
 	var domains []string
-	for i := range 3 * verify.MaxConcurrentDomains {
+	for i := range 3 * checks.MaxConcurrentDomains {
 		d := fmt.Sprintf("d%02d.edu", i)
 		domains = append(domains, d)
 		spf := "v=spf1 include:spf.outreachsystems.com -all"
@@ -140,13 +141,13 @@ func TestCheckAll(t *testing.T) {
 		domains:  domains,
 		inFlight: map[string]int{},
 	}
-	exp, err := verify.Expect(assets.DefaultPlatform(), nil, nil)
+	exp, err := checks.Expect(assets.DefaultPlatform(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
 	var progress []int
-	reports := verify.CheckAll(context.Background(), &dnscheck.Checker{Resolver: q, Direct: true}, domains, exp, func(done int) {
+	reports := checks.CheckAll(context.Background(), &dnscheck.Checker{Resolver: q, Direct: true}, domains, exp, func(done int) {
 		mu.Lock()
 		progress = append(progress, done)
 		mu.Unlock()
@@ -170,8 +171,8 @@ func TestCheckAll(t *testing.T) {
 	if !slices.Equal(progress, want) {
 		t.Errorf("progress %v, want %v", progress, want)
 	}
-	if q.maxBusy > verify.MaxConcurrentDomains || q.maxBusy < 2 {
-		t.Errorf("%d domains checked at once, want 2 to %d", q.maxBusy, verify.MaxConcurrentDomains)
+	if q.maxBusy > checks.MaxConcurrentDomains || q.maxBusy < 2 {
+		t.Errorf("%d domains checked at once, want 2 to %d", q.maxBusy, checks.MaxConcurrentDomains)
 	}
 }
 
@@ -179,11 +180,11 @@ func TestCheckAllEmptyAndNilProgress(t *testing.T) {
 	t.Parallel()
 	srv := dnstest.StartT(t, verifyPlatformZone)
 	c := &dnscheck.Checker{Resolver: dnscheck.NewClient(dnscheck.WithServers(srv.Addr())), Direct: true}
-	exp, _ := verify.Expect(assets.DefaultPlatform(), nil, nil)
-	if got := verify.CheckAll(context.Background(), c, nil, exp, nil); len(got) != 0 {
+	exp, _ := checks.Expect(assets.DefaultPlatform(), nil, nil)
+	if got := checks.CheckAll(context.Background(), c, nil, exp, nil); len(got) != 0 {
 		t.Errorf("CheckAll(nil) = %v", got)
 	}
-	if got := verify.CheckAll(context.Background(), c, []string{"outreachsystems.com"}, exp, nil); len(got) != 1 {
+	if got := checks.CheckAll(context.Background(), c, []string{"outreachsystems.com"}, exp, nil); len(got) != 1 {
 		t.Errorf("CheckAll with nil progress = %d reports", len(got))
 	}
 }
@@ -212,7 +213,7 @@ func TestChanges(t *testing.T) {
 	t.Parallel()
 	before := verifyReport("fail", "missing", "spf-platform-not-authorized", "dkim-missing")
 	after := verifyReport("pass", "pass", "ns-out-of-sync")
-	got := verify.Changes(before, after)
+	got := checks.Changes(before, after)
 	want := []string{
 		"yourcenter.edu SPF: fail → pass",
 		"yourcenter.edu DKIM: missing → pass",
@@ -224,10 +225,10 @@ func TestChanges(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("Changes =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if got := verify.Changes(before, before); len(got) != 0 {
+	if got := checks.Changes(before, before); len(got) != 0 {
 		t.Errorf("Changes of a report with itself = %q, want none", got)
 	}
-	if got := verify.Changes(after, before); slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "is ready") }) {
+	if got := checks.Changes(after, before); slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "is ready") }) {
 		t.Errorf("Changes towards not ready says ready: %q", got)
 	}
 }
@@ -257,7 +258,7 @@ func TestWriteReport(t *testing.T) {
 	r.Source = dnscheck.Source{Authoritative: []string{"ns1.yourcenter.edu", "ns2.yourcenter.edu"}}
 
 	var b bytes.Buffer
-	verify.WriteReport(&b, r, verify.StylesFor(&b))
+	checks.WriteReport(&b, r, stylesFor(&b))
 	out := b.String()
 	verifyNoRaw(t, out)
 	for _, want := range []string{
@@ -285,7 +286,7 @@ func TestWriteReport(t *testing.T) {
 		{dnscheck.DomainReport{Domain: "a.edu", Source: dnscheck.Source{Fallback: true}}, "no authoritative server answered"},
 	} {
 		var b bytes.Buffer
-		verify.WriteReport(&b, tc.rep, verify.Styles{})
+		checks.WriteReport(&b, tc.rep, checks.Styles{})
 		if !strings.Contains(b.String(), tc.want) {
 			t.Errorf("report lacks %q:\n%s", tc.want, b.String())
 		}
@@ -303,7 +304,7 @@ func TestWriteAdvice(t *testing.T) {
 		{[]dnscheck.DomainReport{verifyReport("fail", "pass")}, []string{"Second-best option for now: turn the checkbox ON.", "• yourcenter.edu does not pass yet"}},
 	} {
 		var b bytes.Buffer
-		verify.WriteAdvice(&b, advice.Advise(tc.reports, p), verify.StylesFor(&b))
+		checks.WriteAdvice(&b, advice.Advise(tc.reports, p), stylesFor(&b))
 		verifyNoRaw(t, b.String())
 		for _, w := range tc.want {
 			if !strings.Contains(b.String(), w) {

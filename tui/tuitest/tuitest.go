@@ -20,13 +20,12 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/checks"
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/domainname"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/discovery"
-	"github.com/outreach-auth/wizard/steps/domain"
-	"github.com/outreach-auth/wizard/steps/provider"
-	"github.com/outreach-auth/wizard/steps/records"
-	"github.com/outreach-auth/wizard/steps/verify"
 	"github.com/outreach-auth/wizard/tui"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -340,9 +339,9 @@ func Collect(t testing.TB, cmd tea.Cmd, enough func([]tea.Msg) bool) []tea.Msg {
 }
 
 // Input returns the normalised test domain.
-func (e *Env) Input(t testing.TB) domain.Input {
+func (e *Env) Input(t testing.TB) domainname.Input {
 	t.Helper()
-	in, err := domain.Normalize(Domain)
+	in, err := domainname.Normalize(Domain)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -350,9 +349,9 @@ func (e *Env) Input(t testing.TB) domain.Input {
 }
 
 // InputOf returns the normalised d.
-func InputOf(t testing.TB, d string) domain.Input {
+func InputOf(t testing.TB, d string) domainname.Input {
 	t.Helper()
-	in, err := domain.Normalize(d)
+	in, err := domainname.Normalize(d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,18 +371,18 @@ func (e *Env) Snapshot(t testing.TB) discovery.Snapshot {
 }
 
 // Detected is the provider choice the person confirms: the detected one.
-func Detected(snap discovery.Snapshot) provider.Choice {
-	return provider.Choice{Provider: snap.Provider, Detected: snap.ProviderFound}
+func Detected(snap discovery.Snapshot) plan.ProviderChoice {
+	return plan.ProviderChoice{Provider: snap.Provider, Detected: snap.ProviderFound}
 }
 
 // Plan builds the records for the snapshot.
-func (e *Env) Plan(t testing.TB, snap discovery.Snapshot) records.Plan {
+func (e *Env) Plan(t testing.TB, snap discovery.Snapshot) plan.Plan {
 	t.Helper()
-	plan, err := records.Build(context.Background(), e.Client, snap, e.Platform, records.Options{})
+	p, err := plan.Build(context.Background(), e.Client, snap, e.Platform, plan.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return plan
+	return p
 }
 
 // Report checks the test domain as it is now.
@@ -395,7 +394,7 @@ func (e *Env) Report(t testing.TB) dnscheck.DomainReport {
 // ReportOf checks d as it is now.
 func (e *Env) ReportOf(t testing.TB, d string) dnscheck.DomainReport {
 	t.Helper()
-	exp, err := verify.Expect(e.Platform, nil, nil)
+	exp, err := checks.Expect(e.Platform, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

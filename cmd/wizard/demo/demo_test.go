@@ -13,10 +13,10 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/checks"
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/discovery"
-	"github.com/outreach-auth/wizard/steps/records"
-	"github.com/outreach-auth/wizard/steps/verify"
 )
 
 // startWorld starts a world for p with the given lags and closes it at
@@ -38,35 +38,35 @@ func startWorld(t *testing.T, p *assets.Platform, lag, resolverLag time.Duration
 
 func expectation(t *testing.T, p *assets.Platform) dnscheck.Expectation {
 	t.Helper()
-	exp, err := verify.Expect(p, nil, nil)
+	exp, err := checks.Expect(p, nil, nil)
 	if err != nil {
-		t.Fatalf("verify.Expect: %v", err)
+		t.Fatalf("checks.Expect: %v", err)
 	}
 	return exp
 }
 
 // buildPlan discovers domain through the world's resolver and builds the
 // records to publish, as the wizard's records step does.
-func buildPlan(t *testing.T, w *World, domain string) records.Plan {
+func buildPlan(t *testing.T, w *World, domain string) plan.Plan {
 	t.Helper()
-	plan, err := makePlan(t.Context(), w, domain)
+	p, err := makePlan(t.Context(), w, domain)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return plan
+	return p
 }
 
 // makePlan is buildPlan for goroutines other than the test's.
-func makePlan(ctx context.Context, w *World, domain string) (records.Plan, error) {
+func makePlan(ctx context.Context, w *World, domain string) (plan.Plan, error) {
 	snap := discovery.Discover(ctx, w.Querier(), domain, w.Platform())
 	if len(snap.Trouble) > 0 {
-		return records.Plan{}, fmt.Errorf("discovery trouble: %v", snap.Trouble)
+		return plan.Plan{}, fmt.Errorf("discovery trouble: %v", snap.Trouble)
 	}
-	plan, err := records.Build(ctx, w.Querier(), snap, w.Platform(), records.Options{})
+	p, err := plan.Build(ctx, w.Querier(), snap, w.Platform(), plan.Options{})
 	if err != nil {
-		return plan, fmt.Errorf("records.Build: %w", err)
+		return p, fmt.Errorf("plan.Build: %w", err)
 	}
-	return plan, nil
+	return p, nil
 }
 
 func codes(ps []dnscheck.Problem) []string {
@@ -134,7 +134,7 @@ func TestStartClose(t *testing.T) {
 	if err := w.Prepare("yourcenter.edu"); !errors.Is(err, ErrClosed) {
 		t.Errorf("Prepare after Close: %v, want ErrClosed", err)
 	}
-	if _, err := w.Publish(records.Plan{Domain: "yourcenter.edu"}); !errors.Is(err, ErrClosed) {
+	if _, err := w.Publish(plan.Plan{Domain: "yourcenter.edu"}); !errors.Is(err, ErrClosed) {
 		t.Errorf("Publish after Close: %v, want ErrClosed", err)
 	}
 }
@@ -311,16 +311,16 @@ func TestPublishReachesNS2AfterLag(t *testing.T) {
 		t.Fatal(err)
 	}
 	exp := expectation(t, p)
-	plan := buildPlan(t, w, d)
+	pl := buildPlan(t, w, d)
 	var actions []string
-	for _, r := range plan.Records {
+	for _, r := range pl.Records {
 		actions = append(actions, r.Purpose+":"+string(r.Action))
 	}
 	if want := []string{"dkim:add", "spf:replace", "dmarc:keep"}; !slices.Equal(actions, want) {
 		t.Fatalf("plan actions = %v, want %v", actions, want)
 	}
 
-	status, err := w.Publish(plan)
+	status, err := w.Publish(pl)
 	if err != nil {
 		t.Fatalf("Publish: %v", err)
 	}
@@ -387,9 +387,9 @@ func TestPublishMistakesAlternate(t *testing.T) {
 		t.Fatal(err)
 	}
 	exp := expectation(t, p)
-	plan := buildPlan(t, w, d)
+	pl := buildPlan(t, w, d)
 
-	status, err := w.PublishMistake(plan)
+	status, err := w.PublishMistake(pl)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -408,7 +408,7 @@ func TestPublishMistakesAlternate(t *testing.T) {
 		t.Errorf("CNAME at %s = %v", doubled, got)
 	}
 
-	status, err = w.PublishMistake(plan) // the same plan, pressed again
+	status, err = w.PublishMistake(pl) // the same plan, pressed again
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -467,7 +467,7 @@ func TestPublishMistakeFallsBack(t *testing.T) {
 		t.Errorf("%s", summary(r))
 	}
 	// A plan with nothing to get wrong is published as it is.
-	status, err = w.PublishMistake(records.Plan{Domain: d})
+	status, err = w.PublishMistake(plan.Plan{Domain: d})
 	if err != nil || !strings.Contains(status, "nothing left to get wrong") {
 		t.Errorf("PublishMistake of an empty plan = %q, %v", status, err)
 	}
@@ -480,18 +480,18 @@ func TestPublishRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := zoneDump(w.ns1, "yourcenter.edu")
-	good := records.Record{Purpose: records.PurposeDKIM, Type: "CNAME", Name: "osc1._domainkey.yourcenter.edu.",
-		Value: "osc1._domainkey.outreachsystems.com.", Action: records.ActionAdd}
-	for name, plan := range map[string]records.Plan{
-		"not prepared":   {Domain: "elsewhere.edu", Records: []records.Record{good}},
-		"outside":        {Domain: "yourcenter.edu", Records: []records.Record{good, {Type: "TXT", Name: "example.com.", Value: "x", Action: records.ActionAdd}}},
-		"unknown type":   {Domain: "yourcenter.edu", Records: []records.Record{good, {Type: "BOGUS", Name: "yourcenter.edu.", Value: "x", Action: records.ActionAdd}}},
-		"bad value":      {Domain: "yourcenter.edu", Records: []records.Record{good, {Type: "A", Name: "www.yourcenter.edu.", Value: "not an address", Action: records.ActionAdd}}},
-		"no value":       {Domain: "yourcenter.edu", Records: []records.Record{good, {Type: "TXT", Name: "yourcenter.edu.", Action: records.ActionAdd}}},
-		"bad action":     {Domain: "yourcenter.edu", Records: []records.Record{good, {Type: "TXT", Name: "yourcenter.edu.", Value: "x", Action: "upsert"}}},
-		"NS is not ours": {Domain: "yourcenter.edu", Records: []records.Record{good, {Type: "NS", Name: "yourcenter.edu.", Value: "ns.example.com.", Action: records.ActionAdd}}},
+	good := plan.Record{Purpose: plan.PurposeDKIM, Type: "CNAME", Name: "osc1._domainkey.yourcenter.edu.",
+		Value: "osc1._domainkey.outreachsystems.com.", Action: plan.ActionAdd}
+	for name, p := range map[string]plan.Plan{
+		"not prepared":   {Domain: "elsewhere.edu", Records: []plan.Record{good}},
+		"outside":        {Domain: "yourcenter.edu", Records: []plan.Record{good, {Type: "TXT", Name: "example.com.", Value: "x", Action: plan.ActionAdd}}},
+		"unknown type":   {Domain: "yourcenter.edu", Records: []plan.Record{good, {Type: "BOGUS", Name: "yourcenter.edu.", Value: "x", Action: plan.ActionAdd}}},
+		"bad value":      {Domain: "yourcenter.edu", Records: []plan.Record{good, {Type: "A", Name: "www.yourcenter.edu.", Value: "not an address", Action: plan.ActionAdd}}},
+		"no value":       {Domain: "yourcenter.edu", Records: []plan.Record{good, {Type: "TXT", Name: "yourcenter.edu.", Action: plan.ActionAdd}}},
+		"bad action":     {Domain: "yourcenter.edu", Records: []plan.Record{good, {Type: "TXT", Name: "yourcenter.edu.", Value: "x", Action: "upsert"}}},
+		"NS is not ours": {Domain: "yourcenter.edu", Records: []plan.Record{good, {Type: "NS", Name: "yourcenter.edu.", Value: "ns.example.com.", Action: plan.ActionAdd}}},
 	} {
-		if _, err := w.Publish(plan); err == nil {
+		if _, err := w.Publish(p); err == nil {
 			t.Errorf("%s: Publish succeeded", name)
 		}
 	}
@@ -519,8 +519,8 @@ func TestCustomPlatform(t *testing.T) {
 		t.Fatal(err)
 	}
 	exp := expectation(t, p)
-	plan := buildPlan(t, w, d)
-	if _, err := w.Publish(plan); err != nil {
+	pl := buildPlan(t, w, d)
+	if _, err := w.Publish(pl); err != nil {
 		t.Fatal(err)
 	}
 	r := waitFor(t, w, d, exp, 5*time.Second, func(r dnscheck.DomainReport) bool { return r.Ready })
@@ -578,18 +578,18 @@ func TestConcurrentUse(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			plan, err := makePlan(t.Context(), w, d)
+			pl, err := makePlan(t.Context(), w, d)
 			if err != nil {
 				t.Error(err)
 				return
 			}
 			for range 3 {
-				if _, err := w.PublishMistake(plan); err != nil {
+				if _, err := w.PublishMistake(pl); err != nil {
 					t.Error(err)
 				}
 				_ = w.Checker().Check(t.Context(), d, exp)
 			}
-			if _, err := w.Publish(plan); err != nil {
+			if _, err := w.Publish(pl); err != nil {
 				t.Error(err)
 			}
 		})
@@ -650,16 +650,16 @@ func TestDiscoverySeesMistakeAtOnce(t *testing.T) {
 	if want := "osc1._domainkey." + d + "." + d + "."; snap.DKIMDoubled != want {
 		t.Fatalf("DKIMDoubled = %q, want %q", snap.DKIMDoubled, want)
 	}
-	plan, err := records.Build(t.Context(), w.Querier(), snap, p, records.Options{})
+	pl, err := plan.Build(t.Context(), w.Querier(), snap, p, plan.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var deletes bool
-	for _, r := range plan.Records {
-		deletes = deletes || r.Action == records.ActionDelete
+	for _, r := range pl.Records {
+		deletes = deletes || r.Action == plan.ActionDelete
 	}
 	if !deletes {
-		t.Errorf("the plan does not delete the doubled record: %+v", plan.Records)
+		t.Errorf("the plan does not delete the doubled record: %+v", pl.Records)
 	}
 }
 
@@ -686,7 +686,7 @@ func TestPlatformIncludeReadLive(t *testing.T) {
 		if err := w.Prepare(d); err != nil {
 			t.Fatal(err)
 		}
-		r := verify.CheckAll(t.Context(), w.Checker(), []string{d}, expectation(t, p), nil)[0]
+		r := checks.CheckAll(t.Context(), w.Checker(), []string{d}, expectation(t, p), nil)[0]
 		if set := r.SPF.Platform; !set.Live() || !slices.Equal(set.Networks, p.SPF.IPs) || set.Reason != "" {
 			t.Errorf("%s: platform set %+v, want the platform file's, read live", p.Name, set)
 		}

@@ -8,9 +8,9 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/records"
 )
 
 // mistake is one of the classic mistakes PublishMistake makes.
@@ -72,10 +72,10 @@ type intent struct {
 //
 // It returns a one-line status for the UI, e.g. "Published 2 records on
 // ns1; ns2 catches up in 6s."
-func (w *World) Publish(plan records.Plan) (string, error) {
+func (w *World) Publish(p plan.Plan) (string, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	n, err := w.publish(plan, noMistake)
+	n, err := w.publish(p, noMistake)
 	if err != nil {
 		return "", err
 	}
@@ -92,7 +92,7 @@ func (w *World) Publish(plan records.Plan) (string, error) {
 //
 // It returns the status line naming the mistake, e.g. "Published with a
 // mistake: the DKIM name has the domain twice."
-func (w *World) PublishMistake(plan records.Plan) (string, error) {
+func (w *World) PublishMistake(p plan.Plan) (string, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	kinds := []mistake{mistakeDKIMDoubled, mistakeSecondSPF}
@@ -101,12 +101,12 @@ func (w *World) PublishMistake(plan records.Plan) (string, error) {
 	}
 	chosen := noMistake
 	for _, k := range kinds {
-		if mistakeTarget(plan, k) >= 0 {
+		if mistakeTarget(p, k) >= 0 {
 			chosen = k
 			break
 		}
 	}
-	n, err := w.publish(plan, chosen)
+	n, err := w.publish(p, chosen)
 	if err != nil {
 		return "", err
 	}
@@ -147,22 +147,22 @@ func humanDuration(d time.Duration) string {
 
 // mistakeTarget returns the index of the plan record mistake m changes, or
 // -1 when the plan has none it applies to.
-func mistakeTarget(plan records.Plan, m mistake) int {
-	d, err := normalizeDomain(plan.Domain)
+func mistakeTarget(p plan.Plan, m mistake) int {
+	d, err := normalizeDomain(p.Domain)
 	if err != nil {
 		return -1
 	}
-	for i, r := range plan.Records {
+	for i, r := range p.Records {
 		switch m {
 		case mistakeDKIMDoubled:
-			if isDKIMCNAME(r) && (r.Action == records.ActionAdd || r.Action == records.ActionReplace) {
+			if isDKIMCNAME(r) && (r.Action == plan.ActionAdd || r.Action == plan.ActionReplace) {
 				if _, ok := dns.IsDomainName(doubledName(r.Name, d)); ok {
 					return i
 				}
 			}
 		case mistakeSecondSPF:
-			if r.Purpose == records.PurposeSPF && strings.EqualFold(r.Type, "TXT") &&
-				r.Action != records.ActionDelete && r.Action != records.ActionAskOwner && dnscheck.IsSPF(r.Value) {
+			if r.Purpose == plan.PurposeSPF && strings.EqualFold(r.Type, "TXT") &&
+				r.Action != plan.ActionDelete && r.Action != plan.ActionAskOwner && dnscheck.IsSPF(r.Value) {
 				return i
 			}
 		}
@@ -170,8 +170,8 @@ func mistakeTarget(plan records.Plan, m mistake) int {
 	return -1
 }
 
-func isDKIMCNAME(r records.Record) bool {
-	return r.Purpose == records.PurposeDKIM && strings.EqualFold(r.Type, "CNAME")
+func isDKIMCNAME(r plan.Record) bool {
+	return r.Purpose == plan.PurposeDKIM && strings.EqualFold(r.Type, "CNAME")
 }
 
 // doubledName is name with domain appended: what a DNS host makes of a
@@ -182,11 +182,11 @@ func doubledName(name, domain string) string {
 
 // publish applies plan with mistake m to ns1 and queues it for the lagging
 // servers; it returns the number of records published. w.mu must be held.
-func (w *World) publish(plan records.Plan, m mistake) (int, error) {
+func (w *World) publish(p plan.Plan, m mistake) (int, error) {
 	if w.closed {
 		return 0, ErrClosed
 	}
-	d, err := normalizeDomain(plan.Domain)
+	d, err := normalizeDomain(p.Domain)
 	if err != nil {
 		return 0, err
 	}
@@ -194,15 +194,15 @@ func (w *World) publish(plan records.Plan, m mistake) (int, error) {
 	if !ok {
 		return 0, fmt.Errorf("demo: %s is not a domain of the simulated world (prepare it first)", d)
 	}
-	target := mistakeTarget(plan, m)
+	target := mistakeTarget(p, m)
 
 	// Check every record before changing anything.
 	var intents []intent
-	for i, r := range plan.Records {
-		if r.Action == records.ActionAskOwner {
+	for i, r := range p.Records {
+		if r.Action == plan.ActionAskOwner {
 			continue // a name of someone else's: not the person's to publish
 		}
-		if r.Action == records.ActionKeep && !(i == target && m == mistakeSecondSPF) {
+		if r.Action == plan.ActionKeep && !(i == target && m == mistakeSecondSPF) {
 			continue
 		}
 		in, err := makeIntent(r, d, st.ttl)
@@ -257,10 +257,10 @@ func (w *World) publish(plan records.Plan, m mistake) (int, error) {
 
 // makeIntent checks one record of a plan for domain d and builds the
 // resource record to publish.
-func makeIntent(r records.Record, d string, ttl uint32) (intent, error) {
-	in := intent{name: fqdn(r.Name), value: r.Value, delete: r.Action == records.ActionDelete}
+func makeIntent(r plan.Record, d string, ttl uint32) (intent, error) {
+	in := intent{name: fqdn(r.Name), value: r.Value, delete: r.Action == plan.ActionDelete}
 	switch r.Action {
-	case records.ActionAdd, records.ActionReplace, records.ActionDelete, records.ActionKeep:
+	case plan.ActionAdd, plan.ActionReplace, plan.ActionDelete, plan.ActionKeep:
 	default:
 		return in, fmt.Errorf("demo: record %s: unknown action %q", r.Name, r.Action)
 	}

@@ -1,4 +1,4 @@
-package records
+package plan
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package verify
+package checks
 
 import (
 	"fmt"
@@ -6,39 +6,33 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/outreach-auth/wizard/core/advice"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/advice"
 )
 
-// Styles colour the human report. Plain (no colour) is the zero value.
-type Styles struct {
-	Pass, Fail, Warn, Dim, Bold lipgloss.Style
+// Style renders a text in one style of the report (a colour, bold or
+// faint); the nil Style leaves it as it is.
+type Style func(string) string
+
+// Render returns t in the style s.
+func (s Style) Render(t string) string {
+	if s == nil {
+		return t
+	}
+	return s(t)
 }
 
-// StylesFor returns styles for w: colour only when w is a terminal that
-// supports it and NO_COLOR is not set. Both are read from the environment,
-// never by asking the terminal: a report only prints, and a terminal's
-// answer arriving after it has ended lands in the shell prompt.
-func StylesFor(w io.Writer) Styles {
-	r := lipgloss.NewRenderer(w)
-	r.SetColorProfile(r.Output().EnvColorProfile())
-	// The colours are the terminal's own ANSI ones, readable on any
-	// background: it is set, not asked.
-	r.SetHasDarkBackground(true)
-	return Styles{
-		Pass: r.NewStyle().Foreground(lipgloss.Color("2")),
-		Fail: r.NewStyle().Foreground(lipgloss.Color("1")),
-		Warn: r.NewStyle().Foreground(lipgloss.Color("3")),
-		Dim:  r.NewStyle().Faint(true),
-		Bold: r.NewStyle().Bold(true),
-	}
+// Styles colour the human report. Plain (no colour) is the zero value.
+// The command line builds coloured ones for a terminal; this package
+// only applies them.
+type Styles struct {
+	Pass, Fail, Warn, Dim, Bold Style
 }
 
 // Tone returns the style of a tone (dnscheck.ToneOf a verdict).
-func (s Styles) Tone(t dnscheck.Tone) lipgloss.Style {
+func (s Styles) Tone(t dnscheck.Tone) Style {
 	switch t {
 	case dnscheck.TonePass:
 		return s.Pass
@@ -52,13 +46,13 @@ func (s Styles) Tone(t dnscheck.Tone) lipgloss.Style {
 
 // readiness returns the words and style for whether r is ready, as both
 // the report's head line and the summary show it.
-func readiness(r dnscheck.DomainReport, st Styles) (string, lipgloss.Style) {
+func readiness(r dnscheck.DomainReport, st Styles) (string, Style) {
 	return readinessOf(r.Ready, r.HasTrouble(), st)
 }
 
 // readinessOf is readiness from whether the domain is ready and whether
 // DNS trouble kept it from being checked.
-func readinessOf(ready, trouble bool, st Styles) (string, lipgloss.Style) {
+func readinessOf(ready, trouble bool, st Styles) (string, Style) {
 	v, words := dnscheck.VerdictFail, "not ready"
 	switch {
 	case ready:
@@ -126,7 +120,7 @@ func WriteReport(w io.Writer, r dnscheck.DomainReport, st Styles) {
 	words, sty := readiness(r, st)
 	head := sty.Render(words)
 	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(p(r.Domain)), head)
-	fmt.Fprintf(w, "  %s\n", st.Dim.Render(p(sourceLine(r))))
+	fmt.Fprintf(w, "  %s\n", st.Dim.Render(p(SourceLine(r))))
 	line := func(name string, mark string, tone dnscheck.Tone, status dnscheck.Verdict, detail string) {
 		fmt.Fprintf(w, "  %s %-5s %-7s %s\n", st.Tone(tone).Render(mark), name, status, p(detail))
 	}
@@ -152,7 +146,9 @@ func WriteReport(w io.Writer, r dnscheck.DomainReport, st Styles) {
 	}
 }
 
-func sourceLine(r dnscheck.DomainReport) string {
+// SourceLine says where the report's answers came from: the server asked,
+// the authoritative servers, or the resolver.
+func SourceLine(r dnscheck.DomainReport) string {
 	switch {
 	case r.Source.Server != "":
 		return "asked " + r.Source.Server
@@ -240,7 +236,7 @@ func WriteSummaryRows(w io.Writer, rows []SummaryRow, st Styles) {
 	}
 	fmt.Fprintf(w, "%s %s\n", st.Bold.Render(fmt.Sprintf("Summary of %d domains:", len(rows))), strings.Join(counts, ", "))
 
-	line := func(texts [5]string, styles [5]lipgloss.Style) {
+	line := func(texts [5]string, styles [5]Style) {
 		var b strings.Builder
 		for i, c := range texts {
 			b.WriteString(styles[i].Render(c))
@@ -250,14 +246,14 @@ func WriteSummaryRows(w io.Writer, rows []SummaryRow, st Styles) {
 		}
 		fmt.Fprintf(w, "%s\n", b.String())
 	}
-	line(header, [5]lipgloss.Style{st.Bold, st.Bold, st.Bold, st.Bold, st.Bold})
+	line(header, [5]Style{st.Bold, st.Bold, st.Bold, st.Bold, st.Bold})
 	for _, r := range rows {
 		line(r.cells(st))
 	}
 }
 
 // cells are the row's five cells of the table, as text and style.
-func (r SummaryRow) cells(st Styles) ([5]string, [5]lipgloss.Style) {
+func (r SummaryRow) cells(st Styles) ([5]string, [5]Style) {
 	words, sty := readinessOf(r.Ready, r.Trouble, st)
 	cell := func(mark string, status dnscheck.Verdict) string {
 		return mark + " " + dnscheck.Printable(string(status))
@@ -268,8 +264,20 @@ func (r SummaryRow) cells(st Styles) ([5]string, [5]lipgloss.Style) {
 			cell(dnscheck.MarkOf(r.SPF), r.SPF),
 			cell(dnscheck.MarkOf(r.DKIM), r.DKIM),
 			cell(dnscheck.AdvisoryMarkOf(r.DMARC), r.DMARC),
-		}, [5]lipgloss.Style{
-			lipgloss.NewStyle(), sty,
+		}, [5]Style{
+			nil, sty,
 			st.Tone(dnscheck.ToneOf(r.SPF)), st.Tone(dnscheck.ToneOf(r.DKIM)), st.Tone(dnscheck.AdvisoryToneOf(r.DMARC)),
 		}
+}
+
+// VerdictOf sums a domain's report up as one verdict: pass when ready,
+// error when DNS could not answer, else fail.
+func VerdictOf(r dnscheck.DomainReport) dnscheck.Verdict {
+	switch {
+	case r.Ready:
+		return dnscheck.VerdictPass
+	case r.HasTrouble():
+		return dnscheck.VerdictError
+	}
+	return dnscheck.VerdictFail
 }

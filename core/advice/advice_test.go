@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/advice"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/advice"
 )
 
 // adviceReport builds a domain report with the given verdicts; ready is

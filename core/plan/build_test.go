@@ -1,4 +1,4 @@
-package records
+package plan
 
 import (
 	"bytes"
@@ -12,9 +12,9 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/discovery"
 )
 
 // The zones every plan test serves beside the domain's own: the vendor's

@@ -1,4 +1,4 @@
-// Package domain turns what a person typed into the mail domain the wizard
+// Package domainname turns what a person typed into the mail domain the wizard
 // works on.
 //
 // Every entry point (command-line arguments, lists read from standard input,
@@ -32,7 +32,7 @@
 // was broken, and its Suggestion, when set, is a domain to offer instead
 // (the host of a pasted web address without "www.", a name with its stray
 // dots removed).
-package domain
+package domainname
 
 import (
 	"net/netip"

@@ -1,9 +1,9 @@
-package domain_test
+package domainname_test
 
 import (
 	"fmt"
 
-	"github.com/outreach-auth/wizard/steps/domain"
+	"github.com/outreach-auth/wizard/core/domainname"
 )
 
 func ExampleNormalize() {
@@ -12,7 +12,7 @@ func ExampleNormalize() {
 		"Bücher.example",
 		"https://www.yourcenter.edu/contact",
 	} {
-		in, err := domain.Normalize(typed)
+		in, err := domainname.Normalize(typed)
 		if err != nil {
 			fmt.Println("error:", err)
 			continue

@@ -1,49 +1,43 @@
-// Package domains is the wizard's step for databases whose users send from
-// more than one mail domain: after the first domain it asks "Do users of
-// your database send from other domains?", adds each one (normalised like
-// the first, looked up at once), and hands the whole list to the records,
-// verify and advice steps.
-package domains
+package common
 
 import (
-	"github.com/outreach-auth/wizard/steps/discovery"
-	"github.com/outreach-auth/wizard/steps/domain"
-	"github.com/outreach-auth/wizard/tui/common"
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/domainname"
 )
 
 // Extra is one more domain the database's users send from: what was typed
 // and what its lookup found (Snap.Domain is "" until it has been looked
 // up).
 type Extra struct {
-	Input domain.Input
+	Input domainname.Input
 	Snap  discovery.Snapshot
 }
 
 // Others are the domains beyond the first, in the order they were added.
-// The step stores them in the common.State.
+// The step stores them in the State.
 type Others []Extra
 
 // Target is one domain the wizard sets up: its input and, when it has been
 // looked up, its snapshot (nil otherwise).
 type Target struct {
-	Input domain.Input
+	Input domainname.Input
 	Snap  *discovery.Snapshot
 }
 
 // Targets returns every domain in the state, the first one (from the
 // domain and discovery steps) first, then the others in the order added.
 // It is empty before a domain is chosen.
-func Targets(st *common.State) []Target {
-	first, ok := common.Get[domain.Input](st)
+func Targets(st *State) []Target {
+	first, ok := Get[domainname.Input](st)
 	if !ok || first.Domain == "" {
 		return nil
 	}
 	t := Target{Input: first}
-	if s, ok := common.Get[discovery.Snapshot](st); ok && s.Domain == first.Domain {
+	if s, ok := Get[discovery.Snapshot](st); ok && s.Domain == first.Domain {
 		t.Snap = &s
 	}
 	out := []Target{t}
-	others, _ := common.Get[Others](st)
+	others, _ := Get[Others](st)
 	for _, e := range others {
 		if e.Input.Domain == first.Domain {
 			continue
@@ -59,7 +53,7 @@ func Targets(st *common.State) []Target {
 }
 
 // Names returns the domains of Targets, in order.
-func Names(st *common.State) []string {
+func Names(st *State) []string {
 	var out []string
 	for _, t := range Targets(st) {
 		out = append(out, t.Input.Domain)

@@ -1,8 +1,8 @@
-// Package records works out the DNS records a domain must publish for the
+// Package plan works out the DNS records a domain must publish for the
 // platform (its DKIM CNAME, one merged SPF record, a starting DMARC record),
 // written the way the domain's DNS host wants them, and renders them as
 // text, a zone-file snippet or JSON.
-package records
+package plan
 
 import (
 	"context"
@@ -16,8 +16,8 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/discovery"
 )
 
 // Action says what to do with a record.

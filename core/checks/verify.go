@@ -1,7 +1,8 @@
-// Package verify runs the checks that prove a domain is ready: the
-// expectation built from the platform and provider, checks over many
-// domains with bounded concurrency, and the polling schedule.
-package verify
+// Package checks runs the checks that prove a domain is ready and writes
+// what they found: the expectation built from the platform and provider,
+// checks over many domains with bounded concurrency, the polling schedule,
+// and the written report, summary and advice for a person.
+package checks
 
 import (
 	"context"

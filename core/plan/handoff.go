@@ -1,0 +1,609 @@
+package plan
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/dnscheck"
+)
+
+// The hand-off sheet is a document for the person who edits DNS, often not
+// the person running the wizard: for each domain, the changes to make with
+// names and values exactly as the DNS host's form wants them, the steps at
+// that host, the mistakes to avoid and how to confirm. It is built once as a
+// small document tree (sheet) and rendered from it as Markdown or as one
+// self-contained HTML page, so both say the same thing.
+
+// WriteHandoff writes the hand-off sheet for plans (one section per domain)
+// in format (FormatMarkdown or FormatHTML). Every name and value from DNS
+// passes through dnscheck.Printable; Markdown puts values in code spans
+// that no backtick can close, HTML escapes everything with html/template.
+func WriteHandoff(w io.Writer, format string, plans ...Plan) error {
+	if format != FormatMarkdown && format != FormatHTML {
+		return fmt.Errorf("records: unknown hand-off format %q (use %s or %s)", format, FormatMarkdown, FormatHTML)
+	}
+	if len(plans) == 0 {
+		return fmt.Errorf("records: writing the hand-off sheet: no domain given")
+	}
+	s := buildSheet(plans)
+	if format == FormatHTML {
+		if err := handoffPage.Execute(w, s); err != nil {
+			return fmt.Errorf("records: writing the hand-off sheet: %w", err)
+		}
+		return nil
+	}
+	return writeMarkdown(w, s)
+}
+
+// SaveHandoff writes <first domain>-dns-handoff.md and .html into dir (the
+// current directory when empty) and returns both absolute paths.
+func SaveHandoff(dir string, plans ...Plan) (mdPath, htmlPath string, err error) {
+	if len(plans) == 0 {
+		return "", "", fmt.Errorf("records: saving the hand-off sheet: no domain given")
+	}
+	domain := plans[0].Domain
+	if domain == "" || domain == "." || domain == ".." || strings.ContainsAny(domain, `/\`) {
+		return "", "", fmt.Errorf("records: saving the hand-off sheet: %q cannot name a file", dnscheck.Printable(domain))
+	}
+	var md, page bytes.Buffer
+	if err := WriteHandoff(&md, FormatMarkdown, plans...); err != nil {
+		return "", "", err
+	}
+	if err := WriteHandoff(&page, FormatHTML, plans...); err != nil {
+		return "", "", err
+	}
+	base, err := filepath.Abs(filepath.Join(dir, domain+"-dns-handoff"))
+	if err != nil {
+		return "", "", fmt.Errorf("records: saving the hand-off sheet: %w", err)
+	}
+	mdPath, htmlPath = base+".md", base+".html"
+	if err := os.WriteFile(mdPath, md.Bytes(), 0o644); err != nil {
+		return "", "", fmt.Errorf("records: saving the hand-off sheet: %w", err)
+	}
+	if err := os.WriteFile(htmlPath, page.Bytes(), 0o644); err != nil {
+		return "", "", fmt.Errorf("records: saving the hand-off sheet: %w", err)
+	}
+	return mdPath, htmlPath, nil
+}
+
+// span is a run of sheet text, already passed through dnscheck.Printable.
+type span struct {
+	Text   string
+	Code   bool // a name or value to copy exactly
+	Strong bool
+}
+
+// line is a heading, a paragraph or one list item.
+type line []span
+
+// block is a heading (Level 1–4), a paragraph (Line) or a list (Items).
+type block struct {
+	Level   int
+	Line    line
+	Items   []line
+	Ordered bool
+	Class   string // for the HTML page's style: "", "warn" or "cmd"
+}
+
+// sheet is the whole document.
+type sheet struct {
+	Title  string
+	Blocks []block
+}
+
+func txt(s string) span    { return span{Text: dnscheck.Printable(s)} }
+func strong(s string) span { return span{Text: dnscheck.Printable(s), Strong: true} }
+
+// code is a value to copy; an empty one is said in words, since neither a
+// code span nor a copied selection can show it.
+func code(s string) span {
+	if s == "" {
+		return txt("(empty)")
+	}
+	return span{Text: dnscheck.Printable(s), Code: true}
+}
+
+func heading(level int, spans ...span) block { return block{Level: level, Line: spans} }
+func para(spans ...span) block               { return block{Line: spans} }
+
+// sheetWriter collects blocks.
+type sheetWriter struct{ blocks []block }
+
+func (s *sheetWriter) add(b ...block) { s.blocks = append(s.blocks, b...) }
+
+// hostNames is how the sheet names a plan's DNS host.
+type hostNames struct {
+	name    string // "Cloudflare" or "your DNS host"
+	form    string // "Cloudflare's form" or "the form"
+	generic bool   // the host was not recognised
+}
+
+func namesOf(plan Plan) hostNames {
+	if plan.Host.ID == "" || plan.Host.ID == assets.GenericDNSHostID || plan.DNSHost == "" {
+		return hostNames{name: "your DNS host", form: "the form", generic: true}
+	}
+	return hostNames{name: plan.DNSHost, form: plan.DNSHost + "'s form"}
+}
+
+func platformNames(plans []Plan) (name, vendor string) {
+	for _, p := range plans {
+		if p.Platform != nil && p.Platform.Name != "" {
+			return p.Platform.Name, p.Platform.Vendor
+		}
+	}
+	return "The sending platform", ""
+}
+
+// buildSheet lays out the sheet for plans.
+func buildSheet(plans []Plan) sheet {
+	platform, vendor := platformNames(plans)
+	domains := make([]string, len(plans))
+	for i, p := range plans {
+		domains[i] = p.Domain
+	}
+	var s sheetWriter
+	title := "DNS changes for " + platform + ": " + joinWords(domains)
+	if len(plans) > 3 {
+		title = fmt.Sprintf("DNS changes for %s: %d domains", platform, len(plans))
+	}
+	s.add(heading(1, txt(title)))
+	who := platform
+	if vendor != "" {
+		who += " (run by " + vendor + ")"
+	}
+	s.add(para(txt(who + " sends email for people whose addresses end in " + joinWords(prefixed("@", domains)) +
+		". Receivers trust that mail only when the domain's DNS vouches for it: a DKIM record that lets " + platform +
+		" sign the mail, one SPF record that lists " + platform + " beside the organisation's own mail servers, and a DMARC policy.")))
+	s.add(para(txt("This sheet is for whoever edits the DNS. It lists every change with the name and value exactly as the DNS host's form wants them: copy the values in "),
+		code("code font"), txt(" as they are, without adding spaces, quotes or line breaks.")))
+	for _, p := range plans {
+		domainSection(&s, p, platform)
+	}
+	if len(plans) > 1 {
+		s.add(heading(2, txt("Check every domain at once")))
+		s.add(block{Line: line{code("wizard check " + strings.Join(domains, " "))}, Class: "cmd"})
+	}
+	s.add(para(txt("Prepared for " + platform + " by the sender-authentication setup wizard.")))
+	return sheet{Title: dnscheck.Printable(title), Blocks: s.blocks}
+}
+
+// domainSection writes one domain's part of the sheet.
+func domainSection(s *sheetWriter, plan Plan, platform string) {
+	h := namesOf(plan)
+	s.add(heading(2, txt(plan.Domain)))
+	host := line{strong("DNS host: ")}
+	if h.generic {
+		host = append(host, txt("not recognised from the domain's name servers, so the steps below are general."))
+	} else {
+		host = append(host, txt(h.name+" (recognised from the domain's name servers)."))
+	}
+	s.add(block{Items: []line{
+		host,
+		{strong("DNS zone: "), code(plan.Zone)},
+		{strong("Mail provider: "), txt(plan.Provider + " (its servers stay in the SPF record).")},
+	}})
+
+	var changes, kept, asks []Record
+	for _, r := range plan.Records {
+		switch r.Action {
+		case ActionKeep:
+			kept = append(kept, r)
+		case ActionAskOwner:
+			asks = append(asks, r)
+		default:
+			changes = append(changes, r)
+		}
+	}
+	s.add(heading(3, txt("Changes to make")))
+	if len(changes) == 0 {
+		s.add(para(txt("Nothing to change: every record is already right.")))
+	} else {
+		s.add(para(txt(fmt.Sprintf("Make %s in the DNS records of the zone ", count(len(changes), "change"))), code(plan.Zone), txt(" at "+h.name+".")))
+	}
+	for i, r := range changes {
+		changeBlocks(s, i+1, r, h)
+	}
+	for _, r := range asks {
+		owner := strings.TrimSuffix(r.Name, ".")
+		s.add(heading(3, txt("To ask of whoever runs "+owner)))
+		s.add(block{Items: []line{
+			{strong("Type: "), code(r.Type)},
+			{strong("Name: "), code(r.Name)},
+			{strong("Value: "), code(r.Value)},
+		}})
+		for _, note := range r.Notes {
+			s.add(para(txt(note)))
+		}
+	}
+	if len(kept) > 0 {
+		s.add(heading(3, txt("Already right: leave these as they are")))
+		var items []line
+		for _, r := range kept {
+			items = append(items, line{txt(r.Label() + ", " + r.Type + " at "), code(r.Name), txt(": "), code(r.FormValue)})
+		}
+		s.add(block{Items: items})
+		for _, r := range kept {
+			if r.Organisational {
+				for _, note := range r.Notes {
+					s.add(para(txt(note)))
+				}
+			}
+		}
+	}
+	stepsBlocks(s, plan, h)
+	mistakeBlocks(s, plan, h)
+	if other := otherWarnings(plan); len(other) > 0 {
+		s.add(heading(3, txt("Also watch out")))
+		var items []line
+		for _, w := range other {
+			items = append(items, line{txt(w)})
+		}
+		s.add(block{Items: items, Class: "warn"})
+	}
+	s.add(heading(3, txt("Check the result")))
+	s.add(para(txt("Once the changes are saved, run the setup wizard's check (whoever sent you this sheet has the wizard):")))
+	s.add(block{Line: line{code("wizard check " + plan.Domain)}, Class: "cmd"})
+	s.add(para(txt("It asks the domain's own name servers, so it sees the changes as soon as " + h.name +
+		" publishes them, and says the domain is ready once SPF and DKIM pass. Then tell whoever sent you this sheet: " +
+		platform + " needs nothing else from DNS.")))
+}
+
+// changeBlocks writes change number n: what to do, the name as the form
+// wants it and in full, the value, and what it replaces.
+func changeBlocks(s *sheetWriter, n int, r Record, h hostNames) {
+	s.add(heading(4, txt(fmt.Sprintf("%d. %s: %s", n, r.Label(), r.Title()))))
+	items := []line{{strong("What to do: "), txt(whatToDo(r))}, {strong("Type: "), code(r.Type)}}
+	nameLabel := "Name in " + h.form + ": "
+	if r.Action == ActionDelete {
+		nameLabel = "Name as " + h.form + " shows it: "
+	}
+	if r.HostField == "" {
+		items = append(items, line{strong(nameLabel), txt("leave the box empty (the domain itself)")})
+	} else {
+		items = append(items, line{strong(nameLabel), code(r.HostField)})
+	}
+	if r.ShowsFullName() {
+		items = append(items, line{strong("Full name: "), code(r.Name)})
+	}
+	switch {
+	case r.Action == ActionDelete:
+		items = append(items, line{strong("Its value now: "), code(r.FormValue)})
+	case r.Type == "CNAME":
+		items = append(items, line{strong("Target (value): "), code(r.FormValue)})
+	default:
+		items = append(items, line{strong("Value: "), code(r.FormValue)})
+	}
+	if r.Action != ActionDelete {
+		items = append(items, line{strong("TTL: "), txt(fmt.Sprintf("%d seconds (one hour), or the form's default", DefaultTTL))})
+		for _, old := range r.Replaces {
+			items = append(items, line{strong("Now: "), code(old)})
+		}
+	}
+	s.add(block{Items: items})
+	for _, note := range r.Notes {
+		s.add(para(txt(note)))
+	}
+}
+
+func whatToDo(r Record) string {
+	switch {
+	case r.Action == ActionDelete:
+		return "delete this record."
+	case r.Action == ActionAdd:
+		return "add a new " + r.Type + " record."
+	case r.Purpose == PurposeDKIM:
+		return "replace what is at this name now (under Now) with this CNAME: edit it if it is a CNAME, otherwise delete it and add the CNAME."
+	case len(r.Replaces) > 1:
+		return "edit one of the records listed under Now so that its value is exactly the one below, and delete the others."
+	}
+	return "edit the existing " + r.Type + " record (under Now) so that its value is exactly the one below; do not add a second record."
+}
+
+// stepsBlocks writes the steps at the plan's DNS host, shaped by how its
+// forms want names and TXT values, and the catalog's notes on that host.
+func stepsBlocks(s *sheetWriter, plan Plan, h hostNames) {
+	title, signIn := "Steps in "+h.name, line{txt("Sign in to " + h.name + " and open the DNS records of the zone "), code(plan.Zone), txt(".")}
+	if h.generic {
+		title = "Steps at your DNS host"
+		signIn = line{txt("Sign in to the service that hosts the DNS of "), code(plan.Zone), txt(" and open its DNS records.")}
+	}
+	s.add(heading(3, txt(title)))
+	var name line
+	switch {
+	case h.generic && plan.Host.NameField == assets.NameLabel:
+		name = line{txt("In the name box type each name as shown: the part before "), code(plan.Zone), txt(" ("), code(plan.Host.ApexName),
+			txt(" for "), code(plan.Zone), txt(" itself), since most forms add "), code(plan.Zone), txt(" after what you type. Only if the form shows no "), code(plan.Zone),
+			txt(" after the box, type the full name with its final dot instead (shown as Full name).")}
+	case plan.Host.NameField != assets.NameLabel:
+		name = line{txt("Type each name in full, with its final dot, as shown for each change. If the form shows "), code(plan.Zone),
+			txt(" after the name box, type only the part before it instead (nothing or "), code("@"), txt(" for the domain itself).")}
+	case plan.Host.ApexName == "":
+		name = line{txt("In the name box type only the part before "), code(plan.Zone), txt(", as shown for each change, and leave the box empty for the domain itself: " + h.name + " adds "),
+			code(plan.Zone), txt(" itself.")}
+	default:
+		name = line{txt("In the name box type only the part before "), code(plan.Zone), txt(", as shown for each change ("), code(plan.Host.ApexName),
+			txt(" for the domain itself): " + h.name + " adds "), code(plan.Zone), txt(" itself.")}
+	}
+	value := line{txt("Paste TXT values exactly as shown, without adding quotes: " + h.name + " splits long values itself.")}
+	switch {
+	case h.generic && plan.Host.TXTQuoting == assets.QuoteNone:
+		value = line{txt("Paste TXT values exactly as shown, in one piece and without quotes: most forms store what is pasted, quotes included, and a record that starts with a quote is ignored.")}
+	case plan.Host.TXTQuoting != assets.QuoteNone:
+		value = line{txt("Type TXT values exactly as shown, double quotes included; a value longer than 255 characters is shown as several quoted strings, which all go on one line.")}
+	}
+	s.add(block{Ordered: true, Items: []line{
+		signIn,
+		name,
+		value,
+		{txt(fmt.Sprintf("Make the changes above one by one: add the new records, edit the existing ones in place, and delete the ones marked delete. Set the TTL to %d seconds, or leave the form's default.", DefaultTTL))},
+		{txt("Save, then check the result (below).")},
+	}})
+	if len(plan.Host.Warnings) > 0 {
+		s.add(para(txt("Notes on " + h.form + ":")))
+		var items []line
+		for _, w := range plan.Host.Warnings {
+			items = append(items, line{txt(w)})
+		}
+		s.add(block{Items: items})
+	}
+}
+
+// mistakeBlocks writes the three classic mistakes, with this plan's names
+// and values.
+func mistakeBlocks(s *sheetWriter, plan Plan, h hostNames) {
+	s.add(heading(3, txt("Mistakes to avoid")))
+	var items []line
+	if d := doubledItem(plan, h); d != nil {
+		items = append(items, d)
+	}
+	items = append(items, line{strong("A proxied or flattened CNAME. "),
+		txt("The DKIM CNAME must reach receivers as it is. If the DNS host can proxy a record or flatten CNAMEs (Cloudflare's orange cloud, for instance), turn that off for this record (in Cloudflare: DNS only, the grey cloud).")})
+	items = append(items, spfItem(plan))
+	s.add(block{Items: items, Class: "warn"})
+}
+
+// doubledItem warns against typing the full name where the form adds the
+// zone, with the DKIM record as the example.
+func doubledItem(plan Plan, h hostNames) line {
+	var ex *Record
+	for i, r := range plan.Records {
+		if r.Purpose == PurposeDKIM && r.Action != ActionDelete {
+			ex = &plan.Records[i]
+			break
+		}
+	}
+	if ex == nil {
+		return nil
+	}
+	full := strings.TrimSuffix(ex.Name, ".")
+	label := relativeName(ex.Name, plan.Zone)
+	doubled := full + "." + strings.TrimSuffix(plan.Zone, ".") + "."
+	item := line{strong("The domain twice in the name. ")}
+	switch {
+	case h.generic && plan.Host.NameField == assets.NameLabel:
+		item = append(item, txt("Type "), code(label), txt(" in the name box, not "), code(full),
+			txt(": most forms add "), code(plan.Zone), txt(" themselves, so the record would end up at "), code(doubled),
+			txt(", where receivers never look. Only if the form shows no "), code(plan.Zone), txt(" after the box, type "), code(full+"."), txt(", with its final dot."))
+	case plan.Host.NameField == assets.NameLabel:
+		item = append(item, txt("Type "), code(label), txt(" in the name box, not "), code(full),
+			txt(": "+h.name+" adds "), code(plan.Zone), txt(" itself, so the record would end up at "), code(doubled), txt(", where receivers never look."))
+	default:
+		item = append(item, txt("If the form adds "), code(plan.Zone), txt(" to what you type, a full name such as "), code(full),
+			txt(" ends up as "), code(doubled), txt(", where receivers never look; then type only "), code(label), txt("."))
+	}
+	for _, r := range plan.Records {
+		if r.Action == ActionDelete && r.Purpose == PurposeDKIM {
+			item = append(item, txt(" It has happened here already: the changes above delete the record at "), code(r.Name), txt("."))
+		}
+	}
+	return item
+}
+
+// spfItem warns against a second SPF record, naming the one there.
+func spfItem(plan Plan) line {
+	item := line{strong("A second SPF record. "), txt("A domain must have exactly one TXT record starting with "), code("v=spf1"),
+		txt("; with two, receivers fail SPF for all of its mail. ")}
+	var spf *Record
+	for i, r := range plan.Records {
+		if r.Purpose == PurposeSPF {
+			spf = &plan.Records[i]
+		}
+	}
+	switch {
+	case spf == nil:
+	case spf.Action == ActionKeep:
+		item = append(item, txt("The one there is already right: do not add another."))
+	case spf.Action == ActionAdd:
+		item = append(item, txt(plan.Domain+" has none today; if an email service adds one of its own later, merge the two into one."))
+	case len(spf.Replaces) == 1:
+		item = append(item, txt("Edit the record that is there ("), code(spf.Replaces[0]), txt(") instead of adding one beside it."))
+	default:
+		item = append(item, txt(fmt.Sprintf("%s has %d today: keep one, with the value above, and delete the others.", plan.Domain, len(spf.Replaces))))
+	}
+	return item
+}
+
+// otherWarnings are the plan's warnings that are not the DNS host's notes
+// (those are shown with the steps).
+func otherWarnings(plan Plan) []string {
+	host := map[string]bool{}
+	for _, w := range plan.Host.Warnings {
+		host[w] = true
+	}
+	var out []string
+	for _, w := range plan.Warnings {
+		if !host[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+func prefixed(prefix string, words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = prefix + w
+	}
+	return out
+}
+
+// joinWords joins "a", "a and b", "a, b and c".
+func joinWords(words []string) string {
+	switch len(words) {
+	case 0:
+		return ""
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// writeMarkdown renders the sheet as CommonMark.
+func writeMarkdown(w io.Writer, s sheet) error {
+	ew := &errWriter{w: w}
+	for _, b := range s.Blocks {
+		switch {
+		case b.Level > 0:
+			ew.printf("%s %s\n\n", strings.Repeat("#", b.Level), mdLine(b.Line, false))
+		case len(b.Items) > 0:
+			for i, item := range b.Items {
+				marker := "-"
+				if b.Ordered {
+					marker = strconv.Itoa(i+1) + "."
+				}
+				ew.printf("%s %s\n", marker, mdLine(item, true))
+			}
+			ew.printf("\n")
+		default:
+			ew.printf("%s\n\n", mdLine(b.Line, true))
+		}
+	}
+	if ew.err != nil {
+		return fmt.Errorf("records: writing the hand-off sheet: %w", ew.err)
+	}
+	return nil
+}
+
+// mdLine renders spans; atStart escapes what would start a block (a list
+// marker, a heading) at the beginning of a paragraph or list item.
+func mdLine(l line, atStart bool) string {
+	var b strings.Builder
+	for i, sp := range l {
+		switch {
+		case sp.Code:
+			b.WriteString(mdCode(sp.Text))
+		case sp.Strong:
+			// Closing ** must follow a non-space to close (CommonMark §6.2).
+			text := strings.TrimRight(sp.Text, " ")
+			b.WriteString("**" + mdText(text, atStart && i == 0) + "**" + sp.Text[len(text):])
+		default:
+			b.WriteString(mdText(sp.Text, atStart && i == 0))
+		}
+	}
+	return b.String()
+}
+
+// mdSpecial are the characters escaped in Markdown prose: those that open
+// inline markup (emphasis, code, links, raw HTML, entities, tables).
+const mdSpecial = "\\`*_[]<>|~&!"
+
+// mdText escapes s for Markdown prose so that it shows as written.
+func mdText(s string, atStart bool) string {
+	var b strings.Builder
+	if atStart {
+		// "-", "+", "#", "=" and "1." or "1)" would start a list, a
+		// heading or a setext underline.
+		digits := len(s) - len(strings.TrimLeft(s, "0123456789"))
+		switch {
+		case s != "" && strings.ContainsRune("-+#=", rune(s[0])):
+			b.WriteByte('\\')
+		case digits > 0 && digits < len(s) && (s[digits] == '.' || s[digits] == ')'):
+			b.WriteString(s[:digits])
+			s = s[digits:]
+			b.WriteByte('\\')
+		}
+	}
+	for _, r := range s {
+		if r < 0x80 && strings.ContainsRune(mdSpecial, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// mdCode writes s as a code span whose delimiter is longer than any run of
+// backticks in s, so nothing in s can close it (CommonMark §6.1).
+func mdCode(s string) string {
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	// A space on each side is stripped by readers: one is needed when s
+	// starts or ends with a backtick, or already has a space at both ends.
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") ||
+		(strings.HasPrefix(s, " ") && strings.HasSuffix(s, " ") && strings.Trim(s, " ") != "") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
+}
+
+// handoffPage is the HTML form of the sheet: one page, its style inline,
+// no scripts and no external resources.
+var handoffPage = template.Must(template.New("handoff").Parse(`{{define "line"}}{{range .}}{{if .Code}}<code>{{.Text}}</code>{{else if .Strong}}<strong>{{.Text}}</strong>{{else}}{{.Text}}{{end}}{{end}}{{end -}}
+{{define "block"}}{{if eq .Level 1}}<h1>{{template "line" .Line}}</h1>
+{{else if eq .Level 2}}<h2>{{template "line" .Line}}</h2>
+{{else if eq .Level 3}}<h3>{{template "line" .Line}}</h3>
+{{else if .Level}}<h4>{{template "line" .Line}}</h4>
+{{else if .Items}}{{if .Ordered}}<ol{{if .Class}} class="{{.Class}}"{{end}}>{{else}}<ul{{if .Class}} class="{{.Class}}"{{end}}>{{end}}
+{{range .Items}}<li>{{template "line" .}}</li>
+{{end}}{{if .Ordered}}</ol>{{else}}</ul>{{end}}
+{{else}}<p{{if .Class}} class="{{.Class}}"{{end}}>{{template "line" .Line}}</p>
+{{end}}{{end -}}
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<style>
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; line-height: 1.5; color: #1f2328; background: #fff; margin: 0; }
+main { max-width: 46rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
+h1 { font-size: 1.6rem; margin-top: 0; }
+h2 { font-size: 1.35rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; margin-top: 2.2rem; }
+h3 { font-size: 1.1rem; margin-top: 1.6rem; }
+h4 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: .92em; background: #f1f3f5; border: 1px solid #d0d7de; border-radius: 4px; padding: 0 .25em; word-break: break-all; user-select: all; }
+ul.warn { border-left: 4px solid #d4a72c; background: #fff8e5; padding: .5rem .5rem .5rem 2rem; }
+p.cmd code { display: inline-block; padding: .3rem .6rem; font-size: 1em; }
+li { margin: .2rem 0; }
+@media print { code { background: none; } }
+</style>
+</head>
+<body>
+<main>
+{{range .Blocks}}{{template "block" .}}{{end -}}
+</main>
+</body>
+</html>
+`))
