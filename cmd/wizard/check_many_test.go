@@ -21,7 +21,6 @@ import (
 	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/domains"
 )
 
 // The helpers of this file start with "many" so as not to collide with

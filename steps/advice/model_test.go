@@ -1,13 +1,14 @@
 package advice_test
 
 import (
+	"github.com/outreach-auth/wizard/core/advice"
+	advicestep "github.com/outreach-auth/wizard/steps/advice"
 	"os"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/advice"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -24,7 +25,7 @@ func reports(t *testing.T, publish bool) []dnscheck.DomainReport {
 
 func TestBest(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	m := advice.NewModel(env.Common(100, 80))
+	m := advicestep.NewModel(env.Common(100, 80))
 	m.Enter(common.NewState(reports(t, true)), common.Forward)
 	if a := m.Advice(); a.Option != advice.OptionBest || a.Checkbox != advice.CheckboxOff {
 		t.Fatalf("advice = %+v", a)
@@ -56,7 +57,7 @@ func TestBest(t *testing.T) {
 
 func TestSecondBest(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	m := advice.NewModel(env.Common(100, 80))
+	m := advicestep.NewModel(env.Common(100, 80))
 	m.Enter(common.NewState(reports(t, false)), common.Forward)
 	if a := m.Advice(); a.Option != advice.OptionSecondBest || a.Checkbox != advice.CheckboxOn {
 		t.Fatalf("advice = %+v", a)
@@ -83,7 +84,7 @@ func TestSecondBest(t *testing.T) {
 
 func TestScrollsAtSmallSizes(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	m := advice.NewModel(env.Common(40, 14))
+	m := advicestep.NewModel(env.Common(40, 14))
 	m.Enter(common.NewState(reports(t, false)), common.Forward)
 	tuitest.CheckFits(t, m.View(), 40, 14)
 	for range 40 {

@@ -3,6 +3,8 @@ package discovery_test
 import (
 	"context"
 	"errors"
+	"github.com/outreach-auth/wizard/core/discovery"
+	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 	"os"
 	"strings"
 	"testing"
@@ -11,7 +13,6 @@ import (
 
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -21,7 +22,7 @@ func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
 func TestDiscover(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	prepared := ""
-	m := discovery.NewModel(env.Common(80, 20), env.Client, func(_ context.Context, d string) error {
+	m := discoverystep.NewModel(env.Common(80, 20), env.Client, func(_ context.Context, d string) error {
 		prepared = d
 		return nil
 	})
@@ -29,7 +30,7 @@ func TestDiscover(t *testing.T) {
 	if !m.Busy() || !tuitest.Contains(m.View(), "Looking up yourcenter.edu") {
 		t.Fatalf("not looking up:\n%s", tuitest.Plain(m.View()))
 	}
-	res := tuitest.Await[discovery.ResultMsg](t, cmd)
+	res := tuitest.Await[discoverystep.ResultMsg](t, cmd)
 	if prepared != "yourcenter.edu" {
 		t.Errorf("prepare got %q", prepared)
 	}
@@ -61,9 +62,9 @@ func TestDiscover(t *testing.T) {
 // again.
 func TestStaleResult(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	m := discovery.NewModel(env.Common(80, 20), env.Client, nil)
+	m := discoverystep.NewModel(env.Common(80, 20), env.Client, nil)
 	first := m.Enter(common.NewState(env.Input(t)), common.Forward)
-	old := tuitest.Await[discovery.ResultMsg](t, first)
+	old := tuitest.Await[discoverystep.ResultMsg](t, first)
 	// Back and forward again: a new lookup starts.
 	m.Update(tuitest.Key("esc"))
 	second := m.Enter(common.NewState(env.Input(t)), common.Forward)
@@ -71,7 +72,7 @@ func TestStaleResult(t *testing.T) {
 	if _, ok := m.Snapshot(); ok || !m.Busy() {
 		t.Fatal("a stale result was taken")
 	}
-	m.Update(tuitest.Await[discovery.ResultMsg](t, second))
+	m.Update(tuitest.Await[discoverystep.ResultMsg](t, second))
 	if _, ok := m.Snapshot(); !ok {
 		t.Fatal("the current result was dropped")
 	}
@@ -83,10 +84,10 @@ func TestStaleResult(t *testing.T) {
 
 func TestPrepareFails(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	m := discovery.NewModel(env.Common(40, 16), env.Client, func(context.Context, string) error {
+	m := discoverystep.NewModel(env.Common(40, 16), env.Client, func(context.Context, string) error {
 		return errors.New("demo: \x1b[31mno zone")
 	})
-	m.Update(tuitest.Await[discovery.ResultMsg](t, m.Enter(common.NewState(env.Input(t)), common.Forward)))
+	m.Update(tuitest.Await[discoverystep.ResultMsg](t, m.Enter(common.NewState(env.Input(t)), common.Forward)))
 	v := m.View()
 	if !tuitest.Contains(v, "Could not look up yourcenter.edu: demo: \\x1b[31mno zone", "Press r to try again") {
 		t.Fatalf("view:\n%s", tuitest.Plain(v))
@@ -109,8 +110,8 @@ func TestTroubleAndStrangeRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	env.Server.SetFault("_dmarc.yourcenter.edu.", dnstest.Fault{ServFail: true})
-	m := discovery.NewModel(env.Common(80, 30), env.Client, nil)
-	m.Update(tuitest.Await[discovery.ResultMsg](t, m.Enter(common.NewState(env.Input(t)), common.Forward)))
+	m := discoverystep.NewModel(env.Common(80, 30), env.Client, nil)
+	m.Update(tuitest.Await[discoverystep.ResultMsg](t, m.Enter(common.NewState(env.Input(t)), common.Forward)))
 	v := m.View()
 	if strings.Contains(v, "\x1b[2J") || !tuitest.Contains(v, `v=spf1 \x1b[2J -all`) {
 		t.Fatalf("SPF not escaped:\n%q", v)
@@ -151,8 +152,8 @@ func TestGoldenShapes(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := tuitest.NewEnv(t, uniZones)
-			m := discovery.NewModel(env.Common(100, 30), env.Client, nil)
-			m.Update(tuitest.Await[discovery.ResultMsg](t, m.Enter(common.NewState(tuitest.InputOf(t, tc.domain)), common.Forward)))
+			m := discoverystep.NewModel(env.Common(100, 30), env.Client, nil)
+			m.Update(tuitest.Await[discoverystep.ResultMsg](t, m.Enter(common.NewState(tuitest.InputOf(t, tc.domain)), common.Forward)))
 			v := tuitest.Plain(m.View())
 			want := map[string][]string{
 				"sbdc.uni.edu": {"none of its own; uni.edu's applies", "whoever runs uni.edu's DNS", "p=reject; sp=reject"},
@@ -183,8 +184,8 @@ const deadServer = "127.0.0.1:9"
 // which does, and enter goes on with what is known.
 func TestDeadServer(t *testing.T) {
 	env := deadEnv(t)
-	m := discovery.NewModel(env.Common(80, 24), env.Client, nil)
-	m.Update(tuitest.Await[discovery.ResultMsg](t, m.Enter(common.NewState(env.Input(t)), common.Forward)))
+	m := discoverystep.NewModel(env.Common(80, 24), env.Client, nil)
+	m.Update(tuitest.Await[discoverystep.ResultMsg](t, m.Enter(common.NewState(env.Input(t)), common.Forward)))
 	v := m.View()
 	why := "unknown: nothing answers at " + deadServer + " (connection refused)"
 	for _, label := range []string{"DNS host", "Mail provider", "SPF", "DKIM", "DMARC"} {
@@ -204,7 +205,7 @@ func TestDeadServer(t *testing.T) {
 	if !m.Busy() || again == nil {
 		t.Fatal("r did not look again")
 	}
-	m.Update(tuitest.Await[discovery.ResultMsg](t, again))
+	m.Update(tuitest.Await[discoverystep.ResultMsg](t, again))
 	_, next := m.Update(tuitest.Key("enter"))
 	if s, ok := tuitest.Await[common.NextMsg](t, next).Results[0].(discovery.Snapshot); !ok || len(s.Trouble) == 0 {
 		t.Fatalf("enter did not go on with the snapshot and its trouble: %#v", s)
@@ -218,8 +219,8 @@ func TestFactsUnknownOnlyWhereTrouble(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	env.Server.SetFaultType("yourcenter.edu.", dns.TypeMX, dnstest.Fault{Refused: true})
 	env.Server.SetFault("osc1._domainkey.yourcenter.edu.yourcenter.edu.", dnstest.Fault{ServFail: true})
-	got := map[string]discovery.Fact{}
-	for _, f := range discovery.Facts(env.Snapshot(t)) {
+	got := map[string]discoverystep.Fact{}
+	for _, f := range discoverystep.Facts(env.Snapshot(t)) {
 		got[f.Label] = f
 	}
 	if f := got["Mail provider"]; !f.Unknown || f.Value != "unknown: the DNS server refused to answer (REFUSED)" {
@@ -253,7 +254,7 @@ func TestFactsSubdomainDMARCUnknown(t *testing.T) {
 	env.Server.SetFault("_dmarc.uni.edu.", dnstest.Fault{ServFail: true})
 	snap := discovery.Discover(context.Background(), env.Client, "sbdc.uni.edu", env.Platform)
 	var dmarc, noAnswer []string
-	for _, f := range discovery.Facts(snap) {
+	for _, f := range discoverystep.Facts(snap) {
 		switch f.Label {
 		case "DMARC":
 			dmarc = append(dmarc, f.Value)

@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"github.com/outreach-auth/wizard/steps/domain"
 	"os"
 	"strings"
 	"testing"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/outreach-auth/wizard/steps/domains"
 	"os"
 	"slices"
 	"strings"
@@ -18,7 +19,6 @@ import (
 
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )

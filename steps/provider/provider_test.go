@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"github.com/outreach-auth/wizard/steps/provider"
 	"os"
 	"strings"
 	"testing"
@@ -14,7 +15,6 @@ import (
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )

@@ -2,6 +2,7 @@ package records_test
 
 import (
 	"bytes"
+	"github.com/outreach-auth/wizard/steps/records"
 	"os"
 	"path/filepath"
 	"strings"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/outreach-auth/wizard/steps/records"
 	"os"
 	"path/filepath"
 	"strings"

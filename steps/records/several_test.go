@@ -1,6 +1,7 @@
 package records_test
 
 import (
+	"github.com/outreach-auth/wizard/steps/records"
 	"slices"
 	"strings"
 	"testing"

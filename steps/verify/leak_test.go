@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"github.com/outreach-auth/wizard/steps/verify"
 	"os"
 	"runtime"
 	"testing"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/verify"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )

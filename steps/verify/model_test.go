@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"context"
+	"github.com/outreach-auth/wizard/steps/verify"
 	"os"
 	"strings"
 	"testing"

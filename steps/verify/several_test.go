@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"github.com/outreach-auth/wizard/steps/verify"
 	"slices"
 	"strconv"
 	"testing"

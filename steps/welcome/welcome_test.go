@@ -1,10 +1,10 @@
 package welcome_test
 
 import (
+	"github.com/outreach-auth/wizard/steps/welcome"
 	"os"
 	"testing"
 
-	"github.com/outreach-auth/wizard/steps/welcome"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )

@@ -1,4 +1,4 @@
-package verify_test
+package checks_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package verify_test
+package checks_test
 
 import (
 	"bytes"
@@ -17,7 +17,6 @@ import (
 	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	advicestep "github.com/outreach-auth/wizard/steps/advice"
 )
 
 func TestNextInterval(t *testing.T) {
@@ -258,7 +257,7 @@ func TestWriteReport(t *testing.T) {
 	r.Source = dnscheck.Source{Authoritative: []string{"ns1.yourcenter.edu", "ns2.yourcenter.edu"}}
 
 	var b bytes.Buffer
-	checks.WriteReport(&b, r, stylesFor(&b))
+	checks.WriteReport(&b, r, checks.Styles{})
 	out := b.String()
 	verifyNoRaw(t, out)
 	for _, want := range []string{
@@ -304,7 +303,7 @@ func TestWriteAdvice(t *testing.T) {
 		{[]dnscheck.DomainReport{verifyReport("fail", "pass")}, []string{"Second-best option for now: turn the checkbox ON.", "• yourcenter.edu does not pass yet"}},
 	} {
 		var b bytes.Buffer
-		checks.WriteAdvice(&b, advice.Advise(tc.reports, p), stylesFor(&b))
+		checks.WriteAdvice(&b, advice.Advise(tc.reports, p), checks.Styles{})
 		verifyNoRaw(t, b.String())
 		for _, w := range tc.want {
 			if !strings.Contains(b.String(), w) {
