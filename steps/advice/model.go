@@ -35,7 +35,7 @@ func NewModel(c common.Common) *Model {
 }
 
 // Title names the step in the header and in the saved progress.
-const Title = "advice.Advice"
+const Title = "Advice"
 
 // Title implements common.Step.
 func (m *Model) Title() string { return Title }
@@ -46,7 +46,7 @@ func (m *Model) Init() tea.Cmd { return nil }
 // Capturing implements common.Step.
 func (m *Model) Capturing() bool { return false }
 
-// advice.Advice returns the advice shown.
+// Advice returns the advice shown.
 func (m *Model) Advice() advice.Advice { return m.advice }
 
 // Enter implements common.Step: the advice is worked out from the reports

@@ -24,7 +24,7 @@ import (
 type ResultMsg struct {
 	Gen      int
 	Snapshot discovery.Snapshot
-	// Err is set when the preparation hook failed; discovery.Snapshot is then empty.
+	// Err is set when the preparation hook failed; Snapshot is then empty.
 	Err error
 }
 
@@ -77,7 +77,7 @@ func (m *Model) Init() tea.Cmd { return nil }
 // Capturing implements common.Step.
 func (m *Model) Capturing() bool { return false }
 
-// discovery.Snapshot returns the last result, and whether there is one.
+// Snapshot returns the last result, and whether there is one.
 func (m *Model) Snapshot() (discovery.Snapshot, bool) { return m.snap, m.have }
 
 // Busy reports whether a lookup is running.

@@ -94,7 +94,7 @@ func (m *Model) SetSize(w, h int) {
 	m.input.Width = max(m.Width-len([]rune(m.input.Prompt))-1, 1)
 }
 
-// domainname.Input returns the domain as typed so far, and whether it is valid.
+// Input returns the domain as typed so far, and whether it is valid.
 func (m *Model) Input() (domainname.Input, bool) { return m.in, m.err == nil && m.in.Domain != "" }
 
 // ShortHelp implements help.KeyMap.

@@ -104,7 +104,7 @@ func (m *Model) Init() tea.Cmd { return nil }
 // has focus.
 func (m *Model) Capturing() bool { return !m.inList }
 
-// common.Others returns the domains added so far (looked up or not).
+// Others returns the domains added so far (looked up or not).
 func (m *Model) Others() common.Others {
 	out := common.Others{}
 	for _, e := range m.list {

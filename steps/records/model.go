@@ -169,10 +169,10 @@ func (m *Model) Init() tea.Cmd { return nil }
 // Capturing implements common.Step.
 func (m *Model) Capturing() bool { return false }
 
-// plan.Plan returns the plan of the domain shown, and whether there is one.
+// Plan returns the plan of the domain shown, and whether there is one.
 func (m *Model) Plan() (plan.Plan, bool) { return m.s().plan, m.s().have }
 
-// plan.Plans returns the plans built so far, in the domains' order.
+// Plans returns the plans built so far, in the domains' order.
 func (m *Model) Plans() plan.Plans {
 	out := plan.Plans{}
 	for _, d := range m.doms {
