@@ -59,9 +59,9 @@ type Config struct {
 }
 
 // Action is an extra key: Run gets the current plan and returns a status
-// line. It is records.KeyAction, so the records and verify steps can run
+// line. It is common.KeyAction, so the records and verify steps can run
 // it without importing this package.
-type Action = records.KeyAction
+type Action = common.KeyAction
 
 // Summary is what is printed to the terminal's scroll-back after the
 // program exits.

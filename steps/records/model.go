@@ -2,7 +2,6 @@ package records
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,26 +17,6 @@ import (
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
-
-// KeyAction is an extra key shown in the help bar of the records and
-// verify steps (the demo's): Run gets the current plan and returns a status
-// line. (tui.Action is this type.)
-type KeyAction struct {
-	Key key.Binding
-	Run func(ctx context.Context, plan plan.Plan) (string, error)
-}
-
-// RunAction returns a command that runs a in the background and reports
-// its result as the status line.
-func RunAction(ctx context.Context, a KeyAction, p plan.Plan) tea.Cmd {
-	return func() tea.Msg {
-		text, err := a.Run(ctx, p)
-		if err != nil {
-			return common.StatusMsg{Text: dnscheck.Printable(err.Error()), Level: common.Failure}
-		}
-		return common.StatusMsg{Text: dnscheck.Printable(text), Level: common.Success}
-	}
-}
 
 // PlanMsg is the outcome of one plan.Build. Gen ties it to the build that asked
 // for it; results of older builds are dropped.
@@ -86,7 +65,7 @@ type Model struct {
 	common.Common
 	q       dnscheck.Querier
 	saveDir string
-	actions []KeyAction
+	actions []common.KeyAction
 	scroll  common.Scroller
 	spin    spinner.Model
 
@@ -125,7 +104,7 @@ type slot struct {
 // NewModel returns the records step. q answers the lookups plan.Build makes;
 // saveDir is where instructions are saved ("" is the current directory);
 // actions are extra keys.
-func NewModel(c common.Common, q dnscheck.Querier, saveDir string, actions []KeyAction) *Model {
+func NewModel(c common.Common, q dnscheck.Querier, saveDir string, actions []common.KeyAction) *Model {
 	m := &Model{
 		Common:  c,
 		q:       q,
@@ -523,7 +502,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	default:
 		for _, a := range m.actions {
 			if key.Matches(msg, a.Key) {
-				return RunAction(m.Ctx, a, m.s().plan), true
+				return common.RunAction(m.Ctx, a, m.s().plan), true
 			}
 		}
 		return nil, false

@@ -22,7 +22,7 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
 
-func built(t *testing.T, env *tuitest.Env, w, h int, dir string, actions ...records.KeyAction) *records.Model {
+func built(t *testing.T, env *tuitest.Env, w, h int, dir string, actions ...common.KeyAction) *records.Model {
 	t.Helper()
 	snap := env.Snapshot(t)
 	m := records.NewModel(env.Common(w, h), env.Client, dir, actions)
@@ -175,7 +175,7 @@ func TestStalePlan(t *testing.T) {
 func TestActions(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	var got string
-	acts := []records.KeyAction{
+	acts := []common.KeyAction{
 		{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish")),
 			Run: func(_ context.Context, p plan.Plan) (string, error) {
 				got = p.Domain

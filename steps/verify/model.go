@@ -13,7 +13,6 @@ import (
 	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -54,7 +53,7 @@ type actionMsg struct{ status common.StatusMsg }
 type Model struct {
 	common.Common
 	checker *dnscheck.Checker
-	actions []records.KeyAction
+	actions []common.KeyAction
 	scroll  common.Scroller
 	spin    spinner.Model
 
@@ -83,7 +82,7 @@ type Model struct {
 
 // NewModel returns the verify step; checker answers the checks; actions
 // are extra keys (each followed by a check).
-func NewModel(c common.Common, checker *dnscheck.Checker, actions []records.KeyAction) *Model {
+func NewModel(c common.Common, checker *dnscheck.Checker, actions []common.KeyAction) *Model {
 	m := &Model{
 		Common:  c,
 		checker: checker,
@@ -361,7 +360,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 			if p.Domain == "" {
 				return common.SetStatus(common.Failure, "There are no records for "+m.focused()+" yet: go back to the records first."), true
 			}
-			run := records.RunAction(m.Ctx, a, p)
+			run := common.RunAction(m.Ctx, a, p)
 			return func() tea.Msg { return actionMsg{status: run().(common.StatusMsg)} }, true
 		}
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
-	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -155,12 +154,12 @@ func TestSkipAndBack(t *testing.T) {
 // follows at once.
 func TestActionThenCheck(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	act := records.KeyAction{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish")),
+	act := common.KeyAction{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish")),
 		Run: func(context.Context, plan.Plan) (string, error) {
 			env.Publish(t)
 			return "Published the records.", nil
 		}}
-	m := verify.NewModel(env.Common(80, 30), env.Checker, []records.KeyAction{act})
+	m := verify.NewModel(env.Common(80, 30), env.Checker, []common.KeyAction{act})
 	first(t, env, m)
 	cmd := send(m, tuitest.Await[tea.Msg](t, send(m, tuitest.Key("p"))))
 	if !m.Checking() {

@@ -1,0 +1,31 @@
+package common
+
+import (
+	"context"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/dnscheck"
+)
+
+// KeyAction is an extra key shown in the help bar of the records and
+// verify steps (the demo's): Run gets the current plan and returns a status
+// line. (tui.Action is this type.)
+type KeyAction struct {
+	Key key.Binding
+	Run func(ctx context.Context, plan plan.Plan) (string, error)
+}
+
+// RunAction returns a command that runs a in the background and reports
+// its result as the status line.
+func RunAction(ctx context.Context, a KeyAction, p plan.Plan) tea.Cmd {
+	return func() tea.Msg {
+		text, err := a.Run(ctx, p)
+		if err != nil {
+			return StatusMsg{Text: dnscheck.Printable(err.Error()), Level: Failure}
+		}
+		return StatusMsg{Text: dnscheck.Printable(text), Level: Success}
+	}
+}
