@@ -1,7 +1,8 @@
 // Package plan works out the DNS records a domain must publish for the
 // platform (its DKIM CNAME, one merged SPF record, a starting DMARC record),
-// written the way the domain's DNS host wants them, and renders them as
-// text, a zone-file snippet or JSON.
+// written the way the domain's DNS host wants them, from the mail provider
+// chosen, and renders them as text, a zone-file snippet, JSON or the
+// hand-off sheet for whoever edits DNS.
 package plan
 
 import (

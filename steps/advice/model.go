@@ -1,3 +1,7 @@
+// Package advice is the wizard's last screen: the advice core/advice gives
+// on the platform's sender-authentication checkbox and the next steps. In
+// this package, the name advice refers to the core package (the screen's own
+// names are unqualified).
 package advice
 
 import (

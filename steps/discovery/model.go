@@ -1,3 +1,7 @@
+// Package discovery is the wizard's discovery screen: a spinner while
+// core/discovery looks the domain up, then a short summary of what it
+// publishes today. In this package, the name discovery refers to the core
+// package (the screen's own names are unqualified).
 package discovery
 
 import (

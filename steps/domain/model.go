@@ -1,3 +1,5 @@
+// Package domain is the wizard's domain screen: a text field checked live
+// with domainname.Normalize; its result is the domainname.Input.
 package domain
 
 import (

@@ -1,3 +1,8 @@
+// Package domains is the wizard's screen for databases whose users send
+// from more than one mail domain: after the first domain it asks "Do users
+// of your database send from other domains?", adds each one (normalised like
+// the first, looked up at once), and stores the list as common.Others for the
+// records, verify and advice screens (common.Targets reads it back).
 package domains
 
 import (

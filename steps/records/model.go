@@ -1,3 +1,6 @@
+// Package records is the wizard's records screen: the plan core/plan builds
+// for each domain, shown the way the domain's DNS host wants it, saved as
+// instructions or as a hand-off sheet for whoever edits DNS.
 package records
 
 import (

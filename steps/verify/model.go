@@ -1,3 +1,6 @@
+// Package verify is the wizard's verify screen: it runs core/checks over
+// every domain, re-checks on a schedule until all are ready, and shows each
+// domain's verdicts, problems and fixes.
 package verify
 
 import (
