@@ -24,7 +24,7 @@ type Error struct {
 func (e *Error) Error() string { return e.Message }
 
 // Is reports whether target is the Kind of e, so that callers can write
-// errors.Is(err, domain.KindURL).
+// errors.Is(err, domainname.KindURL).
 func (e *Error) Is(target error) bool {
 	k, ok := target.(Kind)
 	return ok && e.Kind == k
