@@ -36,36 +36,31 @@ type ResultMsg struct {
 // a command, then a short summary of what the domain publishes today. Its
 // result (in common.NextMsg) is the discovery.Snapshot.
 type Model struct {
-	common.Common
+	common.StepBase
 	q       dnscheck.Querier
 	prepare func(ctx context.Context, domain string) error
-	spin    spinner.Model
-	scroll  common.Scroller
 
 	domain string
-	gen    int
 	busy   bool
 	snap   discovery.Snapshot
 	have   bool
 	err    error
 	cancel context.CancelFunc
 
-	keys struct{ Next, Again, Back key.Binding }
+	keys struct{ Next, Again key.Binding }
 }
 
 // NewModel returns the discovery step. q answers the lookups; prepare, when
 // not nil, runs first (the demo uses it to set up its simulated DNS).
 func NewModel(c common.Common, q dnscheck.Querier, prepare func(ctx context.Context, domain string) error) *Model {
 	m := &Model{
-		Common:  c,
-		q:       q,
-		prepare: prepare,
-		spin:    spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.Styles.Accent)),
-		scroll:  common.NewScroller(c),
+		StepBase: common.NewStepBase(c),
+		q:        q,
+		prepare:  prepare,
 	}
+	m.Redraw = m.render
 	m.keys.Next = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue"))
 	m.keys.Again = key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "look again"))
-	m.keys.Back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
 	return m
 }
 
@@ -74,12 +69,6 @@ const Title = "Discovery"
 
 // Title implements common.Step.
 func (m *Model) Title() string { return Title }
-
-// Init implements tea.Model.
-func (m *Model) Init() tea.Cmd { return nil }
-
-// Capturing implements common.Step.
-func (m *Model) Capturing() bool { return false }
 
 // Snapshot returns the last result, and whether there is one.
 func (m *Model) Snapshot() (discovery.Snapshot, bool) { return m.snap, m.have }
@@ -102,13 +91,13 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 // result will be dropped.
 func (m *Model) start() tea.Cmd {
 	m.stop()
-	m.gen++
+	m.Gen++
 	m.busy, m.have, m.err = true, false, nil
 	ctx, cancel := context.WithCancel(m.Ctx)
 	m.cancel = cancel
-	gen, dom, q, p, prepare := m.gen, m.domain, m.q, m.Platform, m.prepare
+	gen, dom, q, p, prepare := m.Gen, m.domain, m.q, m.Platform, m.prepare
 	m.render()
-	return tea.Batch(m.spin.Tick, func() tea.Msg {
+	return tea.Batch(m.Spin.Tick, func() tea.Msg {
 		defer cancel()
 		if prepare != nil {
 			if err := prepare(ctx, dom); err != nil {
@@ -127,22 +116,15 @@ func (m *Model) stop() {
 	m.busy = false
 }
 
-// SetSize implements common.Step.
-func (m *Model) SetSize(w, h int) {
-	m.Common.SetSize(w, h)
-	m.scroll.SetSize(m.Width, m.Height)
-	m.render()
-}
-
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	if m.busy {
-		return []key.Binding{m.keys.Back}
+		return []key.Binding{m.Keys.Back}
 	}
 	if !m.have {
-		return []key.Binding{m.keys.Again, m.keys.Back}
+		return []key.Binding{m.keys.Again, m.Keys.Back}
 	}
-	return []key.Binding{m.keys.Next, m.keys.Again, m.keys.Back}
+	return []key.Binding{m.keys.Next, m.keys.Again, m.Keys.Back}
 }
 
 // FullHelp implements help.KeyMap.
@@ -154,7 +136,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case ResultMsg:
-		if msg.Gen != m.gen || !m.busy {
+		if msg.Gen != m.Gen || !m.busy {
 			return m, nil // stale
 		}
 		m.stop()
@@ -163,22 +145,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			m.snap, m.have = msg.Snapshot, true
 		}
-		m.scroll.GotoTop()
+		m.Scroll.GotoTop()
 		m.render()
 		return m, nil
 	case spinner.TickMsg:
-		if !m.busy {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		m.render()
-		return m, cmd
+		return m, m.SpinTick(msg, m.busy)
 	case tea.KeyMsg:
 		switch {
-		case key.Matches(msg, m.keys.Back):
+		case key.Matches(msg, m.Keys.Back):
 			m.stop()
-			m.gen++
+			m.Gen++
 			return m, common.Back
 		case key.Matches(msg, m.keys.Again) && !m.busy:
 			return m, m.start()
@@ -186,12 +162,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, common.Next(m.snap)
 		}
 	}
-	m.scroll.Update(msg)
-	return m, nil
+	return m, m.Scrolled(msg)
 }
-
-// View implements tea.Model.
-func (m *Model) View() string { return m.scroll.View() }
 
 const labelWidth = 15
 
@@ -201,7 +173,7 @@ func (m *Model) render() {
 	var b strings.Builder
 	switch {
 	case m.busy:
-		b.WriteString(common.Wrap(m.spin.View()+" Looking up "+m.domain+"…", w) + "\n\n")
+		b.WriteString(common.Wrap(m.Spin.View()+" Looking up "+m.domain+"…", w) + "\n\n")
 		for _, s := range []string{"name servers (NS): who hosts its DNS", "mail servers (MX): who handles its mail",
 			"SPF, DKIM and DMARC records already there"} {
 			b.WriteString(st.Dim.Render(common.Hang("  · ", "    ", s, w)) + "\n")
@@ -212,7 +184,7 @@ func (m *Model) render() {
 	case m.have:
 		b.WriteString(m.summary())
 	}
-	m.scroll.SetContent(strings.TrimRight(b.String(), "\n"))
+	m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))
 }
 
 // Fact is one line of the discovery summary. Unknown is set when the

@@ -47,22 +47,19 @@ type entry struct {
 // removes one. Enter on an empty field goes on; its result (in
 // common.NextMsg) is common.Others.
 type Model struct {
-	common.Common
+	common.StepBase
 	q       dnscheck.Querier
 	prepare func(ctx context.Context, domain string) error
 	input   textinput.Model
-	spin    spinner.Model
-	scroll  common.Scroller
 
 	first   domainname.Input
 	list    []entry
-	gen     int
 	inList  bool // the list has focus, not the field
 	sel     int
 	problem string // why the last enter added nothing
 	waiting bool   // continue once every lookup has finished
 
-	keys struct{ Add, Continue, List, Field, Up, Down, Remove, Back key.Binding }
+	keys struct{ Add, Continue, List, Field, Up, Down, Remove key.Binding }
 }
 
 // NewModel returns the step. q answers the lookups of added domains;
@@ -76,13 +73,12 @@ func NewModel(c common.Common, q dnscheck.Querier, prepare func(ctx context.Cont
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	ti.Focus()
 	m := &Model{
-		Common:  c,
-		q:       q,
-		prepare: prepare,
-		input:   ti,
-		spin:    spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.Styles.Accent)),
-		scroll:  common.NewScroller(c),
+		StepBase: common.NewStepBase(c),
+		q:        q,
+		prepare:  prepare,
+		input:    ti,
 	}
+	m.Redraw = m.render
 	m.keys.Add = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "add it"))
 	m.keys.Continue = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue"))
 	m.keys.List = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "edit the list"))
@@ -90,8 +86,7 @@ func NewModel(c common.Common, q dnscheck.Querier, prepare func(ctx context.Cont
 	m.keys.Up = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
 	m.keys.Down = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
 	m.keys.Remove = key.NewBinding(key.WithKeys("x", "delete", "backspace"), key.WithHelp("x", "remove"))
-	m.keys.Back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
-	m.scroll.LineKeys = false
+	m.Scroll.LineKeys = false
 	m.SetSize(c.Width, c.Height)
 	return m
 }
@@ -101,9 +96,6 @@ const Title = "Other domains"
 
 // Title implements common.Step.
 func (m *Model) Title() string { return Title }
-
-// Init implements tea.Model.
-func (m *Model) Init() tea.Cmd { return nil }
 
 // Capturing implements common.Step: the field takes every key while it
 // has focus.
@@ -160,7 +152,7 @@ func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 		}
 	}
 	if len(cmds) > 0 {
-		cmds = append(cmds, m.spin.Tick)
+		cmds = append(cmds, m.Spin.Tick)
 	}
 	m.inList, m.waiting, m.problem = false, false, ""
 	cmds = append(cmds, m.input.Focus())
@@ -172,14 +164,13 @@ func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 func (m *Model) SetSize(w, h int) {
 	m.Common.SetSize(w, h)
 	m.input.Width = max(m.Width-len([]rune(m.input.Prompt))-1, 1)
-	m.scroll.SetSize(m.Width, m.Height)
-	m.render()
+	m.StepBase.SetSize(m.Width, m.Height)
 }
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	if m.inList {
-		return []key.Binding{m.keys.Remove, m.keys.Continue, m.keys.Field, m.keys.Back}
+		return []key.Binding{m.keys.Remove, m.keys.Continue, m.keys.Field, m.Keys.Back}
 	}
 	next := m.keys.Continue
 	if strings.TrimSpace(m.input.Value()) != "" {
@@ -189,13 +180,13 @@ func (m *Model) ShortHelp() []key.Binding {
 	if len(m.list) > 0 {
 		keys = append(keys, m.keys.List)
 	}
-	return append(keys, m.keys.Back)
+	return append(keys, m.Keys.Back)
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
 	if m.inList {
-		return [][]key.Binding{{m.keys.Up, m.keys.Down, m.keys.Remove}, {m.keys.Continue, m.keys.Field, m.keys.Back}}
+		return [][]key.Binding{{m.keys.Up, m.keys.Down, m.keys.Remove}, {m.keys.Continue, m.keys.Field, m.Keys.Back}}
 	}
 	return [][]key.Binding{m.ShortHelp()}
 }
@@ -206,15 +197,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case LookedUpMsg:
 		return m, m.lookedUp(msg)
 	case spinner.TickMsg:
-		if !m.Busy() {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		m.render()
-		return m, cmd
+		return m, m.SpinTick(msg, m.Busy())
 	case tea.KeyMsg:
-		if key.Matches(msg, m.keys.Back) {
+		if key.Matches(msg, m.Keys.Back) {
 			m.waiting = false
 			return m, common.Back
 		}
@@ -305,7 +290,7 @@ func (m *Model) add() tea.Cmd {
 	m.problem = ""
 	m.input.SetValue("")
 	m.list = append(m.list, entry{Extra: common.Extra{Input: in}})
-	return tea.Batch(m.lookUp(len(m.list)-1), m.spin.Tick, m.keep())
+	return tea.Batch(m.lookUp(len(m.list)-1), m.Spin.Tick, m.keep())
 }
 
 // keep stores the list in the wizard's state as it changes, so the
@@ -314,9 +299,9 @@ func (m *Model) keep() tea.Cmd { return common.Keep(m.Title(), m.Others()) }
 
 // lookUp starts the lookup of list entry i in a command.
 func (m *Model) lookUp(i int) tea.Cmd {
-	m.gen++
+	m.Gen++
 	e := &m.list[i]
-	e.gen, e.busy, e.err = m.gen, true, nil
+	e.gen, e.busy, e.err = m.Gen, true, nil
 	gen, dom, q, p, prepare, ctx := e.gen, e.Input.Domain, m.q, m.Platform, m.prepare, m.Ctx
 	m.render()
 	return func() tea.Msg {
@@ -359,9 +344,6 @@ func (m *Model) finish() tea.Cmd {
 	return common.Next(m.Others())
 }
 
-// View implements tea.Model.
-func (m *Model) View() string { return m.scroll.View() }
-
 func (m *Model) render() {
 	st, w := m.Styles, m.Width
 	p := dnscheck.Printable
@@ -375,7 +357,7 @@ func (m *Model) render() {
 		mark, note := st.Pass.Render("✓ "), ""
 		switch {
 		case e.busy:
-			mark, note = m.spin.View()+" ", "looking up…"
+			mark, note = m.Spin.View()+" ", "looking up…"
 		case e.err != nil:
 			mark, note = st.Fail.Render("✗ "), "could not look it up: "+p(e.err.Error())
 		case e.Snap.Domain != "":
@@ -399,7 +381,7 @@ func (m *Model) render() {
 		row := common.Hang(lead+mark, "    ", line, w)
 		if m.inList && i == m.sel {
 			top := common.Height(b.String()) - 1
-			defer m.scroll.Show(top, top+common.Height(row)) // the selected row stays in view
+			defer m.Scroll.Show(top, top+common.Height(row)) // the selected row stays in view
 		}
 		b.WriteString(row + "\n")
 	}
@@ -410,12 +392,12 @@ func (m *Model) render() {
 		b.WriteString(st.Text.Render(common.Wrap("Add another domain:", w)) + "\n")
 		field := common.Height(b.String())
 		b.WriteString(m.input.View() + "\n")
-		defer m.scroll.Show(field-1, field+2) // the field and the line under it stay in view
+		defer m.Scroll.Show(field-1, field+2) // the field and the line under it stay in view
 		switch {
 		case m.problem != "":
 			b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", p(m.problem), w)) + "\n")
 		case m.waiting:
-			b.WriteString(common.Wrap(m.spin.View()+" Going on as soon as the lookups finish…", w) + "\n")
+			b.WriteString(common.Wrap(m.Spin.View()+" Going on as soon as the lookups finish…", w) + "\n")
 		case strings.TrimSpace(m.input.Value()) == "":
 			n := len(m.list) + 1
 			b.WriteString(st.Dim.Render(common.Wrap(fmt.Sprintf("Press enter with the field empty to go on with %s.", common.Plural(n, "domain")), w)) + "\n")
@@ -423,7 +405,7 @@ func (m *Model) render() {
 			b.WriteString(st.Dim.Render(common.Wrap("Press enter to add it.", w)) + "\n")
 		}
 	}
-	m.scroll.SetContent(strings.TrimRight(b.String(), "\n"))
+	m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))
 }
 
 // describe sums a snapshot up in a few words: DNS host and mail provider.
