@@ -65,18 +65,15 @@ func Save(dir string, p plan.Plan) (string, error) {
 // part between include and addresses. Its result (in common.NextMsg) is
 // the plan.Plan.
 type Model struct {
-	common.Common
+	common.StepBase
 	q       dnscheck.Querier
 	saveDir string
 	actions []common.KeyAction
-	scroll  common.Scroller
-	spin    spinner.Model
 
 	doms    []slot // one per domain, in the wizard's order
 	cur     int    // the domain shown
 	choice  plan.ProviderChoice
 	useIPs  bool
-	gen     int
 	toggled bool
 	going   bool // enter was pressed while a domain's plan was building
 	sel     int
@@ -86,7 +83,7 @@ type Model struct {
 }
 
 type recordKeys struct {
-	Next, Back, Prev, NextCard, CopyValue, CopyName, CopyAll, Save, ToggleIPs, Retry, PrevDomain, NextDomain key.Binding
+	Next, Prev, NextCard, CopyValue, CopyName, CopyAll, Save, ToggleIPs, Retry, PrevDomain, NextDomain key.Binding
 
 	Handoff key.Binding // writes the hand-off sheet
 }
@@ -109,15 +106,12 @@ type slot struct {
 // actions are extra keys.
 func NewModel(c common.Common, q dnscheck.Querier, saveDir string, actions []common.KeyAction) *Model {
 	m := &Model{
-		Common:  c,
-		q:       q,
-		saveDir: saveDir,
-		actions: actions,
-		scroll:  common.NewScroller(c),
-		spin:    spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.Styles.Accent)),
+		StepBase: common.NewStepBase(c),
+		q:        q,
+		saveDir:  saveDir,
+		actions:  actions,
 		keys: recordKeys{
 			Next:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check them")),
-			Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 			Prev:       key.NewBinding(key.WithKeys("up", "k", "shift+tab"), key.WithHelp("↑/k", "previous record")),
 			NextCard:   key.NewBinding(key.WithKeys("down", "j", "tab"), key.WithHelp("↓/j", "next record")),
 			CopyValue:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy value")),
@@ -132,7 +126,8 @@ func NewModel(c common.Common, q dnscheck.Querier, saveDir string, actions []com
 		},
 		doms: []slot{{}},
 	}
-	m.scroll.LineKeys = false
+	m.Redraw = m.render
+	m.Scroll.LineKeys = false
 	if len(c.Platform.SPF.IPs) == 0 || c.Platform.SPF.Include == "" {
 		m.keys.ToggleIPs.SetEnabled(false)
 	}
@@ -144,12 +139,6 @@ const Title = "Records"
 
 // Title implements common.Step.
 func (m *Model) Title() string { return Title }
-
-// Init implements tea.Model.
-func (m *Model) Init() tea.Cmd { return nil }
-
-// Capturing implements common.Step.
-func (m *Model) Capturing() bool { return false }
 
 // Plan returns the plan of the domain shown, and whether there is one.
 func (m *Model) Plan() (plan.Plan, bool) { return m.s().plan, m.s().have }
@@ -208,7 +197,7 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 		m.doms = []slot{{}}
 	}
 	m.cur, m.sel = 0, 0
-	m.scroll.GotoTop()
+	m.Scroll.GotoTop()
 	return m.buildAll()
 }
 
@@ -244,7 +233,7 @@ func (m *Model) show(i int) {
 		return
 	}
 	m.cur, m.sel = i, 0
-	m.scroll.GotoTop()
+	m.Scroll.GotoTop()
 	m.render()
 }
 
@@ -259,14 +248,14 @@ func (m *Model) buildAll() tea.Cmd {
 // rebuild builds domain i's plan in a command, looking the domain up
 // again first when rediscover is set.
 func (m *Model) rebuild(i int, rediscover bool) tea.Cmd {
-	m.gen++
+	m.Gen++
 	sl := &m.doms[i]
-	sl.gen, sl.busy, sl.err = m.gen, true, nil
+	sl.gen, sl.busy, sl.err = m.Gen, true, nil
 	gen, q, snap, p := sl.gen, m.q, sl.snap, m.Platform
 	opt := plan.Options{Provider: m.choice.Option(), UseIPs: m.useIPs}
 	ctx := m.Ctx
 	m.render()
-	return tea.Batch(m.spin.Tick, func() tea.Msg {
+	return tea.Batch(m.Spin.Tick, func() tea.Msg {
 		var fresh *discovery.Snapshot
 		if rediscover {
 			s := discovery.Discover(ctx, q, snap.Domain, p)
@@ -307,13 +296,6 @@ func (m *Model) busy() bool {
 	return false
 }
 
-// SetSize implements common.Step.
-func (m *Model) SetSize(w, h int) {
-	m.Common.SetSize(w, h)
-	m.scroll.SetSize(m.Width, m.Height)
-	m.render()
-}
-
 func (m *Model) actionKeys() []key.Binding {
 	var out []key.Binding
 	for _, a := range m.actions {
@@ -327,9 +309,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	if !m.s().have {
 		if m.s().err != nil {
-			return []key.Binding{k.Retry, k.Back}
+			return []key.Binding{k.Retry, m.Keys.Back}
 		}
-		return []key.Binding{k.Back}
+		return []key.Binding{m.Keys.Back}
 	}
 	// Extra actions (the demo's publish keys) come early so that they fit.
 	keys := append([]key.Binding{k.Next}, m.actionKeys()...)
@@ -349,7 +331,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	groups := [][]key.Binding{
 		{k.CopyValue, k.CopyName, k.CopyAll, k.Save, k.Handoff},
-		{k.Next, k.Back, k.ToggleIPs},
+		{k.Next, m.Keys.Back, k.ToggleIPs},
 		{k.Prev, k.NextCard, m.Keys.PageUp, m.Keys.PageDown, m.Keys.Top, m.Keys.Bottom},
 	}
 	if m.several() {
@@ -416,25 +398,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, common.SetStatus(common.Success, "Saved the instructions to "+dnscheck.Printable(msg.Path))
 	case spinner.TickMsg:
-		if !m.busy() {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		m.render()
-		return m, cmd
+		return m, m.SpinTick(msg, m.busy())
 	case tea.KeyMsg:
 		if cmd, ok := m.key(msg); ok {
 			return m, cmd
 		}
 	}
-	m.scroll.Update(msg)
-	return m, nil
+	return m, m.Scrolled(msg)
 }
 
 func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := m.keys
-	if key.Matches(msg, k.Back) {
+	if key.Matches(msg, m.Keys.Back) {
 		for i := range m.doms { // drop the builds in flight
 			m.doms[i].busy, m.doms[i].gen = false, 0
 		}
@@ -535,28 +510,25 @@ func (m *Model) selectCard(i int) {
 	m.sel = i
 	m.render()
 	if i == 0 {
-		m.scroll.GotoTop()
+		m.Scroll.GotoTop()
 		return
 	}
-	m.scroll.Show(m.tops[i], m.tops[i+1])
+	m.Scroll.Show(m.tops[i], m.tops[i+1])
 }
-
-// View implements tea.Model.
-func (m *Model) View() string { return m.scroll.View() }
 
 func (m *Model) render() {
 	st, w := m.Styles, m.Width
 	var b strings.Builder
 	switch {
 	case m.s().busy && !m.s().have:
-		b.WriteString(common.Wrap(m.spin.View()+" Working out the records for "+m.s().snap.Domain+"…", w))
+		b.WriteString(common.Wrap(m.Spin.View()+" Working out the records for "+m.s().snap.Domain+"…", w))
 	case m.s().err != nil:
 		b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", "Could not work out the records: "+dnscheck.Printable(m.s().err.Error()), w)) + "\n\n")
 		b.WriteString(common.Wrap("Press r to try again, or esc to go back.", w))
 	case m.s().have:
 		m.renderPlan(&b)
 	}
-	m.scroll.SetContent(strings.TrimRight(b.String(), "\n"))
+	m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))
 }
 
 func (m *Model) renderPlan(b *strings.Builder) {
@@ -564,7 +536,7 @@ func (m *Model) renderPlan(b *strings.Builder) {
 	p := dnscheck.Printable
 	title := "Records to publish for " + pl.Domain
 	if m.s().busy {
-		title = m.spin.View() + " " + title
+		title = m.Spin.View() + " " + title
 	}
 	b.WriteString(st.Title.Render(common.Wrap(title, w)) + "\n")
 	if m.several() {

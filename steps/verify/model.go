@@ -54,17 +54,14 @@ type actionMsg struct{ status common.StatusMsg }
 // Every check runs in a command; Update never waits. Its result (in
 // common.NextMsg) is the []dnscheck.DomainReport the advice is built on.
 type Model struct {
-	common.Common
+	common.StepBase
 	checker *dnscheck.Checker
 	actions []common.KeyAction
-	scroll  common.Scroller
-	spin    spinner.Model
 
 	domains []string
 	exp     dnscheck.Expectation
 	plans   plan.Plans
 
-	gen      int
 	checking bool
 	cancel   context.CancelFunc
 	reports  []dnscheck.DomainReport // the last check's, one per domain
@@ -80,26 +77,24 @@ type Model struct {
 	open     bool  // the selected domain's details are shown (several domains)
 	rows     []int // first line of each row of the list, and the line after the last
 
-	keys struct{ Now, Skip, Records, Back, Advice, Open, Close, Up, Down key.Binding }
+	keys struct{ Now, Skip, Records, Advice, Open, Close, Up, Down key.Binding }
 }
 
 // NewModel returns the verify step; checker answers the checks; actions
 // are extra keys (each followed by a check).
 func NewModel(c common.Common, checker *dnscheck.Checker, actions []common.KeyAction) *Model {
 	m := &Model{
-		Common:  c,
-		checker: checker,
-		actions: actions,
-		scroll:  common.NewScroller(c),
-		spin:    spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.Styles.Accent)),
+		StepBase: common.NewStepBase(c),
+		checker:  checker,
+		actions:  actions,
 	}
+	m.Redraw = m.render
 	m.keys.Now = key.NewBinding(key.WithKeys("c", "enter"), key.WithHelp("c/enter", "check now"))
 	m.keys.Skip = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip to advice"))
 	m.keys.Records = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to records"))
-	m.keys.Back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
 	m.keys.Advice = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "see the advice"))
 	m.keys.Open = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
-	m.keys.Close = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "all domains"))
+	m.keys.Close = c.Keys.BackTo("all domains")
 	m.keys.Up = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "previous domain"))
 	m.keys.Down = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "next domain"))
 	return m
@@ -110,12 +105,6 @@ const Title = "Verify"
 
 // Title implements common.Step.
 func (m *Model) Title() string { return Title }
-
-// Init implements tea.Model.
-func (m *Model) Init() tea.Cmd { return nil }
-
-// Capturing implements common.Step.
-func (m *Model) Capturing() bool { return false }
 
 // Report returns the latest report of the first domain, and whether there
 // is one.
@@ -141,7 +130,7 @@ func (m *Model) Ready() bool { return m.ready }
 
 // Gen returns the current polling generation (for tests that drive the
 // timer with their own TickMsg).
-func (m *Model) Gen() int { return m.gen }
+func (m *Model) Gen() int { return m.StepBase.Gen }
 
 // Interval returns the current wait between checks.
 func (m *Model) Interval() time.Duration { return m.interval }
@@ -168,7 +157,7 @@ func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 	m.domains = names
 	m.exp, _ = checks.Expect(m.Platform, choice.Option(), nil) // fails only on check IPs, none here
 	m.interval, m.ready, m.skipping, m.changes = 0, false, false, nil
-	m.scroll.GotoTop()
+	m.Scroll.GotoTop()
 	return m.startCheck()
 }
 
@@ -188,18 +177,18 @@ func sameDomains(reports []dnscheck.DomainReport, names []string) bool {
 // check still running are forgotten.
 func (m *Model) startCheck() tea.Cmd {
 	m.stop()
-	m.gen++
+	m.StepBase.Gen++
 	m.checking, m.next = true, time.Time{}
 	ctx, cancel := context.WithCancel(m.Ctx)
 	m.cancel = cancel
-	gen, c, names := m.gen, m.checker, m.domains
+	gen, c, names := m.StepBase.Gen, m.checker, m.domains
 	exps := make([]dnscheck.Expectation, len(names))
 	for i, d := range names {
 		exps[i] = m.exp
 		exps[i].DNSHostName = m.plans.For(d).DNSHost
 	}
 	m.render()
-	return tea.Batch(m.spin.Tick, func() tea.Msg {
+	return tea.Batch(m.Spin.Tick, func() tea.Msg {
 		defer cancel()
 		return ResultMsg{Gen: gen, Reports: checks.CheckEach(ctx, c, names, exps), At: time.Now()}
 	})
@@ -212,11 +201,11 @@ func (m *Model) stop() {
 		m.cancel = nil
 	}
 	m.checking = false
-	m.gen++
+	m.StepBase.Gen++
 }
 
 func (m *Model) tick() tea.Cmd {
-	gen := m.gen
+	gen := m.StepBase.Gen
 	wait := min(time.Second, m.next.Sub(m.now))
 	if rem := m.next.Sub(m.now) % time.Second; rem > 0 {
 		wait = rem // land on whole seconds of the countdown
@@ -231,13 +220,6 @@ func (m *Model) done() tea.Cmd {
 		reps = m.reports
 	}
 	return common.Next(reps)
-}
-
-// SetSize implements common.Step.
-func (m *Model) SetSize(w, h int) {
-	m.Common.SetSize(w, h)
-	m.scroll.SetSize(m.Width, m.Height)
-	m.render()
 }
 
 func (m *Model) actionKeys() []key.Binding {
@@ -274,13 +256,13 @@ func (m *Model) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
-	g := [][]key.Binding{{m.keys.Now, m.keys.Skip, m.keys.Records, m.keys.Back}, m.Keys.ScrollKeys()}
+	g := [][]key.Binding{{m.keys.Now, m.keys.Skip, m.keys.Records, m.Keys.Back}, m.Keys.ScrollKeys()}
 	switch {
 	case m.ready:
-		g[0] = []key.Binding{m.keys.Advice, m.keys.Records, m.keys.Back}
+		g[0] = []key.Binding{m.keys.Advice, m.keys.Records, m.Keys.Back}
 	case m.listing():
 		now := key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now"))
-		g[0] = []key.Binding{m.keys.Open, m.keys.Up, m.keys.Down, now, m.keys.Skip, m.keys.Records, m.keys.Back}
+		g[0] = []key.Binding{m.keys.Open, m.keys.Up, m.keys.Down, now, m.keys.Skip, m.keys.Records, m.Keys.Back}
 	case m.several():
 		now := key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now"))
 		g[0] = []key.Binding{now, m.keys.Skip, m.keys.Records, m.keys.Close}
@@ -297,7 +279,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case ResultMsg:
 		return m, m.result(msg)
 	case TickMsg:
-		if msg.Gen != m.gen || m.checking || m.ready {
+		if msg.Gen != m.StepBase.Gen || m.checking || m.ready {
 			return m, nil // stale
 		}
 		m.now = msg.At
@@ -307,7 +289,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.render()
 		return m, m.tick()
 	case AdvanceMsg:
-		if msg.Gen == m.gen && m.ready {
+		if msg.Gen == m.StepBase.Gen && m.ready {
 			return m, m.done()
 		}
 		return m, nil
@@ -315,20 +297,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		st := msg.status
 		return m, tea.Batch(func() tea.Msg { return st }, m.startCheck())
 	case spinner.TickMsg:
-		if !m.checking {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spin, cmd = m.spin.Update(msg)
-		m.render()
-		return m, cmd
+		return m, m.SpinTick(msg, m.checking)
 	case tea.KeyMsg:
 		if cmd, ok := m.key(msg); ok {
 			return m, cmd
 		}
 	}
-	m.scroll.Update(msg)
-	return m, nil
+	return m, m.Scrolled(msg)
 }
 
 func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
@@ -338,7 +313,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 		}
 	}
 	switch {
-	case key.Matches(msg, m.keys.Records), key.Matches(msg, m.keys.Back):
+	case key.Matches(msg, m.keys.Records), key.Matches(msg, m.Keys.Back):
 		m.stop()
 		return tea.Sequence(common.Keep(m.Title(), common.Focus{Domain: m.focused()}), common.Back), true
 	case m.ready && key.Matches(msg, m.keys.Advice):
@@ -380,7 +355,7 @@ func (m *Model) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return nil, true
 	case m.listing() && !m.ready && key.Matches(msg, m.keys.Open):
 		m.open = true
-		m.scroll.GotoTop()
+		m.Scroll.GotoTop()
 		m.render()
 		return nil, true
 	case m.listing() && key.Matches(msg, m.keys.Up):
@@ -408,7 +383,7 @@ func (m *Model) focused() string {
 }
 
 func (m *Model) result(msg ResultMsg) tea.Cmd {
-	if msg.Gen != m.gen || !m.checking {
+	if msg.Gen != m.StepBase.Gen || !m.checking {
 		return nil // stale
 	}
 	m.checking, m.cancel = false, nil
@@ -424,7 +399,7 @@ func (m *Model) result(msg ResultMsg) tea.Cmd {
 	if allReady(msg.Reports) {
 		m.ready, m.open = true, false
 		m.render()
-		gen := m.gen
+		gen := m.StepBase.Gen
 		return tea.Batch(keep, common.Bell,
 			tea.Tick(SuccessPause, func(time.Time) tea.Msg { return AdvanceMsg{Gen: gen} }))
 	}
@@ -450,13 +425,10 @@ func allReady(reports []dnscheck.DomainReport) bool {
 	return len(reports) > 0
 }
 
-// View implements tea.Model.
-func (m *Model) View() string { return m.scroll.View() }
-
 // showSelected scrolls the least needed to show the selected row.
 func (m *Model) showSelected() {
 	if m.listing() && m.sel+1 < len(m.rows) {
-		m.scroll.Show(m.rows[m.sel], m.rows[m.sel+1])
+		m.Scroll.Show(m.rows[m.sel], m.rows[m.sel+1])
 	}
 }
 
@@ -486,7 +458,7 @@ func (m *Model) render() {
 	}
 	switch {
 	case m.checking:
-		b.WriteString(common.Wrap(m.spin.View()+" Checking now…", w) + "\n")
+		b.WriteString(common.Wrap(m.Spin.View()+" Checking now…", w) + "\n")
 	case m.ready:
 	case m.have:
 		left := max(m.next.Sub(m.now), 0)
@@ -497,7 +469,7 @@ func (m *Model) render() {
 		b.WriteString("\n")
 	}
 	if !m.have {
-		m.scroll.SetContent(strings.TrimRight(b.String(), "\n"))
+		m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))
 		return
 	}
 	b.WriteString("\n")
@@ -517,7 +489,7 @@ func (m *Model) render() {
 			b.WriteString(common.Hang("• ", "  ", dnscheck.Printable(c), w) + "\n")
 		}
 	}
-	m.scroll.SetContent(strings.TrimRight(b.String(), "\n"))
+	m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))
 }
 
 // renderList writes one line per domain (two when narrow): its mark, name
