@@ -22,8 +22,7 @@ import (
 // steps. Its result (in common.NextMsg, which ends the wizard) is the
 // advice.Advice.
 type Model struct {
-	common.Common
-	scroll  common.Scroller
+	common.StepBase
 	reports []dnscheck.DomainReport
 	advice  advice.Advice
 
@@ -32,9 +31,10 @@ type Model struct {
 
 // NewModel returns the advice step.
 func NewModel(c common.Common) *Model {
-	m := &Model{Common: c, scroll: common.NewScroller(c)}
+	m := &Model{StepBase: common.NewStepBase(c)}
+	m.Redraw = m.render
 	m.keys.Finish = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish"))
-	m.keys.Back = key.NewBinding(key.WithKeys("esc", "b"), key.WithHelp("esc/b", "back to checking"))
+	m.keys.Back = c.Keys.BackTo("back to checking", "b")
 	return m
 }
 
@@ -44,12 +44,6 @@ const Title = "Advice"
 // Title implements common.Step.
 func (m *Model) Title() string { return Title }
 
-// Init implements tea.Model.
-func (m *Model) Init() tea.Cmd { return nil }
-
-// Capturing implements common.Step.
-func (m *Model) Capturing() bool { return false }
-
 // Advice returns the advice shown.
 func (m *Model) Advice() advice.Advice { return m.advice }
 
@@ -58,16 +52,9 @@ func (m *Model) Advice() advice.Advice { return m.advice }
 func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 	m.reports, _ = common.Get[[]dnscheck.DomainReport](st)
 	m.advice = advice.Advise(m.reports, m.Platform)
-	m.scroll.GotoTop()
+	m.Scroll.GotoTop()
 	m.render()
 	return nil
-}
-
-// SetSize implements common.Step.
-func (m *Model) SetSize(w, h int) {
-	m.Common.SetSize(w, h)
-	m.scroll.SetSize(m.Width, m.Height)
-	m.render()
 }
 
 // ShortHelp implements help.KeyMap.
@@ -90,12 +77,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, common.Back
 		}
 	}
-	m.scroll.Update(msg)
-	return m, nil
+	return m, m.Scrolled(msg)
 }
-
-// View implements tea.Model.
-func (m *Model) View() string { return m.scroll.View() }
 
 func (m *Model) render() {
 	st, w, p, a := m.Styles, m.Width, m.Platform, m.advice
@@ -158,5 +141,5 @@ func (m *Model) render() {
 		n := fmt.Sprintf("%d. ", i+1)
 		b.WriteString(common.Hang(n, strings.Repeat(" ", len(n)), pr(s), w) + "\n")
 	}
-	m.scroll.SetContent(strings.TrimRight(b.String(), "\n"))
+	m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))
 }

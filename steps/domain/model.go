@@ -35,7 +35,6 @@ type Model struct {
 type modelKeys struct {
 	Next    key.Binding
 	Suggest key.Binding
-	Back    key.Binding
 }
 
 // NewModel returns the domain step.
@@ -58,7 +57,6 @@ func NewModel(c common.Common) *Model {
 		keys: modelKeys{
 			Next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
 			Suggest: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "use the suggestion"), key.WithDisabled()),
-			Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		},
 	}
 	m.SetSize(c.Width, c.Height)
@@ -101,19 +99,19 @@ func (m *Model) Input() (domainname.Input, bool) { return m.in, m.err == nil && 
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.Next, m.keys.Suggest, m.keys.Back}
+	return []key.Binding{m.keys.Next, m.keys.Suggest, m.Keys.Back}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{m.keys.Next, m.keys.Suggest, m.keys.Back}}
+	return [][]key.Binding{{m.keys.Next, m.keys.Suggest, m.Keys.Back}}
 }
 
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch {
-		case key.Matches(k, m.keys.Back):
+		case key.Matches(k, m.Keys.Back):
 			return m, common.Back
 		case key.Matches(k, m.keys.Next):
 			if in, ok := m.Input(); ok {

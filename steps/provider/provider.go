@@ -79,7 +79,7 @@ type Model struct {
 	err    error
 	snap   discovery.Snapshot
 
-	keys struct{ Choose, Back, Accept, Cancel key.Binding }
+	keys struct{ Choose, Accept, Cancel key.Binding }
 }
 
 // New returns the provider step. preset, when not nil (--provider), is
@@ -105,9 +105,8 @@ func New(c common.Common, preset *assets.Provider) *Model {
 	m := &Model{Common: c, preset: preset, list: l, input: ti}
 	m.list.SetDelegate(itemDelegate{DefaultDelegate: d, none: &m.none})
 	m.keys.Choose = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose"))
-	m.keys.Back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
 	m.keys.Accept = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "use these"))
-	m.keys.Cancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to the list"))
+	m.keys.Cancel = c.Keys.BackTo("back to the list")
 	return m
 }
 
@@ -194,7 +193,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.list.SettingFilter() {
 		return []key.Binding{k.AcceptWhileFiltering, k.CancelWhileFiltering}
 	}
-	return []key.Binding{m.keys.Choose, k.CursorUp, k.CursorDown, k.Filter, k.ClearFilter, m.keys.Back}
+	return []key.Binding{m.keys.Choose, k.CursorUp, k.CursorDown, k.Filter, k.ClearFilter, m.Keys.Back}
 }
 
 // FullHelp implements help.KeyMap.
@@ -204,7 +203,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	k := m.list.KeyMap
 	return [][]key.Binding{
-		{m.keys.Choose, m.keys.Back},
+		{m.keys.Choose, m.Keys.Back},
 		{k.CursorUp, k.CursorDown, k.NextPage, k.PrevPage, k.GoToStart, k.GoToEnd},
 		{k.Filter, k.ClearFilter},
 	}
@@ -217,7 +216,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	if k, ok := msg.(tea.KeyMsg); ok && m.list.FilterState() == list.Unfiltered {
 		switch {
-		case key.Matches(k, m.keys.Back):
+		case key.Matches(k, m.Keys.Back):
 			return m, common.Back
 		case key.Matches(k, m.keys.Choose):
 			return m, m.choose()

@@ -15,18 +15,17 @@ import (
 
 // Model is the welcome step.
 type Model struct {
-	common.Common
-	scroll common.Scroller
-	start  key.Binding
+	common.StepBase
+	start key.Binding
 }
 
 // New returns the welcome step.
 func New(c common.Common) *Model {
 	m := &Model{
-		Common: c,
-		scroll: common.NewScroller(c),
-		start:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "start")),
+		StepBase: common.NewStepBase(c),
+		start:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "start")),
 	}
+	m.Redraw = m.render
 	m.render()
 	return m
 }
@@ -37,21 +36,8 @@ const Title = "Welcome"
 // Title implements common.Step.
 func (m *Model) Title() string { return Title }
 
-// Init implements tea.Model.
-func (m *Model) Init() tea.Cmd { return nil }
-
 // Enter implements common.Step.
 func (m *Model) Enter(*common.State, common.Direction) tea.Cmd { return nil }
-
-// Capturing implements common.Step.
-func (m *Model) Capturing() bool { return false }
-
-// SetSize implements common.Step.
-func (m *Model) SetSize(w, h int) {
-	m.Common.SetSize(w, h)
-	m.scroll.SetSize(m.Width, m.Height)
-	m.render()
-}
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
@@ -68,12 +54,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if k, ok := msg.(tea.KeyMsg); ok && key.Matches(k, m.start) {
 		return m, common.Next()
 	}
-	m.scroll.Update(msg)
-	return m, nil
+	return m, m.Scrolled(msg)
 }
-
-// View implements tea.Model.
-func (m *Model) View() string { return m.scroll.View() }
 
 // Intro returns the welcome text as plain sentences: the lead, what will
 // happen, what the person needs, and a closing note. The accessible mode
@@ -116,5 +98,5 @@ func (m *Model) render() {
 		b.WriteString(common.Hang("• ", "  ", s, w) + "\n")
 	}
 	b.WriteString("\n" + st.Dim.Render(common.Wrap(note, w)))
-	m.scroll.SetContent(b.String())
+	m.Scroll.SetContent(b.String())
 }
