@@ -398,10 +398,9 @@ func (m *Model) helpView() string {
 	if step.Capturing() {
 		quit = m.Keys.ForceQuit
 	}
+	helpKey := m.Keys.Help // a copy: drawing leaves the shared keys alone
 	if m.help.ShowAll {
-		m.Keys.Help.SetHelp("?", "fewer keys")
-	} else {
-		m.Keys.Help.SetHelp("?", "more keys")
+		helpKey.SetHelp("?", "fewer keys")
 	}
 	if !m.help.ShowAll {
 		// The step's keys and quit, as many as fit, then always "? more
@@ -409,7 +408,7 @@ func (m *Model) helpView() string {
 		if step.Capturing() {
 			return m.help.ShortHelpView(append(step.ShortHelp(), quit))
 		}
-		tail := m.help.ShortHelpView([]key.Binding{m.Keys.Help})
+		tail := m.help.ShortHelpView([]key.Binding{helpKey})
 		sep := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator)
 		hm := m.help
 		hm.Width = max(m.Width-lipgloss.Width(tail)-lipgloss.Width(sep), 1)
@@ -422,7 +421,7 @@ func (m *Model) helpView() string {
 		}
 		return own + sep + tail
 	}
-	global := []key.Binding{m.Keys.Help, m.Keys.Quit, m.Keys.ForceQuit}
+	global := []key.Binding{helpKey, m.Keys.Quit, m.Keys.ForceQuit}
 	groups := append(step.FullHelp(), global)
 	if step.Capturing() {
 		groups = append(step.FullHelp(), []key.Binding{m.Keys.ForceQuit})
