@@ -296,14 +296,6 @@ func (m *Model) busy() bool {
 	return false
 }
 
-func (m *Model) actionKeys() []key.Binding {
-	var out []key.Binding
-	for _, a := range m.actions {
-		out = append(out, a.Key)
-	}
-	return out
-}
-
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
@@ -314,7 +306,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{m.Keys.Back}
 	}
 	// Extra actions (the demo's publish keys) come early so that they fit.
-	keys := append([]key.Binding{k.Next}, m.actionKeys()...)
+	keys := append([]key.Binding{k.Next}, common.ActionKeys(m.actions)...)
 	if m.several() {
 		// The key that moves from here: the last domain has no next one.
 		if m.cur == len(m.doms)-1 {
@@ -337,10 +329,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.several() {
 		groups = append(groups, []key.Binding{k.PrevDomain, k.NextDomain})
 	}
-	if len(m.actions) > 0 {
-		groups = append(groups, m.actionKeys())
-	}
-	return groups
+	return common.WithActionKeys(groups, m.actions)
 }
 
 // Update implements tea.Model.

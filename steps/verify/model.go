@@ -222,14 +222,6 @@ func (m *Model) done() tea.Cmd {
 	return common.Next(reps)
 }
 
-func (m *Model) actionKeys() []key.Binding {
-	var out []key.Binding
-	for _, a := range m.actions {
-		out = append(out, a.Key)
-	}
-	return out
-}
-
 // listing reports whether the list of domains is shown (several domains,
 // none opened).
 func (m *Model) listing() bool { return m.several() && !m.open }
@@ -245,11 +237,11 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.ready:
 		keys = []key.Binding{m.keys.Advice, m.keys.Records}
 	case m.listing():
-		keys = append(append([]key.Binding{m.keys.Open, now}, m.actionKeys()...), m.keys.Skip, m.keys.Records)
+		keys = append(append([]key.Binding{m.keys.Open, now}, common.ActionKeys(m.actions)...), m.keys.Skip, m.keys.Records)
 	case m.several():
-		keys = append(append([]key.Binding{m.keys.Close, now}, m.actionKeys()...), m.keys.Skip, m.keys.Records)
+		keys = append(append([]key.Binding{m.keys.Close, now}, common.ActionKeys(m.actions)...), m.keys.Skip, m.keys.Records)
 	default:
-		keys = append(append([]key.Binding{now}, m.actionKeys()...), m.keys.Skip, m.keys.Records)
+		keys = append(append([]key.Binding{now}, common.ActionKeys(m.actions)...), m.keys.Skip, m.keys.Records)
 	}
 	return keys
 }
@@ -267,10 +259,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		now := key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now"))
 		g[0] = []key.Binding{now, m.keys.Skip, m.keys.Records, m.keys.Close}
 	}
-	if len(m.actions) > 0 {
-		g = append(g, m.actionKeys())
-	}
-	return g
+	return common.WithActionKeys(g, m.actions)
 }
 
 // Update implements tea.Model.

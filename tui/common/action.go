@@ -29,3 +29,21 @@ func RunAction(ctx context.Context, a KeyAction, p plan.Plan) tea.Cmd {
 		return StatusMsg{Text: dnscheck.Printable(text), Level: Success}
 	}
 }
+
+// ActionKeys returns the keys of actions, in order, for a help bar.
+func ActionKeys(actions []KeyAction) []key.Binding {
+	var out []key.Binding
+	for _, a := range actions {
+		out = append(out, a.Key)
+	}
+	return out
+}
+
+// WithActionKeys returns a step's full help groups with the actions' keys
+// as one more group, when there are any.
+func WithActionKeys(groups [][]key.Binding, actions []KeyAction) [][]key.Binding {
+	if len(actions) == 0 {
+		return groups
+	}
+	return append(groups, ActionKeys(actions))
+}

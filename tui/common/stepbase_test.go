@@ -53,3 +53,15 @@ func TestStepBaseSpinTickAndRedraw(t *testing.T) {
 		t.Fatal("the default step neither captures keys nor starts work in Init")
 	}
 }
+
+func TestWithActionKeys(t *testing.T) {
+	groups := [][]key.Binding{{common.DefaultKeyMap().Back}}
+	if got := common.WithActionKeys(groups, nil); len(got) != 1 {
+		t.Fatalf("no actions gave %d groups, want 1", len(got))
+	}
+	a := common.KeyAction{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish"))}
+	got := common.WithActionKeys(groups, []common.KeyAction{a})
+	if len(got) != 2 || len(got[1]) != 1 || got[1][0].Help().Desc != "publish" {
+		t.Fatalf("one action gave %v, want a last group with its key", got)
+	}
+}
