@@ -20,7 +20,9 @@ import (
 	"github.com/outreach-auth/wizard/statefile"
 	advicestep "github.com/outreach-auth/wizard/steps/advice"
 	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
+	"github.com/outreach-auth/wizard/steps/domain"
 	"github.com/outreach-auth/wizard/steps/domains"
+	"github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/steps/verify"
 	"github.com/outreach-auth/wizard/steps/welcome"
@@ -41,6 +43,7 @@ var errQuit = errors.New("tui: quit")
 // summary so far.
 func RunAccessible(ctx context.Context, cfg Config, in io.Reader, out io.Writer) error {
 	a := &accessible{ctx: ctx, cfg: cfg, p: cfg.Platform, in: bufio.NewReader(in), out: out, st: common.NewState()}
+	a.st.SetOrder(stepNames(Steps(common.NewCommon(ctx, cfg.Platform), cfg)))
 	err := a.run()
 	if errors.Is(err, errQuit) {
 		a.say("")
@@ -111,14 +114,14 @@ func (a *accessible) run() error {
 			return err
 		}
 	}
-	a.st.PutFrom(1, in)
-	a.save(discoverystep.Title)
+	a.st.PutFrom(domain.Name, in)
+	a.save(discoverystep.Name)
 
 	snap, err := a.discover(in.Domain)
 	if err != nil {
 		return err
 	}
-	a.st.PutFrom(2, snap)
+	a.st.PutFrom(discoverystep.Name, snap)
 
 	choice, haveChoice := common.Get[plan.ProviderChoice](resumed)
 	if haveChoice {
@@ -135,10 +138,10 @@ func (a *accessible) run() error {
 		if snap, err = a.discover(in.Domain); err != nil {
 			return err
 		}
-		a.st.PutFrom(2, snap)
+		a.st.PutFrom(discoverystep.Name, snap)
 	}
-	a.st.PutFrom(3, choice)
-	a.save(domains.Title)
+	a.st.PutFrom(provider.Name, choice)
+	a.save(domains.Name)
 
 	var others common.Others
 	if saved, ok := common.Get[common.Others](resumed); ok {
@@ -152,8 +155,8 @@ func (a *accessible) run() error {
 	} else if others, err = a.askOthers(in); err != nil {
 		return err
 	}
-	a.st.PutFrom(4, others)
-	a.save(records.Title)
+	a.st.PutFrom(domains.Name, others)
+	a.save(records.Name)
 	snaps := []discovery.Snapshot{snap}
 	for _, o := range others {
 		snaps = append(snaps, o.Snap)
@@ -167,9 +170,9 @@ func (a *accessible) run() error {
 		if err != nil {
 			return err
 		}
-		a.st.Forget(4)
-		a.st.PutFrom(5, plans)
-		a.save(verify.Title)
+		a.st.Forget(domains.Name)
+		a.st.PutFrom(records.Name, plans)
+		a.save(verify.Name)
 		reps, back, err := a.verify(choice, plans)
 		if err != nil {
 			return err
@@ -177,7 +180,7 @@ func (a *accessible) run() error {
 		if back {
 			continue
 		}
-		a.save(advicestep.Title)
+		a.save(advicestep.Name)
 		a.advice(reps)
 		return nil
 	}
@@ -229,7 +232,7 @@ func (a *accessible) forget() {
 
 // save writes the progress at step, when progress is saved; a failure is
 // said once.
-func (a *accessible) save(step string) {
+func (a *accessible) save(step common.StepName) {
 	if a.cfg.ProgressPath == "" || a.saveFailed {
 		return
 	}
@@ -547,9 +550,9 @@ func (a *accessible) verify(choice plan.ProviderChoice, plans plan.Plans) ([]dns
 			}
 		}
 		last = reps
-		a.st.PutFrom(6, reps)
-		a.st.PutFrom(6, verify.CheckedAt(time.Now()))
-		a.save(verify.Title)
+		a.st.PutFrom(verify.Name, reps)
+		a.st.PutFrom(verify.Name, verify.CheckedAt(time.Now()))
+		a.save(verify.Name)
 		if allReady(reps) {
 			if len(reps) == 1 {
 				a.say("SPF and DKIM pass: %s is ready.", names[0])
