@@ -1,17 +1,14 @@
 package tui
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/outreach-auth/wizard/assets"
-	"github.com/outreach-auth/wizard/core/advice"
 	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/domainname"
@@ -31,10 +28,7 @@ import (
 
 // ErrInputEnded is returned by RunAccessible when its input ends before
 // the wizard does.
-var ErrInputEnded = errors.New("tui: input ended before the wizard finished")
-
-// errQuit ends the accessible wizard at the person's request.
-var errQuit = errors.New("tui: quit")
+var ErrInputEnded = common.ErrInputEnded
 
 // RunAccessible runs the same steps as Run as plain line prompts: one
 // question per line, answered with a line, no cursor movement and no
@@ -42,10 +36,15 @@ var errQuit = errors.New("tui: quit")
 // It ends with the same advice. Typing q at any prompt stops, printing the
 // summary so far.
 func RunAccessible(ctx context.Context, cfg Config, in io.Reader, out io.Writer) error {
-	a := &accessible{ctx: ctx, cfg: cfg, p: cfg.Platform, in: bufio.NewReader(in), out: out, st: common.NewState()}
-	a.st.SetOrder(stepNames(Steps(common.NewCommon(ctx, cfg.Platform), cfg)))
+	a := &accessible{ctx: ctx, cfg: cfg, p: cfg.Platform, lp: common.NewLinePrompt(in, out), out: out, st: common.NewState(),
+		steps: map[common.StepName]common.Step{}}
+	steps := Steps(common.NewCommon(ctx, cfg.Platform), cfg)
+	a.st.SetOrder(stepNames(steps))
+	for _, s := range steps {
+		a.steps[common.StepName(s.Title())] = s
+	}
 	err := a.run()
-	if errors.Is(err, errQuit) {
+	if errors.Is(err, common.ErrQuit) {
 		a.say("")
 		if s := SummaryText(a.p, a.st); s != "" {
 			io.WriteString(out, s)
@@ -59,92 +58,58 @@ type accessible struct {
 	ctx context.Context
 	cfg Config
 	p   *assets.Platform
-	in  *bufio.Reader
+	lp  *common.LinePrompt
 	out io.Writer
 	st  *common.State
+	// steps are the wizard's steps, by name.
+	steps map[common.StepName]common.Step
 	// saveFailed stops saving after a failure has been said.
 	saveFailed bool
 }
 
-func (a *accessible) say(format string, args ...any) {
-	fmt.Fprintf(a.out, format+"\n", args...)
-}
+func (a *accessible) say(format string, args ...any) { a.lp.Say(format, args...) }
 
 // ask prints prompt and reads one line, trimmed; "q" quits.
-func (a *accessible) ask(prompt string) (string, error) {
-	fmt.Fprint(a.out, prompt)
-	line, err := a.in.ReadString('\n')
-	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
-		a.say("")
-		if errors.Is(err, io.EOF) {
-			return "", ErrInputEnded
-		}
-		return "", fmt.Errorf("tui: reading the answer: %w", err)
-	}
-	line = strings.TrimSpace(line)
-	if strings.EqualFold(line, "q") || strings.EqualFold(line, "quit") {
-		return "", errQuit
-	}
-	return line, nil
+func (a *accessible) ask(prompt string) (string, error) { return a.lp.Ask(prompt) }
+
+// prompt runs the line-prompt form of the step named name.
+func (a *accessible) prompt(name common.StepName) (common.Direction, error) {
+	return a.steps[name].(common.Prompter).Prompt(a.ctx, a.lp, a.st)
 }
 
 func (a *accessible) run() error {
-	p := a.p
-	lead, happen, need, note := welcome.Intro(p)
-	a.say("%s (plain prompts).", welcome.Heading(p))
-	a.say("%s", lead)
-	a.say("What will happen:")
-	for i, s := range happen {
-		a.say("  %d. %s", i+1, s)
+	if _, err := a.prompt(welcome.Name); err != nil {
+		return err
 	}
-	a.say("What you need:")
-	for _, s := range need {
-		a.say("  - %s", s)
-	}
-	a.say("%s Type q at any question to stop.", note)
-	a.say("")
-
-	resumed, checkAtOnce, err := a.offerResume()
+	checkAtOnce, err := a.offerResume()
 	if err != nil {
 		return err
 	}
-	in, haveIn := common.Get[domainname.Input](resumed)
-	if !haveIn {
-		if in, err = a.askDomain(); err != nil {
-			return err
-		}
+	if _, err := a.prompt(domain.Name); err != nil {
+		return err
 	}
-	a.st.PutFrom(domain.Name, in)
+	in, _ := common.Get[domainname.Input](a.st)
 	a.save(discoverystep.Name)
 
-	snap, err := a.discover(in.Domain)
-	if err != nil {
-		return err
-	}
-	a.st.PutFrom(discoverystep.Name, snap)
-
-	choice, haveChoice := common.Get[plan.ProviderChoice](resumed)
-	if haveChoice {
-		a.say("Mail provider: %s (as chosen last time).", choice.Provider.Name)
-	}
-	for !haveChoice {
-		choice, err = a.askProvider(snap)
-		if !errors.Is(err, errLookAgain) {
-			if err != nil {
-				return err
-			}
-			break
-		}
+	var snap discovery.Snapshot
+	for {
 		if snap, err = a.discover(in.Domain); err != nil {
 			return err
 		}
 		a.st.PutFrom(discoverystep.Name, snap)
+		dir, err := a.prompt(provider.Name)
+		if err != nil {
+			return err
+		}
+		if dir == common.Forward {
+			break
+		}
 	}
-	a.st.PutFrom(provider.Name, choice)
+	choice, _ := common.Get[plan.ProviderChoice](a.st)
 	a.save(domains.Name)
 
 	var others common.Others
-	if saved, ok := common.Get[common.Others](resumed); ok {
+	if saved, ok := common.Get[common.Others](a.st); ok {
 		for _, o := range saved {
 			s, err := a.discover(o.Input.Domain)
 			if err != nil {
@@ -173,7 +138,7 @@ func (a *accessible) run() error {
 		a.st.Forget(domains.Name)
 		a.st.PutFrom(records.Name, plans)
 		a.save(verify.Name)
-		reps, back, err := a.verify(choice, plans)
+		_, back, err := a.verify(choice, plans)
 		if err != nil {
 			return err
 		}
@@ -181,19 +146,18 @@ func (a *accessible) run() error {
 			continue
 		}
 		a.save(advicestep.Name)
-		a.advice(reps)
-		return nil
+		_, err = a.prompt(advicestep.Name)
+		return err
 	}
 }
 
 // offerResume asks whether to resume the progress saved last time; the
-// state it returns holds the person's answers restored (empty: start
-// fresh), and checkAtOnce says the session had reached the checks.
-func (a *accessible) offerResume() (st *common.State, checkAtOnce bool, err error) {
-	st = common.NewState()
+// person's answers restored go into the state as given values, and
+// checkAtOnce says the session had reached the checks.
+func (a *accessible) offerResume() (checkAtOnce bool, err error) {
 	prog := a.cfg.Resume
 	if !prog.Resumable(a.p) {
-		return st, false, nil
+		return false, nil
 	}
 	a.say("%s", prog.Summary())
 	for _, l := range prog.LastCheck() {
@@ -202,19 +166,22 @@ func (a *accessible) offerResume() (st *common.State, checkAtOnce bool, err erro
 	for {
 		line, err := a.ask("Press Enter to resume (the domains are looked up and checked again), or f to start fresh: ")
 		if err != nil {
-			return nil, false, err
+			return false, err
 		}
 		switch strings.ToLower(line) {
 		case "f":
 			a.forget()
-			return st, false, nil
+			return false, nil
 		case "":
 			r, err := restore(*prog)
 			if err != nil {
 				a.say("Could not resume: %s. Starting fresh.", strings.TrimPrefix(err.Error(), "tui: "))
-				return st, false, nil
+				return false, nil
 			}
-			return common.NewState(r.answers...), r.at == r.reportsOf, nil
+			for _, v := range r.answers {
+				a.st.Put(v)
+			}
+			return r.at == r.reportsOf, nil
 		}
 		a.say("Press Enter or type f.")
 	}
@@ -280,29 +247,6 @@ func (a *accessible) askOthers(first domainname.Input) (common.Others, error) {
 	}
 }
 
-func (a *accessible) askDomain() (domainname.Input, error) {
-	for {
-		line, err := a.ask("Your mail domain, or one of your staff's email addresses: ")
-		if err != nil {
-			return domainname.Input{}, err
-		}
-		in, err := domainname.NormalizeField(line)
-		if err != nil {
-			a.say("%s", dnscheck.Printable(err.Error()))
-			var de *domainname.Error
-			if errors.As(err, &de) && de.Suggestion != "" {
-				a.say("Did you mean %s? Type it to use it.", de.Suggestion)
-			}
-			continue
-		}
-		for _, n := range in.Notes() {
-			a.say("%s", dnscheck.Printable(n))
-		}
-		a.say("Using %s.", in.Domain)
-		return in, nil
-	}
-}
-
 func (a *accessible) discover(d string) (discovery.Snapshot, error) {
 	for {
 		a.say("")
@@ -333,81 +277,6 @@ func (a *accessible) discover(d string) (discovery.Snapshot, error) {
 		a.say("Could not look up %s: %s", d, dnscheck.Printable(err.Error()))
 		if _, err := a.ask("Press Enter to try again (q stops): "); err != nil {
 			return discovery.Snapshot{}, err
-		}
-	}
-}
-
-// errLookAgain is askProvider's answer when the person asks to look the
-// domain up again (its MX lookup had failed).
-var errLookAgain = errors.New("tui: look the domain up again")
-
-func (a *accessible) askProvider(snap discovery.Snapshot) (plan.ProviderChoice, error) {
-	a.say("")
-	if a.cfg.Provider != nil {
-		a.say("Mail provider: %s (as given with --provider).", a.cfg.Provider.Name)
-		return plan.ProviderChoice{Provider: *a.cfg.Provider}, nil
-	}
-	a.say("Who handles your organisation's own mail? Its SPF part stays in the record beside %s's.", a.p.Name)
-	a.say("%s", plan.WhyProvider(snap))
-	_, lookAgain := snap.MXUnknown()
-	proposed, propose := plan.ProposedProvider(snap)
-	all := assets.Providers()
-	def := -1
-	for i, p := range all {
-		mark := ""
-		if snap.ProviderFound && p.ID == snap.Provider.ID {
-			mark = " (detected)"
-		}
-		if propose && p.ID == proposed.ID && def < 0 {
-			def = i
-		}
-		a.say("  %d. %s%s", i+1, p.Name, mark)
-	}
-	prompt := fmt.Sprintf("Number of your provider (1 to %d): ", len(all))
-	switch {
-	case def >= 0:
-		prompt = fmt.Sprintf("Number of your provider, or Enter for %s: ", all[def].Name)
-	case lookAgain:
-		prompt = fmt.Sprintf("Number of your provider (1 to %d), or r to look the domain up again: ", len(all))
-	}
-	for {
-		line, err := a.ask(prompt)
-		if err != nil {
-			return plan.ProviderChoice{}, err
-		}
-		if lookAgain && strings.EqualFold(line, "r") {
-			return plan.ProviderChoice{}, errLookAgain
-		}
-		i := def
-		if line != "" {
-			n, err := strconv.Atoi(line)
-			if err != nil || n < 1 || n > len(all) {
-				a.say("Type a number from 1 to %d.", len(all))
-				continue
-			}
-			i = n - 1
-		}
-		if i < 0 {
-			a.say("Type a number from 1 to %d.", len(all))
-			continue
-		}
-		p := all[i]
-		if p.Kind != assets.KindOther {
-			a.say("Mail provider: %s.", p.Name)
-			return plan.ProviderChoice{Provider: p, Detected: snap.ProviderFound && p.ID == snap.Provider.ID}, nil
-		}
-		for {
-			spec, err := a.ask("Your provider's SPF include or sending addresses, separated by spaces: ")
-			if err != nil {
-				return plan.ProviderChoice{}, err
-			}
-			cp, err := assets.CustomProvider(spec)
-			if err != nil {
-				a.say("%s", dnscheck.Printable(strings.TrimPrefix(err.Error(), "assets: ")))
-				continue
-			}
-			a.say("Will authorise %s.", strings.Join(cp.SPFTerms(), " "))
-			return plan.ProviderChoice{Provider: cp}, nil
 		}
 	}
 }
@@ -602,40 +471,4 @@ func allReady(reports []dnscheck.DomainReport) bool {
 		}
 	}
 	return len(reports) > 0
-}
-
-func (a *accessible) advice(reps []dnscheck.DomainReport) {
-	p := a.p
-	adv := advice.Advise(reps, p)
-	a.say("")
-	a.say("What to do with %s's sender setting.", p.Name)
-	for _, r := range adv.Reasons {
-		a.say("%s", dnscheck.Printable(r))
-	}
-	a.say("The three options:")
-	for i, c := range advice.Choices(p) {
-		fits := ""
-		if c.Key == adv.Option {
-			fits = " This one fits your result."
-		}
-		a.say("  %d. %s.%s When: %s. %s", i+1, c.Title, fits, c.When, c.Effect)
-	}
-	a.say("The setting: %q, in %s. Turn it %s.", p.Setting.Label, p.Setting.Location, strings.ToUpper(adv.Checkbox))
-	for _, r := range reps {
-		state := string(r.DMARC.Status)
-		if r.DMARC.Policy != "" {
-			state += ", policy " + r.DMARC.Policy
-		}
-		if r.DMARC.Inherited() {
-			state += ", inherited from " + r.DMARC.OrgDomain + " (managed by whoever runs " + r.DMARC.OrgDomain + "'s DNS)"
-		}
-		a.say("DMARC for %s: %s.", r.Domain, dnscheck.Printable(state))
-		if s := advice.DMARCStep(r); s != "" {
-			a.say("%s", dnscheck.Printable(s))
-		}
-	}
-	a.say("Next steps:")
-	for i, s := range adv.NextSteps {
-		a.say("  %d. %s", i+1, dnscheck.Printable(s))
-	}
 }

@@ -1,0 +1,63 @@
+package common
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// ErrInputEnded is returned when the line prompts' input ends before the
+// wizard does.
+var ErrInputEnded = errors.New("tui: input ended before the wizard finished")
+
+// ErrQuit ends the line prompts at the person's request (q at a prompt).
+var ErrQuit = errors.New("tui: quit")
+
+// LinePrompt is the plain, line-by-line form of the wizard: one question a
+// line, answered with a line, no cursor movement and no colour (for screen
+// readers, TERM=dumb and input that is not a terminal).
+type LinePrompt struct {
+	In  *bufio.Reader
+	Out io.Writer
+}
+
+// NewLinePrompt returns line prompts reading answers from in and writing
+// to out.
+func NewLinePrompt(in io.Reader, out io.Writer) *LinePrompt {
+	return &LinePrompt{In: bufio.NewReader(in), Out: out}
+}
+
+// Say prints one line (format as for fmt.Printf).
+func (p *LinePrompt) Say(format string, args ...any) {
+	fmt.Fprintf(p.Out, format+"\n", args...)
+}
+
+// Ask prints prompt and reads one line, trimmed; "q" or "quit" returns
+// ErrQuit, input that ends ErrInputEnded.
+func (p *LinePrompt) Ask(prompt string) (string, error) {
+	fmt.Fprint(p.Out, prompt)
+	line, err := p.In.ReadString('\n')
+	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
+		p.Say("")
+		if errors.Is(err, io.EOF) {
+			return "", ErrInputEnded
+		}
+		return "", fmt.Errorf("tui: reading the answer: %w", err)
+	}
+	line = strings.TrimSpace(line)
+	if strings.EqualFold(line, "q") || strings.EqualFold(line, "quit") {
+		return "", ErrQuit
+	}
+	return line, nil
+}
+
+// Prompter is a step's line-prompt form: the same question as its Bubble
+// Tea model, asked with line prompts. Prompt reads what earlier steps
+// worked out from st and stores its own results there (with PutFrom); it
+// returns Forward when the step is done, Backward to go back a step.
+type Prompter interface {
+	Prompt(ctx context.Context, p *LinePrompt, st *State) (Direction, error)
+}
