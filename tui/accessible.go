@@ -11,7 +11,6 @@ import (
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/discovery"
-	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/statefile"
@@ -88,15 +87,12 @@ func (a *accessible) run() error {
 	if _, err := a.prompt(domain.Name); err != nil {
 		return err
 	}
-	in, _ := common.Get[domainname.Input](a.st)
 	a.save(discoverystep.Name)
 
-	var snap discovery.Snapshot
 	for {
-		if snap, err = a.discover(in.Domain); err != nil {
+		if _, err := a.prompt(discoverystep.Name); err != nil {
 			return err
 		}
-		a.st.PutFrom(discoverystep.Name, snap)
 		dir, err := a.prompt(provider.Name)
 		if err != nil {
 			return err
@@ -108,19 +104,11 @@ func (a *accessible) run() error {
 	choice, _ := common.Get[plan.ProviderChoice](a.st)
 	a.save(domains.Name)
 
-	var others common.Others
-	if saved, ok := common.Get[common.Others](a.st); ok {
-		for _, o := range saved {
-			s, err := a.discover(o.Input.Domain)
-			if err != nil {
-				return err
-			}
-			others = append(others, common.Extra{Input: o.Input, Snap: s})
-		}
-	} else if others, err = a.askOthers(in); err != nil {
+	if _, err := a.prompt(domains.Name); err != nil {
 		return err
 	}
-	a.st.PutFrom(domains.Name, others)
+	snap, _ := common.Get[discovery.Snapshot](a.st)
+	others, _ := common.Get[common.Others](a.st)
 	a.save(records.Name)
 	snaps := []discovery.Snapshot{snap}
 	for _, o := range others {
@@ -210,74 +198,6 @@ func (a *accessible) save(step common.StepName) {
 	if err := statefile.Save(a.cfg.ProgressPath, prog); err != nil {
 		a.saveFailed = true
 		a.say("Could not save your progress (%s); the wizard goes on, but cannot resume after quitting.", dnscheck.Printable(err.Error()))
-	}
-}
-
-// askOthers asks for the other domains the database's users send from,
-// one a line, each looked up at once; an empty line ends the list.
-func (a *accessible) askOthers(first domainname.Input) (common.Others, error) {
-	a.say("")
-	a.say("Do users of your database send from other domains? Each needs its own records.")
-	others := common.Others{}
-	seen := map[string]bool{first.Domain: true}
-	for {
-		line, err := a.ask("Another domain, or Enter to go on: ")
-		if err != nil {
-			return nil, err
-		}
-		if line == "" {
-			return others, nil
-		}
-		in, err := domainname.NormalizeField(line)
-		if err != nil {
-			a.say("%s", dnscheck.Printable(err.Error()))
-			continue
-		}
-		if seen[in.Domain] {
-			a.say("%s is already in the list.", in.Domain)
-			continue
-		}
-		seen[in.Domain] = true
-		snap, err := a.discover(in.Domain)
-		if err != nil {
-			return nil, err
-		}
-		others = append(others, common.Extra{Input: in, Snap: snap})
-		a.say("Added %s.", in.Domain)
-	}
-}
-
-func (a *accessible) discover(d string) (discovery.Snapshot, error) {
-	for {
-		a.say("")
-		a.say("Looking up %s: name servers, mail servers, SPF, DKIM and DMARC...", d)
-		var err error
-		if a.cfg.Prepare != nil {
-			err = a.cfg.Prepare(a.ctx, d)
-		}
-		if err == nil {
-			snap := discovery.Discover(a.ctx, a.cfg.Resolver, d, a.p)
-			a.say("What %s publishes today:", d)
-			for _, f := range discoverystep.Facts(snap) {
-				a.say("  %s: %s", f.Label, f.Value)
-			}
-			if len(snap.Trouble) == 0 {
-				return snap, nil
-			}
-			a.say("%s", discoverystep.TroubleAdvice)
-			line, err := a.ask("Press Enter to go on, or type r to look again (q stops): ")
-			if err != nil {
-				return discovery.Snapshot{}, err
-			}
-			if !strings.EqualFold(line, "r") {
-				return snap, nil
-			}
-			continue
-		}
-		a.say("Could not look up %s: %s", d, dnscheck.Printable(err.Error()))
-		if _, err := a.ask("Press Enter to try again (q stops): "); err != nil {
-			return discovery.Snapshot{}, err
-		}
 	}
 }
 
