@@ -22,6 +22,9 @@ var ErrQuit = errors.New("tui: quit")
 type LinePrompt struct {
 	In  *bufio.Reader
 	Out io.Writer
+	// Saved, when set, is called by a step that stored new results
+	// worth saving as progress before it ends (the checks' reports).
+	Saved func()
 }
 
 // NewLinePrompt returns line prompts reading answers from in and writing
@@ -54,6 +57,13 @@ func (p *LinePrompt) Ask(prompt string) (string, error) {
 	return line, nil
 }
 
+// Save saves the progress, when the runner saves it (see Saved).
+func (p *LinePrompt) Save() {
+	if p.Saved != nil {
+		p.Saved()
+	}
+}
+
 // Prompter is a step's line-prompt form: the same question as its Bubble
 // Tea model, asked with line prompts. Prompt reads what earlier steps
 // worked out from st and stores its own results there (with PutFrom); it
@@ -61,3 +71,8 @@ func (p *LinePrompt) Ask(prompt string) (string, error) {
 type Prompter interface {
 	Prompt(ctx context.Context, p *LinePrompt, st *State) (Direction, error)
 }
+
+// CheckAtOnce, put in the State by the line-prompt runner, says a resumed
+// session had reached the checks: the records step builds the records
+// without showing them (they are a b away), once.
+type CheckAtOnce bool
