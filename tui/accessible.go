@@ -1,38 +1,22 @@
 package tui
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/outreach-auth/wizard/assets"
-	"github.com/outreach-auth/wizard/core/advice"
-	"github.com/outreach-auth/wizard/core/checks"
-	"github.com/outreach-auth/wizard/core/discovery"
-	"github.com/outreach-auth/wizard/core/domainname"
-	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/statefile"
-	advicestep "github.com/outreach-auth/wizard/steps/advice"
-	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
-	"github.com/outreach-auth/wizard/steps/domains"
-	"github.com/outreach-auth/wizard/steps/records"
-	"github.com/outreach-auth/wizard/steps/verify"
-	"github.com/outreach-auth/wizard/steps/welcome"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
 // ErrInputEnded is returned by RunAccessible when its input ends before
 // the wizard does.
-var ErrInputEnded = errors.New("tui: input ended before the wizard finished")
-
-// errQuit ends the accessible wizard at the person's request.
-var errQuit = errors.New("tui: quit")
+var ErrInputEnded = common.ErrInputEnded
 
 // RunAccessible runs the same steps as Run as plain line prompts: one
 // question per line, answered with a line, no cursor movement and no
@@ -40,9 +24,12 @@ var errQuit = errors.New("tui: quit")
 // It ends with the same advice. Typing q at any prompt stops, printing the
 // summary so far.
 func RunAccessible(ctx context.Context, cfg Config, in io.Reader, out io.Writer) error {
-	a := &accessible{ctx: ctx, cfg: cfg, p: cfg.Platform, in: bufio.NewReader(in), out: out, st: common.NewState()}
+	a := &accessible{ctx: ctx, cfg: cfg, p: cfg.Platform, lp: common.NewLinePrompt(in, out), out: out, st: common.NewState(),
+		steps: Steps(common.NewCommon(ctx, cfg.Platform), cfg)}
+	a.names = stepNames(a.steps)
+	a.st.SetOrder(a.names)
 	err := a.run()
-	if errors.Is(err, errQuit) {
+	if errors.Is(err, common.ErrQuit) {
 		a.say("")
 		if s := SummaryText(a.p, a.st); s != "" {
 			io.WriteString(out, s)
@@ -56,141 +43,61 @@ type accessible struct {
 	ctx context.Context
 	cfg Config
 	p   *assets.Platform
-	in  *bufio.Reader
+	lp  *common.LinePrompt
 	out io.Writer
 	st  *common.State
+	// steps are the wizard's steps, in order, and names their names.
+	steps []common.Step
+	names []common.StepName
 	// saveFailed stops saving after a failure has been said.
 	saveFailed bool
 }
 
-func (a *accessible) say(format string, args ...any) {
-	fmt.Fprintf(a.out, format+"\n", args...)
-}
+func (a *accessible) say(format string, args ...any) { a.lp.Say(format, args...) }
 
 // ask prints prompt and reads one line, trimmed; "q" quits.
-func (a *accessible) ask(prompt string) (string, error) {
-	fmt.Fprint(a.out, prompt)
-	line, err := a.in.ReadString('\n')
-	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
-		a.say("")
-		if errors.Is(err, io.EOF) {
-			return "", ErrInputEnded
-		}
-		return "", fmt.Errorf("tui: reading the answer: %w", err)
-	}
-	line = strings.TrimSpace(line)
-	if strings.EqualFold(line, "q") || strings.EqualFold(line, "quit") {
-		return "", errQuit
-	}
-	return line, nil
-}
+func (a *accessible) ask(prompt string) (string, error) { return a.lp.Ask(prompt) }
 
+// run walks the steps in order, asking each its question as line
+// prompts; a step that goes back (Backward) asks the one before it
+// again. The offer to resume comes after the welcome. The progress is
+// saved as each step is reached, as in the full-screen wizard.
 func (a *accessible) run() error {
-	p := a.p
-	lead, happen, need, note := welcome.Intro(p)
-	a.say("%s (plain prompts).", welcome.Heading(p))
-	a.say("%s", lead)
-	a.say("What will happen:")
-	for i, s := range happen {
-		a.say("  %d. %s", i+1, s)
-	}
-	a.say("What you need:")
-	for _, s := range need {
-		a.say("  - %s", s)
-	}
-	a.say("%s Type q at any question to stop.", note)
-	a.say("")
-
-	resumed, checkAtOnce, err := a.offerResume()
-	if err != nil {
-		return err
-	}
-	in, haveIn := common.Get[domainname.Input](resumed)
-	if !haveIn {
-		if in, err = a.askDomain(); err != nil {
-			return err
+	for i := 0; i < len(a.steps); {
+		name := a.names[i]
+		a.st.Forget(a.names[max(i-1, 0)])
+		a.lp.Saved = func() { a.save(name) }
+		p, ok := a.steps[i].(common.Prompter)
+		if !ok {
+			return fmt.Errorf("tui: the %s step has no line prompts", name)
 		}
-	}
-	a.st.PutFrom(1, in)
-	a.save(discoverystep.Title)
-
-	snap, err := a.discover(in.Domain)
-	if err != nil {
-		return err
-	}
-	a.st.PutFrom(2, snap)
-
-	choice, haveChoice := common.Get[plan.ProviderChoice](resumed)
-	if haveChoice {
-		a.say("Mail provider: %s (as chosen last time).", choice.Provider.Name)
-	}
-	for !haveChoice {
-		choice, err = a.askProvider(snap)
-		if !errors.Is(err, errLookAgain) {
-			if err != nil {
-				return err
-			}
-			break
-		}
-		if snap, err = a.discover(in.Domain); err != nil {
-			return err
-		}
-		a.st.PutFrom(2, snap)
-	}
-	a.st.PutFrom(3, choice)
-	a.save(domains.Title)
-
-	var others common.Others
-	if saved, ok := common.Get[common.Others](resumed); ok {
-		for _, o := range saved {
-			s, err := a.discover(o.Input.Domain)
-			if err != nil {
-				return err
-			}
-			others = append(others, common.Extra{Input: o.Input, Snap: s})
-		}
-	} else if others, err = a.askOthers(in); err != nil {
-		return err
-	}
-	a.st.PutFrom(4, others)
-	a.save(records.Title)
-	snaps := []discovery.Snapshot{snap}
-	for _, o := range others {
-		snaps = append(snaps, o.Snap)
-	}
-
-	for {
-		// A session resumed at the checks checks at once; the records
-		// are a b away.
-		plans, err := a.records(snaps, choice, checkAtOnce)
-		checkAtOnce = false
+		dir, err := p.Prompt(a.ctx, a.lp, a.st)
 		if err != nil {
 			return err
 		}
-		a.st.Forget(4)
-		a.st.PutFrom(5, plans)
-		a.save(verify.Title)
-		reps, back, err := a.verify(choice, plans)
-		if err != nil {
-			return err
-		}
-		if back {
+		if dir == common.Backward {
+			i = max(i-1, 0)
 			continue
 		}
-		a.save(advicestep.Title)
-		a.advice(reps)
-		return nil
+		if i == 0 {
+			if err := a.offerResume(); err != nil {
+				return err
+			}
+		}
+		if i++; i < len(a.steps) {
+			a.save(a.names[i])
+		}
 	}
+	return nil
 }
 
 // offerResume asks whether to resume the progress saved last time; the
-// state it returns holds the person's answers restored (empty: start
-// fresh), and checkAtOnce says the session had reached the checks.
-func (a *accessible) offerResume() (st *common.State, checkAtOnce bool, err error) {
-	st = common.NewState()
+// person's answers restored go into the state as given values, with
+// common.CheckAtOnce when the session had reached the checks.
+func (a *accessible) offerResume() error {
 	prog := a.cfg.Resume
 	if !prog.Resumable(a.p) {
-		return st, false, nil
+		return nil
 	}
 	a.say("%s", prog.Summary())
 	for _, l := range prog.LastCheck() {
@@ -199,19 +106,23 @@ func (a *accessible) offerResume() (st *common.State, checkAtOnce bool, err erro
 	for {
 		line, err := a.ask("Press Enter to resume (the domains are looked up and checked again), or f to start fresh: ")
 		if err != nil {
-			return nil, false, err
+			return err
 		}
 		switch strings.ToLower(line) {
 		case "f":
 			a.forget()
-			return st, false, nil
+			return nil
 		case "":
 			r, err := restore(*prog)
 			if err != nil {
 				a.say("Could not resume: %s. Starting fresh.", strings.TrimPrefix(err.Error(), "tui: "))
-				return st, false, nil
+				return nil
 			}
-			return common.NewState(r.answers...), r.at == r.reportsOf, nil
+			for _, v := range r.answers {
+				a.st.Put(v)
+			}
+			a.st.Put(common.CheckAtOnce(r.at == r.reportsOf))
+			return nil
 		}
 		a.say("Press Enter or type f.")
 	}
@@ -229,7 +140,7 @@ func (a *accessible) forget() {
 
 // save writes the progress at step, when progress is saved; a failure is
 // said once.
-func (a *accessible) save(step string) {
+func (a *accessible) save(step common.StepName) {
 	if a.cfg.ProgressPath == "" || a.saveFailed {
 		return
 	}
@@ -240,399 +151,5 @@ func (a *accessible) save(step string) {
 	if err := statefile.Save(a.cfg.ProgressPath, prog); err != nil {
 		a.saveFailed = true
 		a.say("Could not save your progress (%s); the wizard goes on, but cannot resume after quitting.", dnscheck.Printable(err.Error()))
-	}
-}
-
-// askOthers asks for the other domains the database's users send from,
-// one a line, each looked up at once; an empty line ends the list.
-func (a *accessible) askOthers(first domainname.Input) (common.Others, error) {
-	a.say("")
-	a.say("Do users of your database send from other domains? Each needs its own records.")
-	others := common.Others{}
-	seen := map[string]bool{first.Domain: true}
-	for {
-		line, err := a.ask("Another domain, or Enter to go on: ")
-		if err != nil {
-			return nil, err
-		}
-		if line == "" {
-			return others, nil
-		}
-		in, err := domainname.NormalizeField(line)
-		if err != nil {
-			a.say("%s", dnscheck.Printable(err.Error()))
-			continue
-		}
-		if seen[in.Domain] {
-			a.say("%s is already in the list.", in.Domain)
-			continue
-		}
-		seen[in.Domain] = true
-		snap, err := a.discover(in.Domain)
-		if err != nil {
-			return nil, err
-		}
-		others = append(others, common.Extra{Input: in, Snap: snap})
-		a.say("Added %s.", in.Domain)
-	}
-}
-
-func (a *accessible) askDomain() (domainname.Input, error) {
-	for {
-		line, err := a.ask("Your mail domain, or one of your staff's email addresses: ")
-		if err != nil {
-			return domainname.Input{}, err
-		}
-		in, err := domainname.NormalizeField(line)
-		if err != nil {
-			a.say("%s", dnscheck.Printable(err.Error()))
-			var de *domainname.Error
-			if errors.As(err, &de) && de.Suggestion != "" {
-				a.say("Did you mean %s? Type it to use it.", de.Suggestion)
-			}
-			continue
-		}
-		for _, n := range in.Notes() {
-			a.say("%s", dnscheck.Printable(n))
-		}
-		a.say("Using %s.", in.Domain)
-		return in, nil
-	}
-}
-
-func (a *accessible) discover(d string) (discovery.Snapshot, error) {
-	for {
-		a.say("")
-		a.say("Looking up %s: name servers, mail servers, SPF, DKIM and DMARC...", d)
-		var err error
-		if a.cfg.Prepare != nil {
-			err = a.cfg.Prepare(a.ctx, d)
-		}
-		if err == nil {
-			snap := discovery.Discover(a.ctx, a.cfg.Resolver, d, a.p)
-			a.say("What %s publishes today:", d)
-			for _, f := range discoverystep.Facts(snap) {
-				a.say("  %s: %s", f.Label, f.Value)
-			}
-			if len(snap.Trouble) == 0 {
-				return snap, nil
-			}
-			a.say("%s", discoverystep.TroubleAdvice)
-			line, err := a.ask("Press Enter to go on, or type r to look again (q stops): ")
-			if err != nil {
-				return discovery.Snapshot{}, err
-			}
-			if !strings.EqualFold(line, "r") {
-				return snap, nil
-			}
-			continue
-		}
-		a.say("Could not look up %s: %s", d, dnscheck.Printable(err.Error()))
-		if _, err := a.ask("Press Enter to try again (q stops): "); err != nil {
-			return discovery.Snapshot{}, err
-		}
-	}
-}
-
-// errLookAgain is askProvider's answer when the person asks to look the
-// domain up again (its MX lookup had failed).
-var errLookAgain = errors.New("tui: look the domain up again")
-
-func (a *accessible) askProvider(snap discovery.Snapshot) (plan.ProviderChoice, error) {
-	a.say("")
-	if a.cfg.Provider != nil {
-		a.say("Mail provider: %s (as given with --provider).", a.cfg.Provider.Name)
-		return plan.ProviderChoice{Provider: *a.cfg.Provider}, nil
-	}
-	a.say("Who handles your organisation's own mail? Its SPF part stays in the record beside %s's.", a.p.Name)
-	a.say("%s", plan.WhyProvider(snap))
-	_, lookAgain := snap.MXUnknown()
-	proposed, propose := plan.ProposedProvider(snap)
-	all := assets.Providers()
-	def := -1
-	for i, p := range all {
-		mark := ""
-		if snap.ProviderFound && p.ID == snap.Provider.ID {
-			mark = " (detected)"
-		}
-		if propose && p.ID == proposed.ID && def < 0 {
-			def = i
-		}
-		a.say("  %d. %s%s", i+1, p.Name, mark)
-	}
-	prompt := fmt.Sprintf("Number of your provider (1 to %d): ", len(all))
-	switch {
-	case def >= 0:
-		prompt = fmt.Sprintf("Number of your provider, or Enter for %s: ", all[def].Name)
-	case lookAgain:
-		prompt = fmt.Sprintf("Number of your provider (1 to %d), or r to look the domain up again: ", len(all))
-	}
-	for {
-		line, err := a.ask(prompt)
-		if err != nil {
-			return plan.ProviderChoice{}, err
-		}
-		if lookAgain && strings.EqualFold(line, "r") {
-			return plan.ProviderChoice{}, errLookAgain
-		}
-		i := def
-		if line != "" {
-			n, err := strconv.Atoi(line)
-			if err != nil || n < 1 || n > len(all) {
-				a.say("Type a number from 1 to %d.", len(all))
-				continue
-			}
-			i = n - 1
-		}
-		if i < 0 {
-			a.say("Type a number from 1 to %d.", len(all))
-			continue
-		}
-		p := all[i]
-		if p.Kind != assets.KindOther {
-			a.say("Mail provider: %s.", p.Name)
-			return plan.ProviderChoice{Provider: p, Detected: snap.ProviderFound && p.ID == snap.Provider.ID}, nil
-		}
-		for {
-			spec, err := a.ask("Your provider's SPF include or sending addresses, separated by spaces: ")
-			if err != nil {
-				return plan.ProviderChoice{}, err
-			}
-			cp, err := assets.CustomProvider(spec)
-			if err != nil {
-				a.say("%s", dnscheck.Printable(strings.TrimPrefix(err.Error(), "assets: ")))
-				continue
-			}
-			a.say("Will authorise %s.", strings.Join(cp.SPFTerms(), " "))
-			return plan.ProviderChoice{Provider: cp}, nil
-		}
-	}
-}
-
-// records prints the records of every domain and waits until the person
-// says they are published; quiet only builds them (a session resumed at
-// the checks).
-func (a *accessible) records(snaps []discovery.Snapshot, choice plan.ProviderChoice, quiet bool) (plan.Plans, error) {
-	useIPs := false
-	for {
-		var plans plan.Plans
-		for _, snap := range snaps {
-			pl, err := plan.Build(a.ctx, a.cfg.Resolver, snap, a.p, plan.Options{Provider: choice.Option(), UseIPs: useIPs})
-			if err != nil {
-				return nil, err
-			}
-			plans = append(plans, pl)
-			if quiet {
-				continue
-			}
-			a.say("")
-			if err := plan.WriteText(a.out, pl); err != nil {
-				return nil, err
-			}
-		}
-		if quiet {
-			return plans, nil
-		}
-		a.say("")
-		for {
-			keys := "s saves these instructions to a file, h writes a hand-off sheet for whoever edits your DNS"
-			if len(a.p.SPF.IPs) > 0 && a.p.SPF.Include != "" {
-				if useIPs {
-					keys += ", i goes back to the platform's include in SPF"
-				} else {
-					keys += ", i lists the platform's addresses in SPF instead of its include"
-				}
-			}
-			for _, act := range a.cfg.Actions {
-				keys += fmt.Sprintf(", %s: %s", act.Key.Help().Key, act.Key.Help().Desc)
-			}
-			line, err := a.ask("Press Enter once the records are published to check them (" + keys + "): ")
-			if err != nil {
-				return nil, err
-			}
-			switch strings.ToLower(line) {
-			case "":
-				return plans, nil
-			case "s":
-				for _, pl := range plans {
-					path, err := records.Save(a.cfg.SaveDir, pl)
-					if err != nil {
-						a.say("%s", dnscheck.Printable(err.Error()))
-					} else {
-						a.say("Saved the instructions for %s to %s.", pl.Domain, dnscheck.Printable(path))
-					}
-				}
-				continue
-			case "h":
-				md, page, err := plan.SaveHandoff(a.cfg.SaveDir, plans...)
-				if err != nil {
-					a.say("%s", dnscheck.Printable(err.Error()))
-				} else {
-					a.say("Saved the hand-off sheet to %s and %s.", dnscheck.Printable(md), dnscheck.Printable(page))
-				}
-				continue
-			case "i":
-				useIPs = !useIPs
-			default:
-				if !a.action(line, plans) {
-					a.say("Press Enter, or type one of the letters.")
-				}
-				continue
-			}
-			break
-		}
-	}
-}
-
-// action runs the extra key typed for every plan, reporting whether there
-// is one.
-func (a *accessible) action(typed string, plans plan.Plans) bool {
-	for _, act := range a.cfg.Actions {
-		for _, k := range act.Key.Keys() {
-			if k != typed {
-				continue
-			}
-			for _, p := range plans {
-				text, err := act.Run(a.ctx, p)
-				if err != nil {
-					text = err.Error()
-				}
-				if len(plans) > 1 {
-					text = p.Domain + ": " + text
-				}
-				a.say("%s", dnscheck.Printable(text))
-			}
-			return true
-		}
-	}
-	return false
-}
-
-// verify checks every domain until all are ready, or the person skips or
-// goes back (back true).
-func (a *accessible) verify(choice plan.ProviderChoice, plans plan.Plans) ([]dnscheck.DomainReport, bool, error) {
-	base, _ := checks.Expect(a.p, choice.Option(), nil)
-	names := make([]string, len(plans))
-	exps := make([]dnscheck.Expectation, len(plans))
-	for i, pl := range plans {
-		names[i], exps[i] = pl.Domain, base
-		exps[i].DNSHostName = pl.DNSHost
-	}
-	var last []dnscheck.DomainReport
-	check := func() {
-		a.say("")
-		a.say("Checking %s...", strings.Join(names, ", "))
-		reps := checks.CheckEach(a.ctx, a.cfg.Checker, names, exps)
-		if a.ctx.Err() != nil {
-			return // lookups cut short (a signal): not results to show or save
-		}
-		if set, ok := checks.PlatformIPsOf(reps); ok {
-			if note := checks.PlatformIPsNote(set); note != "" {
-				a.say("%s", dnscheck.Printable(note))
-			}
-		}
-		for i, r := range reps {
-			if last == nil {
-				checks.WriteReport(a.out, r, checks.Styles{})
-				continue
-			}
-			if ch := checks.Changes(last[i], r); len(ch) > 0 {
-				a.say("Since the last check:")
-				for _, c := range ch {
-					a.say("  %s", dnscheck.Printable(c))
-				}
-				checks.WriteReport(a.out, r, checks.Styles{})
-			} else {
-				a.say("%s: no change since the last check.", r.Domain)
-			}
-		}
-		last = reps
-		a.st.PutFrom(6, reps)
-		a.st.PutFrom(6, verify.CheckedAt(time.Now()))
-		a.save(verify.Title)
-		if allReady(reps) {
-			if len(reps) == 1 {
-				a.say("SPF and DKIM pass: %s is ready.", names[0])
-			} else {
-				a.say("SPF and DKIM pass: all %d domains are ready.", len(reps))
-			}
-		}
-	}
-	check()
-	for !allReady(last) {
-		line, err := a.ask("Not ready yet. Press Enter to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice: ")
-		if err != nil {
-			return nil, false, err
-		}
-		switch strings.ToLower(line) {
-		case "":
-			check()
-		case "w":
-			var wait time.Duration
-			for !allReady(last) {
-				wait = checks.NextInterval(wait)
-				a.say("Checking again in %d seconds (Ctrl+C stops).", int(wait/time.Second))
-				select {
-				case <-a.ctx.Done():
-					return nil, false, a.ctx.Err()
-				case <-time.After(wait):
-				}
-				check()
-			}
-		case "b":
-			return nil, true, nil
-		case "s":
-			return last, false, nil
-		default:
-			if !a.action(line, plans) {
-				a.say("Press Enter, or type w, b or s.")
-			}
-		}
-	}
-	return last, false, nil
-}
-
-func allReady(reports []dnscheck.DomainReport) bool {
-	for _, r := range reports {
-		if !r.Ready {
-			return false
-		}
-	}
-	return len(reports) > 0
-}
-
-func (a *accessible) advice(reps []dnscheck.DomainReport) {
-	p := a.p
-	adv := advice.Advise(reps, p)
-	a.say("")
-	a.say("What to do with %s's sender setting.", p.Name)
-	for _, r := range adv.Reasons {
-		a.say("%s", dnscheck.Printable(r))
-	}
-	a.say("The three options:")
-	for i, c := range advice.Choices(p) {
-		fits := ""
-		if c.Key == adv.Option {
-			fits = " This one fits your result."
-		}
-		a.say("  %d. %s.%s When: %s. %s", i+1, c.Title, fits, c.When, c.Effect)
-	}
-	a.say("The setting: %q, in %s. Turn it %s.", p.Setting.Label, p.Setting.Location, strings.ToUpper(adv.Checkbox))
-	for _, r := range reps {
-		state := string(r.DMARC.Status)
-		if r.DMARC.Policy != "" {
-			state += ", policy " + r.DMARC.Policy
-		}
-		if r.DMARC.Inherited() {
-			state += ", inherited from " + r.DMARC.OrgDomain + " (managed by whoever runs " + r.DMARC.OrgDomain + "'s DNS)"
-		}
-		a.say("DMARC for %s: %s.", r.Domain, dnscheck.Printable(state))
-		if s := advice.DMARCStep(r); s != "" {
-			a.say("%s", dnscheck.Printable(s))
-		}
-	}
-	a.say("Next steps:")
-	for i, s := range adv.NextSteps {
-		a.say("  %d. %s", i+1, dnscheck.Printable(s))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 type Model struct {
 	common.Common
 	steps    []common.Step
+	names    []common.StepName // the steps' names, in order
 	cur      int
 	state    *common.State
 	help     help.Model
@@ -55,6 +57,7 @@ func NewModelWithSteps(c common.Common, cfg Config, term io.Writer, steps []comm
 	m := &Model{
 		Common: c,
 		steps:  steps,
+		names:  stepNames(steps),
 		state:  common.NewState(),
 		help:   h,
 		banner: cfg.Banner,
@@ -73,19 +76,34 @@ func NewModelWithSteps(c common.Common, cfg Config, term io.Writer, steps []comm
 	if cfg.Notice != "" {
 		m.status = common.StatusMsg{Level: common.Failure, Text: common.Capitalise(cfg.Notice)}
 	}
+	m.state.SetOrder(m.names)
 	m.keys.Resume = key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "resume"))
 	m.keys.Fresh = key.NewBinding(key.WithKeys("f", "n"), key.WithHelp("f", "start fresh"))
 	m.resize()
 	return m
 }
 
-// StartAt makes step i current with the state st, as if the steps before
-// it had run; call it before the program starts. The tests of each step
-// render it in its place this way.
-func (m *Model) StartAt(i int, st *common.State) {
-	m.cur = min(max(i, 0), len(m.steps)-1)
+// stepNames returns the names of steps, in order.
+func stepNames(steps []common.Step) []common.StepName {
+	names := make([]common.StepName, len(steps))
+	for i, s := range steps {
+		names[i] = common.StepName(s.Title())
+	}
+	return names
+}
+
+// index returns the place of the step named name, or -1.
+func (m *Model) index(name common.StepName) int { return slices.Index(m.names, name) }
+
+// StartAt makes the step named name current with the state st, as if the
+// steps before it had run; call it before the program starts. The tests
+// of each step render it in its place this way. An unknown name starts at
+// the first step.
+func (m *Model) StartAt(name common.StepName, st *common.State) {
+	m.cur = max(m.index(name), 0)
 	if st != nil {
 		m.state = st
+		m.state.SetOrder(m.names)
 	}
 	m.resize()
 }
@@ -97,8 +115,8 @@ func (m *Model) SetClipboard(c Clipboard) { m.clip = c }
 // State returns what the steps have worked out so far.
 func (m *Model) State() *common.State { return m.state }
 
-// Current returns the current step and its index.
-func (m *Model) Current() (common.Step, int) { return m.steps[m.cur], m.cur }
+// Current returns the current step and its name.
+func (m *Model) Current() (common.Step, common.StepName) { return m.steps[m.cur], m.names[m.cur] }
 
 // Status returns the status line.
 func (m *Model) Status() common.StatusMsg { return m.status }
@@ -152,11 +170,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd := m.back()
 		return m, tea.Batch(cmd, m.saveCmd())
 	case common.KeepMsg:
-		if m.offer != nil || msg.Step != m.steps[m.cur].Title() {
+		if m.offer != nil || common.StepName(msg.Step) != m.names[m.cur] {
 			return m, nil // sent by a step the person has left since
 		}
 		for _, r := range msg.Results {
-			m.state.PutFrom(m.cur, r)
+			m.state.PutFrom(m.names[m.cur], r)
 		}
 		return m, m.saveCmd()
 	case ProgressSavedMsg:
@@ -209,17 +227,12 @@ func (m *Model) resume() tea.Cmd {
 		return m.steps[m.cur].Enter(m.state, common.Forward)
 	}
 	st := common.NewState(r.answers...)
-	target := 0
-	for i, s := range m.steps {
-		if s.Title() == r.at {
-			target = i
-		}
-		if s.Title() == r.reportsOf && r.reports != nil {
-			st.PutFrom(i, r.reports)
-			st.PutFrom(i, r.checkedAt)
-		}
+	st.SetOrder(m.names)
+	if r.reports != nil && m.index(r.reportsOf) >= 0 {
+		st.PutFrom(r.reportsOf, r.reports)
+		st.PutFrom(r.reportsOf, r.checkedAt)
 	}
-	m.state, m.cur = st, target
+	m.state, m.cur = st, max(m.index(r.at), 0)
 	m.setStatus(common.StatusMsg{Level: common.Info, Text: "Resumed where you stopped; looking at DNS again now."})
 	return m.steps[m.cur].Enter(m.state, common.Forward)
 }
@@ -230,7 +243,7 @@ func (m *Model) saveCmd() tea.Cmd {
 	if m.saver == nil || m.offer != nil {
 		return nil
 	}
-	prog, ok := progressFrom(m.Platform, m.state, m.steps[m.cur].Title(), time.Now())
+	prog, ok := progressFrom(m.Platform, m.state, m.names[m.cur], time.Now())
 	if !ok {
 		return nil
 	}
@@ -277,9 +290,9 @@ func (m *Model) quit() tea.Cmd {
 // next stores the current step's results, drops what later steps had
 // worked out on older input, and enters the next step (or ends).
 func (m *Model) next(results []any) tea.Cmd {
-	m.state.Forget(m.cur)
+	m.state.Forget(m.names[m.cur])
 	for _, r := range results {
-		m.state.PutFrom(m.cur, r)
+		m.state.PutFrom(m.names[m.cur], r)
 	}
 	if m.cur == len(m.steps)-1 {
 		m.finished = true

@@ -17,9 +17,14 @@ import (
 	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
+	advicestep "github.com/outreach-auth/wizard/steps/advice"
 	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
+	"github.com/outreach-auth/wizard/steps/domain"
+	"github.com/outreach-auth/wizard/steps/domains"
+	"github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/steps/welcome"
 	"github.com/outreach-auth/wizard/tui"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
@@ -77,14 +82,14 @@ func (s shell) typ(text string) {
 	}
 }
 
-func (s shell) current() (common.Step, int) { return s.m.Current() }
+func (s shell) current() (common.Step, common.StepName) { return s.m.Current() }
 
 func (s shell) view() string { return tuitest.Plain(s.m.View()) }
 
-func (s shell) wantStep(i int) {
+func (s shell) wantStep(want common.StepName) {
 	s.t.Helper()
-	if _, got := s.current(); got != i {
-		s.t.Fatalf("current step = %d, want %d\n%s", got, i, s.view())
+	if _, got := s.current(); got != want {
+		s.t.Fatalf("current step = %q, want %q\n%s", got, want, s.view())
 	}
 }
 
@@ -133,26 +138,26 @@ func walkthrough(t *testing.T, w, h int) {
 	s.wantView("1/8 Welcome", "Let Neoserra send mail as your own domain", "enter start")
 
 	s.next(tuitest.Key("enter"))
-	s.wantStep(1)
+	s.wantStep(domain.Name)
 	s.typ("jane@YourCenter.edu")
 	s.wantView("Will use yourcenter.edu", "Using the domain part of the email address")
 
 	cmd := s.next(tuitest.Key("enter"))
-	s.wantStep(2)
+	s.wantStep(discoverystep.Name)
 	s.wantView("Looking up yourcenter.edu")
 	s.send(tuitest.Await[discoverystep.ResultMsg](t, cmd))
 	s.wantView("DNS host Cloudflare", "Microsoft 365: your MX points to it", "DKIM nothing at osc1._domainkey.yourcenter.edu")
 
 	s.next(tuitest.Key("enter"))
-	s.wantStep(3)
+	s.wantStep(provider.Name)
 	s.wantView("Microsoft 365 (detected)", "Your MX points to Microsoft 365")
 
 	s.next(tuitest.Key("enter"))
-	s.wantStep(4)
+	s.wantStep(domains.Name)
 	s.wantView("Do users of your database send from other domains?", "✓ yourcenter.edu", "go on with 1 domain")
 
 	cmd = s.next(tuitest.Key("enter"))
-	s.wantStep(5)
+	s.wantStep(records.Name)
 	s.send(tuitest.Await[records.PlanMsg](t, cmd))
 	s.wantView("Records to publish for yourcenter.edu", "1/3 DKIM: add a CNAME record")
 	if c, ok := common.Get[plan.ProviderChoice](s.m.State()); !ok || !c.Detected || c.Provider.ID != "microsoft365" {
@@ -160,7 +165,7 @@ func walkthrough(t *testing.T, w, h int) {
 	}
 
 	cmd = s.next(tuitest.Key("enter"))
-	s.wantStep(6)
+	s.wantStep(verify.Name)
 	cmd = s.send(tuitest.Await[verify.ResultMsg](t, cmd))
 	s.send(tuitest.Await[common.KeepMsg](t, cmd))
 	s.wantView("SPF fail", "DKIM missing", "Next check in 5 s")
@@ -184,7 +189,7 @@ func walkthrough(t *testing.T, w, h int) {
 
 	step, _ := s.current()
 	s.next(verify.AdvanceMsg{Gen: step.(*verify.Model).Gen()})
-	s.wantStep(7)
+	s.wantStep(advicestep.Name)
 	s.wantView("Best: publish SPF and DKIM, checkbox OFF (fits your result)")
 
 	quit := s.next(tuitest.Key("enter"))
@@ -253,7 +258,7 @@ func TestHelpToggleAndBack(t *testing.T) {
 	s.typ("yourcenter.edu")
 	// esc goes back and the text is kept.
 	s.send(s.keys("esc")())
-	s.wantStep(0)
+	s.wantStep(welcome.Name)
 	s.next(tuitest.Key("enter"))
 	s.wantView("› yourcenter.edu")
 }
@@ -273,7 +278,7 @@ func TestForgetLaterResults(t *testing.T) {
 	}
 	s.send(s.keys("esc")()) // provider → discovery
 	s.send(s.keys("esc")()) // discovery → domain
-	s.wantStep(1)
+	s.wantStep(domain.Name)
 	s.keys("backspace", "backspace", "backspace")
 	s.typ("org")
 	s.next(tuitest.Key("enter"))
@@ -295,7 +300,7 @@ func TestCopyFallsBackToFile(t *testing.T) {
 	s := shell{t: t, m: m}
 	snap := discovery.Discover(context.Background(), env.Client, tuitest.Domain, env.Platform)
 	in, _ := domainname.Normalize(tuitest.Domain)
-	m.StartAt(5, common.NewState(in, snap, plan.ProviderChoice{Provider: snap.Provider, Detected: true}))
+	m.StartAt(records.Name, common.NewState(in, snap, plan.ProviderChoice{Provider: snap.Provider, Detected: true}))
 	s.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	s.send(tuitest.Await[records.PlanMsg](t, m.Init()))
 

@@ -105,14 +105,14 @@ func (p *Progress) LastCheck() []CheckLine {
 	return out
 }
 
-// progressFrom describes the state as Progress, at the step titled step;
+// progressFrom describes the state as Progress, at the step named step;
 // ok is false while there is nothing worth saving (no domain yet).
-func progressFrom(p *assets.Platform, st *common.State, step string, now time.Time) (Progress, bool) {
+func progressFrom(p *assets.Platform, st *common.State, step common.StepName, now time.Time) (Progress, bool) {
 	names := common.Names(st)
 	if len(names) == 0 {
 		return Progress{}, false
 	}
-	prog := Progress{Version: ProgressVersion, Platform: p.Name, Domains: names, Step: step, SavedAt: now.UTC()}
+	prog := Progress{Version: ProgressVersion, Platform: p.Name, Domains: names, Step: string(step), SavedAt: now.UTC()}
 	if c, ok := common.Get[plan.ProviderChoice](st); ok && c.Provider.ID != "" {
 		prog.Provider, prog.ProviderDetected = c.Provider.ID, c.Detected
 		if c.Provider.Kind == assets.KindOther {
@@ -139,9 +139,9 @@ type resumption struct {
 	// file's are not results this wizard writes); checkedAt when.
 	reports   []dnscheck.DomainReport
 	checkedAt verify.CheckedAt
-	// at is the title of the step to start at; reportsOf the title of the
-	// step the reports belong to.
-	at, reportsOf string
+	// at is the step to start at; reportsOf the step the reports belong
+	// to.
+	at, reportsOf common.StepName
 }
 
 // restore turns saved progress back into the person's answers and the last
@@ -150,7 +150,7 @@ type resumption struct {
 // caller starts fresh); a domain given twice counts once; results with
 // verdicts this wizard never writes are dropped.
 func restore(prog Progress) (resumption, error) {
-	r := resumption{at: resumeAt(prog), reportsOf: verify.Title}
+	r := resumption{at: resumeAt(prog), reportsOf: verify.Name}
 	var others common.Others
 	seen := map[string]bool{}
 	for i, d := range prog.Domains {
@@ -183,7 +183,7 @@ func restore(prog Progress) (resumption, error) {
 		}
 		r.answers = append(r.answers, plan.ProviderChoice{Provider: pr, Detected: prog.ProviderDetected})
 	}
-	if len(others) > 0 || pastOthers(prog.Step) {
+	if len(others) > 0 || pastOthers(common.StepName(prog.Step)) {
 		r.answers = append(r.answers, others)
 	}
 	if validReports(prog.Reports, seen) {
@@ -192,11 +192,11 @@ func restore(prog Progress) (resumption, error) {
 	return r, nil
 }
 
-// pastOthers reports whether the step titled step comes after the
+// pastOthers reports whether the step named step comes after the
 // question about other domains (so it was answered, maybe with none).
-func pastOthers(step string) bool {
+func pastOthers(step common.StepName) bool {
 	switch step {
-	case records.Title, verify.Title, advice.Title:
+	case records.Name, verify.Name, advice.Name:
 		return true
 	}
 	return false
@@ -223,18 +223,18 @@ func validReports(reps []dnscheck.DomainReport, domains map[string]bool) bool {
 	return true
 }
 
-// resumeAt is the title of the step a resumed session starts at: the
-// checks run again at once when the person had reached them; the records
-// when they had; otherwise the discovery, which looks the first domain up
-// again before the provider is confirmed.
-func resumeAt(prog Progress) string {
-	switch prog.Step {
-	case verify.Title, advice.Title:
-		return verify.Title
-	case records.Title, domains.Title:
-		return prog.Step
+// resumeAt is the step a resumed session starts at: the checks run again
+// at once when the person had reached them; the records when they had;
+// otherwise the discovery, which looks the first domain up again before
+// the provider is confirmed.
+func resumeAt(prog Progress) common.StepName {
+	switch step := common.StepName(prog.Step); step {
+	case verify.Name, advice.Name:
+		return verify.Name
+	case records.Name, domains.Name:
+		return step
 	}
-	return discovery.Title
+	return discovery.Name
 }
 
 // progressSaver writes progress from commands, one at a time, dropping a

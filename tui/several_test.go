@@ -15,10 +15,13 @@ import (
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/statefile"
+	advicestep "github.com/outreach-auth/wizard/steps/advice"
 	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/domains"
+	"github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/steps/welcome"
 	"github.com/outreach-auth/wizard/tui"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
@@ -80,7 +83,7 @@ func TestSeveralDomains(t *testing.T) {
 	if saved.Err != nil {
 		t.Fatal(saved.Err)
 	}
-	s.wantStep(4)
+	s.wantStep(domains.Name)
 	if p := readProgress(t, cfg.ProgressPath); p.Step != "Other domains" || strings.Join(p.Domains, " ") != tuitest.Domain || p.Provider != "microsoft365" || !p.ProviderDetected {
 		t.Fatalf("progress at the other domains = %+v", p)
 	}
@@ -104,7 +107,7 @@ func TestSeveralDomains(t *testing.T) {
 	}
 
 	save := s.awaitPlans(s.next(tuitest.Key("enter")), 2)
-	s.wantStep(5)
+	s.wantStep(records.Name)
 	s.wantView("Records to publish for yourcenter.edu", "Domain 1 of 2")
 	s.keys("right")
 	s.wantView("Records to publish for othercenter.org", "Domain 2 of 2", "DKIM: keep the CNAME record")
@@ -113,7 +116,7 @@ func TestSeveralDomains(t *testing.T) {
 	}
 
 	cmd := s.next(tuitest.Key("enter"))
-	s.wantStep(6)
+	s.wantStep(verify.Name)
 	res := tuitest.Await[verify.ResultMsg](t, cmd)
 	keep = tuitest.Await[common.KeepMsg](t, s.send(res))
 	if msg := s.send(keep)().(tui.ProgressSavedMsg); msg.Err != nil {
@@ -132,7 +135,7 @@ func TestSeveralDomains(t *testing.T) {
 	s.wantView("✓ othercenter.org")
 
 	s.next(tuitest.Key("s"))
-	s.wantStep(7)
+	s.wantStep(advicestep.Name)
 	s.wantView("Second best: checkbox ON (fits your result)")
 	sum := s.m.Summary().Text
 	for _, want := range []string{
@@ -178,7 +181,7 @@ func TestResume(t *testing.T) {
 		"The last check (2 hours ago)", "✗ yourcenter.edu: SPF fail, DKIM missing", "enter resume", "f start fresh")
 
 	cmd := s.keys("enter")
-	s.wantStep(6)
+	s.wantStep(verify.Name)
 	if m.Offering() {
 		t.Fatal("still offering after enter")
 	}
@@ -203,7 +206,7 @@ func TestResume(t *testing.T) {
 	}
 	s.send(msgs[0])
 	save := s.awaitPlans(s.send(msgs[1]), 2)
-	s.wantStep(5)
+	s.wantStep(records.Name)
 	s.wantView("Records to publish for yourcenter.edu", "Domain 1 of 2")
 	if msg := save().(tui.ProgressSavedMsg); msg.Err != nil {
 		t.Fatal(msg.Err)
@@ -224,7 +227,7 @@ func TestResumeDeclined(t *testing.T) {
 	m := tui.NewModel(context.Background(), cfg, &syncBuffer{})
 	s := shell{t: t, m: m}
 	s.keys("f")
-	s.wantStep(0)
+	s.wantStep(welcome.Name)
 	s.wantView("1/8 Welcome")
 	if m.Offering() {
 		t.Fatal("still offering after f")
@@ -243,7 +246,7 @@ func TestResumeDeclined(t *testing.T) {
 	m = tui.NewModel(context.Background(), cfg, &syncBuffer{})
 	s = shell{t: t, m: m}
 	s.keys("enter")
-	s.wantStep(0)
+	s.wantStep(welcome.Name)
 	if st := m.Status(); st.Level != common.Failure || !strings.Contains(st.Text, "Could not resume") || !strings.Contains(st.Text, "Starting fresh") {
 		t.Fatalf("status = %+v", st)
 	}
@@ -420,13 +423,13 @@ func TestResumeEarlyKeepsAnswers(t *testing.T) {
 	prog.Step, prog.Reports = "Mail provider", nil
 	prog.Provider, prog.ProviderDetected = "google", false
 	s, _, cmd := resumeWith(t, env, prog)
-	s.wantStep(2)
+	s.wantStep(discoverystep.Name)
 	s.send(tuitest.Await[discoverystep.ResultMsg](t, cmd))
 	s.next(tuitest.Key("enter"))
-	s.wantStep(3)
+	s.wantStep(provider.Name)
 	s.wantView("│ Google Workspace")
 	s.next(tuitest.Key("enter"))
-	s.wantStep(4)
+	s.wantStep(domains.Name)
 	s.wantView("✓ yourcenter.edu", "othercenter.org")
 }
 
@@ -438,7 +441,7 @@ func TestResumeUntrustedFile(t *testing.T) {
 	prog := savedProgress(t, env)
 	prog.Reports[0].SPF.Status = "fail\x1b]0;owned\x07"
 	s, m, _ := resumeWith(t, env, prog)
-	s.wantStep(6)
+	s.wantStep(verify.Name)
 	if _, ok := common.Get[[]dnscheck.DomainReport](m.State()); ok {
 		t.Fatal("results with an unknown verdict were restored")
 	}
@@ -450,7 +453,7 @@ func TestResumeUntrustedFile(t *testing.T) {
 	twice.Step, twice.Reports = "Records", nil
 	twice.Domains = append(twice.Domains, "OtherCenter.ORG")
 	s, _, cmd := resumeWith(t, env, twice)
-	s.wantStep(5)
+	s.wantStep(records.Name)
 	s.awaitPlans(cmd, 2)
 	s.wantView("Domain 1 of 2")
 

@@ -1,13 +1,13 @@
 // Package tui is the wizard's shell: the root Bubble Tea model that moves
 // between the steps (each in its own package under steps/), fans the window
 // size out to them, and owns the header, the status line, the help bar, the
-// clipboard and the bell. It knows no step by name: it keeps an ordered
-// list of common.Step values and moves on common.NextMsg and
-// common.BackMsg, carrying each step's results to the next in a
-// common.State.
+// clipboard and the bell. It keeps an ordered list of common.Step values
+// (each identified by its common.StepName; only the shell knows their
+// order) and moves on common.NextMsg and common.BackMsg, carrying each
+// step's results to the next in a common.State.
 //
-// Run is the full-screen program; RunAccessible asks the same questions as
-// plain line prompts.
+// Run is the full-screen program; RunAccessible walks the same list of
+// steps, asking each its question as plain line prompts (common.Prompter).
 package tui
 
 import (

@@ -100,7 +100,7 @@ func TestGolden(t *testing.T) {
 	t.Run("best", func(t *testing.T) {
 		env := tuitest.NewEnv(t)
 		env.Publish(t)
-		tuitest.Screen{Env: env, Step: 7,
+		tuitest.Screen{Env: env, Step: advicestep.Name,
 			State: func(t *testing.T) *common.State {
 				return common.NewState(env.Input(t), []dnscheck.DomainReport{env.Report(t)})
 			},
@@ -108,7 +108,7 @@ func TestGolden(t *testing.T) {
 	})
 	t.Run("second-best", func(t *testing.T) {
 		env := tuitest.NewEnv(t)
-		tuitest.Screen{Env: env, Step: 7,
+		tuitest.Screen{Env: env, Step: advicestep.Name,
 			State: func(t *testing.T) *common.State {
 				return common.NewState(env.Input(t), []dnscheck.DomainReport{env.Report(t)})
 			},

@@ -123,7 +123,7 @@ func TestTroubleAndStrangeRecords(t *testing.T) {
 
 func TestGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	tuitest.Screen{Env: env, Step: 2,
+	tuitest.Screen{Env: env, Step: discoverystep.Name,
 		State: func(t *testing.T) *common.State { return common.NewState(env.Input(t)) },
 		Wait:  []string{"publishes today"}}.Golden(t)
 }
@@ -162,7 +162,7 @@ func TestGoldenShapes(t *testing.T) {
 			if !tuitest.Contains(v, want...) {
 				t.Errorf("discovery of %s lacks %q:\n%s", tc.domain, want, v)
 			}
-			tuitest.Screen{Env: env, Step: 2,
+			tuitest.Screen{Env: env, Step: discoverystep.Name,
 				State: func(t *testing.T) *common.State { return common.NewState(tuitest.InputOf(t, tc.domain)) },
 				Wait:  []string{"publishes today"}}.Golden(t)
 		})
@@ -240,7 +240,7 @@ func TestFactsUnknownOnlyWhereTrouble(t *testing.T) {
 // TestGoldenDeadServer: the discovery screen when the DNS server is dead.
 func TestGoldenDeadServer(t *testing.T) {
 	env := deadEnv(t)
-	tuitest.Screen{Env: env, Step: 2,
+	tuitest.Screen{Env: env, Step: discoverystep.Name,
 		State: func(t *testing.T) *common.State { return common.NewState(env.Input(t)) },
 		Wait:  []string{"publishes today"}}.Golden(t)
 }

@@ -102,14 +102,14 @@ func TestEnterKeepsChoice(t *testing.T) {
 func TestGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	t.Run("email", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: 1, Wait: []string{"What is your mail domain?"},
+		tuitest.Screen{Env: env, Step: domain.Name, Wait: []string{"What is your mail domain?"},
 			Then: func(t *testing.T, tm *teatest.TestModel) {
 				tm.Type("Jane.Doe@YourCenter.edu")
 				tuitest.WaitFor(t, tm, "Will use")
 			}}.Golden(t)
 	})
 	t.Run("refused", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: 1, Wait: []string{"What is your mail domain?"},
+		tuitest.Screen{Env: env, Step: domain.Name, Wait: []string{"What is your mail domain?"},
 			Then: func(t *testing.T, tm *teatest.TestModel) {
 				tm.Type("www.yourcenter.edu/contact")
 				tm.Send(tea.KeyMsg{Type: tea.KeyEnter})

@@ -556,7 +556,7 @@ func TestGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	state := func(t *testing.T) *common.State { return firstState(t, env) }
 	t.Run("two", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: 4, State: state, Wait: []string{"(first domain)"},
+		tuitest.Screen{Env: env, Step: domains.Name, State: state, Wait: []string{"(first domain)"},
 			Then: func(t *testing.T, tm *teatest.TestModel) {
 				tm.Type(tuitest.Other)
 				tm.Send(tuitest.Key("enter"))
@@ -564,7 +564,7 @@ func TestGolden(t *testing.T) {
 			}}.Golden(t)
 	})
 	t.Run("error", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: 4, State: state, Wait: []string{"(first domain)"},
+		tuitest.Screen{Env: env, Step: domains.Name, State: state, Wait: []string{"(first domain)"},
 			Then: func(t *testing.T, tm *teatest.TestModel) {
 				tm.Type("www.other center.org")
 				tm.Send(tuitest.Key("enter"))

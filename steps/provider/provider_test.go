@@ -210,13 +210,13 @@ func TestGoldenNoDefault(t *testing.T) {
 	t.Run("unknown-mx", func(t *testing.T) {
 		env := tuitest.NewEnv(t)
 		env.Server.SetFaultType("yourcenter.edu.", dns.TypeMX, dnstest.Fault{Refused: true})
-		tuitest.Screen{Env: env, Step: 3,
+		tuitest.Screen{Env: env, Step: provider.Name,
 			State: func(t *testing.T) *common.State { return common.NewState(env.Input(t), env.Snapshot(t)) },
 			Wait:  []string{"Microsoft 365"}}.Golden(t)
 	})
 	t.Run("unmatched-mx", func(t *testing.T) {
 		env := gatewayEnv(t)
-		tuitest.Screen{Env: env, Step: 3,
+		tuitest.Screen{Env: env, Step: provider.Name,
 			State: func(t *testing.T) *common.State { return common.NewState(env.Input(t), env.Snapshot(t)) },
 			Wait:  []string{"Microsoft 365"}}.Golden(t)
 	})
@@ -237,12 +237,12 @@ func TestPreset(t *testing.T) {
 func TestGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	t.Run("list", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: 3,
+		tuitest.Screen{Env: env, Step: provider.Name,
 			State: func(t *testing.T) *common.State { return common.NewState(env.Input(t), env.Snapshot(t)) },
 			Wait:  []string{"(detected)"}}.Golden(t)
 	})
 	t.Run("other", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: 3,
+		tuitest.Screen{Env: env, Step: provider.Name,
 			State: func(t *testing.T) *common.State { return common.NewState(env.Input(t), env.Snapshot(t)) },
 			Wait:  []string{"(detected)"},
 			Then: func(t *testing.T, tm *teatest.TestModel) {

@@ -225,10 +225,10 @@ func TestGolden(t *testing.T) {
 		return common.NewState(env.Input(t), snap, tuitest.Detected(snap))
 	}
 	t.Run("first", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: 5, State: state, Wait: []string{"1/3 DKIM"}}.Golden(t)
+		tuitest.Screen{Env: env, Step: records.Name, State: state, Wait: []string{"1/3 DKIM"}}.Golden(t)
 	})
 	t.Run("spf", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: 5, State: state, Wait: []string{"1/3 DKIM"},
+		tuitest.Screen{Env: env, Step: records.Name, State: state, Wait: []string{"1/3 DKIM"},
 			Then: func(t *testing.T, tm *teatest.TestModel) {
 				tm.Send(tea.KeyMsg{Type: tea.KeyDown})
 				tuitest.WaitFor(t, tm, "› 2/3 SPF")
@@ -331,7 +331,7 @@ func TestGoldenLongSPF(t *testing.T) {
 		snap := env.Snapshot(t)
 		return common.NewState(env.Input(t), snap, tuitest.Detected(snap))
 	}
-	tuitest.Screen{Env: env, Step: 5, State: state, Wait: []string{"1/3 DKIM"},
+	tuitest.Screen{Env: env, Step: records.Name, State: state, Wait: []string{"1/3 DKIM"},
 		Then: func(t *testing.T, tm *teatest.TestModel) {
 			tm.Send(tea.KeyMsg{Type: tea.KeyDown})
 			tuitest.WaitFor(t, tm, "› 2/3 SPF")

@@ -224,13 +224,13 @@ func TestDNSTrouble(t *testing.T) {
 func TestGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	t.Run("waiting", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: 6, State: func(t *testing.T) *common.State { return state(t, env) },
+		tuitest.Screen{Env: env, Step: verify.Name, State: func(t *testing.T) *common.State { return state(t, env) },
 			Wait: []string{"Next check in 5 s"}}.Golden(t)
 	})
 	t.Run("ready", func(t *testing.T) {
 		ready := tuitest.NewEnv(t)
 		ready.Publish(t)
-		tuitest.Screen{Env: ready, Step: 6, State: func(t *testing.T) *common.State { return state(t, ready) },
+		tuitest.Screen{Env: ready, Step: verify.Name, State: func(t *testing.T) *common.State { return state(t, ready) },
 			Wait: []string{"SPF and DKIM pass:"}}.Golden(t)
 	})
 }

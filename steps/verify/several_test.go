@@ -307,10 +307,10 @@ func TestSeveralGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	state := func(t *testing.T) *common.State { return twoState(t, env) }
 	t.Run("list", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: 6, State: state, Wait: []string{"Next check in 5 s", "othercenter.org"}}.Golden(t)
+		tuitest.Screen{Env: env, Step: verify.Name, State: state, Wait: []string{"Next check in 5 s", "othercenter.org"}}.Golden(t)
 	})
 	t.Run("open", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: 6, State: state, Wait: []string{"Next check in 5 s", "othercenter.org"},
+		tuitest.Screen{Env: env, Step: verify.Name, State: state, Wait: []string{"Next check in 5 s", "othercenter.org"},
 			Then: func(t *testing.T, tm *teatest.TestModel) {
 				tm.Send(tuitest.Key("down"))
 				tm.Send(tuitest.Key("enter"))

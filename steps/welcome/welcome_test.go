@@ -37,5 +37,5 @@ func TestModel(t *testing.T) {
 
 func TestGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	tuitest.Screen{Env: env, Step: 0, Wait: []string{"What will happen"}}.Golden(t)
+	tuitest.Screen{Env: env, Step: welcome.Name, Wait: []string{"What will happen"}}.Golden(t)
 }

@@ -71,7 +71,8 @@ type Step interface {
 	// SetSize tells the step the area it may draw in (the window minus
 	// the shell's header, status line and help bar).
 	SetSize(width, height int)
-	// Title names the step in the header, e.g. "Records".
+	// Title names the step in the header, e.g. "Records"; as a StepName
+	// it identifies the step in the State and the saved progress.
 	Title() string
 	// Enter makes the step current. st holds the results of the steps
 	// before it; dir says whether the person came forward or back. The

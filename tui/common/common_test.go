@@ -13,22 +13,24 @@ import (
 type plan struct{ n int }
 
 func TestState(t *testing.T) {
+	const one, two, three common.StepName = "One", "Two", "Three"
 	st := common.NewState("given")
-	st.PutFrom(1, 42)
-	st.PutFrom(2, plan{n: 1})
-	st.PutFrom(3, []string{"a"})
+	st.SetOrder([]common.StepName{one, two, three})
+	st.PutFrom(one, 42)
+	st.PutFrom(two, plan{n: 1})
+	st.PutFrom(three, []string{"a"})
 	if v, ok := common.Get[plan](st); !ok || v.n != 1 {
 		t.Fatalf("Get[plan] = %v, %v", v, ok)
 	}
-	st.Forget(1)
+	st.Forget(one)
 	if _, ok := common.Get[plan](st); ok {
-		t.Fatal("Forget(1) kept step 2's result")
+		t.Fatal("Forget(One) kept step Two's result")
 	}
 	if _, ok := common.Get[[]string](st); ok {
-		t.Fatal("Forget(1) kept step 3's result")
+		t.Fatal("Forget(One) kept step Three's result")
 	}
 	if v, _ := common.Get[int](st); v != 42 {
-		t.Fatal("Forget(1) dropped step 1's result")
+		t.Fatal("Forget(One) dropped step One's result")
 	}
 	if v, _ := common.Get[string](st); v != "given" {
 		t.Fatal("a given value was dropped")

@@ -410,7 +410,7 @@ func (e *Env) Config(t testing.TB) tui.Config {
 // Screen is one step of the wizard drawn in its place, for golden files.
 type Screen struct {
 	Env  *Env
-	Step int // index in tui.Steps
+	Step common.StepName // the step drawn, e.g. records.Name
 	// State returns the results of the steps before it (a fresh one per
 	// window size); nil for none.
 	State func(t *testing.T) *common.State

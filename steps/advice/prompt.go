@@ -1,0 +1,50 @@
+package advice
+
+import (
+	"context"
+	"strings"
+
+	"github.com/outreach-auth/wizard/core/advice"
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/tui/common"
+)
+
+// Prompt implements common.Prompter: the advice on the platform's sender
+// setting for the reports in st, DMARC a domain, and the next steps.
+func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
+	p := m.Platform
+	reps, _ := common.Get[[]dnscheck.DomainReport](st)
+	adv := advice.Advise(reps, p)
+	lp.Say("")
+	lp.Say("What to do with %s's sender setting.", p.Name)
+	for _, r := range adv.Reasons {
+		lp.Say("%s", dnscheck.Printable(r))
+	}
+	lp.Say("The three options:")
+	for i, c := range advice.Choices(p) {
+		fits := ""
+		if c.Key == adv.Option {
+			fits = " This one fits your result."
+		}
+		lp.Say("  %d. %s.%s When: %s. %s", i+1, c.Title, fits, c.When, c.Effect)
+	}
+	lp.Say("The setting: %q, in %s. Turn it %s.", p.Setting.Label, p.Setting.Location, strings.ToUpper(adv.Checkbox))
+	for _, r := range reps {
+		state := string(r.DMARC.Status)
+		if r.DMARC.Policy != "" {
+			state += ", policy " + r.DMARC.Policy
+		}
+		if r.DMARC.Inherited() {
+			state += ", inherited from " + r.DMARC.OrgDomain + " (managed by whoever runs " + r.DMARC.OrgDomain + "'s DNS)"
+		}
+		lp.Say("DMARC for %s: %s.", r.Domain, dnscheck.Printable(state))
+		if s := advice.DMARCStep(r); s != "" {
+			lp.Say("%s", dnscheck.Printable(s))
+		}
+	}
+	lp.Say("Next steps:")
+	for i, s := range adv.NextSteps {
+		lp.Say("  %d. %s", i+1, dnscheck.Printable(s))
+	}
+	return common.Forward, nil
+}

@@ -1,0 +1,105 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/tui/common"
+)
+
+// Prompt implements common.Prompter: the providers as a numbered list,
+// the one proposed from the domain's MX the default, or the SPF include
+// typed in for Other. A choice already in st (a resumed session) is kept.
+// When the domain's MX lookup failed, r goes back to look it up again.
+func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
+	if c, ok := common.Get[plan.ProviderChoice](st); ok {
+		lp.Say("Mail provider: %s (as chosen last time).", c.Provider.Name)
+		return common.Forward, nil
+	}
+	snap, _ := common.Get[discovery.Snapshot](st)
+	choice, back, err := m.ask(lp, snap)
+	if err != nil || back {
+		return common.Backward, err
+	}
+	st.PutFrom(Name, choice)
+	return common.Forward, nil
+}
+
+// ask asks for the provider; back is set when the person asked to look
+// the domain up again.
+func (m *Model) ask(lp *common.LinePrompt, snap discovery.Snapshot) (choice plan.ProviderChoice, back bool, err error) {
+	lp.Say("")
+	if m.preset != nil {
+		lp.Say("Mail provider: %s (as given with --provider).", m.preset.Name)
+		return plan.ProviderChoice{Provider: *m.preset}, false, nil
+	}
+	lp.Say("Who handles your organisation's own mail? Its SPF part stays in the record beside %s's.", m.Platform.Name)
+	lp.Say("%s", plan.WhyProvider(snap))
+	_, lookAgain := snap.MXUnknown()
+	proposed, propose := plan.ProposedProvider(snap)
+	all := assets.Providers()
+	def := -1
+	for i, p := range all {
+		mark := ""
+		if snap.ProviderFound && p.ID == snap.Provider.ID {
+			mark = " (detected)"
+		}
+		if propose && p.ID == proposed.ID && def < 0 {
+			def = i
+		}
+		lp.Say("  %d. %s%s", i+1, p.Name, mark)
+	}
+	prompt := fmt.Sprintf("Number of your provider (1 to %d): ", len(all))
+	switch {
+	case def >= 0:
+		prompt = fmt.Sprintf("Number of your provider, or Enter for %s: ", all[def].Name)
+	case lookAgain:
+		prompt = fmt.Sprintf("Number of your provider (1 to %d), or r to look the domain up again: ", len(all))
+	}
+	for {
+		line, err := lp.Ask(prompt)
+		if err != nil {
+			return plan.ProviderChoice{}, false, err
+		}
+		if lookAgain && strings.EqualFold(line, "r") {
+			return plan.ProviderChoice{}, true, nil
+		}
+		i := def
+		if line != "" {
+			n, err := strconv.Atoi(line)
+			if err != nil || n < 1 || n > len(all) {
+				lp.Say("Type a number from 1 to %d.", len(all))
+				continue
+			}
+			i = n - 1
+		}
+		if i < 0 {
+			lp.Say("Type a number from 1 to %d.", len(all))
+			continue
+		}
+		p := all[i]
+		if p.Kind != assets.KindOther {
+			lp.Say("Mail provider: %s.", p.Name)
+			return plan.ProviderChoice{Provider: p, Detected: snap.ProviderFound && p.ID == snap.Provider.ID}, false, nil
+		}
+		for {
+			spec, err := lp.Ask("Your provider's SPF include or sending addresses, separated by spaces: ")
+			if err != nil {
+				return plan.ProviderChoice{}, false, err
+			}
+			cp, err := assets.CustomProvider(spec)
+			if err != nil {
+				lp.Say("%s", dnscheck.Printable(strings.TrimPrefix(err.Error(), "assets: ")))
+				continue
+			}
+			lp.Say("Will authorise %s.", strings.Join(cp.SPFTerms(), " "))
+			return plan.ProviderChoice{Provider: cp}, false, nil
+		}
+	}
+}

@@ -1,0 +1,32 @@
+package common
+
+import (
+	"context"
+
+	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/dnscheck"
+)
+
+// RunActionLines runs, for the line prompts, the extra key typed for every
+// plan and says its result, reporting whether there is such a key.
+func RunActionLines(ctx context.Context, lp *LinePrompt, actions []KeyAction, typed string, plans plan.Plans) bool {
+	for _, act := range actions {
+		for _, k := range act.Key.Keys() {
+			if k != typed {
+				continue
+			}
+			for _, p := range plans {
+				text, err := act.Run(ctx, p)
+				if err != nil {
+					text = err.Error()
+				}
+				if len(plans) > 1 {
+					text = p.Domain + ": " + text
+				}
+				lp.Say("%s", dnscheck.Printable(text))
+			}
+			return true
+		}
+	}
+	return false
+}
