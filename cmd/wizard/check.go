@@ -243,7 +243,10 @@ func (c *checkOutput) stream(ctx context.Context, checker *dnscheck.Checker, dom
 			progress(-1)
 		}
 	}
-	err := verify.StreamAll(ctx, checker, domains, exp, progress, func(_ int, r dnscheck.DomainReport) error {
+	err := verify.StreamAll(ctx, checker, domains, exp, progress, func(i int, r dnscheck.DomainReport) error {
+		if r.Domain == domains[i] {
+			r.Domain = domains[i] // the list's copy: the outcome kept holds no second one
+		}
 		if keep != nil {
 			keep(r)
 		}
