@@ -244,6 +244,60 @@ func (r DomainReport) HasTrouble() bool {
 	return slices.ContainsFunc(r.Problems, func(p Problem) bool { return p.Code.IsDNSTrouble() })
 }
 
+// Outcome is a domain's report in brief: what a summary of many domains
+// (a row of a table, a sentence of advice) needs of it, in a few bytes
+// beside the name, so that a long list can keep one for every domain while
+// the reports themselves are written and dropped. Make it with
+// [DomainReport.Outcome].
+type Outcome struct {
+	Domain string
+	// Ready and Trouble are the report's Ready and HasTrouble.
+	Ready, Trouble bool
+	// SPFPermissive says the SPF record lets nearly any server send
+	// (an error of code spf-all-permissive).
+	SPFPermissive bool
+
+	spf, dkim, dmarc verdictCode
+}
+
+// verdictCode is a Verdict in one byte: its index in verdictCodes.
+type verdictCode uint8
+
+// verdictCodes are the verdicts an Outcome keeps; any other reads back
+// as "".
+var verdictCodes = [...]Verdict{"", VerdictPass, VerdictFail, VerdictMissing, VerdictError, VerdictInvalid}
+
+func codeOf(v Verdict) verdictCode {
+	for i, known := range verdictCodes {
+		if v == known {
+			return verdictCode(i)
+		}
+	}
+	return 0
+}
+
+// Outcome returns the report in brief.
+func (r DomainReport) Outcome() Outcome {
+	return Outcome{
+		Domain:        r.Domain,
+		Ready:         r.Ready,
+		Trouble:       r.HasTrouble(),
+		SPFPermissive: HasError(r.SPF.Problems, CodeSPFAllPermissive),
+		spf:           codeOf(r.SPF.Status),
+		dkim:          codeOf(r.DKIM.Status),
+		dmarc:         codeOf(r.DMARC.Status),
+	}
+}
+
+// SPF is the SPF check's verdict.
+func (o Outcome) SPF() Verdict { return verdictCodes[o.spf] }
+
+// DKIM is the DKIM check's verdict.
+func (o Outcome) DKIM() Verdict { return verdictCodes[o.dkim] }
+
+// DMARC is the DMARC check's verdict.
+func (o Outcome) DMARC() Verdict { return verdictCodes[o.dmarc] }
+
 // AllProblems returns every problem of the report, domain-wide ones first.
 func (r DomainReport) AllProblems() []Problem {
 	out := append([]Problem(nil), r.Problems...)

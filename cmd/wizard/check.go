@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"strings"
 	"time"
@@ -199,8 +200,10 @@ func runWatch(ctx context.Context, o *checkOptions, checker *dnscheck.Checker, d
 // order: for a person each domain's details (with more than detailsAll
 // domains, only for those that need attention), then the summary table
 // and the advice; with --json one document whose "domains" array is
-// written a domain at a time. Of each report only its summary row and
-// the advice's sentences are kept, so a long list's memory stays flat.
+// written a domain at a time. Of each report only its outcome is kept
+// (dnscheck.Outcome: the name and a few bytes, in the tally), from which
+// the summary table and the advice's sentences are made at the end, so a
+// long list's memory stays flat.
 type checkOutput struct {
 	s        streams
 	w        *bufio.Writer
@@ -210,7 +213,6 @@ type checkOutput struct {
 	total    int
 	start    time.Time
 
-	rows  []checks.SummaryRow
 	tally *advice.Tally
 	// ips are the platform's addresses the checks evaluated, from the
 	// first report that says (see checks.PlatformIPsOf); noted says the
@@ -241,7 +243,10 @@ func (c *checkOutput) stream(ctx context.Context, checker *dnscheck.Checker, dom
 			progress(-1)
 		}
 	}
-	err := checks.StreamAll(ctx, checker, domains, exp, progress, func(_ int, r dnscheck.DomainReport) error {
+	err := checks.StreamAll(ctx, checker, domains, exp, progress, func(i int, r dnscheck.DomainReport) error {
+		if r.Domain == domains[i] {
+			r.Domain = domains[i] // the list's copy: the outcome kept holds no second one
+		}
 		if keep != nil {
 			keep(r)
 		}
@@ -255,7 +260,6 @@ func (c *checkOutput) stream(ctx context.Context, checker *dnscheck.Checker, dom
 
 // add writes one domain's report and keeps what the end needs of it.
 func (c *checkOutput) add(r dnscheck.DomainReport) error {
-	c.rows = append(c.rows, checks.RowOf(r))
 	c.tally.Add(r)
 	if c.ips == nil && r.SPF.Platform.Source != "" {
 		set := r.SPF.Platform
@@ -288,7 +292,7 @@ func (c *checkOutput) add(r dnscheck.DomainReport) error {
 // addJSON writes r as the next element of the "domains" array, the
 // document's head before the first.
 func (c *checkOutput) addJSON(r dnscheck.DomainReport) error {
-	if len(c.rows) == 1 {
+	if len(c.tally.Outcomes()) == 1 {
 		name, _ := json.Marshal(c.platform.Name)
 		at, _ := json.Marshal(c.start.UTC().Truncate(time.Second))
 		fmt.Fprintf(c.w, "{\n  \"platform\": %s,\n  \"checked_at\": %s,\n  \"domains\": [\n    ", name, at)
@@ -310,13 +314,11 @@ func (c *checkOutput) finish(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	a := c.tally.Advice()
 	if c.json {
-		data, err := json.MarshalIndent(a, "  ", "  ")
-		if err != nil {
-			return fmt.Errorf("encoding the advice: %w", err)
+		c.w.WriteString("\n  ],\n  \"advice\": ")
+		if err := writeAdviceJSON(c.w, c.tally.AdviceWithoutReasons(), c.tally.Reasons()); err != nil {
+			return err
 		}
-		fmt.Fprintf(c.w, "\n  ],\n  \"advice\": %s", data)
 		if c.ips != nil {
 			ips, err := json.MarshalIndent(c.ips, "  ", "  ")
 			if err != nil {
@@ -330,14 +332,39 @@ func (c *checkOutput) finish(ctx context.Context) error {
 		}
 		return nil
 	}
-	writeEnd(c.w, a, c.rows, c.platform, c.st)
+	writeEnd(c.w, c.tally, c.platform, c.st)
 	return c.w.Flush()
+}
+
+// writeAdviceJSON writes a, with the reasons given one at a time instead
+// of a.Reasons, as json.MarshalIndent(a, "  ", "  ") would (the advice at
+// its place in the document), so that a long list's sentences are never
+// held together.
+func writeAdviceJSON(w io.Writer, a advice.Advice, reasons iter.Seq[string]) error {
+	option, _ := json.Marshal(a.Option)
+	checkbox, _ := json.Marshal(a.Checkbox)
+	fmt.Fprintf(w, "{\n    \"option\": %s,\n    \"checkbox\": %s,\n    \"reasons\": [", option, checkbox)
+	sep := "\n      "
+	for r := range reasons {
+		text, _ := json.Marshal(r) // a string always encodes
+		fmt.Fprintf(w, "%s%s", sep, text)
+		sep = ",\n      "
+	}
+	if sep != "\n      " {
+		io.WriteString(w, "\n    ")
+	}
+	steps, err := json.MarshalIndent(a.NextSteps, "    ", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding the advice: %w", err)
+	}
+	_, err = fmt.Fprintf(w, "],\n    \"next_steps\": %s\n  }", steps)
+	return err
 }
 
 // exitStatus is the status of the round written: see exitStatus.
 func (c *checkOutput) exitStatus() int {
 	code := exitOK
-	for _, r := range c.rows {
+	for _, r := range c.tally.Outcomes() {
 		if r.Trouble {
 			return exitDNS
 		}
@@ -371,33 +398,35 @@ func writeHuman(w io.Writer, reports []dnscheck.DomainReport, p *assets.Platform
 	if set, ok := checks.PlatformIPsOf(reports); ok {
 		writePlatformIPsNote(w, set, st)
 	}
-	rows := make([]checks.SummaryRow, len(reports))
-	for i, r := range reports {
-		rows[i] = checks.RowOf(r)
+	tally := advice.NewTally(p)
+	for _, r := range reports {
+		tally.Add(r)
 		if long && r.Ready && !r.HasTrouble() {
 			continue
 		}
 		checks.WriteReport(w, r, st)
 		fmt.Fprintln(w)
 	}
-	writeEnd(w, advice.Advise(reports, p), rows, p, st)
+	writeEnd(w, tally, p, st)
 }
 
 // writeEnd writes what follows the domains' details: the summary table
 // when there are several, then the advice (brief for a long list).
-func writeEnd(w io.Writer, a advice.Advice, rows []checks.SummaryRow, p *assets.Platform, st checks.Styles) {
+func writeEnd(w io.Writer, t *advice.Tally, p *assets.Platform, st checks.Styles) {
+	rows := t.Outcomes()
 	long := len(rows) > detailsAll
 	if len(rows) > 1 {
-		checks.WriteSummaryRows(w, rows, st)
+		checks.WriteSummaryOutcomes(w, rows, st)
 		if long {
 			fmt.Fprintln(w, st.Dim.Render(fmt.Sprintf("With more than %d domains, details are shown above only for those that are not ready; --json has them all.", detailsAll)))
 		}
 		fmt.Fprintln(w)
 	}
+	reasons := t.Reasons()
 	if long {
-		a = briefAdvice(a, rows, p)
+		reasons = briefReasons(rows, p)
 	}
-	checks.WriteAdvice(w, a, st)
+	checks.WriteAdviceReasons(w, t.AdviceWithoutReasons(), reasons, st)
 }
 
 // writePlatformIPsNote writes, on one line, that the platform file's
@@ -410,27 +439,25 @@ func writePlatformIPsNote(w io.Writer, set dnscheck.PlatformIPs, st checks.Style
 	}
 }
 
-// briefAdvice keeps the reasons of the domains that are not ready and sums
-// up the others in one line: the summary table already lists them.
-// Advise gives one reason per report, in order.
-func briefAdvice(a advice.Advice, rows []checks.SummaryRow, p *assets.Platform) advice.Advice {
-	if len(a.Reasons) != len(rows) {
-		return a
-	}
-	var reasons []string
-	ready := 0
-	for i, r := range rows {
-		if r.Ready {
-			ready++
-			continue
+// briefReasons are the advice's reasons for a long list: those of the
+// domains that are not ready, then one line summing up the others (the
+// summary table already lists them).
+func briefReasons(rows []dnscheck.Outcome, p *assets.Platform) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		ready := 0
+		for _, o := range rows {
+			if o.Ready {
+				ready++
+				continue
+			}
+			if !yield(advice.Reason(o, p)) {
+				return
+			}
 		}
-		reasons = append(reasons, a.Reasons[i])
+		if ready > 0 {
+			yield(fmt.Sprintf("%d other %s SPF and DKIM for %s.", ready, plural(ready, "domain passes", "domains pass"), p.Name))
+		}
 	}
-	if ready > 0 {
-		reasons = append(reasons, fmt.Sprintf("%d other %s SPF and DKIM for %s.", ready, plural(ready, "domain passes", "domains pass"), p.Name))
-	}
-	a.Reasons = reasons
-	return a
 }
 
 func plural(n int, one, many string) string {

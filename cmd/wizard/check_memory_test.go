@@ -7,8 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/outreach-auth/wizard/assets"
@@ -18,51 +19,97 @@ import (
 
 // BenchmarkCheckMemory runs the built binary over 1,000, 10,000 and
 // 100,000 generated domains (dnstest serving a zone for each, in this
-// process) with --json, and reports the wizard's peak resident memory:
-// the reports are written as they come and only a summary row and the
-// advice's sentence are kept a domain, so it must stay flat (the goal is
-// under 150 MB at 100,000). Run it with
+// process), with --json and for a person (standard output not a
+// terminal), and reports the wizard's peak resident memory: the reports
+// are written as they come and only each domain's outcome is kept, so it
+// must stay flat. The goal, under 150 MiB at 100,000 domains, fails the
+// benchmark when missed. Run it with
 //
 //	go test ./cmd/wizard -run '^$' -bench CheckMemory -benchtime 1x
+//
+// (-bench 'CheckMemory/domains=100000/json' for one case; 100,000 domains
+// take a few minutes on two cores). It never runs in plain 'go test'.
+//
+// The peak is the one Linux reports when the wizard ends (ru_maxrss), read
+// by a small launcher process (testdata/memlauncher) rather than by this
+// one: a child made by vfork and exec starts its peak at its parent's, and
+// this process holds every zone, so the wizard's own peak would be lost
+// under it. The launcher's own peak, about 2 MiB, is the floor.
 func BenchmarkCheckMemory(b *testing.B) {
-	for _, n := range []int{1_000, 10_000, 30_000, 100_000} {
+	bin := buildWizard(b)
+	launcher := buildMemLauncher(b)
+	for _, n := range []int{1_000, 10_000, 100_000} {
 		b.Run(fmt.Sprintf("domains=%d", n), func(b *testing.B) {
 			zones, domains := memZones(n)
-			srv, err := dnstest.Start(append(zones, chkMicrosoftZone, tuitest.ZoneVendor(assets.DefaultPlatform()))...)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer srv.Close()
+			srv := dnstest.StartT(b, append(zones, chkMicrosoftZone, tuitest.ZoneVendor(assets.DefaultPlatform()))...)
 			list := filepath.Join(b.TempDir(), "domains.txt")
 			if err := os.WriteFile(list, []byte(strings.Join(domains, "\n")+"\n"), 0o600); err != nil {
 				b.Fatal(err)
 			}
-			bin := buildWizardB(b)
-			var peak int64
-			b.ResetTimer()
-			for range b.N {
-				cmd := exec.Command(bin, "check", "--dns-server", srv.Addr(), "--json", "--domains-file", list)
-				cmd.Stdout, cmd.Stderr = nil, nil // /dev/null
-				err := cmd.Run()
-				if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() > exitDNS) {
-					b.Fatalf("the check failed: %v", err)
-				}
-				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-					peak = max(peak, ru.Maxrss*1024) // KiB on Linux
-				}
-				srv.ResetQueries()
+			for _, mode := range []string{"json", "human"} {
+				b.Run(mode, func(b *testing.B) {
+					args := []string{bin, "check", "--dns-server", srv.Addr(), "--domains-file", list}
+					if mode == "json" {
+						args = append(args, "--json")
+					}
+					var peak int64
+					for range b.N {
+						peak = max(peak, launchForPeak(b, launcher, args))
+						srv.ResetQueries()
+					}
+					mib := float64(peak) / (1 << 20)
+					b.ReportMetric(mib, "peak-RSS-MiB")
+					b.ReportMetric(0, "ns/op")
+					if n == 100_000 && mib >= 150 {
+						b.Errorf("peak RSS %.1f MiB at %d domains, want under 150", mib, n)
+					}
+				})
 			}
-			b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
-			b.ReportMetric(0, "ns/op")
 		})
 	}
 }
 
+// buildMemLauncher builds testdata/memlauncher into the benchmark's
+// temporary folder.
+func buildMemLauncher(b *testing.B) string {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), "memlauncher")
+	if out, err := exec.Command("go", "build", "-o", path, "./testdata/memlauncher").CombinedOutput(); err != nil {
+		b.Fatalf("building the launcher: %v: %s", err, out)
+	}
+	return path
+}
+
+// launchForPeak runs args (the wizard and its arguments) from launcher,
+// standard output to /dev/null, and returns the wizard's peak resident
+// memory in bytes. The check must end with exit status 0 or 1: a DNS
+// failure or worse means the benchmark measured something else.
+func launchForPeak(b *testing.B, launcher string, args []string) int64 {
+	b.Helper()
+	cmd := exec.Command(launcher, args...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		b.Fatalf("the launcher failed: %v\n%s", err, out)
+	}
+	m := launcherReport.FindSubmatch(out)
+	if m == nil {
+		b.Fatalf("the launcher said %q", out)
+	}
+	peakKiB, _ := strconv.ParseInt(string(m[1]), 10, 64)
+	code, _ := strconv.Atoi(string(m[2]))
+	if code != exitOK && code != exitNotReady {
+		b.Fatalf("the check ended with exit status %d", code)
+	}
+	return peakKiB * 1024
+}
+
+// launcherReport is the line memlauncher prints.
+var launcherReport = regexp.MustCompile(`(?m)^peak-kib=(\d+) exit=(\d+)$`)
+
 // memZones returns n generated zones and their domains, half of them
 // ready and half not (SPF without the platform, a DKIM key in a TXT
-// record instead of the CNAME). Every name a check asks exists: dnstest
-// answers a name that does not exist by scanning all its names, which at
-// 100,000 zones would measure the server rather than the wizard.
+// record instead of the CNAME).
 func memZones(n int) (zones, domains []string) {
 	notReady := []string{
 		"@ IN MX 0 mem-edu.mail.protection.outlook.com.",
@@ -80,25 +127,4 @@ func memZones(n int) (zones, domains []string) {
 		domains = append(domains, d)
 	}
 	return zones, domains
-}
-
-// buildWizardB is buildWizard for a benchmark.
-func buildWizardB(b *testing.B) string {
-	b.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "wizard-bench")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "wizard")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("%v: %s", err, out)
-		}
-	})
-	if buildErr != nil {
-		b.Fatalf("building the wizard: %v", buildErr)
-	}
-	return binPath
 }

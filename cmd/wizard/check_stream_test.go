@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/outreach-auth/wizard/core/advice"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 )
 
@@ -94,6 +96,29 @@ func TestCheckStreamsEachDomain(t *testing.T) {
 	for _, verdict := range []string{"slow.edu", "Summary of", "option", "checkbox"} {
 		if strings.Contains(got, verdict) {
 			t.Errorf("stdout has %q after the interrupt:\n%s", verdict, got)
+		}
+	}
+}
+
+// TestAdviceJSONWrittenOneReasonAtATime: the advice written with its
+// reasons one at a time is byte for byte json.MarshalIndent's, with no
+// reason, one, or several, and characters that encoding/json escapes.
+func TestAdviceJSONWrittenOneReasonAtATime(t *testing.T) {
+	t.Parallel()
+	for _, reasons := range [][]string{{}, {"a.edu passes."}, {"a.edu passes.", "<b.edu> & \"c\"\n", "d.edu \u2028 fails."}} {
+		for _, steps := range [][]string{{}, {"One.", "Two <three>."}} {
+			a := advice.Advice{Option: advice.OptionSecondBest, Checkbox: advice.CheckboxOn, Reasons: reasons, NextSteps: steps}
+			want, err := json.MarshalIndent(a, "  ", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bytes.Buffer
+			if err := writeAdviceJSON(&got, a, slices.Values(reasons)); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != string(want) {
+				t.Errorf("%d reasons, %d steps: written\n%s\nwant\n%s", len(reasons), len(steps), got.String(), want)
+			}
 		}
 	}
 }

@@ -27,7 +27,7 @@ var (
 	buildErr  error
 )
 
-func buildWizard(t *testing.T) string {
+func buildWizard(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "wizard-e2e")

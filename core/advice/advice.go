@@ -5,6 +5,7 @@ package advice
 
 import (
 	"fmt"
+	"iter"
 	"strings"
 
 	"github.com/outreach-auth/wizard/assets"
@@ -78,40 +79,64 @@ func Advise(reports []dnscheck.DomainReport, p *assets.Platform) Advice {
 }
 
 // Tally makes the advice of Advise from reports given one at a time, so
-// that a long list of domains need not be held whole: it keeps only the
-// sentences and names the advice is made of.
+// that a long list of domains need not be held whole: of each report it
+// keeps only its outcome (dnscheck.Outcome, a few bytes beside the name),
+// from which the sentences are made when asked for, and of the names the
+// next steps list only the first MaxNamed of each kind.
 type Tally struct {
 	p                           *assets.Platform
-	n                           int
-	reasons                     []string
-	passing, failing, unchecked []string
+	outcomes                    []dnscheck.Outcome
+	passing, failing, unchecked nameList
 	dmarc                       []dmarcGroup // in the order their kinds first appear
 }
 
+// nameList is a list of domains as a sentence names them (see Names):
+// the first MaxNamed and how many there are.
+type nameList struct {
+	first []string
+	n     int
+}
+
+func (l *nameList) add(name string) {
+	l.n++
+	if len(l.first) < MaxNamed {
+		l.first = append(l.first, name)
+	}
+}
+
+// String is Names of the whole list.
+func (l nameList) String() string { return namesOf(l.first, l.n) }
+
+// only is the one name of a list of one, else def.
+func (l nameList) only(def string) string {
+	if l.n == 1 {
+		return l.first[0]
+	}
+	return def
+}
+
 // dmarcGroup is the domains of one DMARC suggestion: the first one's
-// report (a group of one gets its own sentence) and every name.
+// report (a group of one gets its own sentence) and their names.
 type dmarcGroup struct {
 	kind  int
 	first dnscheck.DomainReport
-	names []string
+	names nameList
 }
 
 // NewTally starts the advice for platform p.
-func NewTally(p *assets.Platform) *Tally { return &Tally{p: p, reasons: []string{}} }
+func NewTally(p *assets.Platform) *Tally { return &Tally{p: p} }
 
 // Add counts one more domain's report.
 func (t *Tally) Add(r dnscheck.DomainReport) {
-	t.n++
+	o := r.Outcome()
+	t.outcomes = append(t.outcomes, o)
 	switch {
-	case r.Ready:
-		t.passing = append(t.passing, r.Domain)
-		t.reasons = append(t.reasons, fmt.Sprintf("%s passes SPF and DKIM for %s.", r.Domain, t.p.Name))
-	case Unchecked(r):
-		t.unchecked = append(t.unchecked, r.Domain)
-		t.reasons = append(t.reasons, uncheckedReason(r))
+	case o.Ready:
+		t.passing.add(o.Domain)
+	case unchecked(o):
+		t.unchecked.add(o.Domain)
 	default:
-		t.failing = append(t.failing, r.Domain)
-		t.reasons = append(t.reasons, fmt.Sprintf("%s does not pass yet: %s.", r.Domain, whyNot(r)))
+		t.failing.add(o.Domain)
 	}
 	k := dmarcKind(r)
 	if k == dmarcNone {
@@ -119,11 +144,13 @@ func (t *Tally) Add(r dnscheck.DomainReport) {
 	}
 	for i := range t.dmarc {
 		if t.dmarc[i].kind == k {
-			t.dmarc[i].names = append(t.dmarc[i].names, r.Domain)
+			t.dmarc[i].names.add(r.Domain)
 			return
 		}
 	}
-	t.dmarc = append(t.dmarc, dmarcGroup{kind: k, first: slimDMARC(r), names: []string{r.Domain}})
+	g := dmarcGroup{kind: k, first: slimDMARC(r)}
+	g.names.add(r.Domain)
+	t.dmarc = append(t.dmarc, g)
 }
 
 // slimDMARC keeps of r what a DMARC suggestion says.
@@ -135,11 +162,39 @@ func slimDMARC(r dnscheck.DomainReport) dnscheck.DomainReport {
 	return s
 }
 
+// Outcomes returns the outcome of each report added, in order. The slice
+// is the tally's own: read it, do not change it.
+func (t *Tally) Outcomes() []dnscheck.Outcome { return t.outcomes }
+
+// Reasons yields the advice's reasons, one sentence per report added, in
+// order (Reason of each outcome), made as they are asked for.
+func (t *Tally) Reasons() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for _, o := range t.outcomes {
+			if !yield(Reason(o, t.p)) {
+				return
+			}
+		}
+	}
+}
+
 // Advice returns the advice across the reports added so far.
 func (t *Tally) Advice() Advice {
+	a := t.AdviceWithoutReasons()
+	a.Reasons = make([]string, 0, len(t.outcomes))
+	for r := range t.Reasons() {
+		a.Reasons = append(a.Reasons, r)
+	}
+	return a
+}
+
+// AdviceWithoutReasons is Advice with Reasons nil, for a caller that
+// writes the reasons one at a time from Reasons: a long list's sentences
+// are then never held together.
+func (t *Tally) AdviceWithoutReasons() Advice {
 	p := t.p
-	a := Advice{Option: OptionBest, Checkbox: CheckboxOff, Reasons: t.reasons, NextSteps: []string{}}
-	if t.n == 0 || len(t.failing)+len(t.unchecked) > 0 {
+	a := Advice{Option: OptionBest, Checkbox: CheckboxOff, NextSteps: []string{}}
+	if len(t.outcomes) == 0 || t.failing.n+t.unchecked.n > 0 {
 		a.Option, a.Checkbox = OptionSecondBest, CheckboxOn
 	}
 	if a.Option == OptionBest {
@@ -153,11 +208,25 @@ func (t *Tally) Advice() Advice {
 	return a
 }
 
+// Reason is the advice's sentence about one domain: that it passes, does
+// not pass yet (and why), or could not be checked.
+func Reason(o dnscheck.Outcome, p *assets.Platform) string {
+	switch {
+	case o.Ready:
+		return fmt.Sprintf("%s passes SPF and DKIM for %s.", o.Domain, p.Name)
+	case unchecked(o):
+		return uncheckedReason(o)
+	}
+	return fmt.Sprintf("%s does not pass yet: %s.", o.Domain, whyNot(o))
+}
+
 // Unchecked reports whether r is not ready because DNS did not answer for
 // its SPF or DKIM record: whether it passes is unknown, which is not the
 // same as failing.
-func Unchecked(r dnscheck.DomainReport) bool {
-	return !r.Ready && (r.SPF.Status == dnscheck.VerdictError || r.DKIM.Status == dnscheck.VerdictError)
+func Unchecked(r dnscheck.DomainReport) bool { return unchecked(r.Outcome()) }
+
+func unchecked(o dnscheck.Outcome) bool {
+	return !o.Ready && (o.SPF() == dnscheck.VerdictError || o.DKIM() == dnscheck.VerdictError)
 }
 
 func setting(p *assets.Platform) string {
@@ -167,29 +236,29 @@ func setting(p *assets.Platform) string {
 // secondBestSteps are the next steps with the checkbox ON: which domains
 // hold it back, what the platform does for those that pass, how to fix the
 // rest.
-func secondBestSteps(p *assets.Platform, passing, failing, unchecked []string) []string {
+func secondBestSteps(p *assets.Platform, passing, failing, unchecked nameList) []string {
 	var held []string
-	if len(failing) > 0 {
-		held = append(held, Names(failing)+plural(len(failing), " does not pass yet", " do not pass yet"))
+	if failing.n > 0 {
+		held = append(held, failing.String()+plural(failing.n, " does not pass yet", " do not pass yet"))
 	}
-	if len(unchecked) > 0 {
-		held = append(held, Names(unchecked)+" could not be checked (DNS trouble)")
+	if unchecked.n > 0 {
+		held = append(held, unchecked.String()+" could not be checked (DNS trouble)")
 	}
 	if len(held) == 0 {
 		held = append(held, "no domain was checked")
 	}
 	steps := []string{fmt.Sprintf("In %s, turn ON %s, because %s. Mail from a domain that does not pass is sent as @%s with your staff's name and reply-to address.",
 		p.Name, setting(p), strings.Join(held, ", and "), p.RewriteDomain)}
-	if len(passing) > 0 {
+	if passing.n > 0 {
 		steps = append(steps, fmt.Sprintf("%s still uses SPF and DKIM for the %s that %s (%s): the setting is checked per message, so that mail keeps going out as your staff's own addresses.",
-			p.Name, plural(len(passing), "domain", "domains"), plural(len(passing), "passes", "pass"), Names(passing)))
+			p.Name, plural(passing.n, "domain", "domains"), plural(passing.n, "passes", "pass"), passing))
 	}
-	if len(failing) > 0 {
-		steps = append(steps, fmt.Sprintf("Fix the records ('wizard records %s' prints them), then run 'wizard check' again; once every domain passes, turn the setting OFF.", firstOr(failing, "DOMAIN")))
+	if failing.n > 0 {
+		steps = append(steps, fmt.Sprintf("Fix the records ('wizard records %s' prints them), then run 'wizard check' again; once every domain passes, turn the setting OFF.", failing.only("DOMAIN")))
 	}
-	if len(unchecked) > 0 {
-		s := fmt.Sprintf("Check %s again ('wizard check %s') once DNS answers: DNS trouble (no answer, a failure, a reply that cannot be used) says nothing about whether the records are published.", Names(unchecked), firstOr(unchecked, "DOMAIN"))
-		if len(failing) == 0 {
+	if unchecked.n > 0 {
+		s := fmt.Sprintf("Check %s again ('wizard check %s') once DNS answers: DNS trouble (no answer, a failure, a reply that cannot be used) says nothing about whether the records are published.", unchecked, unchecked.only("DOMAIN"))
+		if failing.n == 0 {
 			s = strings.TrimSuffix(s, ".") + "; once every domain passes, turn the setting OFF."
 		}
 		steps = append(steps, s)
@@ -199,12 +268,12 @@ func secondBestSteps(p *assets.Platform, passing, failing, unchecked []string) [
 
 // uncheckedReason says which record DNS did not answer for, and what is
 // known to be wrong besides.
-func uncheckedReason(r dnscheck.DomainReport) string {
+func uncheckedReason(o dnscheck.Outcome) string {
 	var trouble, known []string
 	for _, c := range []struct {
 		name   string
 		status dnscheck.Verdict
-	}{{"SPF", r.SPF.Status}, {"DKIM", r.DKIM.Status}} {
+	}{{"SPF", o.SPF()}, {"DKIM", o.DKIM()}} {
 		switch c.status {
 		case dnscheck.VerdictPass:
 		case dnscheck.VerdictError:
@@ -213,7 +282,7 @@ func uncheckedReason(r dnscheck.DomainReport) string {
 			known = append(known, c.name+" "+verdictWords(c.status))
 		}
 	}
-	s := fmt.Sprintf("%s could not be checked: DNS did not answer for its %s %s", r.Domain, strings.Join(trouble, " and "), plural(len(trouble), "record", "records"))
+	s := fmt.Sprintf("%s could not be checked: DNS did not answer for its %s %s", o.Domain, strings.Join(trouble, " and "), plural(len(trouble), "record", "records"))
 	if len(known) > 0 {
 		return s + "; " + strings.Join(known, ", ") + "."
 	}
@@ -223,15 +292,21 @@ func uncheckedReason(r dnscheck.DomainReport) string {
 // Names lists domains for a sentence: "a.edu", "a.edu and b.edu", "a.edu,
 // b.edu and c.edu"; beyond MaxNamed, the first ones and "and N more".
 func Names(domains []string) string {
-	switch n := len(domains); {
+	return namesOf(domains[:min(len(domains), MaxNamed)], len(domains))
+}
+
+// namesOf is Names of a list of n domains whose first ones (all of them,
+// or at least MaxNamed) are first.
+func namesOf(first []string, n int) string {
+	switch {
 	case n == 0:
 		return ""
 	case n == 1:
-		return domains[0]
+		return first[0]
 	case n > MaxNamed:
-		return strings.Join(domains[:MaxNamed], ", ") + fmt.Sprintf(" and %d more", n-MaxNamed)
+		return strings.Join(first[:MaxNamed], ", ") + fmt.Sprintf(" and %d more", n-MaxNamed)
 	default:
-		return strings.Join(domains[:n-1], ", ") + " and " + domains[n-1]
+		return strings.Join(first[:n-1], ", ") + " and " + first[n-1]
 	}
 }
 
@@ -242,15 +317,15 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-func whyNot(r dnscheck.DomainReport) string {
+func whyNot(o dnscheck.Outcome) string {
 	var parts []string
-	if r.SPF.Status != dnscheck.VerdictPass {
-		parts = append(parts, "SPF "+verdictWords(r.SPF.Status))
+	if o.SPF() != dnscheck.VerdictPass {
+		parts = append(parts, "SPF "+verdictWords(o.SPF()))
 	}
-	if r.DKIM.Status != dnscheck.VerdictPass {
-		parts = append(parts, "DKIM "+verdictWords(r.DKIM.Status))
+	if o.DKIM() != dnscheck.VerdictPass {
+		parts = append(parts, "DKIM "+verdictWords(o.DKIM()))
 	}
-	if dnscheck.HasError(r.SPF.Problems, dnscheck.CodeSPFAllPermissive) {
+	if o.SPFPermissive {
 		parts = append(parts, "its SPF record lets nearly any server send as it")
 	}
 	return strings.Join(parts, ", ")
@@ -321,20 +396,20 @@ func dmarcStep(r dnscheck.DomainReport) string {
 func (t *Tally) dmarcSteps() []string {
 	var out []string
 	for _, g := range t.dmarc {
-		if len(g.names) == 1 {
+		if g.names.n == 1 {
 			out = append(out, dmarcStep(g.first))
 			continue
 		}
 		names := g.names
 		switch g.kind {
 		case dmarcMissing:
-			out = append(out, fmt.Sprintf("%s have no DMARC policy: publish v=DMARC1; p=none at _dmarc.DOMAIN of each to start receiving reports.", Names(names)))
+			out = append(out, fmt.Sprintf("%s have no DMARC policy: publish v=DMARC1; p=none at _dmarc.DOMAIN of each to start receiving reports.", names))
 		case dmarcTighten:
-			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none; once reports show every sender passing, move to p=quarantine.", Names(names)))
+			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none; once reports show every sender passing, move to p=quarantine.", names))
 		case dmarcHoldBack:
-			out = append(out, fmt.Sprintf("The DMARC policies of %s (p=quarantine or p=reject) are holding back mail now; fix SPF and DKIM first.", Names(names)))
+			out = append(out, fmt.Sprintf("The DMARC policies of %s (p=quarantine or p=reject) are holding back mail now; fix SPF and DKIM first.", names))
 		case dmarcInheritedHoldBack:
-			out = append(out, fmt.Sprintf("%s have no DMARC policy of their own: their organisation's applies and is holding back mail now. Fix SPF and DKIM first; do not add p=none policies for them, which would weaken the organisation's.", Names(names)))
+			out = append(out, fmt.Sprintf("%s have no DMARC policy of their own: their organisation's applies and is holding back mail now. Fix SPF and DKIM first; do not add p=none policies for them, which would weaken the organisation's.", names))
 		}
 	}
 	return out
@@ -355,11 +430,4 @@ func contactWays(p *assets.Platform) string {
 		}
 	}
 	return strings.Join(ways, ", ")
-}
-
-func firstOr(list []string, def string) string {
-	if len(list) == 1 {
-		return list[0]
-	}
-	return def
 }

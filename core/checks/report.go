@@ -3,6 +3,8 @@ package checks
 import (
 	"fmt"
 	"io"
+	"iter"
+	"slices"
 	"strings"
 	"time"
 
@@ -162,12 +164,19 @@ func SourceLine(r dnscheck.DomainReport) string {
 
 // WriteAdvice writes the advice for a person.
 func WriteAdvice(w io.Writer, a advice.Advice, st Styles) {
+	WriteAdviceReasons(w, a, slices.Values(a.Reasons), st)
+}
+
+// WriteAdviceReasons is WriteAdvice with the reasons given one at a time
+// (a.Reasons is not read), so that a long list's sentences need not be
+// held together.
+func WriteAdviceReasons(w io.Writer, a advice.Advice, reasons iter.Seq[string], st Styles) {
 	title := "Best option: turn the checkbox OFF."
 	if a.Option == advice.OptionSecondBest {
 		title = "Second-best option for now: turn the checkbox ON."
 	}
 	fmt.Fprintf(w, "%s\n", st.Bold.Render(title))
-	for _, r := range a.Reasons {
+	for r := range reasons {
 		fmt.Fprintf(w, "  • %s\n", dnscheck.Printable(r))
 	}
 	if len(a.NextSteps) > 0 {
@@ -178,35 +187,21 @@ func WriteAdvice(w io.Writer, a advice.Advice, st Styles) {
 	}
 }
 
-// SummaryRow is what the summary table shows of one domain's report: a
-// few words, so that a long list's rows can be kept while the reports
-// themselves are written and dropped one by one.
-type SummaryRow struct {
-	Domain           string
-	Ready, Trouble   bool
-	SPF, DKIM, DMARC dnscheck.Verdict
-}
-
-// RowOf is r's row of the summary table.
-func RowOf(r dnscheck.DomainReport) SummaryRow {
-	return SummaryRow{Domain: r.Domain, Ready: r.Ready, Trouble: r.HasTrouble(),
-		SPF: r.SPF.Status, DKIM: r.DKIM.Status, DMARC: r.DMARC.Status}
-}
-
 // WriteSummary writes the table of many domains' results: a line with the
 // counts, then one row per domain in the order given, with whether it is
 // ready and the SPF, DKIM and DMARC verdicts, in aligned columns. Domains
 // go through dnscheck.Printable.
 func WriteSummary(w io.Writer, reports []dnscheck.DomainReport, st Styles) {
-	rows := make([]SummaryRow, len(reports))
+	rows := make([]dnscheck.Outcome, len(reports))
 	for i, r := range reports {
-		rows[i] = RowOf(r)
+		rows[i] = r.Outcome()
 	}
-	WriteSummaryRows(w, rows, st)
+	WriteSummaryOutcomes(w, rows, st)
 }
 
-// WriteSummaryRows is WriteSummary from the rows of the reports.
-func WriteSummaryRows(w io.Writer, rows []SummaryRow, st Styles) {
+// WriteSummaryOutcomes is WriteSummary from the reports' outcomes: what a
+// long list keeps of each domain while its report is written and dropped.
+func WriteSummaryOutcomes(w io.Writer, rows []dnscheck.Outcome, st Styles) {
 	ready, notReady, trouble := 0, 0, 0
 	header := [5]string{"Domain", "Ready", "SPF", "DKIM", "DMARC"}
 	var widths [5]int
@@ -222,7 +217,7 @@ func WriteSummaryRows(w io.Writer, rows []SummaryRow, st Styles) {
 		default:
 			notReady++
 		}
-		texts, _ := r.cells(st)
+		texts, _ := cells(r, st)
 		for i, c := range texts {
 			widths[i] = max(widths[i], ansi.StringWidth(c))
 		}
@@ -248,12 +243,12 @@ func WriteSummaryRows(w io.Writer, rows []SummaryRow, st Styles) {
 	}
 	line(header, [5]Style{st.Bold, st.Bold, st.Bold, st.Bold, st.Bold})
 	for _, r := range rows {
-		line(r.cells(st))
+		line(cells(r, st))
 	}
 }
 
-// cells are the row's five cells of the table, as text and style.
-func (r SummaryRow) cells(st Styles) ([5]string, [5]Style) {
+// cells are the five cells of r's row of the table, as text and style.
+func cells(r dnscheck.Outcome, st Styles) ([5]string, [5]Style) {
 	words, sty := readinessOf(r.Ready, r.Trouble, st)
 	cell := func(mark string, status dnscheck.Verdict) string {
 		return mark + " " + dnscheck.Printable(string(status))
@@ -261,12 +256,12 @@ func (r SummaryRow) cells(st Styles) ([5]string, [5]Style) {
 	return [5]string{
 			dnscheck.Printable(r.Domain),
 			words,
-			cell(dnscheck.MarkOf(r.SPF), r.SPF),
-			cell(dnscheck.MarkOf(r.DKIM), r.DKIM),
-			cell(dnscheck.AdvisoryMarkOf(r.DMARC), r.DMARC),
+			cell(dnscheck.MarkOf(r.SPF()), r.SPF()),
+			cell(dnscheck.MarkOf(r.DKIM()), r.DKIM()),
+			cell(dnscheck.AdvisoryMarkOf(r.DMARC()), r.DMARC()),
 		}, [5]Style{
 			nil, sty,
-			st.Tone(dnscheck.ToneOf(r.SPF)), st.Tone(dnscheck.ToneOf(r.DKIM)), st.Tone(dnscheck.AdvisoryToneOf(r.DMARC)),
+			st.Tone(dnscheck.ToneOf(r.SPF())), st.Tone(dnscheck.ToneOf(r.DKIM())), st.Tone(dnscheck.AdvisoryToneOf(r.DMARC())),
 		}
 }
 

@@ -120,6 +120,7 @@ type Server struct {
 	mu      sync.RWMutex
 	zones   map[string]struct{}            // canonical apex names
 	names   map[string]map[uint16][]dns.RR // canonical owner → type → RRset
+	below   map[string]int                 // canonical name → owners in names strictly below it
 	faults  map[faultKey]Fault             // see faultFor
 	latency time.Duration                  // added to every answer
 	barrier *Barrier                       // see HoldUntil; nil when none
@@ -145,6 +146,7 @@ func Start(zones ...string) (*Server, error) {
 	s := &Server{
 		zones:  make(map[string]struct{}),
 		names:  make(map[string]map[uint16][]dns.RR),
+		below:  make(map[string]int),
 		faults: make(map[faultKey]Fault),
 		done:   make(chan struct{}),
 	}
@@ -306,6 +308,7 @@ func (s *Server) Remove(name string, qtype uint16) {
 	}
 	if len(set) == 0 {
 		delete(s.names, name)
+		s.countBelow(name, -1)
 	}
 }
 
@@ -607,6 +610,7 @@ func (s *Server) put(rr dns.RR, replace bool) {
 	if set == nil {
 		set = make(map[uint16][]dns.RR)
 		s.names[h.Name] = set
+		s.countBelow(h.Name, 1)
 	}
 	if replace {
 		set[h.Rrtype] = []dns.RR{rr}
@@ -668,16 +672,25 @@ func (s *Server) exists(name string) bool {
 	if _, ok := s.zones[name]; ok {
 		return true
 	}
-	suffix := "." + name
-	if name == "." {
-		suffix = "."
-	}
-	for n, set := range s.names {
-		if len(set) > 0 && n != name && strings.HasSuffix(n, suffix) {
-			return true
+	return s.below[name] > 0
+}
+
+// countBelow adds delta to the count of owner names below each ancestor
+// of the canonical name, up to the root, as the name starts (1) or stops
+// (-1) owning records: so exists answers for an empty non-terminal
+// without scanning every name. s.mu must be held for writing.
+func (s *Server) countBelow(name string, delta int) {
+	for n := name; n != "."; {
+		i, end := dns.NextLabel(n, 0)
+		if end {
+			n = "."
+		} else {
+			n = n[i:]
+		}
+		if s.below[n] += delta; s.below[n] <= 0 {
+			delete(s.below, n)
 		}
 	}
-	return false
 }
 
 // negativeSOA returns the SOA to put in the authority section of a negative

@@ -1003,3 +1003,31 @@ func TestBarrierZero(t *testing.T) {
 	}
 	wantRcode(t, query(t, s, "udp", "x.edu.", dns.TypeA), dns.RcodeSuccess)
 }
+
+// TestEmptyNonTerminalFollowsAddRemove: a name with no records of its own
+// answers NODATA while some name below it owns records, and NXDOMAIN again
+// once the last of them is removed, however many names the server holds.
+func TestEmptyNonTerminalFollowsAddRemove(t *testing.T) {
+	t.Parallel()
+	s := StartT(t, zoneX)
+	wantRcode(t, query(t, s, "udp", "c.x.edu.", dns.TypeTXT), dns.RcodeNameError)
+	for _, rr := range []string{"d.c.x.edu. TXT \"one\"", "e.d.c.x.edu. TXT \"two\""} {
+		if err := s.Add(rr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantRcode(t, query(t, s, "udp", "c.x.edu.", dns.TypeTXT), dns.RcodeSuccess)
+	wantRcode(t, query(t, s, "udp", "d.c.x.edu.", dns.TypeA), dns.RcodeSuccess)
+
+	s.Remove("d.c.x.edu.", dns.TypeTXT)
+	wantRcode(t, query(t, s, "udp", "c.x.edu.", dns.TypeTXT), dns.RcodeSuccess)   // e.d.c is still there
+	wantRcode(t, query(t, s, "udp", "d.c.x.edu.", dns.TypeTXT), dns.RcodeSuccess) // now an empty non-terminal
+	s.Remove("e.d.c.x.edu.", dns.TypeANY)
+	wantRcode(t, query(t, s, "udp", "c.x.edu.", dns.TypeTXT), dns.RcodeNameError)
+	wantRcode(t, query(t, s, "udp", "d.c.x.edu.", dns.TypeTXT), dns.RcodeNameError)
+	// Removing what is not there changes nothing.
+	s.Remove("e.d.c.x.edu.", dns.TypeANY)
+	s.Remove("x.edu.", dns.TypeANY)
+	wantRcode(t, query(t, s, "udp", "b.x.edu.", dns.TypeTXT), dns.RcodeSuccess) // deep.a.b is still there
+	wantRcode(t, query(t, s, "udp", "c.x.edu.", dns.TypeTXT), dns.RcodeNameError)
+}
