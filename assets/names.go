@@ -133,19 +133,6 @@ func parsePrefix(s string) (netip.Prefix, error) {
 	return p, nil
 }
 
-// spfAddrTerm renders p as an SPF ip4/ip6 mechanism, leaving out the prefix
-// length for a single address (RFC 7208 §5.6).
-func spfAddrTerm(p netip.Prefix) string {
-	mech := "ip6:"
-	if p.Addr().Is4() {
-		mech = "ip4:"
-	}
-	if p.IsSingleIP() {
-		return mech + p.Addr().String()
-	}
-	return mech + p.String()
-}
-
 // Name patterns (MX and NS patterns in the catalogs).
 //
 // A pattern is a lower-case DNS name in which '*' may appear, matched

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"unicode"
 
+	"github.com/outreach-auth/wizard/dnscheck/spfsyntax"
 	"github.com/outreach-auth/wizard/internal/safefile"
 )
 
@@ -98,7 +99,7 @@ func (p *Platform) SPFTerms(useIPs bool) []string {
 	}
 	terms := make([]string, 0, len(p.SPF.IPs))
 	for _, ip := range p.SPF.IPs {
-		terms = append(terms, spfAddrTerm(ip))
+		terms = append(terms, spfsyntax.AddrTerm(ip))
 	}
 	return terms
 }

@@ -48,7 +48,7 @@ func (p Provider) SPFTerms() []string {
 		terms = append(terms, "include:"+inc)
 	}
 	for _, a := range p.SPFAddresses {
-		terms = append(terms, spfAddrTerm(a))
+		terms = append(terms, spfsyntax.AddrTerm(a))
 	}
 	return terms
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
+
+	"github.com/outreach-auth/wizard/dnscheck/spfsyntax"
 )
 
 // Where the platform's addresses of a run came from (PlatformIPs.Source).
@@ -219,24 +221,11 @@ func (e Expectation) platformSet(ctx context.Context) PlatformIPs {
 	return PlatformIPs{Source: PlatformIPsCatalog, Include: e.SPFInclude, Networks: e.PlatformIPs}
 }
 
-// ipTerm returns the SPF term that lists p: "ip4:192.0.2.1" for one
-// address, "ip4:192.0.2.0/24" for a network.
-func ipTerm(p netip.Prefix) string {
-	mech := "ip4:"
-	if p.Addr().Is6() {
-		mech = "ip6:"
-	}
-	if p.IsSingleIP() {
-		return mech + p.Addr().String()
-	}
-	return mech + p.String()
-}
-
 // ipTerms returns the terms of ps, separated by spaces.
 func ipTerms(ps []netip.Prefix) string {
 	terms := make([]string, len(ps))
 	for i, p := range ps {
-		terms[i] = ipTerm(p)
+		terms[i] = spfsyntax.AddrTerm(p)
 	}
 	return strings.Join(terms, " ")
 }

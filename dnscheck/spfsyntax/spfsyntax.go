@@ -485,3 +485,17 @@ func parseSPFNetwork(s string, v6 bool) (netip.Prefix, error) {
 func sameName(a, b string) bool {
 	return strings.EqualFold(strings.TrimSuffix(a, "."), strings.TrimSuffix(b, "."))
 }
+
+// AddrTerm returns the SPF mechanism that lists p: "ip4:192.0.2.1" for one
+// address (no prefix length), "ip4:192.0.2.0/24" for a network, "ip6:…"
+// for IPv6.
+func AddrTerm(p netip.Prefix) string {
+	mech := "ip6:"
+	if p.Addr().Is4() {
+		mech = "ip4:"
+	}
+	if p.IsSingleIP() {
+		return mech + p.Addr().String()
+	}
+	return mech + p.String()
+}
