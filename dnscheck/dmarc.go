@@ -243,8 +243,9 @@ func judgeDMARC(resp Response, domain string, inherited bool) DMARCReport {
 	}
 	r.Status = VerdictPass
 	r.Policy = pol.Policy
+	r.PolicyTag = "p"
 	if inherited && pol.SubdomainPolicy != "" {
-		r.Policy = pol.SubdomainPolicy
+		r.Policy, r.PolicyTag = pol.SubdomainPolicy, "sp"
 	}
 	r.Percent = pol.Percent
 	return r
@@ -288,11 +289,9 @@ func BlocksPlatform(d DMARCReport, ready bool, platformName string) (Problem, bo
 		return Problem{}, false
 	}
 	if d.Inherited() {
-		tag := "p"
-		if d.Record != "" {
-			if pol, err := ParseDMARC(d.Record); err == nil && pol.SubdomainPolicy != "" {
-				tag = "sp"
-			}
+		tag := d.PolicyTag
+		if tag == "" {
+			tag = "p"
 		}
 		return Problem{Code: CodeDMARCBlocksPlatform, Severity: SeverityError,
 			Message: fmt.Sprintf("%s has no DMARC record of its own, so the policy of %s applies to it (%s=%s, inherited from _dmarc.%s and managed by whoever runs %s's DNS). Mail from %s does not pass SPF and DKIM yet: it is being %s now.",

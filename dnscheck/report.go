@@ -177,10 +177,13 @@ type DMARCReport struct {
 	Source    string `json:"source,omitempty"`
 	OrgDomain string `json:"org_domain,omitempty"`
 	// Domain is the domain the report is for.
-	Domain   string    `json:"-"`
-	Percent  int       `json:"-"`
-	Problems []Problem `json:"problems"`
-	TTL      uint32    `json:"-"`
+	Domain  string `json:"-"`
+	Percent int    `json:"-"`
+	// PolicyTag is the tag Policy was read from: "sp" for an inherited
+	// record's subdomain policy, else "p".
+	PolicyTag string    `json:"-"`
+	Problems  []Problem `json:"problems"`
+	TTL       uint32    `json:"-"`
 }
 
 // DomainReport is the verdict for one domain.

@@ -105,7 +105,7 @@ func TestCheckDMARCOrganizational(t *testing.T) {
 func TestBlocksPlatformInherited(t *testing.T) {
 	t.Parallel()
 	d := dnscheck.DMARCReport{Status: "pass", Policy: "reject", Percent: 100, Source: "organizational", OrgDomain: "uni.edu",
-		Domain: "sbdc.uni.edu", Record: "v=DMARC1; p=reject; sp=reject"}
+		Domain: "sbdc.uni.edu", Record: "v=DMARC1; p=reject; sp=reject", PolicyTag: "sp"}
 	p, ok := dnscheck.BlocksPlatform(d, false, "Neoserra")
 	if !ok || p.Code != dnscheck.CodeDMARCBlocksPlatform || p.Severity != dnscheck.SeverityError {
 		t.Fatalf("BlocksPlatform = %+v, %v", p, ok)
