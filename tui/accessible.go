@@ -21,22 +21,28 @@ var ErrInputEnded = common.ErrInputEnded
 // RunAccessible runs the same steps as Run as plain line prompts: one
 // question per line, answered with a line, no cursor movement and no
 // colour, for screen readers, TERM=dumb and input that is not a terminal.
-// It ends with the same advice. Typing q at any prompt stops, printing the
-// summary so far.
+// It starts with the banner (the demo's), and ends with the same advice
+// and the same summary as Run (SummaryText, at SummaryWidth). Typing q at
+// any prompt stops, printing the summary so far.
 func RunAccessible(ctx context.Context, cfg Config, in io.Reader, out io.Writer) error {
 	a := &accessible{ctx: ctx, cfg: cfg, p: cfg.Platform, lp: common.NewLinePrompt(in, out), out: out, st: common.NewState(),
 		steps: Steps(common.NewCommon(ctx, cfg.Platform), cfg)}
 	a.names = stepNames(a.steps)
 	a.st.SetOrder(a.names)
-	err := a.run()
-	if errors.Is(err, common.ErrQuit) {
-		a.say("")
-		if s := SummaryText(a.p, a.st); s != "" {
-			io.WriteString(out, s)
-		}
-		return nil
+	if cfg.Banner != "" {
+		a.say("%s", cfg.Banner)
 	}
-	return err
+	err := a.run()
+	if err != nil && !errors.Is(err, common.ErrQuit) {
+		return err
+	}
+	if s := SummaryText(a.p, a.st, SummaryWidth); s != "" {
+		a.say("")
+		if _, werr := io.WriteString(out, s); werr != nil {
+			return fmt.Errorf("tui: printing the summary: %w", werr)
+		}
+	}
+	return nil
 }
 
 type accessible struct {
@@ -63,10 +69,12 @@ func (a *accessible) ask(prompt string) (string, error) { return a.lp.Ask(prompt
 // again. The offer to resume comes after the welcome. The progress is
 // saved as each step is reached, as in the full-screen wizard.
 func (a *accessible) run() error {
+	entered := common.Forward
 	for i := 0; i < len(a.steps); {
 		name := a.names[i]
 		a.st.Forget(a.names[max(i-1, 0)])
 		a.lp.Saved = func() { a.save(name) }
+		a.lp.Entered = entered
 		p, ok := a.steps[i].(common.Prompter)
 		if !ok {
 			return fmt.Errorf("tui: the %s step has no line prompts", name)
@@ -75,6 +83,7 @@ func (a *accessible) run() error {
 		if err != nil {
 			return err
 		}
+		entered = dir
 		if dir == common.Backward {
 			i = max(i-1, 0)
 			continue

@@ -118,7 +118,7 @@ func TestAccessibleEnds(t *testing.T) {
 	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), strings.NewReader("yourcenter.edu\nq\n"), &out); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "Neoserra sender authentication: yourcenter.edu") || !strings.Contains(out.String(), "Not checked yet") {
+	if !strings.Contains(out.String(), "Neoserra sender authentication: yourcenter.edu") || !strings.Contains(out.String(), "wizard records yourcenter.edu") {
 		t.Fatalf("no summary after q:\n%s", out.String())
 	}
 }

@@ -124,8 +124,10 @@ func (m *Model) Status() common.StatusMsg { return m.status }
 // Finished reports whether the person went through every step.
 func (m *Model) Finished() bool { return m.finished }
 
-// Summary returns what is printed after the program ends.
-func (m *Model) Summary() Summary { return Summary{Text: SummaryText(m.Platform, m.state)} }
+// Summary returns what is printed after the program ends, wrapped to the
+// width of the window the program last saw (SummaryWidth when it saw
+// none).
+func (m *Model) Summary() Summary { return Summary{Text: SummaryText(m.Platform, m.state, m.Width)} }
 
 // Offering reports whether the shell is asking whether to resume.
 func (m *Model) Offering() bool { return m.offer != nil }

@@ -74,7 +74,9 @@ func TestRun(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	for _, want := range []string{"Neoserra sender authentication: yourcenter.edu", "DKIM  add a CNAME record", "Not checked yet", "wizard check yourcenter.edu"} {
+	for _, want := range []string{"Neoserra sender authentication: yourcenter.edu", "Neoserra's sender setting: turn it ON",
+		"  yourcenter.edu: not checked yet; publish:\n    DKIM: add a CNAME record\n",
+		"  When they are published, check them:\n    wizard check yourcenter.edu\n"} {
 		if !strings.Contains(r.sum.Text, want) {
 			t.Errorf("summary lacks %q:\n%s", want, r.sum.Text)
 		}

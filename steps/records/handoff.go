@@ -15,6 +15,14 @@ type HandoffSavedMsg struct {
 	Err              error
 }
 
+// What the files written hold, as the summary left on the terminal lists
+// them (common.HandoffFiles).
+const (
+	whatText     = "the records to publish, as text"
+	whatMarkdown = "the hand-off sheet for whoever edits DNS (Markdown)"
+	whatPage     = "the same sheet as a web page, to print or send"
+)
+
 // saveHandoff returns the command that saves the sheet for plans into dir.
 func saveHandoff(dir string, plans ...plan.Plan) tea.Cmd {
 	return func() tea.Msg {

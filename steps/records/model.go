@@ -5,6 +5,7 @@ package records
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
@@ -78,6 +80,9 @@ type Model struct {
 	going   bool // enter was pressed while a domain's plan was building
 	sel     int
 	tops    []int // first line of each card in the content
+	// files are the instructions written in this run (never reset: a
+	// file written stays written), kept in the State for the summary.
+	files common.HandoffFiles
 
 	keys recordKeys
 }
@@ -174,11 +179,14 @@ func (m *Model) Selected() int { return m.sel }
 // at.
 func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 	targets := common.Targets(st)
+	// The files written stay listed, even when the State forgot them
+	// because an earlier step's answer changed.
+	keep := m.keepFiles()
 	if dir == common.Backward && m.sameDomains(targets) && m.s().have {
 		if f, ok := common.Get[common.Focus](st); ok {
 			m.show(m.indexOf(f.Domain))
 		}
-		var cmds []tea.Cmd
+		cmds := []tea.Cmd{keep}
 		for i := range m.doms {
 			cmds = append(cmds, m.rebuild(i, true))
 		}
@@ -198,7 +206,7 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 	}
 	m.cur, m.sel = 0, 0
 	m.Scroll.GotoTop()
-	return m.buildAll()
+	return tea.Batch(keep, m.buildAll())
 }
 
 // sameDomains reports whether targets are the domains the step has (an
@@ -256,14 +264,37 @@ func (m *Model) rebuild(i int, rediscover bool) tea.Cmd {
 	ctx := m.Ctx
 	m.render()
 	return tea.Batch(m.Spin.Tick, func() tea.Msg {
-		var fresh *discovery.Snapshot
-		if rediscover {
-			s := discovery.Discover(ctx, q, snap.Domain, p)
-			snap, fresh = s, &s
-		}
-		pl, err := plan.Build(ctx, q, snap, p, opt)
+		pl, fresh, err := build(ctx, q, snap, p, opt, rediscover)
 		return PlanMsg{Gen: gen, Domain: snap.Domain, Plan: pl, Err: err, Snapshot: fresh}
 	})
+}
+
+// build builds the plan for snap's domain, looking the domain up again
+// first when rediscover is set: coming back from the checks, what they
+// found (a record at a doubled name, say) is then in the plan. fresh is
+// the new snapshot, nil when the domain was not looked up. The screen
+// and the line prompts build this way both.
+func build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *assets.Platform, opt plan.Options, rediscover bool) (pl plan.Plan, fresh *discovery.Snapshot, err error) {
+	if rediscover {
+		s := discovery.Discover(ctx, q, snap.Domain, p)
+		snap, fresh = s, &s
+	}
+	pl, err = plan.Build(ctx, q, snap, p, opt)
+	return pl, fresh, err
+}
+
+// wrote adds a file just written to the files listed in the summary.
+func (m *Model) wrote(path, what string) tea.Cmd {
+	m.files = m.files.With(common.HandoffFile{Path: path, What: what})
+	return m.keepFiles()
+}
+
+// keepFiles keeps the files written in the State; nil when there are none.
+func (m *Model) keepFiles() tea.Cmd {
+	if len(m.files) == 0 {
+		return nil
+	}
+	return common.Keep(m.Title(), m.files)
 }
 
 // failed returns the domains whose records could not be worked out.
@@ -380,12 +411,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, cmd
 	case HandoffSavedMsg:
-		return m, handoffStatus(msg)
+		if msg.Err != nil {
+			return m, handoffStatus(msg)
+		}
+		m.wrote(msg.MDPath, whatMarkdown)
+		return m, tea.Batch(handoffStatus(msg), m.wrote(msg.HTMLPath, whatPage))
 	case SavedMsg:
 		if msg.Err != nil {
 			return m, common.SetStatus(common.Failure, dnscheck.Printable(msg.Err.Error()))
 		}
-		return m, common.SetStatus(common.Success, "Saved the instructions to "+dnscheck.Printable(msg.Path))
+		return m, tea.Batch(common.SetStatus(common.Success, "Saved the instructions to "+dnscheck.Printable(msg.Path)),
+			m.wrote(msg.Path, whatText))
 	case spinner.TickMsg:
 		return m, m.SpinTick(msg, m.busy())
 	case tea.KeyMsg:

@@ -14,6 +14,9 @@ import (
 // Prompt implements common.Prompter: it prints the records of every
 // domain and waits until the person says they are published. A session
 // resumed at the checks (common.CheckAtOnce) only builds them, once.
+// Coming back from the checks (lp.Entered is Backward), each domain is
+// looked up again first, as the screen does, so the records shown are
+// those still to do (a record at a doubled name is to be deleted).
 func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
 	snap, _ := common.Get[discovery.Snapshot](st)
 	snaps := []discovery.Snapshot{snap}
@@ -26,7 +29,15 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	if quiet {
 		st.Put(common.CheckAtOnce(false))
 	}
-	plans, err := m.prompt(ctx, lp, snaps, choice, bool(quiet))
+	// The files written stay listed (the runner forgets this step's
+	// results when it asks it again).
+	keep := func() {
+		if len(m.files) > 0 {
+			st.PutFrom(Name, m.files)
+		}
+	}
+	keep()
+	plans, err := m.prompt(ctx, lp, snaps, choice, bool(quiet), lp.Entered == common.Backward, keep)
 	if err != nil {
 		return common.Forward, err
 	}
@@ -34,15 +45,21 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	return common.Forward, nil
 }
 
-func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []discovery.Snapshot, choice plan.ProviderChoice, quiet bool) (plan.Plans, error) {
+// prompt shows the plans and answers the keys until Enter; rediscover
+// looks each domain up again before its first plan; kept is called after
+// a file is written.
+func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []discovery.Snapshot, choice plan.ProviderChoice, quiet, rediscover bool, kept func()) (plan.Plans, error) {
 	p := m.Platform
 	useIPs := false
 	for {
 		var plans plan.Plans
-		for _, snap := range snaps {
-			pl, err := plan.Build(ctx, m.q, snap, p, plan.Options{Provider: choice.Option(), UseIPs: useIPs})
+		for i, snap := range snaps {
+			pl, fresh, err := build(ctx, m.q, snap, p, plan.Options{Provider: choice.Option(), UseIPs: useIPs}, rediscover)
 			if err != nil {
 				return nil, err
+			}
+			if fresh != nil {
+				snaps[i] = *fresh
 			}
 			plans = append(plans, pl)
 			if quiet {
@@ -53,6 +70,7 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 				return nil, err
 			}
 		}
+		rediscover = false
 		if quiet {
 			return plans, nil
 		}
@@ -83,6 +101,8 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 						lp.Say("%s", dnscheck.Printable(err.Error()))
 					} else {
 						lp.Say("Saved the instructions for %s to %s.", pl.Domain, dnscheck.Printable(path))
+						m.files = m.files.With(common.HandoffFile{Path: path, What: whatText})
+						kept()
 					}
 				}
 				continue
@@ -92,6 +112,8 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 					lp.Say("%s", dnscheck.Printable(err.Error()))
 				} else {
 					lp.Say("Saved the hand-off sheet to %s and %s.", dnscheck.Printable(md), dnscheck.Printable(page))
+					m.files = m.files.With(common.HandoffFile{Path: md, What: whatMarkdown}).With(common.HandoffFile{Path: page, What: whatPage})
+					kept()
 				}
 				continue
 			case "i":

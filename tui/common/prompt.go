@@ -25,6 +25,10 @@ type LinePrompt struct {
 	// Saved, when set, is called by a step that stored new results
 	// worth saving as progress before it ends (the checks' reports).
 	Saved func()
+	// Entered is how the runner came to the step it is asking: Forward
+	// from the step before, Backward from the step after, as the
+	// direction the screen's Step.Enter is given.
+	Entered Direction
 }
 
 // NewLinePrompt returns line prompts reading answers from in and writing
