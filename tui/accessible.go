@@ -72,7 +72,12 @@ func (a *accessible) run() error {
 	entered := common.Forward
 	for i := 0; i < len(a.steps); {
 		name := a.names[i]
-		a.st.Forget(a.names[max(i-1, 0)])
+		if entered == common.Forward && i > 0 {
+			// As the screen's shell: what came after the step just
+			// answered was built on older answers. Going back keeps it
+			// (the last check is still the last check).
+			a.st.Forget(a.names[i-1])
+		}
 		a.lp.Saved = func() { a.save(name) }
 		a.lp.Entered = entered
 		p, ok := a.steps[i].(common.Prompter)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
@@ -262,5 +263,93 @@ func TestAccessibleLongLineAtTheDomainPrompt(t *testing.T) {
 	}
 	if n := strings.Count(got, "Your mail domain, or one of your staff's email addresses: "); n != 2 {
 		t.Errorf("the domain question was asked %d times, want 2:\n%s", n, got)
+	}
+}
+
+// TestAccessibleSameWizard: the line prompts are the same wizard as the
+// screen: the banner first; after b from the checks the records are
+// worked out again (the record at the doubled name is to be deleted, as
+// the screen's card says); and the end is the same summary, with the
+// files written.
+func TestAccessibleSameWizard(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	dir := t.TempDir()
+	cfg := cfgFor(env, dir)
+	cfg.Banner = "DEMO · simulated DNS · nothing leaves this machine or is saved"
+	cfg.Actions = []tui.Action{{
+		Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish wrongly")),
+		Run: func(ctx context.Context, p plan.Plan) (string, error) {
+			env.Publish(t)
+			env.Server.Remove("osc1._domainkey."+tuitest.Domain+".", dns.TypeCNAME)
+			if err := env.Server.Add("osc1._domainkey.yourcenter.edu.yourcenter.edu. 300 IN CNAME osc1._domainkey.outreachsystems.com."); err != nil {
+				return "", err
+			}
+			return "Published with a mistake.", nil
+		},
+	}}
+	in := strings.NewReader(strings.Join([]string{
+		"yourcenter.edu",
+		"", // the detected provider
+		"", // no other domains
+		"h",
+		"m",
+		"", // check: the doubled name
+		"b",
+		"q",
+	}, "\n") + "\n")
+	var out bytes.Buffer
+	if err := tui.RunAccessible(context.Background(), cfg, in, &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	if !strings.HasPrefix(got, cfg.Banner+"\n") {
+		t.Errorf("the output does not start with the banner")
+	}
+	_, again, ok := strings.Cut(got, "b to go back to the records")
+	if !ok {
+		t.Fatalf("never asked to go back:\n%s", got)
+	}
+	records, summary, _ := strings.Cut(again, "Neoserra sender authentication: yourcenter.edu")
+	for _, want := range []string{
+		"Records to publish for yourcenter.edu",
+		"DKIM: delete this CNAME record",
+		"Name:      osc1._domainkey.yourcenter.edu",
+	} {
+		if !strings.Contains(records, want) {
+			t.Errorf("the records after b lack %q", want)
+		}
+	}
+	md := filepath.Join(dir, "yourcenter.edu-dns-handoff.md")
+	for _, want := range []string{
+		"Neoserra's sender setting: turn it ON",
+		"  yourcenter.edu: not ready yet (last check: SPF pass, DKIM missing).",
+		"DKIM: delete this CNAME record",
+		"Files written\n  The hand-off sheet for whoever edits DNS (Markdown):\n    " + md + "\n",
+		"wizard check yourcenter.edu",
+	} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("the summary lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+}
+
+// TestAccessibleEndsWithSummary: a wizard that goes to the end leaves the
+// same summary as the screen does.
+func TestAccessibleEndsWithSummary(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	env.Publish(t)
+	in := strings.NewReader("yourcenter.edu\n\n\n\n")
+	var out bytes.Buffer
+	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	if want := "\nNeoserra sender authentication: yourcenter.edu\n\nNeoserra's sender setting: turn it OFF\n"; !strings.Contains(out.String(), want) {
+		t.Fatalf("no summary at the end:\n%s", out.String())
+	}
+	if !strings.Contains(out.String(), "  yourcenter.edu: ready, nothing to do.\n") {
+		t.Fatalf("the summary does not say the domain is ready:\n%s", out.String())
 	}
 }

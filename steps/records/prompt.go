@@ -37,7 +37,8 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		}
 	}
 	keep()
-	plans, err := m.prompt(ctx, lp, snaps, choice, bool(quiet), lp.Entered == common.Backward, keep)
+	shown := func(plans plan.Plans) { st.PutFrom(Name, plans) }
+	plans, err := m.prompt(ctx, lp, snaps, choice, bool(quiet), lp.Entered == common.Backward, keep, shown)
 	if err != nil {
 		return common.Forward, err
 	}
@@ -47,8 +48,9 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 
 // prompt shows the plans and answers the keys until Enter; rediscover
 // looks each domain up again before its first plan; kept is called after
-// a file is written.
-func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []discovery.Snapshot, choice plan.ProviderChoice, quiet, rediscover bool, kept func()) (plan.Plans, error) {
+// a file is written, shown with the plans once they are worked out (kept
+// in the state then, as the screen does, so a q lists them).
+func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []discovery.Snapshot, choice plan.ProviderChoice, quiet, rediscover bool, kept func(), shown func(plan.Plans)) (plan.Plans, error) {
 	p := m.Platform
 	useIPs := false
 	for {
@@ -71,6 +73,7 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 			}
 		}
 		rediscover = false
+		shown(plans)
 		if quiet {
 			return plans, nil
 		}
