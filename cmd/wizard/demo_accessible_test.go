@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDemoAccessibleSameWizard walks `wizard demo --accessible` as a
+// person would: the demo's banner comes first; the hand-off sheet is
+// written; the records are published with the classic mistake and checked;
+// b shows the records worked out again (the doubled record to delete, as
+// the screen's card does); p publishes them right; the check passes; and
+// the wizard ends with the same to-do summary as the screen, naming the
+// files written.
+func TestDemoAccessibleSameWizard(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir) // the demo writes the hand-off sheet in the current directory
+	in := strings.Join([]string{
+		"yourcenter.edu",
+		"", // the detected provider
+		"", // no other domains
+		"h",
+		"m",
+		"", // check: the doubled name
+		"b",
+		"p",
+		"", // check: ready
+	}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"demo", "--accessible"}, streams{in: strings.NewReader(in), out: &out, err: &errOut})
+	got := out.String()
+	if code != 0 {
+		t.Fatalf("exit %d; stderr %q\n%s", code, errOut.String(), got)
+	}
+	if !strings.HasPrefix(got, demoBanner+"\n") {
+		t.Errorf("the accessible demo does not start with its banner:\n%s", got[:min(len(got), 200)])
+	}
+	_, back, ok := strings.Cut(got, "b to go back to the records")
+	if !ok {
+		t.Fatalf("the check never offered to go back:\n%s", got)
+	}
+	records, _, _ := strings.Cut(back, "Checking yourcenter.edu")
+	for _, want := range []string{"Records to publish for yourcenter.edu", "DKIM: delete this CNAME record", "osc1._domainkey.yourcenter.edu.yourcenter.edu."} {
+		if !strings.Contains(records, want) {
+			t.Errorf("the records after b lack %q", want)
+		}
+	}
+	_, summary, ok := strings.Cut(got, "\nNeoserra sender authentication: yourcenter.edu\n")
+	if !ok {
+		t.Fatalf("no summary at the end:\n%s", got)
+	}
+	for _, want := range []string{
+		"Neoserra's sender setting: turn it OFF\n",
+		"  Where: Administration | Configuration | General Settings\n",
+		"Still to do in DNS\n  yourcenter.edu: ready, nothing to do.\n",
+		"Files written\n",
+		"    " + filepath.Join(dir, "yourcenter.edu-dns-handoff.md") + "\n",
+		"    " + filepath.Join(dir, "yourcenter.edu-dns-handoff.html") + "\n",
+	} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("the summary lacks %q", want)
+		}
+	}
+	for _, unwanted := range []string{"add a CNAME record", "delete this", "wizard check"} {
+		if strings.Contains(summary, unwanted) {
+			t.Errorf("the summary of a ready domain has %q", unwanted)
+		}
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+}
