@@ -103,7 +103,7 @@ func SummaryText(p *assets.Platform, st *common.State, width int) string {
 		w.blank()
 		w.para("", "", "Files written")
 		for _, f := range files {
-			w.para("  ", "    ", common.Capitalise(f.What)+":")
+			w.para("  ", "  ", common.Capitalise(f.What)+":")
 			w.code("    ", pr(f.Path))
 		}
 	}
@@ -275,8 +275,14 @@ func (w *summaryWriter) para(first, rest, text string) {
 }
 
 // code writes s (a command, a path, a value to copy) on a line of its
-// own after indent, whole, however wide.
-func (w *summaryWriter) code(indent, s string) { w.b.WriteString(indent + s + "\n") }
+// own after indent, whole, however wide; without the indent when only
+// that makes it fit.
+func (w *summaryWriter) code(indent, s string) {
+	if sw := ansi.StringWidth(s); sw+ansi.StringWidth(indent) > w.width && sw <= w.width {
+		indent = ""
+	}
+	w.b.WriteString(indent + s + "\n")
+}
 
 // field writes a label and a value to copy: on one line when they fit,
 // else the value whole on the next line, further in.

@@ -103,7 +103,7 @@ func TestSummaryNotChecked(t *testing.T) {
 		"  yourcenter.edu: not checked yet;\n    publish:\n" +
 			"    DKIM: add a CNAME record\n" +
 			"      Name:      osc1._domainkey\n",
-		"      Value:\n        osc1._domainkey.outreachsystems.com.\n",
+		"      Value:\nosc1._domainkey.outreachsystems.com.\n", // only unindented it fits
 		"    SPF: replace the TXT record\n",
 		"      Value:\n        " + tuitest.NewSPF + "\n",
 		"  othercenter.org: not checked yet;\n    nothing to publish (the records are\n    already there).\n",
