@@ -181,6 +181,9 @@ func stillWrong(r dnscheck.DomainReport, pl plan.Plan, shown func(plan.Record) b
 	for _, rec := range pl.Records {
 		if rec.Action != plan.ActionKeep && shown(rec) {
 			listed[rec.Purpose] = true
+			if rec.Action == plan.ActionDelete {
+				listed[rec.Purpose+" delete"] = true
+			}
 		}
 	}
 	var out []string
@@ -202,13 +205,15 @@ func stillWrong(r dnscheck.DomainReport, pl plan.Plan, shown func(plan.Record) b
 	return out
 }
 
-// publishes are the problems whose whole fix is to publish the record of
-// a purpose as the plan has it.
+// publishes are the problems whose whole fix is to publish the records
+// of a purpose as the plan has them (" delete": when the plan deletes one
+// of them, the record at a doubled name).
 var publishes = map[dnscheck.Code]string{
 	dnscheck.CodeSPFMissing:               plan.PurposeSPF,
 	dnscheck.CodeSPFPlatformNotAuthorized: plan.PurposeSPF,
 	dnscheck.CodeSPFProviderMissing:       plan.PurposeSPF,
 	dnscheck.CodeDKIMMissing:              plan.PurposeDKIM,
+	dnscheck.CodeDKIMDoubledDomain:        plan.PurposeDKIM + " delete",
 }
 
 // failing reports whether the last check found the part purpose of r
