@@ -22,7 +22,7 @@ var ErrInputEnded = common.ErrInputEnded
 // question per line, answered with a line, no cursor movement and no
 // colour, for screen readers, TERM=dumb and input that is not a terminal.
 // It starts with the banner (the demo's), and ends with the same advice
-// and the same summary as Run (SummaryText, at SummaryWidth). Typing q at
+// and the same summary as Run (SummaryText, at cfg.Width). Typing q at
 // any prompt stops, printing the summary so far.
 func RunAccessible(ctx context.Context, cfg Config, in io.Reader, out io.Writer) error {
 	a := &accessible{ctx: ctx, cfg: cfg, p: cfg.Platform, lp: common.NewLinePrompt(in, out), out: out, st: common.NewState(),
@@ -36,7 +36,7 @@ func RunAccessible(ctx context.Context, cfg Config, in io.Reader, out io.Writer)
 	if err != nil && !errors.Is(err, common.ErrQuit) {
 		return err
 	}
-	if s := SummaryText(a.p, a.st, SummaryWidth); s != "" {
+	if s := SummaryText(a.p, a.st, cfg.Width); s != "" {
 		a.say("")
 		if _, werr := io.WriteString(out, s); werr != nil {
 			return fmt.Errorf("tui: printing the summary: %w", werr)

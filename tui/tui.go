@@ -56,6 +56,10 @@ type Config struct {
 	// Notice is said in the status line at the start (a saved progress
 	// that could not be read, for example); "" for none.
 	Notice string
+	// Width is the terminal's width, for the summary the line prompts
+	// leave (the full-screen program learns its own); 0 = unknown
+	// (SummaryWidth).
+	Width int
 }
 
 // Action is an extra key: Run gets the current plan and returns a status

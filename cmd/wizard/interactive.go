@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/term"
 	"github.com/mattn/go-isatty"
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
@@ -61,6 +63,7 @@ func runInteractive(ctx context.Context, g *globalOptions, o *interactiveOptions
 		if notice != "" {
 			fmt.Fprintf(s.err, "wizard: %s\n", notice)
 		}
+		cfg.Width = terminalWidth(s.out)
 		// Reads of the answers give up when a signal ends ctx.
 		err := tui.RunAccessible(ctx, cfg, readerWithContext(ctx, s.in), s.out)
 		if errors.Is(err, tui.ErrInputEnded) {
@@ -76,12 +79,25 @@ func runInteractive(ctx context.Context, g *globalOptions, o *interactiveOptions
 	cfg.Notice = notice
 	// Signals are the command's (see withSignals): SIGTERM ends ctx, and
 	// the program then restores the terminal and returns at once.
-	summary, err := tui.Run(ctx, cfg, s.in, s.out, tea.WithoutSignalHandler())
-	if err != nil {
+	// Run prints the summary when the program ends, at the window's width.
+	if _, err := tui.Run(ctx, cfg, s.in, s.out, tea.WithoutSignalHandler()); err != nil {
 		return fmt.Errorf("the wizard stopped: %w", err)
 	}
-	_ = summary
 	return nil
+}
+
+// terminalWidth returns the width of out when it is a terminal, else 0
+// (unknown).
+func terminalWidth(out io.Writer) int {
+	f, ok := out.(*os.File)
+	if !ok || !isatty.IsTerminal(f.Fd()) {
+		return 0
+	}
+	w, _, err := term.GetSize(f.Fd())
+	if err != nil {
+		return 0
+	}
+	return w
 }
 
 func isTerminal(s streams) bool {
