@@ -103,7 +103,7 @@ func SummaryText(p *assets.Platform, st *common.State, width int) string {
 		w.blank()
 		w.para("", "", "Files written")
 		for _, f := range files {
-			w.para("  ", "  ", common.Capitalise(f.What)+":")
+			w.para("  ", "  ", common.Capitalise(f.Holds)+":")
 			w.code("    ", pr(f.Path))
 		}
 	}

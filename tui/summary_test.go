@@ -58,7 +58,7 @@ func TestSummaryReadyIsNothingToDo(t *testing.T) {
 	env.Publish(t)
 	st.Put([]dnscheck.DomainReport{env.Report(t), env.ReportOf(t, tuitest.Other)})
 	md := "/home/jane/a-folder-with-a-rather-long-name/yourcenter.edu-dns-handoff.md"
-	st.Put(common.HandoffFiles{{Path: md, What: "the hand-off sheet for whoever edits DNS (Markdown)"}})
+	st.Put(common.HandoffFiles{{Path: md, Holds: "the hand-off sheet for whoever edits DNS (Markdown)"}})
 
 	sum := tui.SummaryText(env.Platform, st, 60)
 	checkSummaryWidth(t, sum, 60, md)

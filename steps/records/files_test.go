@@ -23,7 +23,7 @@ func TestFilesKept(t *testing.T) {
 	_, cmd := m.Update(saved)
 	keep := tuitest.Await[common.KeepMsg](t, cmd)
 	text := filepath.Join(dir, "yourcenter.edu-dns-records.txt")
-	if files := filesOf(t, keep); len(files) != 1 || files[0].Path != text || files[0].What == "" {
+	if files := filesOf(t, keep); len(files) != 1 || files[0].Path != text || files[0].Holds == "" {
 		t.Fatalf("kept after s: %+v", files)
 	}
 
@@ -34,7 +34,7 @@ func TestFilesKept(t *testing.T) {
 	files := filesOf(t, keep)
 	if len(files) != 3 || files[0].Path != text ||
 		files[1].Path != filepath.Join(dir, "yourcenter.edu-dns-handoff.md") ||
-		files[2].Path != filepath.Join(dir, "yourcenter.edu-dns-handoff.html") || files[1].What == files[2].What {
+		files[2].Path != filepath.Join(dir, "yourcenter.edu-dns-handoff.html") || files[1].Holds == files[2].Holds {
 		t.Fatalf("kept after s, h, h: %+v", files)
 	}
 	if keep.Step != m.Title() {

@@ -285,7 +285,7 @@ func build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 
 // wrote adds a file just written to the files listed in the summary.
 func (m *Model) wrote(path, what string) tea.Cmd {
-	m.files = m.files.With(common.HandoffFile{Path: path, What: what})
+	m.files = m.files.With(common.SavedFile{Path: path, Holds: what})
 	return m.keepFiles()
 }
 

@@ -104,7 +104,7 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 						lp.Say("%s", dnscheck.Printable(err.Error()))
 					} else {
 						lp.Say("Saved the instructions for %s to %s.", pl.Domain, dnscheck.Printable(path))
-						m.files = m.files.With(common.HandoffFile{Path: path, What: whatText})
+						m.files = m.files.With(common.SavedFile{Path: path, Holds: whatText})
 						kept()
 					}
 				}
@@ -115,7 +115,7 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 					lp.Say("%s", dnscheck.Printable(err.Error()))
 				} else {
 					lp.Say("Saved the hand-off sheet to %s and %s.", dnscheck.Printable(md), dnscheck.Printable(page))
-					m.files = m.files.With(common.HandoffFile{Path: md, What: whatMarkdown}).With(common.HandoffFile{Path: page, What: whatPage})
+					m.files = m.files.With(common.SavedFile{Path: md, Holds: whatMarkdown}).With(common.SavedFile{Path: page, Holds: whatPage})
 					kept()
 				}
 				continue
