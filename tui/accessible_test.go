@@ -59,7 +59,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 		"Number of your provider, or Enter for Microsoft 365: ",
 		"Mail provider: Microsoft 365.",
 		"Records to publish for yourcenter.edu",
-		"Saved the instructions for yourcenter.edu to " + filepath.Join(dir, "yourcenter.edu-dns-records.txt") + ".",
+		"Saved the records for yourcenter.edu as text to " + filepath.Join(dir, "yourcenter.edu-dns-records.txt") + ".",
 		"p: publish the records",
 		"Published yourcenter.edu's records.",
 		"SPF and DKIM pass: yourcenter.edu is ready.",

@@ -42,15 +42,30 @@ func WriteHandoff(w io.Writer, format string, plans ...Plan) error {
 	return writeMarkdown(w, s)
 }
 
-// SaveHandoff writes <first domain>-dns-handoff.md and .html into dir (the
-// current directory when empty) and returns both absolute paths.
-func SaveHandoff(dir string, plans ...Plan) (mdPath, htmlPath string, err error) {
+// HandoffName returns the file name, without extension, that says what
+// the hand-off sheet for plans holds: dns-handoff-<domain> for one domain,
+// dns-handoff-<first domain>-and-<n-1>-more for several.
+func HandoffName(plans ...Plan) (string, error) {
 	if len(plans) == 0 {
-		return "", "", fmt.Errorf("records: saving the hand-off sheet: no domain given")
+		return "", fmt.Errorf("records: saving the hand-off sheet: no domain given")
 	}
 	domain := plans[0].Domain
 	if domain == "" || domain == "." || domain == ".." || strings.ContainsAny(domain, `/\`) {
-		return "", "", fmt.Errorf("records: saving the hand-off sheet: %q cannot name a file", dnscheck.Printable(domain))
+		return "", fmt.Errorf("records: saving the hand-off sheet: %q cannot name a file", dnscheck.Printable(domain))
+	}
+	if len(plans) == 1 {
+		return "dns-handoff-" + domain, nil
+	}
+	return fmt.Sprintf("dns-handoff-%s-and-%d-more", domain, len(plans)-1), nil
+}
+
+// SaveHandoff writes the hand-off sheet for plans as HandoffName(plans)
+// .md and .html into dir (the current directory when empty) and returns
+// both absolute paths.
+func SaveHandoff(dir string, plans ...Plan) (mdPath, htmlPath string, err error) {
+	name, err := HandoffName(plans...)
+	if err != nil {
+		return "", "", err
 	}
 	var md, page bytes.Buffer
 	if err := WriteHandoff(&md, FormatMarkdown, plans...); err != nil {
@@ -59,7 +74,7 @@ func SaveHandoff(dir string, plans ...Plan) (mdPath, htmlPath string, err error)
 	if err := WriteHandoff(&page, FormatHTML, plans...); err != nil {
 		return "", "", err
 	}
-	base, err := filepath.Abs(filepath.Join(dir, domain+"-dns-handoff"))
+	base, err := filepath.Abs(filepath.Join(dir, name))
 	if err != nil {
 		return "", "", fmt.Errorf("records: saving the hand-off sheet: %w", err)
 	}

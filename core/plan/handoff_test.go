@@ -388,7 +388,7 @@ func TestHandoffHTMLPage(t *testing.T) {
 
 // TestHandoffSeveralDomains: one section per domain, each with its own
 // host's steps, and one command to check them all; SaveHandoff names the
-// files after the first domain.
+// files by what they hold: the first domain and how many more.
 func TestHandoffSeveralDomains(t *testing.T) {
 	t.Parallel()
 	srv := startZones(t, secureserverZone, handoffScenarios["cloudflare"], `$ORIGIN other.example.
@@ -421,7 +421,7 @@ func TestHandoffSeveralDomains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mdPath != filepath.Join(dir, "yourcenter.edu-dns-handoff.md") || htmlPath != filepath.Join(dir, "yourcenter.edu-dns-handoff.html") {
+	if mdPath != filepath.Join(dir, "dns-handoff-yourcenter.edu-and-1-more.md") || htmlPath != filepath.Join(dir, "dns-handoff-yourcenter.edu-and-1-more.html") {
 		t.Errorf("paths %q, %q", mdPath, htmlPath)
 	}
 	for path, want := range map[string]string{mdPath: out, htmlPath: handoff(t, FormatHTML, plans...)} {
@@ -461,6 +461,9 @@ func TestHandoffErrors(t *testing.T) {
 	}
 	if _, _, err := SaveHandoff(t.TempDir(), Plan{Domain: "../x"}); err == nil || !strings.Contains(err.Error(), "cannot name a file") {
 		t.Errorf("SaveHandoff(../x) = %v", err)
+	}
+	if name, err := HandoffName(plan); err != nil || name != "dns-handoff-"+testDomain {
+		t.Errorf("HandoffName(one plan) = %q, %v", name, err)
 	}
 	missing := filepath.Join(t.TempDir(), "missing")
 	if _, _, err := SaveHandoff(missing, plan); err == nil || !strings.Contains(err.Error(), "saving the hand-off sheet") {

@@ -26,11 +26,17 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	if quiet {
 		st.Put(common.CheckAtOnce(false))
 	}
+	if files, ok := common.Get[common.HandoffFiles](st); ok {
+		m.files = files
+	}
 	plans, err := m.prompt(ctx, lp, snaps, choice, bool(quiet))
 	if err != nil {
 		return common.Forward, err
 	}
 	st.PutFrom(Name, plans)
+	if len(m.files) > 0 {
+		st.PutFrom(Name, m.files)
+	}
 	return common.Forward, nil
 }
 
@@ -58,7 +64,10 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 		}
 		lp.Say("")
 		for {
-			keys := "s saves these instructions to a file, h writes a hand-off sheet for whoever edits your DNS"
+			keys := "s saves these instructions to a text file per domain, h writes one hand-off sheet for whoever edits your DNS"
+			if len(plans) > 1 {
+				keys += " (all domains)"
+			}
 			if len(p.SPF.IPs) > 0 && p.SPF.Include != "" {
 				if useIPs {
 					keys += ", i goes back to the platform's include in SPF"
@@ -82,7 +91,7 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 					if err != nil {
 						lp.Say("%s", dnscheck.Printable(err.Error()))
 					} else {
-						lp.Say("Saved the instructions for %s to %s.", pl.Domain, dnscheck.Printable(path))
+						lp.Say("%s", dnscheck.Printable("Saved "+m.noteSaved(pl.Domain, path)+" to "+path+"."))
 					}
 				}
 				continue
@@ -91,7 +100,9 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 				if err != nil {
 					lp.Say("%s", dnscheck.Printable(err.Error()))
 				} else {
-					lp.Say("Saved the hand-off sheet to %s and %s.", dnscheck.Printable(md), dnscheck.Printable(page))
+					msg := HandoffSavedMsg{MDPath: md, HTMLPath: page, Holds: domainsInWords(plans)}
+					m.noteHandoff(msg)
+					lp.Say("%s", handoffText(msg))
 				}
 				continue
 			case "i":

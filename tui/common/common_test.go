@@ -99,3 +99,13 @@ func TestWrapBreaksNamesAtDots(t *testing.T) {
 		}
 	}
 }
+
+func TestHandoffFilesWith(t *testing.T) {
+	var files common.HandoffFiles
+	files = files.With(common.SavedFile{Path: "/a.md", Holds: "one"})
+	files = files.With(common.SavedFile{Path: "/b.txt", Holds: "two"})
+	again := files.With(common.SavedFile{Path: "/a.md", Holds: "one, again"})
+	if len(again) != 2 || again[0].Holds != "one, again" || again[1].Path != "/b.txt" || files[0].Holds != "one" {
+		t.Fatalf("With = %+v (before: %+v)", again, files)
+	}
+}
