@@ -319,7 +319,7 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 		"Added othercenter.org.",
 		"othercenter.org is already in the list.",
 		"Records to publish for yourcenter.edu", "Records to publish for othercenter.org",
-		"Saved the hand-off sheet for both domains (yourcenter.edu and othercenter.org), for whoever edits DNS, in " + dir +
+		"Saved the hand-off sheet for both domains, for whoever edits DNS, in " + dir +
 			": dns-handoff-yourcenter.edu-and-1-more.md (Markdown, to send or print) and dns-handoff-yourcenter.edu-and-1-more.html (the same as a web page).",
 		"yourcenter.edu: noted its DKIM\nothercenter.org: noted its DKIM\n",
 		"Checking yourcenter.edu, othercenter.org...",

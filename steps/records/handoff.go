@@ -12,21 +12,33 @@ import (
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
-// HandoffSavedMsg reports that the hand-off sheet for Holds (the domains
-// it covers, in words) was written to MDPath and HTMLPath (or why not).
+// HandoffSavedMsg reports that the hand-off sheet was written to MDPath
+// and HTMLPath (or why not). Covers names the domains it covers in short
+// ("yourcenter.edu", "both domains"), Holds in full ("both domains
+// (yourcenter.edu and sbdc.uni.edu)").
 type HandoffSavedMsg struct {
 	MDPath, HTMLPath string
-	Holds            string
+	Covers, Holds    string
 	Err              error
 }
 
 // saveHandoff returns the command that saves the sheet for plans into dir.
 func saveHandoff(dir string, plans ...plan.Plan) tea.Cmd {
-	holds := domainsInWords(plans)
 	return func() tea.Msg {
 		md, page, err := plan.SaveHandoff(dir, plans...)
-		return HandoffSavedMsg{MDPath: md, HTMLPath: page, Holds: holds, Err: err}
+		return handoffSaved(md, page, plans, err)
 	}
+}
+
+func handoffSaved(md, page string, plans []plan.Plan, err error) HandoffSavedMsg {
+	covers := domainsInWords(plans)
+	switch n := len(plans); {
+	case n == 2:
+		covers = "both domains"
+	case n > 2:
+		covers = fmt.Sprintf("all %d domains", n)
+	}
+	return HandoffSavedMsg{MDPath: md, HTMLPath: page, Covers: covers, Holds: domainsInWords(plans), Err: err}
 }
 
 // domainsInWords names the domains of plans: "yourcenter.edu", "both
@@ -61,7 +73,7 @@ func handoffStatus(msg HandoffSavedMsg) tea.Cmd {
 // each file's name and form.
 func handoffText(msg HandoffSavedMsg) string {
 	return dnscheck.Printable(fmt.Sprintf("Saved the hand-off sheet for %s, for whoever edits DNS, in %s: %s (Markdown, to send or print) and %s (the same as a web page).",
-		msg.Holds, filepath.Dir(msg.MDPath), filepath.Base(msg.MDPath), filepath.Base(msg.HTMLPath)))
+		msg.Covers, filepath.Dir(msg.MDPath), filepath.Base(msg.MDPath), filepath.Base(msg.HTMLPath)))
 }
 
 // noteHandoff adds the sheet's two files to the files saved.

@@ -15,6 +15,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
@@ -552,7 +553,11 @@ func (m *Model) renderPlan(b *strings.Builder) {
 	if m.several() {
 		b.WriteString(st.Accent.Render(common.Wrap(fmt.Sprintf("Domain %d of %d · ←/→ shows the others' records", m.cur+1, len(m.doms)), w)) + "\n")
 	}
-	b.WriteString(st.Dim.Render(common.Wrap("DNS host: "+p(pl.DNSHost)+" · mail provider: "+p(pl.Provider), w)) + "\n")
+	host := p(pl.DNSHost)
+	if pl.Host.ID == assets.GenericDNSHostID || host == "" {
+		host = "not recognised"
+	}
+	b.WriteString(st.Dim.Render(common.Wrap("DNS host: "+host+" · mail provider: "+p(pl.Provider), w)) + "\n")
 	b.WriteString(st.Dim.Render(common.Wrap("Each card's Name goes in the form's name box, its Value in the value box.", w)) + "\n")
 	// The notes that prevent a mistake (how the form wants names and
 	// quotes, the record to edit rather than add) come before the cards.

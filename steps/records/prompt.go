@@ -100,7 +100,7 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 				if err != nil {
 					lp.Say("%s", dnscheck.Printable(err.Error()))
 				} else {
-					msg := HandoffSavedMsg{MDPath: md, HTMLPath: page, Holds: domainsInWords(plans)}
+					msg := handoffSaved(md, page, plans, nil)
 					m.noteHandoff(msg)
 					lp.Say("%s", handoffText(msg))
 				}
