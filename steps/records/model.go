@@ -455,6 +455,12 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.Prev):
 		m.selectCard(m.sel - 1)
 	case key.Matches(msg, k.NextCard):
+		if m.sel == 0 && !m.cardInView(0) {
+			// The notes above the cards fill the window: the first
+			// press shows the first card rather than skip it.
+			m.Scroll.Show(m.tops[0], m.tops[1])
+			break
+		}
 		m.selectCard(m.sel + 1)
 	case key.Matches(msg, k.CopyValue):
 		return m.copy(fmt.Sprintf("the %s value for %s", rec.Label(), m.Domain()), rec.FormValue), true
@@ -512,6 +518,12 @@ func (m *Model) copy(what, text string) tea.Cmd {
 	return func() tea.Msg {
 		return common.CopyMsg{What: what, Text: text, Save: func() (string, error) { return Save(dir, p) }}
 	}
+}
+
+// cardInView reports whether card i's heading is in the window.
+func (m *Model) cardInView(i int) bool {
+	top := m.Scroll.YOffset()
+	return m.tops[i] >= top && m.tops[i] < top+m.Scroll.Height()
 }
 
 func (m *Model) selectCard(i int) {

@@ -214,6 +214,7 @@ func TestScrolling(t *testing.T) {
 	if !tuitest.Contains(m.View(), "↓ more below") {
 		t.Fatalf("no scroll hint:\n%s", tuitest.Plain(m.View()))
 	}
+	press(t, m, "down") // shows the first card, below the notes
 	press(t, m, "down")
 	press(t, m, "down")
 	if !tuitest.Contains(m.View(), "› 3/3 DMARC") {
@@ -234,8 +235,7 @@ func TestGolden(t *testing.T) {
 	t.Run("spf", func(t *testing.T) {
 		tuitest.Screen{Env: env, Step: records.Name, State: state, Wait: []string{"Records to publish"},
 			Then: func(t *testing.T, tm *teatest.TestModel) {
-				tm.Send(tea.KeyMsg{Type: tea.KeyDown})
-				tuitest.WaitFor(t, tm, "› 2/3 SPF")
+				selectSPF(t, tm)
 			}}.Golden(t)
 	})
 }
@@ -337,8 +337,7 @@ func TestGoldenLongSPF(t *testing.T) {
 	}
 	tuitest.Screen{Env: env, Step: records.Name, State: state, Wait: []string{"Records to publish"},
 		Then: func(t *testing.T, tm *teatest.TestModel) {
-			tm.Send(tea.KeyMsg{Type: tea.KeyDown})
-			tuitest.WaitFor(t, tm, "› 2/3 SPF")
+			selectSPF(t, tm)
 		}}.Golden(t)
 }
 

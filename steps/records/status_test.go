@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/outreach-auth/wizard/steps/records"
@@ -36,7 +38,7 @@ func TestGoldenCopyStatus(t *testing.T) {
 			m.StartAt(records.Name, common.NewState(env.Input(t), snap, tuitest.Detected(snap)))
 			tm := tuitest.Run(t, m, size.Width, size.Height)
 			tuitest.WaitFor(t, tm, "Records to publish")
-			tm.Send(tea.KeyMsg{Type: tea.KeyDown})
+			selectSPF(t, tm)
 			tm.Send(tuitest.Key("c"))
 			tuitest.WaitFor(t, tm, "Copied")
 			final := tuitest.Final(t, tm).(*tui.Model)
@@ -147,7 +149,7 @@ func TestCardLayoutPerWidth(t *testing.T) {
 
 // TestGoldenUnknownHost: the DKIM card at a DNS host the catalog does not
 // know: the name relative to the zone first, the full name dimmed under
-// it (↓ then ↑ brings the first card into view under the notes).
+// it (↓ then ↑ brings the first card into view, selected).
 func TestGoldenUnknownHost(t *testing.T) {
 	env := tuitest.NewEnv(t, zoneLongSPF)
 	state := func(t *testing.T) *common.State {
@@ -156,9 +158,48 @@ func TestGoldenUnknownHost(t *testing.T) {
 	}
 	tuitest.Screen{Env: env, Step: records.Name, State: state, Wait: []string{"Records to publish"},
 		Then: func(t *testing.T, tm *teatest.TestModel) {
+			// ↓ shows the first card where the notes fill the window,
+			// else selects the second; ↑ then comes back to the first.
 			tm.Send(tea.KeyMsg{Type: tea.KeyDown})
-			tuitest.WaitFor(t, tm, "› 2/3 SPF")
-			tm.Send(tea.KeyMsg{Type: tea.KeyUp})
-			tuitest.WaitFor(t, tm, "› 1/3 DKIM")
+			tm.Send(tea.KeyMsg{Type: tea.KeyUp}) // the screen is taken after both
 		}}.Golden(t)
+}
+
+// selectSPF selects the second card (the SPF record) the way a person
+// does: ↓, and once more where the first ↓ only brought the first card
+// into view below the notes.
+func selectSPF(t *testing.T, tm *teatest.TestModel) {
+	t.Helper()
+	tm.Send(tea.KeyMsg{Type: tea.KeyDown})
+	again := false
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		plain := ansi.Strip(string(b))
+		if strings.Contains(plain, "› 2/3 SPF") {
+			return true
+		}
+		if !again && strings.Contains(plain, "› 1/3 DKIM") {
+			again = true
+			tm.Send(tea.KeyMsg{Type: tea.KeyDown})
+		}
+		return false
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+// TestFirstDownShowsFirstCard: at 40×20 the notes above the cards fill the
+// window; the first ↓ shows the first card (still selected), the next
+// selects the second.
+func TestFirstDownShowsFirstCard(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := built(t, env, 40, 14, t.TempDir())
+	if tuitest.Contains(m.View(), "1/3 DKIM") {
+		t.Skip("the first card is in view at once")
+	}
+	press(t, m, "down")
+	if m.Selected() != 0 || !tuitest.Contains(m.View(), "› 1/3 DKIM") {
+		t.Fatalf("the first ↓ did not show the first card:\n%s", tuitest.Plain(m.View()))
+	}
+	press(t, m, "down")
+	if m.Selected() != 1 || !tuitest.Contains(m.View(), "› 2/3 SPF") {
+		t.Fatalf("the second ↓ did not select the second card:\n%s", tuitest.Plain(m.View()))
+	}
 }
