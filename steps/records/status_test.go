@@ -203,3 +203,22 @@ func TestFirstDownShowsFirstCard(t *testing.T) {
 		t.Fatalf("the second ↓ did not select the second card:\n%s", tuitest.Plain(m.View()))
 	}
 }
+
+// TestEmptyNameBox: at Route 53 the name box stays empty for the domain
+// itself; the card says so in words and n copies nothing, saying why.
+func TestEmptyNameBox(t *testing.T) {
+	zone := strings.NewReplacer("amy.ns.cloudflare.com.", "ns-1.awsdns-01.org.", "bob.ns.cloudflare.com.", "ns-2.awsdns-02.net.").Replace(tuitest.ZoneYourCenter)
+	env := tuitest.NewEnv(t, zone)
+	m := built(t, env, 80, 80, t.TempDir())
+	if p, _ := m.Plan(); p.DNSHost != "Amazon Route 53" {
+		t.Fatalf("DNS host %q", p.DNSHost)
+	}
+	if !tuitest.Contains(m.View(), "Name (leave the box empty: the domain itself) full name: yourcenter.edu.") {
+		t.Errorf("the empty name box is not said:\n%s", tuitest.Plain(m.View()))
+	}
+	press(t, m, "down")
+	st := tuitest.Await[common.StatusMsg](t, press(t, m, "n"))
+	if st.Text != "Nothing to copy: leave the name box of the SPF record for yourcenter.edu empty (the domain itself)." {
+		t.Errorf("n said %+v", st)
+	}
+}
