@@ -88,6 +88,31 @@ func (h DNSHost) TXTValue(value string) string {
 	return value
 }
 
+// QuoteRule is the one sentence that says how h's form wants TXT values,
+// from its TXTQuoting: every screen, text and hand-off sheet states it
+// once, in these words, and shows values the same way (TXTValue).
+func (h DNSHost) QuoteRule() string {
+	switch {
+	case h.TXTQuoting == QuoteStrings:
+		return fmt.Sprintf("%s wants TXT values in double quotes: type them as shown, quotes included; a value longer than 255 characters is shown as several quoted strings, which all go in one box.", h.displayName())
+	case h.ID == GenericDNSHostID || h.ID == "":
+		return "Paste TXT values as shown, without quotes: most forms store what is pasted, quotes included, and receivers ignore an SPF record that starts with a quote."
+	}
+	return fmt.Sprintf("Paste TXT values as shown, without quotes: %s adds what it needs and splits long values itself.", h.displayName())
+}
+
+// Notes are what to say about h's forms: QuoteRule, then Warnings.
+func (h DNSHost) Notes() []string {
+	return append([]string{h.QuoteRule()}, h.Warnings...)
+}
+
+func (h DNSHost) displayName() string {
+	if h.Name == "" || h.ID == GenericDNSHostID {
+		return "Your DNS host"
+	}
+	return h.Name
+}
+
 // clone returns a deep copy of h.
 func (h DNSHost) clone() DNSHost {
 	h.NSPatterns = slices.Clone(h.NSPatterns)

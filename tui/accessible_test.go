@@ -60,7 +60,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 		"Number of your provider, or Enter for Microsoft 365: ",
 		"Mail provider: Microsoft 365.",
 		"Records to publish for yourcenter.edu",
-		"Saved the instructions for yourcenter.edu to " + filepath.Join(dir, "yourcenter.edu-dns-records.txt") + ".",
+		"Saved the records for yourcenter.edu as text to " + filepath.Join(dir, "yourcenter.edu-dns-records.txt") + ".",
 		"p: publish the records",
 		"Published yourcenter.edu's records.",
 		"SPF and DKIM pass: yourcenter.edu is ready.",
@@ -319,12 +319,12 @@ func TestAccessibleSameWizard(t *testing.T) {
 			t.Errorf("the records after b lack %q", want)
 		}
 	}
-	md := filepath.Join(dir, "yourcenter.edu-dns-handoff.md")
+	md := filepath.Join(dir, "dns-handoff-yourcenter.edu.md")
 	for _, want := range []string{
 		"Neoserra's sender setting: turn it ON",
 		"  yourcenter.edu: not ready yet (last check: SPF pass, DKIM missing).",
 		"DKIM: delete this CNAME record",
-		"Files written\n  The hand-off sheet for whoever edits DNS (Markdown):\n    " + md + "\n",
+		"Files written\n  The hand-off sheet for yourcenter.edu, in Markdown (to send or print):\n    " + md + "\n",
 		"wizard check yourcenter.edu",
 	} {
 		if !strings.Contains(summary, want) {

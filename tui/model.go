@@ -367,7 +367,9 @@ func (m *Model) chrome() (string, string) {
 	}
 	foot := ""
 	if m.status.Text != "" {
-		foot = st.Status[m.status.Level].Render(common.Fit(common.Wrap(m.status.Text, w), w, 3))
+		// Wrapped whole up to half the window: a command to run or a
+		// path to open must not lose its end.
+		foot = st.Status[m.status.Level].Render(common.Fit(common.Wrap(m.status.Text, w), w, max(3, m.Height/2)))
 	}
 	foot += "\n" + m.helpView()
 	return head, foot

@@ -314,12 +314,12 @@ func TestCopyFallsBackToFile(t *testing.T) {
 	s.send(tuitest.Await[records.PlanMsg](t, m.Init()))
 
 	copyMsg := tuitest.Await[common.CopyMsg](t, s.keys("c"))
-	if copyMsg.Text != "osc1._domainkey.outreachsystems.com." || copyMsg.What != "the DKIM value" {
+	if copyMsg.Text != "osc1._domainkey.outreachsystems.com." || copyMsg.What != "the DKIM value for yourcenter.edu" {
 		t.Fatalf("copy = %+v", copyMsg)
 	}
 	status := tuitest.Await[common.StatusMsg](t, s.send(copyMsg))
 	path := filepath.Join(dir, "yourcenter.edu-dns-records.txt")
-	want := "Could not copy the DKIM value: the clipboard is off (--clipboard off). The instructions are saved in " + path + "."
+	want := "Could not copy the DKIM value for yourcenter.edu: the clipboard is off (--clipboard off). The instructions are saved in " + path + "."
 	if status.Text != want || status.Level != common.Failure {
 		t.Fatalf("status = %+v\nwant %q", status, want)
 	}

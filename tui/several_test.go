@@ -321,7 +321,8 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 		"Added othercenter.org.",
 		"othercenter.org is already in the list.",
 		"Records to publish for yourcenter.edu", "Records to publish for othercenter.org",
-		"Saved the hand-off sheet to " + filepath.Join(dir, "yourcenter.edu-dns-handoff.md") + " and ",
+		"Saved the hand-off sheet for both domains, for whoever edits DNS, in " + dir +
+			": dns-handoff-yourcenter.edu-and-1-more.md (Markdown, to send or print) and dns-handoff-yourcenter.edu-and-1-more.html (the same as a web page).",
 		"yourcenter.edu: noted its DKIM\nothercenter.org: noted its DKIM\n",
 		"Checking yourcenter.edu, othercenter.org...",
 		"othercenter.org  ✓ ready",
@@ -335,7 +336,7 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 	if t.Failed() {
 		t.Log(got)
 	}
-	sheet, err := os.ReadFile(filepath.Join(dir, "yourcenter.edu-dns-handoff.md"))
+	sheet, err := os.ReadFile(filepath.Join(dir, "dns-handoff-yourcenter.edu-and-1-more.md"))
 	if err != nil || !strings.Contains(string(sheet), tuitest.Domain) || !strings.Contains(string(sheet), tuitest.Other) {
 		t.Errorf("the hand-off sheet does not cover both domains (%v):\n%s", err, sheet)
 	}

@@ -67,7 +67,7 @@ func TestDemoAccessibleSameWizard(t *testing.T) {
 	for _, l := range strings.Split(summary, "\n") {
 		lines[strings.TrimSpace(l)] = true
 	}
-	for _, name := range []string{"yourcenter.edu-dns-handoff.md", "yourcenter.edu-dns-handoff.html"} {
+	for _, name := range []string{"dns-handoff-yourcenter.edu.md", "dns-handoff-yourcenter.edu.html"} {
 		if path := filepath.Join(dir, name); !lines[path] {
 			t.Errorf("the summary has no line with the path %s", path)
 		}

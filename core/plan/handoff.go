@@ -42,15 +42,30 @@ func WriteHandoff(w io.Writer, format string, plans ...Plan) error {
 	return writeMarkdown(w, s)
 }
 
-// SaveHandoff writes <first domain>-dns-handoff.md and .html into dir (the
-// current directory when empty) and returns both absolute paths.
-func SaveHandoff(dir string, plans ...Plan) (mdPath, htmlPath string, err error) {
+// HandoffName returns the file name, without extension, that says what
+// the hand-off sheet for plans holds: dns-handoff-<domain> for one domain,
+// dns-handoff-<first domain>-and-<n-1>-more for several.
+func HandoffName(plans ...Plan) (string, error) {
 	if len(plans) == 0 {
-		return "", "", fmt.Errorf("records: saving the hand-off sheet: no domain given")
+		return "", fmt.Errorf("records: saving the hand-off sheet: no domain given")
 	}
 	domain := plans[0].Domain
 	if domain == "" || domain == "." || domain == ".." || strings.ContainsAny(domain, `/\`) {
-		return "", "", fmt.Errorf("records: saving the hand-off sheet: %q cannot name a file", dnscheck.Printable(domain))
+		return "", fmt.Errorf("records: saving the hand-off sheet: %q cannot name a file", dnscheck.Printable(domain))
+	}
+	if len(plans) == 1 {
+		return "dns-handoff-" + domain, nil
+	}
+	return fmt.Sprintf("dns-handoff-%s-and-%d-more", domain, len(plans)-1), nil
+}
+
+// SaveHandoff writes the hand-off sheet for plans as HandoffName(plans)
+// .md and .html into dir (the current directory when empty) and returns
+// both absolute paths.
+func SaveHandoff(dir string, plans ...Plan) (mdPath, htmlPath string, err error) {
+	name, err := HandoffName(plans...)
+	if err != nil {
+		return "", "", err
 	}
 	var md, page bytes.Buffer
 	if err := WriteHandoff(&md, FormatMarkdown, plans...); err != nil {
@@ -59,7 +74,7 @@ func SaveHandoff(dir string, plans ...Plan) (mdPath, htmlPath string, err error)
 	if err := WriteHandoff(&page, FormatHTML, plans...); err != nil {
 		return "", "", err
 	}
-	base, err := filepath.Abs(filepath.Join(dir, domain+"-dns-handoff"))
+	base, err := filepath.Abs(filepath.Join(dir, name))
 	if err != nil {
 		return "", "", fmt.Errorf("records: saving the hand-off sheet: %w", err)
 	}
@@ -161,8 +176,8 @@ func buildSheet(plans []Plan) sheet {
 	s.add(para(txt(who + " sends email for people whose addresses end in " + joinWords(prefixed("@", domains)) +
 		". Receivers trust that mail only when the domain's DNS vouches for it: a DKIM record that lets " + platform +
 		" sign the mail, one SPF record that lists " + platform + " beside the organisation's own mail servers, and a DMARC policy.")))
-	s.add(para(txt("This sheet is for whoever edits the DNS. It lists every change with the name and value exactly as the DNS host's form wants them: copy the values in "),
-		code("code font"), txt(" as they are, without adding spaces, quotes or line breaks.")))
+	s.add(para(txt("This sheet is for whoever edits the DNS. It lists every change with the name and value exactly as the DNS host's form wants them: copy the names and values in "),
+		code("code font"), txt(" as they are, without adding spaces or line breaks.")))
 	for _, p := range plans {
 		domainSection(&s, p, platform)
 	}
@@ -331,13 +346,7 @@ func stepsBlocks(s *sheetWriter, plan Plan, h hostNames) {
 		name = line{txt("In the name box type only the part before "), code(plan.Zone), txt(", as shown for each change ("), code(plan.Host.ApexName),
 			txt(" for the domain itself): " + h.name + " adds "), code(plan.Zone), txt(" itself.")}
 	}
-	value := line{txt("Paste TXT values exactly as shown, without adding quotes: " + h.name + " splits long values itself.")}
-	switch {
-	case h.generic && plan.Host.TXTQuoting == assets.QuoteNone:
-		value = line{txt("Paste TXT values exactly as shown, in one piece and without quotes: most forms store what is pasted, quotes included, and a record that starts with a quote is ignored.")}
-	case plan.Host.TXTQuoting != assets.QuoteNone:
-		value = line{txt("Type TXT values exactly as shown, double quotes included; a value longer than 255 characters is shown as several quoted strings, which all go on one line.")}
-	}
+	value := line{txt(plan.Host.QuoteRule())}
 	s.add(block{Ordered: true, Items: []line{
 		signIn,
 		name,
@@ -431,10 +440,10 @@ func spfItem(plan Plan) line {
 }
 
 // otherWarnings are the plan's warnings that are not the DNS host's notes
-// (those are shown with the steps).
+// (its quote rule and catalog notes are shown with the steps).
 func otherWarnings(plan Plan) []string {
 	host := map[string]bool{}
-	for _, w := range plan.Host.Warnings {
+	for _, w := range plan.Host.Notes() {
 		host[w] = true
 	}
 	var out []string

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"html/template"
 	"os"
 	"path/filepath"
 	"slices"
@@ -115,7 +116,7 @@ func TestHandoffHosts(t *testing.T) {
 			"### Steps in Cloudflare\n",
 			"1. Sign in to Cloudflare and open the DNS records of the zone `yourcenter.edu`.",
 			"(`@` for the domain itself): Cloudflare adds `yourcenter.edu` itself.",
-			"Paste TXT values exactly as shown, without adding quotes: Cloudflare splits long values itself.",
+			"3. Paste TXT values as shown, without quotes: Cloudflare adds what it needs and splits long values itself.\n",
 			"**Name in Cloudflare's form:** `osc1._domainkey`\n",
 			"**Name in Cloudflare's form:** `@`\n",
 			"**Name in Cloudflare's form:** `_dmarc`\n",
@@ -128,7 +129,7 @@ func TestHandoffHosts(t *testing.T) {
 			"- **DNS host:** Amazon Route 53 (recognised",
 			"### Steps in Amazon Route 53\n",
 			"and leave the box empty for the domain itself: Amazon Route 53 adds `yourcenter.edu` itself.",
-			"Type TXT values exactly as shown, double quotes included",
+			"3. Amazon Route 53 wants TXT values in double quotes: type them as shown, quotes included;",
 			"**Name in Amazon Route 53's form:** leave the box empty (the domain itself)\n",
 			"**Name in Amazon Route 53's form:** `osc1._domainkey`\n",
 			"**Value:** `\"v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all\"`\n",
@@ -150,7 +151,7 @@ func TestHandoffHosts(t *testing.T) {
 			"### Steps at your DNS host\n",
 			"1. Sign in to the service that hosts the DNS of `yourcenter.edu` and open its DNS records.",
 			"In the name box type each name as shown: the part before `yourcenter.edu` (`@` for `yourcenter.edu` itself), since most forms add `yourcenter.edu` after what you type. Only if the form shows no `yourcenter.edu` after the box, type the full name with its final dot instead",
-			"Paste TXT values exactly as shown, in one piece and without quotes",
+			"3. Paste TXT values as shown, without quotes: most forms store what is pasted",
 			"**Name in the form:** `osc1._domainkey`\n- **Full name:** `osc1._domainkey.yourcenter.edu.`\n",
 			"**Name in the form:** `@`\n- **Full name:** `yourcenter.edu.`\n",
 			"**Value:** `v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all`\n",
@@ -387,7 +388,7 @@ func TestHandoffHTMLPage(t *testing.T) {
 
 // TestHandoffSeveralDomains: one section per domain, each with its own
 // host's steps, and one command to check them all; SaveHandoff names the
-// files after the first domain.
+// files by what they hold: the first domain and how many more.
 func TestHandoffSeveralDomains(t *testing.T) {
 	t.Parallel()
 	srv := startZones(t, secureserverZone, handoffScenarios["cloudflare"], `$ORIGIN other.example.
@@ -420,7 +421,7 @@ func TestHandoffSeveralDomains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mdPath != filepath.Join(dir, "yourcenter.edu-dns-handoff.md") || htmlPath != filepath.Join(dir, "yourcenter.edu-dns-handoff.html") {
+	if mdPath != filepath.Join(dir, "dns-handoff-yourcenter.edu-and-1-more.md") || htmlPath != filepath.Join(dir, "dns-handoff-yourcenter.edu-and-1-more.html") {
 		t.Errorf("paths %q, %q", mdPath, htmlPath)
 	}
 	for path, want := range map[string]string{mdPath: out, htmlPath: handoff(t, FormatHTML, plans...)} {
@@ -460,6 +461,9 @@ func TestHandoffErrors(t *testing.T) {
 	}
 	if _, _, err := SaveHandoff(t.TempDir(), Plan{Domain: "../x"}); err == nil || !strings.Contains(err.Error(), "cannot name a file") {
 		t.Errorf("SaveHandoff(../x) = %v", err)
+	}
+	if name, err := HandoffName(plan); err != nil || name != "dns-handoff-"+testDomain {
+		t.Errorf("HandoffName(one plan) = %q, %v", name, err)
 	}
 	missing := filepath.Join(t.TempDir(), "missing")
 	if _, _, err := SaveHandoff(missing, plan); err == nil || !strings.Contains(err.Error(), "saving the hand-off sheet") {
@@ -660,6 +664,30 @@ func TestHandoffDNSTrouble(t *testing.T) {
 		for _, bare := range []string{": servfail", ": bad-reply", ": error"} {
 			if strings.Contains(sheet, bare) {
 				t.Errorf("%s sheet has the bare status %q", format, bare)
+			}
+		}
+	}
+}
+
+// TestHandoffOneQuoteRule: the sheet states how the host's form wants TXT
+// values once per domain, in the catalog's words (assets.DNSHost.QuoteRule),
+// in Markdown and HTML, and says nothing else about quotes.
+func TestHandoffOneQuoteRule(t *testing.T) {
+	t.Parallel()
+	for _, host := range []string{"cloudflare", "route53", "godaddy", "generic"} {
+		p := handoffPlan(t, host)
+		rule := p.Host.QuoteRule()
+		for _, format := range []string{FormatMarkdown, FormatHTML} {
+			out := handoff(t, format, p, p)
+			if format == FormatHTML {
+				rule = template.HTMLEscapeString(rule)
+			}
+			if n := strings.Count(out, rule); n != 2 {
+				t.Errorf("%s %s: the quote rule is stated %d times for 2 domains, want 2", host, format, n)
+			}
+			if rest := strings.ReplaceAll(out, rule, ""); strings.Contains(strings.ToLower(rest), "quote") {
+				i := strings.Index(strings.ToLower(rest), "quote")
+				t.Errorf("%s %s: another sentence speaks of quotes: …%s…", host, format, rest[max(i-150, 0):min(i+50, len(rest))])
 			}
 		}
 	}

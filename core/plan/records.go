@@ -85,7 +85,8 @@ type Plan struct {
 	// receiver (at most 10 are allowed); SPFCosts breaks it down by term.
 	SPFLookups int                    `json:"spf_lookups"`
 	SPFCosts   []dnscheck.IncludeCost `json:"-"`
-	// Warnings are plain sentences: the DNS host's pitfalls, lookups over
+	// Warnings are plain sentences: first how the DNS host's form wants
+	// TXT values (assets.DNSHost.QuoteRule) and its pitfalls, then lookups over
 	// the limit, lookups that failed.
 	Warnings []string `json:"warnings"`
 }
@@ -130,6 +131,9 @@ type Options struct {
 // lookups (NS, the doubled DKIM name) only add a warning.
 func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *assets.Platform, opt Options) (Plan, error) {
 	plan := Plan{Domain: snap.Domain, Zone: snap.Zone, Host: snap.DNSHost, DNSHost: snap.DNSHost.Name, Platform: p}
+	// How the host's form wants names and values comes first: those
+	// notes prevent the mistakes made while typing the records.
+	plan.Warnings = snap.DNSHost.Notes()
 	if plan.Zone == "" {
 		plan.Zone = snap.Domain
 	}
@@ -166,7 +170,6 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 			plan.Warnings = append(plan.Warnings, lookupWarning(walk, opt.UseIPs))
 		}
 	}
-	plan.Warnings = append(plan.Warnings, snap.DNSHost.Warnings...)
 	for _, t := range snap.Trouble {
 		plan.Warnings = append(plan.Warnings, fmt.Sprintf("DNS did not answer %s, so this plan may miss what is there; run it again.", t))
 	}

@@ -79,6 +79,19 @@ func (r Record) ShowsFullName() bool {
 	return !strings.EqualFold(strings.TrimSuffix(r.HostField, "."), strings.TrimSuffix(r.Name, "."))
 }
 
+// EmptyNameBox is what a card and the text say for a name box to leave
+// empty (the zone itself, at hosts whose ApexName is "").
+const EmptyNameBox = "(leave the box empty: the domain itself)"
+
+// NameBox is what to type in the DNS host's name box, as shown to a
+// person: HostField, or EmptyNameBox when the box stays empty.
+func (r Record) NameBox() string {
+	if r.HostField == "" {
+		return EmptyNameBox
+	}
+	return r.HostField
+}
+
 // TXTStrings returns a TXT record's character-strings: Strings, or Value
 // split by assets.SplitTXT when Strings is unset.
 func (r Record) TXTStrings() []string {
@@ -98,9 +111,17 @@ func WriteText(w io.Writer, plan Plan) error {
 		ew.printf(" (%s)", p(plan.ProviderReason))
 	}
 	ew.printf("\n")
+	// The notes that prevent a mistake (how the form wants names and
+	// quotes) come before the records they are about.
+	if len(plan.Warnings) > 0 {
+		ew.printf("\nWatch out:\n")
+		for _, warn := range plan.Warnings {
+			ew.printf("  ! %s\n", p(warn))
+		}
+	}
 	for i, r := range plan.Records {
 		ew.printf("\n%d. %s: %s\n", i+1, r.Label(), r.Title())
-		ew.printf("   %-10s %s\n", "Name:", p(r.HostField))
+		ew.printf("   %-10s %s\n", "Name:", p(r.NameBox()))
 		if r.ShowsFullName() {
 			ew.printf("   %-10s %s\n", "Full name:", p(r.Name))
 		}
@@ -117,12 +138,6 @@ func WriteText(w io.Writer, plan Plan) error {
 		}
 		for _, n := range r.Notes {
 			ew.printf("   %s\n", p(n))
-		}
-	}
-	if len(plan.Warnings) > 0 {
-		ew.printf("\nWatch out:\n")
-		for _, warn := range plan.Warnings {
-			ew.printf("  ! %s\n", p(warn))
 		}
 	}
 	return ew.err

@@ -347,3 +347,21 @@ func TestTXTAnswerSizeEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestTextWatchOutFirst: the text says how the form wants quotes once,
+// before the records, and names the empty name box in words.
+func TestTextWatchOutFirst(t *testing.T) {
+	p := handoffPlan(t, "route53")
+	var b bytes.Buffer
+	if err := WriteText(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	rule := p.Host.QuoteRule()
+	if strings.Count(out, rule) != 1 || strings.Index(out, rule) > strings.Index(out, "\n1. ") {
+		t.Errorf("the quote rule is not stated once before the records:\n%s", out)
+	}
+	if !strings.Contains(out, "   Name:      "+EmptyNameBox+"\n") {
+		t.Errorf("the empty name box is not said in words:\n%s", out)
+	}
+}

@@ -33,8 +33,8 @@ func TestFilesKept(t *testing.T) {
 	}
 	files := filesOf(t, keep)
 	if len(files) != 3 || files[0].Path != text ||
-		files[1].Path != filepath.Join(dir, "yourcenter.edu-dns-handoff.md") ||
-		files[2].Path != filepath.Join(dir, "yourcenter.edu-dns-handoff.html") || files[1].Holds == files[2].Holds {
+		files[1].Path != filepath.Join(dir, "dns-handoff-yourcenter.edu.md") ||
+		files[2].Path != filepath.Join(dir, "dns-handoff-yourcenter.edu.html") || files[1].Holds == files[2].Holds {
 		t.Fatalf("kept after s, h, h: %+v", files)
 	}
 	if keep.Step != m.Title() {

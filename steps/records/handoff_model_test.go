@@ -2,6 +2,8 @@ package records_test
 
 import (
 	"bytes"
+
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/outreach-auth/wizard/steps/records"
 	"os"
 	"path/filepath"
@@ -14,8 +16,9 @@ import (
 )
 
 // TestHandoffKey: h writes the hand-off sheet for the plan shown, as
-// Markdown and HTML, into the save directory, and the status names both
-// files.
+// Markdown and HTML, into the save directory under names that say what
+// they hold; the status says what the sheet covers and where both files
+// are, and the State lists them (common.HandoffFiles).
 func TestHandoffKey(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	dir := t.TempDir()
@@ -23,8 +26,8 @@ func TestHandoffKey(t *testing.T) {
 	p, _ := m.Plan()
 
 	saved := tuitest.Await[records.HandoffSavedMsg](t, press(t, m, "h"))
-	wantMD := filepath.Join(dir, "yourcenter.edu-dns-handoff.md")
-	wantHTML := filepath.Join(dir, "yourcenter.edu-dns-handoff.html")
+	wantMD := filepath.Join(dir, "dns-handoff-yourcenter.edu.md")
+	wantHTML := filepath.Join(dir, "dns-handoff-yourcenter.edu.html")
 	if saved.Err != nil || saved.MDPath != wantMD || saved.HTMLPath != wantHTML {
 		t.Fatalf("saved = %+v", saved)
 	}
@@ -39,16 +42,36 @@ func TestHandoffKey(t *testing.T) {
 		}
 	}
 	_, cmd := m.Update(saved)
-	st := tuitest.Await[common.StatusMsg](t, cmd)
-	if st.Level != common.Success || !strings.Contains(st.Text, wantMD) || !strings.Contains(st.Text, wantHTML) || !strings.Contains(st.Text, "hand-off sheet") {
-		t.Fatalf("status = %+v", st)
+	msgs := tuitest.Collect(t, cmd, func(msgs []tea.Msg) bool { return len(msgs) == 2 })
+	var st common.StatusMsg
+	var kept common.KeepMsg
+	for _, msg := range msgs {
+		switch msg := msg.(type) {
+		case common.StatusMsg:
+			st = msg
+		case common.KeepMsg:
+			kept = msg
+		}
+	}
+	want := "Saved the hand-off sheet for yourcenter.edu, for whoever edits DNS, in " + dir +
+		": dns-handoff-yourcenter.edu.md (Markdown, to send or print) and dns-handoff-yourcenter.edu.html (the same as a web page)."
+	if st.Level != common.Success || st.Text != want {
+		t.Fatalf("status = %+v\nwant %q", st, want)
+	}
+	if len(kept.Results) != 1 {
+		t.Fatalf("kept %+v", kept)
+	}
+	files, _ := kept.Results[0].(common.HandoffFiles)
+	if len(files) != 2 || files[0].Path != wantMD || files[1].Path != wantHTML ||
+		files[0].Holds != "the hand-off sheet for yourcenter.edu, in Markdown (to send or print)" || files[1].Holds != "the same hand-off sheet as a web page" {
+		t.Fatalf("files kept = %+v", files)
 	}
 
 	// The key is in the full help.
 	found := false
 	for _, g := range m.FullHelp() {
 		for _, b := range g {
-			found = found || (b.Help().Key == "h" && b.Help().Desc == "hand-off sheet" && b.Enabled())
+			found = found || (b.Help().Key == "h" && b.Help().Desc == "hand-off sheet, all domains" && b.Enabled())
 		}
 	}
 	if !found {

@@ -34,11 +34,12 @@ type PlanMsg struct {
 	Snapshot *discovery.Snapshot
 }
 
-// SavedMsg reports that the instructions were written to Path (or why
-// not).
+// SavedMsg reports that the instructions for Domain were written to Path
+// (or why not).
 type SavedMsg struct {
-	Path string
-	Err  error
+	Domain string
+	Path   string
+	Err    error
 }
 
 // FileName returns the name the instructions for domain are saved under.
@@ -122,10 +123,10 @@ func NewModel(c common.Common, q dnscheck.Querier, saveDir string, actions []com
 			CopyValue:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy value")),
 			CopyName:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "copy name")),
 			CopyAll:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "copy all (zone)")),
-			Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save to file")),
+			Save:       key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save this domain (.txt)")),
 			ToggleIPs:  key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "SPF: use addresses")),
 			Retry:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try again")),
-			Handoff:    key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hand-off sheet")),
+			Handoff:    key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hand-off sheet, all domains")),
 			PrevDomain: key.NewBinding(key.WithKeys("left", "["), key.WithHelp("←", "previous domain")),
 			NextDomain: key.NewBinding(key.WithKeys("right", "]"), key.WithHelp("→", "next domain")),
 		},
@@ -178,6 +179,9 @@ func (m *Model) Selected() int { return m.sel }
 // name that must be deleted, and shows the domain the person was looking
 // at.
 func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
+	if files, ok := common.Get[common.HandoffFiles](st); ok {
+		m.files = files
+	}
 	targets := common.Targets(st)
 	// The files written stay listed, even when the State forgot them
 	// because an earlier step's answer changed.
@@ -235,14 +239,16 @@ func (m *Model) indexOf(domain string) int {
 	return m.cur
 }
 
-// show makes domain i the one shown.
-func (m *Model) show(i int) {
+// show makes domain i the one shown. The command it returns clears the
+// status line, which spoke of the domain shown before.
+func (m *Model) show(i int) tea.Cmd {
 	if i < 0 || i >= len(m.doms) || i == m.cur {
-		return
+		return nil
 	}
 	m.cur, m.sel = i, 0
 	m.Scroll.GotoTop()
 	m.render()
+	return common.SetStatus(common.Info, "")
 }
 
 func (m *Model) buildAll() tea.Cmd {
@@ -281,12 +287,6 @@ func build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	}
 	pl, err = plan.Build(ctx, q, snap, p, opt)
 	return pl, fresh, err
-}
-
-// wrote adds a file just written to the files listed in the summary.
-func (m *Model) wrote(path, what string) tea.Cmd {
-	m.files = m.files.With(common.SavedFile{Path: path, Holds: what})
-	return m.keepFiles()
 }
 
 // keepFiles keeps the files written in the State; nil when there are none.
@@ -389,7 +389,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				if m.useIPs {
 					how = "its addresses (ip4:), which must be updated by hand when they change"
 				}
-				cmd = common.SetStatus(common.Info, fmt.Sprintf("The SPF record now authorises %s by %s.", m.Platform.Name, how))
+				whose := "The SPF record of " + m.Domain()
+				if m.several() {
+					whose = "The SPF record of every domain"
+				}
+				cmd = common.SetStatus(common.Info, fmt.Sprintf("%s now authorises %s by %s.", whose, m.Platform.Name, how))
 			}
 		}
 		if !m.busy() {
@@ -414,14 +418,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.Err != nil {
 			return m, handoffStatus(msg)
 		}
-		m.wrote(msg.MDPath, whatMarkdown)
-		return m, tea.Batch(handoffStatus(msg), m.wrote(msg.HTMLPath, whatPage))
+		m.noteHandoff(msg)
+		return m, tea.Batch(handoffStatus(msg), m.keepFiles())
 	case SavedMsg:
 		if msg.Err != nil {
 			return m, common.SetStatus(common.Failure, dnscheck.Printable(msg.Err.Error()))
 		}
-		return m, tea.Batch(common.SetStatus(common.Success, "Saved the instructions to "+dnscheck.Printable(msg.Path)),
-			m.wrote(msg.Path, whatText))
+		what := m.noteSaved(msg.Domain, msg.Path)
+		text := "Saved " + what + " to " + msg.Path + "."
+		if m.several() {
+			text = "Saved " + what + " (this domain only; h saves every domain's) to " + msg.Path + "."
+		}
+		return m, tea.Batch(common.SetStatus(common.Success, dnscheck.Printable(text)), m.keepFiles())
 	case spinner.TickMsg:
 		return m, m.SpinTick(msg, m.busy())
 	case tea.KeyMsg:
@@ -444,11 +452,9 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	if m.several() {
 		switch {
 		case key.Matches(msg, k.PrevDomain):
-			m.show(max(m.cur-1, 0))
-			return nil, true
+			return m.show(max(m.cur-1, 0)), true
 		case key.Matches(msg, k.NextDomain):
-			m.show(min(m.cur+1, len(m.doms)-1))
-			return nil, true
+			return m.show(min(m.cur+1, len(m.doms)-1)), true
 		}
 	}
 	if !m.s().have {
@@ -472,18 +478,27 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.Prev):
 		m.selectCard(m.sel - 1)
 	case key.Matches(msg, k.NextCard):
+		if m.sel == 0 && !m.cardInView(0) {
+			// The notes above the cards fill the window: the first
+			// press shows the first card rather than skip it.
+			m.Scroll.Show(m.tops[0], m.tops[1])
+			break
+		}
 		m.selectCard(m.sel + 1)
 	case key.Matches(msg, k.CopyValue):
-		return m.copy(fmt.Sprintf("the %s value", rec.Label()), rec.FormValue), true
+		return m.copy(fmt.Sprintf("the %s value for %s", rec.Label(), m.Domain()), rec.FormValue), true
 	case key.Matches(msg, k.CopyName):
-		return m.copy(fmt.Sprintf("the %s name", rec.Label()), rec.HostField), true
+		if rec.HostField == "" {
+			return common.SetStatus(common.Info, dnscheck.Printable(fmt.Sprintf("Nothing to copy: leave the name box of the %s record for %s empty (the domain itself).", rec.Label(), m.Domain()))), true
+		}
+		return m.copy(fmt.Sprintf("the %s name for %s", rec.Label(), m.Domain()), rec.HostField), true
 	case key.Matches(msg, k.CopyAll):
-		return m.copy("all records as a zone-file snippet", plan.ZoneSnippet(m.s().plan)), true
+		return m.copy("all records for "+m.Domain()+" as a zone-file snippet", plan.ZoneSnippet(m.s().plan)), true
 	case key.Matches(msg, k.Save):
 		dir, p := m.saveDir, m.s().plan
 		return func() tea.Msg {
 			path, err := Save(dir, p)
-			return SavedMsg{Path: path, Err: err}
+			return SavedMsg{Domain: p.Domain, Path: path, Err: err}
 		}, true
 	case key.Matches(msg, k.Handoff):
 		// The sheet covers every domain, or it is not written.
@@ -528,14 +543,20 @@ func (m *Model) copy(what, text string) tea.Cmd {
 	}
 }
 
+// cardInView reports whether card i's heading is in the window.
+func (m *Model) cardInView(i int) bool {
+	top := m.Scroll.YOffset()
+	return m.tops[i] >= top && m.tops[i] < top+m.Scroll.Height()
+}
+
 func (m *Model) selectCard(i int) {
 	if i < 0 || i >= len(m.s().plan.Records) {
 		return
 	}
 	m.sel = i
 	m.render()
-	if i == 0 {
-		m.Scroll.GotoTop()
+	if i == 0 && m.tops[1] <= m.Scroll.Height() {
+		m.Scroll.GotoTop() // the notes above the first card too
 		return
 	}
 	m.Scroll.Show(m.tops[i], m.tops[i+1])
@@ -567,8 +588,20 @@ func (m *Model) renderPlan(b *strings.Builder) {
 	if m.several() {
 		b.WriteString(st.Accent.Render(common.Wrap(fmt.Sprintf("Domain %d of %d · ←/→ shows the others' records", m.cur+1, len(m.doms)), w)) + "\n")
 	}
-	b.WriteString(st.Dim.Render(common.Wrap("DNS host: "+p(pl.DNSHost)+" · mail provider: "+p(pl.Provider), w)) + "\n")
-	b.WriteString(st.Dim.Render(common.Wrap("In the DNS host's form, type each Name and Value exactly as shown.", w)) + "\n")
+	host := p(pl.DNSHost)
+	if pl.Host.ID == assets.GenericDNSHostID || host == "" {
+		host = "not recognised"
+	}
+	b.WriteString(st.Dim.Render(common.Wrap("DNS host: "+host+" · mail provider: "+p(pl.Provider), w)) + "\n")
+	b.WriteString(st.Dim.Render(common.Wrap("Each card's Name goes in the form's name box, its Value in the value box.", w)) + "\n")
+	// The notes that prevent a mistake (how the form wants names and
+	// quotes, the record to edit rather than add) come before the cards.
+	if len(pl.Warnings) > 0 {
+		b.WriteString(st.Warn.Render("Watch out") + "\n")
+		for _, warn := range pl.Warnings {
+			b.WriteString(common.Hang(st.Warn.Render("! "), "  ", p(warn), w) + "\n")
+		}
+	}
 	lines := strings.Count(b.String(), "\n") // the first card's line
 	m.tops = m.tops[:0]
 	for i, r := range pl.Records {
@@ -578,37 +611,58 @@ func (m *Model) renderPlan(b *strings.Builder) {
 		lines += common.Height(card)
 	}
 	m.tops = append(m.tops, lines)
-	if len(pl.Warnings) > 0 {
-		b.WriteString(st.Warn.Render("Watch out") + "\n")
-		for _, warn := range pl.Warnings {
-			b.WriteString(common.Hang(st.Warn.Render("! "), "  ", p(warn), w) + "\n")
-		}
-	}
 }
 
-// card renders record i: a bordered box, thicker when selected.
+// wideCards is the narrowest window whose cards put labels and values in
+// two columns; below it every label stands on its own line and its value
+// under it from the first column.
+const wideCards = 60
+
+// cardLabelWidth is the label column of wide cards.
+const cardLabelWidth = 10
+
+// card renders record i: a heading with a rule (thick and marked › when
+// selected), then its fields. A card has one layout for a width: in
+// columns from wideCards up, stacked below. Names and values are wrapped
+// only at spaces and dots (common.Wrap), and no border or mark is drawn
+// beside them, so that a value selected with the mouse copies as it is:
+// stacked, its lines start in the first column; in columns, a continuation
+// line starts with spaces only, which SPF and DMARC records allow between
+// their terms.
 func (m *Model) card(i int, r plan.Record) string {
-	st := m.Styles
+	st, w := m.Styles, max(m.Width, 10)
 	p := dnscheck.Printable
-	style := st.Card
-	mark := "  "
+	wide := w >= wideCards
+	rule, hs, mark := "─", st.Dim, "  "
 	if i == m.sel {
-		style, mark = st.CardActive, "› "
+		rule, hs, mark = "━", st.Accent, "› "
 	}
-	if m.Width < 60 {
-		style = style.Padding(0) // every column for the values
+	head := strings.Split(common.Hang(mark, "  ", fmt.Sprintf("%d/%d %s: %s", i+1, len(m.s().plan.Records), r.Label(), r.Title()), w), "\n")
+	if room := w - lipgloss.Width(head[len(head)-1]) - 1; room >= 3 {
+		head[len(head)-1] += " " + strings.Repeat(rule, room)
 	}
-	inner := max(m.Width-style.GetHorizontalFrameSize(), 10)
 	var b strings.Builder
-	head := fmt.Sprintf("%s%d/%d %s: %s", mark, i+1, len(m.s().plan.Records), r.Label(), r.Title())
-	b.WriteString(st.Accent.Render(common.Hang("", "  ", head, inner)) + "\n")
+	b.WriteString(hs.Render(strings.Join(head, "\n")) + "\n")
 	field := func(label, value string, vs lipgloss.Style) {
-		b.WriteString(common.Field(label, 10, value, inner, st.Dim, vs) + "\n")
+		if wide {
+			b.WriteString(common.Field(label, cardLabelWidth, value, w, st.Dim, vs) + "\n")
+			return
+		}
+		b.WriteString(st.Dim.Render(label+":") + "\n" + vs.Render(common.Wrap(value, w)) + "\n")
 	}
-	field("Type", r.Type, st.Text)
-	field("Name", p(r.HostField), st.Value)
+	name := p(r.NameBox())
+	nameStyle := st.Value
+	if r.HostField == "" {
+		nameStyle = st.Dim
+	}
+	field("Name", name, nameStyle)
 	if r.ShowsFullName() {
-		field("Full name", p(r.Name), st.Dim)
+		full := "full name: " + p(r.Name)
+		if wide {
+			b.WriteString(common.Hang(strings.Repeat(" ", cardLabelWidth), strings.Repeat(" ", cardLabelWidth), st.Dim.Render(full), w) + "\n")
+		} else {
+			b.WriteString(st.Dim.Render(common.Wrap(full, w)) + "\n")
+		}
 	}
 	if r.Action != plan.ActionDelete {
 		field("Value", p(r.FormValue), st.Value)
@@ -621,10 +675,10 @@ func (m *Model) card(i int, r plan.Record) string {
 		field(verb, p(old), st.Dim)
 	}
 	if r.Purpose == plan.PurposeSPF {
-		field("Lookups", fmt.Sprintf("%d of %d", m.s().plan.SPFLookups, dnscheck.MaxSPFLookups), st.Text)
+		b.WriteString(st.Dim.Render(common.Wrap(fmt.Sprintf("Uses %d of the %d DNS lookups receivers allow.", m.s().plan.SPFLookups, dnscheck.MaxSPFLookups), w)) + "\n")
 	}
 	for _, n := range r.Notes {
-		b.WriteString(st.Dim.Render(common.Wrap(p(n), inner)) + "\n")
+		b.WriteString(st.Dim.Render(common.Wrap(p(n), w)) + "\n")
 	}
-	return style.Width(inner + style.GetHorizontalPadding()).Render(strings.TrimRight(b.String(), "\n"))
+	return strings.TrimRight(b.String(), "\n")
 }

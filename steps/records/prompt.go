@@ -29,6 +29,9 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	if quiet {
 		st.Put(common.CheckAtOnce(false))
 	}
+	if files, ok := common.Get[common.HandoffFiles](st); ok {
+		m.files = files
+	}
 	// The files written stay listed (the runner forgets this step's
 	// results when it asks it again).
 	keep := func() {
@@ -43,6 +46,9 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		return common.Forward, err
 	}
 	st.PutFrom(Name, plans)
+	if len(m.files) > 0 {
+		st.PutFrom(Name, m.files)
+	}
 	return common.Forward, nil
 }
 
@@ -79,7 +85,10 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 		}
 		lp.Say("")
 		for {
-			keys := "s saves these instructions to a file, h writes a hand-off sheet for whoever edits your DNS"
+			keys := "s saves these instructions to a text file per domain, h writes one hand-off sheet for whoever edits your DNS"
+			if len(plans) > 1 {
+				keys += " (all domains)"
+			}
 			if len(p.SPF.IPs) > 0 && p.SPF.Include != "" {
 				if useIPs {
 					keys += ", i goes back to the platform's include in SPF"
@@ -103,8 +112,7 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 					if err != nil {
 						lp.Say("%s", dnscheck.Printable(err.Error()))
 					} else {
-						lp.Say("Saved the instructions for %s to %s.", pl.Domain, dnscheck.Printable(path))
-						m.files = m.files.With(common.SavedFile{Path: path, Holds: whatText})
+						lp.Say("%s", dnscheck.Printable("Saved "+m.noteSaved(pl.Domain, path)+" to "+path+"."))
 						kept()
 					}
 				}
@@ -114,8 +122,9 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 				if err != nil {
 					lp.Say("%s", dnscheck.Printable(err.Error()))
 				} else {
-					lp.Say("Saved the hand-off sheet to %s and %s.", dnscheck.Printable(md), dnscheck.Printable(page))
-					m.files = m.files.With(common.SavedFile{Path: md, Holds: whatMarkdown}).With(common.SavedFile{Path: page, Holds: whatPage})
+					msg := handoffSaved(md, page, plans, nil)
+					m.noteHandoff(msg)
+					lp.Say("%s", handoffText(msg))
 					kept()
 				}
 				continue

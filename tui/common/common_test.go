@@ -76,3 +76,36 @@ func TestFieldAndFit(t *testing.T) {
 }
 
 func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
+
+// TestWrapBreaksNamesAtDots: a name longer than a line breaks after a dot
+// (else a hyphen), never inside a label, and loses nothing.
+func TestWrapBreaksNamesAtDots(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"include:spf.protection.outlook.com", 30, "include:spf.protection.\noutlook.com"},
+		{"osc1._domainkey.outreachsystems.com.", 20, "osc1._domainkey.\noutreachsystems.com."},
+		{"a-very-long-hyphenated-label", 12, "a-very-long-\nhyphenated-\nlabel"},
+		{"p=MIIBIjANBgkqhkiG9w0BAQEFAAOC", 10, "p=MIIBIjAN\nBgkqhkiG9w\n0BAQEFAAOC"},
+	} {
+		got := common.Wrap(tc.in, tc.width)
+		if got != tc.want {
+			t.Errorf("Wrap(%q, %d) = %q, want %q", tc.in, tc.width, got, tc.want)
+		}
+		if strings.ReplaceAll(got, "\n", "") != tc.in {
+			t.Errorf("Wrap(%q, %d) changed the text: %q", tc.in, tc.width, got)
+		}
+	}
+}
+
+func TestHandoffFilesWith(t *testing.T) {
+	var files common.HandoffFiles
+	files = files.With(common.SavedFile{Path: "/a.md", Holds: "one"})
+	files = files.With(common.SavedFile{Path: "/b.txt", Holds: "two"})
+	again := files.With(common.SavedFile{Path: "/a.md", Holds: "one, again"})
+	if len(again) != 2 || again[0].Holds != "one, again" || again[1].Path != "/b.txt" || files[0].Holds != "one" {
+		t.Fatalf("With = %+v (before: %+v)", again, files)
+	}
+}

@@ -55,6 +55,9 @@ func (s *Scroller) layout() {
 	s.vp.SetYOffset(s.vp.YOffset)
 }
 
+// Height returns the number of lines of text shown at once.
+func (s *Scroller) Height() int { return s.vp.Height }
+
 // Overflows reports whether the text is taller than the area.
 func (s *Scroller) Overflows() bool { return Height(s.content) > s.height }
 

@@ -3,6 +3,7 @@ package common
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -12,9 +13,13 @@ import (
 // label; below it the label goes on a line of its own.
 const MinValueWidth = 30
 
-// Wrap wraps s to width columns at spaces, and inside a word only when the
-// word is longer than a line (host names, keys), so no line is wider. It
-// never breaks at a hyphen: "-all" in an SPF record stays whole.
+// Wrap wraps s to width columns at spaces. A word longer than a line (a
+// host name, a key) is broken after a dot, else after a hyphen, else (a
+// base64 key, which has neither) at the width: a name is never cut
+// mid-label, so "outreachsystems.com." never shows as "outreachsy" /
+// "stems.com.". It never breaks before a hyphen: "-all" in an SPF record
+// stays whole. Nothing is added to the text; only line breaks replace
+// spaces or go between a word's pieces.
 func Wrap(s string, width int) string {
 	width = max(width, 1)
 	var out []string
@@ -35,8 +40,13 @@ func Wrap(s string, width int) string {
 				flush()
 			}
 			for ww > width {
-				out = append(out, ansi.Truncate(word, width, ""))
-				word = ansi.TruncateLeft(word, width, "")
+				head := breakWord(word, width)
+				out = append(out, head)
+				if strings.HasPrefix(word, head) {
+					word = word[len(head):]
+				} else { // styled text: cut by columns
+					word = ansi.TruncateLeft(word, ansi.StringWidth(head), "")
+				}
 				ww = ansi.StringWidth(word)
 			}
 			line, lineW = word, ww
@@ -44,6 +54,23 @@ func Wrap(s string, width int) string {
 		flush()
 	}
 	return strings.Join(out, "\n")
+}
+
+// breakWord returns the longest start of word (wider than width) that fits
+// width and ends with a dot, else with a hyphen, else the first width
+// columns.
+func breakWord(word string, width int) string {
+	fit := ansi.Truncate(word, width, "")
+	for _, sep := range []string{".", "-"} {
+		if i := strings.LastIndex(fit, sep); i > 0 {
+			return fit[:i+1]
+		}
+	}
+	if fit == "" { // a character wider than the line
+		_, size := utf8.DecodeRuneInString(word)
+		return word[:size]
+	}
+	return fit
 }
 
 // Hang wraps s to width with first before its first line and rest before

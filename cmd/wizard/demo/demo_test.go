@@ -324,7 +324,7 @@ func TestPublishReachesNS2AfterLag(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Publish: %v", err)
 	}
-	if want := "Published 2 records on ns1; ns2 catches up in 1s."; status != want {
+	if want := "Published 2 records for " + d + " on ns1; ns2 catches up in 1s."; status != want {
 		t.Errorf("status = %q, want %q", status, want)
 	}
 	// ns2 gets the change after Lag, the resolver after ResolverLag.
@@ -373,7 +373,7 @@ func TestPublishReachesNS2AfterLag(t *testing.T) {
 
 	// Nothing left to do: the plan built now keeps everything.
 	status, err = w.Publish(buildPlan(t, w, d))
-	if err != nil || status != "Nothing to publish: every record is already in place." {
+	if err != nil || status != "Nothing to publish for "+d+": every record is already in place." {
 		t.Errorf("second Publish = %q, %v", status, err)
 	}
 }
@@ -393,7 +393,7 @@ func TestPublishMistakesAlternate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "Published with a mistake: the DKIM name has the domain twice."; status != want {
+	if want := "Published with a mistake for " + d + ": the DKIM name has the domain twice."; status != want {
 		t.Errorf("first mistake status = %q, want %q", status, want)
 	}
 	r := waitFor(t, w, d, exp, 5*time.Second, func(r dnscheck.DomainReport) bool {
@@ -412,7 +412,7 @@ func TestPublishMistakesAlternate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(status, "Published with a mistake: a second SPF record") {
+	if !strings.HasPrefix(status, "Published with a mistake for "+d+": a second SPF record") {
 		t.Errorf("second mistake status = %q", status)
 	}
 	r = waitFor(t, w, d, exp, 5*time.Second, func(r dnscheck.DomainReport) bool {

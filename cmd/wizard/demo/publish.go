@@ -70,8 +70,8 @@ type intent struct {
 // does nothing — at once on NS1, after Lag on NS2 and after ResolverLag on
 // the Resolver. The plan's domain must have been prepared.
 //
-// It returns a one-line status for the UI, e.g. "Published 2 records on
-// ns1; ns2 catches up in 6s."
+// It returns a one-line status for the UI that names the domain, e.g.
+// "Published 2 records for yourcenter.edu on ns1; ns2 catches up in 6s."
 func (w *World) Publish(p plan.Plan) (string, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -79,7 +79,7 @@ func (w *World) Publish(p plan.Plan) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return w.status(n), nil
+	return w.status(p.Domain, n), nil
 }
 
 // PublishMistake publishes the plan as Publish does, but with a classic
@@ -90,8 +90,9 @@ func (w *World) Publish(p plan.Plan) (string, error) {
 // leaves no room for the mistake due (no DKIM CNAME to add, say), it makes
 // the other one; when there is room for neither, it publishes correctly.
 //
-// It returns the status line naming the mistake, e.g. "Published with a
-// mistake: the DKIM name has the domain twice."
+// It returns the status line naming the domain and the mistake, e.g.
+// "Published with a mistake for yourcenter.edu: the DKIM name has the
+// domain twice."
 func (w *World) PublishMistake(p plan.Plan) (string, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -113,28 +114,28 @@ func (w *World) PublishMistake(p plan.Plan) (string, error) {
 	switch chosen {
 	case mistakeDKIMDoubled:
 		w.spfMistakeNext = true
-		return "Published with a mistake: the DKIM name has the domain twice.", nil
+		return "Published with a mistake for " + p.Domain + ": the DKIM name has the domain twice.", nil
 	case mistakeSecondSPF:
 		w.spfMistakeNext = false
-		return "Published with a mistake: a second SPF record beside the old one.", nil
+		return "Published with a mistake for " + p.Domain + ": a second SPF record beside the old one.", nil
 	}
-	return w.status(n) + " There was nothing left to get wrong.", nil
+	return w.status(p.Domain, n) + " There was nothing left to get wrong.", nil
 }
 
-// status is the status line of a correct publication of n records. w.mu
-// must be held.
-func (w *World) status(n int) string {
+// status is the status line of a correct publication of n records of
+// domain. w.mu must be held.
+func (w *World) status(domain string, n int) string {
 	if n == 0 {
-		return "Nothing to publish: every record is already in place."
+		return "Nothing to publish for " + domain + ": every record is already in place."
 	}
 	s := "s"
 	if n == 1 {
 		s = ""
 	}
 	if w.Lag <= 0 {
-		return fmt.Sprintf("Published %d record%s on ns1 and ns2.", n, s)
+		return fmt.Sprintf("Published %d record%s for %s on ns1 and ns2.", n, s, domain)
 	}
-	return fmt.Sprintf("Published %d record%s on ns1; ns2 catches up in %s.", n, s, humanDuration(w.Lag))
+	return fmt.Sprintf("Published %d record%s for %s on ns1; ns2 catches up in %s.", n, s, domain, humanDuration(w.Lag))
 }
 
 // humanDuration writes d briefly: "6s", "1m30s", "300ms".
