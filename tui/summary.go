@@ -9,6 +9,7 @@ import (
 	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/confirm"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -45,7 +46,7 @@ func SummaryText(p *assets.Platform, st *common.State) string {
 		b.WriteString("\nNot checked yet. When the records are published, run:\n")
 		fmt.Fprintf(&b, "  wizard check %s\n", strings.Join(names, " "))
 		fmt.Fprintf(&b, "Until SPF and DKIM pass, turn ON %q (%s) in %s.\n", p.Setting.Label, p.Setting.Location, p.Name)
-		return b.String()
+		return b.String() + confirmation(st)
 	}
 	b.WriteString("\nLast check\n")
 	for _, r := range reports {
@@ -73,7 +74,16 @@ func SummaryText(p *assets.Platform, st *common.State) string {
 			fmt.Fprintf(&b, "  %d. %s\n", i+1, pr(s))
 		}
 	}
-	return b.String()
+	return b.String() + confirmation(st)
+}
+
+// confirmation is the confirm step's block of the summary, after a blank
+// line; "" when no message was verified.
+func confirmation(st *common.State) string {
+	if r, ok := common.Get[confirm.Result](st); ok {
+		return "\n" + r.SummaryText()
+	}
+	return ""
 }
 
 // indent puts prefix before every line of s, each line made printable.

@@ -22,6 +22,7 @@ import (
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/steps/advice"
+	"github.com/outreach-auth/wizard/steps/confirm"
 	"github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/domain"
 	"github.com/outreach-auth/wizard/steps/domains"
@@ -56,6 +57,10 @@ type Config struct {
 	// Notice is said in the status line at the start (a saved progress
 	// that could not be read, for example); "" for none.
 	Notice string
+	// TestMessage, when set, gives the advice step a key (v) that writes
+	// a test message for the first domain and verifies it in the confirm
+	// step: the demo's. nil for none.
+	TestMessage common.MessageMaker
 }
 
 // Action is an extra key: Run gets the current plan and returns a status
@@ -77,7 +82,8 @@ func Steps(c common.Common, cfg Config) []common.Step {
 		domains.NewModel(c, cfg.Resolver, cfg.Prepare),
 		records.NewModel(c, cfg.Resolver, cfg.SaveDir, cfg.Actions),
 		verify.NewModel(c, cfg.Checker, cfg.Actions),
-		advice.NewModel(c),
+		advice.NewModel(c).WithTestMessage(cfg.TestMessage),
+		confirm.NewModel(c, cfg.Checker),
 	}
 }
 
