@@ -135,7 +135,7 @@ func TestWalkthrough(t *testing.T) {
 func walkthrough(t *testing.T, w, h int) {
 	env := tuitest.NewEnv(t)
 	s, term := newShell(t, env, w, h)
-	s.wantView("1/8 Welcome", "Let Neoserra send mail as your own domain", "enter start")
+	s.wantView("1/9 Welcome", "Let Neoserra send mail as your own domain", "enter start")
 
 	s.next(tuitest.Key("enter"))
 	s.wantStep(domain.Name)

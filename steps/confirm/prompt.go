@@ -20,7 +20,7 @@ var headerLine = regexp.MustCompile(`^[!-9;-~]{2,}:(\s|$)`)
 
 // Prompt implements common.Prompter: it says how to save a received
 // message and asks for its path, or its headers pasted and ended with an
-// empty line; Enter alone skips. A bad file is said, and asked again. The
+// empty line; Enter alone, or input that ends here, skips. A bad file is said, and asked again. The
 // report is the same as 'wizard verify', and its Result goes into st.
 func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
 	lp.Say("")
@@ -37,6 +37,11 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	}
 	for {
 		line, err := lp.Ask("Path of the saved message, or paste its headers and end with an empty line; press Enter alone to skip: ")
+		if errors.Is(err, common.ErrInputEnded) {
+			// The step is optional: answers that end before it (a
+			// script's) skip it, as Enter alone does.
+			return common.Forward, nil
+		}
 		if err != nil {
 			return common.Forward, err
 		}
