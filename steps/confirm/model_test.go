@@ -277,4 +277,3 @@ func TestSummaryKeepsVerdict(t *testing.T) {
 		t.Error("a summary without a confirmation mentions one")
 	}
 }
-
