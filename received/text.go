@@ -117,10 +117,16 @@ func WriteText(w io.Writer, r Report) {
 		line("")
 	}
 
-	line("Verdict: %s", p(r.Advice.Summary))
+	line("%s", VerdictLine(r))
 	for _, step := range r.Advice.NextSteps {
 		line("  • %s", p(step))
 	}
+}
+
+// VerdictLine is the report's verdict in one line, as WriteText ends
+// with it ("Verdict: …"), made printable: what a summary keeps.
+func VerdictLine(r Report) string {
+	return "Verdict: " + dnscheck.Printable(r.Advice.Summary)
 }
 
 func orDash(s string) string {

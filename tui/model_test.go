@@ -18,6 +18,7 @@ import (
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	advicestep "github.com/outreach-auth/wizard/steps/advice"
+	confirmstep "github.com/outreach-auth/wizard/steps/confirm"
 	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/domain"
 	"github.com/outreach-auth/wizard/steps/domains"
@@ -135,7 +136,7 @@ func TestWalkthrough(t *testing.T) {
 func walkthrough(t *testing.T, w, h int) {
 	env := tuitest.NewEnv(t)
 	s, term := newShell(t, env, w, h)
-	s.wantView("1/8 Welcome", "Let Neoserra send mail as your own domain", "enter start")
+	s.wantView("1/9 Welcome", "Let Neoserra send mail as your own domain", "enter start")
 
 	s.next(tuitest.Key("enter"))
 	s.wantStep(domain.Name)
@@ -192,9 +193,15 @@ func walkthrough(t *testing.T, w, h int) {
 	s.wantStep(advicestep.Name)
 	s.wantView("Best: publish SPF and DKIM, checkbox OFF (fits your result)")
 
-	quit := s.next(tuitest.Key("enter"))
+	s.next(tuitest.Key("enter"))
+	s.wantStep(confirmstep.Name)
+	s.wantView("Confirm with a real message (optional)")
+	quit := s.next(tuitest.Key("enter")) // an empty field skips
+	if quit == nil {
+		t.Fatal("skipping the last step did not end the program")
+	}
 	if _, ok := quit().(tea.QuitMsg); !ok || !s.m.Finished() {
-		t.Fatal("finishing the advice did not end the program")
+		t.Fatal("skipping the last step did not end the program")
 	}
 	// The summary is a to-do list: the decision, then nothing left to do
 	// for the domain that passes (not the records it published).

@@ -14,6 +14,7 @@ import (
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/statefile"
 	"github.com/outreach-auth/wizard/steps/advice"
+	"github.com/outreach-auth/wizard/steps/confirm"
 	"github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/domains"
 	"github.com/outreach-auth/wizard/steps/records"
@@ -111,6 +112,11 @@ func progressFrom(p *assets.Platform, st *common.State, step common.StepName, no
 	names := common.Names(st)
 	if len(names) == 0 {
 		return Progress{}, false
+	}
+	if step == confirm.Name {
+		// The optional last step keeps nothing worth resuming: resume at
+		// the advice, from which it is one key away.
+		step = advice.Name
 	}
 	prog := Progress{Version: ProgressVersion, Platform: p.Name, Domains: names, Step: string(step), SavedAt: now.UTC()}
 	if c, ok := common.Get[plan.ProviderChoice](st); ok && c.Provider.ID != "" {

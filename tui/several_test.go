@@ -230,7 +230,7 @@ func TestResumeDeclined(t *testing.T) {
 	s := shell{t: t, m: m}
 	s.keys("f")
 	s.wantStep(welcome.Name)
-	s.wantView("1/8 Welcome")
+	s.wantView("1/9 Welcome")
 	if m.Offering() {
 		t.Fatal("still offering after f")
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/outreach-auth/wizard/core/advice"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/confirm"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -52,6 +53,7 @@ func SummaryText(p *assets.Platform, st *common.State, width int) string {
 	w.para("  ", "  ", fmt.Sprintf("%q", p.Setting.Label))
 	w.para("  ", "  ", "Where: "+p.Setting.Location)
 	w.para("  ", "  ", "Why: "+decisionWhy(a, reports, checked))
+	w.confirmation(st)
 
 	// What is left to do in DNS, per domain.
 	w.blank()
@@ -203,6 +205,20 @@ func stillWrong(r dnscheck.DomainReport, pl plan.Plan, shown func(plan.Record) b
 		}
 	}
 	return out
+}
+
+// confirmation writes the confirm step's result, after a blank line:
+// the message verified and its verdict; nothing when no message was
+// verified.
+func (w *summaryWriter) confirmation(st *common.State) {
+	r, ok := common.Get[confirm.Result](st)
+	if !ok {
+		return
+	}
+	w.blank()
+	w.para("", "", "Confirmed with a real message")
+	w.code("  ", dnscheck.Printable(r.Source))
+	w.para("  ", "  ", dnscheck.Printable(r.Line))
 }
 
 // publishes are the problems whose whole fix is to publish the records

@@ -22,6 +22,7 @@ import (
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/steps/advice"
+	"github.com/outreach-auth/wizard/steps/confirm"
 	"github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/domain"
 	"github.com/outreach-auth/wizard/steps/domains"
@@ -60,6 +61,10 @@ type Config struct {
 	// leave (the full-screen program learns its own); 0 = unknown
 	// (SummaryWidth).
 	Width int
+	// TestMessage, when set, gives the advice step a key (v) that writes
+	// a test message for the first domain and verifies it in the confirm
+	// step: the demo's. nil for none.
+	TestMessage common.MessageMaker
 }
 
 // Action is an extra key: Run gets the current plan and returns a status
@@ -81,7 +86,8 @@ func Steps(c common.Common, cfg Config) []common.Step {
 		domains.NewModel(c, cfg.Resolver, cfg.Prepare),
 		records.NewModel(c, cfg.Resolver, cfg.SaveDir, cfg.Actions),
 		verify.NewModel(c, cfg.Checker, cfg.Actions),
-		advice.NewModel(c),
+		advice.NewModel(c).WithTestMessage(cfg.TestMessage),
+		confirm.NewModel(c, cfg.Checker),
 	}
 }
 

@@ -34,7 +34,9 @@ no DKIM CNAME, DMARC p=none) with two authoritative servers.
 
 From the records step on, the demo plays your IT department: p publishes the
 records as shown, m publishes them with a classic mistake. Changes reach ns1 at
-once and ns2 a few seconds later.
+once and ns2 a few seconds later. On the advice, v writes a test message signed
+as the platform signs (in the system's temporary folder) and verifies it in the
+last step, as 'wizard verify' would a message you received.
 
 With --serve-only it only runs the simulated DNS, prints its address and sets up
 each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
@@ -72,6 +74,9 @@ each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
 					{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish wrongly (demo)")),
 						Run: func(_ context.Context, p plan.Plan) (string, error) { return world.PublishMistake(p) }},
 				},
+				// v on the advice: a test message signed as the platform
+				// signs, in the system's temporary folder.
+				TestMessage: func(_ context.Context, domain string) (string, error) { return world.WriteTestMessage("", domain) },
 			}
 			return runInteractive(cmd.Context(), g, io, s, cfg)
 		},

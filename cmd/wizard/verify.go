@@ -6,12 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/netip"
+	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/outreach-auth/wizard/internal/safefile"
 	"github.com/outreach-auth/wizard/received"
 )
 
@@ -34,10 +33,7 @@ result for the From domain, what your mail server itself wrote in
 Authentication-Results, and the verdict on the platform's setting.
 
 Where to get the file:
-  Outlook:    File > Save As, .eml (or 'View message source' and save it)
-  Gmail:      the message's menu > 'Show original' > 'Download original'
-  Apple Mail: File > Save As, Format: Raw Message Source
-
+` + saveHowHelp() + `
 Only the headers are shown; the body is read for its hash and never
 printed or stored. A file with only the headers is accepted: the body hash
 is then reported as not checkable.
@@ -127,28 +123,24 @@ func messageName(name string) string {
 // openMessage opens the message file ("-": in, read so that an interrupt
 // abandons a read that waits). A directory, a FIFO or device, a missing
 // file or one larger than received.MaxMessageBytes is refused before it
-// is read.
+// is read (received.OpenFile says why).
 func openMessage(ctx context.Context, name string, in io.Reader) (io.Reader, func(), error) {
 	if name == "-" {
 		return readerWithContext(ctx, in), func() {}, nil
 	}
-	f, err := safefile.Open(name)
+	f, err := received.OpenFile(name)
 	if err != nil {
-		var nr *safefile.NotRegularError
-		var pe *fs.PathError
-		switch {
-		case errors.As(err, &nr) && nr.Mode.IsDir():
-			return nil, nil, usageErr("%q is a folder: give the saved message file (.eml) inside it", name)
-		case errors.As(err, &nr):
-			return nil, nil, usageErr("%q is %s, not a saved message file: give the .eml file (or - and standard input)", name, safefile.Kind(nr.Mode))
-		case errors.As(err, &pe):
-			err = pe.Err
-		}
-		return nil, nil, usageErr("cannot read %q: %v", name, err)
-	}
-	if st, err := f.Stat(); err == nil && st.Size() > received.MaxMessageBytes {
-		f.Close()
-		return nil, nil, usageErr("%q is larger than %d MB; the wizard reads messages up to that size (send a short test message without attachments and save that one)", name, received.MaxMessageBytes>>20)
+		return nil, nil, usageErr("%v", err)
 	}
 	return f, func() { f.Close() }, nil
+}
+
+// saveHowHelp is the "where to get the file" part of verify's help, from
+// received.HowToSave.
+func saveHowHelp() string {
+	var b strings.Builder
+	for _, h := range received.HowToSave {
+		fmt.Fprintf(&b, "  %-18s %s\n", h.Client+":", h.Steps)
+	}
+	return b.String()
 }

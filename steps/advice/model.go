@@ -26,7 +26,10 @@ type Model struct {
 	reports []dnscheck.DomainReport
 	advice  advice.Advice
 
-	keys struct{ Finish, Back key.Binding }
+	// makeMessage is the demo's test message (demo.go); nil outside it.
+	makeMessage common.MessageMaker
+
+	keys struct{ Finish, Back, Message key.Binding }
 }
 
 // NewModel returns the advice step.
@@ -59,18 +62,23 @@ func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.Finish, m.keys.Back}
+	return []key.Binding{m.keys.Finish, m.keys.Back, m.keys.Message}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{m.keys.Finish, m.keys.Back}, m.Keys.ScrollKeys()}
+	return [][]key.Binding{{m.keys.Finish, m.keys.Back, m.keys.Message}, m.Keys.ScrollKeys()}
 }
 
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if made, ok := msg.(messageMadeMsg); ok {
+		return m, m.messageMade(made)
+	}
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch {
+		case key.Matches(k, m.keys.Message):
+			return m, m.testMessage()
 		case key.Matches(k, m.keys.Finish):
 			return m, common.Next(m.advice)
 		case key.Matches(k, m.keys.Back):

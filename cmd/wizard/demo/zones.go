@@ -16,10 +16,11 @@ import (
 )
 
 // platformDKIMKey is the base64 DER SubjectPublicKeyInfo of a 2048-bit RSA
-// key, generated once offline for the demo (its private half was thrown
-// away: nothing is ever signed with it). Generating a key at run time would
-// cost a noticeable fraction of a second at every start.
-const platformDKIMKey = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAueEkd8UGakJ7GCCu72hwgmiNWUknVjIi/q8DMVgkSK9ndSYy3wII3rhQKuo5dU9qwxB9XA4NQ8pEba2nyK+fzVau3FBWvyewqBMXvfUbTKg+zyNfYceLtMWP0KwiBpZDl2URAMzt4iqR+PntTX5KvGl4iI7OlDoyvzvSTadHbCjC2U+/dptEYsiOqEccD2w5xQs1Fdf9JP6S+Is9XKY/NJJBKuMXDeIofzwqsF2yu/CxbM/dIUeUmcLjPIUwJ/IkmigAIv4ZvNdPCgJqTcP3Nqgs1duT4pT8RV0Yj4KxPS/zGUix2CwDQLtEqax0/2H6EdoESIunanj+804LDJAE4wIDAQAB"
+// key generated once offline for the demo: the public half of
+// demoSigningKey (message.go), which signs the demo's test messages.
+// Generating a key at run time would cost a noticeable fraction of a
+// second at every start.
+const platformDKIMKey = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAruXCEo6of9ui1k/BW1iT7IRbhQDQ79xHgv26QJqGv1kohoveB+4qtg1icxtAmGGtkx4v8nuaZMo0AtMszKlBP1l/VPkEGrJ24dYUS99+CvK09AUenixkZFAZUT0RqUeJNHL1yXHLPsH84gEDxmAMTfK+AlDv3O+v9iaS4dPo/PFxcfP8GIEdVDIPKWxKZY6Vxehk89eN95sLTIGilDKuOkjWQ4Hf9pjoAkyGlfTEVBUnAHykEGRIu1kaFTR8ycwAJB2tEU17TXfSRazYsk5OJmHeZ16e+r5SpzSk3FAkRqbuerYhi6DhKBjKJkV2DYOa2N5pfiMn1jgxuJYhkbqXEQIDAQAB"
 
 // Microsoft 365 as the demo's organisations use it before the change.
 const (

@@ -1,0 +1,111 @@
+package demo
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/x509"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-msgauth/dkim"
+)
+
+// demoSigningKey is the base64 DER (PKCS #8) private half of
+// platformDKIMKey: a key made for the demo alone, which signs its test
+// messages so that 'wizard verify' and the wizard's last step can check
+// them against the key the simulated platform publishes. It protects
+// nothing: no real domain publishes its public half.
+const demoSigningKey = "MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQCu5cISjqh/26LWT8FbWJPshFuFANDv3EeC/bpAmoa/WSiGi94H7iq2DWJzG0CYYa2THi/ye5pkyjQC0yzMqUE/WX9U+QQasnbh1hRL334K8rT0BR6eLGRkUBlRPRGpR4k0cvXJccs+wfziAQPGYAxN8r4CUO/c76/2JpLh0+j88XFx8/wYgR1UMg8pbEpljpXF6GTz1433mwtMgaKUMq46SNZDgd/2mOgCTIaV9MRUFScAfKQQZEi7WRoVNHzJzAAkHa0RTXtNd9JFrNiyTk4mYd5nXp76vlKnNKTcUCRGpu56tiGLoOEoGMomRXYNg5rY3ml+IyfWODG4liGRupcRAgMBAAECggEAAYspCj21wwlD8gbPNadN2w97NF73Pa5rChXMlYE0NMhO0vPi9W9H2B1PKZyW6LuriKHrqZc5pP1U8W7L8xWt+blIXPeAKgpeuHwAelIFuzUKazNslKpDYqKe13BoGEPufTttArsMEt1iCq5hk2pwoe6zAW6Mi6/x8BJhQs86ZP4YSvkjMAhtobPynwTB9cbu2S+4TJtAiAWq3ASawRguPkkjEeNr23GS92AOgp8LzRreqGKqMaRLMBRm99RVBmuCtOb7qJDrw38SzzkgUTmUaP4VPSC4ikr72jK++RjCntIxu2XhDqwVrgW9LNBQbqiUKoidPS9lUha5ho9tqNGrgQKBgQDRS53kwZWShfZYXLBe796A5I8ghG0y9gTq2j9L3G0n2CLWRGNBnfMXLbDFE6C8Abibe7ZJzoyeF6M1/F8oOuWdSKSseHnWqQFw33MUuchLm9htpVn4wUnLSW8eRzDv5mhe+R+GX9dB9EfUx8IAaKClJbeFoyvPvbbMJ2VjaWlKwQKBgQDV7RlQUakSmX+AJ47/ivKs9+wahWlkvYt2TFq8FAaIBLxGyMWIdU3qBHgldMXMFAG+qNJk1qtlVcQ9AL7CYByWUMtOM+V6PNNhDf0UtPygyITFGNDQvSGrDHsWJ5qDPWq9r0Sy8Am8nnYp1SIJJmUq1xNLmwPkZ3zxo9TMv5XwUQKBgCdd6MIJY3/e8LooHQiOZ7SoyP8dyYhnW/9ss7EqMeHnto3E6UKDWiEG+BPpoDccv8OHHn99eVeXLJzP7nobserGqirCsnAc8+duMDA6zaDjHG9rRaQTfzTciCkSzPKizQjoJPTafBusvgIY3LXE+Ep38LATQ/9cONDnrBtpzWNBAoGAdxgxIILlskIcNjdPp7ouEddP7Q/atcfEDU7CsLQhUrX4Lxv0xFwxzRdB3/BbcZqtwfvwbU0JTDfsMN3qVQH2yEQget/vYBbewshr3YxInCYlrCh9j8fLJ5OiLppLrcaSVxltEIULlqNNO0q5UQi8B5aG2m9pQk3OxCOmA3qhOZECgYBhpx2FulH/Wo6FF07FRNo3y1kc9122cF0xygk4zM1BaFcGkVJu/CyIsh0YtS2l5uDxPVtqa4KDcWXKJVJE8+fxjb4zZTsJRYrX8Iqlq+Qc0KmTvuJRjKYUl1YxeKESxlSbMkD/YcjSAtvnEDYqixkQu0rf7pcL8y1z1ZC1lT+8ug=="
+
+// signingKey parses demoSigningKey once.
+var signingKey = sync.OnceValues(func() (crypto.Signer, error) {
+	der, err := base64.StdEncoding.DecodeString(demoSigningKey)
+	if err != nil {
+		return nil, fmt.Errorf("demo: the signing key: %w", err)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		return nil, fmt.Errorf("demo: the signing key: %w", err)
+	}
+	s, ok := k.(crypto.Signer)
+	if !ok {
+		return nil, errors.New("demo: the signing key cannot sign")
+	}
+	return s, nil
+})
+
+// TestMessage returns a message as the platform would send it for domain
+// and a receiver would save it: From test@<domain>, signed with DKIM by
+// the platform's key (d=<domain>, s=the platform's selector: the key is
+// found through the domain's CNAME to the platform), handed over from the
+// platform's first address, with the Return-Path and Received fields the
+// receiver (the domain's Microsoft 365 MX host) adds. It passes DMARC
+// once the domain publishes the records the wizard shows, and fails
+// before. CRLF line ends.
+func (w *World) TestMessage(domain string, at time.Time) ([]byte, error) {
+	d, err := normalizeDomain(domain)
+	if err != nil {
+		return nil, err
+	}
+	p := w.platform
+	if p.DKIM.Selector == "" || len(p.SPF.IPs) == 0 {
+		return nil, fmt.Errorf("demo: the platform %s has no DKIM selector or no addresses to send a test message from", p.Name)
+	}
+	key, err := signingKey()
+	if err != nil {
+		return nil, err
+	}
+	from := "test@" + d
+	date := at.UTC().Format(time.RFC1123Z)
+	msg := "From: " + p.Name + " test <" + from + ">\r\n" +
+		"To: it@" + d + "\r\n" +
+		"Subject: Test message from " + p.Name + " (wizard demo)\r\n" +
+		"Date: " + date + "\r\n" +
+		fmt.Sprintf("Message-ID: <demo-%d@%s>\r\n", at.UnixNano(), d) +
+		"MIME-Version: 1.0\r\n" +
+		"Content-Type: text/plain; charset=utf-8\r\n" +
+		"\r\n" +
+		"This message was made by 'wizard demo' on this computer. It stands for\r\n" +
+		"mail " + p.Name + " sends as " + d + " once the records are published.\r\n"
+	var signed bytes.Buffer
+	opts := &dkim.SignOptions{Domain: d, Selector: p.DKIM.Selector, Signer: key,
+		HeaderKeys: []string{"From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"}}
+	if err := dkim.Sign(&signed, strings.NewReader(msg), opts); err != nil {
+		return nil, fmt.Errorf("demo: signing the test message: %w", err)
+	}
+	ip := p.SPF.IPs[0].Addr()
+	mx := microsoftMX(d)
+	trace := "Return-Path: <" + from + ">\r\n" +
+		"Received: from mta1." + p.SPF.Include + " (mta1." + p.SPF.Include + " [" + ip.String() + "])\r\n" +
+		" by " + mx + " with ESMTPS; " + date + "\r\n"
+	return append([]byte(trace), signed.Bytes()...), nil
+}
+
+// WriteTestMessage writes TestMessage for domain, signed now, to a new
+// file in dir ("" for the system's temporary directory) named
+// wizard-demo-message-*.eml, and returns its path.
+func (w *World) WriteTestMessage(dir, domain string) (string, error) {
+	msg, err := w.TestMessage(domain, time.Now())
+	if err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(dir, "wizard-demo-message-*.eml")
+	if err != nil {
+		return "", fmt.Errorf("demo: writing the test message: %w", err)
+	}
+	if _, err := f.Write(msg); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", fmt.Errorf("demo: writing the test message: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("demo: writing the test message: %w", err)
+	}
+	return f.Name(), nil
+}

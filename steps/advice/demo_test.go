@@ -1,0 +1,42 @@
+package advice_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	advicestep "github.com/outreach-auth/wizard/steps/advice"
+	"github.com/outreach-auth/wizard/tui/common"
+	"github.com/outreach-auth/wizard/tui/tuitest"
+)
+
+// The demo's v writes a test message for the first domain and goes on
+// with its path; without a maker there is no v.
+func TestDemoTestMessageKey(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	var asked string
+	m := advicestep.NewModel(env.Common(100, 80)).WithTestMessage(func(_ context.Context, d string) (string, error) {
+		asked = d
+		return "/tmp/wizard-demo-message-1.eml", nil
+	})
+	m.Enter(common.NewState(reports(t, true)), common.Forward)
+	if !slices.ContainsFunc(m.ShortHelp(), func(b key.Binding) bool { return b.Enabled() && b.Help().Key == "v" }) {
+		t.Errorf("help lacks v")
+	}
+	_, cmd := m.Update(tuitest.Key("v"))
+	made := tuitest.Collect(t, cmd, func([]tea.Msg) bool { return true })
+	_, cmd = m.Update(made[0])
+	next := tuitest.Await[common.NextMsg](t, cmd)
+	if asked != tuitest.Domain || len(next.Results) != 2 || next.Results[1] != common.MessageFile("/tmp/wizard-demo-message-1.eml") {
+		t.Fatalf("asked for %q; results %#v", asked, next.Results)
+	}
+
+	plain := advicestep.NewModel(env.Common(100, 80))
+	plain.Enter(common.NewState(reports(t, true)), common.Forward)
+	if _, cmd := plain.Update(tuitest.Key("v")); cmd != nil {
+		t.Error("v does something outside the demo")
+	}
+}

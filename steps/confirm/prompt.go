@@ -1,0 +1,134 @@
+package confirm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/received"
+	"github.com/outreach-auth/wizard/tui/common"
+)
+
+// headerLine matches the first line of a header block: a field name of
+// two characters or more, a colon, then a space or the end ("C:\mail.eml"
+// is a path, not a field).
+var headerLine = regexp.MustCompile(`^[!-9;-~]{2,}:(\s|$)`)
+
+// Prompt implements common.Prompter: it says how to save a received
+// message and asks for its path, or its headers pasted and ended with an
+// empty line; Enter alone, or input that ends here, skips. A bad file is said, and asked again. The
+// report is the same as 'wizard verify', and its Result goes into st.
+func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
+	lp.Say("")
+	lp.Say("Confirm with a real message (optional). DNS can only say the records are right; a message sent by %s and received by you proves the mail passes.", m.Platform.Name)
+	lp.Say("How to save a message:")
+	for _, h := range received.HowToSave {
+		lp.Say("  %s: %s.", h.Client, h.Steps)
+	}
+	if f, ok := common.Get[common.MessageFile](st); ok && f != "" && f != m.auto {
+		m.auto = f
+		if done := m.verifyLine(ctx, lp, st, string(f), ""); done {
+			return common.Forward, nil
+		}
+	}
+	for {
+		line, err := lp.Ask("Path of the saved message, or paste its headers and end with an empty line; press Enter alone to skip: ")
+		if errors.Is(err, common.ErrInputEnded) {
+			// The step is optional: answers that end before it (a
+			// script's) skip it, as Enter alone does.
+			return common.Forward, nil
+		}
+		if err != nil {
+			return common.Forward, err
+		}
+		if line == "" {
+			return common.Forward, nil
+		}
+		if !headerLine.MatchString(line) {
+			if m.verifyLine(ctx, lp, st, line, "") {
+				return common.Forward, nil
+			}
+			if ctx.Err() != nil {
+				return common.Forward, ctx.Err()
+			}
+			continue
+		}
+		text, err := readBlock(lp, line)
+		if err != nil {
+			if errors.Is(err, errTooLong) {
+				lp.Say("%s", tooLongText)
+				continue
+			}
+			return common.Forward, err
+		}
+		if m.verifyLine(ctx, lp, st, PastedSource, text) {
+			return common.Forward, nil
+		}
+		if ctx.Err() != nil {
+			return common.Forward, ctx.Err()
+		}
+	}
+}
+
+// errTooLong is a pasted block longer than MaxPaste (tooLongText says it).
+var errTooLong = errors.New("confirm: the pasted text is too long")
+
+// readBlock reads the lines of a pasted header block after first, up to
+// an empty line (or the end of the input), at most MaxPaste bytes; the
+// rest of a block too long is read and dropped.
+func readBlock(lp *common.LinePrompt, first string) (string, error) {
+	var b strings.Builder
+	b.WriteString(first + "\n")
+	tooLong := false
+	for {
+		line, err := lp.In.ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("confirm: reading the pasted headers: %w", err)
+		}
+		trimmed := strings.TrimRight(line, "\r\n")
+		if strings.TrimSpace(trimmed) == "" {
+			break
+		}
+		if b.Len()+len(trimmed)+1 > MaxPaste {
+			tooLong = true
+		} else {
+			b.WriteString(trimmed + "\n")
+		}
+		if err != nil {
+			break
+		}
+	}
+	if tooLong {
+		return "", errTooLong
+	}
+	return b.String(), nil
+}
+
+// verifyLine verifies the file at path (or text, when given) and writes
+// the report, reporting whether there was one; a bad input is said.
+func (m *Model) verifyLine(ctx context.Context, lp *common.LinePrompt, st *common.State, path, text string) bool {
+	lp.Say("Verifying %s...", dnscheck.Printable(path))
+	var r io.Reader = strings.NewReader(text)
+	if text == "" {
+		f, err := received.OpenFile(expandHome(path))
+		if err != nil {
+			lp.Say("%s", common.Capitalise(dnscheck.Printable(err.Error())))
+			return false
+		}
+		defer f.Close()
+		r = f
+	}
+	rep, err := received.Verify(ctx, r, received.Options{Checker: m.checker, Platform: m.Platform})
+	if err != nil {
+		lp.Say("%s", common.Capitalise(dnscheck.Printable(strings.TrimPrefix(err.Error(), "received: "))))
+		return false
+	}
+	received.WriteText(lp.Out, rep)
+	m.source, m.report = path, rep
+	st.PutFrom(Name, m.result())
+	return true
+}

@@ -1,0 +1,65 @@
+package confirm_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/outreach-auth/wizard/steps/confirm"
+	"github.com/outreach-auth/wizard/tui/common"
+	"github.com/outreach-auth/wizard/tui/tuitest"
+)
+
+func prompt(t *testing.T, input string) (string, *common.State) {
+	t.Helper()
+	env := tuitest.NewEnv(t)
+	m := confirm.NewModel(env.Common(80, 24), env.Checker)
+	var out bytes.Buffer
+	st := common.NewState()
+	dir, err := m.Prompt(t.Context(), common.NewLinePrompt(strings.NewReader(input), &out), st)
+	if err != nil || dir != common.Forward {
+		t.Fatalf("Prompt = %v, %v\n%s", dir, err, out.String())
+	}
+	return out.String(), st
+}
+
+func TestPromptBadPathThenGoodOne(t *testing.T) {
+	folder := t.TempDir()
+	path := writeMessage(t, "m.eml", message)
+	out, st := prompt(t, folder+"\n"+path+"\n")
+	for _, want := range []string{
+		"Confirm with a real message (optional).",
+		"Gmail: the message's ⋮ menu > Show original > Download original.",
+		"paste its headers and end with an empty line; press Enter alone to skip",
+		"is a folder: give the saved message file (.eml) inside it",
+		"Message from jane@yourcenter.edu (domain yourcenter.edu)",
+		"Verdict: ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if r, ok := common.Get[confirm.Result](st); !ok || r.Source != path {
+		t.Errorf("result = %+v, %v", r, ok)
+	}
+}
+
+func TestPromptPastedHeaders(t *testing.T) {
+	out, st := prompt(t, headers+"\n")
+	if !strings.Contains(out, "The file has only the headers") || !strings.Contains(out, "Verdict: ") {
+		t.Errorf("output:\n%s", out)
+	}
+	if r, ok := common.Get[confirm.Result](st); !ok || r.Source != confirm.PastedSource {
+		t.Errorf("result = %+v, %v", r, ok)
+	}
+}
+
+func TestPromptSkip(t *testing.T) {
+	out, st := prompt(t, "\n")
+	if strings.Contains(out, "Verdict") {
+		t.Errorf("skipping verified something:\n%s", out)
+	}
+	if _, ok := common.Get[confirm.Result](st); ok {
+		t.Error("skipping stored a result")
+	}
+}
