@@ -480,7 +480,7 @@ func (m *Model) View() string {
 // full help wraps its columns into rows that fit the window.
 func (m *Model) helpView() string {
 	if m.offer != nil {
-		return m.help.ShortHelpView([]key.Binding{m.keys.Resume, m.keys.Fresh, m.Keys.Quit})
+		return m.shortHelp([]key.Binding{m.keys.Resume, m.keys.Fresh, m.Keys.Quit}, m.Width)
 	}
 	step := m.steps[m.cur]
 	quit := m.Keys.Quit
@@ -495,16 +495,11 @@ func (m *Model) helpView() string {
 		// The step's keys and quit, as many as fit, then always "? more
 		// keys" (not while typing: ? is text then).
 		if step.Capturing() {
-			return m.help.ShortHelpView(append(step.ShortHelp(), quit))
+			return m.shortHelp(append(step.ShortHelp(), quit), m.Width)
 		}
 		tail := m.help.ShortHelpView([]key.Binding{helpKey})
 		sep := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator)
-		hm := m.help
-		hm.Width = max(m.Width-lipgloss.Width(tail)-lipgloss.Width(sep), 1)
-		own := hm.ShortHelpView(append(step.ShortHelp(), quit))
-		if strings.TrimSpace(ansi.Strip(own)) == "…" {
-			own = ""
-		}
+		own := m.shortHelp(append(step.ShortHelp(), quit), m.Width-lipgloss.Width(tail)-lipgloss.Width(sep))
 		if own == "" {
 			return tail
 		}
@@ -540,6 +535,26 @@ func (m *Model) helpView() string {
 		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
 	}
 	return strings.Join(rows, "\n")
+}
+
+// shortHelp renders as many of bindings as fit in width, then " …" when
+// some are left out and it fits too; "" when not even the first fits. (The
+// help model's own ShortHelpView draws an item that does not fit when its
+// " …" would not fit either.)
+func (m *Model) shortHelp(bindings []key.Binding, width int) string {
+	hm := m.help
+	hm.Width = 0
+	more := " " + hm.Styles.Ellipsis.Render(hm.Ellipsis)
+	for n := len(bindings); n > 0; n-- {
+		v := hm.ShortHelpView(bindings[:n])
+		if n < len(bindings) && lipgloss.Width(v+more) < width {
+			v += more
+		}
+		if lipgloss.Width(v) <= width {
+			return v
+		}
+	}
+	return ""
 }
 
 // offerView asks whether to resume: the domains, the step reached, and the

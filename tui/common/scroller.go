@@ -149,6 +149,8 @@ func (s *Scroller) moreLine() string {
 		fmt.Sprintf("%s %s%s (%d%%)%s", arrow, what, where, int(s.vp.ScrollPercent()*100+0.5), tail),
 		arrow + " " + what + where + tail,
 		arrow + " " + what + tail,
+		arrow + " " + what + " · " + keys,
+		arrow + " " + what,
 	}
 	for _, l := range lines {
 		if ansi.StringWidth(l) <= s.width {
