@@ -388,7 +388,19 @@ func (m *Model) frame() frame {
 	if m.offer != nil {
 		where = "· welcome back"
 	}
-	head := common.Fit(st.Header.Render(m.Platform.Name+" setup")+" "+st.HeaderStep.Render(where), w, 1)
+	// The header drops words before it is cut: "Neoserra setup · 4/8
+	// Mail provider", "Neoserra · 4/8 Mail provider", "4/8 Mail provider".
+	var head string
+	for _, name := range []string{m.Platform.Name + " setup", m.Platform.Name, ""} {
+		head = st.HeaderStep.Render(strings.TrimPrefix(where, "· "))
+		if name != "" {
+			head = st.Header.Render(name) + " " + st.HeaderStep.Render(where)
+		}
+		if lipgloss.Width(head) <= w {
+			break
+		}
+	}
+	head = common.Fit(head, w, 1)
 	if m.banner != "" {
 		if compact {
 			b := m.banner

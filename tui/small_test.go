@@ -193,6 +193,23 @@ func TestCompactChrome(t *testing.T) {
 	}
 }
 
+// TestHeaderDropsWordsBeforeItIsCut: in a narrow window the header keeps
+// where the person is ("3/3 Sized") and drops the platform's name first.
+func TestHeaderDropsWordsBeforeItIsCut(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	for _, tc := range []struct {
+		w    int
+		want string
+	}{{40, "Neoserra setup · 1/1 Sized"}, {20, "Neoserra · 1/1 Sized"}, {15, "1/1 Sized"}} {
+		c := env.Common(tc.w, 20)
+		m := tui.NewModelWithSteps(c, tui.Config{Platform: env.Platform}, nil, []common.Step{&sizeStep{}})
+		m.Update(tea.WindowSizeMsg{Width: tc.w, Height: 20})
+		if got := strings.Split(tuitest.Plain(m.View()), "\n")[0]; got != tc.want {
+			t.Errorf("width %d: header %q, want %q", tc.w, got, tc.want)
+		}
+	}
+}
+
 // TestProviderListFillsASmallWindow: at 40×20 the provider list shows a
 // line a provider, as many as fit, and the selected one's SPF part.
 func TestProviderListFillsASmallWindow(t *testing.T) {
