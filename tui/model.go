@@ -384,17 +384,17 @@ type frame struct {
 func (m *Model) frame() frame {
 	st, w, compact := m.Styles, m.Width, m.compact()
 	step := m.steps[m.cur]
-	where := fmt.Sprintf("· %d/%d %s", m.cur+1, len(m.steps), step.Title())
+	where := fmt.Sprintf("%d/%d %s", m.cur+1, len(m.steps), step.Title())
 	if m.offer != nil {
-		where = "· welcome back"
+		where = "welcome back"
 	}
 	// The header drops words before it is cut: "Neoserra setup · 4/8
 	// Mail provider", "Neoserra · 4/8 Mail provider", "4/8 Mail provider".
 	var head string
 	for _, name := range []string{m.Platform.Name + " setup", m.Platform.Name, ""} {
-		head = st.HeaderStep.Render(strings.TrimPrefix(where, "· "))
+		head = st.HeaderStep.Render(where)
 		if name != "" {
-			head = st.Header.Render(name) + " " + st.HeaderStep.Render(where)
+			head = st.Header.Render(name) + " " + st.HeaderStep.Render("· "+where)
 		}
 		if lipgloss.Width(head) <= w {
 			break
@@ -417,27 +417,28 @@ func (m *Model) frame() frame {
 	if f.gap {
 		gap = 1
 	}
-	status := ""
+	var foot []string // the status line(s), then the help bar
 	switch {
 	case m.status.Text != "":
 		room := max(m.Height-common.Height(head)-gap-2, 1) // the help bar and a line of the step
-		status = st.Status[m.status.Level].Render(common.Fit(common.Wrap(m.status.Text, w), w, room))
+		foot = append(foot, st.Status[m.status.Level].Render(common.Fit(common.Wrap(m.status.Text, w), w, room)))
 	case !compact:
-		status = " " // a blank line above the help bar
+		foot = append(foot, "") // a blank line above the help bar
 	}
 	help := m.helpView()
 	if m.help.ShowAll && m.offer == nil {
-		room := m.Height - common.Height(head) - gap - common.Height(status) - minBody
+		statusH := 0
+		for _, l := range foot {
+			statusH += max(common.Height(l), 1)
+		}
+		room := m.Height - common.Height(head) - gap - statusH - minBody
 		m.helpScroll.SetSize(w, max(room, minBody))
 		m.helpScroll.SetContent(help)
 		if m.helpScroll.Overflows() {
 			help = m.helpScroll.View()
 		}
 	}
-	f.foot = help
-	if status != "" {
-		f.foot = strings.TrimRight(status, " ") + "\n" + help
-	}
+	f.foot = strings.Join(append(foot, help), "\n")
 	f.body = m.Height - common.Height(f.head) - gap - common.Height(f.foot)
 	if f.body < 1 && f.gap {
 		f.gap, f.body = false, f.body+1
