@@ -23,17 +23,21 @@ import (
 // and the shared chrome around it (header, banner, status line, help bar).
 type Model struct {
 	common.Common
-	steps    []common.Step
-	names    []common.StepName // the steps' names, in order
-	cur      int
-	state    *common.State
-	help     help.Model
-	status   common.StatusMsg
-	banner   string
-	clip     Clipboard
-	term     io.Writer // the terminal, for the bell; nil: no bell
-	quitting bool
-	finished bool // the last step finished
+	steps []common.Step
+	names []common.StepName // the steps' names, in order
+	cur   int
+	state *common.State
+	help  help.Model
+	// helpScroll shows the full help when it is taller than its room.
+	helpScroll common.Scroller
+	status     common.StatusMsg
+	banner     string
+	// shortBanner stands for banner in a small window.
+	shortBanner string
+	clip        Clipboard
+	term        io.Writer // the terminal, for the bell; nil: no bell
+	quitting    bool
+	finished    bool // the last step finished
 
 	saver   *progressSaver // nil: progress is not saved
 	saveErr error          // the first failed save, said once
@@ -55,14 +59,16 @@ func NewModelWithSteps(c common.Common, cfg Config, term io.Writer, steps []comm
 	h := help.New()
 	h.Styles = c.Styles.Help
 	m := &Model{
-		Common: c,
-		steps:  steps,
-		names:  stepNames(steps),
-		state:  common.NewState(),
-		help:   h,
-		banner: cfg.Banner,
-		clip:   NewClipboard(cfg.Clipboard, term),
-		term:   term,
+		Common:      c,
+		steps:       steps,
+		names:       stepNames(steps),
+		state:       common.NewState(),
+		help:        h,
+		banner:      cfg.Banner,
+		shortBanner: cfg.ShortBanner,
+		helpScroll:  common.NewScroller(c),
+		clip:        NewClipboard(cfg.Clipboard, term),
+		term:        term,
 	}
 	if term == nil {
 		m.clip.Term = nil
@@ -77,6 +83,7 @@ func NewModelWithSteps(c common.Common, cfg Config, term io.Writer, steps []comm
 		m.status = common.StatusMsg{Level: common.Failure, Text: common.Capitalise(cfg.Notice)}
 	}
 	m.state.SetOrder(m.names)
+	m.helpScroll.What = "keys"
 	m.keys.Resume = key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "resume"))
 	m.keys.Fresh = key.NewBinding(key.WithKeys("f", "n"), key.WithHelp("f", "start fresh"))
 	m.resize()
@@ -161,8 +168,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return m, m.quit()
 			case key.Matches(msg, m.Keys.Help):
 				m.help.ShowAll = !m.help.ShowAll
+				m.helpScroll.GotoTop()
 				m.resize()
 				return m, nil
+			case m.help.ShowAll && m.helpScroll.Overflows() && m.helpScroll.Update(msg):
+				return m, nil // the scrolling keys scroll the full help while it is open
 			}
 		}
 	case common.NextMsg:
@@ -351,38 +361,109 @@ func (m *Model) bell() tea.Cmd {
 	}
 }
 
-// chrome returns the header (with the banner) and the footer (status line
-// and help bar) around the step.
-func (m *Model) chrome() (string, string) {
-	st, w := m.Styles, m.Width
+// minBody is the fewest lines the step keeps while the full help is open:
+// more help than leaves it that scrolls instead.
+const minBody = 3
+
+// compact reports whether the window is lower than the wizard is laid out
+// for: the chrome then takes as few lines as it can (the banner on one
+// line, no blank lines around the step).
+func (m *Model) compact() bool { return m.Height < common.DefaultHeight }
+
+// frame is the chrome around the step, laid out for the window.
+type frame struct {
+	head string // the header line and the banner
+	gap  bool   // a blank line between head and step
+	foot string // the status line(s) and the help bar
+	body int    // the lines left for the step
+}
+
+// frame lays out the chrome: the header (with the banner), the status
+// line wrapped whole and the help bar, and what is left for the step. The
+// help bar is never cut: the full help scrolls when it would leave the
+// step fewer than minBody lines, and in a window too low for everything
+// the header gives way first.
+func (m *Model) frame() frame {
+	st, w, compact := m.Styles, m.Width, m.compact()
 	step := m.steps[m.cur]
-	where := fmt.Sprintf("· %d/%d %s", m.cur+1, len(m.steps), step.Title())
+	where := fmt.Sprintf("%d/%d %s", m.cur+1, len(m.steps), step.Title())
 	if m.offer != nil {
-		where = "· welcome back"
+		where = "welcome back"
 	}
-	head := st.Header.Render(m.Platform.Name+" setup") + " " + st.HeaderStep.Render(where)
+	// The header drops words before it is cut: "Neoserra setup · 4/8
+	// Mail provider", "Neoserra · 4/8 Mail provider", "4/8 Mail provider".
+	var head string
+	for _, name := range []string{m.Platform.Name + " setup", m.Platform.Name, ""} {
+		head = st.HeaderStep.Render(where)
+		if name != "" {
+			head = st.Header.Render(name) + " " + st.HeaderStep.Render("· "+where)
+		}
+		if lipgloss.Width(head) <= w {
+			break
+		}
+	}
 	head = common.Fit(head, w, 1)
 	if m.banner != "" {
-		head += "\n" + st.Banner.Render(common.Wrap(m.banner, w))
+		if compact {
+			b := m.banner
+			if ansi.StringWidth(b) > w && m.shortBanner != "" {
+				b = m.shortBanner
+			}
+			head += "\n" + st.Banner.Render(common.Fit(b, w, 1))
+		} else {
+			head += "\n" + st.Banner.Render(common.Wrap(m.banner, w))
+		}
 	}
-	foot := ""
-	if m.status.Text != "" {
-		// Wrapped whole up to half the window: a command to run or a
-		// path to open must not lose its end.
-		foot = st.Status[m.status.Level].Render(common.Fit(common.Wrap(m.status.Text, w), w, max(3, m.Height/2)))
+	f := frame{head: head, gap: !compact}
+	gap := 0
+	if f.gap {
+		gap = 1
 	}
-	foot += "\n" + m.helpView()
-	return head, foot
+	var foot []string // the status line(s), then the help bar
+	switch {
+	case m.status.Text != "":
+		room := max(m.Height-common.Height(head)-gap-2, 1) // the help bar and a line of the step
+		foot = append(foot, st.Status[m.status.Level].Render(common.Fit(common.Wrap(m.status.Text, w), w, room)))
+	case !compact:
+		foot = append(foot, "") // a blank line above the help bar
+	}
+	help := m.helpView()
+	if m.help.ShowAll && m.offer == nil {
+		statusH := 0
+		for _, l := range foot {
+			statusH += max(common.Height(l), 1)
+		}
+		room := m.Height - common.Height(head) - gap - statusH - minBody
+		m.helpScroll.SetSize(w, max(room, minBody))
+		m.helpScroll.SetContent(help)
+		if m.helpScroll.Overflows() {
+			help = m.helpScroll.View()
+		}
+	}
+	f.foot = strings.Join(append(foot, help), "\n")
+	f.body = m.Height - common.Height(f.head) - gap - common.Height(f.foot)
+	if f.body < 1 && f.gap {
+		f.gap, f.body = false, f.body+1
+	}
+	if f.body < 1 { // the header gives way, then the status line's top
+		keep := max(common.Height(f.head)+f.body-1, 0)
+		f.head = strings.Join(strings.Split(f.head, "\n")[:keep], "\n")
+		f.body = max(m.Height-keep-common.Height(f.foot), 1)
+		if over := keep + f.body + common.Height(f.foot) - m.Height; over > 0 {
+			lines := strings.Split(f.foot, "\n")
+			f.foot = strings.Join(lines[min(over, len(lines)-1):], "\n")
+		}
+	}
+	return f
 }
 
 // resize gives the current and every other step the area between header
 // and footer.
 func (m *Model) resize() {
 	m.help.Width = m.Width
-	head, foot := m.chrome()
-	h := m.Height - common.Height(head) - 1 - common.Height(foot)
+	f := m.frame()
 	for _, s := range m.steps {
-		s.SetSize(m.Width, max(h, 1))
+		s.SetSize(m.Width, f.body)
 	}
 }
 
@@ -391,24 +472,30 @@ func (m *Model) View() string {
 	if m.quitting {
 		return ""
 	}
-	head, foot := m.chrome()
-	h := max(m.Height-common.Height(head)-1-common.Height(foot), 1)
+	f := m.frame()
 	view := m.steps[m.cur].View()
 	if m.offer != nil {
 		view = m.offerView()
 	}
-	body := common.Fit(view, m.Width, h)
-	if n := common.Height(body); n < h {
-		body += strings.Repeat("\n", h-n)
+	body := common.Fit(view, m.Width, f.body)
+	if n := common.Height(body); n < f.body {
+		body += strings.Repeat("\n", f.body-n)
 	}
-	return common.Fit(head+"\n\n"+body+"\n"+foot, m.Width, m.Height)
+	out := body + "\n" + f.foot
+	if f.gap {
+		out = "\n" + out
+	}
+	if f.head != "" {
+		out = f.head + "\n" + out
+	}
+	return common.Fit(out, m.Width, m.Height)
 }
 
 // helpView renders the help bar: the step's keys, then the shell's. The
 // full help wraps its columns into rows that fit the window.
 func (m *Model) helpView() string {
 	if m.offer != nil {
-		return m.help.ShortHelpView([]key.Binding{m.keys.Resume, m.keys.Fresh, m.Keys.Quit})
+		return m.shortHelp([]key.Binding{m.keys.Resume, m.keys.Fresh, m.Keys.Quit}, m.Width)
 	}
 	step := m.steps[m.cur]
 	quit := m.Keys.Quit
@@ -423,16 +510,11 @@ func (m *Model) helpView() string {
 		// The step's keys and quit, as many as fit, then always "? more
 		// keys" (not while typing: ? is text then).
 		if step.Capturing() {
-			return m.help.ShortHelpView(append(step.ShortHelp(), quit))
+			return m.shortHelp(append(step.ShortHelp(), quit), m.Width)
 		}
 		tail := m.help.ShortHelpView([]key.Binding{helpKey})
 		sep := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator)
-		hm := m.help
-		hm.Width = max(m.Width-lipgloss.Width(tail)-lipgloss.Width(sep), 1)
-		own := hm.ShortHelpView(append(step.ShortHelp(), quit))
-		if strings.TrimSpace(ansi.Strip(own)) == "…" {
-			own = ""
-		}
+		own := m.shortHelp(append(step.ShortHelp(), quit), m.Width-lipgloss.Width(tail)-lipgloss.Width(sep))
 		if own == "" {
 			return tail
 		}
@@ -468,6 +550,26 @@ func (m *Model) helpView() string {
 		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
 	}
 	return strings.Join(rows, "\n")
+}
+
+// shortHelp renders as many of bindings as fit in width, then " …" when
+// some are left out and it fits too; "" when not even the first fits. (The
+// help model's own ShortHelpView draws an item that does not fit when its
+// " …" would not fit either.)
+func (m *Model) shortHelp(bindings []key.Binding, width int) string {
+	hm := m.help
+	hm.Width = 0
+	more := " " + hm.Styles.Ellipsis.Render(hm.Ellipsis)
+	for n := len(bindings); n > 0; n-- {
+		v := hm.ShortHelpView(bindings[:n])
+		if n < len(bindings) && lipgloss.Width(v+more) < width {
+			v += more
+		}
+		if lipgloss.Width(v) <= width {
+			return v
+		}
+	}
+	return ""
 }
 
 // offerView asks whether to resume: the domains, the step reached, and the

@@ -41,6 +41,9 @@ type Config struct {
 	Provider  *assets.Provider  // --provider preset; nil = detect and let the person choose
 	Clipboard string            // "auto" | "system" | "osc52" | "off"
 	Banner    string            // e.g. "DEMO · simulated DNS · nothing leaves this machine"; "" for none
+	// ShortBanner stands for Banner in a small window, where Banner would
+	// take more than one line; "" shows Banner cut to one line.
+	ShortBanner string
 	// Prepare is called before discovery; nil = none (the demo uses it).
 	Prepare func(ctx context.Context, domain string) error
 	// Actions are extra keys shown in the help bar of the records and

@@ -21,6 +21,9 @@ import (
 // demoBanner is shown on every screen of the demo.
 const demoBanner = "DEMO · simulated DNS · nothing leaves this machine or is saved"
 
+// demoShortBanner stands for demoBanner in a small window, on one line.
+const demoShortBanner = "DEMO · simulated DNS · nothing saved"
+
 func newDemoCommand(g *globalOptions, s streams) *cobra.Command {
 	io := &interactiveOptions{}
 	var serveOnly bool
@@ -64,10 +67,11 @@ each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
 				return usageErr("DOMAIN arguments go with --serve-only; the wizard asks for the domain")
 			}
 			cfg := tui.Config{
-				Resolver: world.Checker().Querier(),
-				Checker:  world.Checker(),
-				Banner:   demoBanner,
-				Prepare:  func(_ context.Context, domain string) error { return world.Prepare(domain) },
+				Resolver:    world.Checker().Querier(),
+				Checker:     world.Checker(),
+				Banner:      demoBanner,
+				ShortBanner: demoShortBanner,
+				Prepare:     func(_ context.Context, domain string) error { return world.Prepare(domain) },
 				Actions: []tui.Action{
 					{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish (demo)")),
 						Run: func(_ context.Context, p plan.Plan) (string, error) { return world.Publish(p) }},

@@ -17,9 +17,10 @@ import (
 	"github.com/creack/pty"
 )
 
-// The end-to-end tests run the built binary in a real pseudo-terminal of
-// 100×30 and read its screen through a terminal emulator, typing as a person
-// would. They wait on screen content with a deadline, never on fixed sleeps.
+// The end-to-end tests run the built binary in a real pseudo-terminal
+// (100×30 unless said otherwise) and read its screen through a terminal
+// emulator, typing as a person would. They wait on screen content with a
+// deadline, never on fixed sleeps.
 
 var (
 	buildOnce sync.Once
@@ -63,17 +64,23 @@ type screen struct {
 // runs that share home share the saved progress.
 func startScreen(t *testing.T, home string, args ...string) *screen {
 	t.Helper()
+	return startScreenSized(t, home, 100, 30, args...)
+}
+
+// startScreenSized is startScreen in a pseudo-terminal of cols×rows.
+func startScreenSized(t *testing.T, home string, cols, rows int, args ...string) *screen {
+	t.Helper()
 	bin := buildWizard(t)
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = t.TempDir()
 	// Later entries win over the same names from os.Environ.
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "COLORTERM=", "NO_COLOR=", "SSH_TTY=", "SSH_CONNECTION=", "DISPLAY=", "WAYLAND_DISPLAY=", "TMUX=",
 		"HOME="+home, "XDG_CONFIG_HOME="+home)
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 100, Rows: 30})
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
 	if err != nil {
 		t.Fatalf("starting the wizard in a pty: %v", err)
 	}
-	s := &screen{t: t, pty: f, cmd: cmd, term: vt.NewEmulator(100, 30), done: make(chan struct{})}
+	s := &screen{t: t, pty: f, cmd: cmd, term: vt.NewEmulator(cols, rows), done: make(chan struct{})}
 	// Answers the emulator gives to terminal queries go back to the program.
 	go func() { _, _ = io.Copy(f, s.term) }()
 	go func() {

@@ -78,6 +78,11 @@ type Model struct {
 	custom assets.Provider
 	err    error
 	snap   discovery.Snapshot
+	// delegate draws the items; short is set in a low window, where each
+	// item takes one line and the selected one's SPF part is said under
+	// the list.
+	delegate list.DefaultDelegate
+	short    bool
 
 	keys struct{ Choose, Accept, Cancel key.Binding }
 }
@@ -102,7 +107,7 @@ func New(c common.Common, preset *assets.Provider) *Model {
 	ti.PlaceholderStyle = c.Styles.Dim
 	ti.Cursor.SetMode(cursor.CursorStatic)
 
-	m := &Model{Common: c, preset: preset, list: l, input: ti}
+	m := &Model{Common: c, preset: preset, list: l, input: ti, delegate: d}
 	m.list.SetDelegate(itemDelegate{DefaultDelegate: d, none: &m.none})
 	m.keys.Choose = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose"))
 	m.keys.Accept = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "use these"))
@@ -180,8 +185,38 @@ func (m *Model) SetSize(w, h int) {
 	m.layout()
 }
 
+// shortList is the list's height below which its items take one line
+// each: with two lines an item, fewer than five would show a page.
+const shortList = 12
+
+// selectedLines is the room the selected item's SPF part takes under a
+// short list.
+const selectedLines = 2
+
 func (m *Model) layout() {
-	m.list.SetSize(m.Width, max(m.Height-common.Height(m.header()), 3))
+	h := max(m.Height-common.Height(m.header()), 3)
+	if short := h < shortList; short != m.short {
+		m.short = short
+		m.delegate.ShowDescription = !short
+		m.list.SetDelegate(itemDelegate{DefaultDelegate: m.delegate, none: &m.none})
+	}
+	// The filter line (blank until / is pressed) shows in a short list
+	// only while there is a filter.
+	m.list.SetShowFilter(!m.short || m.list.FilterState() != list.Unfiltered)
+	if m.short {
+		h = max(h-selectedLines, 3)
+	}
+	m.list.SetSize(m.Width, h)
+}
+
+// selectedView says the selected item's SPF part (its description) under a
+// short list, where the items show only their names.
+func (m *Model) selectedView() string {
+	it, ok := m.list.SelectedItem().(item)
+	if !ok || m.none {
+		return ""
+	}
+	return m.Styles.Dim.Render(common.Fit(common.Hang("  ", "  ", it.Description(), m.Width), m.Width, selectedLines))
 }
 
 // ShortHelp implements help.KeyMap.
@@ -312,6 +347,9 @@ func (m *Model) View() string {
 			b.WriteString(common.Hang(st.Pass.Render("✓ "), "  ", "Will authorise "+st.Value.Render(strings.Join(m.custom.SPFTerms(), " ")), w))
 		}
 		return b.String()
+	}
+	if m.short {
+		return m.header() + "\n" + m.list.View() + "\n" + m.selectedView()
 	}
 	return m.header() + "\n" + m.list.View()
 }

@@ -1,9 +1,11 @@
 package common_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
@@ -107,5 +109,40 @@ func TestHandoffFilesWith(t *testing.T) {
 	again := files.With(common.SavedFile{Path: "/a.md", Holds: "one, again"})
 	if len(again) != 2 || again[0].Holds != "one, again" || again[1].Path != "/b.txt" || files[0].Holds != "one" {
 		t.Fatalf("With = %+v (before: %+v)", again, files)
+	}
+}
+
+// Field takes one layout per width: beside a column narrower than
+// MinValueWidth every label stands on a line of its own, even above a
+// short value, so the fields of one card never mix the two layouts.
+func TestFieldOneLayoutPerWidth(t *testing.T) {
+	plain := lipgloss.NewStyle()
+	for _, v := range []string{"CNAME", "osc1._domainkey.outreachsystems.com."} {
+		if got := common.Field("Type", 10, v, 36, plain, plain); got != "Type:\n"+v {
+			t.Errorf("at 36 columns %q: %q, want it stacked", v, got)
+		}
+		if got := common.Field("Type", 10, v, 60, plain, plain); got != "Type      "+v {
+			t.Errorf("at 60 columns %q: %q, want it beside its label", v, got)
+		}
+	}
+	if !common.Stacked(10, 39) || common.Stacked(10, 40) {
+		t.Error("Stacked does not follow MinValueWidth")
+	}
+}
+
+// The scroller's "more" line shortens to fit a narrow window instead of
+// being cut.
+func TestScrollerMoreLineFits(t *testing.T) {
+	c := common.NewCommon(context.Background(), nil)
+	for _, w := range []int{20, 30, 40, 80} {
+		c.SetSize(w, 6)
+		s := common.NewScroller(c)
+		s.SetContent(strings.Repeat("line\n", 30) + "end")
+		s.Update(tea.KeyMsg{Type: tea.KeyDown})
+		lines := strings.Split(ansi.Strip(s.View()), "\n")
+		more := lines[len(lines)-1]
+		if strings.Contains(more, "…") || ansi.StringWidth(more) > w || !strings.Contains(more, "more") || !strings.Contains(more, "pgup/pgdn") {
+			t.Errorf("width %d: more line %q", w, more)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Scroller shows text taller than its area in a viewport, with a last line
@@ -22,6 +23,9 @@ type Scroller struct {
 	// LineKeys, when false, leaves ↑/↓ to the step (the records step moves
 	// between cards with them); page keys always scroll.
 	LineKeys bool
+	// What, when set, names the text in the "more" line ("keys": "↓ more
+	// keys below"); the line then names ↑↓ too when LineKeys is set.
+	What string
 }
 
 // NewScroller returns a Scroller using c's styles and keys.
@@ -120,15 +124,41 @@ func (s *Scroller) View() string {
 	if pad > 0 {
 		view += strings.Repeat("\n", pad)
 	}
-	var more string
+	return view + "\n" + s.styles.Dim.Render(Fit(s.moreLine(), s.width, 1))
+}
+
+// moreLine says what is above and below and how to scroll, as fully as
+// the width allows: the percentage goes first, then the words above and
+// below, so the line is never cut.
+func (s *Scroller) moreLine() string {
+	what, keys := "more", "pgup/pgdn"
+	if s.What != "" {
+		what = "more " + s.What
+		if s.LineKeys {
+			keys = "↑↓ " + keys
+		}
+	}
+	var where, arrow string
 	switch {
 	case s.vp.AtTop():
-		more = "↓ more below"
+		arrow, where = "↓", " below"
 	case s.vp.AtBottom():
-		more = "↑ more above"
+		arrow, where = "↑", " above"
 	default:
-		more = "↑↓ more above and below"
+		arrow, where = "↑↓", " above and below"
 	}
-	more += fmt.Sprintf(" (%d%%) · pgup/pgdn scroll", int(s.vp.ScrollPercent()*100+0.5))
-	return view + "\n" + s.styles.Dim.Render(Fit(more, s.width, 1))
+	tail := " · " + keys + " scroll"
+	lines := []string{
+		fmt.Sprintf("%s %s%s (%d%%)%s", arrow, what, where, int(s.vp.ScrollPercent()*100+0.5), tail),
+		arrow + " " + what + where + tail,
+		arrow + " " + what + tail,
+		arrow + " " + what + " · " + keys,
+		arrow + " " + what,
+	}
+	for _, l := range lines {
+		if ansi.StringWidth(l) <= s.width {
+			return l
+		}
+	}
+	return lines[len(lines)-1]
 }

@@ -89,12 +89,13 @@ func Hang(first, rest, s string, width int) string {
 }
 
 // Field lays out a label and its value: side by side, the value wrapped in
-// its own column, when the value fits beside the label on one line or the
-// column is at least MinValueWidth wide; otherwise the label on a line of
-// its own and the value under it, at full width (a value to type is broken
-// as little as possible).
+// its own column, when that column is at least MinValueWidth wide;
+// otherwise the label on a line of its own and the value under it, at full
+// width (a value to type is broken as little as possible). The layout
+// depends only on the widths, never on the value, so the fields of one
+// view all take the same layout.
 func Field(label string, labelWidth int, value string, width int, ls, vs lipgloss.Style) string {
-	if width-labelWidth < MinValueWidth && labelWidth+ansi.StringWidth(value) > width {
+	if Stacked(labelWidth, width) {
 		v := vs.Render(Wrap(value, width))
 		if label == "" {
 			return v
@@ -113,6 +114,11 @@ func Field(label string, labelWidth int, value string, width int, ls, vs lipglos
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Stacked reports whether Field puts labels of labelWidth on lines of
+// their own at width: when the value column beside them would be narrower
+// than MinValueWidth.
+func Stacked(labelWidth, width int) bool { return width-labelWidth < MinValueWidth }
 
 // Fit cuts s to at most height lines of at most width columns each: the
 // shell's last guard that nothing is drawn outside the window.
