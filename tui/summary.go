@@ -50,7 +50,7 @@ func SummaryText(p *assets.Platform, st *common.State) string {
 	b.WriteString("\nLast check\n")
 	for _, r := range reports {
 		var rb strings.Builder
-		checks.WriteReport(&rb, r, checks.Styles{})
+		checks.WriteReport(&rb, r, p.Name, checks.Styles{})
 		b.WriteString(indent(rb.String(), "  "))
 	}
 

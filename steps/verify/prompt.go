@@ -39,15 +39,15 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		}
 		for i, r := range reps {
 			if last == nil {
-				checks.WriteReport(lp.Out, r, checks.Styles{})
+				checks.WriteReport(lp.Out, r, m.Platform.Name, checks.Styles{})
 				continue
 			}
-			if ch := checks.Changes(last[i], r); len(ch) > 0 {
+			if ch := checks.Changes(last[i], r, m.Platform.Name, nil); len(ch) > 0 {
 				lp.Say("Since the last check:")
 				for _, c := range ch {
 					lp.Say("  %s", dnscheck.Printable(c))
 				}
-				checks.WriteReport(lp.Out, r, checks.Styles{})
+				checks.WriteReport(lp.Out, r, m.Platform.Name, checks.Styles{})
 			} else {
 				lp.Say("%s: no change since the last check.", r.Domain)
 			}
