@@ -95,7 +95,7 @@ func TestAccessibleSkip(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"missing",
-		"Not ready yet. Press Enter to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice: ",
+		"Not ready yet. Press Enter (or r) to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice: ",
 		"  2. Second best: checkbox ON. This one fits your result.",
 		"Turn it ON.",
 		"yourcenter.edu's DMARC policy (p=quarantine) is holding back mail now; fix SPF and DKIM first.",

@@ -185,3 +185,18 @@ func ReadyWords(domains []string) string {
 	}
 	return lead + fmt.Sprintf("all %d domains are ready", len(domains))
 }
+
+// StillReported says, one sentence each, what is still reported on ready
+// domains: the domain, the problem's title, and whether it changes the
+// decision (AfterReady). Text from DNS in it is exact: pass it through
+// dnscheck.Printable before a terminal.
+func StillReported(reports []dnscheck.DomainReport, platform string) []string {
+	var out []string
+	for _, r := range reports {
+		for _, p := range r.AllProblems() {
+			_, why := AfterReady(p.Code)
+			out = append(out, r.Domain+": "+Title(p.Code, platform)+". "+why)
+		}
+	}
+	return out
+}

@@ -500,7 +500,7 @@ func (m *Model) render() {
 	case m.have:
 		left := max(m.next.Sub(m.now), 0)
 		secs := int((left + time.Second - 1) / time.Second)
-		b.WriteString(st.Accent.Render(common.Wrap(fmt.Sprintf("Next check in %d s (%s so far; the wait grows to %d s; r checks again now)",
+		b.WriteString(st.Accent.Render(common.Wrap(fmt.Sprintf("Next check in %d s (%s so far; the wait grows to %d s; r checks again)",
 			secs, common.Plural(m.checks, "check"), int(checks.MaxInterval/time.Second)), w)) + "\n")
 	default:
 		b.WriteString("\n")
@@ -666,12 +666,14 @@ func (m *Model) renderRemaining(b *strings.Builder) {
 		return
 	}
 	b.WriteString("\n" + st.Accent.Render("Still reported") + "\n")
+	var signs []string
 	for _, r := range m.reports {
 		for _, pr := range r.AllProblems() {
 			m.markShown(r.Domain, pr.Code)
-			_, why := checks.AfterReady(pr.Code)
-			text := dnscheck.Printable(r.Domain) + ": " + checks.Title(pr.Code, m.Platform.Name) + ". " + why
-			b.WriteString(common.Hang(st.Warn.Render(checks.SignOf(pr.Severity)+" "), "  ", text, w) + "\n")
+			signs = append(signs, checks.SignOf(pr.Severity))
 		}
+	}
+	for i, text := range checks.StillReported(m.reports, m.Platform.Name) {
+		b.WriteString(common.Hang(st.Warn.Render(signs[i]+" "), "  ", dnscheck.Printable(text), w) + "\n")
 	}
 }
