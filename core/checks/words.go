@@ -30,6 +30,9 @@ func DMARCWords(s dnscheck.DMARCState, platform string) string {
 	default:
 		return string(s.Verdict)
 	}
+	if s.Policy == "" { // a report that names no policy (not one of this package's)
+		return "found"
+	}
 	policy := s.Tag + "=" + s.Policy
 	if s.Inherited() {
 		policy = "inherited " + policy + " from " + s.OrgDomain
