@@ -35,7 +35,7 @@ func TestCheckHumanWords(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^rejectcenter\.edu +✗ not ready +✗ fail +✗ missing +✗ p=reject: rejecting Neoserra mail now$`).MatchString(h.stdout) {
 		t.Errorf("summary row of rejectcenter.edu is not in words")
 	}
-	if t.Failed() {
+	if t.Failed() || testing.Verbose() {
 		t.Log(h.stdout)
 	}
 
