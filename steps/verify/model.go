@@ -421,6 +421,7 @@ func (m *Model) result(msg ResultMsg) tea.Cmd {
 	if allReady(msg.Reports) {
 		m.ready, m.open = true, false
 		m.render()
+		m.Scroll.GotoTop() // the success is read from its top
 		return tea.Batch(keep, common.Bell)
 	}
 	if m.skipping {

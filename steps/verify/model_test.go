@@ -312,3 +312,20 @@ func TestSuccessWeighsWarnings(t *testing.T) {
 	}
 	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
 }
+
+// TestSuccessShowsItsTop: scrolled down to the fixes when the domain
+// becomes ready, the success is shown from its top.
+func TestSuccessShowsItsTop(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := verify.NewModel(env.Common(40, 12), env.Checker, nil)
+	first(t, env, m)
+	send(m, tuitest.Key("end"))
+	if tuitest.Contains(m.View(), "Checking yourcenter.edu") {
+		t.Fatalf("end did not scroll:\n%s", tuitest.Plain(m.View()))
+	}
+	env.Publish(t)
+	send(m, tuitest.Await[verify.ResultMsg](t, send(m, tuitest.Key("r"))))
+	if !m.Ready() || !tuitest.Contains(m.View(), "✓ SPF and DKIM pass:") {
+		t.Fatalf("the success is not shown from its top:\n%s", tuitest.Plain(m.View()))
+	}
+}
