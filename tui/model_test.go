@@ -347,7 +347,7 @@ func TestAdviceSecondBestSummary(t *testing.T) {
 	rep := env.Checker.Check(context.Background(), tuitest.Domain, exp)
 	st := common.NewState(in, []dnscheck.DomainReport{rep})
 	sum := tui.SummaryText(env.Platform, st)
-	for _, want := range []string{"Second-best option", "Turn it:  ON", "✗ DKIM  missing", "dmarc-blocks-platform"} {
+	for _, want := range []string{"Second-best option", "Turn it:  ON", "✗ DKIM  missing", "✗ DMARC is blocking Neoserra's mail now\n"} {
 		if !strings.Contains(sum, want) {
 			t.Errorf("summary lacks %q:\n%s", want, sum)
 		}

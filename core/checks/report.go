@@ -31,6 +31,10 @@ func (s Style) Render(t string) string {
 // only applies them.
 type Styles struct {
 	Pass, Fail, Warn, Dim, Bold Style
+	// Codes shows each problem's code (as --json names it), dimmed, after
+	// its title, for someone who searches for it: 'wizard check' sets it;
+	// the wizard's screens, line prompts and summary leave it off.
+	Codes bool
 }
 
 // Tone returns the style of a tone (dnscheck.ToneOf a verdict).
@@ -113,8 +117,8 @@ func DetailsOf(r dnscheck.DomainReport) Details {
 
 // WriteReport writes one domain's report for a person: one line per check
 // with a mark and the verdict (DMARC in words: DMARCWords), then each
-// problem: its title with the code dimmed after it, its sentence and its
-// fix. platform names the sending platform. Text from DNS goes through
+// problem: its title (with its code dimmed after it when st.Codes), its
+// sentence and its fix. platform names the sending platform. Text from DNS goes through
 // dnscheck.Printable.
 func WriteReport(w io.Writer, r dnscheck.DomainReport, platform string, st Styles) {
 	p := dnscheck.Printable
@@ -149,7 +153,11 @@ func WriteReport(w io.Writer, r dnscheck.DomainReport, platform string, st Style
 		case dnscheck.SeverityInfo:
 			sty = st.Dim
 		}
-		fmt.Fprintf(w, "  %s %s\n", sty.Render(sign+" "+Title(pr.Code, platform)), st.Dim.Render("("+string(pr.Code)+")"))
+		title := sty.Render(sign + " " + Title(pr.Code, platform))
+		if st.Codes {
+			title += " " + st.Dim.Render("("+string(pr.Code)+")")
+		}
+		fmt.Fprintf(w, "  %s\n", title)
 		fmt.Fprintf(w, "      %s\n", p(pr.Message))
 		if pr.Fix != "" {
 			fmt.Fprintf(w, "      Fix: %s\n", p(pr.Fix))

@@ -277,7 +277,7 @@ func TestWriteReport(t *testing.T) {
 	r.Source = dnscheck.Source{Authoritative: []string{"ns1.yourcenter.edu", "ns2.yourcenter.edu"}}
 
 	var b bytes.Buffer
-	checks.WriteReport(&b, r, "Neoserra", checks.Styles{})
+	checks.WriteReport(&b, r, "Neoserra", checks.Styles{Codes: true})
 	out := b.String()
 	verifyNoRaw(t, out)
 	for _, want := range []string{

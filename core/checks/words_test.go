@@ -124,3 +124,20 @@ func TestSummaryDMARCInWords(t *testing.T) {
 		t.Errorf("summary says DMARC pass:\n%s", out.String())
 	}
 }
+
+// TestWriteReportCodesOnlyWhenAsked: the wizard's screens and prompts
+// (Styles without Codes) show a problem by its title alone; 'wizard check'
+// (Codes) adds the code after it.
+func TestWriteReportCodesOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
+	r := verifyReport("pass", "missing", "dkim-missing")
+	var plain, coded bytes.Buffer
+	checks.WriteReport(&plain, r, "Neoserra", checks.Styles{})
+	checks.WriteReport(&coded, r, "Neoserra", checks.Styles{Codes: true})
+	if !strings.Contains(plain.String(), "✗ There is no DKIM record\n") || strings.Contains(plain.String(), "dkim-missing") {
+		t.Errorf("without Codes:\n%s", plain.String())
+	}
+	if !strings.Contains(coded.String(), "✗ There is no DKIM record (dkim-missing)\n") {
+		t.Errorf("with Codes:\n%s", coded.String())
+	}
+}
