@@ -65,7 +65,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 		"SPF and DKIM pass: yourcenter.edu is ready.",
 		"  1. Best: publish SPF and DKIM, checkbox OFF. This one fits your result.",
 		`The setting: "When sending email, have Neoserra authenticate on sender's behalf?", in Administration | Configuration | General Settings. Turn it OFF.`,
-		"DMARC for yourcenter.edu: pass, policy quarantine.",
+		"DMARC for yourcenter.edu: p=quarantine, found.",
 		"Contact OutreachSystems support (+1 (805) 967-1280)",
 	} {
 		if !strings.Contains(got, want) {
