@@ -75,3 +75,14 @@ func AdvisoryToneOf(v Verdict) Tone {
 	}
 	return ToneWarn
 }
+
+// DMARCMarkOf returns the sign and tone of a DMARC state: a policy that
+// quarantines or rejects the platform's mail now is marked ✗ in the fail
+// tone (it is costing mail, whatever the verdict says); otherwise as
+// AdvisoryMarkOf and AdvisoryToneOf mark the verdict.
+func DMARCMarkOf(s DMARCState) (string, Tone) {
+	if s.Blocks {
+		return "✗", ToneFail
+	}
+	return AdvisoryMarkOf(s.Verdict), AdvisoryToneOf(s.Verdict)
+}

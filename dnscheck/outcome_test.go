@@ -44,3 +44,27 @@ func TestOutcomeKeepsWhatASummaryNeeds(t *testing.T) {
 		t.Errorf("an Outcome takes %d bytes, more than its name's %d and 8", size, name)
 	}
 }
+
+// TestOutcomeKeepsTheDMARCState: the outcome gives back what a person is
+// told about DMARC (policy, share, inherited, blocking), as the report's
+// own DMARCReport.State says it.
+func TestOutcomeKeepsTheDMARCState(t *testing.T) {
+	t.Parallel()
+	block := []dnscheck.Problem{{Code: dnscheck.CodeDMARCBlocksPlatform, Severity: dnscheck.SeverityError}}
+	for _, d := range []dnscheck.DMARCReport{
+		{Status: dnscheck.VerdictMissing},
+		{Status: dnscheck.VerdictPass, Policy: "none", PolicyTag: "p", Percent: 100},
+		{Status: dnscheck.VerdictPass, Policy: "quarantine", PolicyTag: "p", Percent: 50, Problems: block},
+		{Status: dnscheck.VerdictPass, Policy: "reject", PolicyTag: "p", Percent: 0, Problems: block},
+		{Status: dnscheck.VerdictPass, Policy: "reject", PolicyTag: "sp", Percent: 100, Source: dnscheck.DMARCSourceOrganizational, OrgDomain: "uni.edu", Problems: block},
+	} {
+		r := dnscheck.DomainReport{Domain: "dept.uni.edu", DMARC: d}
+		if got, want := r.Outcome().DMARCState(), d.State(); got != want {
+			t.Errorf("%+v: outcome's state %+v, report's %+v", d, got, want)
+		}
+	}
+	d := dnscheck.DMARCReport{Status: dnscheck.VerdictPass, Policy: "reject", PolicyTag: "p", Percent: 100, Problems: block}
+	if s := d.State(); !s.Blocks || s.Share != dnscheck.DMARCShareAll || s.Inherited() {
+		t.Errorf("state %+v", s)
+	}
+}

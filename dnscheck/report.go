@@ -261,6 +261,7 @@ type Outcome struct {
 	SPFPermissive bool
 
 	spf, dkim, dmarc verdictCode
+	dmarc2           dmarcBrief // the rest of the DMARC state (Outcome.DMARCState)
 }
 
 // verdictCode is a Verdict in one byte: its index in verdictCodes.
@@ -289,6 +290,7 @@ func (r DomainReport) Outcome() Outcome {
 		spf:           codeOf(r.SPF.Status),
 		dkim:          codeOf(r.DKIM.Status),
 		dmarc:         codeOf(r.DMARC.Status),
+		dmarc2:        briefOf(r.DMARC.State()),
 	}
 }
 

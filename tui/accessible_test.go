@@ -66,7 +66,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 		"SPF and DKIM pass: yourcenter.edu is ready.",
 		"  1. Best: publish SPF and DKIM, checkbox OFF. This one fits your result.",
 		`The setting: "When sending email, have Neoserra authenticate on sender's behalf?", in Administration | Configuration | General Settings. Turn it OFF.`,
-		"DMARC for yourcenter.edu: pass, policy quarantine.",
+		"DMARC for yourcenter.edu: p=quarantine, found.",
 		"Contact OutreachSystems support (+1 (805) 967-1280)",
 	} {
 		if !strings.Contains(got, want) {
@@ -96,7 +96,7 @@ func TestAccessibleSkip(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"missing",
-		"Not ready yet. Press Enter to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice: ",
+		"Not ready yet. Press Enter (or r) to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice: ",
 		"  2. Second best: checkbox ON. This one fits your result.",
 		"Turn it ON.",
 		"yourcenter.edu's DMARC policy (p=quarantine) is holding back mail now; fix SPF and DKIM first.",

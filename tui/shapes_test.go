@@ -39,7 +39,7 @@ func TestAccessibleShapes(t *testing.T) {
 				"DMARC: none of its own; uni.edu's applies, managed by whoever runs uni.edu's DNS",
 				"leave the organisation's TXT record as it is",
 				"Do not add a DMARC record at _dmarc.sbdc.uni.edu",
-				"DMARC for sbdc.uni.edu: pass, policy reject, inherited from uni.edu (managed by whoever runs uni.edu's DNS).",
+				"DMARC for sbdc.uni.edu: inherited sp=reject from uni.edu: rejecting Neoserra mail now (managed by whoever runs uni.edu's DNS).",
 				"do not add a p=none policy for sbdc.uni.edu",
 			},
 			[]string{"v=DMARC1; p=none", "sbdc.uni.edu's DMARC policy"}},

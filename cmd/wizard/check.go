@@ -177,7 +177,7 @@ func runWatch(ctx context.Context, o *checkOptions, checker *dnscheck.Checker, d
 		wctx, cancel = context.WithTimeout(ctx, o.giveUpAfter)
 		defer cancel()
 	}
-	reports = watch(wctx, check, reports, o.json, out.s.out, out.st)
+	reports = watch(wctx, check, reports, o.json, out.platform.Name, out.s.out, out.st)
 	interrupted := ctx.Err()
 	if interrupted != nil && !o.json {
 		fmt.Fprintln(out.s.out)
@@ -276,7 +276,7 @@ func (c *checkOutput) add(r dnscheck.DomainReport) error {
 			writePlatformIPsNote(c.w, *c.ips, c.st)
 		}
 		if shows {
-			checks.WriteReport(c.w, r, c.st)
+			checks.WriteReport(c.w, r, c.platform.Name, c.st)
 			fmt.Fprintln(c.w)
 		}
 		return c.w.Flush()
@@ -404,7 +404,7 @@ func writeHuman(w io.Writer, reports []dnscheck.DomainReport, p *assets.Platform
 		if long && r.Ready && !r.HasTrouble() {
 			continue
 		}
-		checks.WriteReport(w, r, st)
+		checks.WriteReport(w, r, p.Name, st)
 		fmt.Fprintln(w)
 	}
 	writeEnd(w, tally, p, st)
@@ -416,7 +416,7 @@ func writeEnd(w io.Writer, t *advice.Tally, p *assets.Platform, st checks.Styles
 	rows := t.Outcomes()
 	long := len(rows) > detailsAll
 	if len(rows) > 1 {
-		checks.WriteSummaryOutcomes(w, rows, st)
+		checks.WriteSummaryOutcomes(w, rows, p.Name, st)
 		if long {
 			fmt.Fprintln(w, st.Dim.Render(fmt.Sprintf("With more than %d domains, details are shown above only for those that are not ready; --json has them all.", detailsAll)))
 		}
@@ -507,7 +507,7 @@ func (s streams) stderrIsTerminal() bool {
 
 // watch re-checks (with check) until every domain is ready or ctx ends,
 // printing only what changed.
-func watch(ctx context.Context, check func(context.Context) []dnscheck.DomainReport, last []dnscheck.DomainReport, quiet bool, w io.Writer, st checks.Styles) []dnscheck.DomainReport {
+func watch(ctx context.Context, check func(context.Context) []dnscheck.DomainReport, last []dnscheck.DomainReport, quiet bool, platform string, w io.Writer, st checks.Styles) []dnscheck.DomainReport {
 	var wait time.Duration
 	for !allReady(last) {
 		wait = checks.NextInterval(wait)
@@ -531,7 +531,7 @@ func watch(ctx context.Context, check func(context.Context) []dnscheck.DomainRep
 				fmt.Fprintf(w, "%s %s\n", time.Now().Format("15:04:05"), dnscheck.Printable(note))
 			}
 			for i := range next {
-				for _, change := range checks.Changes(last[i], next[i]) {
+				for _, change := range checks.Changes(last[i], next[i], platform, nil) {
 					fmt.Fprintf(w, "%s %s\n", time.Now().Format("15:04:05"), dnscheck.Printable(change))
 				}
 			}

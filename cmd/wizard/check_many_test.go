@@ -195,12 +195,12 @@ func TestCheckDomainsFileThousands(t *testing.T) {
 		row  int
 		want string
 	}{
-		{0, `^broken\.edu +\? DNS trouble +\? error +✓ pass +✓ pass$`},
-		{1, `^ready-0000\.edu +✓ ready +✓ pass +✓ pass +✓ pass$`},
-		{2, `^notready-0001\.edu +✗ not ready +✗ fail +✗ missing +✓ pass$`},
+		{0, `^broken\.edu +\? DNS trouble +\? error +✓ pass +✓ p=quarantine, found$`},
+		{1, `^ready-0000\.edu +✓ ready +✓ pass +✓ pass +✓ p=quarantine, found$`},
+		{2, `^notready-0001\.edu +✗ not ready +✗ fail +✗ missing +✓ p=none, found$`},
 		{3, `^missing-0002\.edu +✗ not ready +✗ missing +✗ missing +! missing$`},
-		{1501, `^ready-1500\.edu +✓ ready +✓ pass +✓ pass +✓ pass$`},
-		{2999, `^notready-2998\.edu +✗ not ready +✗ fail +✗ missing +✓ pass$`},
+		{1501, `^ready-1500\.edu +✓ ready +✓ pass +✓ pass +✓ p=quarantine, found$`},
+		{2999, `^notready-2998\.edu +✗ not ready +✗ fail +✗ missing +✓ p=none, found$`},
 		{3000, `^missing-2999\.edu +✗ not ready +✗ missing +✗ missing +! missing$`},
 	} {
 		row := rows[tc.row]
@@ -520,7 +520,7 @@ func TestWriteSummary(t *testing.T) {
 		rep("ok-but-dmarc-trouble.edu", true, "pass", "pass", "error"),
 	}
 	var b bytes.Buffer
-	checks.WriteSummary(&b, reports, stylesFor(&b))
+	checks.WriteSummary(&b, reports, "Neoserra", stylesFor(&b))
 	out := b.String()
 	if c, bad := chkRaw(out); bad || strings.ContainsRune(out, '\u202e') {
 		t.Errorf("raw character %U in the table:\n%q", c, out)
@@ -534,10 +534,10 @@ func TestWriteSummary(t *testing.T) {
 	}
 	want := []string{
 		`^Domain +Ready +SPF +DKIM +DMARC$`,
-		`^a\.edu +✓ ready +✓ pass +✓ pass +✓ pass$`,
+		`^a\.edu +✓ ready +✓ pass +✓ pass +✓ found$`,
 		`^evil\\x1b\[2J\\u\{202E\}\.edu +✗ not ready +✗ fail +✓ pass +! missing$`,
-		`^bücher\.example +\? DNS trouble +\? error +✓ pass +\? error$`,
-		`^ok-but-dmarc-trouble\.edu +✓ ready +✓ pass +✓ pass +\? error$`,
+		`^bücher\.example +\? DNS trouble +\? error +✓ pass +\? unknown$`,
+		`^ok-but-dmarc-trouble\.edu +✓ ready +✓ pass +✓ pass +\? unknown$`,
 	}
 	cols := manyCells(lines[1])
 	for i, w := range want {

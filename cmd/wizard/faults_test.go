@@ -128,7 +128,7 @@ func TestCheckFaults(t *testing.T) {
 				if l.check == "dmarc" {
 					head = "yourcenter.edu  ✓ ready"
 				}
-				for _, want := range []string{head, "? " + strings.ToUpper(l.check), "error " + k.code + ":", "Whether the record exists is unknown"} {
+				for _, want := range []string{head, "? " + strings.ToUpper(l.check), "(" + k.code + ")\n", "Whether the record exists is unknown"} {
 					if !strings.Contains(r.stdout, want) {
 						t.Errorf("the report lacks %q:\n%s", want, r.stdout)
 					}
@@ -229,7 +229,7 @@ func TestCheckUnreachable(t *testing.T) {
 				}
 			}
 			r = chkRun(t, "", "check", "--dns-server", tc.server, "yourcenter.edu")
-			if r.code != exitDNS || !strings.Contains(r.stdout, "error dns-unreachable:") || strings.Contains(r.stdout, "SERVFAIL") ||
+			if r.code != exitDNS || !strings.Contains(r.stdout, "✗ No DNS server could be reached (dns-unreachable)") || strings.Contains(r.stdout, "SERVFAIL") ||
 				!strings.Contains(r.stdout, "unknown: no DNS server could be reached") {
 				t.Errorf("human: exit %d, want %d and dns-unreachable without SERVFAIL:\n%s", r.code, exitDNS, r.stdout)
 			}

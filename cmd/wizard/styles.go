@@ -27,5 +27,7 @@ func stylesFor(w io.Writer) checks.Styles {
 		Warn: style(r.NewStyle().Foreground(lipgloss.Color("3"))),
 		Dim:  style(r.NewStyle().Faint(true)),
 		Bold: style(r.NewStyle().Bold(true)),
+		// check names each problem's code after its title, for searching.
+		Codes: true,
 	}
 }

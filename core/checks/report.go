@@ -31,6 +31,10 @@ func (s Style) Render(t string) string {
 // only applies them.
 type Styles struct {
 	Pass, Fail, Warn, Dim, Bold Style
+	// Codes shows each problem's code (as --json names it), dimmed, after
+	// its title, for someone who searches for it: 'wizard check' sets it;
+	// the wizard's screens, line prompts and summary leave it off.
+	Codes bool
 }
 
 // Tone returns the style of a tone (dnscheck.ToneOf a verdict).
@@ -90,12 +94,9 @@ func DetailsOf(r dnscheck.DomainReport) Details {
 		d.SPF += " (read through the alias: " + r.Alias + "'s record)"
 	}
 	d.DMARC = r.DMARC.Record
-	switch {
-	case r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Inherited():
+	if r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Inherited() {
 		org := r.DMARC.OrgDomain
-		d.DMARC = r.DMARC.Policy + ", inherited from " + org + " (managed by whoever runs " + org + "'s DNS): " + d.DMARC
-	case r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Policy != "":
-		d.DMARC = "p=" + r.DMARC.Policy + ": " + d.DMARC
+		d.DMARC += " (at _dmarc." + org + ", managed by whoever runs " + org + "'s DNS)"
 	}
 	// DNS trouble: what is there is unknown, and the words say why.
 	unknown := func(detail string, status dnscheck.Verdict, problems []dnscheck.Problem) string {
@@ -115,9 +116,11 @@ func DetailsOf(r dnscheck.DomainReport) Details {
 }
 
 // WriteReport writes one domain's report for a person: one line per check
-// with a mark and the verdict, then each problem with its fix. Text from
-// DNS goes through dnscheck.Printable.
-func WriteReport(w io.Writer, r dnscheck.DomainReport, st Styles) {
+// with a mark and the verdict (DMARC in words: DMARCWords), then each
+// problem: its title (with its code dimmed after it when st.Codes), its
+// sentence and its fix. platform names the sending platform. Text from DNS goes through
+// dnscheck.Printable.
+func WriteReport(w io.Writer, r dnscheck.DomainReport, platform string, st Styles) {
 	p := dnscheck.Printable
 	words, sty := readiness(r, st)
 	head := sty.Render(words)
@@ -129,23 +132,49 @@ func WriteReport(w io.Writer, r dnscheck.DomainReport, st Styles) {
 	d := DetailsOf(r)
 	line("SPF", dnscheck.MarkOf(r.SPF.Status), dnscheck.ToneOf(r.SPF.Status), r.SPF.Status, d.SPF)
 	line("DKIM", dnscheck.MarkOf(r.DKIM.Status), dnscheck.ToneOf(r.DKIM.Status), r.DKIM.Status, d.DKIM)
-	line("DMARC", dnscheck.AdvisoryMarkOf(r.DMARC.Status), dnscheck.AdvisoryToneOf(r.DMARC.Status), r.DMARC.Status, d.DMARC)
+	state := r.DMARC.State()
+	mark, tone := dnscheck.DMARCMarkOf(state)
+	if r.DMARC.Status == dnscheck.VerdictError {
+		fmt.Fprintf(w, "  %s DMARC %s\n", st.Tone(tone).Render(mark), p(d.DMARC))
+	} else {
+		fmt.Fprintf(w, "  %s DMARC %s\n", st.Tone(tone).Render(mark), st.Tone(tone).Render(p(DMARCWords(state, platform))))
+		if d.DMARC != "" {
+			fmt.Fprintf(w, "  %s%s\n", strings.Repeat(" ", 16), st.Dim.Render(p(d.DMARC)))
+		}
+	}
 	for _, c := range r.Cache {
 		fmt.Fprintf(w, "  %s\n", st.Dim.Render(fmt.Sprintf("Published; your resolver still has the old answer for %s %s cached for up to %s.", p(c.Name), c.Type, time.Duration(c.TTL)*time.Second)))
 	}
 	for _, pr := range r.AllProblems() {
-		sty := st.Fail
+		sign, sty := SignOf(pr.Severity), st.Fail
 		switch pr.Severity {
 		case dnscheck.SeverityWarning:
 			sty = st.Warn
 		case dnscheck.SeverityInfo:
 			sty = st.Dim
 		}
-		fmt.Fprintf(w, "  %s %s\n", sty.Render(string(pr.Severity)+" "+string(pr.Code)+":"), p(pr.Message))
+		title := sty.Render(sign + " " + Title(pr.Code, platform))
+		if st.Codes {
+			title += " " + st.Dim.Render("("+string(pr.Code)+")")
+		}
+		fmt.Fprintf(w, "  %s\n", title)
+		fmt.Fprintf(w, "      %s\n", p(pr.Message))
 		if pr.Fix != "" {
 			fmt.Fprintf(w, "      Fix: %s\n", p(pr.Fix))
 		}
 	}
+}
+
+// SignOf returns the sign shown before a problem of a severity: ✗ for an
+// error, ! for a warning, i for information.
+func SignOf(s dnscheck.Severity) string {
+	switch s {
+	case dnscheck.SeverityWarning:
+		return "!"
+	case dnscheck.SeverityInfo:
+		return "i"
+	}
+	return "✗"
 }
 
 // SourceLine says where the report's answers came from: the server asked,
@@ -191,17 +220,17 @@ func WriteAdviceReasons(w io.Writer, a advice.Advice, reasons iter.Seq[string], 
 // counts, then one row per domain in the order given, with whether it is
 // ready and the SPF, DKIM and DMARC verdicts, in aligned columns. Domains
 // go through dnscheck.Printable.
-func WriteSummary(w io.Writer, reports []dnscheck.DomainReport, st Styles) {
+func WriteSummary(w io.Writer, reports []dnscheck.DomainReport, platform string, st Styles) {
 	rows := make([]dnscheck.Outcome, len(reports))
 	for i, r := range reports {
 		rows[i] = r.Outcome()
 	}
-	WriteSummaryOutcomes(w, rows, st)
+	WriteSummaryOutcomes(w, rows, platform, st)
 }
 
 // WriteSummaryOutcomes is WriteSummary from the reports' outcomes: what a
 // long list keeps of each domain while its report is written and dropped.
-func WriteSummaryOutcomes(w io.Writer, rows []dnscheck.Outcome, st Styles) {
+func WriteSummaryOutcomes(w io.Writer, rows []dnscheck.Outcome, platform string, st Styles) {
 	ready, notReady, trouble := 0, 0, 0
 	header := [5]string{"Domain", "Ready", "SPF", "DKIM", "DMARC"}
 	var widths [5]int
@@ -217,7 +246,7 @@ func WriteSummaryOutcomes(w io.Writer, rows []dnscheck.Outcome, st Styles) {
 		default:
 			notReady++
 		}
-		texts, _ := cells(r, st)
+		texts, _ := cells(r, platform, st)
 		for i, c := range texts {
 			widths[i] = max(widths[i], ansi.StringWidth(c))
 		}
@@ -243,25 +272,28 @@ func WriteSummaryOutcomes(w io.Writer, rows []dnscheck.Outcome, st Styles) {
 	}
 	line(header, [5]Style{st.Bold, st.Bold, st.Bold, st.Bold, st.Bold})
 	for _, r := range rows {
-		line(cells(r, st))
+		line(cells(r, platform, st))
 	}
 }
 
-// cells are the five cells of r's row of the table, as text and style.
-func cells(r dnscheck.Outcome, st Styles) ([5]string, [5]Style) {
+// cells are the five cells of r's row of the table, as text and style:
+// SPF and DKIM by their verdict's words, DMARC in words (DMARCWords).
+func cells(r dnscheck.Outcome, platform string, st Styles) ([5]string, [5]Style) {
 	words, sty := readinessOf(r.Ready, r.Trouble, st)
-	cell := func(mark string, status dnscheck.Verdict) string {
-		return mark + " " + dnscheck.Printable(string(status))
+	cell := func(mark string, words string) string {
+		return mark + " " + dnscheck.Printable(words)
 	}
+	dmarc := r.DMARCState()
+	mark, tone := dnscheck.DMARCMarkOf(dmarc)
 	return [5]string{
 			dnscheck.Printable(r.Domain),
 			words,
-			cell(dnscheck.MarkOf(r.SPF()), r.SPF()),
-			cell(dnscheck.MarkOf(r.DKIM()), r.DKIM()),
-			cell(dnscheck.AdvisoryMarkOf(r.DMARC()), r.DMARC()),
+			cell(dnscheck.MarkOf(r.SPF()), string(r.SPF())),
+			cell(dnscheck.MarkOf(r.DKIM()), string(r.DKIM())),
+			cell(mark, DMARCWords(dmarc, platform)),
 		}, [5]Style{
 			nil, sty,
-			st.Tone(dnscheck.ToneOf(r.SPF())), st.Tone(dnscheck.ToneOf(r.DKIM())), st.Tone(dnscheck.AdvisoryToneOf(r.DMARC())),
+			st.Tone(dnscheck.ToneOf(r.SPF())), st.Tone(dnscheck.ToneOf(r.DKIM())), st.Tone(tone),
 		}
 }
 

@@ -212,23 +212,43 @@ func TestChanges(t *testing.T) {
 	t.Parallel()
 	before := verifyReport("fail", "missing", "spf-platform-not-authorized", "dkim-missing")
 	after := verifyReport("pass", "pass", "ns-out-of-sync")
-	got := checks.Changes(before, after)
+	got := checks.Changes(before, after, "Neoserra", nil)
 	want := []string{
-		"yourcenter.edu SPF: fail → pass",
-		"yourcenter.edu DKIM: missing → pass",
-		"yourcenter.edu new problem ns-out-of-sync: about ns-out-of-sync.",
-		"yourcenter.edu cleared: spf-platform-not-authorized",
-		"yourcenter.edu cleared: dkim-missing",
+		"yourcenter.edu: SPF passes now (before: fail).",
+		"yourcenter.edu: DKIM passes now (before: missing).",
+		"New on yourcenter.edu: A secondary name server still serves old records.",
+		"Cleared on yourcenter.edu: SPF does not authorise Neoserra's servers.",
+		"Cleared on yourcenter.edu: There is no DKIM record.",
 		"yourcenter.edu is ready: SPF and DKIM pass.",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("Changes =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if got := checks.Changes(before, before); len(got) != 0 {
+	for _, s := range got {
+		for _, code := range []string{"ns-out-of-sync", "spf-platform-not-authorized", "dkim-missing", "→"} {
+			if strings.Contains(s, code) {
+				t.Errorf("a change shows the code %q: %q", code, s)
+			}
+		}
+	}
+	if got := checks.Changes(before, before, "Neoserra", nil); len(got) != 0 {
 		t.Errorf("Changes of a report with itself = %q, want none", got)
 	}
-	if got := checks.Changes(after, before); slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "is ready") }) {
+	if got := checks.Changes(after, before, "Neoserra", nil); slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "is ready") }) {
 		t.Errorf("Changes towards not ready says ready: %q", got)
+	}
+	// Only a problem the person was shown is said to have cleared.
+	onlyDKIM := func(c dnscheck.Code) bool { return c == dnscheck.CodeDKIMMissing }
+	got = checks.Changes(before, after, "Neoserra", onlyDKIM)
+	if slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "Neoserra's servers") }) ||
+		!slices.Contains(got, "Cleared on yourcenter.edu: There is no DKIM record.") {
+		t.Errorf("Changes with only dkim-missing shown = %q", got)
+	}
+	// DMARC moves are said in words, not as pass → pass.
+	bd, ad := verifyReport("fail", "missing"), verifyReport("fail", "missing")
+	bd.DMARC = dnscheck.DMARCReport{Status: "missing"}
+	if got := checks.Changes(bd, ad, "Neoserra", nil); !slices.Contains(got, "yourcenter.edu: DMARC is now p=none, found (before: missing).") {
+		t.Errorf("DMARC change = %q", got)
 	}
 }
 
@@ -257,7 +277,7 @@ func TestWriteReport(t *testing.T) {
 	r.Source = dnscheck.Source{Authoritative: []string{"ns1.yourcenter.edu", "ns2.yourcenter.edu"}}
 
 	var b bytes.Buffer
-	checks.WriteReport(&b, r, checks.Styles{})
+	checks.WriteReport(&b, r, "Neoserra", checks.Styles{Codes: true})
 	out := b.String()
 	verifyNoRaw(t, out)
 	for _, want := range []string{
@@ -265,14 +285,18 @@ func TestWriteReport(t *testing.T) {
 		"asked the authoritative servers ns1.yourcenter.edu, ns2.yourcenter.edu",
 		`✗ SPF   fail    v=spf1 \x1b[2J\x9b\u{202E} include:spf.outreachsystems.com -all (1 of 10 lookups)`,
 		"✓ DKIM  pass    osc1._domainkey.yourcenter.edu. → osc1._domainkey.outreachsystems.com. (2048-bit key)",
-		`DMARC pass    p=none: v=DMARC1; p=none; rua=mailto:\x1b]0;title\x07@x`,
+		"✓ DMARC p=none, found\n",
+		`                  v=DMARC1; p=none; rua=mailto:\x1b]0;title\x07@x`,
 		"cached for up to 1h0m0s",
-		"error spf-syntax: The record",
+		"✗ The SPF record does not parse (spf-syntax)\n      The record",
 		`Fix: Remove \x07 the bell.`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, "error spf-syntax") || strings.Contains(out, "DMARC pass") {
+		t.Errorf("the report shows a code as a heading or DMARC as pass:\n%s", out)
 	}
 
 	for _, tc := range []struct {
@@ -285,7 +309,7 @@ func TestWriteReport(t *testing.T) {
 		{dnscheck.DomainReport{Domain: "a.edu", Source: dnscheck.Source{Fallback: true}}, "no authoritative server answered"},
 	} {
 		var b bytes.Buffer
-		checks.WriteReport(&b, tc.rep, checks.Styles{})
+		checks.WriteReport(&b, tc.rep, "Neoserra", checks.Styles{})
 		if !strings.Contains(b.String(), tc.want) {
 			t.Errorf("report lacks %q:\n%s", tc.want, b.String())
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/outreach-auth/wizard/core/advice"
+	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -30,12 +31,9 @@ func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, st *common.Stat
 	}
 	lp.Say("The setting: %q, in %s. Turn it %s.", p.Setting.Label, p.Setting.Location, strings.ToUpper(adv.Checkbox))
 	for _, r := range reps {
-		state := string(r.DMARC.Status)
-		if r.DMARC.Policy != "" {
-			state += ", policy " + r.DMARC.Policy
-		}
+		state := checks.DMARCWords(r.DMARC.State(), p.Name)
 		if r.DMARC.Inherited() {
-			state += ", inherited from " + r.DMARC.OrgDomain + " (managed by whoever runs " + r.DMARC.OrgDomain + "'s DNS)"
+			state += " (managed by whoever runs " + r.DMARC.OrgDomain + "'s DNS)"
 		}
 		lp.Say("DMARC for %s: %s.", r.Domain, dnscheck.Printable(state))
 		if s := advice.DMARCStep(r); s != "" {

@@ -6,6 +6,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,13 +20,9 @@ import (
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
-// SuccessPause is how long the moment of success stays on screen before
-// the wizard moves on to the advice.
-const SuccessPause = 3 * time.Second
-
 // ResultMsg is one finished check of every domain. Gen ties it to the
 // check that asked for it: a result of an older check (superseded by
-// "check now", or the person left the step) is dropped.
+// "check again", or the person left the step) is dropped.
 type ResultMsg struct {
 	Gen     int
 	Reports []dnscheck.DomainReport // one per domain, in the step's order
@@ -40,16 +37,18 @@ type TickMsg struct {
 	At  time.Time
 }
 
-// AdvanceMsg moves on to the advice after the moment of success.
-type AdvanceMsg struct{ Gen int }
-
-// actionMsg is an extra key's action finishing: its status, then a check.
-type actionMsg struct{ status common.StatusMsg }
+// actionMsg is an extra key's action finishing: its status (about
+// domain), then a check.
+type actionMsg struct {
+	domain string
+	status common.StatusMsg
+}
 
 // Model is the wizard's verify step: it checks every domain at once, then
 // again after 5 s, waiting longer each time up to 30 s, until SPF and DKIM
-// pass for all of them; then it rings the bell, shows the success and moves
-// on. With one domain it shows that domain's verdicts and problems; with
+// pass for all of them; then it rings the bell, shows the success with
+// whether each warning still reported changes the decision, and waits for
+// enter before the advice. With one domain it shows that domain's verdicts and problems; with
 // several, a list with one status line per domain, where enter opens one.
 // Every check runs in a command; Update never waits. Its result (in
 // common.NextMsg) is the []dnscheck.DomainReport the advice is built on.
@@ -76,6 +75,13 @@ type Model struct {
 	sel      int   // the selected domain in the list
 	open     bool  // the selected domain's details are shown (several domains)
 	rows     []int // first line of each row of the list, and the line after the last
+	// shown holds, per domain, the codes of the problems the person was
+	// shown (on its report, or named in "Since the last check"): only
+	// those are said to have cleared.
+	shown map[string]map[dnscheck.Code]bool
+	// statusFor is the domain the step's last status line is about ("":
+	// none): moving to another domain clears it.
+	statusFor string
 
 	keys struct{ Now, Skip, Records, Advice, Open, Close, Up, Down key.Binding }
 }
@@ -89,7 +95,7 @@ func NewModel(c common.Common, checker *dnscheck.Checker, actions []common.KeyAc
 		actions:  actions,
 	}
 	m.Redraw = m.render
-	m.keys.Now = key.NewBinding(key.WithKeys("c", "enter"), key.WithHelp("c/enter", "check now"))
+	m.keys.Now = key.NewBinding(key.WithKeys("r", "enter"), key.WithHelp("r/enter", "check again"))
 	m.keys.Skip = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip to advice"))
 	m.keys.Records = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to records"))
 	m.keys.Advice = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "see the advice"))
@@ -149,6 +155,7 @@ func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 	m.plans, _ = common.Get[plan.Plans](st)
 	if strings.Join(names, " ") != strings.Join(m.domains, " ") {
 		m.have, m.reports, m.checks, m.sel, m.open = false, nil, 0, 0, false
+		m.shown = nil
 		// A resumed session brings the last results along.
 		if last, ok := common.Get[[]dnscheck.DomainReport](st); ok && sameDomains(last, names) {
 			m.reports, m.have = last, true
@@ -230,7 +237,7 @@ func (m *Model) listing() bool { return m.several() && !m.open }
 func (m *Model) ShortHelp() []key.Binding {
 	now := m.keys.Now
 	if m.several() {
-		now = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now"))
+		now = m.againKey()
 	}
 	var keys []key.Binding
 	switch {
@@ -253,13 +260,17 @@ func (m *Model) FullHelp() [][]key.Binding {
 	case m.ready:
 		g[0] = []key.Binding{m.keys.Advice, m.keys.Records, m.Keys.Back}
 	case m.listing():
-		now := key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now"))
-		g[0] = []key.Binding{m.keys.Open, m.keys.Up, m.keys.Down, now, m.keys.Skip, m.keys.Records, m.Keys.Back}
+		g[0] = []key.Binding{m.keys.Open, m.keys.Up, m.keys.Down, m.againKey(), m.keys.Skip, m.keys.Records, m.Keys.Back}
 	case m.several():
-		now := key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check now"))
-		g[0] = []key.Binding{now, m.keys.Skip, m.keys.Records, m.keys.Close}
+		g[0] = []key.Binding{m.againKey(), m.keys.Skip, m.keys.Records, m.keys.Close}
 	}
 	return common.WithActionKeys(g, m.actions)
+}
+
+// againKey is the key that checks again with several domains, where enter
+// opens one: r alone.
+func (m *Model) againKey() key.Binding {
+	return key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "check again"))
 }
 
 // Update implements tea.Model.
@@ -277,14 +288,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.render()
 		return m, m.tick()
-	case AdvanceMsg:
-		if msg.Gen == m.StepBase.Gen && m.ready {
-			return m, m.done()
-		}
-		return m, nil
 	case actionMsg:
-		st := msg.status
-		return m, tea.Batch(func() tea.Msg { return st }, m.startCheck())
+		return m, tea.Batch(m.setStatus(msg.domain, msg.status), m.startCheck())
 	case spinner.TickMsg:
 		return m, m.SpinTick(msg, m.checking)
 	case tea.KeyMsg:
@@ -314,7 +319,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 			return m.done(), true
 		}
 		m.skipping = true
-		return common.SetStatus(common.Info, "Going to the advice as soon as this first check finishes…"), true
+		return m.setStatus("", common.StatusMsg{Level: common.Info, Text: "Going to the advice as soon as this first check finishes…"}), true
 	case key.Matches(msg, m.keys.Now):
 		if m.checking {
 			return nil, true
@@ -323,12 +328,13 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	}
 	for _, a := range m.actions {
 		if key.Matches(msg, a.Key) {
-			p := m.plans.For(m.focused())
+			d := m.focused()
+			p := m.plans.For(d)
 			if p.Domain == "" {
-				return common.SetStatus(common.Failure, "There are no records for "+m.focused()+" yet: go back to the records first."), true
+				return m.setStatus(d, common.StatusMsg{Level: common.Failure, Text: "There are no records for " + d + " yet: go back to the records first."}), true
 			}
 			run := common.RunAction(m.Ctx, a, p)
-			return func() tea.Msg { return actionMsg{status: run().(common.StatusMsg)} }, true
+			return func() tea.Msg { return actionMsg{domain: d, status: run().(common.StatusMsg)} }, true
 		}
 	}
 	return nil, false
@@ -351,16 +357,36 @@ func (m *Model) listKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		m.sel = max(m.sel-1, 0)
 		m.render()
 		m.showSelected()
-		return nil, true
+		return m.statusStale(), true
 	case m.listing() && key.Matches(msg, m.keys.Down):
 		m.sel = min(m.sel+1, len(m.domains)-1)
 		m.render()
 		m.showSelected()
-		return nil, true
+		return m.statusStale(), true
 	case key.Matches(msg, m.keys.Now) && msg.String() == "enter":
 		return nil, m.open // enter opens; it does not check in a list
 	}
 	return nil, false
+}
+
+// setStatus returns the command that shows st in the status line, about
+// domain ("": about no domain). A status about a domain names it, so that
+// with several domains it is never read as another's.
+func (m *Model) setStatus(domain string, st common.StatusMsg) tea.Cmd {
+	m.statusFor = domain
+	if domain != "" && m.several() && st.Text != "" && !strings.Contains(st.Text, domain) {
+		st.Text = domain + ": " + st.Text
+	}
+	return func() tea.Msg { return st }
+}
+
+// statusStale clears the status line when it is about another domain
+// than the one now focused (nil when there is nothing to clear).
+func (m *Model) statusStale() tea.Cmd {
+	if m.statusFor == "" || m.statusFor == m.focused() {
+		return nil
+	}
+	return m.setStatus("", common.StatusMsg{})
 }
 
 // focused returns the domain the person is looking at.
@@ -380,7 +406,14 @@ func (m *Model) result(msg ResultMsg) tea.Cmd {
 	m.changes = nil
 	if m.have && len(m.reports) == len(msg.Reports) {
 		for i := range msg.Reports {
-			m.changes = append(m.changes, checks.Changes(m.reports[i], msg.Reports[i])...)
+			shown := m.shown[msg.Reports[i].Domain]
+			m.changes = append(m.changes, checks.Changes(m.reports[i], msg.Reports[i], m.Platform.Name,
+				func(c dnscheck.Code) bool { return shown[c] })...)
+			for _, p := range msg.Reports[i].AllProblems() { // named by title in the changes
+				if !slices.ContainsFunc(m.reports[i].AllProblems(), func(q dnscheck.Problem) bool { return q.Code == p.Code }) {
+					m.markShown(msg.Reports[i].Domain, p.Code)
+				}
+			}
 		}
 	}
 	m.reports, m.have, m.now = msg.Reports, true, msg.At
@@ -388,9 +421,8 @@ func (m *Model) result(msg ResultMsg) tea.Cmd {
 	if allReady(msg.Reports) {
 		m.ready, m.open = true, false
 		m.render()
-		gen := m.StepBase.Gen
-		return tea.Batch(keep, common.Bell,
-			tea.Tick(SuccessPause, func(time.Time) tea.Msg { return AdvanceMsg{Gen: gen} }))
+		m.Scroll.GotoTop() // the success is read from its top
+		return tea.Batch(keep, common.Bell)
 	}
 	if m.skipping {
 		return tea.Batch(keep, m.done())
@@ -399,6 +431,17 @@ func (m *Model) result(msg ResultMsg) tea.Cmd {
 	m.next = msg.At.Add(m.interval)
 	m.render()
 	return tea.Batch(keep, m.tick())
+}
+
+// markShown notes that the problem of code was shown for domain.
+func (m *Model) markShown(domain string, code dnscheck.Code) {
+	if m.shown == nil {
+		m.shown = map[string]map[dnscheck.Code]bool{}
+	}
+	if m.shown[domain] == nil {
+		m.shown[domain] = map[dnscheck.Code]bool{}
+	}
+	m.shown[domain][code] = true
 }
 
 // CheckedAt is when the last check finished; the verify step keeps it in
@@ -434,14 +477,20 @@ func (m *Model) render() {
 	if m.ready {
 		box := st.CardActive
 		inner := max(w-box.GetHorizontalFrameSize(), 10)
-		what := subject + " is ready!"
-		if m.several() {
-			what = "all " + common.Plural(len(m.domains), "domain") + " are ready!"
-		}
-		msg := st.Success.Render(common.Wrap("✓ SPF and DKIM pass: "+what, inner)) + "\n" +
+		msg := st.Success.Render(common.Wrap("✓ "+checks.ReadyWords(m.domains)+"!", inner)) + "\n" +
 			common.Wrap(fmt.Sprintf("Receivers will accept the mail %s sends as your staff's addresses.", m.Platform.Name), inner)
+		if n, changes := m.remaining(); n > 0 {
+			what := "it does not change the decision"
+			if n > 1 {
+				what = "none changes the decision"
+			}
+			if changes {
+				what = "read it before you decide"
+			}
+			msg += "\n" + common.Wrap(fmt.Sprintf("Still reported: %s (below); %s.", common.Plural(n, "warning"), what), inner)
+		}
 		b.WriteString(box.Width(inner+box.GetHorizontalPadding()).Render(msg) + "\n")
-		b.WriteString(st.Dim.Render(common.Wrap("On to the advice in a moment (enter: now).", w)) + "\n")
+		b.WriteString(st.Accent.Render(common.Wrap("Press enter for the advice.", w)) + "\n")
 	} else {
 		b.WriteString(st.Title.Render(common.Wrap("Checking "+subject+" until SPF and DKIM pass", w)) + "\n")
 	}
@@ -452,7 +501,7 @@ func (m *Model) render() {
 	case m.have:
 		left := max(m.next.Sub(m.now), 0)
 		secs := int((left + time.Second - 1) / time.Second)
-		b.WriteString(st.Accent.Render(common.Wrap(fmt.Sprintf("Next check in %d s (%s so far; the wait grows to %d s; c checks now)",
+		b.WriteString(st.Accent.Render(common.Wrap(fmt.Sprintf("Next check in %d s (%s so far; the wait grows to %d s; r checks again)",
 			secs, common.Plural(m.checks, "check"), int(checks.MaxInterval/time.Second)), w)) + "\n")
 	default:
 		b.WriteString("\n")
@@ -469,6 +518,9 @@ func (m *Model) render() {
 	}
 	if m.listing() || (m.several() && m.ready) {
 		m.renderList(&b, common.Height(b.String())-1)
+		if m.ready {
+			m.renderRemaining(&b)
+		}
 	} else {
 		m.renderReport(&b, m.reports[min(m.sel, len(m.reports)-1)])
 	}
@@ -504,7 +556,7 @@ func (m *Model) renderList(b *strings.Builder, top int) {
 			lead = "› "
 			name = st.Accent.Render(name)
 		}
-		detail := dnscheck.Printable(fmt.Sprintf("SPF %s · DKIM %s · DMARC %s", r.SPF.Status, r.DKIM.Status, r.DMARC.Status))
+		detail := dnscheck.Printable(checks.RowWords(r, m.Platform.Name))
 		if n := len(r.AllProblems()); n > 0 && !r.Ready {
 			detail += " · " + common.Plural(n, "problem")
 		}
@@ -540,7 +592,21 @@ func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
 	d := checks.DetailsOf(r)
 	line("SPF", dnscheck.MarkOf(r.SPF.Status), dnscheck.ToneOf(r.SPF.Status), r.SPF.Status, d.SPF)
 	line("DKIM", dnscheck.MarkOf(r.DKIM.Status), dnscheck.ToneOf(r.DKIM.Status), r.DKIM.Status, d.DKIM)
-	line("DMARC", dnscheck.AdvisoryMarkOf(r.DMARC.Status), dnscheck.AdvisoryToneOf(r.DMARC.Status), r.DMARC.Status, d.DMARC)
+	// DMARC in words: what its policy is and does, then its record.
+	state := r.DMARC.State()
+	mark, tone := dnscheck.DMARCMarkOf(state)
+	words, record := checks.DMARCWords(state, m.Platform.Name), d.DMARC
+	if r.DMARC.Status == dnscheck.VerdictError {
+		words, record = d.DMARC, "" // "unknown: why"
+	}
+	b.WriteString(st.Tone(tone).Render(common.Hang(mark+" DMARC ", strings.Repeat(" ", 8), p(words), w)) + "\n")
+	if record != "" {
+		indent := strings.Repeat(" ", 16)
+		if w-16 < common.MinValueWidth {
+			indent = "  "
+		}
+		b.WriteString(st.Dim.Render(common.Hang(indent, indent, p(record), w)) + "\n")
+	}
 
 	// What the authoritative servers say, beside the person's resolver.
 	b.WriteString(st.Dim.Render(common.Wrap(common.Capitalise(p(checks.SourceLine(r)))+".", w)) + "\n")
@@ -554,8 +620,13 @@ func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
 	}
 
 	if probs := r.AllProblems(); len(probs) > 0 {
-		b.WriteString("\n" + st.Accent.Render("To fix") + "\n")
+		heading := "To fix"
+		if r.Ready {
+			heading = "Still reported"
+		}
+		b.WriteString("\n" + st.Accent.Render(heading) + "\n")
 		for _, pr := range probs {
+			m.markShown(r.Domain, pr.Code)
 			sign, sty := "✗ ", st.Fail
 			switch pr.Severity {
 			case dnscheck.SeverityWarning:
@@ -567,6 +638,43 @@ func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
 			if pr.Fix != "" {
 				b.WriteString(st.Dim.Render(common.Hang("  Fix: ", "       ", p(pr.Fix), w)) + "\n")
 			}
+			if r.Ready {
+				_, why := checks.AfterReady(pr.Code)
+				b.WriteString(st.Accent.Render(common.Hang("  ", "  ", why, w)) + "\n")
+			}
 		}
+	}
+}
+
+// remaining counts the problems still reported on the domains, all ready,
+// and says whether any of them changes the decision (checks.AfterReady).
+func (m *Model) remaining() (n int, changes bool) {
+	for _, r := range m.reports {
+		for _, pr := range r.AllProblems() {
+			n++
+			c, _ := checks.AfterReady(pr.Code)
+			changes = changes || c
+		}
+	}
+	return n, changes
+}
+
+// renderRemaining writes, below the list of ready domains, each problem
+// still reported, by title, and whether it changes the decision.
+func (m *Model) renderRemaining(b *strings.Builder) {
+	st, w := m.Styles, m.Width
+	if n, _ := m.remaining(); n == 0 {
+		return
+	}
+	b.WriteString("\n" + st.Accent.Render("Still reported") + "\n")
+	var signs []string
+	for _, r := range m.reports {
+		for _, pr := range r.AllProblems() {
+			m.markShown(r.Domain, pr.Code)
+			signs = append(signs, checks.SignOf(pr.Severity))
+		}
+	}
+	for i, text := range checks.StillReported(m.reports, m.Platform.Name) {
+		b.WriteString(common.Hang(st.Warn.Render(signs[i]+" "), "  ", dnscheck.Printable(text), w) + "\n")
 	}
 }

@@ -52,7 +52,7 @@ func TestPolling(t *testing.T) {
 		t.Fatalf("after the first check: ready %v, interval %s, next %s", m.Ready(), m.Interval(), m.NextCheck())
 	}
 	for _, want := range []string{"Next check in 5 s", "✗ SPF fail", "✗ DKIM missing osc1._domainkey.yourcenter.edu.",
-		"✓ DMARC pass p=quarantine: v=DMARC1; p=quarantine", "To fix",
+		"✗ DMARC p=quarantine: sending Neoserra mail to spam now v=DMARC1; p=quarantine", "To fix",
 		"Fix: Add include:spf.outreachsystems.com to the SPF record"} {
 		if !tuitest.Contains(m.View(), want) {
 			t.Errorf("view lacks %q", want)
@@ -89,19 +89,26 @@ func TestPolling(t *testing.T) {
 	}
 }
 
-// TestCheckNowAndSuccess: c checks at once; when SPF and DKIM pass the bell
-// rings, the success shows, and after the pause the advice follows.
+// TestCheckNowAndSuccess: r checks again at once (c, which copies in the
+// records step, does nothing here); when SPF and DKIM pass the bell rings,
+// the success shows, and the advice follows only on enter.
 func TestCheckNowAndSuccess(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
 	old := first(t, env, m)
 	env.Publish(t)
-	cmd := send(m, tuitest.Key("c"))
-	if !m.Checking() {
-		t.Fatal("c did not check")
+	if send(m, tuitest.Key("c")) != nil || m.Checking() {
+		t.Fatal("c checked: it copies in the records step, so it means nothing here")
 	}
-	if send(m, tuitest.Key("c")) != nil {
-		t.Fatal("c while checking started another check")
+	if !tuitest.Contains(m.View(), "r checks again)") {
+		t.Fatalf("the countdown does not name r:\n%s", tuitest.Plain(m.View()))
+	}
+	cmd := send(m, tuitest.Key("r"))
+	if !m.Checking() {
+		t.Fatal("r did not check")
+	}
+	if send(m, tuitest.Key("r")) != nil {
+		t.Fatal("r while checking started another check")
 	}
 	send(m, old) // stale: dropped
 	if !m.Checking() {
@@ -109,14 +116,19 @@ func TestCheckNowAndSuccess(t *testing.T) {
 	}
 	res := tuitest.Await[verify.ResultMsg](t, cmd)
 	done := send(m, res)
-	if !m.Ready() || !tuitest.Contains(m.View(), "✓ SPF and DKIM pass: yourcenter.edu is ready!", "Since the last check", "yourcenter.edu DKIM: missing → pass") {
+	if !m.Ready() || !tuitest.Contains(m.View(), "✓ SPF and DKIM pass: yourcenter.edu is ready!", "Press enter for the advice.",
+		"Since the last check", "yourcenter.edu: DKIM passes now (before: missing).",
+		"Cleared on yourcenter.edu: DMARC is blocking Neoserra's mail now.") {
 		t.Fatalf("no success:\n%s", tuitest.Plain(m.View()))
 	}
-	tuitest.Await[common.BellMsg](t, done)
-	if send(m, verify.AdvanceMsg{Gen: m.Gen() - 1}) != nil {
-		t.Fatal("a stale advance moved on")
+	// The success rings the bell and keeps the reports, and arms no timer:
+	// the person reads it and goes on with enter.
+	batch, ok := done().(tea.BatchMsg)
+	if !ok || len(batch) != 2 {
+		t.Fatalf("the success gave %#v, want the keep and the bell alone", batch)
 	}
-	next := tuitest.Await[common.NextMsg](t, send(m, verify.AdvanceMsg{Gen: m.Gen()}))
+	tuitest.Await[common.BellMsg](t, done)
+	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
 	reps := next.Results[0].([]dnscheck.DomainReport)
 	if len(reps) != 1 || !reps[0].Ready {
 		t.Fatalf("reports = %+v", reps)
@@ -216,7 +228,7 @@ func TestDNSTrouble(t *testing.T) {
 	env.Server.SetFault("osc1._domainkey.yourcenter.edu.", dnstest.Fault{ServFail: true})
 	m := verify.NewModel(env.Common(80, 40), env.Checker, nil)
 	m.Update(tuitest.Await[verify.ResultMsg](t, m.Enter(st, common.Forward)))
-	if !tuitest.Contains(m.View(), "? DKIM error") {
+	if !tuitest.Contains(m.View(), "? DKIM error") || !tuitest.Contains(m.View(), "DMARC p=quarantine, found") {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
 }
@@ -246,8 +258,74 @@ func TestPlatformIPsFallback(t *testing.T) {
 		t.Fatalf("the include was served, yet the view says it could not be read:\n%s", tuitest.Plain(m.View()))
 	}
 	env.Server.SetFault("spf.outreachsystems.com.", dnstest.Fault{ServFail: true})
-	m.Update(tuitest.Await[verify.ResultMsg](t, send(m, tuitest.Key("c"))))
+	m.Update(tuitest.Await[verify.ResultMsg](t, send(m, tuitest.Key("r"))))
 	if !tuitest.Contains(m.View(), "The platform's current addresses could not be read from spf.outreachsystems.com") {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
+	}
+}
+
+// TestSuccessWeighsWarnings: ns1 serves the published records, ns2 has not
+// caught up. The domain is ready; the success says the warning left does
+// not change the decision (it clears by itself), shows no code, and waits
+// for enter.
+func TestSuccessWeighsWarnings(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	old := tuitest.NewEnv(t) // ns2: still the records before publishing
+	env.Publish(t)
+	checker := &dnscheck.Checker{
+		Resolver: env.Client,
+		ResolveNS: func(_ context.Context, host string) []string {
+			if strings.HasPrefix(host, "bob.") {
+				return []string{old.Server.Addr()}
+			}
+			return []string{env.Server.Addr()}
+		},
+	}
+	m := verify.NewModel(env.Common(100, 60), checker, nil)
+	m.Update(tuitest.Await[verify.ResultMsg](t, m.Enter(state(t, env), common.Forward)))
+	if !m.Ready() {
+		t.Fatalf("not ready:\n%s", tuitest.Plain(m.View()))
+	}
+	v := m.View()
+	for _, want := range []string{
+		"✓ SPF and DKIM pass: yourcenter.edu is ready!",
+		"Still reported: 1 warning (below); it does not change the decision.",
+		"Press enter for the advice.",
+		"It does not change the decision: it clears by itself once the secondary servers update.",
+	} {
+		if !tuitest.Contains(v, want) {
+			t.Errorf("success lacks %q", want)
+		}
+	}
+	if tuitest.Contains(v, "ns-out-of-sync") || tuitest.Contains(v, "in a moment") {
+		t.Error("the success shows a code, or promises to move on by itself")
+	}
+	if t.Failed() {
+		t.Fatal(tuitest.Plain(v))
+	}
+	for _, k := range []string{"r", "c", "down", "s"} {
+		if cmd := send(m, tuitest.Key(k)); cmd != nil {
+			if _, ok := cmd().(common.NextMsg); ok {
+				t.Fatalf("%s moved on from the success", k)
+			}
+		}
+	}
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
+}
+
+// TestSuccessShowsItsTop: scrolled down to the fixes when the domain
+// becomes ready, the success is shown from its top.
+func TestSuccessShowsItsTop(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := verify.NewModel(env.Common(40, 12), env.Checker, nil)
+	first(t, env, m)
+	send(m, tuitest.Key("end"))
+	if tuitest.Contains(m.View(), "Checking yourcenter.edu") {
+		t.Fatalf("end did not scroll:\n%s", tuitest.Plain(m.View()))
+	}
+	env.Publish(t)
+	send(m, tuitest.Await[verify.ResultMsg](t, send(m, tuitest.Key("r"))))
+	if !m.Ready() || !tuitest.Contains(m.View(), "✓ SPF and DKIM pass:") {
+		t.Fatalf("the success is not shown from its top:\n%s", tuitest.Plain(m.View()))
 	}
 }

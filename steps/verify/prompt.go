@@ -39,15 +39,15 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		}
 		for i, r := range reps {
 			if last == nil {
-				checks.WriteReport(lp.Out, r, checks.Styles{})
+				checks.WriteReport(lp.Out, r, m.Platform.Name, checks.Styles{})
 				continue
 			}
-			if ch := checks.Changes(last[i], r); len(ch) > 0 {
+			if ch := checks.Changes(last[i], r, m.Platform.Name, nil); len(ch) > 0 {
 				lp.Say("Since the last check:")
 				for _, c := range ch {
 					lp.Say("  %s", dnscheck.Printable(c))
 				}
-				checks.WriteReport(lp.Out, r, checks.Styles{})
+				checks.WriteReport(lp.Out, r, m.Platform.Name, checks.Styles{})
 			} else {
 				lp.Say("%s: no change since the last check.", r.Domain)
 			}
@@ -57,21 +57,23 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		st.PutFrom(Name, CheckedAt(time.Now()))
 		lp.Save()
 		if allReady(reps) {
-			if len(reps) == 1 {
-				lp.Say("SPF and DKIM pass: %s is ready.", names[0])
-			} else {
-				lp.Say("SPF and DKIM pass: all %d domains are ready.", len(reps))
+			lp.Say("%s.", dnscheck.Printable(checks.ReadyWords(names)))
+			if still := checks.StillReported(reps, m.Platform.Name); len(still) > 0 {
+				lp.Say("Still reported:")
+				for _, s := range still {
+					lp.Say("  %s", dnscheck.Printable(s))
+				}
 			}
 		}
 	}
 	check()
 	for !allReady(last) {
-		line, err := lp.Ask("Not ready yet. Press Enter to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice: ")
+		line, err := lp.Ask("Not ready yet. Press Enter (or r) to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice: ")
 		if err != nil {
 			return common.Forward, err
 		}
 		switch strings.ToLower(line) {
-		case "":
+		case "", "r":
 			check()
 		case "w":
 			var wait time.Duration
@@ -91,7 +93,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 			return common.Forward, nil
 		default:
 			if !common.RunActionLines(ctx, lp, m.actions, line, plans) {
-				lp.Say("Press Enter, or type w, b or s.")
+				lp.Say("Press Enter, or type r, w, b or s.")
 			}
 		}
 	}

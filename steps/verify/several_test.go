@@ -1,12 +1,14 @@
 package verify_test
 
 import (
+	"context"
 	"github.com/outreach-auth/wizard/steps/verify"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
@@ -75,8 +77,8 @@ func TestSeveralList(t *testing.T) {
 	v := m.View()
 	for _, want := range []string{
 		"Next check in 5 s",
-		"› ✗ yourcenter.edu SPF fail · DKIM missing · DMARC pass · " + plural(problems, "problem"),
-		"✓ othercenter.org SPF pass · DKIM pass · DMARC pass",
+		"› ✗ yourcenter.edu SPF fail · DKIM missing · DMARC p=quarantine: sending Neoserra mail to spam now · " + plural(problems, "problem"),
+		"✓ othercenter.org SPF pass · DKIM pass · DMARC p=none, found",
 		"Enter opens the selected domain",
 	} {
 		if !tuitest.Contains(v, want) {
@@ -84,7 +86,7 @@ func TestSeveralList(t *testing.T) {
 		}
 	}
 	// The list does not show either domain's details.
-	if tuitest.Contains(v, "To fix") || tuitest.Contains(v, "othercenter.org SPF pass · DKIM pass · DMARC pass ·") {
+	if tuitest.Contains(v, "To fix") || tuitest.Contains(v, "othercenter.org SPF pass · DKIM pass · DMARC p=none, found ·") || tuitest.Contains(v, "DMARC pass") {
 		t.Error("the list shows details or counts problems of a ready domain")
 	}
 	if t.Failed() {
@@ -116,7 +118,7 @@ func TestSeveralOpen(t *testing.T) {
 		"Checking othercenter.org until SPF and DKIM pass",
 		"✓ SPF pass " + tuitest.NewSPF,
 		"✓ DKIM pass osc1._domainkey.othercenter.org. → osc1._domainkey.outreachsystems.com.",
-		"DMARC pass p=none: v=DMARC1; p=none",
+		"✓ DMARC p=none, found v=DMARC1; p=none",
 	} {
 		if !tuitest.Contains(v, want) {
 			t.Errorf("opened domain lacks %q", want)
@@ -148,13 +150,16 @@ func TestSeveralOpen(t *testing.T) {
 		"Fix: Add include:spf.outreachsystems.com to the SPF record") {
 		t.Fatalf("yourcenter.edu opened:\n%s", tuitest.Plain(m.View()))
 	}
-	// With several domains only c checks now: enter, which opened the
-	// domain, does nothing more.
+	// With several domains only r checks again: enter, which opened the
+	// domain, does nothing more, nor does c (it copies in the records step).
 	if cmd := send(m, tuitest.Key("enter")); cmd != nil || m.Checking() {
 		t.Fatal("enter on an opened domain started a check")
 	}
-	if cmd := send(m, tuitest.Key("c")); cmd == nil || !m.Checking() {
-		t.Fatal("c on an opened domain did not check")
+	if cmd := send(m, tuitest.Key("c")); cmd != nil || m.Checking() {
+		t.Fatal("c on an opened domain checked")
+	}
+	if cmd := send(m, tuitest.Key("r")); cmd == nil || !m.Checking() {
+		t.Fatal("r on an opened domain did not check")
 	}
 }
 
@@ -167,7 +172,7 @@ func TestSeveralReady(t *testing.T) {
 	firstTwo(t, env, m)
 	send(m, tuitest.Key("enter")) // open yourcenter.edu
 	env.Publish(t)
-	cmd := send(m, tuitest.Key("c"))
+	cmd := send(m, tuitest.Key("r"))
 	res := tuitest.Await[verify.ResultMsg](t, cmd)
 	done := send(m, res)
 	if !m.Ready() {
@@ -175,19 +180,20 @@ func TestSeveralReady(t *testing.T) {
 	}
 	v := m.View()
 	for _, want := range []string{
-		"✓ SPF and DKIM pass: all 2 domains are ready!",
-		"✓ yourcenter.edu SPF pass · DKIM pass · DMARC pass",
-		"✓ othercenter.org SPF pass · DKIM pass · DMARC pass",
+		"✓ SPF and DKIM pass: both domains are ready!",
+		"✓ yourcenter.edu SPF pass · DKIM pass · DMARC p=quarantine, found",
+		"✓ othercenter.org SPF pass · DKIM pass · DMARC p=none, found",
+		"Press enter for the advice.",
 		"Since the last check",
-		"• yourcenter.edu SPF: fail → pass",
-		"• yourcenter.edu DKIM: missing → pass",
+		"• yourcenter.edu: SPF passes now (before: fail).",
+		"• yourcenter.edu: DKIM passes now (before: missing).",
 		"• yourcenter.edu is ready: SPF and DKIM pass.",
 	} {
 		if !tuitest.Contains(v, want) {
 			t.Errorf("success lacks %q", want)
 		}
 	}
-	for _, bad := range []string{"othercenter.org SPF:", "othercenter.org DKIM:", "yourcenter.edu: yourcenter.edu", "›", "Enter opens"} {
+	for _, bad := range []string{"othercenter.org: SPF", "othercenter.org: DKIM", "yourcenter.edu: yourcenter.edu", "›", "Enter opens", "all 2", "→"} {
 		if tuitest.Contains(v, bad) {
 			t.Errorf("success has %q", bad)
 		}
@@ -215,10 +221,7 @@ func TestSeveralReady(t *testing.T) {
 	if tuitest.Contains(m.View(), "›") {
 		t.Fatal("↓ selected a domain in the success")
 	}
-	if send(m, verify.AdvanceMsg{Gen: m.Gen() - 1}) != nil {
-		t.Fatal("a stale advance moved on")
-	}
-	next := tuitest.Await[common.NextMsg](t, send(m, verify.AdvanceMsg{Gen: m.Gen()}))
+	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
 	reps := next.Results[0].([]dnscheck.DomainReport)
 	if !slices.Equal(reportDomains(reps), both) || !reps[0].Ready || !reps[1].Ready {
 		t.Fatalf("reports = %+v", reps)
@@ -298,7 +301,8 @@ func TestSeveralTrouble(t *testing.T) {
 	env.Server.SetFault("osc1._domainkey."+tuitest.Other+".", dnstest.Fault{ServFail: true})
 	m := verify.NewModel(env.Common(100, 30), env.Checker, nil)
 	m.Update(tuitest.Await[verify.ResultMsg](t, m.Enter(st, common.Forward)))
-	if !tuitest.Contains(m.View(), "? othercenter.org SPF pass · DKIM error") || tuitest.Contains(m.View(), "othercenter.org SPF pass · DKIM missing") {
+	if !tuitest.Contains(m.View(), "? othercenter.org SPF pass · DKIM unknown · DMARC p=none, found · DNS could not answer: server failure (SERVFAIL)") ||
+		tuitest.Contains(m.View(), "othercenter.org SPF pass · DKIM missing") || tuitest.Contains(m.View(), "DKIM error") {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
 }
@@ -358,5 +362,35 @@ func TestLongListKeepsSelectionInView(t *testing.T) {
 				t.Fatalf("the first domain, selected again, is not in view:\n%s", view)
 			}
 		})
+	}
+}
+
+// TestSeveralStatusNamesItsDomain: an extra key's status names the domain
+// it acted on, and moving to another domain clears it.
+func TestSeveralStatusNamesItsDomain(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	act := common.KeyAction{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish")),
+		Run: func(context.Context, plan.Plan) (string, error) { return "Published 2 records on ns1.", nil }}
+	m := verify.NewModel(env.Common(80, 30), env.Checker, []common.KeyAction{act})
+	firstTwo(t, env, m)
+	var status common.StatusMsg
+	tuitest.Collect(t, send(m, tuitest.Await[tea.Msg](t, send(m, tuitest.Key("p")))), func(msgs []tea.Msg) bool {
+		st, ok := msgs[len(msgs)-1].(common.StatusMsg)
+		status = st
+		return ok
+	})
+	if status.Text != tuitest.Domain+": Published 2 records on ns1." {
+		t.Fatalf("status = %q, want it to name %s", status.Text, tuitest.Domain)
+	}
+	cmd := send(m, tuitest.Key("down"))
+	if cmd == nil {
+		t.Fatal("moving to othercenter.org left yourcenter.edu's status")
+	}
+	if st, ok := cmd().(common.StatusMsg); !ok || st.Text != "" {
+		t.Fatalf("moving to othercenter.org gave %#v, want the status cleared", st)
+	}
+	// Nothing to clear any more.
+	if cmd := send(m, tuitest.Key("up")); cmd != nil {
+		t.Fatalf("moving back gave %#v", cmd())
 	}
 }
