@@ -117,6 +117,12 @@ type Options struct {
 	// address of the platform file that it lacks is taken out of the
 	// record.
 	PlatformIPs []netip.Prefix
+	// DMARCReports, when set, is the address (as ParseReportAddress
+	// returns it) the domain's own DMARC record sends aggregate reports
+	// to: the record proposed gets rua=mailto:<it>, and a published record
+	// without rua= is changed to add it. It never touches an
+	// organisation's policy or a record that already has rua=.
+	DMARCReports string
 }
 
 // Build works out the plan for a domain from what it publishes today. The
@@ -145,7 +151,7 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	plan.Records = append(plan.Records, dkimRecords(snap, p)...)
 	spf := spfRecord(snap, choice, p, opt)
 	plan.Records = append(plan.Records, spf)
-	plan.Records = append(plan.Records, dmarcRecord(snap))
+	plan.Records = append(plan.Records, dmarcRecord(snap, opt.DMARCReports))
 	for i := range plan.Records {
 		r := &plan.Records[i]
 		r.HostField = snap.DNSHost.HostField(r.Name, plan.Zone)
@@ -335,7 +341,7 @@ func aliasSPF(snap discovery.Snapshot, r Record, p *assets.Platform) Record {
 	return r
 }
 
-func dmarcRecord(snap discovery.Snapshot) Record {
+func dmarcRecord(snap discovery.Snapshot, reports string) Record {
 	r := Record{Purpose: PurposeDMARC, Type: "TXT", Name: "_dmarc." + snap.Domain + "."}
 	switch len(snap.DMARC) {
 	case 0:
@@ -343,13 +349,32 @@ func dmarcRecord(snap discovery.Snapshot) Record {
 			return orgDMARCRecord(snap, rec)
 		}
 		r.Action, r.Value = ActionAdd, "v=DMARC1; p=none"
-		r.Notes = []string{"The domain has no DMARC policy. Start with p=none: it changes nothing for delivery and lets you add rua=mailto:<a mailbox> to receive reports; move to quarantine or reject once every sender passes."}
+		r.Notes = []string{"The domain has no DMARC policy. Start with p=none: it changes nothing for delivery; move to quarantine or reject once every sender passes."}
+		if reports != "" {
+			r.Value += "; " + reportsTag(reports)
+			r.Notes = append(r.Notes, reportsNotes(snap.Domain, reports)...)
+		} else {
+			r.Notes = append(r.Notes, noReportsNote)
+		}
 		if snap.OrgDomain != "" && len(snap.OrgDMARC) > 0 {
 			r.Notes = append(r.Notes, fmt.Sprintf("%s's own DMARC record at _dmarc.%s is broken (receivers ignore it), so no organisational policy applies to %s either; tell whoever runs %s's DNS.", snap.OrgDomain, snap.OrgDomain, snap.Domain, snap.OrgDomain))
 		}
 	case 1:
 		r.Action, r.Value = ActionKeep, snap.DMARC[0]
 		r.Notes = []string{"No change needed here; the check reports what this policy does to mail that fails."}
+		pol, err := dnscheck.ParseDMARC(snap.DMARC[0])
+		switch {
+		case err != nil:
+		case len(pol.Reports) > 0:
+			r.Notes = append(r.Notes, "Its reports go to "+dnscheck.Printable(strings.Join(pol.Reports, ", "))+".")
+		case reports != "":
+			// The policy stays as it is; only where reports go is added.
+			r.Action, r.Replaces = ActionReplace, []string{snap.DMARC[0]}
+			r.Value = strings.TrimRight(strings.TrimSpace(snap.DMARC[0]), "; ") + "; " + reportsTag(reports)
+			r.Notes = append([]string{fmt.Sprintf("Your DMARC policy stays p=%s; this adds where its reports go.", pol.Policy)}, reportsNotes(snap.Domain, reports)...)
+		default:
+			r.Notes = append(r.Notes, noReportsNote)
+		}
 	default:
 		r.Action, r.Value, r.Replaces = ActionReplace, snap.DMARC[0], snap.DMARC
 		r.Notes = []string{fmt.Sprintf("There are %d DMARC records, so receivers ignore them all. Keep one.", len(snap.DMARC))}
