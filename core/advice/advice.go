@@ -397,6 +397,21 @@ func dmarcStep(r dnscheck.DomainReport) string {
 	return ""
 }
 
+// ReportsFact says where a domain's own DMARC record sends its aggregate
+// reports, for a line of facts: "sent to dmarc@yourcenter.edu", or "none
+// (the record has no rua= tag)"; "" when the domain has no valid record of
+// its own (none, an organisation's, DNS trouble). Text from DNS is made
+// printable.
+func ReportsFact(d dnscheck.DMARCReport) string {
+	switch {
+	case d.Status != dnscheck.VerdictPass || d.Inherited():
+		return ""
+	case len(d.ReportsTo) == 0:
+		return "none (the record has no rua= tag)"
+	}
+	return "sent to " + reportsTo(d)
+}
+
 // reportsTo names where a DMARC record's reports go: its rua= addresses,
 // without "mailto:", made printable.
 func reportsTo(d dnscheck.DMARCReport) string {
