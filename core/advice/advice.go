@@ -348,9 +348,9 @@ func DMARCStep(r dnscheck.DomainReport) string { return dmarcStep(r) }
 
 // DMARC suggestions, by kind.
 const (
-	dmarcNone     = iota
-	dmarcMissing  // no policy: publish p=none
-	dmarcTighten  // ready with p=none and rua=: move to p=quarantine once reports allow
+	dmarcNone    = iota
+	dmarcMissing // no policy: publish p=none
+	dmarcTighten // ready with p=none and rua=: move to p=quarantine once reports allow
 	// dmarcTightenBlind is dmarcTighten without rua=: no reports arrive.
 	dmarcTightenBlind
 	dmarcHoldBack // not ready (checked) with p=quarantine or p=reject
