@@ -39,6 +39,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 		"Jane Doe <jane@YourCenter.edu>",
 		"", // the detected provider
 		"", // no other domains
+		"", // no address for DMARC reports
 		"s",
 		"p",
 		"", // check
@@ -65,7 +66,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 		"SPF and DKIM pass: yourcenter.edu is ready.",
 		"  1. Best: publish SPF and DKIM, checkbox OFF. This one fits your result.",
 		`The setting: "When sending email, have Neoserra authenticate on sender's behalf?", in Administration | Configuration | General Settings. Turn it OFF.`,
-		"DMARC for yourcenter.edu: pass, policy quarantine.",
+		"DMARC for yourcenter.edu: pass, policy quarantine; reports: none (the record has no rua= tag).",
 		"Contact OutreachSystems support (+1 (805) 967-1280)",
 	} {
 		if !strings.Contains(got, want) {
@@ -87,7 +88,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 // the checkbox ON.
 func TestAccessibleSkip(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	in := strings.NewReader("yourcenter.edu\n\n\n\ns\n")
+	in := strings.NewReader("yourcenter.edu\n\n\n\n\ns\n")
 	var out bytes.Buffer
 	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
@@ -128,7 +129,7 @@ func TestAccessibleEnds(t *testing.T) {
 func TestAccessiblePlatformIPsFallback(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	env.Server.SetFault("spf.outreachsystems.com.", dnstest.Fault{ServFail: true})
-	in := strings.NewReader("yourcenter.edu\n\n\n\ns\n")
+	in := strings.NewReader("yourcenter.edu\n\n\n\n\ns\n")
 	var out bytes.Buffer
 	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
@@ -224,7 +225,7 @@ func TestAccessibleUnmatchedMX(t *testing.T) {
 func TestAccessibleBrokenSPF(t *testing.T) {
 	typo := strings.TrimSuffix(tuitest.OldSPF, " -all") + " ~al"
 	env := tuitest.NewEnv(t, strings.Replace(tuitest.ZoneYourCenter, tuitest.OldSPF, typo, 1))
-	in := strings.NewReader("yourcenter.edu\n\n\n\ns\n")
+	in := strings.NewReader("yourcenter.edu\n\n\n\n\ns\n")
 	var out bytes.Buffer
 	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())

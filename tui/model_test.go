@@ -154,7 +154,7 @@ func walkthrough(t *testing.T, w, h int) {
 
 	s.next(tuitest.Key("enter"))
 	s.wantStep(domains.Name)
-	s.wantView("Do users of your database send from other domains?", "✓ yourcenter.edu", "go on with 1 domain")
+	s.wantView("Do your staff send Neoserra mail from any other domain?", "✓ yourcenter.edu", "go on with 1 domain")
 
 	cmd = s.next(tuitest.Key("enter"))
 	s.wantStep(records.Name)

@@ -70,6 +70,11 @@ func ParseReportAddress(s string) (string, error) {
 	return local + "@" + in.Domain, nil
 }
 
+// ReportAddress is where DMARC aggregate reports should go, as the person
+// gave it (ParseReportAddress's result), or "" when they gave none. The
+// wizard keeps it in its state for the records step (Options.DMARCReports).
+type ReportAddress string
+
 // AsksReportAddress reports whether the plan for snap would propose a
 // DMARC record of the domain's own that sends no reports: none is
 // published (and no organisation's policy applies), or the one published

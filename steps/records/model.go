@@ -73,6 +73,7 @@ type Model struct {
 	doms    []slot // one per domain, in the wizard's order
 	cur     int    // the domain shown
 	choice  plan.ProviderChoice
+	reports plan.ReportAddress // where DMARC reports go ("" = none given)
 	useIPs  bool
 	toggled bool
 	going   bool // enter was pressed while a domain's plan was building
@@ -185,6 +186,7 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 		return tea.Batch(cmds...)
 	}
 	m.choice, _ = common.Get[plan.ProviderChoice](st)
+	m.reports, _ = common.Get[plan.ReportAddress](st)
 	m.doms = make([]slot, 0, max(len(targets), 1))
 	for _, t := range targets {
 		sl := slot{snap: discovery.Snapshot{Domain: t.Input.Domain}}
@@ -252,7 +254,7 @@ func (m *Model) rebuild(i int, rediscover bool) tea.Cmd {
 	sl := &m.doms[i]
 	sl.gen, sl.busy, sl.err = m.Gen, true, nil
 	gen, q, snap, p := sl.gen, m.q, sl.snap, m.Platform
-	opt := plan.Options{Provider: m.choice.Option(), UseIPs: m.useIPs}
+	opt := plan.Options{Provider: m.choice.Option(), UseIPs: m.useIPs, DMARCReports: string(m.reports)}
 	ctx := m.Ctx
 	m.render()
 	return tea.Batch(m.Spin.Tick, func() tea.Msg {

@@ -22,6 +22,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		snaps = append(snaps, o.Snap)
 	}
 	choice, _ := common.Get[plan.ProviderChoice](st)
+	m.reports, _ = common.Get[plan.ReportAddress](st)
 	quiet, _ := common.Get[common.CheckAtOnce](st)
 	if quiet {
 		st.Put(common.CheckAtOnce(false))
@@ -40,7 +41,7 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 	for {
 		var plans plan.Plans
 		for _, snap := range snaps {
-			pl, err := plan.Build(ctx, m.q, snap, p, plan.Options{Provider: choice.Option(), UseIPs: useIPs})
+			pl, err := plan.Build(ctx, m.q, snap, p, plan.Options{Provider: choice.Option(), UseIPs: useIPs, DMARCReports: string(m.reports)})
 			if err != nil {
 				return nil, err
 			}
