@@ -26,8 +26,9 @@ const ProgressVersion = 1
 
 // Progress is what the wizard saves as the person goes, so that quitting
 // or a dropped SSH session loses nothing: the domains, the provider
-// choice, the step reached and the last results. It holds no secrets:
-// only domain names and what public DNS says about them.
+// choice, the address for DMARC reports, the step reached and the last
+// results. It holds no secrets: only domain names, what public DNS says
+// about them, and the address the DMARC record publishes.
 type Progress struct {
 	Version  int      `json:"version"`
 	Platform string   `json:"platform"`
