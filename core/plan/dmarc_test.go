@@ -108,3 +108,22 @@ func TestBuildDMARCReports(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanReadsAloud: the plan's header names a DNS host the catalog does
+// not know as "not recognised" with its name servers, never the catalog's
+// stand-in name, and says how the provider was found without naming it
+// twice.
+func TestPlanReadsAloud(t *testing.T) {
+	t.Parallel()
+	srv := startZones(t, domainZone("@ IN NS ns1.example-dns.net.", "@ IN MX 0 "+m365MX+"."))
+	pl := mustPlan(t, srv, testDomain, Options{})
+	var b strings.Builder
+	if err := WriteText(&b, pl); err != nil {
+		t.Fatal(err)
+	}
+	head, _, _ := strings.Cut(b.String(), "\n\n")
+	want := "DNS host: not recognised (ns1.example-dns.net) · Mail provider: Microsoft 365 (detected from your MX record " + m365MX + ")"
+	if !strings.Contains(head, want) || strings.Contains(head, "Your DNS host") {
+		t.Errorf("header:\n%s\nwant %q", head, want)
+	}
+}

@@ -79,6 +79,9 @@ type Plan struct {
 	Records  []Record         `json:"records"`
 	Host     assets.DNSHost   `json:"-"`
 	Platform *assets.Platform `json:"-"`
+	// NameServers are the domain's NS records as discovery found them
+	// (text from DNS).
+	NameServers []string `json:"-"`
 	// ProviderReason says how the provider was chosen.
 	ProviderReason string `json:"provider_reason"`
 	// SPFLookups counts the DNS lookups the SPF record to publish costs a
@@ -88,6 +91,19 @@ type Plan struct {
 	// Warnings are plain sentences: the DNS host's pitfalls, lookups over
 	// the limit, lookups that failed.
 	Warnings []string `json:"warnings"`
+}
+
+// HostWords names the domain's DNS host for a person: its name when the
+// catalog knows it, else "not recognised" and the name servers (made
+// printable), never the catalog's stand-in name.
+func (p Plan) HostWords() string {
+	if p.Host.ID != "" && p.Host.ID != assets.GenericDNSHostID && p.DNSHost != "" {
+		return dnscheck.Printable(p.DNSHost)
+	}
+	if len(p.NameServers) == 0 {
+		return "not recognised"
+	}
+	return "not recognised (" + dnscheck.Printable(strings.Join(p.NameServers, ", ")) + ")"
 }
 
 // Plans are the plans of every domain the wizard sets up, in order; the
@@ -135,7 +151,7 @@ type Options struct {
 // then returns a *LookupError, which wraps ErrLookupFailed. Other failed
 // lookups (NS, the doubled DKIM name) only add a warning.
 func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *assets.Platform, opt Options) (Plan, error) {
-	plan := Plan{Domain: snap.Domain, Zone: snap.Zone, Host: snap.DNSHost, DNSHost: snap.DNSHost.Name, Platform: p}
+	plan := Plan{Domain: snap.Domain, Zone: snap.Zone, Host: snap.DNSHost, DNSHost: snap.DNSHost.Name, Platform: p, NameServers: slices.Clone(snap.NS)}
 	if plan.Zone == "" {
 		plan.Zone = snap.Domain
 	}
@@ -245,9 +261,9 @@ func chooseProvider(snap discovery.Snapshot, chosen *assets.Provider) providerCh
 			w += " " + snap.Provider.Ask
 		}
 		w += " Then run again with --provider include:<that domain> (or choose \"Another mail provider\" in the wizard)."
-		return providerChoice{provider: snap.Provider, reason: fmt.Sprintf("your MX points to %s (%s)", snap.Provider.Name, mx), unknown: true, warning: w}
+		return providerChoice{provider: snap.Provider, reason: "detected from your MX record " + mx, unknown: true, warning: w}
 	case snap.ProviderFound:
-		return providerChoice{provider: snap.Provider, reason: fmt.Sprintf("your MX points to %s (%s)", snap.Provider.Name, snap.ProviderMX)}
+		return providerChoice{provider: snap.Provider, reason: "detected from your MX record " + dnscheck.Printable(snap.ProviderMX)}
 	}
 	none, _ := assets.ProviderByID("none")
 	if len(snap.MX) == 0 {
@@ -256,7 +272,7 @@ func chooseProvider(snap discovery.Snapshot, chosen *assets.Provider) providerCh
 	mx := dnscheck.Printable(snap.MX[0])
 	return providerChoice{
 		provider: assets.Provider{ID: "unknown", Name: "Not recognised"},
-		reason:   fmt.Sprintf("your MX (%s) matches no provider in the catalog", mx),
+		reason:   fmt.Sprintf("your MX record %s matches no provider in the catalog", mx),
 		unknown:  true,
 		warning:  fmt.Sprintf("Your domain receives mail through %s, which is not in the catalog (it may be a mail gateway such as Mimecast, Proofpoint or Barracuda, or your own server). What sends your own outgoing mail is unknown, so this SPF record authorises only what it authorised before plus the platform. Tell the wizard what sends your mail: run again with --provider ID (see 'wizard providers') or --provider include:<its SPF domain>.", mx),
 	}

@@ -533,7 +533,7 @@ func (m *Model) renderPlan(b *strings.Builder) {
 	if m.several() {
 		b.WriteString(st.Accent.Render(common.Wrap(fmt.Sprintf("Domain %d of %d · ←/→ shows the others' records", m.cur+1, len(m.doms)), w)) + "\n")
 	}
-	b.WriteString(st.Dim.Render(common.Wrap("DNS host: "+p(pl.DNSHost)+" · mail provider: "+p(pl.Provider), w)) + "\n")
+	b.WriteString(st.Dim.Render(common.Wrap("DNS host: "+pl.HostWords()+" · mail provider: "+p(pl.Provider), w)) + "\n")
 	b.WriteString(st.Dim.Render(common.Wrap("In the DNS host's form, type each Name and Value exactly as shown.", w)) + "\n")
 	lines := strings.Count(b.String(), "\n") // the first card's line
 	m.tops = m.tops[:0]
