@@ -57,3 +57,21 @@ func TestAccessibleDMARCReports(t *testing.T) {
 		t.Fatalf("a bad saved address was taken: %v", err)
 	}
 }
+
+// TestWelcomeTellsTheTruth: the welcome promises to resume only when the
+// wizard saves progress (not in the demo, which saves nothing).
+func TestWelcomeTellsTheTruth(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	for _, tc := range []struct {
+		path string
+		want string
+	}{{"", "Nothing is saved this time"}, {filepath.Join(t.TempDir(), "p.json"), "resumes where you left off"}} {
+		cfg := cfgFor(env, t.TempDir())
+		cfg.ProgressPath = tc.path
+		var out strings.Builder
+		_ = tui.RunAccessible(context.Background(), cfg, strings.NewReader("q\n"), &out)
+		if !strings.Contains(out.String(), tc.want) {
+			t.Errorf("progress path %q: the welcome lacks %q:\n%s", tc.path, tc.want, out.String())
+		}
+	}
+}
