@@ -55,7 +55,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 		"Did you mean yourcenter.edu? Type it to use it.",
 		"Using yourcenter.edu.",
 		"  DNS host: Cloudflare (amy.ns.cloudflare.com, bob.ns.cloudflare.com)",
-		"  Mail provider: Microsoft 365: your MX points to it (yourcenter-edu.mail.protection.outlook.com)",
+		"  Mail provider: Microsoft 365, detected from your MX record yourcenter-edu.mail.protection.outlook.com",
 		"  1. Microsoft 365 (detected)",
 		"Number of your provider, or Enter for Microsoft 365: ",
 		"Mail provider: Microsoft 365.",
