@@ -46,10 +46,10 @@ type Choice struct {
 func Choices(p *assets.Platform) []Choice {
 	return []Choice{
 		{Key: OptionBest, Title: "Best: publish SPF and DKIM, checkbox OFF", Checkbox: CheckboxOff,
-			When:   "every domain your users send from passes SPF and DKIM",
+			When:   "every domain your staff send from passes SPF and DKIM",
 			Effect: fmt.Sprintf("Mail from %s goes out as your staff's own addresses and passes SPF, DKIM and DMARC.", p.Name)},
 		{Key: OptionSecondBest, Title: "Second best: checkbox ON", Checkbox: CheckboxOn,
-			When: "SPF or DKIM does not pass yet for some domain your users send from",
+			When: "SPF or DKIM does not pass yet for some domain your staff send from",
 			Effect: fmt.Sprintf("For domains that do not pass, %s sends as @%s with your staff's name and reply-to address; domains that pass still use their own SPF and DKIM (the setting is checked per message).",
 				p.Name, p.RewriteDomain)},
 		{Key: OptionNothing, Title: "Not recommended: do nothing, checkbox OFF", Checkbox: CheckboxOff,
