@@ -29,7 +29,7 @@ func SummaryText(p *assets.Platform, st *common.State) string {
 
 	plans, _ := common.Get[plan.Plans](st)
 	for _, pl := range plans {
-		fmt.Fprintf(&b, "\nRecords for %s (DNS host: %s; mail provider: %s)\n", pl.Domain, pr(pl.DNSHost), pr(pl.Provider))
+		fmt.Fprintf(&b, "\nRecords for %s (DNS host: %s; mail provider: %s)\n", pl.Domain, pl.HostWords(), pr(pl.Provider))
 		for _, r := range pl.Records {
 			fmt.Fprintf(&b, "  %-5s %s\n", r.Label(), r.Title())
 			fmt.Fprintf(&b, "        Name:  %s\n", pr(r.HostField))
