@@ -27,6 +27,10 @@ type DMARCPolicy struct {
 	Policy          string // p=: none, quarantine or reject
 	SubdomainPolicy string // sp=, "" when absent (p= applies)
 	Percent         int    // pct=, 100 when absent
+	// Reports are the rua= URIs aggregate reports are sent to (RFC 7489
+	// §6.3), in order; nil when the record has no rua=, so no report is
+	// ever sent.
+	Reports []string
 }
 
 // IsDMARC reports whether a TXT string is (or was meant to be) a DMARC
@@ -112,6 +116,7 @@ func ParseDMARC(txt string) (DMARCPolicy, error) {
 	if rec.Percent != nil {
 		pol.Percent = *rec.Percent
 	}
+	pol.Reports = rec.ReportURIAggregate
 	if pol.Policy == "" { // defensive: dmarc.Parse requires p=
 		return bad("it has no valid p= tag")
 	}
@@ -248,6 +253,7 @@ func judgeDMARC(resp Response, domain string, inherited bool) DMARCReport {
 		r.Policy, r.PolicyTag = pol.SubdomainPolicy, "sp"
 	}
 	r.Percent = pol.Percent
+	r.ReportsTo, _ = keptRecords(pol.Reports)
 	return r
 }
 

@@ -351,3 +351,19 @@ func TestBlocksPlatform(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckDMARCReportsTo: the report keeps where the record sends its
+// aggregate reports (rua=), and nothing when it has no rua=.
+func TestCheckDMARCReportsTo(t *testing.T) {
+	t.Parallel()
+	srv := dnstest.StartT(t,
+		zoneYC("_dmarc IN TXT "+txt("v=DMARC1; p=none; rua=mailto:dmarc@yourcenter.edu,mailto:x@reports.example")))
+	r := dnscheck.CheckDMARC(context.Background(), newLookup(srv), testDomain)
+	if want := []string{"mailto:dmarc@yourcenter.edu", "mailto:x@reports.example"}; fmt.Sprint(r.ReportsTo) != fmt.Sprint(want) {
+		t.Errorf("ReportsTo = %q, want %q", r.ReportsTo, want)
+	}
+	pol, err := dnscheck.ParseDMARC("v=DMARC1; p=none")
+	if err != nil || pol.Reports != nil {
+		t.Errorf("ParseDMARC without rua= = %+v, %v; want no Reports", pol, err)
+	}
+}

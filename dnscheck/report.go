@@ -181,7 +181,11 @@ type DMARCReport struct {
 	Percent int    `json:"-"`
 	// PolicyTag is the tag Policy was read from: "sp" for an inherited
 	// record's subdomain policy, else "p".
-	PolicyTag string    `json:"-"`
+	PolicyTag string `json:"-"`
+	// ReportsTo are the record's rua= URIs (where aggregate reports go),
+	// at most MaxKeptRecords of them, each clipped; nil when the record
+	// has none, so no report is sent. Text from DNS: make it printable.
+	ReportsTo []string  `json:"-"`
 	Problems  []Problem `json:"problems"`
 	TTL       uint32    `json:"-"`
 }

@@ -40,6 +40,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 		"Jane Doe <jane@YourCenter.edu>",
 		"", // the detected provider
 		"", // no other domains
+		"", // no address for DMARC reports
 		"s",
 		"p",
 		"", // check
@@ -55,7 +56,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 		"Did you mean yourcenter.edu? Type it to use it.",
 		"Using yourcenter.edu.",
 		"  DNS host: Cloudflare (amy.ns.cloudflare.com, bob.ns.cloudflare.com)",
-		"  Mail provider: Microsoft 365: your MX points to it (yourcenter-edu.mail.protection.outlook.com)",
+		"  Mail provider: Microsoft 365, detected from your MX record yourcenter-edu.mail.protection.outlook.com",
 		"  1. Microsoft 365 (detected)",
 		"Number of your provider, or Enter for Microsoft 365: ",
 		"Mail provider: Microsoft 365.",
@@ -66,7 +67,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 		"SPF and DKIM pass: yourcenter.edu is ready.",
 		"  1. Best: publish SPF and DKIM, checkbox OFF. This one fits your result.",
 		`The setting: "When sending email, have Neoserra authenticate on sender's behalf?", in Administration | Configuration | General Settings. Turn it OFF.`,
-		"DMARC for yourcenter.edu: p=quarantine, found.",
+		"DMARC for yourcenter.edu: p=quarantine, found; reports: none (the record has no rua= tag).",
 		"Contact OutreachSystems support (+1 (805) 967-1280)",
 	} {
 		if !strings.Contains(got, want) {
@@ -88,7 +89,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 // the checkbox ON.
 func TestAccessibleSkip(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	in := strings.NewReader("yourcenter.edu\n\n\n\ns\n")
+	in := strings.NewReader("yourcenter.edu\n\n\n\n\ns\n")
 	var out bytes.Buffer
 	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
@@ -129,7 +130,7 @@ func TestAccessibleEnds(t *testing.T) {
 func TestAccessiblePlatformIPsFallback(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	env.Server.SetFault("spf.outreachsystems.com.", dnstest.Fault{ServFail: true})
-	in := strings.NewReader("yourcenter.edu\n\n\n\ns\n")
+	in := strings.NewReader("yourcenter.edu\n\n\n\n\ns\n")
 	var out bytes.Buffer
 	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
@@ -225,7 +226,7 @@ func TestAccessibleUnmatchedMX(t *testing.T) {
 func TestAccessibleBrokenSPF(t *testing.T) {
 	typo := strings.TrimSuffix(tuitest.OldSPF, " -all") + " ~al"
 	env := tuitest.NewEnv(t, strings.Replace(tuitest.ZoneYourCenter, tuitest.OldSPF, typo, 1))
-	in := strings.NewReader("yourcenter.edu\n\n\n\ns\n")
+	in := strings.NewReader("yourcenter.edu\n\n\n\n\ns\n")
 	var out bytes.Buffer
 	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
@@ -291,6 +292,7 @@ func TestAccessibleSameWizard(t *testing.T) {
 		"yourcenter.edu",
 		"", // the detected provider
 		"", // no other domains
+		"", // no DMARC reports
 		"h",
 		"m",
 		"", // check: the doubled name
@@ -341,7 +343,7 @@ func TestAccessibleSameWizard(t *testing.T) {
 func TestAccessibleEndsWithSummary(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	env.Publish(t)
-	in := strings.NewReader("yourcenter.edu\n\n\n\n")
+	in := strings.NewReader("yourcenter.edu\n\n\n\n\n")
 	var out bytes.Buffer
 	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())

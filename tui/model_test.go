@@ -147,7 +147,7 @@ func walkthrough(t *testing.T, w, h int) {
 	s.wantStep(discoverystep.Name)
 	s.wantView("Looking up yourcenter.edu")
 	s.send(tuitest.Await[discoverystep.ResultMsg](t, cmd))
-	s.wantView("DNS host Cloudflare", "Microsoft 365: your MX points to it", "DKIM nothing at osc1._domainkey.yourcenter.edu")
+	s.wantView("DNS host Cloudflare", "Microsoft 365, detected from your MX record", "DKIM nothing at osc1._domainkey.yourcenter.edu")
 
 	s.next(tuitest.Key("enter"))
 	s.wantStep(provider.Name)
@@ -155,7 +155,7 @@ func walkthrough(t *testing.T, w, h int) {
 
 	s.next(tuitest.Key("enter"))
 	s.wantStep(domains.Name)
-	s.wantView("Do users of your database send from other domains?", "✓ yourcenter.edu", "go on with 1 domain")
+	s.wantView("Do your staff send Neoserra mail from any other domain?", "✓ yourcenter.edu", "go on with 1 domain")
 
 	cmd = s.next(tuitest.Key("enter"))
 	s.wantStep(records.Name)

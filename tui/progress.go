@@ -27,8 +27,9 @@ const ProgressVersion = 1
 
 // Progress is what the wizard saves as the person goes, so that quitting
 // or a dropped SSH session loses nothing: the domains, the provider
-// choice, the step reached and the last results. It holds no secrets:
-// only domain names and what public DNS says about them.
+// choice, the address for DMARC reports, the step reached and the last
+// results. It holds no secrets: only domain names, what public DNS says
+// about them, and the address the DMARC record publishes.
 type Progress struct {
 	Version  int      `json:"version"`
 	Platform string   `json:"platform"`
@@ -36,13 +37,16 @@ type Progress struct {
 	// Provider is the mail provider's catalog ID ("" when none was
 	// chosen yet); ProviderTerms its SPF terms when it was typed in
 	// (Other); ProviderDetected that it was the one MX pointed to.
-	Provider         string                  `json:"provider,omitempty"`
-	ProviderTerms    string                  `json:"provider_terms,omitempty"`
-	ProviderDetected bool                    `json:"provider_detected,omitempty"`
-	Step             string                  `json:"step"` // the title of the step reached
-	Reports          []dnscheck.DomainReport `json:"reports,omitempty"`
-	CheckedAt        time.Time               `json:"checked_at,omitzero"`
-	SavedAt          time.Time               `json:"saved_at"`
+	Provider         string `json:"provider,omitempty"`
+	ProviderTerms    string `json:"provider_terms,omitempty"`
+	ProviderDetected bool   `json:"provider_detected,omitempty"`
+	// DMARCReports is where DMARC reports should go, as the person
+	// gave it ("" when they gave none).
+	DMARCReports string                  `json:"dmarc_reports,omitempty"`
+	Step         string                  `json:"step"` // the title of the step reached
+	Reports      []dnscheck.DomainReport `json:"reports,omitempty"`
+	CheckedAt    time.Time               `json:"checked_at,omitzero"`
+	SavedAt      time.Time               `json:"saved_at"`
 }
 
 // Resumable reports whether p is worth offering to resume for platform:
@@ -125,6 +129,9 @@ func progressFrom(p *assets.Platform, st *common.State, step common.StepName, no
 			prog.ProviderTerms = strings.Join(c.Provider.SPFTerms(), " ")
 		}
 	}
+	if addr, ok := common.Get[plan.ReportAddress](st); ok {
+		prog.DMARCReports = string(addr)
+	}
 	if reps, ok := common.Get[[]dnscheck.DomainReport](st); ok {
 		prog.Reports = reps
 		if at, ok := common.Get[verify.CheckedAt](st); ok {
@@ -191,6 +198,13 @@ func restore(prog Progress) (resumption, error) {
 	}
 	if len(others) > 0 || pastOthers(common.StepName(prog.Step)) {
 		r.answers = append(r.answers, others)
+	}
+	if prog.DMARCReports != "" {
+		addr, err := plan.ParseReportAddress(prog.DMARCReports)
+		if err != nil {
+			return r, fmt.Errorf("tui: the saved address for DMARC reports cannot be used (%s)", dnscheck.Printable(strings.TrimPrefix(err.Error(), plan.ErrReportAddress.Error()+": ")))
+		}
+		r.answers = append(r.answers, plan.ReportAddress(addr))
 	}
 	if validReports(prog.Reports, seen) {
 		r.reports, r.checkedAt = prog.Reports, verify.CheckedAt(prog.CheckedAt)

@@ -60,7 +60,7 @@ func TestRun(t *testing.T) {
 	typ("\r")
 	wait("Microsoft 365 (detected)")
 	typ("\r")
-	wait("Do users of your database send from other domains?")
+	wait("Do your staff send Neoserra mail from any other domain?")
 	typ("\r")
 	wait("Records to publish for yourcenter.edu")
 	typ("q")

@@ -305,6 +305,7 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 		"jane@othercenter.org",
 		"OTHERCENTER.ORG", // already there
 		"",                // no more
+		"",                // no address for DMARC reports
 		"h",               // the hand-off sheet
 		"x",               // the extra action, once per domain
 		"",                // check
@@ -316,7 +317,7 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 	}
 	got := out.String()
 	for _, want := range []string{
-		"Do users of your database send from other domains? Each needs its own records.",
+		"Do your staff send Neoserra mail from any other domain?",
 		"What othercenter.org publishes today:",
 		"Added othercenter.org.",
 		"othercenter.org is already in the list.",
@@ -500,7 +501,7 @@ func TestAccessibleResumeEarly(t *testing.T) {
 	cfg.ProgressPath = filepath.Join(t.TempDir(), "progress.json")
 	cfg.Resume = &prog
 	var out strings.Builder
-	if err := tui.RunAccessible(context.Background(), cfg, strings.NewReader("\n\n\ns\n"), &out); err != nil {
+	if err := tui.RunAccessible(context.Background(), cfg, strings.NewReader("\n\n\n\ns\n"), &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
 	}
 	got := out.String()

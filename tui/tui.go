@@ -82,7 +82,7 @@ type Summary struct{ Text string }
 // Steps returns the wizard's steps, in order.
 func Steps(c common.Common, cfg Config) []common.Step {
 	return []common.Step{
-		welcome.New(c),
+		welcome.New(c).SavesProgress(cfg.ProgressPath != ""),
 		domain.NewModel(c),
 		discovery.NewModel(c, cfg.Resolver, cfg.Prepare),
 		provider.New(c, cfg.Provider),

@@ -22,6 +22,7 @@ func TestDemoAccessibleSameWizard(t *testing.T) {
 		"yourcenter.edu",
 		"", // the detected provider
 		"", // no other domains
+		"", // no DMARC reports
 		"h",
 		"m",
 		"", // check: the doubled name

@@ -207,7 +207,7 @@ func walkToOtherDomains(s *screen) {
 	s.press(enter)
 	s.waitFor("Microsoft 365 (detected)")
 	s.press(enter)
-	s.waitFor("Do users of your database send from other domains?")
+	s.waitFor("Do your staff send Neoserra mail from any other domain?")
 }
 
 // walkToRecords types a domain, accepts the detected provider and reaches

@@ -338,7 +338,7 @@ func TestProgressFreshFlag(t *testing.T) {
 
 // pgProgressKeys are the JSON keys progress may hold: domain names, the
 // provider, the step and public DNS results, nothing else.
-var pgProgressKeys = []string{"checked_at", "domains", "platform", "provider", "provider_detected", "provider_terms", "reports", "saved_at", "step", "version"}
+var pgProgressKeys = []string{"checked_at", "dmarc_reports", "domains", "platform", "provider", "provider_detected", "provider_terms", "reports", "saved_at", "step", "version"}
 
 // pgReportKeys are the JSON keys of one saved report.
 var pgReportKeys = []string{"dkim", "dmarc", "domain", "problems", "ready", "spf"}
@@ -372,7 +372,7 @@ func TestProgressHoldsNoSecrets(t *testing.T) {
 	}
 	path := pgHome(t)
 	// The whole way, with another domain and a provider typed in.
-	stdin := fmt.Sprintf("yourcenter.edu\n%d\ninclude:spf.example.net\n%s\n\n\ns\n", other+1, rsSecond)
+	stdin := fmt.Sprintf("yourcenter.edu\n%d\ninclude:spf.example.net\n%s\n\n\n\ns\n", other+1, rsSecond)
 	r := pgRun(t, stdin, "--dns-server", srv.Addr())
 	pgWantClean(t, r)
 	if r.code != exitOK {

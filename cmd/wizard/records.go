@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -14,12 +15,18 @@ import (
 func newRecordsCommand(g *globalOptions, s streams) *cobra.Command {
 	var format string
 	var useIPs bool
+	var reports string
 	cmd := &cobra.Command{
 		Use:   "records DOMAIN",
 		Short: "Print the DNS records to publish for DOMAIN",
 		Long: `Print the DNS records DOMAIN must publish for the platform: the DKIM CNAME,
 one SPF record merged with what is there today, and a DMARC record when there
 is none, each written the way the domain's DNS host wants it.
+
+--dmarc-reports ADDRESS puts rua=mailto:ADDRESS in the domain's own DMARC
+record (the one proposed, or added to a published one without rua=), so that
+receivers send their daily reports of who sends as the domain to that mailbox.
+Without it, and without rua= in the record, no reports arrive.
 
 --format markdown and --format html write a hand-off sheet for whoever edits
 the domain's DNS: the changes, the steps at the detected DNS host, the
@@ -28,6 +35,7 @@ attach to an email).`,
 		Example: `  wizard records yourcenter.edu
   wizard records jane.doe@yourcenter.edu --format zone
   wizard records yourcenter.edu --provider google --use-ips --format json
+  wizard records yourcenter.edu --dmarc-reports dmarc@yourcenter.edu
   wizard records yourcenter.edu --format html > yourcenter.edu-dns-handoff.html`,
 		Args:              exactArgs(1, "DOMAIN"),
 		ValidArgsFunction: cobra.NoFileCompletions,
@@ -41,6 +49,11 @@ attach to an email).`,
 			if err != nil {
 				return err
 			}
+			if cmd.Flags().Changed("dmarc-reports") {
+				if reports, err = plan.ParseReportAddress(reports); err != nil {
+					return usageErr("--dmarc-reports: %s", strings.TrimPrefix(err.Error(), plan.ErrReportAddress.Error()+": "))
+				}
+			}
 			platform, provider, err := g.platformAndProvider()
 			if err != nil {
 				return err
@@ -53,7 +66,7 @@ attach to an email).`,
 			// servers, as 'check' does; the SPF lookup count through the
 			// resolver.
 			q := dnscheck.NewLookup(checker.Resolver)
-			opt := plan.Options{Provider: provider, UseIPs: useIPs}
+			opt := plan.Options{Provider: provider, UseIPs: useIPs, DMARCReports: reports}
 			// --use-ips writes the addresses the platform's include lists
 			// today; the platform file's only when it cannot be read.
 			var live dnscheck.PlatformIPs
@@ -90,6 +103,7 @@ attach to an email).`,
 	}
 	cmd.Flags().StringVar(&format, "format", plan.FormatText, "output format: text, zone, json, markdown or html (a hand-off sheet for whoever edits DNS)")
 	cmd.Flags().BoolVar(&useIPs, "use-ips", false, "authorise the platform by its ip4: addresses instead of its include")
+	cmd.Flags().StringVar(&reports, "dmarc-reports", "", "the mailbox (ADDRESS) DMARC aggregate reports go to: written as rua=mailto:ADDRESS in the domain's own DMARC record")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{plan.FormatText, plan.FormatZone, plan.FormatJSON, plan.FormatMarkdown, plan.FormatHTML}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }

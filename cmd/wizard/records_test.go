@@ -612,3 +612,24 @@ func TestRecordsHandoffDNSTrouble(t *testing.T) {
 		wantOneLine(t, r.stderr, "DNS did not answer")
 	}
 }
+
+// TestRecordsDMARCReports: --dmarc-reports writes rua=mailto: into the
+// proposed DMARC record; a bad address is a usage error before any query.
+func TestRecordsDMARCReports(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, ycZone)
+	r := recordsRun(t, srv, "yourcenter.edu", "--format", "json", "--dmarc-reports", "mailto:DMARC@YourCenter.edu")
+	wantOK(t, r)
+	_, recs := decodePlan(t, r.stdout)
+	if got, want := recs[2]["value"], "v=DMARC1; p=none; rua=mailto:DMARC@yourcenter.edu"; got != want {
+		t.Errorf("DMARC value %v, want %q", got, want)
+	}
+
+	bad := serve(t, ycZone)
+	wantUsageError(t, recordsRun(t, bad, "yourcenter.edu", "--dmarc-reports", "a@x.edu,b@x.edu"), "--dmarc-reports", "one address only")
+	wantUsageError(t, recordsRun(t, bad, "yourcenter.edu", "--dmarc-reports", "dmarc"), "--dmarc-reports", "needs one @")
+	wantUsageError(t, recordsRun(t, bad, "yourcenter.edu", "--dmarc-reports", ""), "--dmarc-reports", "no address given")
+	if q := bad.Queries(); len(q) != 0 {
+		t.Errorf("a bad address still sent %d queries, e.g. %+v", len(q), q[0])
+	}
+}

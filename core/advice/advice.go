@@ -46,10 +46,10 @@ type Choice struct {
 func Choices(p *assets.Platform) []Choice {
 	return []Choice{
 		{Key: OptionBest, Title: "Best: publish SPF and DKIM, checkbox OFF", Checkbox: CheckboxOff,
-			When:   "every domain your users send from passes SPF and DKIM",
+			When:   "every domain your staff send from passes SPF and DKIM",
 			Effect: fmt.Sprintf("Mail from %s goes out as your staff's own addresses and passes SPF, DKIM and DMARC.", p.Name)},
 		{Key: OptionSecondBest, Title: "Second best: checkbox ON", Checkbox: CheckboxOn,
-			When: "some domain does not pass yet (DNS not changed, or users on several domains)",
+			When: "SPF or DKIM does not pass yet for some domain your staff send from",
 			Effect: fmt.Sprintf("For domains that do not pass, %s sends as @%s with your staff's name and reply-to address; domains that pass still use their own SPF and DKIM (the setting is checked per message).",
 				p.Name, p.RewriteDomain)},
 		{Key: OptionNothing, Title: "Not recommended: do nothing, checkbox OFF", Checkbox: CheckboxOff,
@@ -348,9 +348,11 @@ func DMARCStep(r dnscheck.DomainReport) string { return dmarcStep(r) }
 
 // DMARC suggestions, by kind.
 const (
-	dmarcNone     = iota
-	dmarcMissing  // no policy: publish p=none
-	dmarcTighten  // ready with p=none: move to p=quarantine
+	dmarcNone    = iota
+	dmarcMissing // no policy: publish p=none
+	dmarcTighten // ready with p=none and rua=: move to p=quarantine once reports allow
+	// dmarcTightenBlind is dmarcTighten without rua=: no reports arrive.
+	dmarcTightenBlind
 	dmarcHoldBack // not ready (checked) with p=quarantine or p=reject
 	// dmarcInheritedHoldBack is dmarcHoldBack under the organisational
 	// domain's policy: not the person's to change.
@@ -363,6 +365,9 @@ func dmarcKind(r dnscheck.DomainReport) int {
 		return dmarcMissing
 	case r.DMARC.Status == dnscheck.VerdictPass && r.Ready && r.DMARC.Policy == "none" && !r.DMARC.Inherited():
 		// An inherited p=none is the organisation's to tighten.
+		if len(r.DMARC.ReportsTo) == 0 {
+			return dmarcTightenBlind
+		}
 		return dmarcTighten
 	case r.DMARC.Status == dnscheck.VerdictPass && !r.Ready && !Unchecked(r) && (r.DMARC.Policy == "quarantine" || r.DMARC.Policy == "reject"):
 		// Only when SPF and DKIM were read: DNS trouble tells nothing
@@ -378,9 +383,11 @@ func dmarcKind(r dnscheck.DomainReport) int {
 func dmarcStep(r dnscheck.DomainReport) string {
 	switch dmarcKind(r) {
 	case dmarcMissing:
-		return fmt.Sprintf("%s has no DMARC policy: publish v=DMARC1; p=none at _dmarc.%s to start receiving reports.", r.Domain, r.Domain)
+		return fmt.Sprintf("%s has no DMARC policy: publish v=DMARC1; p=none; rua=mailto:<a mailbox you read> at _dmarc.%s. p=none changes nothing for delivery; rua= brings daily reports of who sends mail as %s (without it, no reports arrive).", r.Domain, r.Domain, r.Domain)
 	case dmarcTighten:
-		return fmt.Sprintf("%s's DMARC policy is p=none; once reports show every sender passing, move to p=quarantine.", r.Domain)
+		return fmt.Sprintf("%s's DMARC policy is p=none; once the reports sent to %s show every sender passing, move to p=quarantine.", r.Domain, reportsTo(r.DMARC))
+	case dmarcTightenBlind:
+		return fmt.Sprintf("%s's DMARC policy is p=none and has no rua= tag, so no reports arrive: add ; rua=mailto:<a mailbox you read> to it to learn who sends mail as %s, or check a real message with 'wizard verify'. Once every sender passes SPF and DKIM, move to p=quarantine.", r.Domain, r.Domain)
 	case dmarcHoldBack:
 		return fmt.Sprintf("%s's DMARC policy (p=%s) is holding back mail now; fix SPF and DKIM first.", r.Domain, r.DMARC.Policy)
 	case dmarcInheritedHoldBack:
@@ -388,6 +395,34 @@ func dmarcStep(r dnscheck.DomainReport) string {
 		return fmt.Sprintf("%s has no DMARC policy of its own: %s's (%s, set by whoever runs %s's DNS) applies and is holding back mail now. Fix SPF and DKIM first; do not add a p=none policy for %s, which would weaken %s's.", r.Domain, org, r.DMARC.Policy, org, r.Domain, org)
 	}
 	return ""
+}
+
+// ReportsFact says where a domain's own DMARC record sends its aggregate
+// reports, for a line of facts: "sent to dmarc@yourcenter.edu", or "none
+// (the record has no rua= tag)"; "" when the domain has no valid record of
+// its own (none, an organisation's, DNS trouble). Text from DNS is made
+// printable.
+func ReportsFact(d dnscheck.DMARCReport) string {
+	switch {
+	case d.Status != dnscheck.VerdictPass || d.Inherited():
+		return ""
+	case len(d.ReportsTo) == 0:
+		return "none (the record has no rua= tag)"
+	}
+	return "sent to " + reportsTo(d)
+}
+
+// reportsTo names where a DMARC record's reports go: its rua= addresses,
+// without "mailto:", made printable.
+func reportsTo(d dnscheck.DMARCReport) string {
+	out := make([]string, len(d.ReportsTo))
+	for i, u := range d.ReportsTo {
+		if len(u) > len("mailto:") && strings.EqualFold(u[:len("mailto:")], "mailto:") {
+			u = u[len("mailto:"):]
+		}
+		out[i] = dnscheck.Printable(u)
+	}
+	return strings.Join(out, " and ")
 }
 
 // dmarcSteps returns the DMARC suggestions: a domain alone in its kind
@@ -403,9 +438,11 @@ func (t *Tally) dmarcSteps() []string {
 		names := g.names
 		switch g.kind {
 		case dmarcMissing:
-			out = append(out, fmt.Sprintf("%s have no DMARC policy: publish v=DMARC1; p=none at _dmarc.DOMAIN of each to start receiving reports.", names))
+			out = append(out, fmt.Sprintf("%s have no DMARC policy: publish v=DMARC1; p=none; rua=mailto:<a mailbox you read> at _dmarc.DOMAIN of each. p=none changes nothing for delivery; rua= brings daily reports of who sends mail as each (without it, no reports arrive).", names))
 		case dmarcTighten:
-			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none; once reports show every sender passing, move to p=quarantine.", names))
+			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none; once their reports show every sender passing, move to p=quarantine.", names))
+		case dmarcTightenBlind:
+			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none with no rua= tag, so no reports arrive: add ; rua=mailto:<a mailbox you read> to each to learn who sends mail as them, or check a real message with 'wizard verify'. Once every sender passes SPF and DKIM, move to p=quarantine.", names))
 		case dmarcHoldBack:
 			out = append(out, fmt.Sprintf("The DMARC policies of %s (p=quarantine or p=reject) are holding back mail now; fix SPF and DKIM first.", names))
 		case dmarcInheritedHoldBack:

@@ -199,7 +199,7 @@ func TestBuildProviderDetection(t *testing.T) {
 		{
 			name:     "M365 from MX, lowest preference first",
 			lines:    []string{"@ IN MX 20 aspmx.l.google.com.", "@ IN MX 10 " + m365MX + "."},
-			provider: "Microsoft 365", reasonHas: "your MX points to Microsoft 365 (" + m365MX + ")",
+			provider: "Microsoft 365", reasonHas: "detected from your MX record " + m365MX,
 			spf: "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all", spfAction: ActionAdd,
 		},
 		{

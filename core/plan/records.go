@@ -79,6 +79,9 @@ type Plan struct {
 	Records  []Record         `json:"records"`
 	Host     assets.DNSHost   `json:"-"`
 	Platform *assets.Platform `json:"-"`
+	// NameServers are the domain's NS records as discovery found them
+	// (text from DNS).
+	NameServers []string `json:"-"`
 	// ProviderReason says how the provider was chosen.
 	ProviderReason string `json:"provider_reason"`
 	// SPFLookups counts the DNS lookups the SPF record to publish costs a
@@ -89,6 +92,19 @@ type Plan struct {
 	// TXT values (assets.DNSHost.QuoteRule) and its pitfalls, then lookups over
 	// the limit, lookups that failed.
 	Warnings []string `json:"warnings"`
+}
+
+// HostWords names the domain's DNS host for a person: its name when the
+// catalog knows it, else "not recognised" and the name servers (made
+// printable), never the catalog's stand-in name.
+func (p Plan) HostWords() string {
+	if p.Host.ID != "" && p.Host.ID != assets.GenericDNSHostID && p.DNSHost != "" {
+		return dnscheck.Printable(p.DNSHost)
+	}
+	if len(p.NameServers) == 0 {
+		return "not recognised"
+	}
+	return "not recognised (" + dnscheck.Printable(strings.Join(p.NameServers, ", ")) + ")"
 }
 
 // Plans are the plans of every domain the wizard sets up, in order; the
@@ -118,6 +134,12 @@ type Options struct {
 	// address of the platform file that it lacks is taken out of the
 	// record.
 	PlatformIPs []netip.Prefix
+	// DMARCReports, when set, is the address (as ParseReportAddress
+	// returns it) the domain's own DMARC record sends aggregate reports
+	// to: the record proposed gets rua=mailto:<it>, and a published record
+	// without rua= is changed to add it. It never touches an
+	// organisation's policy or a record that already has rua=.
+	DMARCReports string
 }
 
 // Build works out the plan for a domain from what it publishes today. The
@@ -130,7 +152,7 @@ type Options struct {
 // then returns a *LookupError, which wraps ErrLookupFailed. Other failed
 // lookups (NS, the doubled DKIM name) only add a warning.
 func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *assets.Platform, opt Options) (Plan, error) {
-	plan := Plan{Domain: snap.Domain, Zone: snap.Zone, Host: snap.DNSHost, DNSHost: snap.DNSHost.Name, Platform: p}
+	plan := Plan{Domain: snap.Domain, Zone: snap.Zone, Host: snap.DNSHost, DNSHost: snap.DNSHost.Name, Platform: p, NameServers: slices.Clone(snap.NS)}
 	// How the host's form wants names and values comes first: those
 	// notes prevent the mistakes made while typing the records.
 	plan.Warnings = snap.DNSHost.Notes()
@@ -149,7 +171,7 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	plan.Records = append(plan.Records, dkimRecords(snap, p)...)
 	spf := spfRecord(snap, choice, p, opt)
 	plan.Records = append(plan.Records, spf)
-	plan.Records = append(plan.Records, dmarcRecord(snap))
+	plan.Records = append(plan.Records, dmarcRecord(snap, opt.DMARCReports))
 	for i := range plan.Records {
 		r := &plan.Records[i]
 		r.HostField = snap.DNSHost.HostField(r.Name, plan.Zone)
@@ -242,9 +264,9 @@ func chooseProvider(snap discovery.Snapshot, chosen *assets.Provider) providerCh
 			w += " " + snap.Provider.Ask
 		}
 		w += " Then run again with --provider include:<that domain> (or choose \"Another mail provider\" in the wizard)."
-		return providerChoice{provider: snap.Provider, reason: fmt.Sprintf("your MX points to %s (%s)", snap.Provider.Name, mx), unknown: true, warning: w}
+		return providerChoice{provider: snap.Provider, reason: "detected from your MX record " + mx, unknown: true, warning: w}
 	case snap.ProviderFound:
-		return providerChoice{provider: snap.Provider, reason: fmt.Sprintf("your MX points to %s (%s)", snap.Provider.Name, snap.ProviderMX)}
+		return providerChoice{provider: snap.Provider, reason: "detected from your MX record " + dnscheck.Printable(snap.ProviderMX)}
 	}
 	none, _ := assets.ProviderByID("none")
 	if len(snap.MX) == 0 {
@@ -253,7 +275,7 @@ func chooseProvider(snap discovery.Snapshot, chosen *assets.Provider) providerCh
 	mx := dnscheck.Printable(snap.MX[0])
 	return providerChoice{
 		provider: assets.Provider{ID: "unknown", Name: "Not recognised"},
-		reason:   fmt.Sprintf("your MX (%s) matches no provider in the catalog", mx),
+		reason:   fmt.Sprintf("your MX record %s matches no provider in the catalog", mx),
 		unknown:  true,
 		warning:  fmt.Sprintf("Your domain receives mail through %s, which is not in the catalog (it may be a mail gateway such as Mimecast, Proofpoint or Barracuda, or your own server). What sends your own outgoing mail is unknown, so this SPF record authorises only what it authorised before plus the platform. Tell the wizard what sends your mail: run again with --provider ID (see 'wizard providers') or --provider include:<its SPF domain>.", mx),
 	}
@@ -338,7 +360,7 @@ func aliasSPF(snap discovery.Snapshot, r Record, p *assets.Platform) Record {
 	return r
 }
 
-func dmarcRecord(snap discovery.Snapshot) Record {
+func dmarcRecord(snap discovery.Snapshot, reports string) Record {
 	r := Record{Purpose: PurposeDMARC, Type: "TXT", Name: "_dmarc." + snap.Domain + "."}
 	switch len(snap.DMARC) {
 	case 0:
@@ -346,13 +368,32 @@ func dmarcRecord(snap discovery.Snapshot) Record {
 			return orgDMARCRecord(snap, rec)
 		}
 		r.Action, r.Value = ActionAdd, "v=DMARC1; p=none"
-		r.Notes = []string{"The domain has no DMARC policy. Start with p=none: it changes nothing for delivery and lets you add rua=mailto:<a mailbox> to receive reports; move to quarantine or reject once every sender passes."}
+		r.Notes = []string{"The domain has no DMARC policy. Start with p=none: it changes nothing for delivery; move to quarantine or reject once every sender passes."}
+		if reports != "" {
+			r.Value += "; " + reportsTag(reports)
+			r.Notes = append(r.Notes, reportsNotes(snap.Domain, reports)...)
+		} else {
+			r.Notes = append(r.Notes, noReportsNote)
+		}
 		if snap.OrgDomain != "" && len(snap.OrgDMARC) > 0 {
 			r.Notes = append(r.Notes, fmt.Sprintf("%s's own DMARC record at _dmarc.%s is broken (receivers ignore it), so no organisational policy applies to %s either; tell whoever runs %s's DNS.", snap.OrgDomain, snap.OrgDomain, snap.Domain, snap.OrgDomain))
 		}
 	case 1:
 		r.Action, r.Value = ActionKeep, snap.DMARC[0]
 		r.Notes = []string{"No change needed here; the check reports what this policy does to mail that fails."}
+		pol, err := dnscheck.ParseDMARC(snap.DMARC[0])
+		switch {
+		case err != nil:
+		case len(pol.Reports) > 0:
+			r.Notes = append(r.Notes, "Its reports go to "+dnscheck.Printable(strings.Join(pol.Reports, ", "))+".")
+		case reports != "":
+			// The policy stays as it is; only where reports go is added.
+			r.Action, r.Replaces = ActionReplace, []string{snap.DMARC[0]}
+			r.Value = strings.TrimRight(strings.TrimSpace(snap.DMARC[0]), "; ") + "; " + reportsTag(reports)
+			r.Notes = append([]string{fmt.Sprintf("Your DMARC policy stays p=%s; this adds where its reports go.", pol.Policy)}, reportsNotes(snap.Domain, reports)...)
+		default:
+			r.Notes = append(r.Notes, noReportsNote)
+		}
 	default:
 		r.Action, r.Value, r.Replaces = ActionReplace, snap.DMARC[0], snap.DMARC
 		r.Notes = []string{fmt.Sprintf("There are %d DMARC records, so receivers ignore them all. Keep one.", len(snap.DMARC))}

@@ -106,7 +106,7 @@ func WriteText(w io.Writer, plan Plan) error {
 	ew := &errWriter{w: w}
 	p := dnscheck.Printable
 	ew.printf("Records to publish for %s\n", p(plan.Domain))
-	ew.printf("DNS host: %s · Mail provider: %s", p(plan.DNSHost), p(plan.Provider))
+	ew.printf("DNS host: %s · Mail provider: %s", plan.HostWords(), p(plan.Provider))
 	if plan.ProviderReason != "" && plan.ProviderReason != "chosen" {
 		ew.printf(" (%s)", p(plan.ProviderReason))
 	}

@@ -135,14 +135,18 @@ func (m *Model) render() {
 		if r.DMARC.Record != "" {
 			state += " (" + r.DMARC.Record + ")"
 		}
+		if r.DMARC.Inherited() {
+			state += ", " + r.DMARC.OrgDomain + "'s, managed by whoever runs its DNS"
+		}
 		b.WriteString(common.Hang("  ", "  ", pr(state), w) + "\n")
+		if f := advice.ReportsFact(r.DMARC); f != "" {
+			b.WriteString(common.Hang("  Reports: ", "           ", f, w) + "\n")
+		}
 		for _, prob := range r.DMARC.Problems {
 			b.WriteString(common.Hang(st.Warn.Render("  ! "), "    ", pr(prob.Message), w) + "\n")
 		}
-		if s := advice.DMARCStep(r); s != "" {
-			b.WriteString(common.Hang("  → ", "    ", pr(s), w) + "\n")
-		}
 	}
+	// What to do about DMARC is said once, in the next steps.
 
 	b.WriteString("\n" + st.Accent.Render("Next steps") + "\n")
 	for i, s := range a.NextSteps {

@@ -4,6 +4,7 @@ import (
 	"github.com/outreach-auth/wizard/core/advice"
 	advicestep "github.com/outreach-auth/wizard/steps/advice"
 	"os"
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -68,7 +69,8 @@ func TestSecondBest(t *testing.T) {
 		"checked per message).",
 		"Turn it: ON",
 		"! Your DMARC policy is p=quarantine, and mail from Neoserra does not pass SPF and DKIM yet",
-		"→ yourcenter.edu's DMARC policy (p=quarantine) is holding back mail now; fix SPF and DKIM first.",
+		"Reports: none (the record has no rua= tag)",
+		"yourcenter.edu's DMARC policy (p=quarantine) is holding back mail now; fix SPF and DKIM first.",
 		"After the fix, contact OutreachSystems support (+1 (805) 967-1280)",
 	} {
 		if !tuitest.Contains(m.View(), want) {
@@ -80,6 +82,36 @@ func TestSecondBest(t *testing.T) {
 	}
 	_, cmd := m.Update(tuitest.Key("b"))
 	tuitest.Await[common.BackMsg](t, cmd)
+}
+
+// TestDMARCSaidOnce: two ready domains with p=none and no rua=: the
+// screen says once that no reports arrive (and what to do instead), never
+// that reports will show anything, and names where reports go when a
+// record says so.
+func TestDMARCSaidOnce(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	env.Publish(t)
+	a := env.Report(t)
+	a.DMARC.Policy, a.DMARC.Record, a.DMARC.ReportsTo = "none", "v=DMARC1; p=none", nil
+	b := a
+	b.Domain = "other.edu"
+	c := a
+	c.Domain, c.DMARC.ReportsTo = "third.edu", []string{"mailto:dmarc@third.edu"}
+	m := advicestep.NewModel(env.Common(100, 200))
+	m.Enter(common.NewState([]dnscheck.DomainReport{a, b, c}), common.Forward)
+	view := tuitest.Plain(m.View())
+	flat := strings.Join(strings.Fields(view), " ")
+	if n := strings.Count(flat, "so no reports arrive"); n != 1 {
+		t.Errorf("the screen says %d times that no reports arrive, want once:\n%s", n, view)
+	}
+	for _, want := range []string{"wizard verify", "Reports: sent to dmarc@third.edu", "once the reports sent to dmarc@third.edu show every sender passing"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.Contains(flat, "once reports show") {
+		t.Errorf("the screen promises reports no record asks for:\n%s", view)
+	}
 }
 
 func TestScrollsAtSmallSizes(t *testing.T) {

@@ -11,7 +11,8 @@ import (
 )
 
 // Prompt implements common.Prompter: the advice on the platform's sender
-// setting for the reports in st, DMARC a domain, and the next steps.
+// setting for the reports in st, DMARC a domain (what to do about it is
+// said once, in the next steps), and the next steps.
 func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
 	p := m.Platform
 	reps, _ := common.Get[[]dnscheck.DomainReport](st)
@@ -35,10 +36,10 @@ func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, st *common.Stat
 		if r.DMARC.Inherited() {
 			state += " (managed by whoever runs " + r.DMARC.OrgDomain + "'s DNS)"
 		}
-		lp.Say("DMARC for %s: %s.", r.Domain, dnscheck.Printable(state))
-		if s := advice.DMARCStep(r); s != "" {
-			lp.Say("%s", dnscheck.Printable(s))
+		if f := advice.ReportsFact(r.DMARC); f != "" {
+			state += "; reports: " + f
 		}
+		lp.Say("DMARC for %s: %s.", r.Domain, dnscheck.Printable(state))
 	}
 	lp.Say("Next steps:")
 	for i, s := range adv.NextSteps {

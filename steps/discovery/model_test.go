@@ -42,7 +42,7 @@ func TestDiscover(t *testing.T) {
 	for _, want := range []string{
 		"What yourcenter.edu publishes today",
 		"DNS host Cloudflare (amy.ns.cloudflare.com, bob.ns.cloudflare.com)",
-		"Mail provider Microsoft 365: your MX points to it (yourcenter-edu.mail.protection.outlook.com)",
+		"Mail provider Microsoft 365, detected from your MX record yourcenter-edu.mail.protection.outlook.com",
 		"SPF " + tuitest.OldSPF,
 		"DKIM nothing at osc1._domainkey.yourcenter.edu",
 		"DMARC v=DMARC1; p=quarantine",

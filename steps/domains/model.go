@@ -1,8 +1,11 @@
 // Package domains is the wizard's screen for databases whose users send
-// from more than one mail domain: after the first domain it asks "Do users
-// of your database send from other domains?", adds each one (normalised like
-// the first, looked up at once), and stores the list as common.Others for the
-// records, verify and advice screens (common.Targets reads it back).
+// from more than one mail domain: after the first domain it asks whether
+// the staff send the platform's mail from any other domain, adds each one
+// (normalised like the first, looked up at once), and stores the list as
+// common.Others for the records, verify and advice screens (common.Targets
+// reads it back). When some domain's own DMARC record would send no reports
+// (plan.AsksReportAddress), it also asks, optionally, where they should go,
+// and stores the answer as plan.ReportAddress for the records step.
 package domains
 
 import (
@@ -18,8 +21,10 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/advice"
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/domainname"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -59,7 +64,17 @@ type Model struct {
 	problem string // why the last enter added nothing
 	waiting bool   // continue once every lookup has finished
 
-	keys struct{ Add, Continue, List, Field, Up, Down, Remove key.Binding }
+	// The optional question where DMARC reports should go, asked below
+	// the domains when some domain's own record would send none.
+	firstSnap discovery.Snapshot
+	reports   textinput.Model
+	inReports bool   // the reports field has focus
+	badReport string // why the address typed is refused
+
+	keys struct {
+		Add, Continue, List, Field, Up, Down, Remove key.Binding
+		ToReports, FromReports                       key.Binding
+	}
 }
 
 // NewModel returns the step. q answers the lookups of added domains;
@@ -72,11 +87,17 @@ func NewModel(c common.Common, q dnscheck.Querier, prepare func(ctx context.Cont
 	ti.PromptStyle = c.Styles.Accent
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	ti.Focus()
+	ri := textinput.New()
+	ri.Prompt = "› "
+	ri.CharLimit = plan.MaxReportAddressLen + len("mailto:") + 16
+	ri.PromptStyle = c.Styles.Accent
+	ri.Cursor.SetMode(cursor.CursorStatic)
 	m := &Model{
 		StepBase: common.NewStepBase(c),
 		q:        q,
 		prepare:  prepare,
 		input:    ti,
+		reports:  ri,
 	}
 	m.Redraw = m.render
 	m.keys.Add = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "add it"))
@@ -86,6 +107,8 @@ func NewModel(c common.Common, q dnscheck.Querier, prepare func(ctx context.Cont
 	m.keys.Up = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up"))
 	m.keys.Down = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down"))
 	m.keys.Remove = key.NewBinding(key.WithKeys("x", "delete", "backspace"), key.WithHelp("x", "remove"))
+	m.keys.ToReports = key.NewBinding(key.WithKeys("down"), key.WithHelp("↓", "DMARC reports"))
+	m.keys.FromReports = key.NewBinding(key.WithKeys("up"), key.WithHelp("↑", "back to domains"))
 	m.Scroll.LineKeys = false
 	m.SetSize(c.Width, c.Height)
 	return m
@@ -126,6 +149,10 @@ func (m *Model) Busy() bool {
 // empty, they are taken from there.
 func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 	m.first, _ = common.Get[domainname.Input](st)
+	m.firstSnap, _ = common.Get[discovery.Snapshot](st)
+	if addr, ok := common.Get[plan.ReportAddress](st); ok && strings.TrimSpace(m.reports.Value()) == "" {
+		m.reports.SetValue(string(addr))
+	}
 	resumed := false
 	if saved, ok := common.Get[common.Others](st); ok && len(m.list) == 0 {
 		for _, e := range saved {
@@ -154,7 +181,8 @@ func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 	if len(cmds) > 0 {
 		cmds = append(cmds, m.Spin.Tick)
 	}
-	m.inList, m.waiting, m.problem = false, false, ""
+	m.inList, m.waiting, m.problem, m.inReports, m.badReport = false, false, "", false, ""
+	m.reports.Blur()
 	cmds = append(cmds, m.input.Focus())
 	m.render()
 	return tea.Batch(cmds...)
@@ -164,6 +192,7 @@ func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 func (m *Model) SetSize(w, h int) {
 	m.Common.SetSize(w, h)
 	m.input.Width = max(m.Width-len([]rune(m.input.Prompt))-1, 1)
+	m.reports.Width = m.input.Width
 	m.StepBase.SetSize(m.Width, m.Height)
 }
 
@@ -171,6 +200,9 @@ func (m *Model) SetSize(w, h int) {
 func (m *Model) ShortHelp() []key.Binding {
 	if m.inList {
 		return []key.Binding{m.keys.Remove, m.keys.Continue, m.keys.Field, m.Keys.Back}
+	}
+	if m.inReports {
+		return []key.Binding{m.keys.Continue, m.keys.FromReports, m.Keys.Back}
 	}
 	next := m.keys.Continue
 	if strings.TrimSpace(m.input.Value()) != "" {
@@ -180,7 +212,11 @@ func (m *Model) ShortHelp() []key.Binding {
 	if len(m.list) > 0 {
 		keys = append(keys, m.keys.List)
 	}
-	return append(keys, m.Keys.Back)
+	keys = append(keys, m.Keys.Back)
+	if m.asksReports() {
+		keys = append(keys, m.keys.ToReports)
+	}
+	return keys
 }
 
 // FullHelp implements help.KeyMap.
@@ -203,8 +239,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.waiting = false
 			return m, common.Back
 		}
-		if m.inList {
+		switch {
+		case m.inList:
 			return m, m.listKey(msg)
+		case m.inReports:
+			return m, m.reportsKey(msg)
 		}
 		return m, m.fieldKey(msg)
 	}
@@ -223,6 +262,11 @@ func (m *Model) fieldKey(msg tea.KeyMsg) tea.Cmd {
 		m.input.Blur()
 		m.render()
 		return nil
+	case key.Matches(msg, m.keys.ToReports) && m.asksReports():
+		m.inReports, m.waiting = true, false
+		m.input.Blur()
+		m.render()
+		return m.reports.Focus()
 	}
 	var cmd tea.Cmd
 	before := m.input.Value()
@@ -259,6 +303,58 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	m.render()
 	return nil
+}
+
+func (m *Model) reportsKey(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Continue):
+		return m.finish()
+	case key.Matches(msg, m.keys.FromReports):
+		m.inReports = false
+		m.reports.Blur()
+		m.render()
+		return m.input.Focus()
+	}
+	var cmd tea.Cmd
+	before := m.reports.Value()
+	m.reports, cmd = m.reports.Update(msg)
+	if m.reports.Value() != before {
+		m.badReport = ""
+	}
+	m.render()
+	return cmd
+}
+
+// reportDomains are the domains whose own DMARC record would send no
+// reports (plan.AsksReportAddress), looked up so far.
+func (m *Model) reportDomains() []string {
+	var out []string
+	if m.firstSnap.Domain != "" && plan.AsksReportAddress(m.firstSnap) {
+		out = append(out, m.firstSnap.Domain)
+	}
+	for _, e := range m.list {
+		if !e.busy && e.err == nil && e.Snap.Domain != "" && plan.AsksReportAddress(e.Snap) {
+			out = append(out, e.Snap.Domain)
+		}
+	}
+	return out
+}
+
+// asksReports reports whether the question where DMARC reports should go
+// is shown.
+func (m *Model) asksReports() bool { return len(m.reportDomains()) > 0 }
+
+// reportAddress is the address typed for DMARC reports, checked; "" when
+// the field is empty or the question is not asked.
+func (m *Model) reportAddress() (plan.ReportAddress, error) {
+	if !m.asksReports() || strings.TrimSpace(m.reports.Value()) == "" {
+		return "", nil
+	}
+	addr, err := plan.ParseReportAddress(m.reports.Value())
+	if err != nil {
+		return "", errors.New(strings.TrimPrefix(err.Error(), plan.ErrReportAddress.Error()+": "))
+	}
+	return plan.ReportAddress(addr), nil
 }
 
 // add normalises the field's text and, when it is a new domain, adds it
@@ -315,6 +411,7 @@ func (m *Model) lookUp(i int) tea.Cmd {
 }
 
 func (m *Model) lookedUp(msg LookedUpMsg) tea.Cmd {
+	defer m.render()
 	for i := range m.list {
 		e := &m.list[i]
 		if e.gen != msg.Gen || !e.busy {
@@ -325,31 +422,44 @@ func (m *Model) lookedUp(msg LookedUpMsg) tea.Cmd {
 			e.Snap = msg.Snap
 		}
 	}
-	m.render()
 	if m.waiting && !m.Busy() {
 		m.waiting = false
-		return common.Next(m.Others())
+		return m.finish()
 	}
 	return m.keep()
 }
 
 // finish goes on with the list; while a lookup runs it waits for it, so
 // the records step starts from what each domain publishes.
+// An address for DMARC reports that is refused keeps the person here, in
+// that field, with the reason.
 func (m *Model) finish() tea.Cmd {
 	if m.Busy() {
 		m.waiting = true
 		m.render()
 		return nil
 	}
-	return common.Next(m.Others())
+	addr, err := m.reportAddress()
+	if err != nil {
+		m.badReport = err.Error()
+		var focus tea.Cmd
+		if !m.inReports {
+			m.inReports = true
+			m.input.Blur()
+			focus = m.reports.Focus()
+		}
+		m.render()
+		return focus
+	}
+	return common.Next(m.Others(), addr)
 }
 
 func (m *Model) render() {
 	st, w := m.Styles, m.Width
 	p := dnscheck.Printable
 	var b strings.Builder
-	b.WriteString(st.Title.Render(common.Wrap("Do users of your database send from other domains?", w)) + "\n")
-	b.WriteString(common.Wrap("Each domain your staff send from needs its own records; the advice covers them all.", w) + "\n\n")
+	b.WriteString(st.Title.Render(common.Wrap(Question(m.Platform.Name), w)) + "\n")
+	b.WriteString(common.Wrap(Explain, w) + "\n\n")
 
 	b.WriteString(st.Accent.Render("Domains") + "\n")
 	b.WriteString(common.Hang("  "+st.Pass.Render("✓ "), "    ", m.first.Domain+st.Dim.Render("  (first domain)"), w) + "\n")
@@ -398,6 +508,7 @@ func (m *Model) render() {
 			b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", p(m.problem), w)) + "\n")
 		case m.waiting:
 			b.WriteString(common.Wrap(m.Spin.View()+" Going on as soon as the lookups finish…", w) + "\n")
+		case m.inReports:
 		case strings.TrimSpace(m.input.Value()) == "":
 			n := len(m.list) + 1
 			b.WriteString(st.Dim.Render(common.Wrap(fmt.Sprintf("Press enter with the field empty to go on with %s.", common.Plural(n, "domain")), w)) + "\n")
@@ -405,7 +516,43 @@ func (m *Model) render() {
 			b.WriteString(st.Dim.Render(common.Wrap("Press enter to add it.", w)) + "\n")
 		}
 	}
+	if !m.inList && m.asksReports() {
+		m.renderReports(&b)
+	}
 	m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))
+}
+
+// renderReports writes the optional question where DMARC reports go.
+func (m *Model) renderReports(b *strings.Builder) {
+	st, w := m.Styles, m.Width
+	b.WriteString("\n" + st.Accent.Render("DMARC reports (optional)") + "\n")
+	b.WriteString(common.Wrap(ReportsQuestion(m.reportDomains()), w) + "\n")
+	field := common.Height(b.String())
+	b.WriteString(m.reports.View() + "\n")
+	if m.inReports {
+		defer m.Scroll.Show(field-2, field+2) // the question, the field and the line under it stay in view
+	}
+	switch {
+	case m.badReport != "":
+		b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", dnscheck.Printable(m.badReport), w)) + "\n")
+	case m.inReports:
+		b.WriteString(st.Dim.Render(common.Wrap("Press enter to go on; left empty, no reports arrive.", w)) + "\n")
+	default:
+		b.WriteString(st.Dim.Render(common.Wrap("Press ↓ to type one; left empty, no reports arrive.", w)) + "\n")
+	}
+}
+
+// Question is the step's question for platform.
+func Question(platform string) string {
+	return fmt.Sprintf("Do your staff send %s mail from any other domain?", platform)
+}
+
+// Explain says what counts as another domain and why it matters.
+const Explain = "For example a second center's domain, as in jane@othercenter.org. Each domain needs its own records; the advice covers them all."
+
+// ReportsQuestion asks where DMARC reports should go for domains.
+func ReportsQuestion(domains []string) string {
+	return fmt.Sprintf("Receivers can email a daily report on the mail sent as %s: who sent it and whether it passed. Where should these reports go? Type a mailbox you read, like dmarc@%s.", advice.Names(domains), domains[0])
 }
 
 // describe sums a snapshot up in a few words: DNS host and mail provider.

@@ -18,6 +18,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
@@ -133,7 +134,7 @@ func TestAddByEmail(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	r := &recorder{}
 	m := newStep(t, env, 80, 24, firstState(t, env), r)
-	if !m.Capturing() || !tuitest.Contains(m.View(), "Do users of your database send from other domains?",
+	if !m.Capturing() || !tuitest.Contains(m.View(), "Do your staff send Neoserra mail from any other domain?",
 		"✓ yourcenter.edu (first domain)", "Press enter with the field empty to go on with 1 domain.") {
 		t.Fatalf("first screen:\n%s", tuitest.Plain(m.View()))
 	}
@@ -623,5 +624,88 @@ func TestLookupLostWhileAway(t *testing.T) {
 	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
 	if got := next.Results[0].(common.Others); len(got) != 1 || got[0].Snap.Domain != tuitest.Other {
 		t.Fatalf("went on with %+v", got)
+	}
+}
+
+// TestNoFormLetter: the question speaks to the person about their staff,
+// not about "users of your database".
+func TestNoFormLetter(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := newStep(t, env, 80, 24, firstState(t, env), nil)
+	v := tuitest.Plain(m.View())
+	if strings.Contains(v, "users of your database") || !tuitest.Contains(m.View(), "Do your staff send Neoserra mail from any other domain?", "jane@othercenter.org") {
+		t.Fatalf("view:\n%s", v)
+	}
+}
+
+// TestDMARCReports: when the first domain's own DMARC record sends no
+// reports, the step asks (optionally) where they should go: ↓ reaches the
+// field, a bad address keeps the person there with the reason, a good one
+// goes on as plan.ReportAddress beside the domains; left empty, it goes
+// on with "".
+func TestDMARCReports(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := newStep(t, env, 80, 40, firstState(t, env), nil)
+	if !tuitest.Contains(m.View(), "DMARC reports (optional)", "the mail sent as yourcenter.edu", "left empty, no reports arrive") || !helpHas(m.ShortHelp(), "↓") {
+		t.Fatalf("the question is not asked:\n%s", tuitest.Plain(m.View()))
+	}
+	// Enter with everything empty goes on without an address.
+	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
+	if len(next.Results) != 2 || next.Results[1] != plan.ReportAddress("") {
+		t.Fatalf("results %#v, want the domains and an empty address", next.Results)
+	}
+
+	m = newStep(t, env, 80, 40, firstState(t, env), nil)
+	m.Update(tuitest.Key("down"))
+	if m.Capturing() != true || !helpHas(m.ShortHelp(), "↑") {
+		t.Fatalf("↓ did not reach the reports field: %+v", m.ShortHelp())
+	}
+	typeText(m, "a@b.edu, c@d.edu")
+	if cmd := send(m, tuitest.Key("enter")); cmd != nil {
+		if _, ok := cmd().(common.NextMsg); ok {
+			t.Fatal("a list of addresses was taken")
+		}
+	}
+	if !tuitest.Contains(m.View(), "✗ give one address only") {
+		t.Fatalf("no reason shown:\n%s", tuitest.Plain(m.View()))
+	}
+	for range len("a@b.edu, c@d.edu") {
+		m.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+	}
+	typeText(m, "mailto:DMARC@YourCenter.edu")
+	next = tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
+	if next.Results[1] != plan.ReportAddress("DMARC@yourcenter.edu") {
+		t.Fatalf("results %#v", next.Results)
+	}
+
+	// A bad address typed, then enter in the domain field: the person is
+	// taken to the reports field with the reason.
+	m = newStep(t, env, 80, 40, firstState(t, env), nil)
+	m.Update(tuitest.Key("down"))
+	typeText(m, "dmarc")
+	m.Update(tuitest.Key("up"))
+	if cmd := send(m, tuitest.Key("enter")); cmd != nil {
+		if _, ok := cmd().(common.NextMsg); ok {
+			t.Fatal("a bad address was taken from the domain field")
+		}
+	}
+	if !tuitest.Contains(m.View(), "needs one @") || !helpHas(m.ShortHelp(), "↑") {
+		t.Fatalf("not taken to the reports field:\n%s", tuitest.Plain(m.View()))
+	}
+}
+
+// TestDMARCReportsNotAsked: a domain whose record already says where
+// reports go is not asked about them.
+func TestDMARCReportsNotAsked(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	snap := env.Snapshot(t)
+	snap.DMARC = []string{"v=DMARC1; p=none; rua=mailto:d@yourcenter.edu"}
+	m := newStep(t, env, 80, 40, common.NewState(env.Input(t), snap, tuitest.Detected(snap)), nil)
+	if tuitest.Contains(m.View(), "DMARC reports") || helpHas(m.ShortHelp(), "↓") {
+		t.Fatalf("asked although the record has rua=:\n%s", tuitest.Plain(m.View()))
+	}
+	m.Update(tuitest.Key("down"))
+	if tuitest.Contains(m.View(), "DMARC reports") {
+		t.Fatal("↓ opened a question that is not asked")
 	}
 }

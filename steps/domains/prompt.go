@@ -2,8 +2,11 @@ package domains
 
 import (
 	"context"
+	"strings"
 
+	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/domainname"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -13,7 +16,8 @@ import (
 // already in st (a resumed session) are looked up again instead.
 func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
 	var others common.Others
-	if saved, ok := common.Get[common.Others](st); ok {
+	saved, resumed := common.Get[common.Others](st)
+	if resumed {
 		for _, o := range saved {
 			s, err := common.LookUpLines(ctx, lp, m.q, m.prepare, m.Platform, o.Input.Domain)
 			if err != nil {
@@ -29,12 +33,54 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		}
 	}
 	st.PutFrom(Name, others)
+	// A resumed session is not asked again: the address given last
+	// time, if any, was restored with the other answers.
+	if _, given := common.Get[plan.ReportAddress](st); !given && !resumed {
+		first, _ := common.Get[discovery.Snapshot](st)
+		addr, err := askReports(lp, first, others)
+		if err != nil {
+			return common.Forward, err
+		}
+		st.PutFrom(Name, addr)
+	}
 	return common.Forward, nil
+}
+
+// askReports asks where DMARC reports should go when some domain's own
+// record would send none, until the answer is an address or empty.
+func askReports(lp *common.LinePrompt, first discovery.Snapshot, others common.Others) (plan.ReportAddress, error) {
+	var ask []string
+	if first.Domain != "" && plan.AsksReportAddress(first) {
+		ask = append(ask, first.Domain)
+	}
+	for _, o := range others {
+		if o.Snap.Domain != "" && plan.AsksReportAddress(o.Snap) {
+			ask = append(ask, o.Snap.Domain)
+		}
+	}
+	if len(ask) == 0 {
+		return "", nil
+	}
+	lp.Say("")
+	lp.Say("DMARC reports (optional). %s", ReportsQuestion(ask))
+	for {
+		line, err := lp.Ask("Mailbox for DMARC reports, or Enter for none (then no reports arrive): ")
+		if err != nil || line == "" {
+			return "", err
+		}
+		addr, err := plan.ParseReportAddress(line)
+		if err != nil {
+			lp.Say("%s", dnscheck.Printable(strings.TrimPrefix(err.Error(), plan.ErrReportAddress.Error()+": ")))
+			continue
+		}
+		lp.Say("Reports will go to %s.", addr)
+		return plan.ReportAddress(addr), nil
+	}
 }
 
 func (m *Model) ask(ctx context.Context, lp *common.LinePrompt, first domainname.Input) (common.Others, error) {
 	lp.Say("")
-	lp.Say("Do users of your database send from other domains? Each needs its own records.")
+	lp.Say("%s %s", Question(m.Platform.Name), Explain)
 	others := common.Others{}
 	seen := map[string]bool{first.Domain: true}
 	for {

@@ -76,6 +76,7 @@ type Model struct {
 	doms    []slot // one per domain, in the wizard's order
 	cur     int    // the domain shown
 	choice  plan.ProviderChoice
+	reports plan.ReportAddress // where DMARC reports go ("" = none given)
 	useIPs  bool
 	toggled bool
 	going   bool // enter was pressed while a domain's plan was building
@@ -197,6 +198,7 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 		return tea.Batch(cmds...)
 	}
 	m.choice, _ = common.Get[plan.ProviderChoice](st)
+	m.reports, _ = common.Get[plan.ReportAddress](st)
 	m.doms = make([]slot, 0, max(len(targets), 1))
 	for _, t := range targets {
 		sl := slot{snap: discovery.Snapshot{Domain: t.Input.Domain}}
@@ -266,7 +268,7 @@ func (m *Model) rebuild(i int, rediscover bool) tea.Cmd {
 	sl := &m.doms[i]
 	sl.gen, sl.busy, sl.err = m.Gen, true, nil
 	gen, q, snap, p := sl.gen, m.q, sl.snap, m.Platform
-	opt := plan.Options{Provider: m.choice.Option(), UseIPs: m.useIPs}
+	opt := plan.Options{Provider: m.choice.Option(), UseIPs: m.useIPs, DMARCReports: string(m.reports)}
 	ctx := m.Ctx
 	m.render()
 	return tea.Batch(m.Spin.Tick, func() tea.Msg {
@@ -588,11 +590,7 @@ func (m *Model) renderPlan(b *strings.Builder) {
 	if m.several() {
 		b.WriteString(st.Accent.Render(common.Wrap(fmt.Sprintf("Domain %d of %d · ←/→ shows the others' records", m.cur+1, len(m.doms)), w)) + "\n")
 	}
-	host := p(pl.DNSHost)
-	if pl.Host.ID == assets.GenericDNSHostID || host == "" {
-		host = "not recognised"
-	}
-	b.WriteString(st.Dim.Render(common.Wrap("DNS host: "+host+" · mail provider: "+p(pl.Provider), w)) + "\n")
+	b.WriteString(st.Dim.Render(common.Wrap("DNS host: "+pl.HostWords()+" · mail provider: "+p(pl.Provider), w)) + "\n")
 	b.WriteString(st.Dim.Render(common.Wrap("Each card's Name goes in the form's name box, its Value in the value box.", w)) + "\n")
 	// The notes that prevent a mistake (how the form wants names and
 	// quotes, the record to edit rather than add) come before the cards.

@@ -25,6 +25,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		snaps = append(snaps, o.Snap)
 	}
 	choice, _ := common.Get[plan.ProviderChoice](st)
+	m.reports, _ = common.Get[plan.ReportAddress](st)
 	quiet, _ := common.Get[common.CheckAtOnce](st)
 	if quiet {
 		st.Put(common.CheckAtOnce(false))
@@ -62,7 +63,7 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 	for {
 		var plans plan.Plans
 		for i, snap := range snaps {
-			pl, fresh, err := build(ctx, m.q, snap, p, plan.Options{Provider: choice.Option(), UseIPs: useIPs}, rediscover)
+			pl, fresh, err := build(ctx, m.q, snap, p, plan.Options{Provider: choice.Option(), UseIPs: useIPs, DMARCReports: string(m.reports)}, rediscover)
 			if err != nil {
 				return nil, err
 			}

@@ -9,7 +9,7 @@ import (
 // Prompt implements common.Prompter: the welcome as plain lines.
 func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, _ *common.State) (common.Direction, error) {
 	p := m.Platform
-	lead, happen, need, note := Intro(p)
+	lead, happen, need, note := Intro(p, m.saves)
 	lp.Say("%s (plain prompts).", Heading(p))
 	lp.Say("%s", lead)
 	lp.Say("What will happen:")

@@ -17,6 +17,7 @@ import (
 type Model struct {
 	common.StepBase
 	start key.Binding
+	saves bool // progress is saved as the person goes
 }
 
 // New returns the welcome step.
@@ -26,6 +27,15 @@ func New(c common.Common) *Model {
 		start:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "start")),
 	}
 	m.Redraw = m.render
+	m.render()
+	return m
+}
+
+// SavesProgress says whether the wizard saves progress as the person goes
+// (the welcome then promises to resume where they left off; without it,
+// as in the demo, it says that nothing is kept), and returns m.
+func (m *Model) SavesProgress(saves bool) *Model {
+	m.saves = saves
 	m.render()
 	return m
 }
@@ -58,9 +68,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // Intro returns the welcome text as plain sentences: the lead, what will
-// happen, what the person needs, and a closing note. The accessible mode
+// happen, what the person needs, and a closing note; saves says whether
+// progress is saved, so that stopping can be resumed. The accessible mode
 // prints the same.
-func Intro(p *assets.Platform) (lead string, happen, need []string, note string) {
+func Intro(p *assets.Platform, saves bool) (lead string, happen, need []string, note string) {
 	lead = fmt.Sprintf("%s (run by %s) sends mail from your staff's addresses. "+
 		"Receivers trust that mail only when your domain's DNS says %s may send it.", p.Name, p.Vendor, p.Name)
 	happen = []string{
@@ -75,6 +86,9 @@ func Intro(p *assets.Platform) (lead string, happen, need []string, note string)
 		"A login to your DNS host, or the name of who has one (the wizard writes a hand-off sheet for them).",
 		"About 15 minutes. If you stop, the wizard resumes where you left off.",
 	}
+	if !saves {
+		need[1] = "About 15 minutes. Nothing is saved this time: if you stop, you start again from the beginning."
+	}
 	return lead, happen, need, "Nothing is changed for you: the wizard only reads DNS."
 }
 
@@ -85,7 +99,7 @@ func Heading(p *assets.Platform) string {
 
 func (m *Model) render() {
 	st, w := m.Styles, m.Width
-	lead, happen, need, note := Intro(m.Platform)
+	lead, happen, need, note := Intro(m.Platform, m.saves)
 	var b strings.Builder
 	b.WriteString(st.Title.Render(common.Wrap(Heading(m.Platform), w)) + "\n\n")
 	b.WriteString(common.Wrap(lead, w) + "\n\n")

@@ -3,6 +3,7 @@ package welcome_test
 import (
 	"github.com/outreach-auth/wizard/steps/welcome"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/outreach-auth/wizard/tui/common"
@@ -38,4 +39,21 @@ func TestModel(t *testing.T) {
 func TestGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	tuitest.Screen{Env: env, Step: welcome.Name, Wait: []string{"What will happen"}}.Golden(t)
+}
+
+// TestResumePromise: the welcome promises to resume only when progress is
+// saved; otherwise (the demo) it says nothing is kept.
+func TestResumePromise(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	saved := welcome.New(env.Common(100, 40)).SavesProgress(true)
+	if !tuitest.Contains(saved.View(), "If you stop, the wizard resumes where you left off.") {
+		t.Errorf("saving, the welcome does not promise to resume:\n%s", tuitest.Plain(saved.View()))
+	}
+	unsaved := welcome.New(env.Common(100, 40)).SavesProgress(false)
+	if tuitest.Contains(unsaved.View(), "resumes where you left off") || !tuitest.Contains(unsaved.View(), "Nothing is saved this time") {
+		t.Errorf("not saving, the welcome still promises to resume:\n%s", tuitest.Plain(unsaved.View()))
+	}
+	if _, _, need, _ := welcome.Intro(env.Platform, false); strings.Contains(strings.Join(need, " "), "resumes") {
+		t.Errorf("the plain prompts promise to resume without saving: %q", need)
+	}
 }

@@ -52,12 +52,15 @@ func Facts(s discovery.Snapshot) []Fact {
 	if len(s.NS) > 0 || !unknown("DNS host", zone, "NS") {
 		host := s.DNSHost.Name
 		if s.DNSHost.ID == assets.GenericDNSHostID {
-			host = "not recognised; the records use names any DNS host accepts"
+			host = "not recognised"
 		}
 		if len(s.NS) > 0 {
 			host += " (" + p(strings.Join(s.NS, ", ")) + ")"
 		} else {
 			host += " (no NS records found)"
+		}
+		if s.DNSHost.ID == assets.GenericDNSHostID {
+			host += "; the records use names any DNS host accepts"
 		}
 		add("DNS host", host)
 	}
@@ -65,7 +68,7 @@ func Facts(s discovery.Snapshot) []Fact {
 	switch {
 	case unknown("Mail provider", s.Domain, "MX"):
 	case s.ProviderFound:
-		add("Mail provider", fmt.Sprintf("%s: your MX points to it (%s)", s.Provider.Name, p(s.ProviderMX)))
+		add("Mail provider", fmt.Sprintf("%s, detected from your MX record %s", s.Provider.Name, p(s.ProviderMX)))
 	case len(s.MX) > 0:
 		add("Mail provider", fmt.Sprintf("not in the catalog (MX %s)", p(strings.Join(s.MX, ", "))))
 	default:
