@@ -82,3 +82,63 @@ func TestDemoAccessibleSameWizard(t *testing.T) {
 		t.Log(got)
 	}
 }
+
+// TestDemoAccessibleTestMessage walks `wizard demo --accessible` to the
+// advice with the records published right, and answers its v: the demo
+// writes a signed test message, the confirm step verifies it without
+// asking for a path, and the verdict (passes DMARC) is said and left in
+// the summary, as in the full-screen demo.
+func TestDemoAccessibleTestMessage(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // the demo writes its test message in the temporary folder
+	in := strings.Join([]string{
+		"yourcenter.edu",
+		"", // the detected provider
+		"", // no other domains
+		"", // no DMARC reports
+		"h",
+		"p",
+		"", // check: ready
+		"v",
+	}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"demo", "--accessible"}, streams{in: strings.NewReader(in), out: &out, err: &errOut})
+	got := out.String()
+	if code != 0 {
+		t.Fatalf("exit %d; stderr %q\n%s", code, errOut.String(), got)
+	}
+	_, after, ok := strings.Cut(got, "Press v to write a test message from the simulated platform and check it, or Enter to go on: ")
+	if !ok {
+		t.Fatalf("the advice never offered v:\n%s", got)
+	}
+	made, err := filepath.Glob(filepath.Join(tmp, "wizard-demo-message-*.eml"))
+	if err != nil || len(made) != 1 {
+		t.Fatalf("test messages written: %v, %v", made, err)
+	}
+	confirm, summary, ok := strings.Cut(after, "\nNeoserra sender authentication: yourcenter.edu\n")
+	if !ok {
+		t.Fatalf("no summary at the end:\n%s", got)
+	}
+	verdict := "Verdict: Neoserra mail from yourcenter.edu passes DMARC: keep the setting OFF."
+	for _, want := range []string{
+		"Wrote a test message for yourcenter.edu to " + made[0] + ".",
+		"Confirm with a real message (optional).",
+		"Verifying " + made[0] + "...",
+		verdict,
+	} {
+		if !strings.Contains(confirm, want) {
+			t.Errorf("the confirm step lacks %q", want)
+		}
+	}
+	if strings.Contains(confirm, "Path of the saved message") {
+		t.Errorf("the confirm step asked for a path although the test message was verified")
+	}
+	if !strings.Contains(summary, "Confirmed with a real message\n") || !strings.Contains(summary, verdict) {
+		t.Errorf("the summary lacks the confirmation")
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+}

@@ -2,6 +2,7 @@ package advice
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/outreach-auth/wizard/core/advice"
@@ -12,8 +13,11 @@ import (
 
 // Prompt implements common.Prompter: the advice on the platform's sender
 // setting for the reports in st, DMARC a domain (what to do about it is
-// said once, in the next steps), and the next steps.
-func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
+// said once, in the next steps), and the next steps. In the demo (a
+// test message maker, WithTestMessage) it then offers v, as the screen
+// does: a test message for the first domain checked, whose path
+// (common.MessageFile) the confirm step verifies at once.
+func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
 	p := m.Platform
 	reps, _ := common.Get[[]dnscheck.DomainReport](st)
 	adv := advice.Advise(reps, p)
@@ -45,5 +49,39 @@ func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, st *common.Stat
 	for i, s := range adv.NextSteps {
 		lp.Say("  %d. %s", i+1, dnscheck.Printable(s))
 	}
-	return common.Forward, nil
+	if m.makeMessage == nil || len(reps) == 0 {
+		return common.Forward, nil
+	}
+	return m.promptTestMessage(ctx, lp, st, reps[0].Domain)
+}
+
+// promptTestMessage offers the demo's v: it writes a test message for
+// domain and stores its path as the step's result. Enter, or input that
+// ends here (a script's), goes on without one; a message that could not
+// be written is said, and the offer made again.
+func (m *Model) promptTestMessage(ctx context.Context, lp *common.LinePrompt, st *common.State, domain string) (common.Direction, error) {
+	for {
+		line, err := lp.Ask("Press v to write a test message from the simulated platform and check it, or Enter to go on: ")
+		if errors.Is(err, common.ErrInputEnded) {
+			return common.Forward, nil
+		}
+		if err != nil {
+			return common.Forward, err
+		}
+		switch strings.ToLower(line) {
+		case "":
+			return common.Forward, nil
+		case "v":
+			path, err := m.makeMessage(ctx, domain)
+			if err != nil {
+				lp.Say("Could not write the test message: %s.", dnscheck.Printable(err.Error()))
+				continue
+			}
+			lp.Say("Wrote a test message for %s to %s.", domain, dnscheck.Printable(path))
+			st.PutFrom(Name, common.MessageFile(path))
+			return common.Forward, nil
+		default:
+			lp.Say("Type v, or press Enter.")
+		}
+	}
 }
