@@ -57,3 +57,18 @@ func TestResumePromise(t *testing.T) {
 		t.Errorf("the plain prompts promise to resume without saving: %q", need)
 	}
 }
+
+// TestHappenNamesEveryStep: "What will happen" ends with the optional last
+// step (confirming with a real message), on screen and in plain prompts.
+func TestHappenNamesEveryStep(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	_, happen, _, _ := welcome.Intro(env.Platform, true)
+	last := happen[len(happen)-1]
+	if !strings.HasPrefix(last, "Optionally, it checks a real message Neoserra sent") {
+		t.Fatalf("the last thing that happens is %q, not the optional check of a real message", last)
+	}
+	m := welcome.New(env.Common(100, 40))
+	if !tuitest.Contains(m.View(), "7. Optionally, it checks a real message Neoserra sent") {
+		t.Errorf("the screen does not list the seventh step:\n%s", tuitest.Plain(m.View()))
+	}
+}
