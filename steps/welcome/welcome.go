@@ -90,7 +90,7 @@ func Intro(p *assets.Platform, saves bool) (lead string, happen, need []string, 
 	if !saves {
 		need[1] = "About 15 minutes. Nothing is saved this time: stopping means starting over."
 	}
-	return lead, happen, need, "Nothing is changed for you: the wizard only reads DNS."
+	return lead, happen, need, "The wizard never changes your DNS itself: it only reads it."
 }
 
 // Heading is the welcome's title.
