@@ -101,7 +101,7 @@ func reportsTag(addr string) string { return "rua=mailto:" + addr }
 
 // noReportsNote says once, on a record that sends no reports, that none
 // will arrive and what to do instead.
-const noReportsNote = "With no rua= tag, no DMARC reports arrive. To receive them, add ; rua=mailto:<a mailbox you read> to the value ('wizard records --dmarc-reports ADDRESS' writes it in). Without reports, check a real message with 'wizard verify' to see whether mail passes."
+const noReportsNote = "With no rua= tag, no DMARC reports arrive. To receive them, end the value with a semicolon and rua=mailto:<a mailbox you read> ('wizard records --dmarc-reports ADDRESS' writes it in). Without reports, check a real message with 'wizard verify' to see whether mail passes."
 
 // reportsNotes are the notes on a record that sends reports to addr for
 // domain: where they go, and, when addr is at another organisation's

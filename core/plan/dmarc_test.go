@@ -62,7 +62,7 @@ func TestBuildDMARCReports(t *testing.T) {
 		noteHas []string
 	}{
 		{name: "none, no address", asks: true, action: ActionAdd, value: "v=DMARC1; p=none",
-			noteHas: []string{"no DMARC reports arrive", "wizard verify"}},
+			noteHas: []string{"no DMARC reports arrive", "wizard verify", "end the value with a semicolon and rua=mailto:"}},
 		{name: "none, address", reports: addr, asks: true, action: ActionAdd, value: "v=DMARC1; p=none; rua=mailto:" + addr,
 			noteHas: []string{"daily report", addr}},
 		{name: "none, address elsewhere", reports: "d@reports.example.com", asks: true, action: ActionAdd,
@@ -98,6 +98,9 @@ func TestBuildDMARCReports(t *testing.T) {
 				if !containsAny(d.Notes, s) {
 					t.Errorf("notes %q lack %q", d.Notes, s)
 				}
+			}
+			if containsAny(d.Notes, "add ; ") { // a lone ";" to type, which wraps apart from its tag
+				t.Errorf("notes %q tell to add a bare semicolon", d.Notes)
 			}
 			if n := strings.Count(strings.Join(d.Notes, " "), "no DMARC reports arrive"); n > 1 {
 				t.Errorf("the notes say %d times that no reports arrive: %q", n, d.Notes)

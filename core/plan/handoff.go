@@ -216,6 +216,19 @@ func domainSection(s *sheetWriter, plan Plan, platform string) {
 			changes = append(changes, r)
 		}
 	}
+	// The notes that prevent a mistake (how the form wants names and
+	// quotes, its pitfalls, the classic mistakes) come before the changes
+	// they are about, as on the screen and in the text output.
+	stepsBlocks(s, plan, h)
+	mistakeBlocks(s, plan, h)
+	if other := otherWarnings(plan); len(other) > 0 {
+		s.add(heading(3, txt("Also watch out")))
+		var items []line
+		for _, w := range other {
+			items = append(items, line{txt(w)})
+		}
+		s.add(block{Items: items, Class: "warn"})
+	}
 	s.add(heading(3, txt("Changes to make")))
 	if len(changes) == 0 {
 		s.add(para(txt("Nothing to change: every record is already right.")))
@@ -251,16 +264,6 @@ func domainSection(s *sheetWriter, plan Plan, platform string) {
 				}
 			}
 		}
-	}
-	stepsBlocks(s, plan, h)
-	mistakeBlocks(s, plan, h)
-	if other := otherWarnings(plan); len(other) > 0 {
-		s.add(heading(3, txt("Also watch out")))
-		var items []line
-		for _, w := range other {
-			items = append(items, line{txt(w)})
-		}
-		s.add(block{Items: items, Class: "warn"})
 	}
 	s.add(heading(3, txt("Check the result")))
 	s.add(para(txt("Once the changes are saved, run the setup wizard's check (whoever sent you this sheet has the wizard):")))
@@ -351,8 +354,8 @@ func stepsBlocks(s *sheetWriter, plan Plan, h hostNames) {
 		signIn,
 		name,
 		value,
-		{txt(fmt.Sprintf("Make the changes above one by one: add the new records, edit the existing ones in place, and delete the ones marked delete. Set the TTL to %d seconds, or leave the form's default.", DefaultTTL))},
-		{txt("Save, then check the result (below).")},
+		{txt(fmt.Sprintf("Make the changes below one by one: add the new records, edit the existing ones in place, and delete the ones marked delete. Set the TTL to %d seconds, or leave the form's default.", DefaultTTL))},
+		{txt("Save, then check the result (the last part of this section).")},
 	}})
 	if len(plan.Host.Warnings) > 0 {
 		s.add(para(txt("Notes on " + h.form + ":")))
@@ -409,7 +412,7 @@ func doubledItem(plan Plan, h hostNames) line {
 	}
 	for _, r := range plan.Records {
 		if r.Action == ActionDelete && r.Purpose == PurposeDKIM {
-			item = append(item, txt(" It has happened here already: the changes above delete the record at "), code(r.Name), txt("."))
+			item = append(item, txt(" It has happened here already: the changes below delete the record at "), code(r.Name), txt("."))
 		}
 	}
 	return item
@@ -434,7 +437,7 @@ func spfItem(plan Plan) line {
 	case len(spf.Replaces) == 1:
 		item = append(item, txt("Edit the record that is there ("), code(spf.Replaces[0]), txt(") instead of adding one beside it."))
 	default:
-		item = append(item, txt(fmt.Sprintf("%s has %d today: keep one, with the value above, and delete the others.", plan.Domain, len(spf.Replaces))))
+		item = append(item, txt(fmt.Sprintf("%s has %d today: keep one, with the value given below, and delete the others.", plan.Domain, len(spf.Replaces))))
 	}
 	return item
 }

@@ -210,7 +210,7 @@ func TestHandoffReplaceAndDelete(t *testing.T) {
 			"- **Now:** `" + outlookSPF + "`\n",
 			"#### 4. DMARC: add a TXT record\n",
 			"- **Value:** `v=DMARC1; p=none`\n",
-			"It has happened here already: the changes above delete the record at `" + doubledName + "`.",
+			"It has happened here already: the changes below delete the record at `" + doubledName + "`.",
 			"Edit the record that is there (`" + outlookSPF + "`) instead of adding one beside it.",
 		} {
 			if !strings.Contains(out, want) {
@@ -236,7 +236,7 @@ func TestHandoffReplaceAndDelete(t *testing.T) {
 			"- **Value:** `" + spf.Value + "`\n",
 			"- **Now:** `" + outlookSPF + "`\n",
 			"- **Now:** `" + godaddySPF + "`\n",
-			"yourcenter.edu has 2 today: keep one, with the value above, and delete the others.",
+			"yourcenter.edu has 2 today: keep one, with the value given below, and delete the others.",
 			"The domain has 2 SPF records, which makes receivers ignore all of them.",
 			"- DMARC, TXT at `_dmarc.yourcenter.edu.`: `v=DMARC1; p=none`\n",
 		} {
@@ -691,4 +691,44 @@ func TestHandoffOneQuoteRule(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestHandoffWarningsFirst: in each domain's section the notes that
+// prevent a mistake (the quote rule, the host's notes, the classic
+// mistakes, the plan's other warnings) come before the changes they are
+// about, as on the screen and in the text output; the check comes last.
+func TestHandoffWarningsFirst(t *testing.T) {
+	t.Parallel()
+	for _, host := range []string{"cloudflare", "route53", "generic"} {
+		p := handoffPlan(t, host)
+		p.Warnings = append(p.Warnings, "A warning of this plan's own.")
+		for _, format := range []string{FormatMarkdown, FormatHTML} {
+			out := handoff(t, format, p)
+			esc := func(s string) string {
+				if format == FormatHTML {
+					return template.HTMLEscapeString(s)
+				}
+				return mdText(s, true)
+			}
+			changes := strings.Index(out, "Changes to make")
+			check := strings.Index(out, "Check the result")
+			if changes < 0 || check < changes {
+				t.Fatalf("%s %s: no changes, or the check before them:\n%s", host, format, out)
+			}
+			for _, before := range append([]string{esc(p.Host.QuoteRule()), "Mistakes to avoid", "The domain twice in the name", "A second SPF record",
+				"Also watch out", esc("A warning of this plan's own.")}, mapEsc(p.Host.Warnings, esc)...) {
+				if i := strings.Index(out, before); i < 0 || i > changes {
+					t.Errorf("%s %s: %q is at %d, not before the changes (at %d)", host, format, before, i, changes)
+				}
+			}
+		}
+	}
+}
+
+func mapEsc(in []string, f func(string) string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = f(s)
+	}
+	return out
 }

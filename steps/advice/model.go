@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/core/advice"
+	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -29,14 +30,24 @@ type Model struct {
 	// makeMessage is the demo's test message (demo.go); nil outside it.
 	makeMessage common.MessageMaker
 
-	keys struct{ Finish, Back, Message key.Binding }
+	keys struct{ Next, Back, Message key.Binding }
 }
+
+// nextHelp says what enter does: it leads to the optional last step,
+// checking a real message. shortNextHelp says it in a footer too narrow
+// for the whole sentence (below wideFooter columns), so that the footer
+// keeps it beside "? more keys" at 40 columns.
+const (
+	nextHelp      = "next: check a real message"
+	shortNextHelp = "check real mail"
+	wideFooter    = 60
+)
 
 // NewModel returns the advice step.
 func NewModel(c common.Common) *Model {
 	m := &Model{StepBase: common.NewStepBase(c)}
 	m.Redraw = m.render
-	m.keys.Finish = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "finish"))
+	m.keys.Next = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", nextHelp))
 	m.keys.Back = c.Keys.BackTo("back to checking", "b")
 	return m
 }
@@ -60,14 +71,19 @@ func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 	return nil
 }
 
-// ShortHelp implements help.KeyMap.
+// ShortHelp implements help.KeyMap: in a narrow window, enter's help is
+// shortNextHelp.
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.keys.Finish, m.keys.Back, m.keys.Message}
+	next := m.keys.Next // a copy: the full help keeps the sentence
+	if m.Width < wideFooter {
+		next.SetHelp("enter", shortNextHelp)
+	}
+	return []key.Binding{next, m.keys.Back, m.keys.Message}
 }
 
 // FullHelp implements help.KeyMap.
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{m.keys.Finish, m.keys.Back, m.keys.Message}, m.Keys.ScrollKeys()}
+	return [][]key.Binding{{m.keys.Next, m.keys.Back, m.keys.Message}, m.Keys.ScrollKeys()}
 }
 
 // Update implements tea.Model.
@@ -79,7 +95,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		switch {
 		case key.Matches(k, m.keys.Message):
 			return m, m.testMessage()
-		case key.Matches(k, m.keys.Finish):
+		case key.Matches(k, m.keys.Next):
 			return m, common.Next(m.advice)
 		case key.Matches(k, m.keys.Back):
 			return m, common.Back
@@ -128,15 +144,10 @@ func (m *Model) render() {
 
 	for _, r := range m.reports {
 		b.WriteString("\n" + st.Accent.Render(common.Wrap("DMARC for "+pr(r.Domain), w)) + "\n")
-		state := string(r.DMARC.Status)
-		if r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Policy != "" {
-			state = "p=" + r.DMARC.Policy
-		}
-		if r.DMARC.Record != "" {
-			state += " (" + r.DMARC.Record + ")"
-		}
+		// The same words as the plain prompts (prompt.go).
+		state := checks.DMARCWords(r.DMARC.State(), p.Name)
 		if r.DMARC.Inherited() {
-			state += ", " + r.DMARC.OrgDomain + "'s, managed by whoever runs its DNS"
+			state += " (managed by whoever runs " + r.DMARC.OrgDomain + "'s DNS)"
 		}
 		b.WriteString(common.Hang("  ", "  ", pr(state), w) + "\n")
 		if f := advice.ReportsFact(r.DMARC); f != "" {

@@ -2,6 +2,7 @@ package advice_test
 
 import (
 	"github.com/outreach-auth/wizard/core/advice"
+	"github.com/outreach-auth/wizard/core/checks"
 	advicestep "github.com/outreach-auth/wizard/steps/advice"
 	"os"
 	"strings"
@@ -39,7 +40,7 @@ func TestBest(t *testing.T) {
 		"Not recommended: do nothing, checkbox OFF",
 		`The setting "When sending email, have Neoserra authenticate on sender's behalf?"`,
 		"Where: Administration | Configuration | General Settings", "Turn it: OFF",
-		"DMARC for yourcenter.edu p=quarantine (v=DMARC1; p=quarantine)",
+		"DMARC for yourcenter.edu p=quarantine, found",
 		"Next steps", "1. In Neoserra, turn OFF",
 		"2. Contact OutreachSystems support (+1 (805) 967-1280) and ask them to clear any of your addresses that were rejected",
 	} {
@@ -146,4 +147,51 @@ func TestGolden(t *testing.T) {
 			},
 			Wait: []string{"What to do with"}}.Golden(t)
 	})
+}
+
+// TestDMARCInWords: the screen says each domain's DMARC policy in the
+// words the plain prompts use (checks.DMARCWords), with the reports fact,
+// and never as the bare record or the verdict "pass".
+func TestDMARCInWords(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	blocked := env.Report(t) // not published: p=quarantine holds Neoserra's mail back
+	inherited := blocked
+	inherited.Domain = "dept.yourcenter.edu"
+	inherited.DMARC.Source, inherited.DMARC.OrgDomain = dnscheck.DMARCSourceOrganizational, "yourcenter.edu"
+	m := advicestep.NewModel(env.Common(100, 200))
+	m.Enter(common.NewState([]dnscheck.DomainReport{blocked, inherited}), common.Forward)
+	flat := strings.Join(strings.Fields(tuitest.Plain(m.View())), " ")
+	for _, want := range []string{
+		"DMARC for yourcenter.edu " + checks.DMARCWords(blocked.DMARC.State(), "Neoserra") + " Reports: " + advice.ReportsFact(blocked.DMARC),
+		"DMARC for dept.yourcenter.edu " + checks.DMARCWords(inherited.DMARC.State(), "Neoserra") + " (managed by whoever runs yourcenter.edu's DNS)",
+		"p=quarantine: sending Neoserra mail to spam now",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("view lacks %q:\n%s", want, tuitest.Plain(m.View()))
+		}
+	}
+	for _, bad := range []string{"(v=DMARC1", "DMARC for yourcenter.edu pass"} {
+		if strings.Contains(flat, bad) {
+			t.Errorf("view says %q:\n%s", bad, tuitest.Plain(m.View()))
+		}
+	}
+}
+
+// TestEnterSaysNext: enter leads to the optional last step, and the
+// footer says so (shorter in a narrow window), never "finish".
+func TestEnterSaysNext(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	for _, c := range []struct {
+		width int
+		want  string
+	}{{100, "next: check a real message"}, {40, "check real mail"}} {
+		m := advicestep.NewModel(env.Common(c.width, 20))
+		m.Enter(common.NewState(reports(t, true)), common.Forward)
+		if got := m.ShortHelp()[0].Help(); got.Key != "enter" || got.Desc != c.want {
+			t.Errorf("at %d columns the footer says %q %q, want enter %q", c.width, got.Key, got.Desc, c.want)
+		}
+		if got := m.FullHelp()[0][0].Help().Desc; got != "next: check a real message" {
+			t.Errorf("at %d columns the full help says enter %q", c.width, got)
+		}
+	}
 }

@@ -200,7 +200,8 @@ func TestActionThenCheck(t *testing.T) {
 }
 
 // TestResolverCache: the authoritative servers already serve the new SPF
-// record while the person's resolver still has the old one.
+// record while the person's resolver still has the old one; the screen
+// says that there is nothing to do about it.
 func TestResolverCache(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	resolver := tuitest.NewEnv(t) // the resolver's older view
@@ -214,6 +215,7 @@ func TestResolverCache(t *testing.T) {
 	for _, want := range []string{
 		"Asked the authoritative servers amy.ns.cloudflare.com, bob.ns.cloudflare.com.",
 		"Published, but your resolver still has the old answer for yourcenter.edu TXT cached for up to 5m0s.",
+		"Nothing to do: resolvers, yours and receivers', drop an old answer by themselves once that time is up.",
 	} {
 		if !tuitest.Contains(m.View(), want) {
 			t.Errorf("view lacks %q:\n%s", want, tuitest.Plain(m.View()))

@@ -81,15 +81,16 @@ func Intro(p *assets.Platform, saves bool) (lead string, happen, need []string, 
 		"It shows the records, ready to copy or to hand to whoever edits DNS.",
 		"It checks until SPF and DKIM pass.",
 		fmt.Sprintf("It tells you how to set %s's sender setting.", p.Name),
+		fmt.Sprintf("Optionally, it checks a real message %s sent, to prove it works.", p.Name),
 	}
 	need = []string{
 		"A login to your DNS host, or the name of who has one (the wizard writes a hand-off sheet for them).",
 		"About 15 minutes. If you stop, the wizard resumes where you left off.",
 	}
 	if !saves {
-		need[1] = "About 15 minutes. Nothing is saved this time: if you stop, you start again from the beginning."
+		need[1] = "About 15 minutes. Nothing is saved this time: stopping means starting over."
 	}
-	return lead, happen, need, "Nothing is changed for you: the wizard only reads DNS."
+	return lead, happen, need, "The wizard never changes your DNS itself: it only reads it."
 }
 
 // Heading is the welcome's title.

@@ -24,7 +24,7 @@ func TestModel(t *testing.T) {
 	tuitest.CheckFits(t, m.View(), 40, 12)
 	m.Update(tuitest.Key("pgdown"))
 	m.Update(tuitest.Key("pgdown"))
-	if !tuitest.Contains(m.View(), "Nothing is changed for you") {
+	if !tuitest.Contains(m.View(), "The wizard never changes your DNS itself") {
 		t.Fatalf("page down did not reach the end:\n%s", tuitest.Plain(m.View()))
 	}
 	_, cmd := m.Update(tuitest.Key("enter"))
@@ -55,5 +55,31 @@ func TestResumePromise(t *testing.T) {
 	}
 	if _, _, need, _ := welcome.Intro(env.Platform, false); strings.Contains(strings.Join(need, " "), "resumes") {
 		t.Errorf("the plain prompts promise to resume without saving: %q", need)
+	}
+}
+
+// TestHappenNamesEveryStep: "What will happen" ends with the optional last
+// step (confirming with a real message), on screen and in plain prompts.
+func TestHappenNamesEveryStep(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	_, happen, _, _ := welcome.Intro(env.Platform, true)
+	last := happen[len(happen)-1]
+	if !strings.HasPrefix(last, "Optionally, it checks a real message Neoserra sent") {
+		t.Fatalf("the last thing that happens is %q, not the optional check of a real message", last)
+	}
+	m := welcome.New(env.Common(100, 40))
+	if !tuitest.Contains(m.View(), "7. Optionally, it checks a real message Neoserra sent") {
+		t.Errorf("the screen does not list the seventh step:\n%s", tuitest.Plain(m.View()))
+	}
+}
+
+// TestNoteSaysWhatIsNotChanged: the closing note says that the wizard
+// leaves the DNS alone, not that "nothing is changed" (the person does
+// change DNS, and the wizard may write a hand-off sheet).
+func TestNoteSaysWhatIsNotChanged(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	_, _, _, note := welcome.Intro(env.Platform, true)
+	if strings.Contains(note, "Nothing is changed") || !strings.Contains(note, "never changes your DNS") {
+		t.Errorf("note = %q", note)
 	}
 }
