@@ -5,7 +5,6 @@ package domain
 import (
 	"errors"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -127,16 +126,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 	}
-	before, pos := m.input.Value(), m.input.Position()
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
-	if after := m.input.Value(); after != before {
-		if n := utf8.RuneCountInString(after); n > domainname.MaxField {
-			m.input.SetValue(before)
-			m.input.SetCursor(pos)
-			m.tooLong = domainname.FieldTooLong(n)
-			return m, cmd
-		}
+	cmd, changed, refused := common.UpdateField(&m.input, msg, domainname.MaxField)
+	switch {
+	case refused > 0:
+		m.tooLong = domainname.FieldTooLong(refused)
+	case changed:
 		m.tooLong = nil
 		m.tried = false
 		m.validate()

@@ -83,13 +83,14 @@ type Model struct {
 func NewModel(c common.Common, q dnscheck.Querier, prepare func(ctx context.Context, domain string) error) *Model {
 	ti := textinput.New()
 	ti.Prompt = "› "
-	ti.CharLimit = 1024
+	// No CharLimit: it would cut a long paste without a word; Update
+	// refuses a change past domainname.MaxField and says so instead.
 	ti.PromptStyle = c.Styles.Accent
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	ti.Focus()
 	ri := textinput.New()
 	ri.Prompt = "› "
-	ri.CharLimit = plan.MaxReportAddressLen + len("mailto:") + 16
+	// Likewise past maxReportField.
 	ri.PromptStyle = c.Styles.Accent
 	ri.Cursor.SetMode(cursor.CursorStatic)
 	m := &Model{
@@ -268,10 +269,11 @@ func (m *Model) fieldKey(msg tea.KeyMsg) tea.Cmd {
 		m.render()
 		return m.reports.Focus()
 	}
-	var cmd tea.Cmd
-	before := m.input.Value()
-	m.input, cmd = m.input.Update(msg)
-	if m.input.Value() != before {
+	cmd, changed, refused := common.UpdateField(&m.input, msg, domainname.MaxField)
+	switch {
+	case refused > 0:
+		m.problem = domainname.FieldTooLong(refused).Message
+	case changed:
 		m.problem = ""
 	}
 	m.render()
@@ -315,10 +317,11 @@ func (m *Model) reportsKey(msg tea.KeyMsg) tea.Cmd {
 		m.render()
 		return m.input.Focus()
 	}
-	var cmd tea.Cmd
-	before := m.reports.Value()
-	m.reports, cmd = m.reports.Update(msg)
-	if m.reports.Value() != before {
+	cmd, changed, refused := common.UpdateField(&m.reports, msg, maxReportField)
+	switch {
+	case refused > 0:
+		m.badReport = fmt.Sprintf("That is %d characters long, more than the %d this field takes. Type one mailbox you read.", refused, maxReportField)
+	case changed:
 		m.badReport = ""
 	}
 	m.render()
@@ -549,6 +552,11 @@ func Question(platform string) string {
 
 // Explain says what counts as another domain and why it matters.
 const Explain = "For example a second center's domain, as in jane@othercenter.org. Each domain needs its own records; the advice covers them all."
+
+// maxReportField is how many characters the reports field takes: a
+// mailbox of plan.MaxReportAddressLen, a "mailto:" and a little room for
+// spaces around it.
+const maxReportField = plan.MaxReportAddressLen + len("mailto:") + 16
 
 // ReportsQuestion asks where DMARC reports should go for domains.
 func ReportsQuestion(domains []string) string {

@@ -709,3 +709,26 @@ func TestDMARCReportsNotAsked(t *testing.T) {
 		t.Fatal("↓ opened a question that is not asked")
 	}
 }
+
+// TestLongPasteSaid: a paste longer than a field takes is refused with
+// its length, never cut without a word; the field keeps what it had.
+func TestLongPasteSaid(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := newStep(t, env, 80, 40, firstState(t, env), nil)
+	typeText(m, "other.edu")
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Repeat("a", 2000)), Paste: true})
+	if !tuitest.Contains(m.View(), "2,009 characters long", "› other.edu") {
+		t.Fatalf("a long paste in the domain field:\n%s", tuitest.Plain(m.View()))
+	}
+	typeText(m, "x")
+	if tuitest.Contains(m.View(), "2,009") || !tuitest.Contains(m.View(), "› other.edux") {
+		t.Fatalf("the next key did not clear the message or lost the text:\n%s", tuitest.Plain(m.View()))
+	}
+
+	m.Update(tuitest.Key("down"))
+	typeText(m, "dmarc@yourcenter.edu")
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.Repeat("b", 400)), Paste: true})
+	if !tuitest.Contains(m.View(), "That is 420 characters long", "› dmarc@yourcenter.edu") {
+		t.Fatalf("a long paste in the reports field:\n%s", tuitest.Plain(m.View()))
+	}
+}
