@@ -402,11 +402,11 @@ func dmarcKind(r dnscheck.DomainReport) int {
 func dmarcStep(r dnscheck.DomainReport, aud audience.Audience) string {
 	switch dmarcKind(r) {
 	case dmarcMissing:
-		return fmt.Sprintf("%s has no DMARC policy: publish the p=none record at _dmarc.%s (%s it); p=none changes nothing for delivery. %s", r.Domain, r.Domain, dmarcSource(aud, r.Domain), reportsHow(aud, r.Domain))
+		return fmt.Sprintf("%s has no DMARC policy: publish the p=none record at _dmarc.%s (%s it); p=none changes nothing for delivery. %s", r.Domain, r.Domain, dmarcSource(aud, r.Domain), reportsHow(aud, r.Domain, "it"))
 	case dmarcTighten:
 		return fmt.Sprintf("%s's DMARC policy is p=none; once the reports sent to %s show every sender passing, move to p=quarantine.", r.Domain, reportsTo(r.DMARC))
 	case dmarcTightenBlind:
-		return fmt.Sprintf("%s's DMARC policy is p=none and has no rua= tag, so no reports arrive. %s %s Once every sender passes SPF and DKIM, move to p=quarantine.", r.Domain, reportsHow(aud, r.Domain), realMessage(aud))
+		return fmt.Sprintf("%s's DMARC policy is p=none and has no rua= tag, so no reports arrive. %s %s Once every sender passes SPF and DKIM, move to p=quarantine.", r.Domain, reportsHow(aud, r.Domain, "it"), realMessage(aud))
 	case dmarcHoldBack:
 		return fmt.Sprintf("%s's DMARC policy (p=%s) is holding back mail now; fix SPF and DKIM first.", r.Domain, r.DMARC.Policy)
 	case dmarcInheritedHoldBack:
@@ -457,11 +457,11 @@ func (t *Tally) dmarcSteps() []string {
 		names := g.names
 		switch g.kind {
 		case dmarcMissing:
-			out = append(out, fmt.Sprintf("%s have no DMARC policy: publish the p=none record at _dmarc.DOMAIN of each (%s it); p=none changes nothing for delivery. %s", names, dmarcSource(t.audience, "DOMAIN"), reportsHow(t.audience, "DOMAIN")))
+			out = append(out, fmt.Sprintf("%s have no DMARC policy: publish the p=none record at _dmarc.DOMAIN of each (%s it); p=none changes nothing for delivery. %s", names, dmarcSource(t.audience, "DOMAIN"), reportsHow(t.audience, "DOMAIN", "each")))
 		case dmarcTighten:
 			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none; once their reports show every sender passing, move to p=quarantine.", names))
 		case dmarcTightenBlind:
-			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none with no rua= tag, so no reports arrive. %s %s Once every sender passes SPF and DKIM, move to p=quarantine.", names, reportsHow(t.audience, "DOMAIN"), realMessage(t.audience)))
+			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none with no rua= tag, so no reports arrive. %s %s Once every sender passes SPF and DKIM, move to p=quarantine.", names, reportsHow(t.audience, "DOMAIN", "each"), realMessage(t.audience)))
 		case dmarcHoldBack:
 			out = append(out, fmt.Sprintf("The DMARC policies of %s (p=quarantine or p=reject) are holding back mail now; fix SPF and DKIM first.", names))
 		case dmarcInheritedHoldBack:
@@ -480,15 +480,16 @@ func dmarcSource(aud audience.Audience, domain string) string {
 	return fmt.Sprintf("'wizard records %s' prints", domain)
 }
 
-// reportsHow says how to have DMARC reports sent for domain: with the
+// reportsHow says how to have DMARC reports sent for domain (who names
+// it in the sentence: "it", "each"): with the
 // wizard's commands, or inside the wizard the address it asks for. It
 // names the record's rua= tag in words, never as a fragment to type (a
 // lone "; rua=" wraps apart from its tag).
-func reportsHow(aud audience.Audience, domain string) string {
+func reportsHow(aud audience.Audience, domain, who string) string {
 	if aud == audience.Wizard {
-		return "To receive daily reports of who sends mail as it, type a reports address on the Other domains screen: the records step then writes it into the DMARC record."
+		return "To receive daily reports of who sends mail as " + who + ", type a reports address on the Other domains screen: the records step then writes it into the DMARC record."
 	}
-	return fmt.Sprintf("To receive daily reports of who sends mail as it, run 'wizard records %s --dmarc-reports ADDRESS' (a mailbox you read): it writes the DMARC record with the address.", domain)
+	return fmt.Sprintf("To receive daily reports of who sends mail as %s, run 'wizard records %s' with --dmarc-reports ADDRESS (a mailbox you read): it writes the DMARC record with the address.", who, domain)
 }
 
 // realMessage says how to see whether mail passes without reports.

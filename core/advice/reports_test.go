@@ -38,7 +38,7 @@ func TestAdviseDMARCReports(t *testing.T) {
 		{name: "rua names where reports go", reports: []dnscheck.DomainReport{withReports(ready("a.edu"), "mailto:dmarc@a.edu")},
 			has: []string{"once the reports sent to dmarc@a.edu show every sender passing"}},
 		{name: "missing gets rua", reports: []dnscheck.DomainReport{adviceReport("a.edu", "pass", "pass", "missing", "")},
-			has: []string{"publish the p=none record at _dmarc.a.edu ('wizard records a.edu' prints it)", "'wizard records a.edu --dmarc-reports ADDRESS'"}, once: "daily reports"},
+			has: []string{"publish the p=none record at _dmarc.a.edu ('wizard records a.edu' prints it)", "'wizard records a.edu' with --dmarc-reports ADDRESS"}, once: "daily reports"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
