@@ -539,14 +539,14 @@ func nonZero(a, b uint32) uint32 {
 func (d *dkimCheck) missingProblem() Problem {
 	return Problem{Code: CodeDKIMMissing, Severity: SeverityError,
 		Message: fmt.Sprintf("There is no DKIM record at %s, so %s cannot sign mail from %s with DKIM.", trimDot(d.name), d.platform(), d.domain),
-		Fix:     fmt.Sprintf("At your DNS host, add %s. Type only %s in the host field: the DNS host adds .%s itself, making the full name %s.", d.addRecord(), d.host, d.domain, trimDot(d.name)),
+		Fix:     fmt.Sprintf("At your DNS host, add %s. Type only %s in the name box: the DNS host adds .%s itself, making the full name %s.", d.addRecord(), d.host, d.domain, trimDot(d.name)),
 	}
 }
 
 func (d *dkimCheck) doubledProblem(doubled, found string) Problem {
 	return Problem{Code: CodeDKIMDoubledDomain, Severity: SeverityError,
-		Message: fmt.Sprintf("The DKIM CNAME was created at %s instead of %s: the full name was typed into the host field and the DNS host appended %s again.", trimDot(doubled), trimDot(d.name), d.domain),
-		Fix: fmt.Sprintf("Delete the record at %s and re-create it with only %q in the host field and %q as its target.", trimDot(doubled), d.host, d.target) +
+		Message: fmt.Sprintf("The DKIM CNAME was created at %s instead of %s: the full name was typed into the name box and the DNS host appended %s again.", trimDot(doubled), trimDot(d.name), d.domain),
+		Fix: fmt.Sprintf("Delete the record at %s and re-create it with only %q in the name box and %q as its target.", trimDot(doubled), d.host, d.target) +
 			ifNotTarget(found, d.target),
 	}
 }

@@ -290,7 +290,7 @@ func TestCheckDKIM(t *testing.T) {
 			name:   "doubled domain",
 			zones:  []string{zoneYC("osc1._domainkey.yourcenter.edu IN CNAME " + testTarget), zoneVendor(k2048)},
 			status: "missing", codes: []string{"dkim-doubled-domain/error"},
-			say:    []string{"osc1._domainkey.yourcenter.edu.yourcenter.edu", "host field"},
+			say:    []string{"osc1._domainkey.yourcenter.edu.yourcenter.edu", "name box"},
 			notSay: []string{"wrong too"},
 		},
 		{

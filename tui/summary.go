@@ -348,12 +348,13 @@ func (w *summaryWriter) records(pl plan.Plan, only func(plan.Record) bool) int {
 }
 
 // units splits text into the pieces para never cuts: words (a bar
-// stays with the word before it), and a run of words in single quotes (a
-// command such as 'wizard check a.edu').
+// stays with the word before it), a run of words in single quotes (a
+// command such as 'wizard check a.edu') and a phone number
+// (common.PhoneUnits).
 func units(text string) []string {
 	var out []string
 	quoted := false
-	for _, word := range strings.Fields(text) {
+	for _, word := range common.PhoneUnits(strings.Fields(text)) {
 		if quoted {
 			out[len(out)-1] += " " + word
 			quoted = !closesQuote(word)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/dnscheck"
 )
 
@@ -71,7 +72,15 @@ const MaxNamed = 10
 //
 // Reasons holds one sentence per report, in the order of reports.
 func Advise(reports []dnscheck.DomainReport, p *assets.Platform) Advice {
+	return AdviseFor(reports, p, audience.Command)
+}
+
+// AdviseFor is Advise with the next steps worded for audience a: inside
+// the wizard (audience.Wizard) they point to the wizard's steps instead of
+// its commands.
+func AdviseFor(reports []dnscheck.DomainReport, p *assets.Platform, a audience.Audience) Advice {
 	t := NewTally(p)
+	t.audience = a
 	for _, r := range reports {
 		t.Add(r)
 	}
@@ -85,6 +94,7 @@ func Advise(reports []dnscheck.DomainReport, p *assets.Platform) Advice {
 // next steps list only the first MaxNamed of each kind.
 type Tally struct {
 	p                           *assets.Platform
+	audience                    audience.Audience // who reads the next steps
 	outcomes                    []dnscheck.Outcome
 	passing, failing, unchecked nameList
 	dmarc                       []dmarcGroup // in the order their kinds first appear
@@ -202,7 +212,7 @@ func (t *Tally) AdviceWithoutReasons() Advice {
 			fmt.Sprintf("In %s, turn OFF %s.", p.Name, setting(p)),
 			fmt.Sprintf("Contact %s (%s) and ask them to clear any of your addresses that were rejected while authentication failed.", contactName(p), contactWays(p)))
 	} else {
-		a.NextSteps = append(a.NextSteps, secondBestSteps(p, t.passing, t.failing, t.unchecked)...)
+		a.NextSteps = append(a.NextSteps, secondBestSteps(p, t.audience, t.passing, t.failing, t.unchecked)...)
 	}
 	a.NextSteps = append(a.NextSteps, t.dmarcSteps()...)
 	return a
@@ -235,8 +245,8 @@ func setting(p *assets.Platform) string {
 
 // secondBestSteps are the next steps with the checkbox ON: which domains
 // hold it back, what the platform does for those that pass, how to fix the
-// rest.
-func secondBestSteps(p *assets.Platform, passing, failing, unchecked nameList) []string {
+// rest (with the commands that do it, or inside the wizard its steps).
+func secondBestSteps(p *assets.Platform, aud audience.Audience, passing, failing, unchecked nameList) []string {
 	var held []string
 	if failing.n > 0 {
 		held = append(held, failing.String()+plural(failing.n, " does not pass yet", " do not pass yet"))
@@ -254,10 +264,18 @@ func secondBestSteps(p *assets.Platform, passing, failing, unchecked nameList) [
 			p.Name, plural(passing.n, "domain", "domains"), plural(passing.n, "passes", "pass"), passing))
 	}
 	if failing.n > 0 {
-		steps = append(steps, fmt.Sprintf("Fix the records ('wizard records %s' prints them), then run 'wizard check' again; once every domain passes, turn the setting OFF.", failing.only("DOMAIN")))
+		fix := fmt.Sprintf("Fix the records ('wizard records %s' prints them), then run 'wizard check' again; once every domain passes, turn the setting OFF.", failing.only("DOMAIN"))
+		if aud == audience.Wizard {
+			fix = "Fix the records (the records step shows them), then check again (the step before this one); once every domain passes, turn the setting OFF."
+		}
+		steps = append(steps, fix)
 	}
 	if unchecked.n > 0 {
-		s := fmt.Sprintf("Check %s again ('wizard check %s') once DNS answers: DNS trouble (no answer, a failure, a reply that cannot be used) says nothing about whether the records are published.", unchecked, unchecked.only("DOMAIN"))
+		again := fmt.Sprintf("('wizard check %s')", unchecked.only("DOMAIN"))
+		if aud == audience.Wizard {
+			again = "(the step before this one)"
+		}
+		s := fmt.Sprintf("Check %s again %s once DNS answers: DNS trouble (no answer, a failure, a reply that cannot be used) says nothing about whether the records are published.", unchecked, again)
 		if failing.n == 0 {
 			s = strings.TrimSuffix(s, ".") + "; once every domain passes, turn the setting OFF."
 		}
@@ -344,7 +362,7 @@ func verdictWords(status dnscheck.Verdict) string {
 // DMARCStep returns the suggestion for the domain's DMARC policy given its
 // report (the same sentence Advise adds to the next steps), or "" when
 // there is none.
-func DMARCStep(r dnscheck.DomainReport) string { return dmarcStep(r) }
+func DMARCStep(r dnscheck.DomainReport) string { return dmarcStep(r, audience.Command) }
 
 // DMARC suggestions, by kind.
 const (
@@ -380,14 +398,15 @@ func dmarcKind(r dnscheck.DomainReport) int {
 	return dmarcNone
 }
 
-func dmarcStep(r dnscheck.DomainReport) string {
+// dmarcStep is DMARCStep for audience aud.
+func dmarcStep(r dnscheck.DomainReport, aud audience.Audience) string {
 	switch dmarcKind(r) {
 	case dmarcMissing:
-		return fmt.Sprintf("%s has no DMARC policy: publish v=DMARC1; p=none; rua=mailto:<a mailbox you read> at _dmarc.%s. p=none changes nothing for delivery; rua= brings daily reports of who sends mail as %s (without it, no reports arrive).", r.Domain, r.Domain, r.Domain)
+		return fmt.Sprintf("%s has no DMARC policy: publish the p=none record at _dmarc.%s (%s it); p=none changes nothing for delivery. %s", r.Domain, r.Domain, dmarcSource(aud, r.Domain), reportsHow(aud, r.Domain, "it"))
 	case dmarcTighten:
 		return fmt.Sprintf("%s's DMARC policy is p=none; once the reports sent to %s show every sender passing, move to p=quarantine.", r.Domain, reportsTo(r.DMARC))
 	case dmarcTightenBlind:
-		return fmt.Sprintf("%s's DMARC policy is p=none and has no rua= tag, so no reports arrive: add ; rua=mailto:<a mailbox you read> to it to learn who sends mail as %s, or check a real message with 'wizard verify'. Once every sender passes SPF and DKIM, move to p=quarantine.", r.Domain, r.Domain)
+		return fmt.Sprintf("%s's DMARC policy is p=none and has no rua= tag, so no reports arrive. %s %s Once every sender passes SPF and DKIM, move to p=quarantine.", r.Domain, reportsHow(aud, r.Domain, "it"), realMessage(aud))
 	case dmarcHoldBack:
 		return fmt.Sprintf("%s's DMARC policy (p=%s) is holding back mail now; fix SPF and DKIM first.", r.Domain, r.DMARC.Policy)
 	case dmarcInheritedHoldBack:
@@ -432,17 +451,17 @@ func (t *Tally) dmarcSteps() []string {
 	var out []string
 	for _, g := range t.dmarc {
 		if g.names.n == 1 {
-			out = append(out, dmarcStep(g.first))
+			out = append(out, dmarcStep(g.first, t.audience))
 			continue
 		}
 		names := g.names
 		switch g.kind {
 		case dmarcMissing:
-			out = append(out, fmt.Sprintf("%s have no DMARC policy: publish v=DMARC1; p=none; rua=mailto:<a mailbox you read> at _dmarc.DOMAIN of each. p=none changes nothing for delivery; rua= brings daily reports of who sends mail as each (without it, no reports arrive).", names))
+			out = append(out, fmt.Sprintf("%s have no DMARC policy: publish the p=none record at _dmarc.DOMAIN of each (%s it); p=none changes nothing for delivery. %s", names, dmarcSource(t.audience, "DOMAIN"), reportsHow(t.audience, "DOMAIN", "each")))
 		case dmarcTighten:
 			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none; once their reports show every sender passing, move to p=quarantine.", names))
 		case dmarcTightenBlind:
-			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none with no rua= tag, so no reports arrive: add ; rua=mailto:<a mailbox you read> to each to learn who sends mail as them, or check a real message with 'wizard verify'. Once every sender passes SPF and DKIM, move to p=quarantine.", names))
+			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none with no rua= tag, so no reports arrive. %s %s Once every sender passes SPF and DKIM, move to p=quarantine.", names, reportsHow(t.audience, "DOMAIN", "each"), realMessage(t.audience)))
 		case dmarcHoldBack:
 			out = append(out, fmt.Sprintf("The DMARC policies of %s (p=quarantine or p=reject) are holding back mail now; fix SPF and DKIM first.", names))
 		case dmarcInheritedHoldBack:
@@ -450,6 +469,35 @@ func (t *Tally) dmarcSteps() []string {
 		}
 	}
 	return out
+}
+
+// dmarcSource says what shows the DMARC record to publish for domain to
+// audience aud.
+func dmarcSource(aud audience.Audience, domain string) string {
+	if aud == audience.Wizard {
+		return "the records step shows"
+	}
+	return fmt.Sprintf("'wizard records %s' prints", domain)
+}
+
+// reportsHow says how to have DMARC reports sent for domain (who names
+// it in the sentence: "it", "each"): with the
+// wizard's commands, or inside the wizard the address it asks for. It
+// names the record's rua= tag in words, never as a fragment to type (a
+// lone "; rua=" wraps apart from its tag).
+func reportsHow(aud audience.Audience, domain, who string) string {
+	if aud == audience.Wizard {
+		return "To receive daily reports of who sends mail as " + who + ", type a reports address on the Other domains screen: the records step then writes it into the DMARC record."
+	}
+	return fmt.Sprintf("To receive daily reports of who sends mail as %s, run 'wizard records %s' with --dmarc-reports ADDRESS (a mailbox you read): it writes the DMARC record with the address.", who, domain)
+}
+
+// realMessage says how to see whether mail passes without reports.
+func realMessage(aud audience.Audience) string {
+	if aud == audience.Wizard {
+		return "Without reports, the wizard's last step checks a real message."
+	}
+	return "Without reports, check a real message with 'wizard verify FILE'."
 }
 
 func contactName(p *assets.Platform) string {

@@ -369,7 +369,7 @@ func TestAdviseAcrossDomains(t *testing.T) {
 			}
 
 			// What to do next: fix the failing, check the unchecked again.
-			if got := adviceHas(a.NextSteps, "wizard records"); got != (len(notReady) > 0) {
+			if got := adviceHas(a.NextSteps, "Fix the records ('wizard records"); got != (len(notReady) > 0) {
 				t.Errorf("a step to fix the records: %v, want %v:\n%s", got, len(notReady) > 0, all)
 			}
 			if len(errs) > 0 && !adviceHas(a.NextSteps, "Check "+acrossNames(errs)+" again", "wizard check "+firstName(errs)) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/dnscheck"
@@ -100,8 +101,20 @@ func AsksReportAddress(snap discovery.Snapshot) bool {
 func reportsTag(addr string) string { return "rua=mailto:" + addr }
 
 // noReportsNote says once, on a record that sends no reports, that none
-// will arrive and what to do instead.
-const noReportsNote = "With no rua= tag, no DMARC reports arrive. To receive them, end the value with a semicolon and rua=mailto:<a mailbox you read> ('wizard records --dmarc-reports ADDRESS' writes it in). Without reports, check a real message with 'wizard verify' to see whether mail passes."
+// will arrive and what to do instead, in the words of a command's output
+// (Record.Notes); NotesFor words it for the wizard and the hand-off sheet.
+const noReportsNote = "With no rua= tag, no DMARC reports arrive. To receive them, run 'wizard records' again with --dmarc-reports ADDRESS (a mailbox you read): it writes the record with the address. Without reports, check a real message with 'wizard verify FILE' to see whether mail passes."
+
+// noReportsNoteFor is noReportsNote for audience a.
+func noReportsNoteFor(a audience.Audience) string {
+	switch a {
+	case audience.Wizard:
+		return "With no rua= tag, no DMARC reports arrive. To receive them, go back to the Other domains screen and type a reports address: this record is then written with it. Without reports, the wizard's last step checks a real message to see whether mail passes."
+	case audience.Sheet:
+		return "With no rua= tag, no DMARC reports arrive. To receive them, end the value with a semicolon and rua=mailto: followed by a mailbox you read."
+	}
+	return noReportsNote
+}
 
 // reportsNotes are the notes on a record that sends reports to addr for
 // domain: where they go, and, when addr is at another organisation's

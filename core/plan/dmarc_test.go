@@ -2,8 +2,11 @@ package plan
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/outreach-auth/wizard/core/audience"
 )
 
 func TestParseReportAddress(t *testing.T) {
@@ -62,7 +65,7 @@ func TestBuildDMARCReports(t *testing.T) {
 		noteHas []string
 	}{
 		{name: "none, no address", asks: true, action: ActionAdd, value: "v=DMARC1; p=none",
-			noteHas: []string{"no DMARC reports arrive", "wizard verify", "end the value with a semicolon and rua=mailto:"}},
+			noteHas: []string{"no DMARC reports arrive", "'wizard verify FILE'", "--dmarc-reports ADDRESS"}},
 		{name: "none, address", reports: addr, asks: true, action: ActionAdd, value: "v=DMARC1; p=none; rua=mailto:" + addr,
 			noteHas: []string{"daily report", addr}},
 		{name: "none, address elsewhere", reports: "d@reports.example.com", asks: true, action: ActionAdd,
@@ -109,6 +112,45 @@ func TestBuildDMARCReports(t *testing.T) {
 				t.Errorf("AsksReportAddress = %v, want %v", got, tc.asks)
 			}
 		})
+	}
+}
+
+// TestNotesPerAudience: the note on a DMARC record that sends no reports
+// names the wizard's commands only in a command's output; inside the
+// wizard it points to the screen that asks for the reports address and to
+// the wizard's last step, and on the hand-off sheet (read by whoever
+// edits DNS) it says what to type in words. The warning on an unknown mail
+// server is worded the same way. The other notes are the same for all.
+func TestNotesPerAudience(t *testing.T) {
+	t.Parallel()
+	srv := startZones(t, domainZone(genericNS, "@ IN MX 10 mx.gateway.example.net."))
+	pl, _, err := buildPlan(t, srv, testDomain, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := one(t, pl, PurposeDMARC)
+	want := map[audience.Audience][]string{
+		audience.Command: {"'wizard records' again with --dmarc-reports ADDRESS", "'wizard verify FILE'", "--provider ID"},
+		audience.Wizard:  {"go back to the Other domains screen and type a reports address", "the wizard's last step checks a real message", "Mail provider screen"},
+		audience.Sheet:   {"end the value with a semicolon and rua=mailto: followed by a mailbox you read", "add its include: term"},
+	}
+	for a, has := range want {
+		notes, warnings := d.NotesFor(a), pl.WarningsFor(a)
+		all := strings.Join(append(slices.Clone(notes), warnings...), "\n")
+		for _, s := range has {
+			if !strings.Contains(all, s) {
+				t.Errorf("audience %d: notes and warnings lack %q:\n%s", a, s, all)
+			}
+		}
+		if a != audience.Command && strings.Contains(all, "wizard ") {
+			t.Errorf("audience %d: notes and warnings name a wizard command:\n%s", a, all)
+		}
+		if len(notes) != len(d.Notes) || notes[0] != d.Notes[0] || len(warnings) != len(pl.Warnings) {
+			t.Errorf("audience %d: notes %q, warnings %q; want the same ones as %q, %q reworded", a, notes, warnings, d.Notes, pl.Warnings)
+		}
+	}
+	if got := d.NotesFor(audience.Command); !slices.Equal(got, d.Notes) {
+		t.Errorf("NotesFor(Command) = %q, want Notes %q", got, d.Notes)
 	}
 }
 

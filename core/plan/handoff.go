@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/dnscheck"
 )
 
@@ -246,7 +247,7 @@ func domainSection(s *sheetWriter, plan Plan, platform string) {
 			{strong("Name: "), code(r.Name)},
 			{strong("Value: "), code(r.Value)},
 		}})
-		for _, note := range r.Notes {
+		for _, note := range r.NotesFor(audience.Sheet) {
 			s.add(para(txt(note)))
 		}
 	}
@@ -259,7 +260,7 @@ func domainSection(s *sheetWriter, plan Plan, platform string) {
 		s.add(block{Items: items})
 		for _, r := range kept {
 			if r.Organisational {
-				for _, note := range r.Notes {
+				for _, note := range r.NotesFor(audience.Sheet) {
 					s.add(para(txt(note)))
 				}
 			}
@@ -305,7 +306,7 @@ func changeBlocks(s *sheetWriter, n int, r Record, h hostNames) {
 		}
 	}
 	s.add(block{Items: items})
-	for _, note := range r.Notes {
+	for _, note := range r.NotesFor(audience.Sheet) {
 		s.add(para(txt(note)))
 	}
 }
@@ -450,7 +451,7 @@ func otherWarnings(plan Plan) []string {
 		host[w] = true
 	}
 	var out []string
-	for _, w := range plan.Warnings {
+	for _, w := range plan.WarningsFor(audience.Sheet) {
 		if !host[w] {
 			out = append(out, w)
 		}

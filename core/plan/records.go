@@ -17,6 +17,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/dnscheck"
 )
@@ -105,6 +106,48 @@ func (p Plan) HostWords() string {
 		return "not recognised"
 	}
 	return "not recognised (" + dnscheck.Printable(strings.Join(p.NameServers, ", ")) + ")"
+}
+
+// NotesFor returns r's notes worded for audience a. Notes holds them in
+// the words of a command's output ('wizard records', its JSON), which may
+// name other commands; inside the wizard (audience.Wizard) a note points
+// to the wizard's steps instead, and on the hand-off sheet
+// (audience.Sheet), read by whoever edits DNS, it names neither.
+func (r Record) NotesFor(a audience.Audience) []string {
+	out := slices.Clone(r.Notes)
+	for i, n := range out {
+		if n == noReportsNote {
+			out[i] = noReportsNoteFor(a)
+		}
+	}
+	return out
+}
+
+// WarningsFor returns p's warnings worded for audience a, as
+// Record.NotesFor does the notes.
+func (p Plan) WarningsFor(a audience.Audience) []string {
+	out := slices.Clone(p.Warnings)
+	for i, w := range out {
+		if fact, ok := strings.CutSuffix(w, " "+tellProvider); ok {
+			out[i] = fact + " " + tellProviderFor(a)
+		}
+	}
+	return out
+}
+
+// tellProvider ends the warning on a mail server the catalog does not
+// know, in the words of a command's output; tellProviderFor words it for
+// each audience.
+const tellProvider = "Tell the wizard what sends your mail: run again with --provider ID (see 'wizard providers') or --provider include:<its SPF domain>."
+
+func tellProviderFor(a audience.Audience) string {
+	switch a {
+	case audience.Wizard:
+		return "If you know what sends your mail, choose it on the Mail provider screen (a few steps back)."
+	case audience.Sheet:
+		return "If you know what sends your organisation's mail, add its include: term (its documentation names it) before the all term."
+	}
+	return tellProvider
 }
 
 // Plans are the plans of every domain the wizard sets up, in order; the
@@ -277,7 +320,7 @@ func chooseProvider(snap discovery.Snapshot, chosen *assets.Provider) providerCh
 		provider: assets.Provider{ID: "unknown", Name: "Not recognised"},
 		reason:   fmt.Sprintf("your MX record %s matches no provider in the catalog", mx),
 		unknown:  true,
-		warning:  fmt.Sprintf("Your domain receives mail through %s, which is not in the catalog (it may be a mail gateway such as Mimecast, Proofpoint or Barracuda, or your own server). What sends your own outgoing mail is unknown, so this SPF record authorises only what it authorised before plus the platform. Tell the wizard what sends your mail: run again with --provider ID (see 'wizard providers') or --provider include:<its SPF domain>.", mx),
+		warning:  fmt.Sprintf("Your domain receives mail through %s, which is not in the catalog (it may be a mail gateway such as Mimecast, Proofpoint or Barracuda, or your own server). What sends your own outgoing mail is unknown, so this SPF record authorises only what it authorised before plus the platform.", mx) + " " + tellProvider,
 	}
 }
 
@@ -298,7 +341,7 @@ func dkimRecords(snap discovery.Snapshot, p *assets.Platform) []Record {
 	if snap.DKIMDoubled != "" {
 		out = append(out, Record{Purpose: PurposeDKIM, Type: "CNAME", Name: snap.DKIMDoubled, Value: snap.DKIMDoubledTarget,
 			Action: ActionDelete, Replaces: []string{"CNAME " + snap.DKIMDoubledTarget},
-			Notes: []string{"This record has the domain twice in its name (the form's name field took the full name), so receivers never find it. Delete it."}})
+			Notes: []string{"This record has the domain twice in its name (the full name was typed in the form's name box), so receivers never find it. Delete it."}})
 	}
 	return out
 }

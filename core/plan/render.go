@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/dnscheck"
 )
 
@@ -101,8 +102,13 @@ func (r Record) TXTStrings() []string {
 	return assets.SplitTXT(r.Value)
 }
 
-// WriteText writes the plan for a person to follow.
-func WriteText(w io.Writer, plan Plan) error {
+// WriteText writes the plan for a person to follow, as 'wizard records'
+// prints it (its notes may name the wizard's commands).
+func WriteText(w io.Writer, plan Plan) error { return WriteTextFor(w, plan, audience.Command) }
+
+// WriteTextFor is WriteText with the warnings and notes worded for
+// audience a (Plan.WarningsFor, Record.NotesFor).
+func WriteTextFor(w io.Writer, plan Plan, a audience.Audience) error {
 	ew := &errWriter{w: w}
 	p := dnscheck.Printable
 	ew.printf("Records to publish for %s\n", p(plan.Domain))
@@ -113,9 +119,9 @@ func WriteText(w io.Writer, plan Plan) error {
 	ew.printf("\n")
 	// The notes that prevent a mistake (how the form wants names and
 	// quotes) come before the records they are about.
-	if len(plan.Warnings) > 0 {
+	if warnings := plan.WarningsFor(a); len(warnings) > 0 {
 		ew.printf("\nWatch out:\n")
-		for _, warn := range plan.Warnings {
+		for _, warn := range warnings {
 			ew.printf("  ! %s\n", p(warn))
 		}
 	}
@@ -136,7 +142,7 @@ func WriteText(w io.Writer, plan Plan) error {
 		if r.Purpose == PurposeSPF {
 			ew.printf("   %-10s %d of %d\n", "Lookups:", plan.SPFLookups, dnscheck.MaxSPFLookups)
 		}
-		for _, n := range r.Notes {
+		for _, n := range r.NotesFor(a) {
 			ew.printf("   %s\n", p(n))
 		}
 	}

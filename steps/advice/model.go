@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/core/advice"
+	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -65,7 +66,7 @@ func (m *Model) Advice() advice.Advice { return m.advice }
 // the verify step left.
 func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 	m.reports, _ = common.Get[[]dnscheck.DomainReport](st)
-	m.advice = advice.Advise(m.reports, m.Platform)
+	m.advice = advice.AdviseFor(m.reports, m.Platform, audience.Wizard)
 	m.Scroll.GotoTop()
 	m.render()
 	return nil

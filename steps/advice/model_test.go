@@ -105,7 +105,7 @@ func TestDMARCSaidOnce(t *testing.T) {
 	if n := strings.Count(flat, "so no reports arrive"); n != 1 {
 		t.Errorf("the screen says %d times that no reports arrive, want once:\n%s", n, view)
 	}
-	for _, want := range []string{"wizard verify", "Reports: sent to dmarc@third.edu", "once the reports sent to dmarc@third.edu show every sender passing"} {
+	for _, want := range []string{"the wizard's last step checks a real message", "Reports: sent to dmarc@third.edu", "once the reports sent to dmarc@third.edu show every sender passing"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("view lacks %q:\n%s", want, view)
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/outreach-auth/wizard/core/advice"
+	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -20,7 +21,7 @@ import (
 func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
 	p := m.Platform
 	reps, _ := common.Get[[]dnscheck.DomainReport](st)
-	adv := advice.Advise(reps, p)
+	adv := advice.AdviseFor(reps, p, audience.Wizard)
 	lp.Say("")
 	lp.Say("What to do with %s's sender setting.", p.Name)
 	for _, r := range adv.Reasons {

@@ -17,6 +17,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
@@ -45,11 +46,13 @@ type SavedMsg struct {
 // FileName returns the name the instructions for domain are saved under.
 func FileName(domain string) string { return domain + "-dns-records.txt" }
 
-// Save writes the plan's instructions (plan.WriteText) to dir (the current
-// directory when empty) and returns the file's absolute path.
+// Save writes the plan's instructions (plan.WriteTextFor) to dir (the
+// current directory when empty) and returns the file's absolute path. The
+// file may be read by someone without the wizard, so it is worded as the
+// hand-off sheet is (audience.Sheet).
 func Save(dir string, p plan.Plan) (string, error) {
 	var b bytes.Buffer
-	if err := plan.WriteText(&b, p); err != nil {
+	if err := plan.WriteTextFor(&b, p, audience.Sheet); err != nil {
 		return "", err
 	}
 	path, err := filepath.Abs(filepath.Join(dir, FileName(p.Domain)))
@@ -594,9 +597,9 @@ func (m *Model) renderPlan(b *strings.Builder) {
 	b.WriteString(st.Dim.Render(common.Wrap("Each card's Name goes in the form's name box, its Value in the value box.", w)) + "\n")
 	// The notes that prevent a mistake (how the form wants names and
 	// quotes, the record to edit rather than add) come before the cards.
-	if len(pl.Warnings) > 0 {
+	if warnings := pl.WarningsFor(audience.Wizard); len(warnings) > 0 {
 		b.WriteString(st.Warn.Render("Watch out") + "\n")
-		for _, warn := range pl.Warnings {
+		for _, warn := range warnings {
 			b.WriteString(common.Hang(st.Warn.Render("! "), "  ", p(warn), w) + "\n")
 		}
 	}
@@ -675,7 +678,7 @@ func (m *Model) card(i int, r plan.Record) string {
 	if r.Purpose == plan.PurposeSPF {
 		b.WriteString(st.Dim.Render(common.Wrap(fmt.Sprintf("Uses %d of the %d DNS lookups receivers allow.", m.s().plan.SPFLookups, dnscheck.MaxSPFLookups), w)) + "\n")
 	}
-	for _, n := range r.Notes {
+	for _, n := range r.NotesFor(audience.Wizard) {
 		b.WriteString(st.Dim.Render(common.Wrap(p(n), w)) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")

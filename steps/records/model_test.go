@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
@@ -125,7 +126,7 @@ func TestSave(t *testing.T) {
 	data, _ := os.ReadFile(want)
 	var b strings.Builder
 	p, _ := m.Plan()
-	plan.WriteText(&b, p)
+	plan.WriteTextFor(&b, p, audience.Sheet) // read by someone who may not have the wizard
 	if string(data) != b.String() {
 		t.Fatalf("file:\n%s\nwant:\n%s", data, b.String())
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
@@ -75,7 +76,7 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 				continue
 			}
 			lp.Say("")
-			if err := plan.WriteText(lp.Out, pl); err != nil {
+			if err := plan.WriteTextFor(lp.Out, pl, audience.Wizard); err != nil {
 				return nil, err
 			}
 		}

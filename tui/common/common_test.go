@@ -2,6 +2,7 @@ package common_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -60,6 +61,30 @@ func TestWrap(t *testing.T) {
 	}
 	if got := common.Wrap("a\n\nb", 10); got != "a\n\nb" {
 		t.Fatalf("paragraphs: %q", got)
+	}
+}
+
+// TestWrapKeepsPhoneNumbersWhole: at any width that holds it, a phone
+// number stays on one line, also inside parentheses and before a comma;
+// no other text changes.
+func TestWrapKeepsPhoneNumbersWhole(t *testing.T) {
+	const phone = "+1 (805) 967-1280"
+	for _, text := range []string{
+		"After the fix, contact OutreachSystems support (+1 (805) 967-1280) to clear addresses that were rejected.",
+		"Contact OutreachSystems support (+1 (805) 967-1280, support@outreachsystems.com) and ask them.",
+	} {
+		for w := len(phone) + 2; w <= 80; w++ {
+			got := common.Wrap(text, w)
+			if !strings.Contains(got, phone) {
+				t.Fatalf("width %d broke the phone number:\n%s", w, got)
+			}
+			if squeeze(got) != squeeze(text) {
+				t.Fatalf("width %d changed the text: %q", w, got)
+			}
+		}
+	}
+	if got := common.PhoneUnits(strings.Split("call +44 20 7946 0958 or 2 (of 3) items", " ")); !slices.Equal(got, []string{"call", "+44 20 7946 0958", "or", "2", "(of", "3)", "items"}) {
+		t.Fatalf("PhoneUnits = %q", got)
 	}
 }
 

@@ -18,8 +18,9 @@ const MinValueWidth = 30
 // base64 key, which has neither) at the width: a name is never cut
 // mid-label, so "outreachsystems.com." never shows as "outreachsy" /
 // "stems.com.". It never breaks before a hyphen: "-all" in an SPF record
-// stays whole. Nothing is added to the text; only line breaks replace
-// spaces or go between a word's pieces.
+// stays whole, and neither does a phone number ("+1 (805) 967-1280" is
+// one unit, see PhoneUnits). Nothing is added to the text; only line
+// breaks replace spaces or go between a word's pieces.
 func Wrap(s string, width int) string {
 	width = max(width, 1)
 	var out []string
@@ -29,7 +30,7 @@ func Wrap(s string, width int) string {
 			out = append(out, line)
 			line, lineW = "", 0
 		}
-		for _, word := range strings.Split(para, " ") {
+		for _, word := range PhoneUnits(strings.Split(para, " ")) {
 			ww := ansi.StringWidth(word)
 			switch {
 			case lineW > 0 && lineW+1+ww <= width:
@@ -54,6 +55,35 @@ func Wrap(s string, width int) string {
 		flush()
 	}
 	return strings.Join(out, "\n")
+}
+
+// PhoneUnits joins, in words (a text split at single spaces), the
+// pieces of an international phone number into one unit, so that wrapping
+// never leaves "+1" at the end of a line and the rest on the next: a
+// word "+DIGITS" (perhaps after an opening parenthesis) takes along the
+// words after it made of digits, parentheses, hyphens and dots (perhaps
+// ending in punctuation), joined by the one space that was between them.
+func PhoneUnits(words []string) []string {
+	out := make([]string, 0, len(words))
+	inPhone := false
+	for _, w := range words {
+		if inPhone && phonePiece(w) {
+			out[len(out)-1] += " " + w
+			continue
+		}
+		out = append(out, w)
+		code := strings.TrimLeft(w, "(")
+		inPhone = len(code) > 1 && code[0] == '+' && strings.Trim(code[1:], "0123456789") == ""
+	}
+	return out
+}
+
+// phonePiece reports whether w continues a phone number: digits with
+// parentheses, hyphens or dots, perhaps ending in , ; : or . (the
+// sentence's).
+func phonePiece(w string) bool {
+	core := strings.TrimRight(w, ",;:.")
+	return strings.ContainsAny(core, "0123456789") && strings.Trim(core, "0123456789()-.") == ""
 }
 
 // breakWord returns the longest start of word (wider than width) that fits
