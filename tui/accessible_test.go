@@ -355,3 +355,36 @@ func TestAccessibleEndsWithSummary(t *testing.T) {
 		t.Fatalf("the summary does not say the domain is ready:\n%s", out.String())
 	}
 }
+
+// TestAccessibleAdviceGoesBack: when a domain does not pass, the advice
+// sends the person back to the checks; the plain prompts offer b for it,
+// and b asks the checks again.
+func TestAccessibleAdviceGoesBack(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	in := strings.NewReader(strings.Join([]string{
+		"yourcenter.edu",
+		"", // the detected provider
+		"", // no other domains
+		"", // no DMARC reports
+		"", // check: not ready
+		"s", // skip to the advice
+		"x", // not an answer
+		"b", // back to the checks
+		"q",
+	}, "\n") + "\n")
+	var out bytes.Buffer
+	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	_, after, ok := strings.Cut(got, "Press Enter to go on, or b to go back to the checks: ")
+	if !ok {
+		t.Fatalf("the advice never offered to go back:\n%s", got)
+	}
+	if !strings.Contains(after, "Type b, or press Enter.") {
+		t.Errorf("an answer the advice does not take was not said")
+	}
+	if !strings.Contains(after, "Checking yourcenter.edu") {
+		t.Errorf("b did not go back to the checks:\n%s", after)
+	}
+}

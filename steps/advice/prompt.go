@@ -14,10 +14,11 @@ import (
 
 // Prompt implements common.Prompter: the advice on the platform's sender
 // setting for the reports in st, DMARC a domain (what to do about it is
-// said once, in the next steps), and the next steps. In the demo (a
-// test message maker, WithTestMessage) it then offers v, as the screen
-// does: a test message for the first domain checked, whose path
-// (common.MessageFile) the confirm step verifies at once.
+// said once, in the next steps), and the next steps. When a domain does
+// not pass it then offers b, back to the checks, as the screen's esc/b
+// does. In the demo (a test message maker, WithTestMessage) it offers
+// v, as the screen does: a test message for the first domain checked,
+// whose path (common.MessageFile) the confirm step verifies at once.
 func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
 	p := m.Platform
 	reps, _ := common.Get[[]dnscheck.DomainReport](st)
@@ -50,19 +51,29 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	for i, s := range adv.NextSteps {
 		lp.Say("  %d. %s", i+1, dnscheck.Printable(s))
 	}
-	if m.makeMessage == nil || len(reps) == 0 {
+	// The next steps send the person back to the checks when a domain
+	// does not pass: b goes there, as esc/b does on the screen.
+	back := adv.Option != advice.OptionBest
+	demo := m.makeMessage != nil && len(reps) > 0
+	if !back && !demo {
 		return common.Forward, nil
 	}
-	return m.promptTestMessage(ctx, lp, st, reps[0].Domain)
+	domain := ""
+	if demo {
+		domain = reps[0].Domain
+	}
+	return m.promptNext(ctx, lp, st, domain, back)
 }
 
-// promptTestMessage offers the demo's v: it writes a test message for
-// domain and stores its path as the step's result. Enter, or input that
-// ends here (a script's), goes on without one; a message that could not
-// be written is said, and the offer made again.
-func (m *Model) promptTestMessage(ctx context.Context, lp *common.LinePrompt, st *common.State, domain string) (common.Direction, error) {
+// promptNext asks what next: b goes back to the checks (when back), and
+// in the demo (domain set) v writes a test message for domain and stores
+// its path as the step's result. Enter, or input that ends here (a
+// script's), goes on; a message that could not be written is said, and
+// the question asked again.
+func (m *Model) promptNext(ctx context.Context, lp *common.LinePrompt, st *common.State, domain string, back bool) (common.Direction, error) {
+	question, retry := nextQuestion(domain != "", back)
 	for {
-		line, err := lp.Ask("Press v to write a test message from the simulated platform and check it, or Enter to go on: ")
+		line, err := lp.Ask(question)
 		if errors.Is(err, common.ErrInputEnded) {
 			return common.Forward, nil
 		}
@@ -72,7 +83,17 @@ func (m *Model) promptTestMessage(ctx context.Context, lp *common.LinePrompt, st
 		switch strings.ToLower(line) {
 		case "":
 			return common.Forward, nil
+		case "b":
+			if !back {
+				lp.Say("%s", retry)
+				continue
+			}
+			return common.Backward, nil
 		case "v":
+			if domain == "" {
+				lp.Say("%s", retry)
+				continue
+			}
 			path, err := m.makeMessage(ctx, domain)
 			if err != nil {
 				lp.Say("Could not write the test message: %s.", dnscheck.Printable(err.Error()))
@@ -82,7 +103,20 @@ func (m *Model) promptTestMessage(ctx context.Context, lp *common.LinePrompt, st
 			st.PutFrom(Name, common.MessageFile(path))
 			return common.Forward, nil
 		default:
-			lp.Say("Type v, or press Enter.")
+			lp.Say("%s", retry)
 		}
+	}
+}
+
+// nextQuestion is the advice's last question and what is said to an
+// answer it does not take: v in the demo, b when back is possible.
+func nextQuestion(demo, back bool) (question, retry string) {
+	switch {
+	case demo && back:
+		return "Press v to write a test message from the simulated platform and check it, b to go back to the checks, or Enter to go on: ", "Type v or b, or press Enter."
+	case demo:
+		return "Press v to write a test message from the simulated platform and check it, or Enter to go on: ", "Type v, or press Enter."
+	default:
+		return "Press Enter to go on, or b to go back to the checks: ", "Type b, or press Enter."
 	}
 }
