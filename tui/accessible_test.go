@@ -363,10 +363,10 @@ func TestAccessibleAdviceGoesBack(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	in := strings.NewReader(strings.Join([]string{
 		"yourcenter.edu",
-		"", // the detected provider
-		"", // no other domains
-		"", // no DMARC reports
-		"", // check: not ready
+		"",  // the detected provider
+		"",  // no other domains
+		"",  // no DMARC reports
+		"",  // check: not ready
 		"s", // skip to the advice
 		"x", // not an answer
 		"b", // back to the checks
