@@ -446,6 +446,8 @@ func spfItem(plan Plan) line {
 	}
 	switch {
 	case spf == nil:
+	case spf.Action == ActionKeep && plan.Host.SPFNote != "":
+		item = append(item, txt("The one there is already right."))
 	case spf.Action == ActionKeep:
 		item = append(item, txt("The one there is already right: do not add another."))
 	case spf.Action == ActionAdd && plan.Host.SPFNote != "":
