@@ -485,13 +485,6 @@ func otherWarnings(plan Plan) []string {
 	return out
 }
 
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
-}
-
 func prefixed(prefix string, words []string) []string {
 	out := make([]string, len(words))
 	for i, w := range words {
