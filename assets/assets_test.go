@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -301,8 +302,8 @@ func TestDNSHostCatalog(t *testing.T) {
 		if h.Name != tt.name || h.NameField != tt.field || h.ApexName != tt.apex || h.TXTQuoting != tt.quoting {
 			t.Errorf("%s: got %q %q %q %q", tt.id, h.Name, h.NameField, h.ApexName, h.TXTQuoting)
 		}
-		if len(h.Warnings) == 0 {
-			t.Errorf("%s: no warnings", tt.id)
+		if len(h.Notes()) < 2 {
+			t.Errorf("%s: no note beside the quote rule", tt.id)
 		}
 		if h.ByIDOnly != tt.byID {
 			t.Errorf("%s: ByIDOnly = %v", tt.id, h.ByIDOnly)
@@ -325,8 +326,29 @@ func TestDNSHostCatalog(t *testing.T) {
 		t.Errorf("Cloudflare NSNote = %q, NSSource = %q: the note on custom name servers is missing", cf.NSNote, cf.NSSource)
 	}
 	const proxy = "Set the CNAME's proxy status to DNS only (grey cloud): a proxied CNAME breaks DKIM."
-	if cf.Warnings[0] != proxy {
-		t.Errorf("Cloudflare's first warning = %q", cf.Warnings[0])
+	if cf.ProxyNote != proxy {
+		t.Errorf("Cloudflare's proxy note = %q", cf.ProxyNote)
+	}
+}
+
+// TestDNSHostNotes: Notes lists the quote rule, then the name, proxy,
+// other and SPF notes, each once, leaving out the empty ones.
+func TestDNSHostNotes(t *testing.T) {
+	h := DNSHost{ID: "x", Name: "X", TXTQuoting: QuoteNone, NameNote: "Name.", SPFNote: "SPF.", Warnings: []string{"Other."}}
+	want := []string{h.QuoteRule(), "Name.", "Other.", "SPF."}
+	if got := h.Notes(); !slices.Equal(got, want) {
+		t.Errorf("Notes() = %q, want %q", got, want)
+	}
+	h.ProxyNote, h.Warnings = "Proxy.", nil
+	want = []string{h.QuoteRule(), "Name.", "Proxy.", "SPF."}
+	if got := h.Notes(); !slices.Equal(got, want) {
+		t.Errorf("Notes() = %q, want %q", got, want)
+	}
+	for _, host := range DNSHosts() {
+		notes := host.Notes()
+		if len(slices.Compact(slices.Sorted(slices.Values(notes)))) != len(notes) {
+			t.Errorf("%s: a note is said twice: %q", host.ID, notes)
+		}
 	}
 }
 
@@ -852,15 +874,16 @@ func TestParseDNSHostsRefusesBrokenCatalogs(t *testing.T) {
 	byID := func(flag string) string {
 		return `{"id": "zonefile", "name": "Z", "by_id_only": ` + flag + `, "name_field": "fqdn", "txt_quoting": "quoted", "warnings": ["Final dots."], "source": "https://www.rfc-editor.org/rfc/rfc1035"}`
 	}
-	hs, err := parseDNSHosts([]byte(wrap(strings.Replace(cf, `"source":`, `"ns_source": "https://developers.cloudflare.com/ns", "ns_note": "Vanity names cannot match.", "source":`, 1), byID("true"), generic)), "h.json")
+	hs, err := parseDNSHosts([]byte(wrap(strings.Replace(cf, `"source":`, `"ns_source": "https://developers.cloudflare.com/ns", "ns_note": "Vanity names cannot match.", "name_note": "Type the label.", "proxy_note": "Grey cloud.", "spf_note": "Email Routing.", "source":`, 1), byID("true"), generic)), "h.json")
 	if err != nil {
 		t.Fatalf("a catalog with a by_id_only host was refused: %v", err)
 	}
 	if z := hs[1]; !z.ByIDOnly || len(z.NSPatterns) != 0 || z.NameField != NameFQDN {
 		t.Errorf("by_id_only host decoded as %+v", z)
 	}
-	if c := hs[0]; c.ByIDOnly || c.NSSource != "https://developers.cloudflare.com/ns" || c.NSNote != "Vanity names cannot match." {
-		t.Errorf("host with ns_source and ns_note decoded as %+v", c)
+	if c := hs[0]; c.ByIDOnly || c.NSSource != "https://developers.cloudflare.com/ns" || c.NSNote != "Vanity names cannot match." ||
+		c.NameNote != "Type the label." || c.ProxyNote != "Grey cloud." || c.SPFNote != "Email Routing." {
+		t.Errorf("host with ns_source, ns_note and notes decoded as %+v", c)
 	}
 	if _, err := parseDNSHosts([]byte(wrap(cf, byID("false"), generic)), "h.json"); err == nil || !strings.Contains(err.Error(), `field "dns_hosts[1].ns_patterns": missing`) {
 		t.Errorf("a host without patterns nor by_id_only: error %v", err)
@@ -874,6 +897,8 @@ func TestParseDNSHostsRefusesBrokenCatalogs(t *testing.T) {
 		{"generic by_id_only", wrap(cf, strings.Replace(generic, `"name": "G",`, `"name": "G", "by_id_only": true,`, 1)), `field "dns_hosts[1].by_id_only"`},
 		{"by_id_only not a bool", wrap(cf, byID(`"yes"`), generic), `field "dns_hosts.by_id_only": must be`},
 		{"http ns_source", wrap(strings.Replace(cf, `"source":`, `"ns_source": "http://developers.cloudflare.com/ns", "source":`, 1), generic), `field "dns_hosts[0].ns_source": must be an https URL`},
+		{"blank name_note", wrap(strings.Replace(cf, `"source":`, `"name_note": " ", "source":`, 1), generic), `field "dns_hosts[0].name_note": missing`},
+		{"blank spf_note", wrap(strings.Replace(cf, `"source":`, `"spf_note": "\t", "source":`, 1), generic), `field "dns_hosts[0].spf_note"`},
 		{"blank ns_note", wrap(strings.Replace(cf, `"source":`, `"ns_note": "  ", "source":`, 1), generic), `field "dns_hosts[0].ns_note": missing`},
 		{"generic with patterns", wrap(cf, strings.Replace(generic, `"name_field"`, `"ns_patterns": ["ns1.example.net"], "name_field"`, 1)), `field "dns_hosts[1].ns_patterns"`},
 		{"bad name_field", wrap(strings.Replace(cf, `"label"`, `"relative"`, 1), generic), `field "dns_hosts[0].name_field"`},

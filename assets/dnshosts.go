@@ -40,7 +40,10 @@ type DNSHost struct {
 	NameField  string   // NameLabel or NameFQDN
 	ApexName   string   // for NameLabel hosts, what to type for the zone apex: "@" or "" (leave the box empty); unused for NameFQDN hosts, which take the zone's full name
 	TXTQuoting string   // QuoteNone or QuoteStrings
-	Warnings   []string // plain sentences about this host's forms that prevent common mistakes
+	NameNote   string   // the one sentence on how its name box wants names, in the host's own words for the box; optional
+	ProxyNote  string   // the one sentence on turning off its CNAME proxying or flattening for the DKIM CNAME; optional
+	SPFNote    string   // the one sentence on an SPF record it may publish itself, to edit rather than add a second; optional
+	Warnings   []string // other plain sentences about this host's forms that prevent common mistakes
 	Source     string   // the https URL of the host's own help page for its forms (and name servers); empty for generic
 	NSSource   string   // the https URL of the host's page naming its name servers, when Source does not; optional
 	NSNote     string   // for catalog maintainers, what the NS patterns cannot match (such as custom name servers); optional, never shown in forms
@@ -101,9 +104,23 @@ func (h DNSHost) QuoteRule() string {
 	return fmt.Sprintf("Paste TXT values as shown, without quotes: %s adds what it needs and splits long values itself.", h.displayName())
 }
 
-// Notes are what to say about h's forms: QuoteRule, then Warnings.
+// Notes are what to say about h's forms, each once: QuoteRule, NameNote,
+// ProxyNote, Warnings, then SPFNote (the empty ones left out). Every screen
+// and text lists them in this order; the hand-off sheet puts each where it
+// belongs (the name and quote rules in its steps, the proxy and SPF notes
+// in its mistakes to avoid) instead of repeating them.
 func (h DNSHost) Notes() []string {
-	return append([]string{h.QuoteRule()}, h.Warnings...)
+	out := []string{h.QuoteRule()}
+	for _, n := range []string{h.NameNote, h.ProxyNote} {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	out = append(out, h.Warnings...)
+	if h.SPFNote != "" {
+		out = append(out, h.SPFNote)
+	}
+	return out
 }
 
 func (h DNSHost) displayName() string {
@@ -131,6 +148,9 @@ type dnsHostsFile struct {
 		NameField  string   `json:"name_field"`
 		ApexName   *string  `json:"apex_name"`
 		TXTQuoting string   `json:"txt_quoting"`
+		NameNote   string   `json:"name_note"`
+		ProxyNote  string   `json:"proxy_note"`
+		SPFNote    string   `json:"spf_note"`
 		Warnings   []string `json:"warnings"`
 		Source     string   `json:"source"`
 		NSSource   string   `json:"ns_source"`
@@ -145,11 +165,12 @@ var dnsHostCatalog = sync.OnceValues(func() ([]DNSHost, error) {
 // parseDNSHosts decodes and validates a DNS host catalog: unique ids, valid
 // patterns not shared between hosts, known name_field and txt_quoting
 // values, apex_name "@" or "" given for label hosts and absent for fqdn
-// hosts, non-empty warnings, an https source URL on every host but
-// generic (where it is optional), an optional https ns_source URL and
-// ns_note sentence, and NS patterns on every host except two kinds: the
-// one host with id "generic" (the fallback) and hosts marked by_id_only,
-// which are chosen by id and never detected.
+// hosts, non-blank warnings, an https source URL on every host but
+// generic (where it is optional), an optional https ns_source URL,
+// optional ns_note, name_note, proxy_note and spf_note sentences, and NS
+// patterns on every host except two kinds: the one host with id "generic"
+// (the fallback) and hosts marked by_id_only, which are chosen by id and
+// never detected.
 func parseDNSHosts(data []byte, source string) ([]DNSHost, error) {
 	var f dnsHostsFile
 	doc, err := decodeStrict("DNS host catalog", source, data, &f)
@@ -225,8 +246,14 @@ func parseDNSHosts(data []byte, source string) ([]DNSHost, error) {
 		if err := doc.sourceURL(at("ns_source"), raw.NSSource, true, &h.NSSource); err != nil {
 			return nil, err
 		}
-		if raw.NSNote != "" {
-			if err := doc.text(at("ns_note"), raw.NSNote, &h.NSNote); err != nil {
+		for _, f := range []struct {
+			field, raw string
+			dst        *string
+		}{{"ns_note", raw.NSNote, &h.NSNote}, {"name_note", raw.NameNote, &h.NameNote}, {"proxy_note", raw.ProxyNote, &h.ProxyNote}, {"spf_note", raw.SPFNote, &h.SPFNote}} {
+			if f.raw == "" {
+				continue
+			}
+			if err := doc.text(at(f.field), f.raw, f.dst); err != nil {
 				return nil, err
 			}
 		}

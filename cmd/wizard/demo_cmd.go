@@ -80,7 +80,9 @@ each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
 				},
 				// v on the advice: a test message signed as the platform
 				// signs, in the system's temporary folder.
-				TestMessage: func(_ context.Context, domain string) (string, error) { return world.WriteTestMessage("", domain) },
+				TestMessage: func(ctx context.Context, domain string) (string, error) {
+					return world.WriteTestMessage(ctx, "", domain)
+				},
 			}
 			return runInteractive(cmd.Context(), g, io, s, cfg)
 		},

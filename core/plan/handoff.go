@@ -175,8 +175,7 @@ func buildSheet(plans []Plan) sheet {
 		who += " (run by " + vendor + ")"
 	}
 	s.add(para(txt(who + " sends email for people whose addresses end in " + joinWords(prefixed("@", domains)) +
-		". Receivers trust that mail only when the domain's DNS vouches for it: a DKIM record that lets " + platform +
-		" sign the mail, one SPF record that lists " + platform + " beside the organisation's own mail servers, and a DMARC policy.")))
+		". Receivers trust that mail only when the domain's DNS vouches for it with three records: DKIM, SPF and DMARC.")))
 	s.add(para(txt("This sheet is for whoever edits the DNS. It lists every change with the name and value exactly as the DNS host's form wants them: copy the names and values in "),
 		code("code font"), txt(" as they are, without adding spaces or line breaks.")))
 	for _, p := range plans {
@@ -230,11 +229,12 @@ func domainSection(s *sheetWriter, plan Plan, platform string) {
 		}
 		s.add(block{Items: items, Class: "warn"})
 	}
-	s.add(heading(3, txt("Changes to make")))
+	// How to make them is step 4 above; the heading says how many.
 	if len(changes) == 0 {
+		s.add(heading(3, txt("Changes to make")))
 		s.add(para(txt("Nothing to change: every record is already right.")))
 	} else {
-		s.add(para(txt(fmt.Sprintf("Make %s in the DNS records of the zone ", count(len(changes), "change"))), code(plan.Zone), txt(" at "+h.name+".")))
+		s.add(heading(3, txt(fmt.Sprintf("Changes to make (%d)", len(changes)))))
 	}
 	for i, r := range changes {
 		changeBlocks(s, i+1, r, h)
@@ -307,7 +307,9 @@ func changeBlocks(s *sheetWriter, n int, r Record, h hostNames) {
 	}
 	s.add(block{Items: items})
 	for _, note := range r.NotesFor(audience.Sheet) {
-		s.add(para(txt(note)))
+		if note != proxyHint { // the mistakes to avoid say it for every host
+			s.add(para(txt(note)))
+		}
 	}
 }
 
@@ -334,8 +336,12 @@ func stepsBlocks(s *sheetWriter, plan Plan, h hostNames) {
 		signIn = line{txt("Sign in to the service that hosts the DNS of "), code(plan.Zone), txt(" and open its DNS records.")}
 	}
 	s.add(heading(3, txt(title)))
+	// The name rule is the catalog's, in the host's own words for its
+	// name box, when it has one; the sheet says it here and nowhere else.
 	var name line
 	switch {
+	case plan.Host.NameNote != "":
+		name = line{txt(plan.Host.NameNote)}
 	case h.generic && plan.Host.NameField == assets.NameLabel:
 		name = line{txt("In the name box type each name as shown: the part before "), code(plan.Zone), txt(" ("), code(plan.Host.ApexName),
 			txt(" for "), code(plan.Zone), txt(" itself), since most forms add "), code(plan.Zone), txt(" after what you type. Only if the form shows no "), code(plan.Zone),
@@ -358,6 +364,8 @@ func stepsBlocks(s *sheetWriter, plan Plan, h hostNames) {
 		{txt(fmt.Sprintf("Make the changes below one by one: add the new records, edit the existing ones in place, and delete the ones marked delete. Set the TTL to %d seconds, or leave the form's default.", DefaultTTL))},
 		{txt("Save, then check the result (the last part of this section).")},
 	}})
+	// The catalog's other notes; its proxy and SPF notes are in the
+	// mistakes to avoid.
 	if len(plan.Host.Warnings) > 0 {
 		s.add(para(txt("Notes on " + h.form + ":")))
 		var items []line
@@ -368,22 +376,29 @@ func stepsBlocks(s *sheetWriter, plan Plan, h hostNames) {
 	}
 }
 
+// genericProxyNote is what the sheet says about proxied CNAMEs when the
+// DNS host's catalog entry has no proxy note of its own.
+const genericProxyNote = "If the DNS host can proxy a record or flatten CNAMEs (Cloudflare's orange cloud, for instance), turn that off for this record (in Cloudflare: DNS only, the grey cloud)."
+
 // mistakeBlocks writes the three classic mistakes, with this plan's names
-// and values.
+// and values and the DNS host's own notes on proxies and SPF records.
 func mistakeBlocks(s *sheetWriter, plan Plan, h hostNames) {
 	s.add(heading(3, txt("Mistakes to avoid")))
 	var items []line
 	if d := doubledItem(plan, h); d != nil {
 		items = append(items, d)
 	}
-	items = append(items, line{strong("A proxied or flattened CNAME. "),
-		txt("The DKIM CNAME must reach receivers as it is. If the DNS host can proxy a record or flatten CNAMEs (Cloudflare's orange cloud, for instance), turn that off for this record (in Cloudflare: DNS only, the grey cloud).")})
+	proxy := genericProxyNote
+	if plan.Host.ProxyNote != "" {
+		proxy = plan.Host.ProxyNote
+	}
+	items = append(items, line{strong("A proxied or flattened CNAME. "), txt("The DKIM CNAME must reach receivers as it is. " + proxy)})
 	items = append(items, spfItem(plan))
 	s.add(block{Items: items, Class: "warn"})
 }
 
-// doubledItem warns against typing the full name where the form adds the
-// zone, with the DKIM record as the example.
+// doubledItem says what typing the full name where the form adds the zone
+// does, with the DKIM record as the example.
 func doubledItem(plan Plan, h hostNames) line {
 	var ex *Record
 	for i, r := range plan.Records {
@@ -398,16 +413,16 @@ func doubledItem(plan Plan, h hostNames) line {
 	full := strings.TrimSuffix(ex.Name, ".")
 	label := relativeName(ex.Name, plan.Zone)
 	doubled := full + "." + strings.TrimSuffix(plan.Zone, ".") + "."
+	// The rule itself is step 2; this says what breaking it does.
 	item := line{strong("The domain twice in the name. ")}
-	switch {
-	case h.generic && plan.Host.NameField == assets.NameLabel:
-		item = append(item, txt("Type "), code(label), txt(" in the name box, not "), code(full),
-			txt(": most forms add "), code(plan.Zone), txt(" themselves, so the record would end up at "), code(doubled),
-			txt(", where receivers never look. Only if the form shows no "), code(plan.Zone), txt(" after the box, type "), code(full+"."), txt(", with its final dot."))
-	case plan.Host.NameField == assets.NameLabel:
-		item = append(item, txt("Type "), code(label), txt(" in the name box, not "), code(full),
-			txt(": "+h.name+" adds "), code(plan.Zone), txt(" itself, so the record would end up at "), code(doubled), txt(", where receivers never look."))
-	default:
+	if plan.Host.NameField == assets.NameLabel {
+		where := ""
+		if h.generic {
+			where = " at most hosts"
+		}
+		item = append(item, txt("A full name such as "), code(full), txt(" typed in the name box ends up as "), code(doubled),
+			txt(where+", where receivers never look."))
+	} else {
 		item = append(item, txt("If the form adds "), code(plan.Zone), txt(" to what you type, a full name such as "), code(full),
 			txt(" ends up as "), code(doubled), txt(", where receivers never look; then type only "), code(label), txt("."))
 	}
@@ -419,7 +434,8 @@ func doubledItem(plan Plan, h hostNames) line {
 	return item
 }
 
-// spfItem warns against a second SPF record, naming the one there.
+// spfItem warns against a second SPF record, naming the one there, then
+// says where the DNS host may have published one (its SPF note).
 func spfItem(plan Plan) line {
 	item := line{strong("A second SPF record. "), txt("A domain must have exactly one TXT record starting with "), code("v=spf1"),
 		txt("; with two, receivers fail SPF for all of its mail. ")}
@@ -431,14 +447,25 @@ func spfItem(plan Plan) line {
 	}
 	switch {
 	case spf == nil:
+	case spf.Action == ActionKeep && plan.Host.SPFNote != "":
+		item = append(item, txt("The one there is already right."))
 	case spf.Action == ActionKeep:
 		item = append(item, txt("The one there is already right: do not add another."))
+	case spf.Action == ActionAdd && plan.Host.SPFNote != "":
+		item = append(item, txt(plan.Domain+" has none today."))
 	case spf.Action == ActionAdd:
 		item = append(item, txt(plan.Domain+" has none today; if an email service adds one of its own later, merge the two into one."))
+	case len(spf.Replaces) == 1 && plan.Host.SPFNote != "":
+		// The host's note says to edit it rather than add one.
+		item = append(item, txt("The one there now is "), code(spf.Replaces[0]), txt("."))
 	case len(spf.Replaces) == 1:
 		item = append(item, txt("Edit the record that is there ("), code(spf.Replaces[0]), txt(") instead of adding one beside it."))
 	default:
-		item = append(item, txt(fmt.Sprintf("%s has %d today: keep one, with the value given below, and delete the others.", plan.Domain, len(spf.Replaces))))
+		// The SPF change's own note says how many there are and what to do.
+		item = append(item, txt(fmt.Sprintf("%s has %d today: see the SPF change below.", plan.Domain, len(spf.Replaces))))
+	}
+	if plan.Host.SPFNote != "" {
+		item = append(item, txt(" "+plan.Host.SPFNote))
 	}
 	return item
 }
@@ -457,13 +484,6 @@ func otherWarnings(plan Plan) []string {
 		}
 	}
 	return out
-}
-
-func count(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 func prefixed(prefix string, words []string) []string {

@@ -101,15 +101,14 @@ func TestHandoffHosts(t *testing.T) {
 		"**Target (value):** `osc1._domainkey.outreachsystems.com.`",
 		"### Mistakes to avoid\n",
 		"**The domain twice in the name.** ",
-		"**A proxied or flattened CNAME.** ",
-		"Cloudflare's orange cloud",
+		"**A proxied or flattened CNAME.** The DKIM CNAME must reach receivers as it is. ",
 		"**A second SPF record.** ",
 		"### Check the result\n",
 		"\n`wizard check yourcenter.edu`\n",
 	}
 	tests := []struct {
-		host  string
-		wants []string
+		host        string
+		wants, nots []string
 	}{
 		{"cloudflare", []string{
 			"- **DNS host:** Cloudflare (recognised from the domain's name servers).",
@@ -121,48 +120,49 @@ func TestHandoffHosts(t *testing.T) {
 			"**Name in Cloudflare's form:** `@`\n",
 			"**Name in Cloudflare's form:** `_dmarc`\n",
 			"**Value:** `v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all`\n",
-			"Notes on Cloudflare's form:",
-			"- Set the CNAME's proxy status to DNS only (grey cloud): a proxied CNAME breaks DKIM.",
-			"Type `osc1._domainkey` in the name box, not `osc1._domainkey.yourcenter.edu`: Cloudflare adds `yourcenter.edu` itself, so the record would end up at `" + doubledName + "`",
-		}},
+			"**A proxied or flattened CNAME.** The DKIM CNAME must reach receivers as it is. Set the CNAME's proxy status to DNS only (grey cloud): a proxied CNAME breaks DKIM.\n",
+			"A full name such as `osc1._domainkey.yourcenter.edu` typed in the name box ends up as `" + doubledName + "`, where receivers never look.",
+			"The one there now is `" + outlookSPF + "`. If Cloudflare Email Routing is on, it has already published an SPF record",
+		}, []string{"Notes on", "orange cloud"}},
 		{"route53", []string{
 			"- **DNS host:** Amazon Route 53 (recognised",
 			"### Steps in Amazon Route 53\n",
-			"and leave the box empty for the domain itself: Amazon Route 53 adds `yourcenter.edu` itself.",
+			"2. In Record name type only the part before the zone name shown beside the box, and leave the box empty for the domain itself.\n",
 			"3. Amazon Route 53 wants TXT values in double quotes: type them as shown, quotes included;",
 			"**Name in Amazon Route 53's form:** leave the box empty (the domain itself)\n",
 			"**Name in Amazon Route 53's form:** `osc1._domainkey`\n",
 			"**Value:** `\"v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all\"`\n",
 			"### Already right: leave these as they are\n",
 			"- DMARC, TXT at `_dmarc.yourcenter.edu.`: `\"v=DMARC1; p=quarantine\"`",
-			"Notes on Amazon Route 53's form:",
-			"- Route 53 keeps all TXT values for a name in one record",
-		}},
+			"The one there now is `" + outlookSPF + "`. Route 53 keeps all TXT values for a name in one record",
+			"Cloudflare's orange cloud",
+		}, []string{"Notes on"}},
 		{"godaddy", []string{
 			"### Steps in GoDaddy\n",
 			"**Name in GoDaddy's form:** `osc1._domainkey`\n",
 			"**Name in GoDaddy's form:** `@`\n",
-			"Notes on GoDaddy's form:",
-			"- GoDaddy often publishes its own SPF record (v=spf1 include:secureserver.net -all)",
-			"GoDaddy adds `yourcenter.edu` itself",
-		}},
+			"2. In the Name box type only the part before your domain (@ for the domain itself); GoDaddy adds the domain.\n",
+			"see the SPF change below. GoDaddy often publishes its own SPF record (v=spf1 include:secureserver.net -all)",
+			"A full name such as `osc1._domainkey.yourcenter.edu` typed in the name box ends up as `" + doubledName + "`, where receivers never look.",
+		}, []string{"Notes on"}},
 		{"generic", []string{
 			"- **DNS host:** not recognised from the domain's name servers, so the steps below are general.",
 			"### Steps at your DNS host\n",
 			"1. Sign in to the service that hosts the DNS of `yourcenter.edu` and open its DNS records.",
-			"In the name box type each name as shown: the part before `yourcenter.edu` (`@` for `yourcenter.edu` itself), since most forms add `yourcenter.edu` after what you type. Only if the form shows no `yourcenter.edu` after the box, type the full name with its final dot instead",
+			"2. In the name box type the name as shown: the part before the zone (@ for the zone itself), since most forms add the zone after it. Only if the form shows no zone after the box, type the full name with its final dot instead.\n",
+			"Notes on the form:\n\n- Type the CNAME target with its final dot",
 			"3. Paste TXT values as shown, without quotes: most forms store what is pasted",
 			"**Name in the form:** `osc1._domainkey`\n- **Full name:** `osc1._domainkey.yourcenter.edu.`\n",
 			"**Name in the form:** `@`\n- **Full name:** `yourcenter.edu.`\n",
 			"**Value:** `v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all`\n",
-			"Type `osc1._domainkey` in the name box, not `osc1._domainkey.yourcenter.edu`: most forms add `yourcenter.edu` themselves, so the record would end up at `" + doubledName + "`",
-			"Only if the form shows no `yourcenter.edu` after the box, type `osc1._domainkey.yourcenter.edu.`, with its final dot.",
-			"yourcenter.edu has none today",
-		}},
+			"A full name such as `osc1._domainkey.yourcenter.edu` typed in the name box ends up as `" + doubledName + "` at most hosts, where receivers never look.",
+			"yourcenter.edu has none today. Some DNS hosts publish an SPF record of their own",
+			"Cloudflare's orange cloud",
+		}, nil},
 	}
 	hostNotes := map[string][]string{}
 	for _, tc := range tests {
-		hostNotes[tc.host] = handoffPlan(t, tc.host).Host.Warnings
+		hostNotes[tc.host] = handoffPlan(t, tc.host).Host.Notes()
 	}
 	for _, tc := range tests {
 		t.Run(tc.host, func(t *testing.T) {
@@ -173,13 +173,20 @@ func TestHandoffHosts(t *testing.T) {
 					t.Errorf("sheet lacks %q", want)
 				}
 			}
+			for _, not := range tc.nots {
+				if strings.Contains(out, not) {
+					t.Errorf("sheet has %q", not)
+				}
+			}
+			// Every catalog note of this host is on the sheet once, in
+			// the place it belongs; no other host's is.
 			for host, notes := range hostNotes {
 				for _, n := range notes {
-					has := strings.Contains(out, mdText(n, true))
-					if host == tc.host && !has {
-						t.Errorf("sheet lacks %s's note %q", host, n)
+					has := strings.Count(out, mdText(n, false))
+					if host == tc.host && has != 1 {
+						t.Errorf("sheet has %s's note %d times, want once: %q", host, has, n)
 					}
-					if host != tc.host && has {
+					if host != tc.host && has > 0 {
 						t.Errorf("sheet has %s's note %q", host, n)
 					}
 				}
@@ -200,7 +207,7 @@ func TestHandoffReplaceAndDelete(t *testing.T) {
 		t.Parallel()
 		out := handoff(t, FormatMarkdown, handoffPlan(t, "cloudflare"))
 		for _, want := range []string{
-			"Make 4 changes in the DNS records of the zone `yourcenter.edu` at Cloudflare.",
+			"### Changes to make (4)\n",
 			"#### 1. DKIM: add a CNAME record\n\n- **What to do:** add a new CNAME record.\n",
 			"#### 2. DKIM: delete this CNAME record\n\n- **What to do:** delete this record.\n- **Type:** `CNAME`\n" +
 				"- **Name as Cloudflare's form shows it:** `osc1._domainkey.yourcenter.edu`\n" +
@@ -211,7 +218,7 @@ func TestHandoffReplaceAndDelete(t *testing.T) {
 			"#### 4. DMARC: add a TXT record\n",
 			"- **Value:** `v=DMARC1; p=none`\n",
 			"It has happened here already: the changes below delete the record at `" + doubledName + "`.",
-			"Edit the record that is there (`" + outlookSPF + "`) instead of adding one beside it.",
+			"The one there now is `" + outlookSPF + "`.",
 		} {
 			if !strings.Contains(out, want) {
 				t.Errorf("sheet lacks %q", want)
@@ -236,7 +243,7 @@ func TestHandoffReplaceAndDelete(t *testing.T) {
 			"- **Value:** `" + spf.Value + "`\n",
 			"- **Now:** `" + outlookSPF + "`\n",
 			"- **Now:** `" + godaddySPF + "`\n",
-			"yourcenter.edu has 2 today: keep one, with the value given below, and delete the others.",
+			"yourcenter.edu has 2 today: see the SPF change below.",
 			"The domain has 2 SPF records, which makes receivers ignore all of them.",
 			"- DMARC, TXT at `_dmarc.yourcenter.edu.`: `v=DMARC1; p=none`\n",
 		} {
@@ -257,7 +264,7 @@ func TestHandoffReplaceAndDelete(t *testing.T) {
 			`@ IN TXT "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all"`,
 			"osc1._domainkey IN CNAME osc1._domainkey.outreachsystems.com.", `_dmarc IN TXT "v=DMARC1; p=none"`))
 		out := handoff(t, FormatMarkdown, mustPlan(t, srv, testDomain, Options{}))
-		for _, want := range []string{"Nothing to change: every record is already right.", "The one there is already right: do not add another.", "### Already right"} {
+		for _, want := range []string{"Nothing to change: every record is already right.", "The one there is already right. If Cloudflare Email Routing is on", "### Already right"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("sheet lacks %q:\n%s", want, out)
 			}
@@ -731,4 +738,152 @@ func mapEsc(in []string, f func(string) string) []string {
 		out[i] = f(s)
 	}
 	return out
+}
+
+// TestHandoffEachFactOnce: one answer per field (issue 14). No two
+// sentences of a domain's section say the same thing: none is repeated,
+// and no two share most of their words (as a step and a note giving the
+// same name rule in other words would). Field lines (Type:, Value:, TTL:…)
+// are data, not sentences, and are left out.
+func TestHandoffEachFactOnce(t *testing.T) {
+	t.Parallel()
+	for _, host := range []string{"cloudflare", "route53", "godaddy", "generic"} {
+		s := buildSheet([]Plan{handoffPlan(t, host)})
+		type clause struct {
+			line  int // clauses of one line may share words
+			text  string
+			words map[string]bool
+		}
+		var seen []clause
+		n := 0
+		for _, b := range s.Blocks {
+			if b.Level > 0 || b.Class == "cmd" {
+				continue
+			}
+			lines := b.Items
+			if len(b.Items) == 0 {
+				lines = []line{b.Line}
+			}
+			for _, l := range lines {
+				n++
+				if len(l) > 0 && l[0].Strong && strings.HasSuffix(l[0].Text, ": ") {
+					continue // a field: a label and its value
+				}
+				for _, c := range factClauses(l) {
+					words := map[string]bool{}
+					for _, w := range strings.Fields(c) {
+						words[w] = true
+					}
+					if len(words) < 4 {
+						continue
+					}
+					for _, prev := range seen {
+						if prev.line == n {
+							continue
+						}
+						if k := sharedWords(words, prev.words); k >= 4 && k*4 >= 3*min(len(words), len(prev.words)) {
+							t.Errorf("%s: said twice:\n  %q\n  %q", host, prev.text, c)
+						}
+					}
+					seen = append(seen, clause{n, c, words})
+				}
+			}
+		}
+	}
+}
+
+// factClauses splits a sheet line into its clauses (at sentence ends,
+// colons and semicolons), lower case, without punctuation around words
+// and without small words; bold titles are left out.
+func factClauses(l line) []string {
+	var b strings.Builder
+	for _, sp := range l {
+		if !sp.Strong {
+			b.WriteString(sp.Text)
+		}
+	}
+	text := strings.ToLower(b.String())
+	var out []string
+	for _, c := range strings.FieldsFunc(strings.NewReplacer(". ", "|", ": ", "|", "; ", "|").Replace(text), func(r rune) bool { return r == '|' }) {
+		var words []string
+		for _, w := range strings.Fields(c) {
+			if w = strings.Trim(w, ".,:;()'\""); w != "" && !smallWords[w] {
+				words = append(words, w)
+			}
+		}
+		if len(words) > 0 {
+			out = append(out, strings.Join(words, " "))
+		}
+	}
+	return out
+}
+
+var smallWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("a an the in of for to it its is are and or as with at by on this that be not only each") {
+		smallWords[w] = true
+	}
+}
+
+func sharedWords(a, b map[string]bool) int {
+	n := 0
+	for w := range a {
+		if b[w] {
+			n++
+		}
+	}
+	return n
+}
+
+// TestProxyNoteOnce: with something else than a CNAME at the DKIM name,
+// the note on proxied CNAMEs is said once wherever the plan is shown: at
+// Cloudflare it is the catalog's proxy note (among the plan's warnings, on
+// the sheet among the mistakes), never also the DKIM change's own hint; at
+// a host without a proxy note the change carries the hint on screen and
+// in text, and the sheet says it once among its mistakes.
+func TestProxyNoteOnce(t *testing.T) {
+	t.Parallel()
+	dkimTXT := `osc1._domainkey IN TXT "v=DKIM1; p=MIGf"`
+	for _, tc := range []struct {
+		ns, note string
+	}{
+		{cloudflarNS, "Set the CNAME's proxy status to DNS only (grey cloud): a proxied CNAME breaks DKIM."},
+		{genericNS, proxyHint},
+	} {
+		srv := startZones(t, domainZone(tc.ns, m365MXLine, dkimTXT))
+		p := mustPlan(t, srv, testDomain, Options{})
+		if dkim := one(t, p, PurposeDKIM); dkim.Action != ActionReplace {
+			t.Fatalf("DKIM action %q, want replace", dkim.Action)
+		}
+		var text bytes.Buffer
+		if err := WriteText(&text, p); err != nil {
+			t.Fatal(err)
+		}
+		sheet := handoff(t, FormatMarkdown, p)
+		want := map[string]int{
+			"text: " + proxyHint:                       0,
+			"sheet: **A proxied or flattened CNAME.**": 1,
+			"sheet: " + proxyHint:                      0, // the mistakes say it
+		}
+		// Set last: at a host without a proxy note, the note is the hint.
+		want["text: "+tc.note] = 1
+		if p.Host.ProxyNote != "" {
+			want["sheet: "+p.Host.ProxyNote] = 1
+		}
+		for key, n := range want {
+			where, what, _ := strings.Cut(key, ": ")
+			out := sheet
+			if where == "text" {
+				out = text.String()
+			}
+			if got := strings.Count(out, what); got != n {
+				t.Errorf("%s: the %s says %q %d times, want %d", p.Host.ID, where, what, got, n)
+			}
+		}
+		if t.Failed() {
+			t.Log(text.String())
+			t.Log(sheet)
+		}
+	}
 }

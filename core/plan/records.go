@@ -324,6 +324,10 @@ func chooseProvider(snap discovery.Snapshot, chosen *assets.Provider) providerCh
 	}
 }
 
+// proxyHint is the DKIM CNAME's note on proxies and flattening when the
+// DNS host's catalog entry has no proxy note of its own.
+const proxyHint = "If your DNS host proxies or flattens CNAMEs, turn that off for this record."
+
 func dkimRecords(snap discovery.Snapshot, p *assets.Platform) []Record {
 	r := Record{Purpose: PurposeDKIM, Type: "CNAME", Name: snap.DKIMName, Value: p.DKIM.Target, Action: ActionAdd,
 		Notes: []string{fmt.Sprintf("Lets %s sign your mail with DKIM; %s keeps and rotates the key.", p.Name, p.Vendor)}}
@@ -335,7 +339,12 @@ func dkimRecords(snap discovery.Snapshot, p *assets.Platform) []Record {
 		r.Action, r.Replaces = ActionReplace, []string{"CNAME " + snap.DKIMTarget}
 	case len(snap.DKIMOther) > 0:
 		r.Action, r.Replaces = ActionReplace, snap.DKIMOther
-		r.Notes = append(r.Notes, "Delete what is at this name now: it must be a CNAME and nothing else (if your DNS host proxies or flattens CNAMEs, turn that off for this record).")
+		r.Notes = append(r.Notes, "Delete what is at this name now: it must be a CNAME and nothing else.")
+		// A host with a proxy note has it among the plan's warnings
+		// already.
+		if snap.DNSHost.ProxyNote == "" {
+			r.Notes = append(r.Notes, proxyHint)
+		}
 	}
 	out := []Record{r}
 	if snap.DKIMDoubled != "" {

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"bytes"
+	"context"
 	"crypto"
 	"crypto/x509"
 	"encoding/base64"
@@ -13,6 +14,15 @@ import (
 	"time"
 
 	"github.com/emersion/go-msgauth/dkim"
+
+	"github.com/outreach-auth/wizard/received"
+)
+
+// The simulated receiver: the outside mailbox a test message is sent to,
+// whose mail server checks the message and records what it found.
+const (
+	receiverHost    = "mx.demo-receiver.example"
+	receiverMailbox = "inbox@demo-receiver.example"
 )
 
 // demoSigningKey is the base64 DER (PKCS #8) private half of
@@ -40,14 +50,16 @@ var signingKey = sync.OnceValues(func() (crypto.Signer, error) {
 })
 
 // TestMessage returns a message as the platform would send it for domain
-// and a receiver would save it: From test@<domain>, signed with DKIM by
-// the platform's key (d=<domain>, s=the platform's selector: the key is
-// found through the domain's CNAME to the platform), handed over from the
-// platform's first address, with the Return-Path and Received fields the
-// receiver (the domain's Microsoft 365 MX host) adds. It passes DMARC
-// once the domain publishes the records the wizard shows, and fails
-// before. CRLF line ends.
-func (w *World) TestMessage(domain string, at time.Time) ([]byte, error) {
+// to an outside mailbox and the receiver would deliver it: From
+// test@<domain>, signed with DKIM by the platform's key (d=<domain>, s=the
+// platform's selector: the key is found through the domain's CNAME to the
+// platform), handed over from the platform's first address to the
+// simulated receiver (receiverHost), with the Return-Path, Received and
+// Authentication-Results fields that receiver adds. The receiver's results
+// are what checking the message against the demo's DNS finds now (see
+// receiverResults): it passes DMARC once the domain publishes the records
+// the wizard shows, and fails before. CRLF line ends.
+func (w *World) TestMessage(ctx context.Context, domain string, at time.Time) ([]byte, error) {
 	d, err := normalizeDomain(domain)
 	if err != nil {
 		return nil, err
@@ -63,7 +75,7 @@ func (w *World) TestMessage(domain string, at time.Time) ([]byte, error) {
 	from := "test@" + d
 	date := at.UTC().Format(time.RFC1123Z)
 	msg := "From: " + p.Name + " test <" + from + ">\r\n" +
-		"To: it@" + d + "\r\n" +
+		"To: " + receiverMailbox + "\r\n" +
 		"Subject: Test message from " + p.Name + " (wizard demo)\r\n" +
 		"Date: " + date + "\r\n" +
 		fmt.Sprintf("Message-ID: <demo-%d@%s>\r\n", at.UnixNano(), d) +
@@ -79,18 +91,55 @@ func (w *World) TestMessage(domain string, at time.Time) ([]byte, error) {
 		return nil, fmt.Errorf("demo: signing the test message: %w", err)
 	}
 	ip := p.SPF.IPs[0].Addr()
-	mx := microsoftMX(d)
-	trace := "Return-Path: <" + from + ">\r\n" +
-		"Received: from mta1." + p.SPF.Include + " (mta1." + p.SPF.Include + " [" + ip.String() + "])\r\n" +
-		" by " + mx + " with ESMTPS; " + date + "\r\n"
-	return append([]byte(trace), signed.Bytes()...), nil
+	returnPath := "Return-Path: <" + from + ">\r\n"
+	trace := "Received: from mta1." + p.SPF.Include + " (mta1." + p.SPF.Include + " [" + ip.String() + "])\r\n" +
+		" by " + receiverHost + " with ESMTPS; " + date + "\r\n"
+	arrived := append([]byte(returnPath+trace), signed.Bytes()...)
+	results, err := w.receiverResults(ctx, arrived)
+	if err != nil {
+		return nil, err
+	}
+	// As delivered: the Return-Path on top, then the receiver's results
+	// above its Received field.
+	return append([]byte(returnPath+results+trace), signed.Bytes()...), nil
+}
+
+// receiverResults returns the Authentication-Results field (RFC 8601) the
+// simulated receiver adds to msg. A receiver checks DKIM, SPF and DMARC
+// against the sender's DNS as the message arrives; in the demo that DNS
+// is the world's, so the receiver's results are the ones received.Verify
+// finds in it now: fail or none before the records are published, pass
+// after, never written in advance.
+func (w *World) receiverResults(ctx context.Context, msg []byte) (string, error) {
+	rep, err := received.Verify(ctx, bytes.NewReader(msg), received.Options{Checker: w.Checker(), Platform: w.platform})
+	if err != nil {
+		return "", fmt.Errorf("demo: checking the test message as its receiver: %w", err)
+	}
+	results := []string{}
+	for _, s := range rep.DKIM {
+		results = append(results, "dkim="+s.Result+" header.d="+s.Domain+" header.s="+s.Selector)
+	}
+	if len(rep.DKIM) == 0 {
+		results = append(results, "dkim=none")
+	}
+	spf := received.ResultNone
+	if rep.SPF.Evaluated {
+		spf = rep.SPF.Result
+	}
+	results = append(results, "spf="+spf+" smtp.mailfrom="+rep.SPF.MailFromDomain)
+	dmarc := "dmarc=" + rep.DMARC.Result
+	if rep.DMARC.Policy != "" {
+		dmarc += " (p=" + rep.DMARC.Policy + ")"
+	}
+	results = append(results, dmarc+" header.from="+rep.FromDomain)
+	return "Authentication-Results: " + receiverHost + ";\r\n " + strings.Join(results, ";\r\n ") + "\r\n", nil
 }
 
 // WriteTestMessage writes TestMessage for domain, signed now, to a new
 // file in dir ("" for the system's temporary directory) named
 // wizard-demo-message-*.eml, and returns its path.
-func (w *World) WriteTestMessage(dir, domain string) (string, error) {
-	msg, err := w.TestMessage(domain, time.Now())
+func (w *World) WriteTestMessage(ctx context.Context, dir, domain string) (string, error) {
+	msg, err := w.TestMessage(ctx, domain, time.Now())
 	if err != nil {
 		return "", err
 	}
