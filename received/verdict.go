@@ -2,6 +2,7 @@ package received
 
 import (
 	"fmt"
+	"github.com/outreach-auth/wizard/core/audience"
 	"slices"
 	"strings"
 
@@ -32,11 +33,47 @@ const (
 // are the steps.
 const dmarcFailedFix = "Fix the DKIM and SPF problems above; DKIM aligned with the From domain is the one that survives forwarding."
 
-// The commands advice points to.
-const (
-	checkCommand   = "wizard check "
-	recordsCommand = "wizard records "
-)
+// voice says where the fixes send the reader for the records, a check
+// and another message: to the wizard's commands, or (inWizard) to the
+// wizard's own steps, for the wizard's last step.
+type voice struct{ inWizard bool }
+
+func voiceFor(a audience.Audience) voice { return voice{inWizard: a == audience.Wizard} }
+
+// shows says where the records for dom are given: "'wizard records dom'
+// prints what", or the records step.
+func (v voice) shows(dom, what string) string {
+	if v.inWizard {
+		return "the records step shows " + what
+	}
+	return "'wizard records " + dom + "' prints " + what
+}
+
+// checkWith says how to check dom's records: "with 'wizard check dom'",
+// or in the wizard's checks step.
+func (v voice) checkWith(dom string) string {
+	if v.inWizard {
+		return "in the checks step"
+	}
+	return "with 'wizard check " + dom + "'"
+}
+
+// checkUntil starts a sentence: check dom until it passes.
+func (v voice) checkUntil(dom string) string {
+	if v.inWizard {
+		return "Check " + dom + " again in the checks step until it passes"
+	}
+	return "Run 'wizard check " + dom + "' until it passes"
+}
+
+// verifyIt says how to verify a message saved: "run 'wizard verify' on
+// it", or this, the wizard's last step.
+func (v voice) verifyIt(it string) string {
+	if v.inWizard {
+		return "verify " + it + " in this last step"
+	}
+	return "run 'wizard verify' on " + it
+}
 
 // receiver reads the topmost Authentication-Results and compares it with
 // the wizard's results.
@@ -126,7 +163,7 @@ func dmarcExplain(theirs, ours string) string {
 }
 
 // judge sets the verdict, the problems and the advice.
-func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform) {
+func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform, v voice) {
 	rep.Problems = append(rep.Problems, dm.Problems...)
 	dom := rep.FromDomain
 	name := p.Name
@@ -153,7 +190,7 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform) {
 	if len(rep.DKIM) == 0 {
 		fix := "Nothing signed this message with DKIM."
 		if rep.PlatformPath == PathOwnDomain {
-			fix = fmt.Sprintf("%s signs only when the CNAME %s → %s is published at send time: publish it ('%s%s' prints it), check it with '%s%s', then send a new test message.", name, p.DKIMName(dom), p.DKIM.Target, recordsCommand, dom, checkCommand, dom)
+			fix = fmt.Sprintf("%s signs only when the CNAME %s → %s is published at send time: publish it (%s), check it %s, then send a new test message.", name, p.DKIMName(dom), p.DKIM.Target, v.shows(dom, "it"), v.checkWith(dom))
 		}
 		rep.Problems = append(rep.Problems, problem(CodeDKIMNone, dnscheck.SeverityWarning,
 			"The message has no DKIM signature, so DMARC can pass only through SPF, which breaks when mail is forwarded.", fix))
@@ -163,7 +200,7 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform) {
 		case s.Result == ResultPass && !s.Aligned:
 			rep.Problems = append(rep.Problems, problem(CodeDKIMNotAligned, dnscheck.SeverityWarning,
 				fmt.Sprintf("The DKIM signature of %s (selector %s) passes but is not aligned with the From domain %s, so DMARC does not count it.", s.Domain, s.Selector, dom),
-				notAlignedFix(s, dom, p)))
+				notAlignedFix(s, dom, p, v)))
 		case s.Result != ResultPass && s.Result != ResultNeutral && s.Result != ResultTempError:
 			sev := dnscheck.SeverityWarning
 			if s.Aligned {
@@ -171,7 +208,7 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform) {
 			}
 			rep.Problems = append(rep.Problems, problem(CodeDKIMFailed, sev,
 				fmt.Sprintf("The DKIM signature of %s (selector %s) does not verify (%s): %s.", s.Domain, s.Selector, s.Result, s.Reason),
-				dkimFix(s, dom, p)))
+				dkimFix(s, dom, p, v)))
 		}
 	}
 	if rep.HeadersOnly {
@@ -192,7 +229,7 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform) {
 	case rep.SPF.Result != ResultPass:
 		rep.Problems = append(rep.Problems, problem(CodeSPFFailed, severityIf(rep.SPF.Aligned),
 			fmt.Sprintf("SPF gives %s for %s sending as %s (the %s domain).", rep.SPF.Result, rep.SPF.IP, rep.SPF.MailFromDomain, rep.SPF.MailFromSource),
-			spfFix(rep, p)))
+			spfFix(rep, p, v)))
 	case !rep.SPF.Aligned:
 		rep.Problems = append(rep.Problems, problem(CodeSPFNotAligned, dnscheck.SeverityInfo,
 			fmt.Sprintf("SPF passes for %s, but that envelope (Return-Path) domain is not aligned with the From domain %s, so DMARC does not count it: DKIM must carry DMARC.", rep.SPF.MailFromDomain, dom),
@@ -211,13 +248,13 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform) {
 	case PathRewritten:
 		rep.Problems = append(rep.Problems, problem(CodeRewritten, dnscheck.SeverityInfo,
 			fmt.Sprintf("The From address is on %s: %s sent it with the setting ON and rewrote the sender, so this message says nothing yet about the person's own domain.", p.RewriteDomain, name),
-			"Run 'wizard check YOURDOMAIN' until it passes; then turn the setting OFF, send a new test message from "+name+" and verify that one."))
+			v.checkUntil("your own domain")+"; then turn the setting OFF, send a new test message from "+name+" and verify that one."))
 	case PathNotPlatform:
 		rep.Problems = append(rep.Problems, problem(CodeNotPlatform, dnscheck.SeverityWarning,
 			fmt.Sprintf("Nothing shows this message came from %s: the connecting address is not one of its addresses and no DKIM signature uses its selector %s.", name, p.DKIM.Selector),
 			fmt.Sprintf("Send a test message from %s itself to a mailbox you can read, save it and verify that one.", name)))
 	}
-	rep.Advice = advise(rep, p)
+	rep.Advice = advise(rep, p, v)
 }
 
 // unsettled reports whether DNS trouble left an aligned identifier's
@@ -261,40 +298,40 @@ func policyFate(policy string) string {
 	return "may still deliver, but mark as unauthenticated,"
 }
 
-func notAlignedFix(s DKIMResult, dom string, p *assets.Platform) string {
+func notAlignedFix(s DKIMResult, dom string, p *assets.Platform, v voice) string {
 	if strings.HasSuffix(s.Domain, strings.TrimPrefix(strings.TrimSuffix(p.DKIM.Target, "."), p.DKIM.Selector+"._domainkey.")) || s.Platform {
-		return fmt.Sprintf("%s signed with its own domain because the CNAME %s was not found when it sent: publish it ('%s%s' prints it) and send a new test message.", p.Name, p.DKIMName(dom), recordsCommand, dom)
+		return fmt.Sprintf("%s signed with its own domain because the CNAME %s was not found when it sent: publish it (%s) and send a new test message.", p.Name, p.DKIMName(dom), v.shows(dom, "it"))
 	}
 	return "If this service sends as " + dom + ", set it up to sign with " + dom + " (its own DKIM records for your domain)."
 }
 
-func dkimFix(s DKIMResult, dom string, p *assets.Platform) string {
+func dkimFix(s DKIMResult, dom string, p *assets.Platform, v voice) string {
 	switch {
 	case strings.HasPrefix(s.Reason, "key not found"), strings.HasPrefix(s.Reason, "key revoked"):
 		if s.Platform {
-			return fmt.Sprintf("Publish the CNAME %s → %s ('%s%s' prints it) and check it with '%s%s'.", p.DKIMName(dom), p.DKIM.Target, recordsCommand, dom, checkCommand, dom)
+			return fmt.Sprintf("Publish the CNAME %s → %s (%s) and check it %s.", p.DKIMName(dom), p.DKIM.Target, v.shows(dom, "it"), v.checkWith(dom))
 		}
 		return "Ask whoever runs the service that signed with selector " + s.Selector + " for its current DKIM record."
 	case strings.HasPrefix(s.Reason, "the body changed"):
 		return "Something between the sender and the mailbox rewrote the body (a disclaimer or footer added by a gateway, a mailing list). Send the test straight to the mailbox, without lists or forwarding."
 	case strings.HasPrefix(s.Reason, "a signed header changed"):
-		return "If the receiver's own result says pass, the key was changed since delivery: check the DKIM record with '" + checkCommand + dom + "'. Otherwise something on the way changed a signed header (a subject tag, a gateway)."
+		return "If the receiver's own result says pass, the key was changed since delivery: check the DKIM record " + v.checkWith(dom) + ". Otherwise something on the way changed a signed header (a subject tag, a gateway)."
 	case strings.HasPrefix(s.Reason, "key too weak"):
 		return "The key must be at least 1024 bits (2048 recommended): ask whoever runs the signing service for a new key."
 	}
-	return "Check the DKIM record with '" + checkCommand + dom + "'."
+	return "Check the DKIM record " + v.checkWith(dom) + "."
 }
 
-func spfFix(rep *Report, p *assets.Platform) string {
+func spfFix(rep *Report, p *assets.Platform, v voice) string {
 	if rep.Platform.IPInPlatformSet {
-		return fmt.Sprintf("Add include:%s to the SPF record of %s ('%s%s' prints the merged record).", p.SPF.Include, rep.SPF.MailFromDomain, recordsCommand, rep.SPF.MailFromDomain)
+		return fmt.Sprintf("Add include:%s to the SPF record of %s (%s).", p.SPF.Include, rep.SPF.MailFromDomain, v.shows(rep.SPF.MailFromDomain, "the merged record"))
 	}
-	return "Check the SPF record of " + rep.SPF.MailFromDomain + " with '" + checkCommand + rep.SPF.MailFromDomain + "'."
+	return "Check the SPF record of " + rep.SPF.MailFromDomain + " " + v.checkWith(rep.SPF.MailFromDomain) + "."
 }
 
 // advise says what to do with the platform's setting, in the voice of
 // 'wizard check'.
-func advise(rep *Report, p *assets.Platform) Advice {
+func advise(rep *Report, p *assets.Platform, v voice) Advice {
 	dom, name := rep.FromDomain, p.Name
 	setting := fmt.Sprintf("'%s' (%s)", p.Setting.Label, p.Setting.Location)
 	a := Advice{NextSteps: []string{}}
@@ -303,12 +340,12 @@ func advise(rep *Report, p *assets.Platform) Advice {
 		a.Checkbox = "on"
 		a.Summary = fmt.Sprintf("This message was sent with %s's setting ON: the sender was rewritten to @%s, so it says nothing yet about your own domain. Keep the setting ON for now.", name, p.RewriteDomain)
 		a.NextSteps = append(a.NextSteps,
-			"Run 'wizard check YOURDOMAIN' (your own domain) until it passes.",
+			v.checkUntil("your own domain")+".",
 			"Only then turn OFF "+setting+".",
-			fmt.Sprintf("Send a new test message from %s to a mailbox you can read, save it ('Show original' > 'Download original' in Gmail) and run 'wizard verify' on it.", name))
+			fmt.Sprintf("Send a new test message from %s to a mailbox you can read, save it ('Show original' > 'Download original' in Gmail) and %s.", name, v.verifyIt("it")))
 	case rep.PlatformPath == PathNotPlatform:
 		a.Summary = fmt.Sprintf("This message was not sent by %s, so it says nothing about %s's mail from %s (DMARC: %s).", name, name, dom, rep.DMARC.Result)
-		a.NextSteps = append(a.NextSteps, fmt.Sprintf("Send a test message from %s itself to a mailbox you can read, save it and run 'wizard verify' on that file.", name))
+		a.NextSteps = append(a.NextSteps, fmt.Sprintf("Send a test message from %s itself to a mailbox you can read, save it and %s.", name, v.verifyIt("that file")))
 	case rep.Verdict == VerdictPass:
 		a.Checkbox = "off"
 		a.Summary = fmt.Sprintf("%s mail from %s passes DMARC: keep the setting OFF.", name, dom)
@@ -318,10 +355,14 @@ func advise(rep *Report, p *assets.Platform) Advice {
 		a.NextSteps = append(a.NextSteps, fmt.Sprintf("Contact %s (%s) to clear addresses that were rejected while authentication failed.", p.Contact.Name, contact(p)))
 	case rep.Verdict == VerdictError:
 		a.Summary = fmt.Sprintf("DNS could not answer for something the verdict needs, so whether %s mail from %s passes DMARC is unknown.", name, dom)
-		a.NextSteps = append(a.NextSteps, "Run 'wizard verify' again in a minute; if it persists, try another DNS server with --dns-server.")
+		again := "Run 'wizard verify' again in a minute; if it persists, try another DNS server with --dns-server."
+		if v.inWizard {
+			again = "Verify the message again in a minute; if it persists, ask whoever runs your network about DNS."
+		}
+		a.NextSteps = append(a.NextSteps, again)
 	case rep.Verdict == VerdictIncomplete:
 		a.Summary = fmt.Sprintf("The file has only the headers; whether %s mail from %s passes DMARC rests on the DKIM body hash, which cannot be checked without the body.", name, dom)
-		a.NextSteps = append(a.NextSteps, "Save the whole message and run 'wizard verify' on that file.")
+		a.NextSteps = append(a.NextSteps, "Save the whole message and "+v.verifyIt("that file")+".")
 	default:
 		a.Checkbox = "on"
 		a.Summary = fmt.Sprintf("%s mail from %s does not pass DMARC: %s. Turn ON %s until it is fixed, so that %s sends as @%s meanwhile.", name, dom, failedWhy(rep), setting, name, p.RewriteDomain)
@@ -330,7 +371,7 @@ func advise(rep *Report, p *assets.Platform) Advice {
 				a.NextSteps = append(a.NextSteps, pr.Fix)
 			}
 		}
-		a.NextSteps = append(a.NextSteps, fmt.Sprintf("Run '%s%s' until it passes, then turn the setting OFF, send a new test message and verify it.", checkCommand, dom))
+		a.NextSteps = append(a.NextSteps, v.checkUntil(dom)+", then turn the setting OFF, send a new test message and verify it.")
 	}
 	return a
 }

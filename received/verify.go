@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/outreach-auth/wizard/core/audience"
 	"io"
 	"net/netip"
 	"slices"
@@ -38,6 +39,11 @@ type Options struct {
 	// IP, when valid, is the address that handed the message to the
 	// receiver (--ip), used instead of what the headers say.
 	IP netip.Addr
+	// Audience is who reads the fixes and next steps: 'wizard verify''s
+	// output names the wizard's commands (audience.Command, the zero
+	// value); the wizard's last step names its own steps
+	// (audience.Wizard).
+	Audience audience.Audience
 }
 
 // Platform paths (Report.PlatformPath).
@@ -256,7 +262,7 @@ func Verify(ctx context.Context, r io.Reader, opts Options) (Report, error) {
 
 	rep.DMARC = dmarcResult(dm, rep.DKIM, rep.SPF)
 	rep.Receiver, rep.Disagreements = receiver(m, rep)
-	judge(&rep, dm, p)
+	judge(&rep, dm, p, voiceFor(opts.Audience))
 	return rep, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"github.com/outreach-auth/wizard/core/audience"
 	"io"
 	"net/netip"
 	"slices"
@@ -664,4 +665,37 @@ func (c *counted) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += n
 	return n, err
+}
+
+// TestWordsForTheWizard: inside the wizard (audience.Wizard) the fixes
+// and next steps point to the wizard's own steps, never to a command the
+// person would have to leave the wizard to run; 'wizard verify”s own
+// output (the zero value) names the commands.
+func TestWordsForTheWizard(t *testing.T) {
+	t.Parallel()
+	srv := server(t)
+	msgs := map[string]string{
+		"key missing": delivered(sign(t, content("jane@othercenter.edu"), "othercenter.edu", "osc1", platformKey), "bounce@othercenter.edu", platformIP, ""),
+		"rewritten":   delivered(sign(t, content("jane.doe@mail.outreachsystems.com"), "outreachsystems.com", "osc1", platformKey), "bounce@mail.outreachsystems.com", platformIP, ""),
+	}
+	for name, msg := range msgs {
+		words := func(rep received.Report) string {
+			all := append([]string{rep.Advice.Summary}, rep.Advice.NextSteps...)
+			for _, p := range rep.Problems {
+				all = append(all, p.Message, p.Fix)
+			}
+			return strings.Join(all, "\n")
+		}
+		cli := words(verify(t, srv, msg))
+		if !strings.Contains(cli, "'wizard check ") {
+			t.Errorf("%s: the command's words name no command:\n%s", name, cli)
+		}
+		in := words(verify(t, srv, msg, func(o *received.Options) { o.Audience = audience.Wizard }))
+		if strings.Contains(in, "'wizard ") || strings.Contains(in, "--dns-server") {
+			t.Errorf("%s: the wizard's words name a command:\n%s", name, in)
+		}
+		if !strings.Contains(in, "checks step") {
+			t.Errorf("%s: the wizard's words do not point to the checks step:\n%s", name, in)
+		}
+	}
 }

@@ -9,6 +9,7 @@ package confirm
 import (
 	"context"
 	"fmt"
+	"github.com/outreach-auth/wizard/core/audience"
 	"io"
 	"strings"
 
@@ -313,7 +314,7 @@ func (m *Model) start() tea.Cmd {
 			defer f.Close()
 			r = f
 		}
-		rep, err := received.Verify(ctx, r, received.Options{Checker: checker, Platform: platform})
+		rep, err := received.Verify(ctx, r, received.Options{Checker: checker, Platform: platform, Audience: audience.Wizard})
 		return doneMsg{gen: gen, report: rep, err: err}
 	}
 	return tea.Batch(run, m.Spin.Tick)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/outreach-auth/wizard/core/audience"
 	"io"
 	"regexp"
 	"strings"
@@ -122,7 +123,7 @@ func (m *Model) verifyLine(ctx context.Context, lp *common.LinePrompt, st *commo
 		defer f.Close()
 		r = f
 	}
-	rep, err := received.Verify(ctx, r, received.Options{Checker: m.checker, Platform: m.Platform})
+	rep, err := received.Verify(ctx, r, received.Options{Checker: m.checker, Platform: m.Platform, Audience: audience.Wizard})
 	if err != nil {
 		lp.Say("%s", common.Capitalise(dnscheck.Printable(strings.TrimPrefix(err.Error(), "received: "))))
 		return false
