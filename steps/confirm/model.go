@@ -284,12 +284,34 @@ func (m *Model) startPaste(text string) tea.Cmd {
 		m.render()
 		return nil
 	}
-	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	text = pastedLines(text)
 	if !strings.HasSuffix(text, "\n") {
 		text += "\n"
 	}
 	m.source, m.pasted = PastedSource, text
 	return m.start()
+}
+
+// pastedLines gives a pasted block LF line ends. Terminals paste a line
+// end as CR, so CRLF text (saved on Windows, say) arrives with every line
+// ended by two CRs, which would read as a blank line ending the headers
+// after the first: when every line break of a paste without LFs is a
+// doubled CR, each pair is one line end.
+func pastedLines(text string) string {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	if !strings.Contains(text, "\n") && strings.Contains(text, "\r\r") {
+		doubled := true
+		for _, line := range strings.Split(text, "\r\r") {
+			if strings.Contains(line, "\r") {
+				doubled = false
+				break
+			}
+		}
+		if doubled {
+			text = strings.ReplaceAll(text, "\r\r", "\n")
+		}
+	}
+	return strings.ReplaceAll(text, "\r", "\n")
 }
 
 // start runs the verification in a command.

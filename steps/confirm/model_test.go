@@ -155,8 +155,20 @@ func itoa(i int) string {
 }
 
 func TestPastedHeadersAreVerified(t *testing.T) {
+	// A terminal pastes each line end as CR: LF text arrives with one CR
+	// a line, CRLF text (a file saved on Windows) with two.
+	for name, text := range map[string]string{
+		"LF":   strings.ReplaceAll(headers, "\n", "\r"),
+		"CRLF": strings.ReplaceAll(headers, "\n", "\r\r"),
+		"raw":  strings.ReplaceAll(headers, "\n", "\r\n"),
+	} {
+		t.Run(name, func(t *testing.T) { pastedHeadersAreVerified(t, text) })
+	}
+}
+
+func pastedHeadersAreVerified(t *testing.T, text string) {
 	m, _ := newModel(t, 100, 200)
-	paste := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.ReplaceAll(headers, "\n", "\r")), Paste: true}
+	paste := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(text), Paste: true}
 	_, cmd := m.Update(paste)
 	keep := tuitest.Await[common.KeepMsg](t, settle(t, m, cmd))
 	res := keep.Results[0].(confirm.Result)
