@@ -388,3 +388,49 @@ func TestAccessibleAdviceGoesBack(t *testing.T) {
 		t.Errorf("b did not go back to the checks:\n%s", after)
 	}
 }
+
+// TestAccessibleRecordsGoBack: the records' note says to go back to the
+// other domains for a DMARC reports address; the plain prompts offer b
+// for it, and the address given then is in the records shown again.
+func TestAccessibleRecordsGoBack(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	in := strings.NewReader(strings.Join([]string{
+		"yourcenter.edu",
+		"",  // the detected provider
+		"",  // no other domains
+		"",  // no DMARC reports
+		"b", // back from the records
+		"",  // still no other domains
+		"dmarc@yourcenter.edu",
+		"b",                    // back again
+		"other.yourcenter.edu", // a domain added now
+		"",
+		"", // Enter keeps the address
+		"q",
+	}, "\n") + "\n")
+	var out bytes.Buffer
+	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	first, again, ok := strings.Cut(got, "b goes back to the other domains")
+	if !ok {
+		t.Fatalf("the records never offered b:\n%s", got)
+	}
+	if strings.Contains(first, "rua=mailto:") {
+		t.Fatalf("the first records already had an address:\n%s", first)
+	}
+	if !strings.Contains(again, "Mailbox for DMARC reports") || !strings.Contains(again, "rua=mailto:dmarc@yourcenter.edu") {
+		t.Errorf("b did not lead to the reports question and records with the address:\n%s", got)
+	}
+	_, third, _ := strings.Cut(again, "b goes back to the other domains")
+	for _, want := range []string{
+		"Mailbox for DMARC reports, Enter to keep dmarc@yourcenter.edu, or - for none: ",
+		"Records to publish for other.yourcenter.edu",
+		"rua=mailto:dmarc@yourcenter.edu",
+	} {
+		if !strings.Contains(third, want) {
+			t.Errorf("coming back a second time: no %q", want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package domains
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/outreach-auth/wizard/core/discovery"
@@ -17,6 +18,12 @@ import (
 func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
 	var others common.Others
 	saved, resumed := common.Get[common.Others](st)
+	// Come back to (from the records): the domains and the address
+	// given stay, and the questions are asked again to change them.
+	back := lp.Entered == common.Backward
+	if back {
+		resumed = false
+	}
 	if resumed {
 		for _, o := range saved {
 			s, err := common.LookUpLines(ctx, lp, m.q, m.prepare, m.Platform, o.Input.Domain)
@@ -28,16 +35,20 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	} else {
 		first, _ := common.Get[domainname.Input](st)
 		var err error
-		if others, err = m.ask(ctx, lp, first); err != nil {
+		var start common.Others
+		if back {
+			start = saved
+		}
+		if others, err = m.ask(ctx, lp, first, start); err != nil {
 			return common.Forward, err
 		}
 	}
 	st.PutFrom(Name, others)
 	// A resumed session is not asked again: the address given last
 	// time, if any, was restored with the other answers.
-	if _, given := common.Get[plan.ReportAddress](st); !given && !resumed {
+	if current, given := common.Get[plan.ReportAddress](st); (!given || back) && !resumed {
 		first, _ := common.Get[discovery.Snapshot](st)
-		addr, err := askReports(lp, first, others)
+		addr, err := askReports(lp, first, others, current)
 		if err != nil {
 			return common.Forward, err
 		}
@@ -47,8 +58,9 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 }
 
 // askReports asks where DMARC reports should go when some domain's own
-// record would send none, until the answer is an address or empty.
-func askReports(lp *common.LinePrompt, first discovery.Snapshot, others common.Others) (plan.ReportAddress, error) {
+// record would send none, until the answer is an address or empty. With
+// an address given before (current), Enter keeps it and "-" gives none.
+func askReports(lp *common.LinePrompt, first discovery.Snapshot, others common.Others, current plan.ReportAddress) (plan.ReportAddress, error) {
 	var ask []string
 	if first.Domain != "" && plan.AsksReportAddress(first) {
 		ask = append(ask, first.Domain)
@@ -63,10 +75,21 @@ func askReports(lp *common.LinePrompt, first discovery.Snapshot, others common.O
 	}
 	lp.Say("")
 	lp.Say("DMARC reports (optional). %s", ReportsQuestion(ask))
+	question := "Mailbox for DMARC reports, or Enter for none (then no reports arrive): "
+	if current != "" {
+		question = fmt.Sprintf("Mailbox for DMARC reports, Enter to keep %s, or - for none: ", current)
+	}
 	for {
-		line, err := lp.Ask("Mailbox for DMARC reports, or Enter for none (then no reports arrive): ")
-		if err != nil || line == "" {
+		line, err := lp.Ask(question)
+		if err != nil {
 			return "", err
+		}
+		switch {
+		case line == "":
+			return current, nil
+		case line == "-" && current != "":
+			lp.Say("No reports: the record gets no rua= tag.")
+			return "", nil
 		}
 		addr, err := plan.ParseReportAddress(line)
 		if err != nil {
@@ -78,11 +101,21 @@ func askReports(lp *common.LinePrompt, first discovery.Snapshot, others common.O
 	}
 }
 
-func (m *Model) ask(ctx context.Context, lp *common.LinePrompt, first domainname.Input) (common.Others, error) {
+// ask asks for the other domains, one a line, after those in start
+// (the list so far, when the person came back to change it).
+func (m *Model) ask(ctx context.Context, lp *common.LinePrompt, first domainname.Input, start common.Others) (common.Others, error) {
 	lp.Say("")
 	lp.Say("%s %s", Question(m.Platform.Name), Explain)
-	others := common.Others{}
+	others := append(common.Others{}, start...)
 	seen := map[string]bool{first.Domain: true}
+	if len(start) > 0 {
+		names := make([]string, 0, len(start))
+		for _, o := range start {
+			seen[o.Input.Domain] = true
+			names = append(names, o.Input.Domain)
+		}
+		lp.Say("Other domains so far: %s.", strings.Join(names, ", "))
+	}
 	for {
 		line, err := lp.Ask("Another domain, or Enter to go on: ")
 		if err != nil {

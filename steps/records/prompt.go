@@ -2,6 +2,7 @@ package records
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -17,7 +18,9 @@ import (
 // resumed at the checks (common.CheckAtOnce) only builds them, once.
 // Coming back from the checks (lp.Entered is Backward), each domain is
 // looked up again first, as the screen does, so the records shown are
-// those still to do (a record at a doubled name is to be deleted).
+// those still to do (a record at a doubled name is to be deleted). b goes
+// back to the other domains (and the DMARC reports address), as esc does
+// on the screen.
 func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
 	snap, _ := common.Get[discovery.Snapshot](st)
 	snaps := []discovery.Snapshot{snap}
@@ -44,6 +47,9 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	keep()
 	shown := func(plans plan.Plans) { st.PutFrom(Name, plans) }
 	plans, err := m.prompt(ctx, lp, snaps, choice, bool(quiet), lp.Entered == common.Backward, keep, shown)
+	if errors.Is(err, errBack) {
+		return common.Backward, nil
+	}
 	if err != nil {
 		return common.Forward, err
 	}
@@ -54,7 +60,11 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	return common.Forward, nil
 }
 
-// prompt shows the plans and answers the keys until Enter; rediscover
+// errBack is prompt's answer to b: back to the step before.
+var errBack = errors.New("records: back")
+
+// prompt shows the plans and answers the keys until Enter (or b:
+// errBack); rediscover
 // looks each domain up again before its first plan; kept is called after
 // a file is written, shown with the plans once they are worked out (kept
 // in the state then, as the screen does, so a q lists them).
@@ -87,7 +97,7 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 		}
 		lp.Say("")
 		for {
-			keys := "s saves these instructions to a text file per domain, h writes one hand-off sheet for whoever edits your DNS"
+			keys := "b goes back to the other domains and the DMARC reports address, s saves these instructions to a text file per domain, h writes one hand-off sheet for whoever edits your DNS"
 			if len(plans) > 1 {
 				keys += " (all domains)"
 			}
@@ -108,6 +118,8 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 			switch strings.ToLower(line) {
 			case "":
 				return plans, nil
+			case "b":
+				return nil, errBack
 			case "s":
 				for _, pl := range plans {
 					path, err := Save(m.saveDir, pl)
