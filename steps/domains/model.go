@@ -240,6 +240,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.waiting = false
 			return m, common.Back
 		}
+		if msg.Type == tea.KeyPgUp || msg.Type == tea.KeyPgDown {
+			// The "pgup/pgdn scroll" line is shown in every mode; no field
+			// takes these keys, so they scroll (at 40×20 the reports
+			// question sits below the fold).
+			m.Scroll.Update(msg)
+			return m, nil
+		}
 		switch {
 		case m.inList:
 			return m, m.listKey(msg)

@@ -732,3 +732,23 @@ func TestLongPasteSaid(t *testing.T) {
 		t.Fatalf("a long paste in the reports field:\n%s", tuitest.Plain(m.View()))
 	}
 }
+
+// TestPageDownInField: at 40×20 the reports question is below the fold
+// and the screen says "pgup/pgdn scroll": pgdn scrolls while the domain
+// field has focus, and pgup comes back.
+func TestPageDownInField(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := newStep(t, env, 40, 20, firstState(t, env), nil)
+	const hint = "Press ↓ to type one"
+	if tuitest.Contains(m.View(), hint) {
+		t.Fatalf("the hint already fits at 40×20 (the test needs it below the fold):\n%s", tuitest.Plain(m.View()))
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyPgDown})
+	if !tuitest.Contains(m.View(), hint) {
+		t.Fatalf("pgdn did not scroll to the reports question:\n%s", tuitest.Plain(m.View()))
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyPgUp})
+	if !tuitest.Contains(m.View(), "Do your staff send") {
+		t.Fatalf("pgup did not scroll back:\n%s", tuitest.Plain(m.View()))
+	}
+}
