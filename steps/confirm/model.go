@@ -205,7 +205,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			case key.Matches(msg, m.keys.Finish):
 				return m, common.Next(m.result())
 			case key.Matches(msg, m.keys.Another):
+				// Another message: an empty field, so a path typed is not
+				// appended to the last one.
 				m.mode, m.problem, m.hint = asking, "", ""
+				m.input.Reset()
 				m.Scroll.GotoTop()
 				m.render()
 				return m, m.input.Focus()

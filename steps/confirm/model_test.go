@@ -292,3 +292,17 @@ func TestSummaryKeepsVerdict(t *testing.T) {
 		t.Error("a summary without a confirmation mentions one")
 	}
 }
+
+// TestAnotherMessageStartsEmpty: after a verification, a (another
+// message) gives an empty field; the last path left in it made a newly
+// typed path land after the old one.
+func TestAnotherMessageStartsEmpty(t *testing.T) {
+	m, _ := newModel(t, 100, 200)
+	typeText(m, writeMessage(t, "test.eml", message))
+	_, cmd := m.Update(tuitest.Key("enter"))
+	tuitest.Await[common.KeepMsg](t, settle(t, m, cmd))
+	m.Update(tuitest.Key("a"))
+	if !m.Capturing() || m.Value() != "" {
+		t.Fatalf("capturing %v, field %q: want an empty field with focus", m.Capturing(), m.Value())
+	}
+}
