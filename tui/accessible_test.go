@@ -276,9 +276,9 @@ func TestAccessibleSameWizard(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	dir := t.TempDir()
 	cfg := cfgFor(env, dir)
-	cfg.Banner = "DEMO · simulated DNS · nothing leaves this machine or is saved"
+	cfg.Banner = "DEMO · simulated DNS · nothing leaves this machine; progress is not saved"
 	cfg.Actions = []tui.Action{{
-		Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish wrongly")),
+		Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish with a mistake")),
 		Run: func(ctx context.Context, p plan.Plan) (string, error) {
 			env.Publish(t)
 			env.Server.Remove("osc1._domainkey."+tuitest.Domain+".", dns.TypeCNAME)

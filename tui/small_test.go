@@ -21,8 +21,8 @@ import (
 // The demo's banner, its short form, and its keys in the records step: the
 // small-window tests draw the shell as the demo does.
 const (
-	demoBanner      = "DEMO · simulated DNS · nothing leaves this machine or is saved"
-	demoShortBanner = "DEMO · simulated DNS · nothing saved"
+	demoBanner      = "DEMO · simulated DNS · nothing leaves this machine; progress is not saved"
+	demoShortBanner = "DEMO · simulated DNS · progress unsaved"
 )
 
 func demoCfg(env *tuitest.Env, dir string) tui.Config {
@@ -31,7 +31,7 @@ func demoCfg(env *tuitest.Env, dir string) tui.Config {
 	none := func(context.Context, plan.Plan) (string, error) { return "", nil }
 	cfg.Actions = []tui.Action{
 		{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish (demo)")), Run: none},
-		{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish wrongly (demo)")), Run: none},
+		{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish with a mistake (demo)")), Run: none},
 	}
 	return cfg
 }
@@ -94,7 +94,7 @@ func TestHelpScrollsInASmallWindow(t *testing.T) {
 		t.Fatalf("the help scrolled to its end does not say there is more above:\n%s", tuitest.Plain(bottom))
 	}
 	for _, want := range []string{"c copy value", "h hand-off sheet", "← previous domain", "→ next domain",
-		"p publish (demo)", "m publish wrongly (demo)", "? fewer keys", "q quit", "ctrl+c quit"} {
+		"p publish (demo)", "m publish with a mistake (demo)", "? fewer keys", "q quit", "ctrl+c quit"} {
 		if !tuitest.Contains(seen, want) {
 			t.Errorf("scrolling the help never shows %q", want)
 		}

@@ -19,10 +19,10 @@ import (
 )
 
 // demoBanner is shown on every screen of the demo.
-const demoBanner = "DEMO · simulated DNS · nothing leaves this machine or is saved"
+const demoBanner = "DEMO · simulated DNS · nothing leaves this machine; progress is not saved"
 
 // demoShortBanner stands for demoBanner in a small window, on one line.
-const demoShortBanner = "DEMO · simulated DNS · nothing saved"
+const demoShortBanner = "DEMO · simulated DNS · progress unsaved"
 
 func newDemoCommand(g *globalOptions, s streams) *cobra.Command {
 	io := &interactiveOptions{}
@@ -75,7 +75,7 @@ each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
 				Actions: []tui.Action{
 					{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish (demo)")),
 						Run: func(_ context.Context, p plan.Plan) (string, error) { return world.Publish(p) }},
-					{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish wrongly (demo)")),
+					{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish with a mistake (demo)")),
 						Run: func(_ context.Context, p plan.Plan) (string, error) { return world.PublishMistake(p) }},
 				},
 				// v on the advice: a test message signed as the platform

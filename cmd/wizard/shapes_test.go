@@ -112,7 +112,8 @@ func TestShapesSubdomainUnderOrganisationalPolicy(t *testing.T) {
 				t.Fatalf("dmarc record = %v, want keep naming _dmarc.%s.", dm, tc.org)
 			}
 			notes := strings.Join(strs(dm["notes"]), " ")
-			for _, want := range []string{"whoever runs " + tc.org + "'s DNS", "Do not add a DMARC record at _dmarc." + tc.domain} {
+			policyFate := map[string]string{"reject": "is refused by receivers", "quarantine": "is delivered to spam"}[tc.policy]
+			for _, want := range []string{"whoever runs " + tc.org + "'s DNS", "Do not add a DMARC record at _dmarc." + tc.domain, tc.domain + "'s mail that fails SPF and DKIM " + policyFate} {
 				if !strings.Contains(notes, want) {
 					t.Errorf("dmarc notes %q lack %q", notes, want)
 				}

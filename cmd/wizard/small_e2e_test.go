@@ -45,7 +45,7 @@ func TestEndToEndDemoSmallWindow(t *testing.T) {
 	home := t.TempDir()
 	s := startScreenSized(t, home, 40, 20, "demo")
 
-	txt := s.waitFooter("1/9 Welcome", "DEMO · simulated DNS · nothing saved", "Let Neoserra send mail as your own")
+	txt := s.waitFooter("1/9 Welcome", "DEMO · simulated DNS · progress unsaved", "Let Neoserra send mail as your own")
 	if strings.Contains(txt, "…") {
 		t.Errorf("the welcome cuts a line:\n%s", txt)
 	}
@@ -69,7 +69,7 @@ func TestEndToEndDemoSmallWindow(t *testing.T) {
 	s.press("?")
 	s.waitFor("↓ more keys below", "c copy value")
 	s.press("G")
-	s.waitFor("↑ more keys above", "p publish (demo)", "m publish wrongly (demo)", "fewer keys", "ctrl+c quit")
+	s.waitFor("↑ more keys above", "p publish (demo)", "m publish with a mistake (demo)", "fewer keys", "ctrl+c quit")
 	s.press("?")
 	s.waitFooter("Records to publish for yourcenter.edu")
 

@@ -76,7 +76,7 @@ func TestBuildDMARCReports(t *testing.T) {
 		{name: "p=none without rua, address", lines: []string{`_dmarc IN TXT "v=DMARC1; p=none;"`}, reports: addr, asks: true,
 			action: ActionReplace, value: "v=DMARC1; p=none; rua=mailto:" + addr, noteHas: []string{"stays p=none", addr}},
 		{name: "rua already there", lines: []string{`_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:x@yourcenter.edu"`}, reports: addr,
-			action: ActionKeep, value: "v=DMARC1; p=none; rua=mailto:x@yourcenter.edu", noteHas: []string{"Its reports go to mailto:x@yourcenter.edu"}},
+			action: ActionKeep, value: "v=DMARC1; p=none; rua=mailto:x@yourcenter.edu", noteHas: []string{"Its reports go to x@yourcenter.edu."}},
 		{name: "organisation's policy", domain: "news.yourcenter.edu", reports: addr,
 			lines:  []string{`_dmarc IN TXT "v=DMARC1; p=reject"`, "news IN MX 0 mail.yourcenter.edu."},
 			action: ActionKeep, value: "v=DMARC1; p=reject"},

@@ -437,7 +437,7 @@ func dmarcRecord(snap discovery.Snapshot, reports string) Record {
 		switch {
 		case err != nil:
 		case len(pol.Reports) > 0:
-			r.Notes = append(r.Notes, "Its reports go to "+dnscheck.Printable(strings.Join(pol.Reports, ", "))+".")
+			r.Notes = append(r.Notes, "Its reports go to "+dnscheck.Printable(strings.Join(withoutMailto(pol.Reports), ", "))+".")
 		case reports != "":
 			// The policy stays as it is; only where reports go is added.
 			r.Action, r.Replaces = ActionReplace, []string{snap.DMARC[0]}
@@ -472,9 +472,26 @@ func orgDMARCRecord(snap discovery.Snapshot, rec string) Record {
 		fmt.Sprintf("Do not add a DMARC record at _dmarc.%s: it would replace the organisation's policy for your domain, and p=none would weaken it. Publish the SPF and DKIM records above instead.", snap.Domain),
 	}
 	if policy == dnscheck.DMARCQuarantine || policy == dnscheck.DMARCReject {
-		notes = append(notes, fmt.Sprintf("With %s, mail that fails SPF and DKIM is held back until both records are published; if that cannot happen soon, talk to whoever runs %s's DNS.", policy, org))
+		fate := "refused by receivers"
+		if policy == dnscheck.DMARCQuarantine {
+			fate = "delivered to spam"
+		}
+		notes = append(notes, fmt.Sprintf("With %s, %s's mail that fails SPF and DKIM is %s until both records are published; if that cannot happen soon, talk to whoever runs %s's DNS.", policy, snap.Domain, fate, org))
 	}
 	return Record{Purpose: PurposeDMARC, Type: "TXT", Name: "_dmarc." + org + ".", Value: rec, Action: ActionKeep, Notes: notes, Organisational: true}
+}
+
+// withoutMailto returns DMARC report URIs as people write addresses: a
+// mailto: URI without its scheme, any other URI as it is.
+func withoutMailto(uris []string) []string {
+	out := make([]string, len(uris))
+	for i, u := range uris {
+		if len(u) > len("mailto:") && strings.EqualFold(u[:len("mailto:")], "mailto:") {
+			u = u[len("mailto:"):]
+		}
+		out[i] = u
+	}
+	return out
 }
 
 func lookupWarning(w dnscheck.SPFWalk, useIPs bool) string {

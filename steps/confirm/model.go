@@ -401,7 +401,7 @@ func (m *Model) render() {
 	case m.hint != "":
 		b.WriteString(st.Dim.Render(common.Hang("  ", "  ", dnscheck.Printable(m.hint), w)) + "\n")
 	default:
-		b.WriteString(st.Dim.Render(common.Wrap("Press enter on an empty field to skip.", w)) + "\n")
+		b.WriteString(st.Dim.Render(common.Wrap("Tab completes a path; enter on an empty field skips this step.", w)) + "\n")
 	}
 	b.WriteString("\n" + st.Accent.Render(common.Wrap("How to save a message", w)) + "\n")
 	for _, h := range received.HowToSave {

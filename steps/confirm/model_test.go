@@ -306,3 +306,12 @@ func TestAnotherMessageStartsEmpty(t *testing.T) {
 		t.Fatalf("capturing %v, field %q: want an empty field with focus", m.Capturing(), m.Value())
 	}
 }
+
+// TestHintNamesTab: the footer is cut at 40 columns and ? is typed into
+// the field, so the line under it says that tab completes a path.
+func TestHintNamesTab(t *testing.T) {
+	m, _ := newModel(t, 40, 20)
+	if !tuitest.Contains(m.View(), "Tab completes a path") {
+		t.Fatalf("the hint does not name tab:\n%s", tuitest.Plain(m.View()))
+	}
+}
