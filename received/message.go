@@ -124,11 +124,11 @@ func ReadMessage(r io.Reader) (*Message, error) {
 		if err != nil && err != io.EOF {
 			return nil, fmt.Errorf("received: reading the message: %w", err)
 		}
-		return nil, badInput("the input is empty: save the whole message (in Outlook File > Save As, .eml; in Gmail Show original > Download original) and give that file")
+		return nil, badInput("the input is empty: save the whole message (in Gmail Show original > Download original) and give that file, or in Outlook copy the headers from File > Properties, the Internet headers box")
 	}
 	switch {
 	case bytes.HasPrefix(head, oleMagic):
-		return nil, badInput("this is an Outlook .msg file, not a message in Internet format: in Outlook, use File > Save As and choose the .eml format (or open the message and copy its source from 'View message source'), then give that file")
+		return nil, badInput("this is an Outlook .msg file, not a message in Internet format: give the message saved as .eml instead, or in Outlook open the message in its own window, File > Properties, and copy the Internet headers box into a text file (or paste it into the wizard) and give that")
 	case bytes.HasPrefix(head, pdfMagic):
 		return nil, badInput("this is a PDF, not a message: a printed message has lost its headers; save the message itself (.eml, or 'Show original' > 'Download original' in Gmail)")
 	case bytes.HasPrefix(head, zipMagic):

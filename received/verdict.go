@@ -214,7 +214,7 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform, v voice) {
 	if rep.HeadersOnly {
 		rep.Problems = append(rep.Problems, problem(CodeBodyNotChecked, dnscheck.SeverityWarning,
 			"The file has only the message's headers, so no DKIM body hash could be checked.",
-			"Save the whole message (Gmail: 'Show original' > 'Download original'; Outlook: File > Save As, .eml; Apple Mail: File > Save As, Raw Message Source) and verify that file."))
+			HeadersOnlyFix))
 	}
 	if rep.DKIMNotChecked > 0 {
 		rep.Problems = append(rep.Problems, problem(CodeSignaturesSkipped, dnscheck.SeverityWarning,
@@ -414,3 +414,7 @@ func contact(p *assets.Platform) string {
 	}
 	return strings.Join(c, ", ")
 }
+
+// HeadersOnlyFix is the fix said when a message has only its headers: how
+// to save one whole, in HowToSave's words (Outlook gives the headers only).
+const HeadersOnlyFix = "Save the whole message (Gmail: 'Show original' > 'Download original'; Apple Mail: File > Save As, Raw Message Source) and verify that file. Outlook gives only the headers (File > Properties, the Internet headers box): everything but the body hash is checked from them."

@@ -142,3 +142,27 @@ func TestDemoAccessibleTestMessage(t *testing.T) {
 		t.Log(got)
 	}
 }
+
+// TestDemoAccessibleCheckOffersDemoKeys: the check's question names the
+// demo's p and m, as the records' question and the screen's help bar do
+// (the check takes them; a person only guessed that before).
+func TestDemoAccessibleCheckOffersDemoKeys(t *testing.T) {
+	t.Chdir(t.TempDir())
+	in := strings.Join([]string{"yourcenter.edu", "", "", "", "m", "", "p", ""}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"demo", "--accessible"}, streams{in: strings.NewReader(in), out: &out, err: &errOut})
+	got := out.String()
+	if code != 0 {
+		t.Fatalf("exit %d; stderr %q\n%s", code, errOut.String(), got)
+	}
+	_, q, ok := strings.Cut(got, "Not ready yet. Press Enter")
+	if !ok {
+		t.Fatalf("no not-ready question:\n%s", got)
+	}
+	q, _, _ = strings.Cut(q, "\n")
+	for _, want := range []string{"p: publish (demo)", "m: publish wrongly (demo)"} {
+		if !strings.Contains(q, want) {
+			t.Errorf("the check's question lacks %q: %s", want, q)
+		}
+	}
+}

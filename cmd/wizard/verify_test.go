@@ -165,7 +165,7 @@ func TestVerifyBadInput(t *testing.T) {
 		args  []string
 		want  string
 	}{
-		"outlook msg": {"", []string{msg}, "Save As"},
+		"outlook msg": {"", []string{msg}, "File > Properties"},
 		"pdf":         {"%PDF-1.4\n", []string{"-"}, "PDF"},
 		"empty":       {"", []string{"-"}, "empty"},
 		"directory":   {"", []string{t.TempDir()}, "folder"},

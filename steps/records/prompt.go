@@ -3,7 +3,6 @@ package records
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/outreach-auth/wizard/core/audience"
@@ -108,9 +107,7 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 					keys += ", i lists the platform's addresses in SPF instead of its include"
 				}
 			}
-			for _, act := range m.actions {
-				keys += fmt.Sprintf(", %s: %s", act.Key.Help().Key, act.Key.Help().Desc)
-			}
+			keys += common.ActionWords(m.actions)
 			line, err := lp.Ask("Press Enter once the records are published to check them (" + keys + "): ")
 			if err != nil {
 				return nil, err

@@ -68,7 +68,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	}
 	check()
 	for !allReady(last) {
-		line, err := lp.Ask("Not ready yet. Press Enter (or r) to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice: ")
+		line, err := lp.Ask("Not ready yet. Press Enter (or r) to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice" + common.ActionWords(m.actions) + ": ")
 		if err != nil {
 			return common.Forward, err
 		}

@@ -2,6 +2,8 @@ package common
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
@@ -29,4 +31,14 @@ func RunActionLines(ctx context.Context, lp *LinePrompt, actions []KeyAction, ty
 		}
 	}
 	return false
+}
+
+// ActionWords lists the extra keys for a line prompt's question, each as
+// ", key: what it does", so every question that takes them names them.
+func ActionWords(actions []KeyAction) string {
+	var b strings.Builder
+	for _, act := range actions {
+		fmt.Fprintf(&b, ", %s: %s", act.Key.Help().Key, act.Key.Help().Desc)
+	}
+	return b.String()
 }
