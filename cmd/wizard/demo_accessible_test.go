@@ -160,7 +160,7 @@ func TestDemoAccessibleCheckOffersDemoKeys(t *testing.T) {
 		t.Fatalf("no not-ready question:\n%s", got)
 	}
 	q, _, _ = strings.Cut(q, "\n")
-	for _, want := range []string{"p: publish (demo)", "m: publish wrongly (demo)"} {
+	for _, want := range []string{"p: publish (demo)", "m: publish with a mistake (demo)"} {
 		if !strings.Contains(q, want) {
 			t.Errorf("the check's question lacks %q: %s", want, q)
 		}
