@@ -25,7 +25,7 @@ const unsignedMessage = "Return-Path: <jane@yourcenter.edu>\n" +
 	"\n" +
 	"Hello from Neoserra.\n"
 
-const offerV = "Press v to write a test message from the simulated platform and check it, or Enter to go on: "
+const offerV = "Type v to write a test message from the simulated Neoserra and check it, b to go back to the checks, or press Enter to go on: "
 
 // TestAccessibleTestMessage: with a test message maker (the demo's), the
 // advice's plain prompt offers v, says a message it could not write and
@@ -66,7 +66,7 @@ func TestAccessibleTestMessage(t *testing.T) {
 		t.Errorf("v offered %d times, want 3 (at first, after w, after the failure)", n)
 	}
 	for _, want := range []string{
-		"Type v, or press Enter.",
+		"Type v or b, or press Enter.",
 		"Could not write the test message: the disk is full.",
 		"Wrote a test message for yourcenter.edu to " + path + ".",
 		"Verifying " + path + "...",

@@ -377,7 +377,7 @@ func TestAccessibleAdviceGoesBack(t *testing.T) {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
 	}
 	got := out.String()
-	_, after, ok := strings.Cut(got, "Press Enter to go on, or b to go back to the checks: ")
+	_, after, ok := strings.Cut(got, "Press Enter to go on, or type b to go back to the checks: ")
 	if !ok {
 		t.Fatalf("the advice never offered to go back:\n%s", got)
 	}
@@ -432,5 +432,27 @@ func TestAccessibleRecordsGoBack(t *testing.T) {
 		if !strings.Contains(third, want) {
 			t.Errorf("coming back a second time: no %q", want)
 		}
+	}
+}
+
+// TestAccessibleAdviceGoesBackWhenReady: b goes back from the advice
+// even when every domain passes (the advice may still send the person to
+// the other domains, for a DMARC reports address), as esc/b does on the
+// screen.
+func TestAccessibleAdviceGoesBackWhenReady(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	env.Publish(t)
+	in := strings.NewReader(strings.Join([]string{
+		"yourcenter.edu", "", "", "", "", // to the checks, which pass
+		"b", // back from the advice
+		"q",
+	}, "\n") + "\n")
+	var out bytes.Buffer
+	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	_, after, ok := strings.Cut(out.String(), "Press Enter to go on, or type b to go back to the checks: ")
+	if !ok || !strings.Contains(after, "Checking yourcenter.edu") {
+		t.Fatalf("b from the advice did not go back to the checks:\n%s", out.String())
 	}
 }

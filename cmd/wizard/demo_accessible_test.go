@@ -109,7 +109,7 @@ func TestDemoAccessibleTestMessage(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d; stderr %q\n%s", code, errOut.String(), got)
 	}
-	_, after, ok := strings.Cut(got, "Press v to write a test message from the simulated platform and check it, or Enter to go on: ")
+	_, after, ok := strings.Cut(got, "Type v to write a test message from the simulated Neoserra and check it, b to go back to the checks, or press Enter to go on: ")
 	if !ok {
 		t.Fatalf("the advice never offered v:\n%s", got)
 	}

@@ -14,9 +14,8 @@ import (
 
 // Prompt implements common.Prompter: the advice on the platform's sender
 // setting for the reports in st, DMARC a domain (what to do about it is
-// said once, in the next steps), and the next steps. When a domain does
-// not pass it then offers b, back to the checks, as the screen's esc/b
-// does. In the demo (a test message maker, WithTestMessage) it offers
+// said once, in the next steps), and the next steps. It then offers b,
+// back to the checks, as the screen's esc/b does. In the demo (a test message maker, WithTestMessage) it offers
 // v, as the screen does: a test message for the first domain checked,
 // whose path (common.MessageFile) the confirm step verifies at once.
 func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
@@ -51,27 +50,27 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	for i, s := range adv.NextSteps {
 		lp.Say("  %d. %s", i+1, dnscheck.Printable(s))
 	}
-	// The next steps send the person back to the checks when a domain
-	// does not pass: b goes there, as esc/b does on the screen.
-	back := adv.Option != advice.OptionBest
-	demo := m.makeMessage != nil && len(reps) > 0
-	if !back && !demo {
-		return common.Forward, nil
-	}
+	// The advice may send the person back (to the checks, or on to the
+	// records and the other domains): b goes there, as esc/b does on
+	// the screen.
 	domain := ""
-	if demo {
+	if m.makeMessage != nil && len(reps) > 0 {
 		domain = reps[0].Domain
 	}
-	return m.promptNext(ctx, lp, st, domain, back)
+	return m.promptNext(ctx, lp, st, domain)
 }
 
-// promptNext asks what next: b goes back to the checks (when back), and
-// in the demo (domain set) v writes a test message for domain and stores
-// its path as the step's result. Enter, or input that ends here (a
-// script's), goes on; a message that could not be written is said, and
-// the question asked again.
-func (m *Model) promptNext(ctx context.Context, lp *common.LinePrompt, st *common.State, domain string, back bool) (common.Direction, error) {
-	question, retry := nextQuestion(domain != "", back)
+// promptNext asks what next: b goes back to the checks, and in the demo
+// (domain set) v writes a test message for domain and stores its path as
+// the step's result. Enter, or input that ends here (a script's), goes
+// on; a message that could not be written is said, and the question
+// asked again.
+func (m *Model) promptNext(ctx context.Context, lp *common.LinePrompt, st *common.State, domain string) (common.Direction, error) {
+	question, retry := "Press Enter to go on, or type b to go back to the checks: ", "Type b, or press Enter."
+	if domain != "" {
+		question = "Type v to write a test message from the simulated Neoserra and check it, b to go back to the checks, or press Enter to go on: "
+		retry = "Type v or b, or press Enter."
+	}
 	for {
 		line, err := lp.Ask(question)
 		if errors.Is(err, common.ErrInputEnded) {
@@ -84,10 +83,6 @@ func (m *Model) promptNext(ctx context.Context, lp *common.LinePrompt, st *commo
 		case "":
 			return common.Forward, nil
 		case "b":
-			if !back {
-				lp.Say("%s", retry)
-				continue
-			}
 			return common.Backward, nil
 		case "v":
 			if domain == "" {
@@ -105,18 +100,5 @@ func (m *Model) promptNext(ctx context.Context, lp *common.LinePrompt, st *commo
 		default:
 			lp.Say("%s", retry)
 		}
-	}
-}
-
-// nextQuestion is the advice's last question and what is said to an
-// answer it does not take: v in the demo, b when back is possible.
-func nextQuestion(demo, back bool) (question, retry string) {
-	switch {
-	case demo && back:
-		return "Press v to write a test message from the simulated platform and check it, b to go back to the checks, or Enter to go on: ", "Type v or b, or press Enter."
-	case demo:
-		return "Press v to write a test message from the simulated platform and check it, or Enter to go on: ", "Type v, or press Enter."
-	default:
-		return "Press Enter to go on, or b to go back to the checks: ", "Type b, or press Enter."
 	}
 }
