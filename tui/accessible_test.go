@@ -61,7 +61,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 		"Number of your provider, or Enter for Microsoft 365: ",
 		"Mail provider: Microsoft 365.",
 		"Records to publish for yourcenter.edu",
-		"Saved the records for yourcenter.edu as text to " + filepath.Join(dir, "yourcenter.edu-dns-records.txt") + ".",
+		"Saved the records for yourcenter.edu as text to " + filepath.Join(dir, "dns-records-yourcenter.edu.txt") + ".",
 		"p: publish the records",
 		"Published yourcenter.edu's records.",
 		"SPF and DKIM pass: yourcenter.edu is ready.",
@@ -77,7 +77,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 	if strings.ContainsAny(got, "\x1b\r") {
 		t.Errorf("output has escape sequences or carriage returns")
 	}
-	if _, err := os.Stat(filepath.Join(dir, "yourcenter.edu-dns-records.txt")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "dns-records-yourcenter.edu.txt")); err != nil {
 		t.Error(err)
 	}
 	if t.Failed() {

@@ -324,7 +324,7 @@ func TestCopyFallsBackToFile(t *testing.T) {
 		t.Fatalf("copy = %+v", copyMsg)
 	}
 	status := tuitest.Await[common.StatusMsg](t, s.send(copyMsg))
-	path := filepath.Join(dir, "yourcenter.edu-dns-records.txt")
+	path := filepath.Join(dir, "dns-records-yourcenter.edu.txt")
 	want := "Could not copy the DKIM value for yourcenter.edu: the clipboard is off (--clipboard off). The instructions are saved in " + path + "."
 	if status.Text != want || status.Level != common.Failure {
 		t.Fatalf("status = %+v\nwant %q", status, want)

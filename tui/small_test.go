@@ -120,7 +120,7 @@ func TestHelpScrollsInASmallWindow(t *testing.T) {
 func TestFooterKeepsMoreKeys(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	long := common.StatusMsg{Level: common.Failure, Text: "Could not copy the DKIM value: no clipboard works here. " +
-		"The instructions are saved in /home/someone/a/rather/long/path/yourcenter.edu-dns-records.txt."}
+		"The instructions are saved in /home/someone/a/rather/long/path/dns-records-yourcenter.edu.txt."}
 	for _, w := range []int{20, 30, 40, 60, 100} {
 		for _, h := range []int{common.MinHeight, 12, 20, 30} {
 			t.Run(fmt.Sprintf("%dx%d", w, h), func(t *testing.T) {

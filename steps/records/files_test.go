@@ -22,7 +22,7 @@ func TestFilesKept(t *testing.T) {
 	saved := tuitest.Await[records.SavedMsg](t, press(t, m, "s"))
 	_, cmd := m.Update(saved)
 	keep := tuitest.Await[common.KeepMsg](t, cmd)
-	text := filepath.Join(dir, "yourcenter.edu-dns-records.txt")
+	text := filepath.Join(dir, "dns-records-yourcenter.edu.txt")
 	if files := filesOf(t, keep); len(files) != 1 || files[0].Path != text || files[0].Holds == "" {
 		t.Fatalf("kept after s: %+v", files)
 	}

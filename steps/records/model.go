@@ -44,7 +44,7 @@ type SavedMsg struct {
 }
 
 // FileName returns the name the instructions for domain are saved under.
-func FileName(domain string) string { return domain + "-dns-records.txt" }
+func FileName(domain string) string { return "dns-records-" + domain + ".txt" }
 
 // Save writes the plan's instructions (plan.WriteTextFor) to dir (the
 // current directory when empty) and returns the file's absolute path. The

@@ -98,7 +98,7 @@ func TestCopyKeys(t *testing.T) {
 	}
 	// The fallback saves the instructions.
 	path, err := all.Save()
-	if err != nil || path != filepath.Join(dir, "yourcenter.edu-dns-records.txt") {
+	if err != nil || path != filepath.Join(dir, "dns-records-yourcenter.edu.txt") {
 		t.Fatalf("save = %q, %v", path, err)
 	}
 	// Selection stops at the ends.
@@ -115,7 +115,7 @@ func TestSave(t *testing.T) {
 	dir := t.TempDir()
 	m := built(t, env, 80, 24, dir)
 	saved := tuitest.Await[records.SavedMsg](t, press(t, m, "s"))
-	want := filepath.Join(dir, "yourcenter.edu-dns-records.txt")
+	want := filepath.Join(dir, "dns-records-yourcenter.edu.txt")
 	if saved.Err != nil || saved.Path != want {
 		t.Fatalf("saved = %+v", saved)
 	}
