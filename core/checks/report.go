@@ -69,6 +69,10 @@ func readinessOf(ready, trouble bool, st Styles) (string, Style) {
 	return dnscheck.MarkOf(v) + " " + words, st.Tone(dnscheck.ToneOf(v))
 }
 
+// CacheClears says what to do about an old answer a resolver still
+// caches after the records were published: nothing.
+const CacheClears = "Nothing to do: resolvers, yours and receivers', drop an old answer by themselves once that time is up."
+
 // Details are the texts shown beside each verdict of a report: the SPF
 // record with its lookup count, the DKIM name with what it points to and
 // the key's size, the DMARC policy with its record. They are raw DNS text:
@@ -144,6 +148,9 @@ func WriteReport(w io.Writer, r dnscheck.DomainReport, platform string, st Style
 	}
 	for _, c := range r.Cache {
 		fmt.Fprintf(w, "  %s\n", st.Dim.Render(fmt.Sprintf("Published; your resolver still has the old answer for %s %s cached for up to %s.", p(c.Name), c.Type, time.Duration(c.TTL)*time.Second)))
+	}
+	if len(r.Cache) > 0 {
+		fmt.Fprintf(w, "  %s\n", st.Dim.Render(CacheClears))
 	}
 	for _, pr := range r.AllProblems() {
 		sign, sty := SignOf(pr.Severity), st.Fail

@@ -287,7 +287,7 @@ func TestWriteReport(t *testing.T) {
 		"✓ DKIM  pass    osc1._domainkey.yourcenter.edu. → osc1._domainkey.outreachsystems.com. (2048-bit key)",
 		"✓ DMARC p=none, found\n",
 		`                  v=DMARC1; p=none; rua=mailto:\x1b]0;title\x07@x`,
-		"cached for up to 1h0m0s",
+		"cached for up to 1h0m0s.\n  Nothing to do: resolvers, yours and receivers', drop an old answer",
 		"✗ The SPF record does not parse (spf-syntax)\n      The record",
 		`Fix: Remove \x07 the bell.`,
 	} {

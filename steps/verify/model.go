@@ -109,10 +109,6 @@ func NewModel(c common.Common, checker *dnscheck.Checker, actions []common.KeyAc
 // Title names the step in the header and in the saved progress.
 const Title = "Verify"
 
-// cacheClears says what an old answer still cached means for the person:
-// nothing to do.
-const cacheClears = "Nothing to do: resolvers, yours and receivers', drop an old answer by themselves once that time is up."
-
 // Title implements common.Step.
 func (m *Model) Title() string { return Title }
 
@@ -619,7 +615,7 @@ func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
 		for _, c := range r.Cache {
 			b.WriteString(st.Warn.Render(common.Hang("! ", "  ", fmt.Sprintf("Published, but your resolver still has the old answer for %s %s cached for up to %s.", p(c.Name), c.Type, time.Duration(c.TTL)*time.Second), w)) + "\n")
 		}
-		b.WriteString(st.Dim.Render(common.Hang("  ", "  ", cacheClears, w)) + "\n")
+		b.WriteString(st.Dim.Render(common.Hang("  ", "  ", checks.CacheClears, w)) + "\n")
 	case len(r.Source.Authoritative) > 0 && !r.Source.Fallback:
 		b.WriteString(st.Dim.Render(common.Wrap("Your resolver sees the same answers.", w)) + "\n")
 	}
