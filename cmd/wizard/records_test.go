@@ -543,7 +543,7 @@ func TestRecordsHandoffMarkdown(t *testing.T) {
 		"**Name in Cloudflare's form:** `@`\n",
 		"**Value:** `" + mergedSPF + "`\n",
 		"**Now:** `" + oldSPF + "`\n",
-		"#### 2. DKIM: delete this CNAME record\n",
+		"#### 1. DKIM: delete this CNAME record\n",
 		"**Full name:** `osc1._domainkey.yourcenter.edu.yourcenter.edu.`\n",
 		"Set the CNAME's proxy status to DNS only (grey cloud)",
 		"### Mistakes to avoid\n",

@@ -208,8 +208,8 @@ func TestHandoffReplaceAndDelete(t *testing.T) {
 		out := handoff(t, FormatMarkdown, handoffPlan(t, "cloudflare"))
 		for _, want := range []string{
 			"### Changes to make (4)\n",
-			"#### 1. DKIM: add a CNAME record\n\n- **What to do:** add a new CNAME record.\n",
-			"#### 2. DKIM: delete this CNAME record\n\n- **What to do:** delete this record.\n- **Type:** `CNAME`\n" +
+			"#### 2. DKIM: add a CNAME record\n\n- **What to do:** add a new CNAME record.\n",
+			"#### 1. DKIM: delete this CNAME record\n\n- **What to do:** delete this record.\n- **Type:** `CNAME`\n" +
 				"- **Name as Cloudflare's form shows it:** `osc1._domainkey.yourcenter.edu`\n" +
 				"- **Full name:** `" + doubledName + "`\n" +
 				"- **Its value now:** `osc1._domainkey.outreachsystems.com.`\n",
@@ -225,7 +225,7 @@ func TestHandoffReplaceAndDelete(t *testing.T) {
 			}
 		}
 		// A record to delete has no TTL and nothing it replaces.
-		del := out[strings.Index(out, "#### 2"):strings.Index(out, "#### 3")]
+		del := out[strings.Index(out, "#### 1"):strings.Index(out, "#### 2")]
 		if strings.Contains(del, "TTL") || strings.Contains(del, "**Now:**") {
 			t.Errorf("delete section has a TTL or Now line:\n%s", del)
 		}

@@ -346,13 +346,13 @@ func dkimRecords(snap discovery.Snapshot, p *assets.Platform) []Record {
 			r.Notes = append(r.Notes, proxyHint)
 		}
 	}
-	out := []Record{r}
-	if snap.DKIMDoubled != "" {
-		out = append(out, Record{Purpose: PurposeDKIM, Type: "CNAME", Name: snap.DKIMDoubled, Value: snap.DKIMDoubledTarget,
-			Action: ActionDelete, Replaces: []string{"CNAME " + snap.DKIMDoubledTarget},
-			Notes: []string{"This record has the domain twice in its name (the full name was typed in the form's name box), so receivers never find it. Delete it."}})
+	if snap.DKIMDoubled == "" {
+		return []Record{r}
 	}
-	return out
+	// The wrong record first: delete it, then add the right one.
+	return []Record{{Purpose: PurposeDKIM, Type: "CNAME", Name: snap.DKIMDoubled, Value: snap.DKIMDoubledTarget,
+		Action: ActionDelete, Replaces: []string{"CNAME " + snap.DKIMDoubledTarget},
+		Notes: []string{"This record has the domain twice in its name (the full name was typed in the form's name box), so receivers never find it. Delete it."}}, r}
 }
 
 func spfRecord(snap discovery.Snapshot, choice providerChoice, p *assets.Platform, opt Options) Record {
