@@ -37,11 +37,14 @@ type Model struct {
 	prepare func(ctx context.Context, domain string) error
 
 	domain string
-	busy   bool
-	snap   discovery.Snapshot
-	have   bool
-	err    error
-	cancel context.CancelFunc
+	// unicode is the domain as the person typed it (U-labels), for the
+	// heading; the same as domain for an ASCII name.
+	unicode string
+	busy    bool
+	snap    discovery.Snapshot
+	have    bool
+	err     error
+	cancel  context.CancelFunc
 
 	keys struct{ Next, Again key.Binding }
 }
@@ -79,7 +82,7 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 	if dir == common.Backward && m.have && m.domain == in.Domain {
 		return nil
 	}
-	m.domain = in.Domain
+	m.domain, m.unicode = in.Domain, in.Unicode
 	return m.start()
 }
 
@@ -196,7 +199,12 @@ const TroubleAdvice = common.TroubleAdvice
 func (m *Model) summary() string {
 	st, w := m.Styles, m.Width
 	var b strings.Builder
-	b.WriteString(st.Title.Render(common.Wrap("What "+m.snap.Domain+" publishes today", w)) + "\n\n")
+	name := m.snap.Domain
+	if m.unicode != "" && m.unicode != m.snap.Domain && m.domain == m.snap.Domain {
+		// The name as typed, and as DNS and the records write it.
+		name = dnscheck.Printable(m.unicode) + " (" + m.snap.Domain + ")"
+	}
+	b.WriteString(st.Title.Render(common.Wrap("What "+name+" publishes today", w)) + "\n\n")
 	for _, f := range Facts(m.snap) {
 		vs := st.Text
 		if f.Unknown {

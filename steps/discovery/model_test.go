@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/domainname"
 	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 	"os"
 	"strings"
@@ -264,5 +265,24 @@ func TestFactsSubdomainDMARCUnknown(t *testing.T) {
 	}
 	if len(dmarc) != 1 || !strings.HasPrefix(dmarc[0], "unknown") || len(noAnswer) != 0 {
 		t.Errorf("DMARC %q, no answer %q; want one unknown DMARC line and nothing more", dmarc, noAnswer)
+	}
+}
+
+// TestUnicodeNameInHeading: a name typed in Unicode is looked up in its
+// ASCII form; the heading shows both, so the person recognises what they
+// typed and sees the form the records use.
+func TestUnicodeNameInHeading(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	if err := env.Server.AddZone("$ORIGIN xn--bcher-kva.example.\n@ IN MX 10 mx.xn--bcher-kva.example.\n"); err != nil {
+		t.Fatal(err)
+	}
+	in, err := domainname.Normalize("Bücher.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := discoverystep.NewModel(env.Common(80, 20), env.Client, nil)
+	m.Update(tuitest.Await[discoverystep.ResultMsg](t, m.Enter(common.NewState(in), common.Forward)))
+	if !tuitest.Contains(m.View(), "What bücher.example (xn--bcher-kva.example) publishes today") {
+		t.Fatalf("heading:\n%s", tuitest.Plain(m.View()))
 	}
 }
