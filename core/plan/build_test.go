@@ -935,3 +935,28 @@ func TestBuildDNSTrouble(t *testing.T) {
 		})
 	}
 }
+
+// TestSPFNotesNameThePlatform: the SPF notes people read name the
+// platform ("Neoserra"), never "the platform".
+func TestSPFNotesNameThePlatform(t *testing.T) {
+	t.Parallel()
+	for name, lines := range map[string][]string{
+		"no record":       nil,
+		"already right":   {`@ IN TXT "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all"`, "@ IN MX 10 yourcenter-edu.mail.protection.outlook.com."},
+		"unknown mx":      {"@ IN MX 10 mx.unknown-gateway.example."},
+		"outlook, merged": {`@ IN TXT "v=spf1 include:spf.protection.outlook.com -all"`, "@ IN MX 10 yourcenter-edu.mail.protection.outlook.com."},
+	} {
+		srv := startZones(t, domainZone(lines...))
+		spf := records(mustPlan(t, srv, "yourcenter.edu", Options{}), PurposeSPF, "")
+		if len(spf) != 1 {
+			t.Fatalf("%s: %d SPF records", name, len(spf))
+		}
+		notes := strings.Join(spf[0].Notes, " ")
+		if strings.Contains(notes, "the platform") {
+			t.Errorf("%s: the notes say \"the platform\": %s", name, notes)
+		}
+		if name != "outlook, merged" && !strings.Contains(notes, "Neoserra") {
+			t.Errorf("%s: the notes do not name Neoserra: %s", name, notes)
+		}
+	}
+}

@@ -370,11 +370,15 @@ func spfRecord(snap discovery.Snapshot, choice providerChoice, p *assets.Platfor
 		existing = snap.SPFLike
 	}
 	merged := MergeSPF(existing, choice.provider.SPFTerms(), platformTerms, known)
+	for i, n := range merged.Notes {
+		// MergeSPF knows no name: people read the platform's.
+		merged.Notes[i] = strings.ReplaceAll(n, "the platform", p.Name)
+	}
 	if choice.unknown && merged.Action == ActionAdd {
 		// Nothing is known of what else sends as the domain: -all would
 		// make that mail fail SPF. ~all marks it suspect, no more.
 		merged.Value = strings.TrimSuffix(merged.Value, " -all") + " ~all"
-		merged.Notes = []string{"The domain has no SPF record. This one authorises the platform and ends with ~all, not -all: what sends your own mail is not known yet, and -all would make that mail fail. Once every sender is listed, end it with -all."}
+		merged.Notes = []string{"The domain has no SPF record. This one authorises " + p.Name + " and ends with ~all, not -all: what sends your own mail is not known yet, and -all would make that mail fail. Once every sender is listed, end it with -all."}
 	}
 	r := Record{Purpose: PurposeSPF, Type: "TXT", Name: snap.Domain + ".", Value: merged.Value, Action: merged.Action, Notes: merged.Notes}
 	if merged.Action != ActionKeep {

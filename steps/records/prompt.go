@@ -102,9 +102,9 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 			}
 			if len(p.SPF.IPs) > 0 && p.SPF.Include != "" {
 				if useIPs {
-					keys += ", i goes back to the platform's include in SPF"
+					keys += ", i goes back to " + p.Name + "'s include in SPF"
 				} else {
-					keys += ", i lists the platform's addresses in SPF instead of its include"
+					keys += ", i lists " + p.Name + "'s addresses in SPF instead of its include"
 				}
 			}
 			keys += common.ActionWords(m.actions)
