@@ -124,7 +124,7 @@ func reportsNotes(domain, addr string) []string {
 	notes := []string{fmt.Sprintf("Receivers send a daily report of who sent mail as %s, and whether it passed, to %s.", domain, addr)}
 	_, at, _ := strings.Cut(addr, "@")
 	if dnscheck.OrgDomain(at) != dnscheck.OrgDomain(domain) {
-		notes = append(notes, fmt.Sprintf("%s is another organisation's domain: receivers send it reports only if it publishes a TXT record \"v=DMARC1\" at %s._report._dmarc.%s (report services do this for their customers).", at, domain, at))
+		notes = append(notes, fmt.Sprintf("%s is not under %s, so receivers send it reports only if it publishes a TXT record \"v=DMARC1\" at %s._report._dmarc.%s, whoever runs it (report services do this for their customers; for another of your own domains, publish it there).", at, dnscheck.OrgDomain(domain), domain, at))
 	}
 	return notes
 }

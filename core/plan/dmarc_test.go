@@ -70,7 +70,7 @@ func TestBuildDMARCReports(t *testing.T) {
 			noteHas: []string{"daily report", addr}},
 		{name: "none, address elsewhere", reports: "d@reports.example.com", asks: true, action: ActionAdd,
 			value:   "v=DMARC1; p=none; rua=mailto:d@reports.example.com",
-			noteHas: []string{"yourcenter.edu._report._dmarc.reports.example.com"}},
+			noteHas: []string{"reports.example.com is not under yourcenter.edu, so receivers", "yourcenter.edu._report._dmarc.reports.example.com", "for another of your own domains"}},
 		{name: "p=none without rua, no address", lines: []string{`_dmarc IN TXT "v=DMARC1; p=none"`}, asks: true,
 			action: ActionKeep, value: "v=DMARC1; p=none", noteHas: []string{"no DMARC reports arrive"}},
 		{name: "p=none without rua, address", lines: []string{`_dmarc IN TXT "v=DMARC1; p=none;"`}, reports: addr, asks: true,
