@@ -99,7 +99,7 @@ func TestProviderCatalog(t *testing.T) {
 		{"hostinger", "Hostinger Email", KindCatalog, []string{"include:_spf.mail.hostinger.com"}},
 		{"ovhcloud-email", "OVHcloud email (MX Plan, Email Pro, Hosted Exchange)", KindCatalog, []string{"include:mx.ovh.com"}},
 		{"other", "Another mail provider", KindOther, []string{}},
-		{"none", "No mail of our own (only the platform sends as this domain)", KindNone, []string{}},
+		{"none", "No mail of our own (nothing else sends or receives as this domain)", KindNone, []string{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {

@@ -210,13 +210,13 @@ func TestBuildProviderDetection(t *testing.T) {
 		},
 		{
 			name:     "no MX",
-			provider: "No mail of our own (only the platform sends as this domain)", reasonHas: "no MX records",
+			provider: "No mail of our own (nothing else sends or receives as this domain)", reasonHas: "no MX records",
 			spf: "v=spf1 include:spf.outreachsystems.com -all", spfAction: ActionAdd,
 		},
 		{
 			name:     "null MX",
 			lines:    []string{"@ IN MX 0 ."},
-			provider: "No mail of our own (only the platform sends as this domain)", reasonHas: "no MX records",
+			provider: "No mail of our own (nothing else sends or receives as this domain)", reasonHas: "no MX records",
 			spf: "v=spf1 include:spf.outreachsystems.com -all", spfAction: ActionAdd,
 		},
 		{
