@@ -219,11 +219,8 @@ func compareResolver(ctx context.Context, auth, resolver Querier, domain string,
 // SPF that counts is target's, which someone else controls. (The DMARC
 // policy is still looked up at _dmarc.<domain>, a name of its own.)
 func aliasProblem(domain, target string, exp Expectation) Problem {
-	platform := exp.PlatformName
-	if platform == "" {
-		platform = "the platform"
-	}
-	include := "the platform's include"
+	platform := exp.platform()
+	include := platform + "'s include"
 	if exp.SPFInclude != "" {
 		include = "include:" + exp.SPFInclude
 	}

@@ -231,6 +231,10 @@ func TestCheckLivePlatformIPs(t *testing.T) {
 	if !ok || listed.Severity != dnscheck.SeverityWarning || !strings.Contains(listed.Message, "still lists "+catalog[0]) || strings.Contains(listed.Message, "lacks") {
 		t.Errorf("bycatalog.edu: listed problem %+v (ok %v), want a warning naming the removed %s", listed, ok, catalog[0])
 	}
+	// The fixes people read name the platform.
+	if !strings.HasPrefix(stale.Fix, "Replace Neoserra's ip4: terms") || !strings.HasPrefix(listed.Fix, "Replace Neoserra's ip4: terms") {
+		t.Errorf("bycatalog.edu: fixes %q and %q do not name Neoserra", stale.Fix, listed.Fix)
+	}
 	if na, ok := fxProblem(r.SPF.Problems, dnscheck.CodeSPFPlatformNotAuthorized); !ok || !strings.Contains(na.Message, fxNewIP) {
 		t.Errorf("bycatalog.edu: not-authorized %+v (ok %v), want it naming %s", na, ok, fxNewIP)
 	}

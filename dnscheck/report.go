@@ -127,6 +127,15 @@ type Expectation struct {
 	DNSHostName string
 }
 
+// platform names the sending platform in a sentence: its name, or "the
+// platform" when the expectation has none.
+func (e Expectation) platform() string {
+	if e.PlatformName == "" {
+		return "the platform"
+	}
+	return e.PlatformName
+}
+
 // IPResult is the SPF verdict for one address.
 type IPResult struct {
 	IP     string `json:"ip"`

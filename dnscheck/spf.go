@@ -382,7 +382,7 @@ func platformProblems(rec *SPFRecord, w SPFWalk, exp Expectation, ips []IPResult
 		}
 	}
 	out = append(out, Problem{Code: CodeSPFPlatformIPsListed, Severity: SeverityWarning, Message: msg,
-		Fix: "Replace the platform's ip4: terms with include:" + exp.SPFInclude + "."})
+		Fix: "Replace " + exp.platform() + "'s ip4: terms with include:" + exp.SPFInclude + "."})
 	if set.Live() && len(lacking) > 0 {
 		out = append(out, staleProblem(exp, set, lacking, ips))
 	}
@@ -412,7 +412,7 @@ func staleProblem(exp Expectation, set PlatformIPs, lacking []netip.Prefix, ips 
 		msg += " Other terms of the record let them pass for now."
 	}
 	return Problem{Code: CodeSPFPlatformIPsStale, Severity: sev, Message: msg,
-		Fix: "Replace the platform's ip4: terms with include:" + exp.SPFInclude + ", which the vendor keeps current; or add " + ipTerms(lacking) + " before the all term."}
+		Fix: "Replace " + exp.platform() + "'s ip4: terms with include:" + exp.SPFInclude + ", which the vendor keeps current; or add " + ipTerms(lacking) + " before the all term."}
 }
 
 // prefixAddrs returns the network of each of ps as text: the address
