@@ -57,6 +57,18 @@ type ContactSpec struct {
 	URL   string // optional
 }
 
+// Ways returns how to reach the contact, in a sentence: its phone, email
+// and URL, those that are set, separated by commas.
+func (c ContactSpec) Ways() string {
+	var ways []string
+	for _, w := range []string{c.Phone, c.Email, c.URL} {
+		if w != "" {
+			ways = append(ways, w)
+		}
+	}
+	return strings.Join(ways, ", ")
+}
+
 // platformFile is the JSON form of a platform file.
 type platformFile struct {
 	Name   string `json:"name"`

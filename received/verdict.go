@@ -352,7 +352,7 @@ func advise(rep *Report, p *assets.Platform, v voice) Advice {
 		if rep.DMARC.Result == ResultNone {
 			a.Summary = fmt.Sprintf("%s mail from %s passes SPF or DKIM aligned with %s, as DMARC requires: keep the setting OFF. (%s publishes no DMARC policy yet.)", name, dom, dom, dom)
 		}
-		a.NextSteps = append(a.NextSteps, fmt.Sprintf("Contact %s (%s) to clear addresses that were rejected while authentication failed.", p.Contact.Name, contact(p)))
+		a.NextSteps = append(a.NextSteps, fmt.Sprintf("Contact %s (%s) to clear addresses that were rejected while authentication failed.", p.Contact.Name, p.Contact.Ways()))
 	case rep.Verdict == VerdictError:
 		a.Summary = fmt.Sprintf("DNS could not answer for something the verdict needs, so whether %s mail from %s passes DMARC is unknown.", name, dom)
 		again := "Run 'wizard verify' again in a minute; if it persists, try another DNS server with --dns-server."
@@ -403,16 +403,6 @@ func failedWhy(rep *Report) string {
 		return "no aligned DKIM or SPF pass"
 	}
 	return strings.Join(parts, "; ")
-}
-
-func contact(p *assets.Platform) string {
-	var c []string
-	for _, s := range []string{p.Contact.Phone, p.Contact.Email, p.Contact.URL} {
-		if s != "" {
-			c = append(c, s)
-		}
-	}
-	return strings.Join(c, ", ")
 }
 
 // HeadersOnlyFix is the fix said when a message has only its headers: how

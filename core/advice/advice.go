@@ -210,7 +210,7 @@ func (t *Tally) AdviceWithoutReasons() Advice {
 	if a.Option == OptionBest {
 		a.NextSteps = append(a.NextSteps,
 			fmt.Sprintf("In %s, turn OFF %s.", p.Name, setting(p)),
-			fmt.Sprintf("Contact %s (%s) and ask them to clear any of your addresses that were rejected while authentication failed.", contactName(p), contactWays(p)))
+			fmt.Sprintf("Contact %s (%s) and ask them to clear any of your addresses that were rejected while authentication failed.", contactName(p), p.Contact.Ways()))
 	} else {
 		a.NextSteps = append(a.NextSteps, secondBestSteps(p, t.audience, t.passing, t.failing, t.unchecked)...)
 	}
@@ -281,7 +281,7 @@ func secondBestSteps(p *assets.Platform, aud audience.Audience, passing, failing
 		}
 		steps = append(steps, s)
 	}
-	return append(steps, fmt.Sprintf("After the fix, contact %s (%s) to clear addresses that were rejected while authentication failed.", contactName(p), contactWays(p)))
+	return append(steps, fmt.Sprintf("After the fix, contact %s (%s) to clear addresses that were rejected while authentication failed.", contactName(p), p.Contact.Ways()))
 }
 
 // uncheckedReason says which record DNS did not answer for, and what is
@@ -505,14 +505,4 @@ func contactName(p *assets.Platform) string {
 		return p.Contact.Name
 	}
 	return p.Vendor
-}
-
-func contactWays(p *assets.Platform) string {
-	var ways []string
-	for _, w := range []string{p.Contact.Phone, p.Contact.Email, p.Contact.URL} {
-		if w != "" {
-			ways = append(ways, w)
-		}
-	}
-	return strings.Join(ways, ", ")
 }
