@@ -311,3 +311,13 @@ func BlocksPlatform(d DMARCReport, ready bool, platformName string) (Problem, bo
 		Fix:     fmt.Sprintf("Publish the SPF and DKIM records for %s first. If that cannot happen today, relax the DMARC policy to p=none until it does.", platformName),
 	}, true
 }
+
+// ReportAddress returns a DMARC report URI (a rua= entry) as people write
+// an address: a mailto: URI without its scheme, in any case; any other URI
+// as it is.
+func ReportAddress(uri string) string {
+	if len(uri) > len("mailto:") && strings.EqualFold(uri[:len("mailto:")], "mailto:") {
+		return uri[len("mailto:"):]
+	}
+	return uri
+}

@@ -367,3 +367,16 @@ func TestCheckDMARCReportsTo(t *testing.T) {
 		t.Errorf("ParseDMARC without rua= = %+v, %v; want no Reports", pol, err)
 	}
 }
+
+func TestReportAddress(t *testing.T) {
+	for in, want := range map[string]string{
+		"mailto:d@x.edu":          "d@x.edu",
+		"MAILTO:d@x.edu":          "d@x.edu",
+		"https://r.example/dmarc": "https://r.example/dmarc",
+		"mailto:":                 "mailto:",
+	} {
+		if got := dnscheck.ReportAddress(in); got != want {
+			t.Errorf("ReportAddress(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -436,10 +436,7 @@ func ReportsFact(d dnscheck.DMARCReport) string {
 func reportsTo(d dnscheck.DMARCReport) string {
 	out := make([]string, len(d.ReportsTo))
 	for i, u := range d.ReportsTo {
-		if len(u) > len("mailto:") && strings.EqualFold(u[:len("mailto:")], "mailto:") {
-			u = u[len("mailto:"):]
-		}
-		out[i] = dnscheck.Printable(u)
+		out[i] = dnscheck.Printable(dnscheck.ReportAddress(u))
 	}
 	return strings.Join(out, " and ")
 }

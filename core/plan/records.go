@@ -441,7 +441,7 @@ func dmarcRecord(snap discovery.Snapshot, reports string) Record {
 		switch {
 		case err != nil:
 		case len(pol.Reports) > 0:
-			r.Notes = append(r.Notes, "Its reports go to "+dnscheck.Printable(strings.Join(withoutMailto(pol.Reports), ", "))+".")
+			r.Notes = append(r.Notes, "Its reports go to "+dnscheck.Printable(reportAddresses(pol.Reports))+".")
 		case reports != "":
 			// The policy stays as it is; only where reports go is added.
 			r.Action, r.Replaces = ActionReplace, []string{snap.DMARC[0]}
@@ -485,19 +485,6 @@ func orgDMARCRecord(snap discovery.Snapshot, rec string) Record {
 	return Record{Purpose: PurposeDMARC, Type: "TXT", Name: "_dmarc." + org + ".", Value: rec, Action: ActionKeep, Notes: notes, Organisational: true}
 }
 
-// withoutMailto returns DMARC report URIs as people write addresses: a
-// mailto: URI without its scheme, any other URI as it is.
-func withoutMailto(uris []string) []string {
-	out := make([]string, len(uris))
-	for i, u := range uris {
-		if len(u) > len("mailto:") && strings.EqualFold(u[:len("mailto:")], "mailto:") {
-			u = u[len("mailto:"):]
-		}
-		out[i] = u
-	}
-	return out
-}
-
 func lookupWarning(w dnscheck.SPFWalk, useIPs bool) string {
 	costs := w.IncludeCosts()
 	sort.SliceStable(costs, func(i, j int) bool { return costs[i].Lookups > costs[j].Lookups })
@@ -524,4 +511,14 @@ func quoteList(vals []string) string {
 		q[i] = fmt.Sprintf("%q", v)
 	}
 	return strings.Join(q, ", ")
+}
+
+// reportAddresses lists DMARC report URIs as people write addresses
+// (dnscheck.ReportAddress), separated by commas.
+func reportAddresses(uris []string) string {
+	out := make([]string, len(uris))
+	for i, u := range uris {
+		out[i] = dnscheck.ReportAddress(u)
+	}
+	return strings.Join(out, ", ")
 }
