@@ -9,6 +9,7 @@ package confirm
 import (
 	"context"
 	"fmt"
+	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/audience"
 	"io"
 	"strings"
@@ -330,19 +331,25 @@ func (m *Model) start() tea.Cmd {
 	m.render()
 	run := func() tea.Msg {
 		defer cancel()
-		var r io.Reader = strings.NewReader(pasted)
-		if pasted == "" {
-			f, err := received.OpenFile(expandHome(path))
-			if err != nil {
-				return doneMsg{gen: gen, err: err}
-			}
-			defer f.Close()
-			r = f
-		}
-		rep, err := received.Verify(ctx, r, received.Options{Checker: checker, Platform: platform, Audience: audience.Wizard})
+		rep, err := verify(ctx, checker, platform, path, pasted)
 		return doneMsg{gen: gen, report: rep, err: err}
 	}
 	return tea.Batch(run, m.Spin.Tick)
+}
+
+// verify verifies the message saved at path, or the pasted text when it
+// is not empty, through checker, with the fixes in the wizard's words.
+func verify(ctx context.Context, checker *dnscheck.Checker, p *assets.Platform, path, pasted string) (received.Report, error) {
+	var r io.Reader = strings.NewReader(pasted)
+	if pasted == "" {
+		f, err := received.OpenFile(expandHome(path))
+		if err != nil {
+			return received.Report{}, err
+		}
+		defer f.Close()
+		r = f
+	}
+	return received.Verify(ctx, r, received.Options{Checker: checker, Platform: p, Audience: audience.Wizard})
 }
 
 // stop abandons the verification running, if any.

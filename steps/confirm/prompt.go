@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/outreach-auth/wizard/core/audience"
 	"io"
 	"regexp"
 	"strings"
@@ -113,17 +112,7 @@ func readBlock(lp *common.LinePrompt, first string) (string, error) {
 // the report, reporting whether there was one; a bad input is said.
 func (m *Model) verifyLine(ctx context.Context, lp *common.LinePrompt, st *common.State, path, text string) bool {
 	lp.Say("Verifying %s...", dnscheck.Printable(path))
-	var r io.Reader = strings.NewReader(text)
-	if text == "" {
-		f, err := received.OpenFile(expandHome(path))
-		if err != nil {
-			lp.Say("%s", common.Capitalise(dnscheck.Printable(err.Error())))
-			return false
-		}
-		defer f.Close()
-		r = f
-	}
-	rep, err := received.Verify(ctx, r, received.Options{Checker: m.checker, Platform: m.Platform, Audience: audience.Wizard})
+	rep, err := verify(ctx, m.checker, m.Platform, path, text)
 	if err != nil {
 		lp.Say("%s", common.Capitalise(dnscheck.Printable(strings.TrimPrefix(err.Error(), "received: "))))
 		return false
