@@ -369,11 +369,7 @@ func spfRecord(snap discovery.Snapshot, choice providerChoice, p *assets.Platfor
 		// terms are repaired and kept.
 		existing = snap.SPFLike
 	}
-	merged := MergeSPF(existing, choice.provider.SPFTerms(), platformTerms, known)
-	for i, n := range merged.Notes {
-		// MergeSPF knows no name: people read the platform's.
-		merged.Notes[i] = strings.ReplaceAll(n, "the platform", p.Name)
-	}
+	merged := MergeSPF(existing, choice.provider.SPFTerms(), platformTerms, known, p.Name)
 	if choice.unknown && merged.Action == ActionAdd {
 		// Nothing is known of what else sends as the domain: -all would
 		// make that mail fail SPF. ~all marks it suspect, no more.

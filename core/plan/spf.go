@@ -44,8 +44,9 @@ type SPFMerge struct {
 // they are an include, literal platform addresses already listed
 // (platformIPs) are replaced by it; when they are its addresses, a listed
 // address of platformIPs that they no longer cover is taken out (the
-// platform no longer sends from it).
-func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []netip.Prefix) SPFMerge {
+// platform no longer sends from it). platform is the platform's name, as
+// the notes people read call it.
+func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []netip.Prefix, platform string) SPFMerge {
 	wants, wantNotes := wantedTerms(providerTerms, platformTerms)
 	if len(existing) == 0 {
 		terms := []string{"v=spf1"}
@@ -55,7 +56,7 @@ func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []net
 		return SPFMerge{
 			Value:  strings.Join(append(terms, "-all"), " "),
 			Action: ActionAdd,
-			Notes:  append([]string{"The domain has no SPF record; this one authorises your mail provider and the platform, and tells receivers to reject everyone else (-all)."}, wantNotes...),
+			Notes:  append([]string{"The domain has no SPF record; this one authorises your mail provider and "+platform+", and tells receivers to reject everyone else (-all)."}, wantNotes...),
 		}
 	}
 	var recs []*dnscheck.SPFRecord
@@ -94,7 +95,7 @@ func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []net
 			return (t.Mechanism == dnscheck.MechIP4 || t.Mechanism == dnscheck.MechIP6) && slices.Contains(platformIPs, t.Prefix)
 		})
 		if len(terms) < n {
-			m.Notes = append(m.Notes, fmt.Sprintf("The platform's %d literal address(es) were replaced by its include, which the vendor keeps current.", n-len(terms)))
+			m.Notes = append(m.Notes, fmt.Sprintf("%s's %d literal address(es) were replaced by its include, which the vendor keeps current.", platform, n-len(terms)))
 		}
 	} else if len(platformTerms) > 0 {
 		// The platform by its addresses: those of platformIPs that
@@ -115,7 +116,7 @@ func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []net
 			return gone
 		})
 		if len(retired) > 0 {
-			m.Notes = append(m.Notes, "Removed "+strings.Join(retired, " ")+": the platform no longer sends from there.")
+			m.Notes = append(m.Notes, "Removed "+strings.Join(retired, " ")+": "+platform+" no longer sends from there.")
 		}
 	}
 
@@ -180,7 +181,7 @@ func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []net
 	m.Value = strings.Join(out, " ")
 	if len(recs) == 1 && len(repairs) == 0 && m.Value == recs[0].String() {
 		m.Action = ActionKeep
-		m.Notes = append([]string{"No change needed: the record already authorises the platform."}, m.Notes...)
+		m.Notes = append([]string{"No change needed: the record already authorises "+platform+"."}, m.Notes...)
 	}
 	return m
 }

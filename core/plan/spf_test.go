@@ -284,7 +284,7 @@ func TestMergeSPF(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got := MergeSPF(tc.existing, tc.provider, tc.platform, ips)
+			got := MergeSPF(tc.existing, tc.provider, tc.platform, ips, "Neoserra")
 			if got.Value != tc.want {
 				t.Errorf("Value\n got %q\nwant %q", got.Value, tc.want)
 			}
@@ -315,7 +315,7 @@ func TestMergeSPF(t *testing.T) {
 				t.Errorf("proposed record %q lacks the platform include", got.Value)
 			}
 			// Merging what it proposes again changes nothing.
-			again := MergeSPF([]string{got.Value}, tc.provider, tc.platform, ips)
+			again := MergeSPF([]string{got.Value}, tc.provider, tc.platform, ips, "Neoserra")
 			if again.Action != ActionKeep || again.Value != got.Value {
 				t.Errorf("merging the result again: %q %q, want keep %q", again.Action, again.Value, got.Value)
 			}
@@ -357,7 +357,7 @@ func TestMergeSPFRepairsBrokenRecord(t *testing.T) {
 			[]string{"2 SPF records", "Repaired: Wrote “include=_spf.google.com”", "Repaired: Wrote “~al” as ~all."}},
 	}
 	for _, tc := range tests {
-		got := MergeSPF(tc.existing, nil, inc, nil)
+		got := MergeSPF(tc.existing, nil, inc, nil, "Neoserra")
 		if got.Value != tc.want || got.Action != ActionReplace {
 			t.Errorf("MergeSPF(%q) = %s %q, want replace %q", tc.existing, got.Action, got.Value, tc.want)
 		}
@@ -368,7 +368,7 @@ func TestMergeSPFRepairsBrokenRecord(t *testing.T) {
 				t.Errorf("MergeSPF(%q) notes %q lack %q", tc.existing, got.Notes, n)
 			}
 		}
-		if again := MergeSPF([]string{got.Value}, nil, inc, nil); again.Action != ActionKeep {
+		if again := MergeSPF([]string{got.Value}, nil, inc, nil, "Neoserra"); again.Action != ActionKeep {
 			t.Errorf("merging the repaired %q again: %s %q", got.Value, again.Action, again.Notes)
 		}
 	}
@@ -395,7 +395,7 @@ func TestMergeSPFNeverOpensToWorld(t *testing.T) {
 		{"v=spf1 mx +al", "v=spf1 mx include:spf.outreachsystems.com ~all", "Replaced +all with ~all"},
 	}
 	for _, tc := range tests {
-		got := MergeSPF([]string{tc.existing}, nil, inc, nil)
+		got := MergeSPF([]string{tc.existing}, nil, inc, nil, "Neoserra")
 		if got.Value != tc.want || got.Action != ActionReplace {
 			t.Errorf("MergeSPF(%q) = %s %q, want replace %q", tc.existing, got.Action, got.Value, tc.want)
 		}
@@ -404,7 +404,7 @@ func TestMergeSPFNeverOpensToWorld(t *testing.T) {
 		}
 	}
 	// Nor from the provider's terms, had they escaped validation.
-	got := MergeSPF(nil, []string{"ip4:0.0.0.0/0"}, inc, nil)
+	got := MergeSPF(nil, []string{"ip4:0.0.0.0/0"}, inc, nil, "Neoserra")
 	if got.Value != "v=spf1 include:spf.outreachsystems.com -all" || !containsAny(got.Notes, "Left out ip4:0.0.0.0/0") {
 		t.Errorf("MergeSPF with a world-wide provider = %q %q", got.Value, got.Notes)
 	}
@@ -416,14 +416,14 @@ func TestMergeSPFProviderIsPlatform(t *testing.T) {
 	t.Parallel()
 	inc := assets.DefaultPlatform().SPFTerms(false)
 	for _, existing := range [][]string{nil, {"v=spf1 mx -all"}} {
-		got := MergeSPF(existing, []string{platformInclude}, inc, nil)
+		got := MergeSPF(existing, []string{platformInclude}, inc, nil, "Neoserra")
 		if n := strings.Count(got.Value, platformInclude); n != 1 {
 			t.Errorf("MergeSPF(%q) = %q: the platform include %d times", existing, got.Value, n)
 		}
 	}
 	// A provider address the platform's list already covers, likewise.
 	ips := platformIPTerms(t)
-	got := MergeSPF(nil, ips[:1], ips, nil)
+	got := MergeSPF(nil, ips[:1], ips, nil, "Neoserra")
 	if n := strings.Count(got.Value, ips[0]+" "); n != 1 {
 		t.Errorf("MergeSPF = %q: %s %d times", got.Value, ips[0], n)
 	}
@@ -438,7 +438,7 @@ func TestMergeSPFDoesNotModifyInputs(t *testing.T) {
 	provider[0] = googleInclude
 	platform := []string{platformInclude}
 	before := slices.Clone(existing)
-	MergeSPF(existing, provider, platform, nil)
+	MergeSPF(existing, provider, platform, nil, "Neoserra")
 	if !slices.Equal(existing, before) || provider[0] != googleInclude || platform[0] != platformInclude {
 		t.Errorf("inputs changed: %q %q %q", existing, provider, platform)
 	}
