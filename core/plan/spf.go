@@ -56,7 +56,7 @@ func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []net
 		return SPFMerge{
 			Value:  strings.Join(append(terms, "-all"), " "),
 			Action: ActionAdd,
-			Notes:  append([]string{"The domain has no SPF record; this one authorises your mail provider and "+platform+", and tells receivers to reject everyone else (-all)."}, wantNotes...),
+			Notes:  append([]string{"The domain has no SPF record; this one authorises your mail provider and " + platform + ", and tells receivers to reject everyone else (-all)."}, wantNotes...),
 		}
 	}
 	var recs []*dnscheck.SPFRecord
@@ -181,7 +181,7 @@ func MergeSPF(existing, providerTerms, platformTerms []string, platformIPs []net
 	m.Value = strings.Join(out, " ")
 	if len(recs) == 1 && len(repairs) == 0 && m.Value == recs[0].String() {
 		m.Action = ActionKeep
-		m.Notes = append([]string{"No change needed: the record already authorises "+platform+"."}, m.Notes...)
+		m.Notes = append([]string{"No change needed: the record already authorises " + platform + "."}, m.Notes...)
 	}
 	return m
 }
