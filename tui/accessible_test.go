@@ -100,7 +100,7 @@ func TestAccessibleSkip(t *testing.T) {
 		"Not ready yet. Press Enter (or r) to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice: ",
 		"  2. Second best: checkbox ON. This one fits your result.",
 		"Turn it ON.",
-		"yourcenter.edu's DMARC policy (p=quarantine) is holding back mail now; fix SPF and DKIM first.",
+		"yourcenter.edu's DMARC policy (p=quarantine) is sending mail that fails SPF and DKIM to spam now; fix SPF and DKIM first.",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q\n%s", want, got)

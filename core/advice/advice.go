@@ -408,7 +408,11 @@ func dmarcStep(r dnscheck.DomainReport, aud audience.Audience) string {
 	case dmarcTightenBlind:
 		return fmt.Sprintf("%s's DMARC policy is p=none and has no rua= tag, so no reports arrive. %s %s Once every sender passes SPF and DKIM, move to p=quarantine.", r.Domain, reportsHow(aud, r.Domain, "it"), realMessage(aud))
 	case dmarcHoldBack:
-		return fmt.Sprintf("%s's DMARC policy (p=%s) is holding back mail now; fix SPF and DKIM first.", r.Domain, r.DMARC.Policy)
+		fate := "sending mail that fails SPF and DKIM to spam now"
+		if r.DMARC.Policy == dnscheck.DMARCReject {
+			fate = "rejecting mail that fails SPF and DKIM now"
+		}
+		return fmt.Sprintf("%s's DMARC policy (p=%s) is %s; fix SPF and DKIM first.", r.Domain, r.DMARC.Policy, fate)
 	case dmarcInheritedHoldBack:
 		org := r.DMARC.OrgDomain
 		return fmt.Sprintf("%s has no DMARC policy of its own: %s's (%s, set by whoever runs %s's DNS) applies and is holding back mail now. Fix SPF and DKIM first; do not add a p=none policy for %s, which would weaken %s's.", r.Domain, org, r.DMARC.Policy, org, r.Domain, org)

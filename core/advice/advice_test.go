@@ -481,3 +481,20 @@ func TestAdviseOpenToWorld(t *testing.T) {
 		t.Errorf("advice = %s %q", a.Option, a.Reasons)
 	}
 }
+
+// TestDMARCStepSaysWhatThePolicyDoes: a policy holding the platform's
+// mail back says what it does to it: reject refuses, quarantine sends to
+// spam.
+func TestDMARCStepSaysWhatThePolicyDoes(t *testing.T) {
+	for policy, want := range map[string]string{
+		"reject":     "a.edu's DMARC policy (p=reject) is rejecting mail that fails SPF and DKIM now",
+		"quarantine": "a.edu's DMARC policy (p=quarantine) is sending mail that fails SPF and DKIM to spam now",
+	} {
+		r := dnscheck.DomainReport{Domain: "a.edu"}
+		r.SPF.Status, r.DKIM.Status = dnscheck.VerdictFail, dnscheck.VerdictMissing
+		r.DMARC.Status, r.DMARC.Policy = dnscheck.VerdictPass, policy
+		if got := advice.DMARCStep(r); !strings.HasPrefix(got, want) {
+			t.Errorf("p=%s: %q, want it to start %q", policy, got, want)
+		}
+	}
+}

@@ -131,7 +131,7 @@ func WriteReport(w io.Writer, r dnscheck.DomainReport, platform string, st Style
 	fmt.Fprintf(w, "%s  %s\n", st.Bold.Render(p(r.Domain)), head)
 	fmt.Fprintf(w, "  %s\n", st.Dim.Render(p(SourceLine(r))))
 	line := func(name string, mark string, tone dnscheck.Tone, status dnscheck.Verdict, detail string) {
-		fmt.Fprintf(w, "  %s %-5s %-7s %s\n", st.Tone(tone).Render(mark), name, status, p(detail))
+		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("  %s %-5s %-7s %s", st.Tone(tone).Render(mark), name, status, p(detail)), " "))
 	}
 	d := DetailsOf(r)
 	line("SPF", dnscheck.MarkOf(r.SPF.Status), dnscheck.ToneOf(r.SPF.Status), r.SPF.Status, d.SPF)

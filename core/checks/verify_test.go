@@ -295,6 +295,9 @@ func TestWriteReport(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
 	}
+	if strings.Contains(out, " \n") {
+		t.Errorf("the report has a line ending in a space:\n%q", out)
+	}
 	if strings.Contains(out, "error spf-syntax") || strings.Contains(out, "DMARC pass") {
 		t.Errorf("the report shows a code as a heading or DMARC as pass:\n%s", out)
 	}
@@ -334,5 +337,16 @@ func TestWriteAdvice(t *testing.T) {
 				t.Errorf("advice lacks %q:\n%s", w, b.String())
 			}
 		}
+	}
+}
+
+// TestWriteReportNoTrailingSpace: a verdict without a record to show (SPF
+// missing) ends its line at the verdict.
+func TestWriteReportNoTrailingSpace(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	checks.WriteReport(&b, verifyReport("missing", "missing"), "Neoserra", checks.Styles{})
+	if out := b.String(); strings.Contains(out, " \n") || !strings.Contains(out, "✗ SPF   missing\n") {
+		t.Errorf("report:\n%q", out)
 	}
 }

@@ -71,7 +71,7 @@ func TestSecondBest(t *testing.T) {
 		"Turn it: ON",
 		"! Your DMARC policy is p=quarantine, and mail from Neoserra does not pass SPF and DKIM yet",
 		"Reports: none (the record has no rua= tag)",
-		"yourcenter.edu's DMARC policy (p=quarantine) is holding back mail now; fix SPF and DKIM first.",
+		"yourcenter.edu's DMARC policy (p=quarantine) is sending mail that fails SPF and DKIM to spam now; fix SPF and DKIM first.",
 		"After the fix, contact OutreachSystems support (+1 (805) 967-1280)",
 	} {
 		if !tuitest.Contains(m.View(), want) {
