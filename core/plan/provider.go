@@ -56,7 +56,9 @@ func WhyProvider(s discovery.Snapshot) string {
 	t, unknown := s.MXUnknown()
 	switch {
 	case s.ProviderFound:
-		return fmt.Sprintf("Your MX points to %s (%s).", s.Provider.Name, p(s.ProviderMX))
+		// The name may end in parentheses of its own, e.g. "Mimecast
+		// (United States)": the MX host follows a colon.
+		return fmt.Sprintf("Your MX points to %s: %s.", s.Provider.Name, p(s.ProviderMX))
 	case unknown:
 		return fmt.Sprintf("Your mail provider could not be detected: the MX lookup got no answer (%s). Nothing is preselected: choose yours.", p(t.Words()))
 	case len(s.MX) > 0:

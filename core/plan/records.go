@@ -302,7 +302,7 @@ func chooseProvider(snap discovery.Snapshot, chosen *assets.Provider) providerCh
 	case snap.ProviderFound && snap.Provider.NeedsAsk():
 		// Recognised, but its SPF term is per customer.
 		mx := dnscheck.Printable(snap.ProviderMX)
-		w := fmt.Sprintf("Your MX points to %s (%s), whose SPF include differs from one customer to the next, so this record cannot authorise it yet.", snap.Provider.Name, mx)
+		w := fmt.Sprintf("Your MX, %s, points to %s, whose SPF include differs from one customer to the next, so this record cannot authorise it yet.", mx, snap.Provider.Name)
 		if snap.Provider.Ask != "" {
 			w += " " + snap.Provider.Ask
 		}

@@ -36,7 +36,7 @@ func TestDetectedPreselected(t *testing.T) {
 	if p, ok := m.Selected(); !ok || p.ID != "microsoft365" {
 		t.Fatalf("selected %+v", p)
 	}
-	if !tuitest.Contains(m.View(), "Your MX points to Microsoft 365 (yourcenter-edu.mail.protection.outlook.com).", "Microsoft 365 (detected)", "include:spf.protection.outlook.com") {
+	if !tuitest.Contains(m.View(), "Your MX points to Microsoft 365: yourcenter-edu.mail.protection.outlook.com.", "Microsoft 365 (detected)", "include:spf.protection.outlook.com") {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
 	cmd := update(t, m, tuitest.Key("enter"))
