@@ -960,3 +960,18 @@ func TestSPFNotesNameThePlatform(t *testing.T) {
 		}
 	}
 }
+
+// TestLookupErrorSaysAReasonOnce: a dead server fails every lookup for one
+// reason; the error says it once, after the lookups it stopped.
+func TestLookupErrorSaysAReasonOnce(t *testing.T) {
+	dead := "nothing answers at 127.0.0.1:9 (connection refused)"
+	err := &LookupError{Domain: "x.edu", Trouble: []discovery.Trouble{
+		{Name: "x.edu.", Type: "MX", Reason: dead},
+		{Name: "x.edu.", Type: "TXT", Reason: dead},
+		{Name: "_dmarc.x.edu.", Type: "TXT", Reason: "server failure (SERVFAIL)"},
+	}}
+	want := "DNS did not answer MX x.edu, TXT x.edu: " + dead + "; TXT _dmarc.x.edu: server failure (SERVFAIL), so what x.edu publishes"
+	if got := err.Error(); !strings.HasPrefix(got, want) || strings.Count(got, dead) != 1 {
+		t.Errorf("error:\n%s\nwant it to start:\n%s", got, want)
+	}
+}

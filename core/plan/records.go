@@ -251,11 +251,22 @@ type LookupError struct {
 	Trouble []discovery.Trouble
 }
 
-// Error says which lookups failed and what to do.
+// Error says which lookups failed and what to do. Lookups that failed
+// for the same reason (a dead server fails them all) share it: "A x, MX
+// y: nothing answers at …", the reason said once.
 func (e *LookupError) Error() string {
-	what := make([]string, len(e.Trouble))
-	for i, t := range e.Trouble {
-		what[i] = t.String()
+	var reasons []string
+	lookups := map[string][]string{}
+	for _, t := range e.Trouble {
+		w := t.Words()
+		if _, seen := lookups[w]; !seen {
+			reasons = append(reasons, w)
+		}
+		lookups[w] = append(lookups[w], t.Type+" "+strings.TrimSuffix(t.Name, "."))
+	}
+	what := make([]string, len(reasons))
+	for i, w := range reasons {
+		what[i] = strings.Join(lookups[w], ", ") + ": " + w
 	}
 	return fmt.Sprintf("DNS did not answer %s, so what %s publishes there is unknown and no records can be proposed; try again, or ask another DNS server", strings.Join(what, "; "), e.Domain)
 }
