@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/statefile"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -25,10 +26,9 @@ var ErrInputEnded = common.ErrInputEnded
 // and the same summary as Run (SummaryText, at cfg.Width). Typing q at
 // any prompt stops, printing the summary so far.
 func RunAccessible(ctx context.Context, cfg Config, in io.Reader, out io.Writer) error {
-	a := &accessible{ctx: ctx, cfg: cfg, p: cfg.Platform, lp: common.NewLinePrompt(in, out), out: out, st: common.NewState(),
+	a := &accessible{ctx: ctx, cfg: cfg, p: cfg.Platform, lp: common.NewLinePrompt(in, out), out: out, sess: &session.Session{},
 		steps: Steps(common.NewCommon(ctx, cfg.Platform), cfg)}
-	a.names = stepNames(a.steps)
-	a.st.SetOrder(a.names)
+	a.ids = stepIDs(a.steps)
 	if cfg.Banner != "" {
 		a.say("%s", cfg.Banner)
 	}
@@ -36,7 +36,7 @@ func RunAccessible(ctx context.Context, cfg Config, in io.Reader, out io.Writer)
 	if err != nil && !errors.Is(err, common.ErrQuit) {
 		return err
 	}
-	if s := SummaryText(a.p, a.st, cfg.Width); s != "" {
+	if s := SummaryText(a.p, a.sess, cfg.Width); s != "" {
 		a.say("")
 		if _, werr := io.WriteString(out, s); werr != nil {
 			return fmt.Errorf("tui: printing the summary: %w", werr)
@@ -46,15 +46,15 @@ func RunAccessible(ctx context.Context, cfg Config, in io.Reader, out io.Writer)
 }
 
 type accessible struct {
-	ctx context.Context
-	cfg Config
-	p   *assets.Platform
-	lp  *common.LinePrompt
-	out io.Writer
-	st  *common.State
-	// steps are the wizard's steps, in order, and names their names.
+	ctx  context.Context
+	cfg  Config
+	p    *assets.Platform
+	lp   *common.LinePrompt
+	out  io.Writer
+	sess *session.Session
+	// steps are the wizard's steps, in order, and ids their IDs.
 	steps []common.Step
-	names []common.StepName
+	ids   []session.StepID
 	// saveFailed stops saving after a failure has been said.
 	saveFailed bool
 }
@@ -71,20 +71,23 @@ func (a *accessible) ask(prompt string) (string, error) { return a.lp.Ask(prompt
 func (a *accessible) run() error {
 	entered := common.Forward
 	for i := 0; i < len(a.steps); {
-		name := a.names[i]
-		if entered == common.Forward && i > 0 {
-			// As the screen's shell: what came after the step just
-			// answered was built on older answers. Going back keeps it
-			// (the last check is still the last check).
-			a.st.Forget(a.names[i-1])
+		id := a.ids[i]
+		if sk, ok := a.steps[i].(common.Skipper); ok && sk.Skip(a.sess) {
+			// Nothing to ask: on in the direction the person was going.
+			if entered == common.Backward && i > 0 {
+				i--
+			} else {
+				i++
+			}
+			continue
 		}
-		a.lp.Saved = func() { a.save(name) }
+		a.lp.Saved = func() { a.save(id) }
 		a.lp.Entered = entered
 		p, ok := a.steps[i].(common.Prompter)
 		if !ok {
-			return fmt.Errorf("tui: the %s step has no line prompts", name)
+			return fmt.Errorf("tui: the %s step has no line prompts", id)
 		}
-		dir, err := p.Prompt(a.ctx, a.lp, a.st)
+		dir, err := p.Prompt(a.ctx, a.lp, a.sess)
 		if err != nil {
 			return err
 		}
@@ -99,15 +102,15 @@ func (a *accessible) run() error {
 			}
 		}
 		if i++; i < len(a.steps) {
-			a.save(a.names[i])
+			a.save(a.ids[i])
 		}
 	}
 	return nil
 }
 
 // offerResume asks whether to resume the progress saved last time; the
-// person's answers restored go into the state as given values, with
-// common.CheckAtOnce when the session had reached the checks.
+// session restored replaces the empty one, with CheckAtOnce set when it
+// had reached the checks.
 func (a *accessible) offerResume() error {
 	prog := a.cfg.Resume
 	if !prog.Resumable(a.p) {
@@ -127,15 +130,13 @@ func (a *accessible) offerResume() error {
 			a.forget()
 			return nil
 		case "":
-			r, err := restore(*prog)
+			s, at, err := prog.Restore()
 			if err != nil {
-				a.say("Could not resume: %s. Starting fresh.", strings.TrimPrefix(err.Error(), "tui: "))
+				a.say("Could not resume: %s. Starting fresh.", strings.TrimPrefix(err.Error(), "session: "))
 				return nil
 			}
-			for _, v := range r.answers {
-				a.st.Put(v)
-			}
-			a.st.Put(common.CheckAtOnce(r.at == r.reportsOf))
+			s.CheckAtOnce = at == session.StepVerify
+			a.sess = s
 			return nil
 		}
 		a.say("Press Enter or type f.")
@@ -154,11 +155,11 @@ func (a *accessible) forget() {
 
 // save writes the progress at step, when progress is saved; a failure is
 // said once.
-func (a *accessible) save(step common.StepName) {
+func (a *accessible) save(step session.StepID) {
 	if a.cfg.ProgressPath == "" || a.saveFailed {
 		return
 	}
-	prog, ok := progressFrom(a.p, a.st, step, time.Now())
+	prog, ok := a.sess.Progress(a.p.Name, step, time.Now())
 	if !ok {
 		return
 	}

@@ -71,7 +71,7 @@ func TestAccessibleTestMessage(t *testing.T) {
 		"Wrote a test message for yourcenter.edu to " + path + ".",
 		"Verifying " + path + "...",
 		"Message from jane@yourcenter.edu (domain yourcenter.edu)",
-		"\nConfirmed with a real message\n  " + path + "\n  Verdict: ",
+		"\nConfirmed with a real message\n  " + path + "\n  The message from yourcenter.edu (checked at ",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q", want)

@@ -406,6 +406,7 @@ func TestAccessibleRecordsGoBack(t *testing.T) {
 		"other.yourcenter.edu", // a domain added now
 		"",
 		"", // Enter keeps the address
+		"", // other.yourcenter.edu's provider: the one proposed
 		"q",
 	}, "\n") + "\n")
 	var out bytes.Buffer

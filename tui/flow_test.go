@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/tui"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
@@ -14,9 +15,9 @@ import (
 // name of its own.
 func TestEveryStepHasLinePrompts(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	seen := map[common.StepName]bool{}
+	seen := map[session.StepID]bool{}
 	for _, s := range tui.Steps(common.NewCommon(context.Background(), env.Platform), env.Config(t)) {
-		name := common.StepName(s.Title())
+		name := session.StepID(s.Title())
 		if _, ok := s.(common.Prompter); !ok {
 			t.Errorf("the %s step has no line prompts", name)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/statefile"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -24,9 +25,9 @@ import (
 type Model struct {
 	common.Common
 	steps []common.Step
-	names []common.StepName // the steps' names, in order
+	ids   []session.StepID // the steps' IDs, in order
 	cur   int
-	state *common.State
+	sess  *session.Session
 	help  help.Model
 	// helpScroll shows the full help when it is taller than its room.
 	helpScroll common.Scroller
@@ -61,8 +62,8 @@ func NewModelWithSteps(c common.Common, cfg Config, term io.Writer, steps []comm
 	m := &Model{
 		Common:      c,
 		steps:       steps,
-		names:       stepNames(steps),
-		state:       common.NewState(),
+		ids:         stepIDs(steps),
+		sess:        &session.Session{},
 		help:        h,
 		banner:      cfg.Banner,
 		shortBanner: cfg.ShortBanner,
@@ -82,7 +83,6 @@ func NewModelWithSteps(c common.Common, cfg Config, term io.Writer, steps []comm
 	if cfg.Notice != "" {
 		m.status = common.StatusMsg{Level: common.Failure, Text: common.Capitalise(cfg.Notice)}
 	}
-	m.state.SetOrder(m.names)
 	m.helpScroll.What = "keys"
 	m.keys.Resume = key.NewBinding(key.WithKeys("enter", "r"), key.WithHelp("enter", "resume"))
 	m.keys.Fresh = key.NewBinding(key.WithKeys("f", "n"), key.WithHelp("f", "start fresh"))
@@ -90,27 +90,26 @@ func NewModelWithSteps(c common.Common, cfg Config, term io.Writer, steps []comm
 	return m
 }
 
-// stepNames returns the names of steps, in order.
-func stepNames(steps []common.Step) []common.StepName {
-	names := make([]common.StepName, len(steps))
+// stepIDs returns the IDs of steps, in order.
+func stepIDs(steps []common.Step) []session.StepID {
+	ids := make([]session.StepID, len(steps))
 	for i, s := range steps {
-		names[i] = common.StepName(s.Title())
+		ids[i] = s.ID()
 	}
-	return names
+	return ids
 }
 
-// index returns the place of the step named name, or -1.
-func (m *Model) index(name common.StepName) int { return slices.Index(m.names, name) }
+// index returns the place of the step id, or -1.
+func (m *Model) index(id session.StepID) int { return slices.Index(m.ids, id) }
 
-// StartAt makes the step named name current with the state st, as if the
-// steps before it had run; call it before the program starts. The tests
-// of each step render it in its place this way. An unknown name starts at
-// the first step.
-func (m *Model) StartAt(name common.StepName, st *common.State) {
-	m.cur = max(m.index(name), 0)
-	if st != nil {
-		m.state = st
-		m.state.SetOrder(m.names)
+// StartAt makes the step id current with the session s, as if the steps
+// before it had run; call it before the program starts. The tests of each
+// step render it in its place this way. An unknown ID starts at the first
+// step.
+func (m *Model) StartAt(id session.StepID, s *session.Session) {
+	m.cur = max(m.index(id), 0)
+	if s != nil {
+		m.sess = s
 	}
 	m.resize()
 }
@@ -119,11 +118,11 @@ func (m *Model) StartAt(name common.StepName, st *common.State) {
 // environment).
 func (m *Model) SetClipboard(c Clipboard) { m.clip = c }
 
-// State returns what the steps have worked out so far.
-func (m *Model) State() *common.State { return m.state }
+// Session returns what the wizard knows so far.
+func (m *Model) Session() *session.Session { return m.sess }
 
-// Current returns the current step and its name.
-func (m *Model) Current() (common.Step, common.StepName) { return m.steps[m.cur], m.names[m.cur] }
+// Current returns the current step and its ID.
+func (m *Model) Current() (common.Step, session.StepID) { return m.steps[m.cur], m.ids[m.cur] }
 
 // Status returns the status line.
 func (m *Model) Status() common.StatusMsg { return m.status }
@@ -134,7 +133,7 @@ func (m *Model) Finished() bool { return m.finished }
 // Summary returns what is printed after the program ends, wrapped to the
 // width of the window the program last saw (SummaryWidth when it saw
 // none).
-func (m *Model) Summary() Summary { return Summary{Text: SummaryText(m.Platform, m.state, m.Width)} }
+func (m *Model) Summary() Summary { return Summary{Text: SummaryText(m.Platform, m.sess, m.Width)} }
 
 // Offering reports whether the shell is asking whether to resume.
 func (m *Model) Offering() bool { return m.offer != nil }
@@ -145,7 +144,7 @@ func (m *Model) Init() tea.Cmd {
 	if m.offer != nil {
 		return nil
 	}
-	return m.steps[m.cur].Enter(m.state, common.Forward)
+	return m.steps[m.cur].Enter(m.sess, common.Forward)
 }
 
 // Update implements tea.Model.
@@ -176,19 +175,24 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 	case common.NextMsg:
-		cmd := m.next(msg.Results)
+		cmd := m.next()
 		return m, tea.Batch(cmd, m.saveCmd())
 	case common.BackMsg:
 		cmd := m.back()
 		return m, tea.Batch(cmd, m.saveCmd())
-	case common.KeepMsg:
-		if m.offer != nil || common.StepName(msg.Step) != m.names[m.cur] {
-			return m, nil // sent by a step the person has left since
-		}
-		for _, r := range msg.Results {
-			m.state.PutFrom(m.names[m.cur], r)
+	case common.SaveMsg:
+		if m.offer != nil {
+			return m, nil
 		}
 		return m, m.saveCmd()
+	case common.DNSChangedMsg:
+		// The newest fact: every read before it is older than DNS. The
+		// step is told too (the records look DNS up again).
+		m.sess.Changed(msg.At)
+		m.setStatus(msg.Status)
+		s, cmd := m.steps[m.cur].Update(msg)
+		m.steps[m.cur] = s.(common.Step)
+		return m, tea.Batch(cmd, m.saveCmd())
 	case ProgressSavedMsg:
 		if msg.Err != nil && m.saveErr == nil {
 			m.saveErr = msg.Err
@@ -222,31 +226,25 @@ func (m *Model) offerKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Fresh):
 		m.offer = nil
 		m.resize()
-		return tea.Batch(m.forgetCmd(), m.steps[m.cur].Enter(m.state, common.Forward))
+		return tea.Batch(m.forgetCmd(), m.steps[m.cur].Enter(m.sess, common.Forward))
 	}
 	return nil
 }
 
-// resume rebuilds the state from the saved progress and enters the step
-// it reached (the checks run again at once). Progress that no longer
+// resume rebuilds the session from the saved progress and enters the
+// step it reached (the checks run again at once). Progress that no longer
 // makes sense is said in the status line, and the wizard starts fresh.
 func (m *Model) resume() tea.Cmd {
 	prog := *m.offer
 	m.offer = nil
-	r, err := restore(prog)
+	s, at, err := prog.Restore()
 	if err != nil {
-		m.setStatus(common.StatusMsg{Level: common.Failure, Text: "Could not resume: " + strings.TrimPrefix(err.Error(), "tui: ") + ". Starting fresh."})
-		return m.steps[m.cur].Enter(m.state, common.Forward)
+		m.setStatus(common.StatusMsg{Level: common.Failure, Text: "Could not resume: " + strings.TrimPrefix(err.Error(), "session: ") + ". Starting fresh."})
+		return m.steps[m.cur].Enter(m.sess, common.Forward)
 	}
-	st := common.NewState(r.answers...)
-	st.SetOrder(m.names)
-	if r.reports != nil && m.index(r.reportsOf) >= 0 {
-		st.PutFrom(r.reportsOf, r.reports)
-		st.PutFrom(r.reportsOf, r.checkedAt)
-	}
-	m.state, m.cur = st, max(m.index(r.at), 0)
+	m.sess, m.cur = s, max(m.index(at), 0)
 	m.setStatus(common.StatusMsg{Level: common.Info, Text: "Resumed where you stopped; looking at DNS again now."})
-	return m.steps[m.cur].Enter(m.state, common.Forward)
+	return m.steps[m.cur].Enter(m.sess, common.Forward)
 }
 
 // saveCmd saves the progress in a command; nil when it is not saved or
@@ -255,7 +253,7 @@ func (m *Model) saveCmd() tea.Cmd {
 	if m.saver == nil || m.offer != nil {
 		return nil
 	}
-	prog, ok := progressFrom(m.Platform, m.state, m.names[m.cur], time.Now())
+	prog, ok := m.sess.Progress(m.Platform.Name, m.ids[m.cur], time.Now())
 	if !ok {
 		return nil
 	}
@@ -299,29 +297,45 @@ func (m *Model) quit() tea.Cmd {
 	return tea.Quit
 }
 
-// next stores the current step's results, drops what later steps had
-// worked out on older input, and enters the next step (or ends).
-func (m *Model) next(results []any) tea.Cmd {
-	m.state.Forget(m.names[m.cur])
-	for _, r := range results {
-		m.state.PutFrom(m.names[m.cur], r)
+// next enters the next step (or ends). What the step found is in the
+// session already; nothing is forgotten: what is derived is worked out
+// again from the newest facts.
+func (m *Model) next() tea.Cmd {
+	for {
+		if m.cur == len(m.steps)-1 {
+			m.finished = true
+			return m.quit()
+		}
+		m.cur++
+		if !m.skipped() {
+			break
+		}
 	}
-	if m.cur == len(m.steps)-1 {
-		m.finished = true
-		return m.quit()
-	}
-	m.cur++
 	m.setStatus(common.StatusMsg{})
-	return m.steps[m.cur].Enter(m.state, common.Forward)
+	return m.steps[m.cur].Enter(m.sess, common.Forward)
 }
 
 func (m *Model) back() tea.Cmd {
-	if m.cur == 0 {
-		return nil
+	at := m.cur
+	for {
+		if m.cur == 0 {
+			m.cur = at
+			return nil
+		}
+		m.cur--
+		if !m.skipped() {
+			break
+		}
 	}
-	m.cur--
 	m.setStatus(common.StatusMsg{})
-	return m.steps[m.cur].Enter(m.state, common.Backward)
+	return m.steps[m.cur].Enter(m.sess, common.Backward)
+}
+
+// skipped reports whether the current step has nothing to ask now
+// (common.Skipper).
+func (m *Model) skipped() bool {
+	sk, ok := m.steps[m.cur].(common.Skipper)
+	return ok && sk.Skip(m.sess)
 }
 
 func (m *Model) setStatus(s common.StatusMsg) {
@@ -361,6 +375,22 @@ func (m *Model) bell() tea.Cmd {
 	}
 }
 
+// place returns the current step's number and the number of steps, for
+// the header: a step that belongs to the one before it
+// (common.Follower) is not counted, and shows that step's number.
+func (m *Model) place() (n, of int) {
+	for i, s := range m.steps {
+		if f, ok := s.(common.Follower); ok && f.Follows() {
+			continue
+		}
+		of++
+		if i <= m.cur {
+			n = of
+		}
+	}
+	return max(n, 1), of
+}
+
 // minBody is the fewest lines the step keeps while the full help is open:
 // more help than leaves it that scrolls instead.
 const minBody = 3
@@ -386,7 +416,8 @@ type frame struct {
 func (m *Model) frame() frame {
 	st, w, compact := m.Styles, m.Width, m.compact()
 	step := m.steps[m.cur]
-	where := fmt.Sprintf("%d/%d %s", m.cur+1, len(m.steps), step.Title())
+	n, of := m.place()
+	where := fmt.Sprintf("%d/%d %s", n, of, step.Title())
 	if m.offer != nil {
 		where = "welcome back"
 	}
@@ -580,7 +611,7 @@ func (m *Model) offerView() string {
 	b.WriteString(st.Title.Render(common.Wrap("Welcome back", w)) + "\n")
 	b.WriteString(common.Wrap(m.offer.Summary(), w) + "\n")
 	if lines := m.offer.LastCheck(); len(lines) > 0 {
-		b.WriteString("\n" + st.Accent.Render(common.Wrap("The last check ("+ago(time.Since(m.offer.CheckedAt))+")", w)) + "\n")
+		b.WriteString("\n" + st.Accent.Render(common.Wrap("The last check ("+ago(time.Since(m.offer.LastCheckedAt()))+")", w)) + "\n")
 		for _, l := range lines {
 			mark := st.Tone(dnscheck.ToneOf(l.Verdict)).Render(dnscheck.MarkOf(l.Verdict) + " ")
 			b.WriteString(common.Hang(mark, "  ", l.Text, w) + "\n")
@@ -592,14 +623,4 @@ func (m *Model) offerView() string {
 
 // ago says how long ago a duration was, roughly: "just now", "5 minutes
 // ago", "3 hours ago", "2 days ago".
-func ago(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return common.Plural(int(d/time.Minute), "minute") + " ago"
-	case d < 48*time.Hour:
-		return common.Plural(int(d/time.Hour), "hour") + " ago"
-	}
-	return common.Plural(int(d/(24*time.Hour)), "day") + " ago"
-}
+func ago(d time.Duration) string { return session.Ago(d) }

@@ -16,6 +16,7 @@ import (
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	advicestep "github.com/outreach-auth/wizard/steps/advice"
 	confirmstep "github.com/outreach-auth/wizard/steps/confirm"
@@ -83,11 +84,11 @@ func (s shell) typ(text string) {
 	}
 }
 
-func (s shell) current() (common.Step, common.StepName) { return s.m.Current() }
+func (s shell) current() (common.Step, session.StepID) { return s.m.Current() }
 
 func (s shell) view() string { return tuitest.Plain(s.m.View()) }
 
-func (s shell) wantStep(want common.StepName) {
+func (s shell) wantStep(want session.StepID) {
 	s.t.Helper()
 	if _, got := s.current(); got != want {
 		s.t.Fatalf("current step = %q, want %q\n%s", got, want, s.view())
@@ -161,16 +162,16 @@ func walkthrough(t *testing.T, w, h int) {
 	s.wantStep(records.Name)
 	s.send(tuitest.Await[records.PlanMsg](t, cmd))
 	s.wantView("Records to publish for yourcenter.edu", "1/3 DKIM: add a CNAME record")
-	if c, ok := common.Get[plan.ProviderChoice](s.m.State()); !ok || !c.Detected || c.Provider.ID != "microsoft365" {
+	if c, ok := s.m.Session().Provider(); !ok || !c.Detected || c.Provider.ID != "microsoft365" {
 		t.Fatalf("provider choice = %+v, %v", c, ok)
 	}
 
 	cmd = s.next(tuitest.Key("enter"))
 	s.wantStep(verify.Name)
 	cmd = s.send(tuitest.Await[verify.ResultMsg](t, cmd))
-	s.send(tuitest.Await[common.KeepMsg](t, cmd))
+	s.send(tuitest.Await[common.SaveMsg](t, cmd))
 	s.wantView("SPF fail", "DKIM missing", "Next check in 5 s")
-	if reps, _ := common.Get[[]dnscheck.DomainReport](s.m.State()); len(reps) != 1 || reps[0].Ready {
+	if reps := s.m.Session().Reports(); len(reps) != 1 || reps[0].Ready {
 		t.Fatalf("kept reports = %+v", reps)
 	}
 
@@ -279,7 +280,7 @@ func TestHelpToggleAndBack(t *testing.T) {
 }
 
 // TestForgetLaterResults checks that going back and choosing another
-// domain drops what was built on the old one.
+// domain drops what was known about the old one.
 func TestForgetLaterResults(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	s, _ := newShell(t, env, 80, 24)
@@ -288,7 +289,7 @@ func TestForgetLaterResults(t *testing.T) {
 	cmd := s.next(tuitest.Key("enter"))
 	s.send(tuitest.Await[discoverystep.ResultMsg](t, cmd))
 	s.next(tuitest.Key("enter"))
-	if _, ok := common.Get[discovery.Snapshot](s.m.State()); !ok {
+	if f := s.m.Session().First(); f == nil || f.ReadAt.IsZero() {
 		t.Fatal("no snapshot after discovery")
 	}
 	s.send(s.keys("esc")()) // provider → discovery
@@ -297,10 +298,11 @@ func TestForgetLaterResults(t *testing.T) {
 	s.keys("backspace", "backspace", "backspace")
 	s.typ("org")
 	s.next(tuitest.Key("enter"))
-	if in, _ := common.Get[domainname.Input](s.m.State()); in.Domain != "yourcenter.org" {
-		t.Fatalf("domain = %q", in.Domain)
+	f := s.m.Session().First()
+	if f.Input.Domain != "yourcenter.org" {
+		t.Fatalf("domain = %q", f.Input.Domain)
 	}
-	if _, ok := common.Get[discovery.Snapshot](s.m.State()); ok {
+	if s.m.Session().Has("yourcenter.edu") || f.Snap.Domain == "yourcenter.edu" {
 		t.Fatal("the old domain's snapshot was kept")
 	}
 }
@@ -315,7 +317,7 @@ func TestCopyFallsBackToFile(t *testing.T) {
 	s := shell{t: t, m: m}
 	snap := discovery.Discover(context.Background(), env.Client, tuitest.Domain, env.Platform)
 	in, _ := domainname.Normalize(tuitest.Domain)
-	m.StartAt(records.Name, common.NewState(in, snap, plan.ProviderChoice{Provider: snap.Provider, Detected: true}))
+	m.StartAt(records.Name, tuitest.NewSession(in, snap, plan.ProviderChoice{Provider: snap.Provider, Detected: true}))
 	s.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	s.send(tuitest.Await[records.PlanMsg](t, m.Init()))
 
@@ -361,7 +363,7 @@ func TestAdviceSecondBestSummary(t *testing.T) {
 	in, _ := domainname.Normalize(tuitest.Domain)
 	exp, _ := checks.Expect(env.Platform, nil, nil)
 	rep := env.Checker.Check(context.Background(), tuitest.Domain, exp)
-	st := common.NewState(in, []dnscheck.DomainReport{rep})
+	st := tuitest.NewSession(in, []dnscheck.DomainReport{rep})
 	sum := tui.SummaryText(env.Platform, st, 80)
 	for _, want := range []string{
 		"Neoserra's sender setting: turn it ON",

@@ -46,13 +46,13 @@ func TestAccessibleDMARCReports(t *testing.T) {
 		t.Log(got)
 	}
 	prog := readProgress(t, cfg.ProgressPath)
-	if prog.DMARCReports != "DMARC@yourcenter.edu" {
+	if prog.Session.DMARCReports != "DMARC@yourcenter.edu" {
 		t.Fatalf("progress = %+v, want the address saved", prog)
 	}
 	if err := prog.Check(env.Platform); err != nil {
 		t.Fatalf("the saved progress does not restore: %v", err)
 	}
-	prog.DMARCReports = "not an address"
+	prog.Session.DMARCReports = "not an address"
 	if err := prog.Check(env.Platform); err == nil || !strings.Contains(err.Error(), "DMARC reports") {
 		t.Fatalf("a bad saved address was taken: %v", err)
 	}

@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/statefile"
 	advicestep "github.com/outreach-auth/wizard/steps/advice"
@@ -42,7 +43,7 @@ func readProgress(t *testing.T, path string) tui.Progress {
 }
 
 // awaitPlans feeds the records step every plan cmd builds (one per
-// domain) and the Keep each answers with; it returns the last save.
+// domain); it returns a command that saves the progress then.
 func (s shell) awaitPlans(cmd tea.Cmd, n int) tea.Cmd {
 	s.t.Helper()
 	msgs := tuitest.Collect(s.t, cmd, func(ms []tea.Msg) bool {
@@ -54,13 +55,12 @@ func (s shell) awaitPlans(cmd tea.Cmd, n int) tea.Cmd {
 		}
 		return got == n
 	})
-	var save tea.Cmd
 	for _, m := range msgs {
 		if pm, ok := m.(records.PlanMsg); ok {
-			save = s.send(tuitest.Await[common.KeepMsg](s.t, s.send(pm)))
+			s.send(pm)
 		}
 	}
-	return save
+	return func() tea.Msg { return tui.ProgressSavedMsg{Err: s.m.SaveProgress()} }
 }
 
 // TestSeveralDomains walks the wizard with a second domain: it is added
@@ -84,28 +84,26 @@ func TestSeveralDomains(t *testing.T) {
 		t.Fatal(saved.Err)
 	}
 	s.wantStep(domains.Name)
-	if p := readProgress(t, cfg.ProgressPath); p.Step != "Other domains" || strings.Join(p.Domains, " ") != tuitest.Domain || p.Provider != "microsoft365" || !p.ProviderDetected {
+	if p := readProgress(t, cfg.ProgressPath); p.Step != "domains" || strings.Join(p.Names(), " ") != tuitest.Domain || p.Session.Domains[0].Provider != "microsoft365" ||
+		!p.Session.Domains[0].ProviderDetected || !p.Session.Domains[0].ProviderConfirmed {
 		t.Fatalf("progress at the other domains = %+v", p)
 	}
 
 	s.typ("Jane <jane@OtherCenter.org>")
-	keep := tuitest.Await[common.KeepMsg](t, s.send(tuitest.Await[domains.LookedUpMsg](t, s.keys("enter"))))
+	keep := tuitest.Await[common.SaveMsg](t, s.send(tuitest.Await[domains.LookedUpMsg](t, s.keys("enter"))))
 	s.wantView("✓ othercenter.org", "DNS: GoDaddy · mail: Microsoft 365", "go on with 2 domains")
 	// The added domain is saved at once, before the person goes on.
 	if msg := s.send(keep)().(tui.ProgressSavedMsg); msg.Err != nil {
 		t.Fatal(msg.Err)
 	}
-	if p := readProgress(t, cfg.ProgressPath); p.Step != "Other domains" || strings.Join(p.Domains, " ") != tuitest.Domain+" "+tuitest.Other {
+	if p := readProgress(t, cfg.ProgressPath); p.Step != "domains" || strings.Join(p.Names(), " ") != tuitest.Domain+" "+tuitest.Other {
 		t.Fatalf("progress after adding a domain = %+v", p)
 	}
-	// A result kept by a step the person is not on is dropped.
-	if cmd := s.send(common.KeepMsg{Step: "Verify", Results: []any{[]dnscheck.DomainReport{{Domain: "stale.example"}}}}); cmd != nil {
-		t.Fatal("a KeepMsg from another step was taken")
-	}
-	if _, ok := common.Get[[]dnscheck.DomainReport](m.State()); ok {
-		t.Fatal("a KeepMsg from another step was stored")
-	}
 
+	// The added domain's provider is confirmed, as the first one's was.
+	s.next(tuitest.Key("enter"))
+	s.wantStep(provider.NameOthers)
+	s.wantView("5/9 Other domains' mail providers", "Who handles the mail of othercenter.org?", "Microsoft 365 (detected)")
 	save := s.awaitPlans(s.next(tuitest.Key("enter")), 2)
 	s.wantStep(records.Name)
 	s.wantView("Records to publish for yourcenter.edu", "Domain 1 of 2")
@@ -118,13 +116,13 @@ func TestSeveralDomains(t *testing.T) {
 	cmd := s.next(tuitest.Key("enter"))
 	s.wantStep(verify.Name)
 	res := tuitest.Await[verify.ResultMsg](t, cmd)
-	keep = tuitest.Await[common.KeepMsg](t, s.send(res))
+	keep = tuitest.Await[common.SaveMsg](t, s.send(res))
 	if msg := s.send(keep)().(tui.ProgressSavedMsg); msg.Err != nil {
 		t.Fatal(msg.Err)
 	}
 	s.wantView("Checking 2 domains until SPF and DKIM pass", "✗ yourcenter.edu", "✓ othercenter.org", "SPF pass · DKIM pass · DMARC p=none, found")
 	p := readProgress(t, cfg.ProgressPath)
-	if p.Step != "Verify" || len(p.Reports) != 2 || p.Reports[1].Domain != tuitest.Other || !p.Reports[1].Ready || p.Reports[0].Ready || p.CheckedAt.IsZero() {
+	if reps := p.Checks(); p.Step != "verify" || len(reps) != 2 || reps[1].Domain != tuitest.Other || !reps[1].Ready || reps[0].Ready || p.LastCheckedAt().IsZero() {
 		t.Fatalf("progress at the verify step = %+v", p)
 	}
 
@@ -143,21 +141,50 @@ func TestSeveralDomains(t *testing.T) {
 		"Neoserra's sender setting: turn it ON", "Why: yourcenter.edu does not pass yet.",
 		"yourcenter.edu: not ready yet (last check: SPF fail, DKIM missing).",
 		"othercenter.org: ready, nothing to do.",
-		"turn ON", "because yourcenter.edu does not pass yet",
 		"Neoserra still uses SPF and DKIM for the domain that passes (othercenter.org)",
 	} {
 		if !strings.Contains(sum, want) {
 			t.Errorf("summary lacks %q:\n%s", want, sum)
 		}
 	}
+	// The decision is given once.
+	if n := strings.Count(sum, `"When sending email, have Neoserra authenticate on sender's behalf?"`); n != 1 {
+		t.Errorf("the summary names the setting %d times, want once:\n%s", n, sum)
+	}
 }
 
 // savedProgress is what a person who reached the verify step with two
-// domains two hours ago left behind.
+// domains two hours ago left behind: both providers confirmed, both
+// domains checked.
 func savedProgress(t *testing.T, env *tuitest.Env) tui.Progress {
 	at := time.Now().Add(-2 * time.Hour).UTC()
+	snap := env.Snapshot(t)
+	s := tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap),
+		tuitest.Others{{Input: tuitest.InputOf(t, tuitest.Other), Snap: env.SnapshotOf(t, tuitest.Other)}})
+	s.Checked([]dnscheck.DomainReport{env.Report(t), env.ReportOf(t, tuitest.Other)}, at)
+	prog, ok := s.Progress(env.Platform.Name, session.StepVerify, at)
+	if !ok {
+		t.Fatal("nothing to save")
+	}
+	// As read back from a file.
+	b, err := json.Marshal(prog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back tui.Progress
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	return back
+}
+
+// savedProgressV1 is savedProgress as version 1 of the format saved it:
+// one provider (the first domain's), the reports and their time beside
+// the domains, the step by its title.
+func savedProgressV1(t *testing.T, env *tuitest.Env) tui.Progress {
+	at := time.Now().Add(-2 * time.Hour).UTC()
 	return tui.Progress{
-		Version: tui.ProgressVersion, Platform: env.Platform.Name,
+		Version: 1, Platform: env.Platform.Name,
 		Domains:  []string{tuitest.Domain, tuitest.Other},
 		Provider: "microsoft365", ProviderDetected: true,
 		Step: "Verify", Reports: []dnscheck.DomainReport{env.Report(t), env.ReportOf(t, tuitest.Other)},
@@ -189,7 +216,7 @@ func TestResume(t *testing.T) {
 	}
 	// The last results show at once, while the new check runs.
 	s.wantView("Checking now", "✗ yourcenter.edu")
-	if c, ok := common.Get[plan.ProviderChoice](m.State()); !ok || c.Provider.ID != "microsoft365" || !c.Detected {
+	if c, ok := m.Session().Provider(); !ok || c.Provider.ID != "microsoft365" || !c.Detected {
 		t.Fatalf("provider choice = %+v", c)
 	}
 	env.Publish(t)
@@ -202,18 +229,13 @@ func TestResume(t *testing.T) {
 
 	// Back to the records (the verify step keeps the domain in view
 	// first): both domains are looked up again.
-	msgs := tuitest.Collect(t, s.keys("b"), func(ms []tea.Msg) bool { return len(ms) == 2 })
-	if _, ok := msgs[0].(common.KeepMsg); !ok {
-		t.Fatalf("b sent %T first, want the focus kept", msgs[0])
-	}
-	s.send(msgs[0])
-	save := s.awaitPlans(s.send(msgs[1]), 2)
+	save := s.awaitPlans(s.send(tuitest.Await[common.BackMsg](t, s.keys("b"))), 2)
 	s.wantStep(records.Name)
 	s.wantView("Records to publish for yourcenter.edu", "Domain 1 of 2")
 	if msg := save().(tui.ProgressSavedMsg); msg.Err != nil {
 		t.Fatal(msg.Err)
 	}
-	if p := readProgress(t, cfg.ProgressPath); p.Step != "Records" || len(p.Domains) != 2 {
+	if p := readProgress(t, cfg.ProgressPath); p.Step != "records" || len(p.Names()) != 2 || len(p.Checks()) != 2 {
 		t.Fatalf("progress after going back = %+v", p)
 	}
 }
@@ -243,7 +265,7 @@ func TestResumeDeclined(t *testing.T) {
 	}
 
 	bad := savedProgress(t, env)
-	bad.Domains = []string{"not a domain!"}
+	bad.Session.Domains[0].Name = "not a domain!"
 	cfg.Resume = &bad
 	m = tui.NewModel(context.Background(), cfg, &syncBuffer{})
 	s = shell{t: t, m: m}
@@ -306,6 +328,7 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 		"OTHERCENTER.ORG", // already there
 		"",                // no more
 		"",                // no address for DMARC reports
+		"",                // othercenter.org's provider: the detected one
 		"h",               // the hand-off sheet
 		"x",               // the extra action, once per domain
 		"",                // check
@@ -341,7 +364,7 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 	if err != nil || !strings.Contains(string(sheet), tuitest.Domain) || !strings.Contains(string(sheet), tuitest.Other) {
 		t.Errorf("the hand-off sheet does not cover both domains (%v):\n%s", err, sheet)
 	}
-	if p := readProgress(t, cfg.ProgressPath); p.Step != "Advice" || len(p.Reports) != 2 || strings.Join(p.Domains, " ") != tuitest.Domain+" "+tuitest.Other {
+	if p := readProgress(t, cfg.ProgressPath); p.Step != "advice" || len(p.Checks()) != 2 || strings.Join(p.Names(), " ") != tuitest.Domain+" "+tuitest.Other {
 		t.Fatalf("progress = %+v", p)
 	}
 }
@@ -378,7 +401,7 @@ func TestAccessibleResume(t *testing.T) {
 	if t.Failed() {
 		t.Log(got)
 	}
-	if p := readProgress(t, cfg.ProgressPath); p.Step != "Advice" || len(p.Reports) != 2 || !p.Reports[0].Ready || !p.CheckedAt.After(prog.CheckedAt) {
+	if p := readProgress(t, cfg.ProgressPath); p.Step != "advice" || len(p.Checks()) != 2 || !p.Checks()[0].Ready || !p.LastCheckedAt().After(prog.LastCheckedAt()) {
 		t.Fatalf("progress = %+v", p)
 	}
 }
@@ -390,8 +413,8 @@ func TestOfferHostileProgress(t *testing.T) {
 	const esc = "\x1b]0;owned\x07\x1b[2J"
 	prog := savedProgress(t, env)
 	prog.Step += esc
-	prog.Domains[1] += esc
-	prog.Reports[0].SPF.Status += esc
+	prog.Session.Domains[1].Name += esc
+	prog.Session.Domains[0].Check.SPF.Status += esc
 	cfg := cfgFor(env, t.TempDir())
 	cfg.Resume = &prog
 	m := tui.NewModel(context.Background(), cfg, &syncBuffer{})
@@ -424,8 +447,11 @@ func resumeWith(t *testing.T, env *tuitest.Env, prog tui.Progress) (shell, *tui.
 func TestResumeEarlyKeepsAnswers(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	prog := savedProgress(t, env)
-	prog.Step, prog.Reports = "Mail provider", nil
-	prog.Provider, prog.ProviderDetected = "google", false
+	prog.Step = "provider"
+	for i := range prog.Session.Domains {
+		prog.Session.Domains[i].Check = nil
+	}
+	prog.Session.Domains[0].Provider, prog.Session.Domains[0].ProviderDetected = "google", false
 	s, _, cmd := resumeWith(t, env, prog)
 	s.wantStep(discoverystep.Name)
 	s.send(tuitest.Await[discoverystep.ResultMsg](t, cmd))
@@ -443,10 +469,10 @@ func TestResumeEarlyKeepsAnswers(t *testing.T) {
 func TestResumeUntrustedFile(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	prog := savedProgress(t, env)
-	prog.Reports[0].SPF.Status = "fail\x1b]0;owned\x07"
+	prog.Session.Domains[0].Check.SPF.Status = "fail\x1b]0;owned\x07"
 	s, m, _ := resumeWith(t, env, prog)
 	s.wantStep(verify.Name)
-	if _, ok := common.Get[[]dnscheck.DomainReport](m.State()); ok {
+	if m.Session().First().Check != nil || m.Session().Reports() != nil {
 		t.Fatal("results with an unknown verdict were restored")
 	}
 	if strings.ContainsAny(m.View(), "\x07") || strings.Contains(m.View(), "\x1b]") {
@@ -454,8 +480,8 @@ func TestResumeUntrustedFile(t *testing.T) {
 	}
 
 	twice := savedProgress(t, env)
-	twice.Step, twice.Reports = "Records", nil
-	twice.Domains = append(twice.Domains, "OtherCenter.ORG")
+	twice.Step = "records"
+	twice.Session.Domains = append(twice.Session.Domains, session.SavedDomain{Name: "OtherCenter.ORG"})
 	s, _, cmd := resumeWith(t, env, twice)
 	s.wantStep(records.Name)
 	s.awaitPlans(cmd, 2)
@@ -496,7 +522,8 @@ func TestStartFreshRemovesProgress(t *testing.T) {
 func TestAccessibleResumeEarly(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	prog := savedProgress(t, env)
-	prog.Step, prog.Domains, prog.Reports = "Mail provider", prog.Domains[:1], nil
+	prog.Step, prog.Session.Domains, prog.Session.OthersAnswered = "provider", prog.Session.Domains[:1], false
+	prog.Session.Domains[0].Check = nil
 	cfg := cfgFor(env, t.TempDir())
 	cfg.ProgressPath = filepath.Join(t.TempDir(), "progress.json")
 	cfg.Resume = &prog

@@ -11,6 +11,7 @@ import (
 
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/tui"
@@ -43,8 +44,8 @@ func recordsShell(t *testing.T, env *tuitest.Env, w, h int) shell {
 	m := tui.NewModel(context.Background(), demoCfg(env, t.TempDir()), &syncBuffer{})
 	s := shell{t: t, m: m, w: w, h: h}
 	snap := env.Snapshot(t)
-	others := common.Others{{Input: tuitest.InputOf(t, tuitest.Other), Snap: env.SnapshotOf(t, tuitest.Other)}}
-	m.StartAt(records.Name, common.NewState(env.Input(t), snap, tuitest.Detected(snap), others))
+	others := tuitest.Others{{Input: tuitest.InputOf(t, tuitest.Other), Snap: env.SnapshotOf(t, tuitest.Other)}}
+	m.StartAt(records.Name, tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap), others))
 	s.send(tea.WindowSizeMsg{Width: w, Height: h})
 	plans := 0
 	for _, msg := range tuitest.Collect(t, m.Init(), func(ms []tea.Msg) bool {
@@ -158,15 +159,16 @@ func TestStatusWrapsWhole(t *testing.T) {
 // sizeStep is a step that records the area it is given.
 type sizeStep struct{ w, h int }
 
-func (s *sizeStep) Init() tea.Cmd                                 { return nil }
-func (s *sizeStep) Update(tea.Msg) (tea.Model, tea.Cmd)           { return s, nil }
-func (s *sizeStep) View() string                                  { return "step" }
-func (s *sizeStep) ShortHelp() []key.Binding                      { return nil }
-func (s *sizeStep) FullHelp() [][]key.Binding                     { return nil }
-func (s *sizeStep) SetSize(w, h int)                              { s.w, s.h = w, h }
-func (s *sizeStep) Title() string                                 { return "Sized" }
-func (s *sizeStep) Enter(*common.State, common.Direction) tea.Cmd { return nil }
-func (s *sizeStep) Capturing() bool                               { return false }
+func (s *sizeStep) Init() tea.Cmd                                    { return nil }
+func (s *sizeStep) Update(tea.Msg) (tea.Model, tea.Cmd)              { return s, nil }
+func (s *sizeStep) View() string                                     { return "step" }
+func (s *sizeStep) ShortHelp() []key.Binding                         { return nil }
+func (s *sizeStep) FullHelp() [][]key.Binding                        { return nil }
+func (s *sizeStep) SetSize(w, h int)                                 { s.w, s.h = w, h }
+func (s *sizeStep) Title() string                                    { return "Sized" }
+func (s *sizeStep) ID() session.StepID                               { return "sized" }
+func (s *sizeStep) Enter(*session.Session, common.Direction) tea.Cmd { return nil }
+func (s *sizeStep) Capturing() bool                                  { return false }
 
 // TestCompactChrome: below 24 lines the header and the demo's banner take
 // a line each and no blank line stands around the step; from 24 lines the
@@ -218,7 +220,7 @@ func TestProviderListFillsASmallWindow(t *testing.T) {
 	m := tui.NewModel(context.Background(), demoCfg(env, t.TempDir()), nil)
 	s := shell{t: t, m: m, w: 40, h: 20}
 	snap := env.Snapshot(t)
-	m.StartAt(provider.Name, common.NewState(env.Input(t), snap))
+	m.StartAt(provider.Name, tuitest.NewSession(env.Input(t), snap))
 	s.send(tea.WindowSizeMsg{Width: 40, Height: 20})
 	m.Init()
 	v := m.View()

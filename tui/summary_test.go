@@ -3,13 +3,14 @@ package tui_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui"
-	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
 
@@ -42,10 +43,10 @@ func checkSummaryWidth(t *testing.T, sum string, width int, whole ...string) {
 // twoDomains is the state of a wizard set up for yourcenter.edu and
 // othercenter.org, with the records worked out before anything was
 // published.
-func twoDomains(t *testing.T, env *tuitest.Env) *common.State {
+func twoDomains(t *testing.T, env *tuitest.Env) *session.Session {
 	snap, other := env.Snapshot(t), env.SnapshotOf(t, tuitest.Other)
-	return common.NewState(env.Input(t), snap, tuitest.Detected(snap),
-		common.Others{{Input: tuitest.InputOf(t, tuitest.Other), Snap: other}},
+	return tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap),
+		tuitest.Others{{Input: tuitest.InputOf(t, tuitest.Other), Snap: other}},
 		plan.Plans{env.Plan(t, snap), env.Plan(t, other)})
 }
 
@@ -56,9 +57,9 @@ func TestSummaryReadyIsNothingToDo(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	st := twoDomains(t, env)
 	env.Publish(t)
-	st.Put([]dnscheck.DomainReport{env.Report(t), env.ReportOf(t, tuitest.Other)})
+	st.Checked([]dnscheck.DomainReport{env.Report(t), env.ReportOf(t, tuitest.Other)}, time.Now())
 	md := "/home/jane/a-folder-with-a-rather-long-name/yourcenter.edu-dns-handoff.md"
-	st.Put(common.HandoffFiles{{Path: md, Holds: "the hand-off sheet for whoever edits DNS (Markdown)"}})
+	st.AddFile(session.SavedFile{Path: md, Holds: "the hand-off sheet for whoever edits DNS (Markdown)"})
 
 	sum := tui.SummaryText(env.Platform, st, 60)
 	checkSummaryWidth(t, sum, 60, md)
@@ -70,13 +71,14 @@ func TestSummaryReadyIsNothingToDo(t *testing.T) {
 			"  Why: every domain passes SPF and DKIM.\n",
 		"Still to do in DNS\n  yourcenter.edu: ready, nothing to do.\n  othercenter.org: ready, nothing to do.\n",
 		"Files written\n  The hand-off sheet for whoever edits DNS (Markdown):\n    " + md + "\n",
-		"Next steps\n  1. In Neoserra, turn OFF",
+		"Next steps\n  1. Contact OutreachSystems support",
 	} {
 		if !strings.Contains(sum, want) {
 			t.Errorf("summary lacks %q", want)
 		}
 	}
-	for _, unwanted := range []string{"add a CNAME record", "replace the TXT record", "delete this", "osc1._domainkey.outreachsystems.com.", "wizard check", "Value"} {
+	// The decision is said once: the next steps do not repeat it.
+	for _, unwanted := range []string{"add a CNAME record", "replace the TXT record", "delete this", "osc1._domainkey.outreachsystems.com.", "wizard check", "Value", "turn OFF"} {
 		if strings.Contains(sum, unwanted) {
 			t.Errorf("summary of ready domains has %q", unwanted)
 		}
@@ -135,7 +137,7 @@ func TestSummaryStillToFix(t *testing.T) {
 	env.Publish(t)
 	env.Server.Remove("osc1._domainkey.yourcenter.edu.", 5) // CNAME
 	snap := env.Snapshot(t)
-	st := common.NewState(env.Input(t), snap, tuitest.Detected(snap), plan.Plans{env.Plan(t, snap)}, []dnscheck.DomainReport{env.Report(t)})
+	st := tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap), plan.Plans{env.Plan(t, snap)}, []dnscheck.DomainReport{env.Report(t)})
 
 	sum := tui.SummaryText(env.Platform, st, 0)
 	checkSummaryWidth(t, sum, tui.SummaryWidth)
@@ -159,7 +161,7 @@ func TestSummaryStillToFix(t *testing.T) {
 		t.Log("\n" + sum)
 	}
 
-	st.Put(plan.Plans{before})
+	st.UsePlan(before) // a plan that does not delete the record at the doubled name
 	sum = tui.SummaryText(env.Platform, st, 0)
 	flat = unwrapped(sum)
 	for _, want := range []string{
@@ -181,7 +183,7 @@ func TestSummaryPrintable(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap := env.Snapshot(t)
-	st := common.NewState(env.Input(t), snap, tuitest.Detected(snap), plan.Plans{env.Plan(t, snap)}, []dnscheck.DomainReport{env.Report(t)})
+	st := tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap), plan.Plans{env.Plan(t, snap)}, []dnscheck.DomainReport{env.Report(t)})
 	sum := tui.SummaryText(env.Platform, st, 80)
 	if strings.ContainsAny(sum, "\x1b\x07") {
 		t.Fatalf("summary has control characters from DNS:\n%q", sum)

@@ -3,8 +3,8 @@
 // size out to them, and owns the header, the status line, the help bar, the
 // clipboard and the bell. It keeps an ordered list of common.Step values
 // (each identified by its common.StepName; only the shell knows their
-// order) and moves on common.NextMsg and common.BackMsg, carrying each
-// step's results to the next in a common.State.
+// order) and moves on common.NextMsg and common.BackMsg; every step reads
+// and records what the wizard knows in one core/session.Session.
 //
 // Run is the full-screen program; RunAccessible walks the same list of
 // steps, asking each its question as plain line prompts (common.Prompter).
@@ -87,7 +87,8 @@ func Steps(c common.Common, cfg Config) []common.Step {
 		discovery.NewModel(c, cfg.Resolver, cfg.Prepare),
 		provider.New(c, cfg.Provider),
 		domains.NewModel(c, cfg.Resolver, cfg.Prepare),
-		records.NewModel(c, cfg.Resolver, cfg.SaveDir, cfg.Actions),
+		provider.NewForOthers(c, cfg.Provider),
+		records.NewModel(c, cfg.Resolver, cfg.SaveDir, cfg.Actions).WithPrepare(cfg.Prepare),
 		verify.NewModel(c, cfg.Checker, cfg.Actions),
 		advice.NewModel(c).WithTestMessage(cfg.TestMessage),
 		confirm.NewModel(c, cfg.Checker),

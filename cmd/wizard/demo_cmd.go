@@ -74,9 +74,9 @@ each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
 				Prepare:     func(_ context.Context, domain string) error { return world.Prepare(domain) },
 				Actions: []tui.Action{
 					{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish (demo)")),
-						Run: func(_ context.Context, p plan.Plan) (string, error) { return world.Publish(p) }},
+						Run: func(_ context.Context, p plan.Plan) (string, error) { return world.Publish(p) }, ChangesDNS: true},
 					{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish with a mistake (demo)")),
-						Run: func(_ context.Context, p plan.Plan) (string, error) { return world.PublishMistake(p) }},
+						Run: func(_ context.Context, p plan.Plan) (string, error) { return world.PublishMistake(p) }, ChangesDNS: true},
 				},
 				// v on the advice: a test message signed as the platform
 				// signs, in the system's temporary folder.

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/statefile"
@@ -157,8 +158,8 @@ func TestProgressCorruptFile(t *testing.T) {
 		if found, err := statefile.Load(path, &p); !found || err != nil {
 			t.Fatalf("no fresh progress after the domain: found %v, err %v", found, err)
 		}
-		if !slices.Equal(p.Domains, []string{rsFirst}) {
-			t.Errorf("fresh progress names %q, want only %s", p.Domains, rsFirst)
+		if !slices.Equal(p.Names(), []string{rsFirst}) {
+			t.Errorf("fresh progress names %q, want only %s", p.Names(), rsFirst)
 		}
 	})
 }
@@ -184,8 +185,8 @@ func TestProgressUnreadable(t *testing.T) {
 			t.Errorf("the wizard did not start fresh:\n%s", r.stdout)
 		}
 		var p tui.Progress
-		if found, err := statefile.Load(path, &p); !found || err != nil || !slices.Equal(p.Domains, []string{rsFirst}) {
-			t.Errorf("after the directory was moved aside, the progress should be saved: found %v, err %v, domains %q", found, err, p.Domains)
+		if found, err := statefile.Load(path, &p); !found || err != nil || !slices.Equal(p.Names(), []string{rsFirst}) {
+			t.Errorf("after the directory was moved aside, the progress should be saved: found %v, err %v, domains %q", found, err, p.Names())
 		}
 	})
 
@@ -219,7 +220,7 @@ func pgSaved(t *testing.T, path string) tui.Progress {
 		return r
 	}
 	p := tui.Progress{
-		Version:          tui.ProgressVersion,
+		Version:          1, // the format before the session
 		Platform:         "Neoserra",
 		Domains:          []string{rsFirst, rsSecond},
 		Provider:         "microsoft365",
@@ -244,9 +245,10 @@ func TestProgressResumePlain(t *testing.T) {
 	old := pgSaved(t, path)
 	start := time.Now()
 
-	// Enter resumes and checks at once; s skips to the advice, since
-	// yourcenter.edu is not ready.
-	r := pgRun(t, "\ns\n", "--dns-server", srv.Addr())
+	// Enter resumes; Enter confirms othercenter.org's provider (version 1
+	// never asked it: every domain's is confirmed now); the checks run at
+	// once; s skips to the advice, since yourcenter.edu is not ready.
+	r := pgRun(t, "\n\ns\n", "--dns-server", srv.Addr())
 	pgWantClean(t, r)
 	if r.code != exitOK || r.stderr != "" {
 		t.Fatalf("exit %d, stderr %q; stdout:\n%s", r.code, r.stderr, r.stdout)
@@ -256,6 +258,7 @@ func TestProgressResumePlain(t *testing.T) {
 		"Last check of yourcenter.edu: SPF error, DKIM error.",
 		"Last check of othercenter.org: SPF error, DKIM error.",
 		"Press Enter to resume",
+		"The mail provider of othercenter.org:",
 		"Looking up yourcenter.edu",
 		"Mail provider: Microsoft 365 (as chosen last time).",
 		"Looking up othercenter.org",
@@ -266,10 +269,14 @@ func TestProgressResumePlain(t *testing.T) {
 			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
 		}
 	}
-	for _, asked := range []string{"Your mail domain", "Number of your provider", "Another domain", "Records to publish", "Press Enter once the records are published"} {
+	for _, asked := range []string{"Your mail domain", "Another domain", "Records to publish", "Press Enter once the records are published"} {
 		if strings.Contains(r.stdout, asked) {
 			t.Errorf("resuming asked again %q:\n%s", asked, r.stdout)
 		}
+	}
+	// Only the provider nobody confirmed is asked: othercenter.org's.
+	if strings.Count(r.stdout, "Number of your provider") != 1 {
+		t.Errorf("the providers were asked %d times, want once (othercenter.org's):\n%s", strings.Count(r.stdout, "Number of your provider"), r.stdout)
 	}
 	for _, d := range []string{rsFirst, rsSecond} {
 		if !slices.ContainsFunc(srv.Queries(), func(q dnstest.Query) bool { return q.Name == "osc1._domainkey."+d+"." }) {
@@ -281,15 +288,15 @@ func TestProgressResumePlain(t *testing.T) {
 	if found, err := statefile.Load(path, &p); !found || err != nil {
 		t.Fatalf("progress after resuming: found %v, err %v", found, err)
 	}
-	if !slices.Equal(p.Domains, old.Domains) || p.Provider != old.Provider || p.Step != "Advice" {
-		t.Errorf("progress after resuming: domains %q, provider %q, step %q", p.Domains, p.Provider, p.Step)
+	if p.Version != tui.ProgressVersion || !slices.Equal(p.Names(), old.Domains) || p.Session.Domains[0].Provider != old.Provider || p.Step != "advice" {
+		t.Errorf("progress after resuming: version %d, domains %q, step %q", p.Version, p.Names(), p.Step)
 	}
-	if len(p.Reports) != 2 || p.Reports[0].Ready || !p.Reports[1].Ready ||
-		p.Reports[0].SPF.Status != dnscheck.VerdictFail || p.Reports[1].SPF.Status != dnscheck.VerdictPass {
-		t.Errorf("the saved reports are not the fresh ones: %+v", p.Reports)
+	if reps := p.Checks(); len(reps) != 2 || reps[0].Ready || !reps[1].Ready ||
+		reps[0].SPF.Status != dnscheck.VerdictFail || reps[1].SPF.Status != dnscheck.VerdictPass {
+		t.Errorf("the saved reports are not the fresh ones: %+v", reps)
 	}
-	if p.CheckedAt.Before(start) || !p.SavedAt.After(old.SavedAt) {
-		t.Errorf("checked_at %v (run started %v), saved_at %v (was %v)", p.CheckedAt, start, p.SavedAt, old.SavedAt)
+	if p.LastCheckedAt().Before(start) || !p.SavedAt.After(old.SavedAt) {
+		t.Errorf("checked_at %v (run started %v), saved_at %v (was %v)", p.LastCheckedAt(), start, p.SavedAt, old.SavedAt)
 	}
 }
 
@@ -338,7 +345,14 @@ func TestProgressFreshFlag(t *testing.T) {
 
 // pgProgressKeys are the JSON keys progress may hold: domain names, the
 // provider, the step and public DNS results, nothing else.
-var pgProgressKeys = []string{"checked_at", "dmarc_reports", "domains", "platform", "provider", "provider_detected", "provider_terms", "reports", "saved_at", "step", "version"}
+var pgProgressKeys = []string{"checked_at", "dmarc_reports", "domains", "platform", "provider", "provider_detected", "provider_terms", "reports", "saved_at", "session", "step", "version"}
+
+// pgSessionKeys are the JSON keys of the saved session, pgDomainKeys of
+// one saved domain.
+var (
+	pgSessionKeys = []string{"dmarc_reports", "dns_changed_at", "domains", "files", "messages", "others_answered", "use_ips"}
+	pgDomainKeys  = []string{"check", "checked_at", "name", "provider", "provider_confirmed", "provider_detected", "provider_terms"}
+)
 
 // pgReportKeys are the JSON keys of one saved report.
 var pgReportKeys = []string{"dkim", "dmarc", "domain", "problems", "ready", "spf"}
@@ -362,6 +376,12 @@ func TestProgressHoldsNoSecrets(t *testing.T) {
 	if got := pgTags(reflect.TypeFor[tui.Progress]()); !slices.Equal(got, pgProgressKeys) {
 		t.Fatalf("tui.Progress has the JSON fields %q; review them for secrets and update pgProgressKeys (%q)", got, pgProgressKeys)
 	}
+	if got := pgTags(reflect.TypeFor[session.SavedSession]()); !slices.Equal(got, pgSessionKeys) {
+		t.Fatalf("session.SavedSession has the JSON fields %q; review them for secrets and update pgSessionKeys (%q)", got, pgSessionKeys)
+	}
+	if got := pgTags(reflect.TypeFor[session.SavedDomain]()); !slices.Equal(got, pgDomainKeys) {
+		t.Fatalf("session.SavedDomain has the JSON fields %q; review them for secrets and update pgDomainKeys (%q)", got, pgDomainKeys)
+	}
 	srv := pgServer(t)
 	if err := srv.AddZone("$ORIGIN example.net.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\nspf IN TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n"); err != nil {
 		t.Fatal(err)
@@ -372,7 +392,8 @@ func TestProgressHoldsNoSecrets(t *testing.T) {
 	}
 	path := pgHome(t)
 	// The whole way, with another domain and a provider typed in.
-	stdin := fmt.Sprintf("yourcenter.edu\n%d\ninclude:spf.example.net\n%s\n\n\n\ns\n", other+1, rsSecond)
+	// (the second domain's provider is confirmed too: the one proposed).
+	stdin := fmt.Sprintf("yourcenter.edu\n%d\ninclude:spf.example.net\n%s\n\n\n\n\ns\n", other+1, rsSecond)
 	r := pgRun(t, stdin, "--dns-server", srv.Addr())
 	pgWantClean(t, r)
 	if r.code != exitOK {
@@ -391,22 +412,42 @@ func TestProgressHoldsNoSecrets(t *testing.T) {
 			t.Errorf("the progress holds the key %q", k)
 		}
 	}
-	for _, k := range []string{"domains", "provider", "provider_terms", "step", "reports", "checked_at"} {
+	for _, k := range []string{"session", "step", "version"} {
 		if _, ok := top[k]; !ok {
 			t.Errorf("the progress lacks %q:\n%s", k, data)
 		}
 	}
-	reports, _ := top["reports"].([]any)
-	if len(reports) != 2 {
-		t.Fatalf("reports: %v, want two", top["reports"])
+	sess, _ := top["session"].(map[string]any)
+	for k := range sess {
+		if !slices.Contains(pgSessionKeys, k) {
+			t.Errorf("the saved session holds the key %q", k)
+		}
 	}
-	for _, rep := range reports {
-		m, _ := rep.(map[string]any)
+	doms, _ := sess["domains"].([]any)
+	if len(doms) != 2 {
+		t.Fatalf("domains: %v, want two", sess["domains"])
+	}
+	for i, d := range doms {
+		m, _ := d.(map[string]any)
 		for k := range m {
+			if !slices.Contains(pgDomainKeys, k) {
+				t.Errorf("a saved domain holds the key %q", k)
+			}
+		}
+		for _, k := range []string{"name", "provider", "check", "checked_at"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("saved domain %d lacks %q:\n%s", i, k, data)
+			}
+		}
+		rep, _ := m["check"].(map[string]any)
+		for k := range rep {
 			if !slices.Contains(pgReportKeys, k) {
 				t.Errorf("a saved report holds the key %q", k)
 			}
 		}
+	}
+	if first, _ := doms[0].(map[string]any); first["provider_terms"] == nil {
+		t.Errorf("the provider typed in is not saved:\n%s", data)
 	}
 	// Nothing about the machine or the session: not the DNS server asked,
 	// not the home directory.
@@ -431,7 +472,7 @@ func TestProgressResumeTypedProvider(t *testing.T) {
 	}
 	path := pgHome(t)
 	saved := tui.Progress{
-		Version: tui.ProgressVersion, Platform: "Neoserra", Domains: []string{rsFirst},
+		Version: 1, Platform: "Neoserra", Domains: []string{rsFirst},
 		Provider: "other", ProviderTerms: "include:spf.example.net", Step: "Records",
 		SavedAt: time.Now().Add(-10 * time.Minute).UTC(),
 	}
@@ -469,7 +510,7 @@ func TestProgressSavedNonsense(t *testing.T) {
 	var rep dnscheck.DomainReport
 	rep.Domain, rep.SPF.Status, rep.DKIM.Status = "bad"+esc, "fail"+esc, "missing"+esc
 	saved := tui.Progress{
-		Version: tui.ProgressVersion, Platform: "Neoserra", Domains: []string{"not a domain" + esc},
+		Version: 1, Platform: "Neoserra", Domains: []string{"not a domain" + esc},
 		Step: "Verify" + esc, Reports: []dnscheck.DomainReport{rep},
 		CheckedAt: time.Now().UTC(), SavedAt: time.Now().UTC(),
 	}
@@ -507,7 +548,7 @@ func TestProgressSavedNonsense(t *testing.T) {
 func TestProgressNotUnderstood(t *testing.T) {
 	srv := pgServer(t)
 	good := func() tui.Progress {
-		return tui.Progress{Version: tui.ProgressVersion, Platform: "Neoserra", Domains: []string{rsFirst},
+		return tui.Progress{Version: 1, Platform: "Neoserra", Domains: []string{rsFirst},
 			Step: "Records", SavedAt: time.Now().UTC()}
 	}
 	for _, tc := range []struct {
@@ -551,8 +592,8 @@ func TestProgressNotUnderstood(t *testing.T) {
 				t.Errorf("the wizard did not start fresh:\n%s", r.stdout)
 			}
 			var p tui.Progress
-			if found, err := statefile.Load(path, &p); !found || err != nil || !slices.Equal(p.Domains, []string{"othercenter.edu"}) {
-				t.Errorf("fresh progress: found %v, err %v, domains %q", found, err, p.Domains)
+			if found, err := statefile.Load(path, &p); !found || err != nil || !slices.Equal(p.Names(), []string{"othercenter.edu"}) {
+				t.Errorf("fresh progress: found %v, err %v, domains %q", found, err, p.Names())
 			}
 		})
 	}

@@ -124,7 +124,7 @@ func (s *screen) killed() {
 // rsLastCheck is how the "Welcome back" screen sums up a saved report.
 func rsLastCheck(p tui.Progress) []string {
 	var out []string
-	for _, r := range p.Reports {
+	for _, r := range p.Checks() {
 		out = append(out, fmt.Sprintf("%s: SPF %s, DKIM %s", r.Domain, r.SPF.Status, r.DKIM.Status))
 	}
 	return out
@@ -154,11 +154,14 @@ func TestEndToEndResumeAfterKill(t *testing.T) {
 	s.press(enter)
 	s.waitFor("othercenter.org  DNS: ", "Press enter with the field empty to go on with 2 domains.")
 	s.press(enter)
+	// The added domain's provider is confirmed, as the first one's.
+	s.waitFor("Who handles the mail of othercenter.org?")
+	s.press(enter)
 	s.waitFor("Records to publish for yourcenter.edu", "Domain 1 of 2", "osc1._domainkey.outreachsystems.com.")
 	s.press(enter)
 	s.waitFor("Checking 2 domains until SPF and DKIM pass", "Next check in", "1 check so far", "yourcenter.edu", "othercenter.org")
 	// The check is saved as it happens, not only at exit.
-	rsAwaitState(t, path, "the first check", func(p tui.Progress) bool { return len(p.Reports) == 2 })
+	rsAwaitState(t, path, "the first check", func(p tui.Progress) bool { return len(p.Checks()) == 2 })
 	s.killed()
 
 	// What the killed wizard left is whole.
@@ -167,23 +170,24 @@ func TestEndToEndResumeAfterKill(t *testing.T) {
 	if !found {
 		t.Fatalf("no progress file at %s after the kill", path)
 	}
-	if got.Step != "Verify" {
-		t.Errorf("step %q, want Verify", got.Step)
+	if got.Step != "verify" {
+		t.Errorf("step %q, want verify", got.Step)
 	}
-	if !slices.Equal(got.Domains, []string{rsFirst, rsSecond}) {
-		t.Errorf("domains %q, want %q", got.Domains, []string{rsFirst, rsSecond})
+	if !slices.Equal(got.Names(), []string{rsFirst, rsSecond}) {
+		t.Errorf("domains %q, want %q", got.Names(), []string{rsFirst, rsSecond})
 	}
-	if len(got.Reports) != 2 || got.Reports[0].Domain != rsFirst || got.Reports[1].Domain != rsSecond {
-		t.Fatalf("reports %+v, want one for each domain in order", got.Reports)
+	reps := got.Checks()
+	if len(reps) != 2 || reps[0].Domain != rsFirst || reps[1].Domain != rsSecond {
+		t.Fatalf("reports %+v, want one for each domain in order", reps)
 	}
-	if got.Reports[0].Ready || !got.Reports[1].Ready {
-		t.Errorf("ready %v/%v, want false for %s and true for %s", got.Reports[0].Ready, got.Reports[1].Ready, rsFirst, rsSecond)
+	if reps[0].Ready || !reps[1].Ready {
+		t.Errorf("ready %v/%v, want false for %s and true for %s", reps[0].Ready, reps[1].Ready, rsFirst, rsSecond)
 	}
-	if got.CheckedAt.IsZero() || got.SavedAt.IsZero() {
-		t.Errorf("checked_at %v, saved_at %v: both should be set", got.CheckedAt, got.SavedAt)
+	if got.LastCheckedAt().IsZero() || got.SavedAt.IsZero() {
+		t.Errorf("checked_at %v, saved_at %v: both should be set", got.LastCheckedAt(), got.SavedAt)
 	}
-	if got.Platform != "Neoserra" || got.Provider != "microsoft365" || !got.ProviderDetected || got.Version != tui.ProgressVersion {
-		t.Errorf("platform %q, provider %q (detected %v), version %d", got.Platform, got.Provider, got.ProviderDetected, got.Version)
+	if d := got.Session.Domains[0]; got.Platform != "Neoserra" || d.Provider != "microsoft365" || !d.ProviderDetected || !d.ProviderConfirmed || got.Version != tui.ProgressVersion {
+		t.Errorf("platform %q, provider %q (detected %v), version %d", got.Platform, d.Provider, d.ProviderDetected, got.Version)
 	}
 
 	// Second run: offered to resume, with the last check; nothing is looked
@@ -222,10 +226,11 @@ func TestEndToEndResumeAfterKill(t *testing.T) {
 	s.press("r")
 	s.waitFor("SPF and DKIM pass: both domains are ready!")
 	ready := rsAwaitState(t, path, "both domains ready", func(p tui.Progress) bool {
-		return len(p.Reports) == 2 && p.Reports[0].Ready && p.Reports[1].Ready
+		reps := p.Checks()
+		return len(reps) == 2 && reps[0].Ready && reps[1].Ready
 	})
-	if !ready.CheckedAt.After(got.CheckedAt) {
-		t.Errorf("checked_at %v is not after the first run's %v", ready.CheckedAt, got.CheckedAt)
+	if !ready.LastCheckedAt().After(got.LastCheckedAt()) {
+		t.Errorf("checked_at %v is not after the first run's %v", ready.LastCheckedAt(), got.LastCheckedAt())
 	}
 	s.press("q")
 	if code := s.exited(); code != 0 {
@@ -249,16 +254,16 @@ func TestEndToEndResumeAfterKill(t *testing.T) {
 	s.waitFor("Will use thirdcenter.edu")
 	s.press(enter)
 	s.waitFor("What thirdcenter.edu publishes today")
-	fresh := rsAwaitState(t, path, "the new domain", func(p tui.Progress) bool { return len(p.Domains) > 0 })
-	if !slices.Equal(fresh.Domains, []string{rsThird}) || len(fresh.Reports) != 0 {
-		t.Errorf("after --fresh the progress names %q with %d reports, want only %s and none", fresh.Domains, len(fresh.Reports), rsThird)
+	fresh := rsAwaitState(t, path, "the new domain", func(p tui.Progress) bool { return len(p.Names()) > 0 })
+	if !slices.Equal(fresh.Names(), []string{rsThird}) || len(fresh.Checks()) != 0 {
+		t.Errorf("after --fresh the progress names %q with %d reports, want only %s and none", fresh.Names(), len(fresh.Checks()), rsThird)
 	}
 	s.press("q")
 	if code := s.exited(); code != 0 {
 		t.Errorf("exit status %d after q, want 0", code)
 	}
 	final, _ := rsReadState(t, path)
-	if slices.Contains(final.Domains, rsFirst) || slices.Contains(final.Domains, rsSecond) {
-		t.Errorf("the progress still names the old domains: %q", final.Domains)
+	if slices.Contains(final.Names(), rsFirst) || slices.Contains(final.Names(), rsSecond) {
+		t.Errorf("the progress still names the old domains: %q", final.Names())
 	}
 }

@@ -43,5 +43,6 @@ func (m *Model) messageMade(msg messageMadeMsg) tea.Cmd {
 	if msg.err != nil {
 		return common.SetStatus(common.Failure, "Could not write the test message: "+dnscheck.Printable(msg.err.Error()))
 	}
-	return common.Next(m.advice, common.MessageFile(msg.path))
+	m.sess.MessageFile = msg.path
+	return common.Next
 }

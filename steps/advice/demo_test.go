@@ -22,20 +22,20 @@ func TestDemoTestMessageKey(t *testing.T) {
 		asked = d
 		return "/tmp/wizard-demo-message-1.eml", nil
 	})
-	m.Enter(common.NewState(reports(t, true)), common.Forward)
+	m.Enter(tuitest.NewSession(reports(t, true)), common.Forward)
 	if !slices.ContainsFunc(m.ShortHelp(), func(b key.Binding) bool { return b.Enabled() && b.Help().Key == "v" }) {
 		t.Errorf("help lacks v")
 	}
 	_, cmd := m.Update(tuitest.Key("v"))
 	made := tuitest.Collect(t, cmd, func([]tea.Msg) bool { return true })
 	_, cmd = m.Update(made[0])
-	next := tuitest.Await[common.NextMsg](t, cmd)
-	if asked != tuitest.Domain || len(next.Results) != 2 || next.Results[1] != common.MessageFile("/tmp/wizard-demo-message-1.eml") {
-		t.Fatalf("asked for %q; results %#v", asked, next.Results)
+	tuitest.Await[common.NextMsg](t, cmd)
+	if asked != tuitest.Domain || m.Session().MessageFile != "/tmp/wizard-demo-message-1.eml" {
+		t.Fatalf("asked for %q; message file %q", asked, m.Session().MessageFile)
 	}
 
 	plain := advicestep.NewModel(env.Common(100, 80))
-	plain.Enter(common.NewState(reports(t, true)), common.Forward)
+	plain.Enter(tuitest.NewSession(reports(t, true)), common.Forward)
 	if _, cmd := plain.Update(tuitest.Key("v")); cmd != nil {
 		t.Error("v does something outside the demo")
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/outreach-auth/wizard/core/advice"
 	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/checks"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -25,8 +26,10 @@ import (
 // advice.Advice.
 type Model struct {
 	common.StepBase
-	reports []dnscheck.DomainReport
-	advice  advice.Advice
+	reports  []dnscheck.DomainReport
+	advice   advice.Advice
+	decision session.Decision
+	sess     *session.Session
 
 	// makeMessage is the demo's test message (demo.go); nil outside it.
 	makeMessage common.MessageMaker
@@ -64,9 +67,11 @@ func (m *Model) Advice() advice.Advice { return m.advice }
 
 // Enter implements common.Step: the advice is worked out from the reports
 // the verify step left.
-func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
-	m.reports, _ = common.Get[[]dnscheck.DomainReport](st)
-	m.advice = advice.AdviseFor(m.reports, m.Platform, audience.Wizard)
+func (m *Model) Enter(s *session.Session, _ common.Direction) tea.Cmd {
+	m.sess = s
+	m.reports = s.Reports()
+	m.decision = session.Decide(m.Platform, s, audience.Wizard)
+	m.advice = m.decision.Advice
 	m.Scroll.GotoTop()
 	m.render()
 	return nil
@@ -97,7 +102,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case key.Matches(k, m.keys.Message):
 			return m, m.testMessage()
 		case key.Matches(k, m.keys.Next):
-			return m, common.Next(m.advice)
+			return m, common.Next
 		case key.Matches(k, m.keys.Back):
 			return m, common.Back
 		}
@@ -120,7 +125,13 @@ func (m *Model) render() {
 	b.WriteString(st.Accent.Render("The setting") + "\n")
 	b.WriteString(common.Hang("  ", "  ", st.Value.Render(fmt.Sprintf("%q", p.Setting.Label)), w) + "\n")
 	b.WriteString(common.Hang("  Where: ", "         ", p.Setting.Location, w) + "\n")
-	b.WriteString(common.Hang("  Turn it: ", "           ", st.Value.Render(strings.ToUpper(a.Checkbox)), w) + "\n")
+	b.WriteString(common.Hang("  Turn it: ", "           ", st.Value.Render(strings.ToUpper(m.decision.Checkbox)), w) + "\n")
+	if m.decision.ByMessage {
+		b.WriteString(common.Hang("  Why: ", "       ", pr(common.Capitalise(m.decision.Why)), w) + "\n")
+	}
+	for _, msg := range m.messages() {
+		b.WriteString(common.Hang("  • ", "    ", pr(m.sess.MessageNote(msg)), w) + "\n")
+	}
 	b.WriteString("\n")
 	for _, c := range advice.Choices(p) {
 		var body strings.Builder
@@ -166,4 +177,12 @@ func (m *Model) render() {
 		b.WriteString(common.Hang(n, strings.Repeat(" ", len(n)), pr(s), w) + "\n")
 	}
 	m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))
+}
+
+// messages returns the messages verified in the session.
+func (m *Model) messages() []session.Message {
+	if m.sess == nil {
+		return nil
+	}
+	return m.sess.Messages
 }

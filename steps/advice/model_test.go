@@ -1,12 +1,14 @@
 package advice_test
 
 import (
-	"github.com/outreach-auth/wizard/core/advice"
-	"github.com/outreach-auth/wizard/core/checks"
-	advicestep "github.com/outreach-auth/wizard/steps/advice"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/outreach-auth/wizard/core/advice"
+	"github.com/outreach-auth/wizard/core/checks"
+	"github.com/outreach-auth/wizard/core/session"
+	advicestep "github.com/outreach-auth/wizard/steps/advice"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -28,7 +30,7 @@ func reports(t *testing.T, publish bool) []dnscheck.DomainReport {
 func TestBest(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := advicestep.NewModel(env.Common(100, 80))
-	m.Enter(common.NewState(reports(t, true)), common.Forward)
+	m.Enter(tuitest.NewSession(reports(t, true)), common.Forward)
 	if a := m.Advice(); a.Option != advice.OptionBest || a.Checkbox != advice.CheckboxOff {
 		t.Fatalf("advice = %+v", a)
 	}
@@ -51,16 +53,16 @@ func TestBest(t *testing.T) {
 	if t.Failed() {
 		t.Log(tuitest.Plain(m.View()))
 	}
-	next := tuitest.Await[common.NextMsg](t, func() tea.Cmd { _, c := m.Update(tuitest.Key("enter")); return c }())
-	if a, ok := next.Results[0].(advice.Advice); !ok || a.Option != advice.OptionBest {
-		t.Fatalf("result = %#v", next.Results)
+	tuitest.Await[common.NextMsg](t, func() tea.Cmd { _, c := m.Update(tuitest.Key("enter")); return c }())
+	if a := m.Advice(); a.Option != advice.OptionBest {
+		t.Fatalf("advice = %#v", a)
 	}
 }
 
 func TestSecondBest(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := advicestep.NewModel(env.Common(100, 80))
-	m.Enter(common.NewState(reports(t, false)), common.Forward)
+	m.Enter(tuitest.NewSession(reports(t, false)), common.Forward)
 	if a := m.Advice(); a.Option != advice.OptionSecondBest || a.Checkbox != advice.CheckboxOn {
 		t.Fatalf("advice = %+v", a)
 	}
@@ -99,7 +101,7 @@ func TestDMARCSaidOnce(t *testing.T) {
 	c := a
 	c.Domain, c.DMARC.ReportsTo = "third.edu", []string{"mailto:dmarc@third.edu"}
 	m := advicestep.NewModel(env.Common(100, 200))
-	m.Enter(common.NewState([]dnscheck.DomainReport{a, b, c}), common.Forward)
+	m.Enter(tuitest.NewSession([]dnscheck.DomainReport{a, b, c}), common.Forward)
 	view := tuitest.Plain(m.View())
 	flat := strings.Join(strings.Fields(view), " ")
 	if n := strings.Count(flat, "so no reports arrive"); n != 1 {
@@ -118,7 +120,7 @@ func TestDMARCSaidOnce(t *testing.T) {
 func TestScrollsAtSmallSizes(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := advicestep.NewModel(env.Common(40, 14))
-	m.Enter(common.NewState(reports(t, false)), common.Forward)
+	m.Enter(tuitest.NewSession(reports(t, false)), common.Forward)
 	tuitest.CheckFits(t, m.View(), 40, 14)
 	for range 40 {
 		m.Update(tuitest.Key("down"))
@@ -134,16 +136,16 @@ func TestGolden(t *testing.T) {
 		env := tuitest.NewEnv(t)
 		env.Publish(t)
 		tuitest.Screen{Env: env, Step: advicestep.Name,
-			State: func(t *testing.T) *common.State {
-				return common.NewState(env.Input(t), []dnscheck.DomainReport{env.Report(t)})
+			State: func(t *testing.T) *session.Session {
+				return tuitest.NewSession(env.Input(t), []dnscheck.DomainReport{env.Report(t)})
 			},
 			Wait: []string{"What to do with"}}.Golden(t)
 	})
 	t.Run("second-best", func(t *testing.T) {
 		env := tuitest.NewEnv(t)
 		tuitest.Screen{Env: env, Step: advicestep.Name,
-			State: func(t *testing.T) *common.State {
-				return common.NewState(env.Input(t), []dnscheck.DomainReport{env.Report(t)})
+			State: func(t *testing.T) *session.Session {
+				return tuitest.NewSession(env.Input(t), []dnscheck.DomainReport{env.Report(t)})
 			},
 			Wait: []string{"What to do with"}}.Golden(t)
 	})
@@ -159,7 +161,7 @@ func TestDMARCInWords(t *testing.T) {
 	inherited.Domain = "dept.yourcenter.edu"
 	inherited.DMARC.Source, inherited.DMARC.OrgDomain = dnscheck.DMARCSourceOrganizational, "yourcenter.edu"
 	m := advicestep.NewModel(env.Common(100, 200))
-	m.Enter(common.NewState([]dnscheck.DomainReport{blocked, inherited}), common.Forward)
+	m.Enter(tuitest.NewSession([]dnscheck.DomainReport{blocked, inherited}), common.Forward)
 	flat := strings.Join(strings.Fields(tuitest.Plain(m.View())), " ")
 	for _, want := range []string{
 		"DMARC for yourcenter.edu " + checks.DMARCWords(blocked.DMARC.State(), "Neoserra") + " Reports: " + advice.ReportsFact(blocked.DMARC),
@@ -186,7 +188,7 @@ func TestEnterSaysNext(t *testing.T) {
 		want  string
 	}{{100, "next: check a real message"}, {40, "check real mail"}} {
 		m := advicestep.NewModel(env.Common(c.width, 20))
-		m.Enter(common.NewState(reports(t, true)), common.Forward)
+		m.Enter(tuitest.NewSession(reports(t, true)), common.Forward)
 		if got := m.ShortHelp()[0].Help(); got.Key != "enter" || got.Desc != c.want {
 			t.Errorf("at %d columns the footer says %q %q, want enter %q", c.width, got.Key, got.Desc, c.want)
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/outreach-auth/wizard/core/advice"
 	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/checks"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -18,10 +19,11 @@ import (
 // back to the checks, as the screen's esc/b does. In the demo (a test message maker, WithTestMessage) it offers
 // v, as the screen does: a test message for the first domain checked,
 // whose path (common.MessageFile) the confirm step verifies at once.
-func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
+func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Session) (common.Direction, error) {
 	p := m.Platform
-	reps, _ := common.Get[[]dnscheck.DomainReport](st)
-	adv := advice.AdviseFor(reps, p, audience.Wizard)
+	reps := s.Reports()
+	dec := session.Decide(p, s, audience.Wizard)
+	adv := dec.Advice
 	lp.Say("")
 	lp.Say("What to do with %s's sender setting.", p.Name)
 	for _, r := range adv.Reasons {
@@ -35,7 +37,13 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		}
 		lp.Say("  %d. %s.%s When: %s. %s", i+1, c.Title, fits, c.When, c.Effect)
 	}
-	lp.Say("The setting: %q, in %s. Turn it %s.", p.Setting.Label, p.Setting.Location, strings.ToUpper(adv.Checkbox))
+	lp.Say("The setting: %q, in %s. Turn it %s.", p.Setting.Label, p.Setting.Location, strings.ToUpper(dec.Checkbox))
+	if dec.ByMessage {
+		lp.Say("Why: %s", dnscheck.Printable(dec.Why))
+	}
+	for _, msg := range s.Messages {
+		lp.Say("%s", dnscheck.Printable(s.MessageNote(msg)))
+	}
 	for _, r := range reps {
 		state := checks.DMARCWords(r.DMARC.State(), p.Name)
 		if r.DMARC.Inherited() {
@@ -57,7 +65,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	if m.makeMessage != nil && len(reps) > 0 {
 		domain = reps[0].Domain
 	}
-	return m.promptNext(ctx, lp, st, domain)
+	return m.promptNext(ctx, lp, s, domain)
 }
 
 // promptNext asks what next: b goes back to the checks, and in the demo
@@ -65,7 +73,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 // the step's result. Enter, or input that ends here (a script's), goes
 // on; a message that could not be written is said, and the question
 // asked again.
-func (m *Model) promptNext(ctx context.Context, lp *common.LinePrompt, st *common.State, domain string) (common.Direction, error) {
+func (m *Model) promptNext(ctx context.Context, lp *common.LinePrompt, s *session.Session, domain string) (common.Direction, error) {
 	question, retry := "Press Enter to go on, or type b to go back to the checks: ", "Type b, or press Enter."
 	if domain != "" {
 		question = "Type v to write a test message from the simulated Neoserra and check it, b to go back to the checks, or press Enter to go on: "
@@ -95,7 +103,7 @@ func (m *Model) promptNext(ctx context.Context, lp *common.LinePrompt, st *commo
 				continue
 			}
 			lp.Say("Wrote a test message for %s to %s.", domain, dnscheck.Printable(path))
-			st.PutFrom(Name, common.MessageFile(path))
+			s.MessageFile = path
 			return common.Forward, nil
 		default:
 			lp.Say("%s", retry)

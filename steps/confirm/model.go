@@ -13,6 +13,7 @@ import (
 	"github.com/outreach-auth/wizard/core/audience"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -20,6 +21,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/received"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -78,6 +80,7 @@ const (
 // common.NextMsg, which ends the wizard) is a Result, or nothing when
 // skipped.
 type Model struct {
+	sess *session.Session
 	common.StepBase
 	checker *dnscheck.Checker
 
@@ -94,7 +97,7 @@ type Model struct {
 	cancel context.CancelFunc
 	// auto is the last message file given by an earlier step that was
 	// verified, so going back and forth does not verify it again.
-	auto common.MessageFile
+	auto string
 
 	keys struct{ Verify, Complete, Skip, Finish, Another, Back, Cancel key.Binding }
 }
@@ -149,15 +152,16 @@ func (m *Model) SetSize(w, h int) {
 
 // Enter implements common.Step: the field has focus; a message file an
 // earlier step made (the demo's) is filled in and verified at once.
-func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
+func (m *Model) Enter(s *session.Session, _ common.Direction) tea.Cmd {
+	m.sess = s
 	m.stop()
 	m.mode, m.problem, m.hint = asking, "", ""
 	m.Scroll.GotoTop()
-	if f, ok := common.Get[common.MessageFile](st); ok && f != "" && f != m.auto {
+	if f := s.MessageFile; f != "" && f != m.auto {
 		m.auto = f
-		m.input.SetValue(string(f))
+		m.input.SetValue(f)
 		m.input.CursorEnd()
-		return tea.Batch(m.input.Focus(), m.startPath(string(f)))
+		return tea.Batch(m.input.Focus(), m.startPath(f))
 	}
 	m.render()
 	return m.input.Focus()
@@ -204,7 +208,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case done:
 			switch {
 			case key.Matches(msg, m.keys.Finish):
-				return m, common.Next(m.result())
+				return m, common.Next
 			case key.Matches(msg, m.keys.Another):
 				// Another message: an empty field, so a path typed is not
 				// appended to the last one.
@@ -227,11 +231,11 @@ func (m *Model) askKey(k tea.KeyMsg) tea.Cmd {
 	case k.Paste && strings.ContainsAny(string(k.Runes), "\r\n"):
 		return m.startPaste(string(k.Runes))
 	case key.Matches(k, m.keys.Skip):
-		return common.Next()
+		return common.Next
 	case key.Matches(k, m.keys.Verify):
 		path := strings.TrimSpace(m.input.Value())
 		if path == "" {
-			return common.Next()
+			return common.Next
 		}
 		return m.startPath(path)
 	case key.Matches(k, m.keys.Complete):
@@ -374,14 +378,22 @@ func (m *Model) finished(msg doneMsg) tea.Cmd {
 		return m.input.Focus()
 	}
 	m.mode, m.report = done, msg.report
+	m.sess.AddMessage(MessageOf(m.source, m.report, time.Now()))
 	m.Scroll.GotoTop()
 	m.render()
-	return common.Keep(Title, m.result())
+	return common.Save
 }
 
 // result is the Result of the report shown.
 func (m *Model) result() Result {
 	return Result{Source: m.source, Verdict: m.report.Verdict, Line: received.VerdictLine(m.report)}
+}
+
+// MessageOf is the session's fact of a message verified at at: its
+// source, From domain, verdict and the checkbox answer it gives.
+func MessageOf(source string, r received.Report, at time.Time) session.Message {
+	return session.Message{Source: source, FromDomain: strings.ToLower(strings.TrimSuffix(r.FromDomain, ".")), Verdict: r.Verdict,
+		Checkbox: r.Advice.Checkbox, Line: received.VerdictLine(r), At: at}
 }
 
 // render draws the content for the mode.
@@ -425,7 +437,17 @@ func reportText(r received.Report, width int, m *Model) string {
 	received.WriteText(&raw, r)
 	st := m.Styles
 	var b strings.Builder
+	foreign := m.sess != nil && len(m.sess.Domains) > 0 && !m.sess.Has(strings.ToLower(strings.TrimSuffix(r.FromDomain, ".")))
+	if foreign {
+		// It proves nothing about the domains being set up: its verdict
+		// gives no instruction on the setting.
+		note := m.sess.MessageNote(MessageOf(m.source, r, time.Now()))
+		b.WriteString(st.Warn.Render(common.Hang("! ", "  ", dnscheck.Printable(note), width)) + "\n\n")
+	}
 	for _, line := range strings.Split(strings.TrimRight(raw.String(), "\n"), "\n") {
+		if foreign && strings.HasPrefix(line, "Verdict: ") {
+			line = "Verdict: " + r.Verdict + " (for " + r.FromDomain + " only)"
+		}
 		body := strings.TrimLeft(line, " ")
 		lead := strings.Repeat(" ", len(line)-len(body))
 		rest := lead

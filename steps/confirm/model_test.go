@@ -6,10 +6,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/received"
 	"github.com/outreach-auth/wizard/steps/confirm"
 	"github.com/outreach-auth/wizard/tui"
@@ -34,11 +36,11 @@ const headers = "Return-Path: <jane@yourcenter.edu>\n" +
 // message is headers with a body: a whole saved message.
 const message = headers + "\nHello from Neoserra.\n"
 
-func newModel(t *testing.T, w, h int) (*confirm.Model, *common.State) {
+func newModel(t *testing.T, w, h int) (*confirm.Model, *session.Session) {
 	t.Helper()
 	env := tuitest.NewEnv(t)
 	m := confirm.NewModel(env.Common(w, h), env.Checker)
-	st := common.NewState()
+	st := tuitest.NewSession()
 	m.Enter(st, common.Forward)
 	return m, st
 }
@@ -66,10 +68,10 @@ func TestPathTypedIsVerified(t *testing.T) {
 		t.Fatal("the field does not have focus")
 	}
 	_, cmd := m.Update(tuitest.Key("enter"))
-	keep := tuitest.Await[common.KeepMsg](t, settle(t, m, cmd))
-	res, ok := keep.Results[0].(confirm.Result)
-	if !ok || res.Source != path || res.Verdict != received.VerdictFail || !strings.HasPrefix(res.Line, "Verdict: ") {
-		t.Fatalf("kept %#v", keep.Results)
+	tuitest.Await[common.SaveMsg](t, settle(t, m, cmd))
+	res := lastMessage(t, m)
+	if res.Source != path || res.Verdict != received.VerdictFail || !strings.HasPrefix(res.Line, "Verdict: ") || res.FromDomain != "yourcenter.edu" || res.At.IsZero() {
+		t.Fatalf("recorded %#v", res)
 	}
 	rep, ok := m.Report()
 	if !ok || rep.From != "jane@yourcenter.edu" {
@@ -87,9 +89,9 @@ func TestPathTypedIsVerified(t *testing.T) {
 		t.Error("the field still has focus on the report")
 	}
 	_, cmd = m.Update(tuitest.Key("enter"))
-	next := tuitest.Await[common.NextMsg](t, cmd)
-	if len(next.Results) != 1 || next.Results[0] != res {
-		t.Fatalf("finish results = %#v, want %#v", next.Results, res)
+	tuitest.Await[common.NextMsg](t, cmd)
+	if got := m.Session().Messages; len(got) != 1 || got[0] != res {
+		t.Fatalf("finish left messages %#v, want %#v", got, res)
 	}
 }
 
@@ -170,8 +172,8 @@ func pastedHeadersAreVerified(t *testing.T, text string) {
 	m, _ := newModel(t, 100, 200)
 	paste := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(text), Paste: true}
 	_, cmd := m.Update(paste)
-	keep := tuitest.Await[common.KeepMsg](t, settle(t, m, cmd))
-	res := keep.Results[0].(confirm.Result)
+	tuitest.Await[common.SaveMsg](t, settle(t, m, cmd))
+	res := lastMessage(t, m)
 	if res.Source != confirm.PastedSource {
 		t.Errorf("source = %q", res.Source)
 	}
@@ -201,9 +203,9 @@ func TestSkip(t *testing.T) {
 		t.Run(k, func(t *testing.T) {
 			m, _ := newModel(t, 100, 40)
 			_, cmd := m.Update(tuitest.Key(k))
-			next := tuitest.Await[common.NextMsg](t, cmd)
-			if len(next.Results) != 0 {
-				t.Errorf("skipping gave results %#v", next.Results)
+			tuitest.Await[common.NextMsg](t, cmd)
+			if got := m.Session().Messages; len(got) != 0 {
+				t.Errorf("skipping recorded messages %#v", got)
 			}
 		})
 	}
@@ -261,7 +263,7 @@ func TestMessageFileFromEarlierStep(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := confirm.NewModel(env.Common(100, 200), env.Checker)
 	path := writeMessage(t, "demo.eml", message)
-	st := common.NewState(common.MessageFile(path))
+	st := tuitest.NewSession(tuitest.MessageFile(path))
 	cmd := m.Enter(st, common.Forward)
 	if !m.Verifying() || m.Value() != path {
 		t.Fatalf("verifying %v, field %q", m.Verifying(), m.Value())
@@ -278,17 +280,23 @@ func TestMessageFileFromEarlierStep(t *testing.T) {
 
 func TestSummaryKeepsVerdict(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	st := common.NewState(env.Input(t))
-	st.Put(confirm.Result{Source: "/tmp/x.eml", Verdict: received.VerdictPass, Line: "Verdict: Neoserra mail from yourcenter.edu passes DMARC: keep the setting OFF."})
+	at := time.Date(2026, 12, 7, 10, 42, 0, 0, time.Local)
+	st := tuitest.NewSession(env.Input(t), session.Message{Source: "/tmp/x.eml", FromDomain: tuitest.Domain, Verdict: received.VerdictPass, Checkbox: "off",
+		Line: "Verdict: Neoserra mail from yourcenter.edu passes DMARC: keep the setting OFF.", At: at})
 	sum := tui.SummaryText(env.Platform, st, 100)
-	want := "\nConfirmed with a real message\n  /tmp/x.eml\n  Verdict: Neoserra mail from yourcenter.edu passes DMARC: keep the setting OFF.\n"
+	want := "\nConfirmed with a real message\n  /tmp/x.eml\n  The message from yourcenter.edu (checked at 10:42) passes DMARC.\n"
 	if !strings.Contains(sum, want) {
 		t.Fatalf("summary lacks the confirmation:\n%s", sum)
+	}
+	// The decision is said once: the message's own instruction is not
+	// repeated.
+	if strings.Contains(sum, "keep the setting") || strings.Count(sum, "sender setting: turn it") != 1 {
+		t.Errorf("the summary gives more than one instruction:\n%s", sum)
 	}
 	if strings.Index(sum, want) > strings.Index(sum, "Still to do") {
 		t.Errorf("the confirmation is not beside the decision:\n%s", sum)
 	}
-	if strings.Contains(tui.SummaryText(env.Platform, common.NewState(env.Input(t)), 100), "Confirmed with") {
+	if strings.Contains(tui.SummaryText(env.Platform, tuitest.NewSession(env.Input(t)), 100), "Confirmed with") {
 		t.Error("a summary without a confirmation mentions one")
 	}
 }
@@ -300,7 +308,7 @@ func TestAnotherMessageStartsEmpty(t *testing.T) {
 	m, _ := newModel(t, 100, 200)
 	typeText(m, writeMessage(t, "test.eml", message))
 	_, cmd := m.Update(tuitest.Key("enter"))
-	tuitest.Await[common.KeepMsg](t, settle(t, m, cmd))
+	tuitest.Await[common.SaveMsg](t, settle(t, m, cmd))
 	m.Update(tuitest.Key("a"))
 	if !m.Capturing() || m.Value() != "" {
 		t.Fatalf("capturing %v, field %q: want an empty field with focus", m.Capturing(), m.Value())
@@ -314,4 +322,14 @@ func TestHintNamesTab(t *testing.T) {
 	if !tuitest.Contains(m.View(), "Tab completes a path") {
 		t.Fatalf("the hint does not name tab:\n%s", tuitest.Plain(m.View()))
 	}
+}
+
+// lastMessage returns the last message the step recorded in its session.
+func lastMessage(t *testing.T, m *confirm.Model) session.Message {
+	t.Helper()
+	msgs := m.Session().Messages
+	if len(msgs) == 0 {
+		t.Fatal("no message recorded in the session")
+	}
+	return msgs[len(msgs)-1]
 }

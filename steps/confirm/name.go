@@ -1,7 +1,13 @@
 package confirm
 
-import "github.com/outreach-auth/wizard/tui/common"
+import "github.com/outreach-auth/wizard/core/session"
 
-// Name identifies the step in the wizard's state, its saved progress and
-// its tests.
-const Name common.StepName = Title
+// Name identifies the step in the saved progress and in its tests: a
+// stable ID, whatever the title shown.
+const Name = session.StepConfirm
+
+// ID implements common.Step.
+func (m *Model) ID() session.StepID { return Name }
+
+// Session returns the session the step was entered with (nil before).
+func (m *Model) Session() *session.Session { return m.sess }

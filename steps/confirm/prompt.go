@@ -7,7 +7,9 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"time"
 
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/received"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -22,16 +24,17 @@ var headerLine = regexp.MustCompile(`^[!-9;-~]{2,}:(\s|$)`)
 // message and asks for its path, or its headers pasted and ended with an
 // empty line; Enter alone, or input that ends here, skips. A bad file is said, and asked again. The
 // report is the same as 'wizard verify', and its Result goes into st.
-func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
+func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Session) (common.Direction, error) {
+	m.sess = s
 	lp.Say("")
 	lp.Say("Confirm with a real message (optional). DNS can only say the records are right; a message sent by %s and received by you proves the mail passes.", m.Platform.Name)
 	lp.Say("How to save a message:")
 	for _, h := range received.HowToSave {
 		lp.Say("  %s: %s.", h.Client, h.Steps)
 	}
-	if f, ok := common.Get[common.MessageFile](st); ok && f != "" && f != m.auto {
+	if f := s.MessageFile; f != "" && f != m.auto {
 		m.auto = f
-		if done := m.verifyLine(ctx, lp, st, string(f), ""); done {
+		if done := m.verifyLine(ctx, lp, s, f, ""); done {
 			return common.Forward, nil
 		}
 	}
@@ -49,7 +52,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 			return common.Forward, nil
 		}
 		if !headerLine.MatchString(line) {
-			if m.verifyLine(ctx, lp, st, line, "") {
+			if m.verifyLine(ctx, lp, s, line, "") {
 				return common.Forward, nil
 			}
 			if ctx.Err() != nil {
@@ -65,7 +68,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 			}
 			return common.Forward, err
 		}
-		if m.verifyLine(ctx, lp, st, PastedSource, text) {
+		if m.verifyLine(ctx, lp, s, PastedSource, text) {
 			return common.Forward, nil
 		}
 		if ctx.Err() != nil {
@@ -110,15 +113,19 @@ func readBlock(lp *common.LinePrompt, first string) (string, error) {
 
 // verifyLine verifies the file at path (or text, when given) and writes
 // the report, reporting whether there was one; a bad input is said.
-func (m *Model) verifyLine(ctx context.Context, lp *common.LinePrompt, st *common.State, path, text string) bool {
+func (m *Model) verifyLine(ctx context.Context, lp *common.LinePrompt, s *session.Session, path, text string) bool {
 	lp.Say("Verifying %s...", dnscheck.Printable(path))
 	rep, err := verify(ctx, m.checker, m.Platform, path, text)
 	if err != nil {
 		lp.Say("%s", common.Capitalise(dnscheck.Printable(strings.TrimPrefix(err.Error(), "received: "))))
 		return false
 	}
+	msg := MessageOf(path, rep, time.Now())
+	if !s.Has(msg.FromDomain) && len(s.Domains) > 0 {
+		lp.Say("%s", dnscheck.Printable(s.MessageNote(msg)))
+	}
 	received.WriteText(lp.Out, rep)
 	m.source, m.report = path, rep
-	st.PutFrom(Name, m.result())
+	s.AddMessage(msg)
 	return true
 }

@@ -5,17 +5,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/steps/confirm"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
 
-func prompt(t *testing.T, input string) (string, *common.State) {
+func prompt(t *testing.T, input string) (string, *session.Session) {
 	t.Helper()
 	env := tuitest.NewEnv(t)
 	m := confirm.NewModel(env.Common(80, 24), env.Checker)
 	var out bytes.Buffer
-	st := common.NewState()
+	st := tuitest.NewSession()
 	dir, err := m.Prompt(t.Context(), common.NewLinePrompt(strings.NewReader(input), &out), st)
 	if err != nil || dir != common.Forward {
 		t.Fatalf("Prompt = %v, %v\n%s", dir, err, out.String())
@@ -39,8 +40,8 @@ func TestPromptBadPathThenGoodOne(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if r, ok := common.Get[confirm.Result](st); !ok || r.Source != path {
-		t.Errorf("result = %+v, %v", r, ok)
+	if len(st.Messages) != 1 || st.Messages[0].Source != path {
+		t.Errorf("messages = %+v", st.Messages)
 	}
 }
 
@@ -49,8 +50,8 @@ func TestPromptPastedHeaders(t *testing.T) {
 	if !strings.Contains(out, "The file has only the headers") || !strings.Contains(out, "Verdict: ") {
 		t.Errorf("output:\n%s", out)
 	}
-	if r, ok := common.Get[confirm.Result](st); !ok || r.Source != confirm.PastedSource {
-		t.Errorf("result = %+v, %v", r, ok)
+	if len(st.Messages) != 1 || st.Messages[0].Source != confirm.PastedSource {
+		t.Errorf("messages = %+v", st.Messages)
 	}
 }
 
@@ -59,7 +60,7 @@ func TestPromptSkip(t *testing.T) {
 	if strings.Contains(out, "Verdict") {
 		t.Errorf("skipping verified something:\n%s", out)
 	}
-	if _, ok := common.Get[confirm.Result](st); ok {
-		t.Error("skipping stored a result")
+	if len(st.Messages) != 0 {
+		t.Error("skipping recorded a message")
 	}
 }

@@ -7,6 +7,7 @@ package discovery
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/domainname"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -26,15 +28,18 @@ type ResultMsg struct {
 	Snapshot discovery.Snapshot
 	// Err is set when the preparation hook failed; Snapshot is then empty.
 	Err error
+	// At is when the lookup finished.
+	At time.Time
 }
 
 // Model is the wizard's discovery step: a spinner while discovery.Discover runs in
-// a command, then a short summary of what the domain publishes today. Its
-// result (in common.NextMsg) is the discovery.Snapshot.
+// a command, then a short summary of what the domain publishes today. The
+// lookup's outcome is recorded in the session as it arrives.
 type Model struct {
 	common.StepBase
 	q       dnscheck.Querier
 	prepare func(ctx context.Context, domain string) error
+	sess    *session.Session
 
 	domain string
 	// unicode is the domain as the person typed it (U-labels), for the
@@ -77,8 +82,12 @@ func (m *Model) Busy() bool { return m.busy }
 
 // Enter implements common.Step: coming forward it looks the domain up;
 // coming back it shows what it found before.
-func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
-	in, _ := common.Get[domainname.Input](st)
+func (m *Model) Enter(s *session.Session, dir common.Direction) tea.Cmd {
+	m.sess = s
+	var in domainname.Input
+	if f := s.First(); f != nil {
+		in = f.Input
+	}
 	if dir == common.Backward && m.have && m.domain == in.Domain {
 		return nil
 	}
@@ -98,12 +107,8 @@ func (m *Model) start() tea.Cmd {
 	m.render()
 	return tea.Batch(m.Spin.Tick, func() tea.Msg {
 		defer cancel()
-		if prepare != nil {
-			if err := prepare(ctx, dom); err != nil {
-				return ResultMsg{Gen: gen, Err: err}
-			}
-		}
-		return ResultMsg{Gen: gen, Snapshot: discovery.Discover(ctx, q, dom, p)}
+		l := session.Discover(ctx, q, p, dom, prepare)
+		return ResultMsg{Gen: gen, Snapshot: l.Snap, Err: l.Err, At: l.At}
 	})
 }
 
@@ -139,6 +144,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // stale
 		}
 		m.stop()
+		if msg.At.IsZero() {
+			msg.At = time.Now()
+		}
+		m.sess.Record(session.Lookup{Domain: m.domain, Snap: msg.Snapshot, At: msg.At, Err: msg.Err})
 		if msg.Err != nil {
 			m.err = msg.Err
 		} else {
@@ -158,7 +167,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, m.keys.Again) && !m.busy:
 			return m, m.start()
 		case key.Matches(msg, m.keys.Next) && m.have:
-			return m, common.Next(m.snap)
+			return m, common.Next
 		}
 	}
 	return m, m.Scrolled(msg)
@@ -186,15 +195,15 @@ func (m *Model) render() {
 	m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))
 }
 
-// Fact is one line of the discovery summary (common.Fact).
-type Fact = common.Fact
+// Fact is one line of the discovery summary (session.Fact).
+type Fact = session.Fact
 
-// Facts describes a snapshot for a person, one fact a line (common.Facts).
-func Facts(s discovery.Snapshot) []Fact { return common.Facts(s) }
+// Facts describes a snapshot for a person, one fact a line (session.Facts).
+func Facts(s discovery.Snapshot) []Fact { return session.Facts(s) }
 
 // TroubleAdvice is said under the facts when some lookup got no usable
-// answer (common.TroubleAdvice).
-const TroubleAdvice = common.TroubleAdvice
+// answer (session.TroubleAdvice).
+const TroubleAdvice = session.TroubleAdvice
 
 func (m *Model) summary() string {
 	st, w := m.Styles, m.Width

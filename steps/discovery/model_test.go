@@ -3,12 +3,14 @@ package discovery_test
 import (
 	"context"
 	"errors"
-	"github.com/outreach-auth/wizard/core/discovery"
-	"github.com/outreach-auth/wizard/core/domainname"
-	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/domainname"
+	"github.com/outreach-auth/wizard/core/session"
+	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 
 	"github.com/miekg/dns"
 
@@ -27,7 +29,7 @@ func TestDiscover(t *testing.T) {
 		prepared = d
 		return nil
 	})
-	cmd := m.Enter(common.NewState(env.Input(t)), common.Forward)
+	cmd := m.Enter(tuitest.NewSession(env.Input(t)), common.Forward)
 	if !m.Busy() || !tuitest.Contains(m.View(), "Looking up yourcenter.edu") {
 		t.Fatalf("not looking up:\n%s", tuitest.Plain(m.View()))
 	}
@@ -53,9 +55,9 @@ func TestDiscover(t *testing.T) {
 		}
 	}
 	_, next := m.Update(tuitest.Key("enter"))
-	got := tuitest.Await[common.NextMsg](t, next)
-	if s, ok := got.Results[0].(discovery.Snapshot); !ok || s.Domain != "yourcenter.edu" {
-		t.Fatalf("result = %#v", got.Results)
+	tuitest.Await[common.NextMsg](t, next)
+	if f := m.Session().First(); f == nil || f.Snap.Domain != "yourcenter.edu" || f.ReadAt.IsZero() {
+		t.Fatalf("the session's first domain = %#v", f)
 	}
 }
 
@@ -64,11 +66,11 @@ func TestDiscover(t *testing.T) {
 func TestStaleResult(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := discoverystep.NewModel(env.Common(80, 20), env.Client, nil)
-	first := m.Enter(common.NewState(env.Input(t)), common.Forward)
+	first := m.Enter(tuitest.NewSession(env.Input(t)), common.Forward)
 	old := tuitest.Await[discoverystep.ResultMsg](t, first)
 	// Back and forward again: a new lookup starts.
 	m.Update(tuitest.Key("esc"))
-	second := m.Enter(common.NewState(env.Input(t)), common.Forward)
+	second := m.Enter(tuitest.NewSession(env.Input(t)), common.Forward)
 	m.Update(old)
 	if _, ok := m.Snapshot(); ok || !m.Busy() {
 		t.Fatal("a stale result was taken")
@@ -88,7 +90,7 @@ func TestPrepareFails(t *testing.T) {
 	m := discoverystep.NewModel(env.Common(40, 16), env.Client, func(context.Context, string) error {
 		return errors.New("demo: \x1b[31mno zone")
 	})
-	m.Update(tuitest.Await[discoverystep.ResultMsg](t, m.Enter(common.NewState(env.Input(t)), common.Forward)))
+	m.Update(tuitest.Await[discoverystep.ResultMsg](t, m.Enter(tuitest.NewSession(env.Input(t)), common.Forward)))
 	v := m.View()
 	if !tuitest.Contains(v, "Could not look up yourcenter.edu: demo: \\x1b[31mno zone", "Press r to try again") {
 		t.Fatalf("view:\n%s", tuitest.Plain(v))
@@ -112,7 +114,7 @@ func TestTroubleAndStrangeRecords(t *testing.T) {
 	}
 	env.Server.SetFault("_dmarc.yourcenter.edu.", dnstest.Fault{ServFail: true})
 	m := discoverystep.NewModel(env.Common(80, 30), env.Client, nil)
-	m.Update(tuitest.Await[discoverystep.ResultMsg](t, m.Enter(common.NewState(env.Input(t)), common.Forward)))
+	m.Update(tuitest.Await[discoverystep.ResultMsg](t, m.Enter(tuitest.NewSession(env.Input(t)), common.Forward)))
 	v := m.View()
 	if strings.Contains(v, "\x1b[2J") || !tuitest.Contains(v, `v=spf1 \x1b[2J -all`) {
 		t.Fatalf("SPF not escaped:\n%q", v)
@@ -125,7 +127,7 @@ func TestTroubleAndStrangeRecords(t *testing.T) {
 func TestGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	tuitest.Screen{Env: env, Step: discoverystep.Name,
-		State: func(t *testing.T) *common.State { return common.NewState(env.Input(t)) },
+		State: func(t *testing.T) *session.Session { return tuitest.NewSession(env.Input(t)) },
 		Wait:  []string{"publishes today"}}.Golden(t)
 }
 
@@ -154,7 +156,7 @@ func TestGoldenShapes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			env := tuitest.NewEnv(t, uniZones)
 			m := discoverystep.NewModel(env.Common(100, 30), env.Client, nil)
-			m.Update(tuitest.Await[discoverystep.ResultMsg](t, m.Enter(common.NewState(tuitest.InputOf(t, tc.domain)), common.Forward)))
+			m.Update(tuitest.Await[discoverystep.ResultMsg](t, m.Enter(tuitest.NewSession(tuitest.InputOf(t, tc.domain)), common.Forward)))
 			v := tuitest.Plain(m.View())
 			want := map[string][]string{
 				"sbdc.uni.edu": {"none of its own; uni.edu's applies", "whoever runs uni.edu's DNS", "p=reject; sp=reject"},
@@ -164,7 +166,7 @@ func TestGoldenShapes(t *testing.T) {
 				t.Errorf("discovery of %s lacks %q:\n%s", tc.domain, want, v)
 			}
 			tuitest.Screen{Env: env, Step: discoverystep.Name,
-				State: func(t *testing.T) *common.State { return common.NewState(tuitest.InputOf(t, tc.domain)) },
+				State: func(t *testing.T) *session.Session { return tuitest.NewSession(tuitest.InputOf(t, tc.domain)) },
 				Wait:  []string{"publishes today"}}.Golden(t)
 		})
 	}
@@ -186,7 +188,7 @@ const deadServer = "127.0.0.1:9"
 func TestDeadServer(t *testing.T) {
 	env := deadEnv(t)
 	m := discoverystep.NewModel(env.Common(80, 24), env.Client, nil)
-	m.Update(tuitest.Await[discoverystep.ResultMsg](t, m.Enter(common.NewState(env.Input(t)), common.Forward)))
+	m.Update(tuitest.Await[discoverystep.ResultMsg](t, m.Enter(tuitest.NewSession(env.Input(t)), common.Forward)))
 	v := m.View()
 	why := "unknown: nothing answers at " + deadServer + " (connection refused)"
 	for _, label := range []string{"DNS host", "Mail provider", "SPF", "DKIM", "DMARC"} {
@@ -208,7 +210,8 @@ func TestDeadServer(t *testing.T) {
 	}
 	m.Update(tuitest.Await[discoverystep.ResultMsg](t, again))
 	_, next := m.Update(tuitest.Key("enter"))
-	if s, ok := tuitest.Await[common.NextMsg](t, next).Results[0].(discovery.Snapshot); !ok || len(s.Trouble) == 0 {
+	tuitest.Await[common.NextMsg](t, next)
+	if s := m.Session().First().Snap; len(s.Trouble) == 0 {
 		t.Fatalf("enter did not go on with the snapshot and its trouble: %#v", s)
 	}
 }
@@ -242,7 +245,7 @@ func TestFactsUnknownOnlyWhereTrouble(t *testing.T) {
 func TestGoldenDeadServer(t *testing.T) {
 	env := deadEnv(t)
 	tuitest.Screen{Env: env, Step: discoverystep.Name,
-		State: func(t *testing.T) *common.State { return common.NewState(env.Input(t)) },
+		State: func(t *testing.T) *session.Session { return tuitest.NewSession(env.Input(t)) },
 		Wait:  []string{"publishes today"}}.Golden(t)
 }
 
@@ -281,7 +284,7 @@ func TestUnicodeNameInHeading(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := discoverystep.NewModel(env.Common(80, 20), env.Client, nil)
-	m.Update(tuitest.Await[discoverystep.ResultMsg](t, m.Enter(common.NewState(in), common.Forward)))
+	m.Update(tuitest.Await[discoverystep.ResultMsg](t, m.Enter(tuitest.NewSession(in), common.Forward)))
 	if !tuitest.Contains(m.View(), "What bücher.example (xn--bcher-kva.example) publishes today") {
 		t.Fatalf("heading:\n%s", tuitest.Plain(m.View()))
 	}

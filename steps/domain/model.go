@@ -12,14 +12,16 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/core/domainname"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
 // Model is the wizard's domain step: a text field checked with domainname.Normalize
 // as the person types, showing the domain as it will be used. Its result
-// (in common.NextMsg) is the domainname.Input.
+// (recorded in the session as the first domain) is the domainname.Input.
 type Model struct {
+	sess *session.Session
 	common.Common
 	input textinput.Model
 	in    domainname.Input  // the last valid input
@@ -77,9 +79,10 @@ func (m *Model) Capturing() bool { return true }
 
 // Enter implements common.Step: the field keeps what was typed, or shows
 // the domain chosen before.
-func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
-	if in, ok := common.Get[domainname.Input](st); ok && m.input.Value() == "" {
-		m.input.SetValue(in.Original)
+func (m *Model) Enter(s *session.Session, _ common.Direction) tea.Cmd {
+	m.sess = s
+	if f := s.First(); f != nil && m.input.Value() == "" {
+		m.input.SetValue(f.Input.Original)
 		m.input.CursorEnd()
 		m.validate()
 	}
@@ -114,7 +117,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, common.Back
 		case key.Matches(k, m.keys.Next):
 			if in, ok := m.Input(); ok {
-				return m, common.Next(in)
+				m.sess.SetFirst(in)
+				return m, common.Next
 			}
 			m.tried = true
 			return m, nil

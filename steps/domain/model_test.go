@@ -1,10 +1,11 @@
 package domain_test
 
 import (
-	"github.com/outreach-auth/wizard/steps/domain"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/outreach-auth/wizard/steps/domain"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
@@ -19,7 +20,7 @@ func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
 func newModel(t *testing.T, w, h int) *domain.Model {
 	env := tuitest.NewEnv(t)
 	m := domain.NewModel(env.Common(w, h))
-	m.Enter(common.NewState(), common.Forward)
+	m.Enter(tuitest.NewSession(), common.Forward)
 	return m
 }
 
@@ -72,9 +73,9 @@ func TestRefusalAndSuggestion(t *testing.T) {
 		t.Fatalf("after tab: %+v, %v", in, ok)
 	}
 	_, cmd := m.Update(tuitest.Key("enter"))
-	next := tuitest.Await[common.NextMsg](t, cmd)
-	if in, ok := next.Results[0].(domainname.Input); !ok || in.Domain != "yourcenter.edu" {
-		t.Fatalf("result = %#v", next.Results)
+	tuitest.Await[common.NextMsg](t, cmd)
+	if f := m.Session().First(); f == nil || f.Input.Domain != "yourcenter.edu" {
+		t.Fatalf("first domain = %#v", f)
 	}
 }
 
@@ -93,7 +94,7 @@ func TestEmptyEnterAndBack(t *testing.T) {
 func TestEnterKeepsChoice(t *testing.T) {
 	in, _ := domainname.Normalize("jane@yourcenter.edu")
 	m := newModel(t, 80, 16)
-	m.Enter(common.NewState(in), common.Backward)
+	m.Enter(tuitest.NewSession(in), common.Backward)
 	if got, ok := m.Input(); !ok || got != in {
 		t.Fatalf("input = %+v, %v", got, ok)
 	}

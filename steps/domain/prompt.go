@@ -5,14 +5,15 @@ import (
 	"errors"
 
 	"github.com/outreach-auth/wizard/core/domainname"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
 // Prompt implements common.Prompter: it asks for the mail domain until it
-// is one. A domain already in st (a resumed session) is kept.
-func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
-	if _, ok := common.Get[domainname.Input](st); ok {
+// is one. A domain already in s (a resumed session) is kept.
+func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, s *session.Session) (common.Direction, error) {
+	if s.First() != nil {
 		return common.Forward, nil
 	}
 	for {
@@ -33,7 +34,7 @@ func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, st *common.Stat
 			lp.Say("%s", dnscheck.Printable(n))
 		}
 		lp.Say("Using %s.", in.Domain)
-		st.PutFrom(Name, in)
+		s.SetFirst(in)
 		return common.Forward, nil
 	}
 }

@@ -1,11 +1,11 @@
 // Package domains is the wizard's screen for databases whose users send
 // from more than one mail domain: after the first domain it asks whether
 // the staff send the platform's mail from any other domain, adds each one
-// (normalised like the first, looked up at once), and stores the list as
-// common.Others for the records, verify and advice screens (common.Targets
-// reads it back). When some domain's own DMARC record would send no reports
-// (plan.AsksReportAddress), it also asks, optionally, where they should go,
-// and stores the answer as plan.ReportAddress for the records step.
+// (normalised like the first, looked up at once), and records the list in
+// the session (Session.SetOthers) with each lookup's outcome. When some
+// domain's own DMARC record would send no reports (plan.AsksReportAddress),
+// it also asks, optionally, where they should go, and records the answer
+// as the session's ReportAddress.
 package domains
 
 import (
@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -25,6 +26,7 @@ import (
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -36,26 +38,35 @@ type LookedUpMsg struct {
 	Gen  int
 	Snap discovery.Snapshot
 	Err  error // the preparation hook failed
+	At   time.Time
 }
 
 // entry is one added domain and the state of its lookup.
 type entry struct {
-	common.Extra
+	Added
 	gen  int
 	busy bool
 	err  error
 }
 
+// Added is one domain added: what was typed and what its lookup found
+// (Snap.Domain is "" until it has been read).
+type Added struct {
+	Input domainname.Input
+	Snap  discovery.Snapshot
+}
+
 // Model is the step that asks whether the database's users send from other
 // domains. A text field adds one domain at a time (checked with
 // domainname.Normalize, looked up at once); tab moves to the list, where x
-// removes one. Enter on an empty field goes on; its result (in
-// common.NextMsg) is common.Others.
+// removes one. Enter on an empty field goes on; the list is recorded in
+// the session as it changes.
 type Model struct {
 	common.StepBase
 	q       dnscheck.Querier
 	prepare func(ctx context.Context, domain string) error
 	input   textinput.Model
+	sess    *session.Session
 
 	first   domainname.Input
 	list    []entry
@@ -126,10 +137,19 @@ func (m *Model) Title() string { return Title }
 func (m *Model) Capturing() bool { return !m.inList }
 
 // Others returns the domains added so far (looked up or not).
-func (m *Model) Others() common.Others {
-	out := common.Others{}
+func (m *Model) Others() []Added {
+	out := []Added{}
 	for _, e := range m.list {
-		out = append(out, e.Extra)
+		out = append(out, e.Added)
+	}
+	return out
+}
+
+// inputs returns the names of the domains added, as typed.
+func (m *Model) inputs() []domainname.Input {
+	out := []domainname.Input{}
+	for _, e := range m.list {
+		out = append(out, e.Input)
 	}
 	return out
 }
@@ -148,16 +168,23 @@ func (m *Model) Busy() bool {
 // back; a domain equal to the (possibly new) first one is dropped from it.
 // When the state already holds others (a resumed session) and the list is
 // empty, they are taken from there.
-func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
-	m.first, _ = common.Get[domainname.Input](st)
-	m.firstSnap, _ = common.Get[discovery.Snapshot](st)
-	if addr, ok := common.Get[plan.ReportAddress](st); ok && strings.TrimSpace(m.reports.Value()) == "" {
+func (m *Model) Enter(s *session.Session, _ common.Direction) tea.Cmd {
+	m.sess = s
+	m.first, m.firstSnap = domainname.Input{}, discovery.Snapshot{}
+	if f := s.First(); f != nil {
+		m.first, m.firstSnap = f.Input, f.Snap
+	}
+	if addr := s.ReportAddress; addr != "" && strings.TrimSpace(m.reports.Value()) == "" {
 		m.reports.SetValue(string(addr))
 	}
 	resumed := false
-	if saved, ok := common.Get[common.Others](st); ok && len(m.list) == 0 {
-		for _, e := range saved {
-			m.list = append(m.list, entry{Extra: e})
+	if saved := s.Others(); len(saved) > 0 && len(m.list) == 0 {
+		for _, d := range saved {
+			e := entry{Added: Added{Input: d.Input}}
+			if !d.ReadAt.IsZero() {
+				e.Snap = d.Snap
+			}
+			m.list = append(m.list, e)
 		}
 		resumed = true
 	}
@@ -395,13 +422,16 @@ func (m *Model) add() tea.Cmd {
 	}
 	m.problem = ""
 	m.input.SetValue("")
-	m.list = append(m.list, entry{Extra: common.Extra{Input: in}})
+	m.list = append(m.list, entry{Added: Added{Input: in}})
 	return tea.Batch(m.lookUp(len(m.list)-1), m.Spin.Tick, m.keep())
 }
 
-// keep stores the list in the wizard's state as it changes, so the
-// progress saved has it even if the person quits on this step.
-func (m *Model) keep() tea.Cmd { return common.Keep(m.Title(), m.Others()) }
+// keep records the list in the session as it changes, so the progress
+// saved has it even if the person quits on this step.
+func (m *Model) keep() tea.Cmd {
+	m.sess.SetOthers(m.inputs())
+	return common.Save
+}
 
 // lookUp starts the lookup of list entry i in a command.
 func (m *Model) lookUp(i int) tea.Cmd {
@@ -411,12 +441,8 @@ func (m *Model) lookUp(i int) tea.Cmd {
 	gen, dom, q, p, prepare, ctx := e.gen, e.Input.Domain, m.q, m.Platform, m.prepare, m.Ctx
 	m.render()
 	return func() tea.Msg {
-		if prepare != nil {
-			if err := prepare(ctx, dom); err != nil {
-				return LookedUpMsg{Gen: gen, Err: err}
-			}
-		}
-		return LookedUpMsg{Gen: gen, Snap: discovery.Discover(ctx, q, dom, p)}
+		l := session.Discover(ctx, q, p, dom, prepare)
+		return LookedUpMsg{Gen: gen, Snap: l.Snap, Err: l.Err, At: l.At}
 	}
 }
 
@@ -431,6 +457,11 @@ func (m *Model) lookedUp(msg LookedUpMsg) tea.Cmd {
 		if msg.Err == nil {
 			e.Snap = msg.Snap
 		}
+		if msg.At.IsZero() {
+			msg.At = time.Now()
+		}
+		m.sess.SetOthers(m.inputs())
+		m.sess.Record(session.Lookup{Domain: e.Input.Domain, Snap: msg.Snap, At: msg.At, Err: msg.Err})
 	}
 	if m.waiting && !m.Busy() {
 		m.waiting = false
@@ -461,7 +492,14 @@ func (m *Model) finish() tea.Cmd {
 		m.render()
 		return focus
 	}
-	return common.Next(m.Others(), addr)
+	m.sess.SetOthers(m.inputs())
+	for _, e := range m.list {
+		if e.err != nil { // a failed lookup stays failed
+			m.sess.LookupFailed(e.Input.Domain, dnscheck.Printable(e.err.Error()))
+		}
+	}
+	m.sess.ReportAddress, m.sess.OthersAnswered = addr, true
+	return common.Next
 }
 
 func (m *Model) render() {

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/outreach-auth/wizard/steps/domains"
 	"os"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/outreach-auth/wizard/steps/domains"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
@@ -57,10 +59,10 @@ func (r *recorder) got() []string {
 
 // firstState is the state after the mail provider step: yourcenter.edu
 // chosen and looked up.
-func firstState(t *testing.T, env *tuitest.Env, extra ...any) *common.State {
+func firstState(t *testing.T, env *tuitest.Env, extra ...any) *session.Session {
 	t.Helper()
 	snap := env.Snapshot(t)
-	return common.NewState(append([]any{env.Input(t), snap, tuitest.Detected(snap)}, extra...)...)
+	return tuitest.NewSession(append([]any{env.Input(t), snap, tuitest.Detected(snap)}, extra...)...)
 }
 
 func send(m *domains.Model, msg tea.Msg) tea.Cmd {
@@ -90,16 +92,15 @@ func added(t *testing.T, m *domains.Model, s string) {
 	}
 	// The lookup's result is kept in the state (so the saved progress
 	// has it), and does not move on.
-	keep, ok := send(m, tuitest.Await[domains.LookedUpMsg](t, cmd))().(common.KeepMsg)
-	if !ok {
-		t.Fatalf("the lookup of %q did not keep the list, or moved on by itself", s)
+	if _, ok := send(m, tuitest.Await[domains.LookedUpMsg](t, cmd))().(common.SaveMsg); !ok {
+		t.Fatalf("the lookup of %q did not save the list, or moved on by itself", s)
 	}
-	if got := keep.Results[0].(common.Others); len(got) == 0 || got[len(got)-1].Input.Domain != m.Others()[len(m.Others())-1].Input.Domain || keep.Step != "Other domains" {
-		t.Fatalf("kept %+v", keep)
+	if got := othersOf(m); len(got) == 0 || got[len(got)-1].Input.Domain != m.Others()[len(m.Others())-1].Input.Domain {
+		t.Fatalf("the session holds %+v", got)
 	}
 }
 
-func newStep(t *testing.T, env *tuitest.Env, w, h int, st *common.State, r *recorder) *domains.Model {
+func newStep(t *testing.T, env *tuitest.Env, w, h int, st *session.Session, r *recorder) *domains.Model {
 	t.Helper()
 	var prep func(context.Context, string) error
 	if r != nil {
@@ -110,7 +111,7 @@ func newStep(t *testing.T, env *tuitest.Env, w, h int, st *common.State, r *reco
 	return m
 }
 
-func names(o common.Others) []string {
+func names(o []domains.Added) []string {
 	var out []string
 	for _, e := range o {
 		out = append(out, e.Input.Domain)
@@ -267,11 +268,15 @@ func TestPrepareFails(t *testing.T) {
 	if m.Busy() || !tuitest.Contains(m.View(), "could not look it up") {
 		t.Fatalf("coming back:\n%s", tuitest.Plain(m.View()))
 	}
-	// Going on hands the domain over without a snapshot: the records
-	// step looks it up.
-	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	if got := next.Results[0].(common.Others); len(got) != 1 || got[0].Snap.Domain != "" {
+	// Going on hands the domain over without a snapshot, and failed: a
+	// failed lookup stays failed (the records step says so, and r looks
+	// again), never read as a domain without mail.
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
+	if got := othersOf(m); len(got) != 1 || got[0].Snap.Domain != "" {
 		t.Fatalf("result = %+v", got)
+	}
+	if d := m.Session().Others()[0]; d.LookupErr == "" || !d.ReadAt.IsZero() {
+		t.Fatalf("the failed lookup was not kept: %+v", d)
 	}
 }
 
@@ -366,9 +371,9 @@ func TestRemovedWhileLooking(t *testing.T) {
 func TestContinue(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := newStep(t, env, 80, 24, firstState(t, env), nil)
-	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	if got, ok := next.Results[0].(common.Others); !ok || len(got) != 0 {
-		t.Fatalf("with none added: %#v", next.Results)
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
+	if got := othersOf(m); len(got) != 0 {
+		t.Fatalf("with none added: %#v", got)
 	}
 
 	added(t, m, "thirdcenter.net")
@@ -376,15 +381,15 @@ func TestContinue(t *testing.T) {
 	if m.ShortHelp()[0].Help().Desc != "continue" {
 		t.Fatalf("help = %+v", m.ShortHelp()[0].Help())
 	}
-	next = tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	got := next.Results[0].(common.Others)
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
+	got := othersOf(m)
 	if !slices.Equal(names(got), []string{"thirdcenter.net", tuitest.Other}) || got[1].Snap.DNSHost.ID != "godaddy" {
 		t.Fatalf("result = %+v", got)
 	}
 	// Enter in the list goes on too.
 	m.Update(tuitest.Key("tab"))
-	next = tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	if got := next.Results[0].(common.Others); len(got) != 2 {
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
+	if got := othersOf(m); len(got) != 2 {
 		t.Fatalf("from the list: %+v", got)
 	}
 	// esc goes back.
@@ -403,8 +408,8 @@ func TestContinueWaits(t *testing.T) {
 	if !tuitest.Contains(m.View(), "Going on as soon as the lookups finish…") {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
-	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Await[domains.LookedUpMsg](t, lookup)))
-	got := next.Results[0].(common.Others)
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Await[domains.LookedUpMsg](t, lookup)))
+	got := othersOf(m)
 	if len(got) != 1 || got[0].Snap.Domain != tuitest.Other {
 		t.Fatalf("result = %+v", got)
 	}
@@ -444,7 +449,7 @@ func TestComeBack(t *testing.T) {
 
 	// The first domain is now othercenter.org.
 	snap := env.SnapshotOf(t, tuitest.Other)
-	st := common.NewState(tuitest.InputOf(t, tuitest.Other), snap, tuitest.Detected(snap))
+	st := tuitest.NewSession(tuitest.InputOf(t, tuitest.Other), snap, tuitest.Detected(snap))
 	m.Enter(st, common.Forward)
 	if got := names(m.Others()); !slices.Equal(got, []string{"thirdcenter.net"}) {
 		t.Fatalf("with othercenter.org first: %q", got)
@@ -452,8 +457,8 @@ func TestComeBack(t *testing.T) {
 	if !tuitest.Contains(m.View(), "✓ othercenter.org (first domain)", "thirdcenter.net") {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
-	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	if got := names(next.Results[0].(common.Others)); !slices.Equal(got, []string{"thirdcenter.net"}) {
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
+	if got := names(othersOf(m)); !slices.Equal(got, []string{"thirdcenter.net"}) {
 		t.Fatalf("result = %q", got)
 	}
 }
@@ -465,7 +470,7 @@ func TestResumed(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	r := &recorder{}
 	third := tuitest.InputOf(t, "thirdcenter.net")
-	saved := common.Others{
+	saved := tuitest.Others{
 		{Input: tuitest.InputOf(t, tuitest.Other)},
 		{Input: env.Input(t)}, // the first domain
 		{Input: third, Snap: discovery.Snapshot{Domain: "thirdcenter.net"}},
@@ -512,50 +517,9 @@ func TestResumed(t *testing.T) {
 	}
 }
 
-func TestTargets(t *testing.T) {
-	env := tuitest.NewEnv(t)
-	if got := common.Targets(common.NewState()); got != nil {
-		t.Fatalf("empty state: %+v", got)
-	}
-	if got := common.Names(nil); got != nil {
-		t.Fatalf("nil state: %q", got)
-	}
-	first := env.Input(t)
-	// A snapshot of another domain (left from an earlier choice) is not
-	// the first domain's.
-	stale := discovery.Snapshot{Domain: "old.example"}
-	got := common.Targets(common.NewState(first, stale))
-	if len(got) != 1 || got[0].Input != first || got[0].Snap != nil {
-		t.Fatalf("first only: %+v", got)
-	}
-
-	snap := env.Snapshot(t)
-	other := env.SnapshotOf(t, tuitest.Other)
-	st := common.NewState(first, snap, common.Others{
-		{Input: tuitest.InputOf(t, tuitest.Other), Snap: other},
-		{Input: first, Snap: snap}, // the first again: skipped
-		{Input: tuitest.InputOf(t, "thirdcenter.net")},
-		{Input: tuitest.InputOf(t, "fourthcenter.com"), Snap: other}, // someone else's snapshot
-	})
-	got = common.Targets(st)
-	want := []string{tuitest.Domain, tuitest.Other, "thirdcenter.net", "fourthcenter.com"}
-	if n := common.Names(st); !slices.Equal(n, want) {
-		t.Fatalf("names = %q, want %q", n, want)
-	}
-	if len(got) != 4 || got[0].Snap == nil || got[0].Snap.Domain != tuitest.Domain ||
-		got[1].Snap == nil || got[1].Snap.DNSHost.ID != "godaddy" || got[2].Snap != nil || got[3].Snap != nil {
-		t.Fatalf("targets = %+v", got)
-	}
-	// The snapshot returned is a copy: changing it changes nothing stored.
-	got[1].Snap.Domain = "changed"
-	if again := common.Targets(st); again[1].Snap.Domain != tuitest.Other {
-		t.Fatal("Targets returned the stored snapshot itself")
-	}
-}
-
 func TestGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	state := func(t *testing.T) *common.State { return firstState(t, env) }
+	state := func(t *testing.T) *session.Session { return firstState(t, env) }
 	t.Run("two", func(t *testing.T) {
 		tuitest.Screen{Env: env, Step: domains.Name, State: state, Wait: []string{"(first domain)"},
 			Then: func(t *testing.T, tm *teatest.TestModel) {
@@ -578,10 +542,10 @@ func TestGolden(t *testing.T) {
 // selected domain stays in view as the selection moves.
 func TestLongListKeepsSelectionInView(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	var saved common.Others
+	var saved tuitest.Others
 	for i := range 12 {
 		d := fmt.Sprintf("branch%d.example", i)
-		saved = append(saved, common.Extra{Input: tuitest.InputOf(t, d), Snap: discovery.Snapshot{Domain: d}})
+		saved = append(saved, tuitest.Extra{Input: tuitest.InputOf(t, d), Snap: discovery.Snapshot{Domain: d}})
 	}
 	m := domains.NewModel(env.Common(40, 10), env.Client, nil)
 	m.Enter(firstState(t, env, saved), common.Forward)
@@ -621,8 +585,8 @@ func TestLookupLostWhileAway(t *testing.T) {
 	if m.Busy() || !tuitest.Contains(m.View(), "✓ othercenter.org") {
 		t.Fatalf("after the new lookup:\n%s", tuitest.Plain(m.View()))
 	}
-	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	if got := next.Results[0].(common.Others); len(got) != 1 || got[0].Snap.Domain != tuitest.Other {
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
+	if got := othersOf(m); len(got) != 1 || got[0].Snap.Domain != tuitest.Other {
 		t.Fatalf("went on with %+v", got)
 	}
 }
@@ -650,9 +614,9 @@ func TestDMARCReports(t *testing.T) {
 		t.Fatalf("the question is not asked:\n%s", tuitest.Plain(m.View()))
 	}
 	// Enter with everything empty goes on without an address.
-	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	if len(next.Results) != 2 || next.Results[1] != plan.ReportAddress("") {
-		t.Fatalf("results %#v, want the domains and an empty address", next.Results)
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
+	if m.Session().ReportAddress != "" || !m.Session().OthersAnswered {
+		t.Fatalf("session %#v, want the domains and an empty address", m.Session())
 	}
 
 	m = newStep(t, env, 80, 40, firstState(t, env), nil)
@@ -673,9 +637,9 @@ func TestDMARCReports(t *testing.T) {
 		m.Update(tea.KeyMsg{Type: tea.KeyBackspace})
 	}
 	typeText(m, "mailto:DMARC@YourCenter.edu")
-	next = tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	if next.Results[1] != plan.ReportAddress("DMARC@yourcenter.edu") {
-		t.Fatalf("results %#v", next.Results)
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
+	if m.Session().ReportAddress != plan.ReportAddress("DMARC@yourcenter.edu") {
+		t.Fatalf("session %#v", m.Session())
 	}
 
 	// A bad address typed, then enter in the domain field: the person is
@@ -700,7 +664,7 @@ func TestDMARCReportsNotAsked(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	snap := env.Snapshot(t)
 	snap.DMARC = []string{"v=DMARC1; p=none; rua=mailto:d@yourcenter.edu"}
-	m := newStep(t, env, 80, 40, common.NewState(env.Input(t), snap, tuitest.Detected(snap)), nil)
+	m := newStep(t, env, 80, 40, tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap)), nil)
 	if tuitest.Contains(m.View(), "DMARC reports") || helpHas(m.ShortHelp(), "↓") {
 		t.Fatalf("asked although the record has rua=:\n%s", tuitest.Plain(m.View()))
 	}
@@ -751,4 +715,18 @@ func TestPageDownInField(t *testing.T) {
 	if !tuitest.Contains(m.View(), "Do your staff send") {
 		t.Fatalf("pgup did not scroll back:\n%s", tuitest.Plain(m.View()))
 	}
+}
+
+// othersOf returns the other domains the step recorded in its session,
+// with what their lookups found.
+func othersOf(m *domains.Model) []domains.Added {
+	out := []domains.Added{}
+	for _, d := range m.Session().Others() {
+		e := domains.Added{Input: d.Input}
+		if !d.ReadAt.IsZero() {
+			e.Snap = d.Snap
+		}
+		out = append(out, e)
+	}
+	return out
 }

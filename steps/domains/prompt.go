@@ -4,63 +4,87 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
 // Prompt implements common.Prompter: it asks for the other domains, one a
 // line, each looked up at once; an empty line ends the list. The domains
-// already in st (a resumed session) are looked up again instead.
-func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
-	var others common.Others
-	saved, resumed := common.Get[common.Others](st)
+// already in s (a resumed session) are looked up again instead.
+func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Session) (common.Direction, error) {
+	var others []added
 	// Come back to (from the records): the domains and the address
 	// given stay, and the questions are asked again to change them.
 	back := lp.Entered == common.Backward
-	if back {
-		resumed = false
-	}
+	resumed := !back && s.Resumed && s.OthersAnswered
+	s.Resumed = false
 	if resumed {
-		for _, o := range saved {
-			s, err := common.LookUpLines(ctx, lp, m.q, m.prepare, m.Platform, o.Input.Domain)
+		for _, o := range s.Others() {
+			snap, err := common.LookUpLines(ctx, lp, m.q, m.prepare, m.Platform, o.Input.Domain)
 			if err != nil {
 				return common.Forward, err
 			}
-			others = append(others, common.Extra{Input: o.Input, Snap: s})
+			others = append(others, added{Input: o.Input, Snap: snap})
 		}
 	} else {
-		first, _ := common.Get[domainname.Input](st)
-		var err error
-		var start common.Others
-		if back {
-			start = saved
+		var first domainname.Input
+		if f := s.First(); f != nil {
+			first = f.Input
 		}
+		var start []added
+		if back {
+			for _, o := range s.Others() {
+				start = append(start, added{Input: o.Input, Snap: o.Snap})
+			}
+		}
+		var err error
 		if others, err = m.ask(ctx, lp, first, start); err != nil {
 			return common.Forward, err
 		}
 	}
-	st.PutFrom(Name, others)
+	ins := make([]domainname.Input, len(others))
+	for i, o := range others {
+		ins[i] = o.Input
+	}
+	s.SetOthers(ins)
+	for _, o := range others {
+		if o.Snap.Domain != "" {
+			s.Read(o.Snap, time.Now())
+		}
+	}
 	// A resumed session is not asked again: the address given last
 	// time, if any, was restored with the other answers.
-	if current, given := common.Get[plan.ReportAddress](st); (!given || back) && !resumed {
-		first, _ := common.Get[discovery.Snapshot](st)
-		addr, err := askReports(lp, first, others, current)
+	if (back || !s.OthersAnswered) && !resumed {
+		var first discovery.Snapshot
+		if f := s.First(); f != nil {
+			first = f.Snap
+		}
+		addr, err := askReports(lp, first, others, s.ReportAddress)
 		if err != nil {
 			return common.Forward, err
 		}
-		st.PutFrom(Name, addr)
+		s.ReportAddress = addr
 	}
+	s.OthersAnswered = true
 	return common.Forward, nil
+}
+
+// added is a domain added at the line prompts and what its lookup found.
+type added struct {
+	Input domainname.Input
+	Snap  discovery.Snapshot
 }
 
 // askReports asks where DMARC reports should go when some domain's own
 // record would send none, until the answer is an address or empty. With
 // an address given before (current), Enter keeps it and "-" gives none.
-func askReports(lp *common.LinePrompt, first discovery.Snapshot, others common.Others, current plan.ReportAddress) (plan.ReportAddress, error) {
+func askReports(lp *common.LinePrompt, first discovery.Snapshot, others []added, current plan.ReportAddress) (plan.ReportAddress, error) {
 	var ask []string
 	if first.Domain != "" && plan.AsksReportAddress(first) {
 		ask = append(ask, first.Domain)
@@ -103,10 +127,10 @@ func askReports(lp *common.LinePrompt, first discovery.Snapshot, others common.O
 
 // ask asks for the other domains, one a line, after those in start
 // (the list so far, when the person came back to change it).
-func (m *Model) ask(ctx context.Context, lp *common.LinePrompt, first domainname.Input, start common.Others) (common.Others, error) {
+func (m *Model) ask(ctx context.Context, lp *common.LinePrompt, first domainname.Input, start []added) ([]added, error) {
 	lp.Say("")
 	lp.Say("%s %s", Question(m.Platform.Name), Explain)
-	others := append(common.Others{}, start...)
+	others := append([]added{}, start...)
 	seen := map[string]bool{first.Domain: true}
 	if len(start) > 0 {
 		names := make([]string, 0, len(start))
@@ -138,7 +162,7 @@ func (m *Model) ask(ctx context.Context, lp *common.LinePrompt, first domainname
 		if err != nil {
 			return nil, err
 		}
-		others = append(others, common.Extra{Input: in, Snap: snap})
+		others = append(others, added{Input: in, Snap: snap})
 		lp.Say("Added %s.", in.Domain)
 	}
 }

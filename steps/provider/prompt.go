@@ -9,26 +9,48 @@ import (
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
 // Prompt implements common.Prompter: the providers as a numbered list,
 // the one proposed from the domain's MX the default, or the SPF include
-// typed in for Other. A choice already in st (a resumed session) is kept.
-// When the domain's MX lookup failed, r goes back to look it up again.
-func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
-	if c, ok := common.Get[plan.ProviderChoice](st); ok {
-		lp.Say("Mail provider: %s (as chosen last time).", c.Provider.Name)
-		return common.Forward, nil
+// typed in for Other. A choice already confirmed in s (a resumed
+// session) is kept. When the domain's MX lookup failed, r goes back to
+// look it up again. For the other domains (NewForOthers) it asks the same
+// for each domain looked up whose provider is not confirmed yet.
+func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, s *session.Session) (common.Direction, error) {
+	if m.preset != nil {
+		m.Enter(s, common.Forward) // every domain's provider is the preset
+		if !m.others {
+			lp.Say("")
+			lp.Say("Mail provider: %s (as given with --provider).", m.preset.Name)
+		}
+		return lp.Entered, nil
 	}
-	snap, _ := common.Get[discovery.Snapshot](st)
-	choice, back, err := m.ask(lp, snap)
-	if err != nil || back {
-		return common.Backward, err
+	for {
+		d := target(s, m.others)
+		if d == nil {
+			return lp.Entered, nil
+		}
+		if !m.others && d.ProviderConfirmed {
+			lp.Say("Mail provider: %s (as chosen last time).", d.Provider.Provider.Name)
+			return common.Forward, nil
+		}
+		if m.others {
+			lp.Say("")
+			lp.Say("The mail provider of %s:", d.Input.Domain)
+		}
+		choice, back, err := m.ask(lp, d.Snap)
+		if err != nil || back {
+			return common.Backward, err
+		}
+		s.SetProvider(d.Input.Domain, choice, true)
+		if !m.others {
+			return common.Forward, nil
+		}
 	}
-	st.PutFrom(Name, choice)
-	return common.Forward, nil
 }
 
 // ask asks for the provider; back is set when the person asked to look

@@ -19,6 +19,7 @@ import (
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -68,6 +69,12 @@ func (d itemDelegate) Render(w io.Writer, m list.Model, index int, it list.Item)
 type Model struct {
 	common.Common
 	preset *assets.Provider
+	sess   *session.Session
+	// others is set for the step that confirms the providers of the
+	// domains added after the first (NewForOthers); domain is the domain
+	// asked about.
+	others bool
+	domain string
 	list   list.Model
 	input  textinput.Model
 	typing bool // the "other" field has focus
@@ -115,11 +122,46 @@ func New(c common.Common, preset *assets.Provider) *Model {
 	return m
 }
 
-// Title names the step in the header and in the saved progress.
+// NewForOthers returns the step that confirms, or lets the person choose,
+// the provider of each domain added after the first whose provider is not
+// confirmed yet, one after the other, as the first domain's is. With none
+// to ask it passes straight through, in either direction.
+func NewForOthers(c common.Common, preset *assets.Provider) *Model {
+	m := New(c, preset)
+	m.others = true
+	return m
+}
+
+// Title names the step in the header.
 const Title = "Mail provider"
 
+// TitleOthers names the step for the other domains in the header.
+const TitleOthers = "Other domains' mail providers"
+
 // Title implements common.Step.
-func (m *Model) Title() string { return Title }
+func (m *Model) Title() string {
+	if m.others {
+		return TitleOthers
+	}
+	return Title
+}
+
+// Domain returns the domain whose provider the step asks for.
+func (m *Model) Domain() string { return m.domain }
+
+// target returns the domain to ask about: the first domain, or (for the
+// other domains) the first one looked up whose provider is not confirmed.
+func target(s *session.Session, others bool) *session.Domain {
+	if !others {
+		return s.First()
+	}
+	for _, d := range s.Others() {
+		if !d.ProviderConfirmed && !d.ReadAt.IsZero() {
+			return d
+		}
+	}
+	return nil
+}
 
 // Init implements tea.Model.
 func (m *Model) Init() tea.Cmd { return nil }
@@ -141,22 +183,37 @@ func (m *Model) Selected() (assets.Provider, bool) {
 // Enter implements common.Step: the list is rebuilt from the snapshot, the
 // detected provider selected. With a preset the step passes straight
 // through, in either direction.
-func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
+func (m *Model) Enter(s *session.Session, dir common.Direction) tea.Cmd {
+	m.sess = s
 	if m.preset != nil {
+		// --provider names the organisation's provider, every domain's.
+		for _, d := range s.Domains {
+			if !m.others || d != s.First() {
+				s.SetProvider(d.Input.Domain, plan.ProviderChoice{Provider: *m.preset}, true)
+			}
+		}
 		if dir == common.Backward {
 			return common.Back
 		}
-		return common.Next(plan.ProviderChoice{Provider: *m.preset})
+		return common.Next
 	}
-	snap, _ := common.Get[discovery.Snapshot](st)
-	if dir == common.Backward && len(m.list.Items()) > 0 && snap.Domain == m.snap.Domain {
+	d := target(s, m.others)
+	if d == nil {
+		if dir == common.Backward || !m.others {
+			return common.Back
+		}
+		return common.Next
+	}
+	snap := d.Snap
+	if dir == common.Backward && !m.others && len(m.list.Items()) > 0 && snap.Domain == m.snap.Domain && m.domain == d.Input.Domain {
 		return nil
 	}
+	m.domain = d.Input.Domain
 	m.snap, m.typing, m.err = snap, false, nil
 	// The choice made before (a resumed session's, when the domain has not
 	// been looked up again) is selected over the proposed one; without
 	// either, nothing is selected and the person must choose.
-	before, chose := common.Get[plan.ProviderChoice](st)
+	before, chose := d.Provider, d.ProviderConfirmed
 	proposed, propose := plan.ProposedProvider(snap)
 	var items []list.Item
 	sel := -1
@@ -280,7 +337,17 @@ func (m *Model) choose() tea.Cmd {
 		m.layout()
 		return m.input.Focus()
 	}
-	return common.Next(plan.ProviderChoice{Provider: it.p, Detected: it.detected})
+	return m.chosen(plan.ProviderChoice{Provider: it.p, Detected: it.detected})
+}
+
+// chosen records the choice for the domain asked about and goes on: to
+// the next domain to ask about, or to the next step.
+func (m *Model) chosen(c plan.ProviderChoice) tea.Cmd {
+	m.sess.SetProvider(m.domain, c, true)
+	if m.others && target(m.sess, true) != nil {
+		return m.Enter(m.sess, common.Forward)
+	}
+	return common.Next
 }
 
 func (m *Model) updateOther(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -293,7 +360,9 @@ func (m *Model) updateOther(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		case key.Matches(k, m.keys.Accept):
 			if m.err == nil && m.input.Value() != "" {
-				return m, common.Next(plan.ProviderChoice{Provider: m.custom})
+				m.typing = false
+				m.input.Blur()
+				return m, m.chosen(plan.ProviderChoice{Provider: m.custom})
 			}
 			if m.err == nil {
 				m.err = fmt.Errorf("give its SPF include (such as spf.example.net) or its sending addresses")
@@ -326,7 +395,11 @@ func (m *Model) header() string {
 	if _, unknown := s.MXUnknown(); unknown && m.looked() {
 		why += " Or press esc, then r, to look again."
 	}
-	return st.Title.Render(common.Wrap("Who handles your organisation's own mail?", w)) + "\n" +
+	question := "Who handles your organisation's own mail?"
+	if m.others {
+		question = "Who handles the mail of " + m.domain + "?"
+	}
+	return st.Title.Render(common.Wrap(question, w)) + "\n" +
 		common.Wrap(why, w) + "\n" +
 		st.Dim.Render(common.Wrap(fmt.Sprintf("Its SPF part stays in the record beside %s's.", m.Platform.Name), w))
 }

@@ -1,10 +1,11 @@
 package provider_test
 
 import (
-	"github.com/outreach-auth/wizard/steps/provider"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/outreach-auth/wizard/steps/provider"
 
 	"github.com/charmbracelet/bubbles/list"
 	tea "github.com/charmbracelet/bubbletea"
@@ -14,6 +15,7 @@ import (
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
@@ -32,7 +34,7 @@ func TestDetectedPreselected(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	snap := env.Snapshot(t)
 	m := provider.New(env.Common(80, 20), nil)
-	m.Enter(common.NewState(snap), common.Forward)
+	m.Enter(tuitest.NewSession(snap), common.Forward)
 	if p, ok := m.Selected(); !ok || p.ID != "microsoft365" {
 		t.Fatalf("selected %+v", p)
 	}
@@ -40,7 +42,8 @@ func TestDetectedPreselected(t *testing.T) {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
 	cmd := update(t, m, tuitest.Key("enter"))
-	c := tuitest.Await[common.NextMsg](t, cmd).Results[0].(plan.ProviderChoice)
+	tuitest.Await[common.NextMsg](t, cmd)
+	c := m.Session().First().Provider
 	if !c.Detected || c.Provider.ID != "microsoft365" || c.Option() != nil {
 		t.Fatalf("choice = %+v", c)
 	}
@@ -49,9 +52,10 @@ func TestDetectedPreselected(t *testing.T) {
 func TestChooseAnother(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := provider.New(env.Common(80, 20), nil)
-	m.Enter(common.NewState(env.Snapshot(t)), common.Forward)
+	m.Enter(tuitest.NewSession(env.Snapshot(t)), common.Forward)
 	update(t, m, tuitest.Key("down"))
-	c := tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter"))).Results[0].(plan.ProviderChoice)
+	tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter")))
+	c := m.Session().First().Provider
 	if c.Detected || c.Provider.ID != "google" || c.Option() == nil || c.Option().ID != "google" {
 		t.Fatalf("choice = %+v", c)
 	}
@@ -60,7 +64,7 @@ func TestChooseAnother(t *testing.T) {
 func TestFilter(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := provider.New(env.Common(80, 20), nil)
-	m.Enter(common.NewState(env.Snapshot(t)), common.Forward)
+	m.Enter(tuitest.NewSession(env.Snapshot(t)), common.Forward)
 	update(t, m, tuitest.Key("/"))
 	if !m.Capturing() {
 		t.Fatal("the filter does not capture keys")
@@ -90,7 +94,7 @@ func TestFilter(t *testing.T) {
 func TestOther(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := provider.New(env.Common(40, 20), nil)
-	m.Enter(common.NewState(env.Snapshot(t)), common.Forward)
+	m.Enter(tuitest.NewSession(env.Snapshot(t)), common.Forward)
 	for range assets.Providers() {
 		if p, _ := m.Selected(); p.Kind == assets.KindOther {
 			break
@@ -120,7 +124,8 @@ func TestOther(t *testing.T) {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
 	tuitest.CheckFits(t, m.View(), 40, 20)
-	c := tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter"))).Results[0].(plan.ProviderChoice)
+	tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter")))
+	c := m.Session().First().Provider
 	if c.Provider.Kind != assets.KindOther || len(c.Provider.SPFIncludes) != 1 || len(c.Provider.SPFAddresses) != 1 {
 		t.Fatalf("choice = %+v", c)
 	}
@@ -129,7 +134,7 @@ func TestOther(t *testing.T) {
 func TestNoMXPreselectsNone(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := provider.New(env.Common(80, 20), nil)
-	m.Enter(common.NewState(discovery.Snapshot{Domain: "example.org"}), common.Forward)
+	m.Enter(tuitest.NewSession(discovery.Snapshot{Domain: "example.org"}), common.Forward)
 	if p, _ := m.Selected(); p.Kind != assets.KindNone {
 		t.Fatalf("selected %+v", p)
 	}
@@ -154,7 +159,7 @@ func gatewayEnv(t *testing.T) *tuitest.Env {
 func TestUnmatchedMXNoDefault(t *testing.T) {
 	env := gatewayEnv(t)
 	m := provider.New(env.Common(80, 24), nil)
-	m.Enter(common.NewState(env.Snapshot(t)), common.Forward)
+	m.Enter(tuitest.NewSession(env.Snapshot(t)), common.Forward)
 	if p, ok := m.Selected(); ok {
 		t.Fatalf("selected %+v, want nothing", p)
 	}
@@ -175,7 +180,8 @@ func TestUnmatchedMXNoDefault(t *testing.T) {
 	if !strings.Contains(tuitest.Plain(m.View()), "│ "+assets.Providers()[0].Name) {
 		t.Errorf("the first move does not show the cursor on the first item:\n%s", tuitest.Plain(m.View()))
 	}
-	c := tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter"))).Results[0].(plan.ProviderChoice)
+	tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter")))
+	c := m.Session().First().Provider
 	if c.Detected || c.Provider.ID != assets.Providers()[0].ID {
 		t.Fatalf("choice = %+v", c)
 	}
@@ -192,7 +198,7 @@ func TestUnknownMXNoDefault(t *testing.T) {
 		t.Error("Proposed returned a provider")
 	}
 	m := provider.New(env.Common(80, 24), nil)
-	m.Enter(common.NewState(snap), common.Forward)
+	m.Enter(tuitest.NewSession(snap), common.Forward)
 	if p, ok := m.Selected(); ok {
 		t.Fatalf("selected %+v, want nothing", p)
 	}
@@ -211,13 +217,13 @@ func TestGoldenNoDefault(t *testing.T) {
 		env := tuitest.NewEnv(t)
 		env.Server.SetFaultType("yourcenter.edu.", dns.TypeMX, dnstest.Fault{Refused: true})
 		tuitest.Screen{Env: env, Step: provider.Name,
-			State: func(t *testing.T) *common.State { return common.NewState(env.Input(t), env.Snapshot(t)) },
+			State: func(t *testing.T) *session.Session { return tuitest.NewSession(env.Input(t), env.Snapshot(t)) },
 			Wait:  []string{"Microsoft 365"}}.Golden(t)
 	})
 	t.Run("unmatched-mx", func(t *testing.T) {
 		env := gatewayEnv(t)
 		tuitest.Screen{Env: env, Step: provider.Name,
-			State: func(t *testing.T) *common.State { return common.NewState(env.Input(t), env.Snapshot(t)) },
+			State: func(t *testing.T) *session.Session { return tuitest.NewSession(env.Input(t), env.Snapshot(t)) },
 			Wait:  []string{"Microsoft 365"}}.Golden(t)
 	})
 }
@@ -227,23 +233,24 @@ func TestPreset(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	g, _ := assets.ProviderByID("google")
 	m := provider.New(env.Common(80, 20), &g)
-	c := tuitest.Await[common.NextMsg](t, m.Enter(common.NewState(env.Snapshot(t)), common.Forward)).Results[0].(plan.ProviderChoice)
+	tuitest.Await[common.NextMsg](t, m.Enter(tuitest.NewSession(env.Snapshot(t)), common.Forward))
+	c := m.Session().First().Provider
 	if c.Provider.ID != "google" || c.Detected {
 		t.Fatalf("choice = %+v", c)
 	}
-	tuitest.Await[common.BackMsg](t, m.Enter(common.NewState(), common.Backward))
+	tuitest.Await[common.BackMsg](t, m.Enter(tuitest.NewSession(), common.Backward))
 }
 
 func TestGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	t.Run("list", func(t *testing.T) {
 		tuitest.Screen{Env: env, Step: provider.Name,
-			State: func(t *testing.T) *common.State { return common.NewState(env.Input(t), env.Snapshot(t)) },
+			State: func(t *testing.T) *session.Session { return tuitest.NewSession(env.Input(t), env.Snapshot(t)) },
 			Wait:  []string{"(detected)"}}.Golden(t)
 	})
 	t.Run("other", func(t *testing.T) {
 		tuitest.Screen{Env: env, Step: provider.Name,
-			State: func(t *testing.T) *common.State { return common.NewState(env.Input(t), env.Snapshot(t)) },
+			State: func(t *testing.T) *session.Session { return tuitest.NewSession(env.Input(t), env.Snapshot(t)) },
 			Wait:  []string{"(detected)"},
 			Then: func(t *testing.T, tm *teatest.TestModel) {
 				tm.Send(tea.KeyMsg{Type: tea.KeyEnd})
@@ -263,14 +270,15 @@ func TestChoiceBeforeWithoutSnapshot(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	google, _ := assets.ProviderByID("google")
 	m := provider.New(env.Common(80, 20), nil)
-	m.Enter(common.NewState(env.Input(t), plan.ProviderChoice{Provider: google}), common.Forward)
+	m.Enter(tuitest.NewSession(env.Input(t), plan.ProviderChoice{Provider: google}), common.Forward)
 	if p, ok := m.Selected(); !ok || p.ID != "google" {
 		t.Fatalf("selected %+v, want the choice made before", p)
 	}
 	if !tuitest.Contains(m.View(), "The choice you made before is selected") || tuitest.Contains(m.View(), "no MX records") {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
-	c := tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter"))).Results[0].(plan.ProviderChoice)
+	tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter")))
+	c := m.Session().First().Provider
 	if c.Provider.ID != "google" {
 		t.Fatalf("choice = %+v", c)
 	}

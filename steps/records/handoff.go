@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -78,15 +79,14 @@ func handoffText(msg HandoffSavedMsg) string {
 
 // noteHandoff adds the sheet's two files to the files saved.
 func (m *Model) noteHandoff(msg HandoffSavedMsg) {
-	m.files = m.files.
-		With(common.SavedFile{Path: msg.MDPath, Holds: "the hand-off sheet for " + msg.Holds + ", in Markdown (to send or print)"}).
-		With(common.SavedFile{Path: msg.HTMLPath, Holds: "the same hand-off sheet as a web page"})
+	m.sess.AddFile(session.SavedFile{Path: msg.MDPath, Holds: "the hand-off sheet for " + msg.Holds + ", in Markdown (to send or print)"})
+	m.sess.AddFile(session.SavedFile{Path: msg.HTMLPath, Holds: "the same hand-off sheet as a web page"})
 }
 
 // noteSaved adds the instructions saved for domain at path to the files
 // saved, and returns what they hold in words.
 func (m *Model) noteSaved(domain, path string) string {
 	what := "the records for " + domain + " as text"
-	m.files = m.files.With(common.SavedFile{Path: path, Holds: what})
+	m.sess.AddFile(session.SavedFile{Path: path, Holds: what})
 	return what
 }

@@ -3,12 +3,13 @@ package records_test
 import (
 	"bytes"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/outreach-auth/wizard/steps/records"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/outreach-auth/wizard/steps/records"
 
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -44,13 +45,13 @@ func TestHandoffKey(t *testing.T) {
 	_, cmd := m.Update(saved)
 	msgs := tuitest.Collect(t, cmd, func(msgs []tea.Msg) bool { return len(msgs) == 2 })
 	var st common.StatusMsg
-	var kept common.KeepMsg
+	saves := 0
 	for _, msg := range msgs {
 		switch msg := msg.(type) {
 		case common.StatusMsg:
 			st = msg
-		case common.KeepMsg:
-			kept = msg
+		case common.SaveMsg:
+			saves++
 		}
 	}
 	want := "Saved the hand-off sheet for yourcenter.edu, for whoever edits DNS, in " + dir +
@@ -58,10 +59,10 @@ func TestHandoffKey(t *testing.T) {
 	if st.Level != common.Success || st.Text != want {
 		t.Fatalf("status = %+v\nwant %q", st, want)
 	}
-	if len(kept.Results) != 1 {
-		t.Fatalf("kept %+v", kept)
+	if saves != 1 {
+		t.Fatalf("saved the progress %d times", saves)
 	}
-	files, _ := kept.Results[0].(common.HandoffFiles)
+	files := m.Session().Files
 	if len(files) != 2 || files[0].Path != wantMD || files[1].Path != wantHTML ||
 		files[0].Holds != "the hand-off sheet for yourcenter.edu, in Markdown (to send or print)" || files[1].Holds != "the same hand-off sheet as a web page" {
 		t.Fatalf("files kept = %+v", files)

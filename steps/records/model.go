@@ -5,7 +5,7 @@ package records
 
 import (
 	"bytes"
-	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,23 +16,24 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/audience"
-	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
-// PlanMsg is the outcome of one plan.Build. Gen ties it to the build that asked
-// for it; results of older builds are dropped.
+// PlanMsg is the outcome of one plan build (session.Plan). Gen ties it to
+// the build that asked for it; results of older builds are dropped.
 type PlanMsg struct {
 	Gen    int
 	Domain string // the domain it was built for
 	Plan   plan.Plan
 	Err    error
-	// Snapshot is set when the build looked DNS up again first.
-	Snapshot *discovery.Snapshot
+	// Input is what the plan was built from.
+	Input session.PlanInput
+	// Lookup is set when the build looked the domain up again first.
+	Lookup *session.Lookup
 }
 
 // SavedMsg reports that the instructions for Domain were written to Path
@@ -76,18 +77,16 @@ type Model struct {
 	saveDir string
 	actions []common.KeyAction
 
+	prepare session.Prepare
+	sess    *session.Session
+
 	doms    []slot // one per domain, in the wizard's order
 	cur     int    // the domain shown
-	choice  plan.ProviderChoice
-	reports plan.ReportAddress // where DMARC reports go ("" = none given)
 	useIPs  bool
 	toggled bool
 	going   bool // enter was pressed while a domain's plan was building
 	sel     int
 	tops    []int // first line of each card in the content
-	// files are the instructions written in this run (never reset: a
-	// file written stays written), kept in the State for the summary.
-	files common.HandoffFiles
 
 	keys recordKeys
 }
@@ -98,17 +97,16 @@ type recordKeys struct {
 	Handoff key.Binding // writes the hand-off sheet
 }
 
-// slot is one domain's snapshot and plan, and the build working on it.
+// slot is one domain's plan, and the work on it.
 type slot struct {
-	snap discovery.Snapshot
-	// looked is false while snap holds only the name: the domain is
-	// looked up before its plan is built.
-	looked bool
-	plan   plan.Plan
-	have   bool
-	err    error
-	busy   bool
-	gen    int
+	domain string
+	// lookupFailed is set when err is a failed lookup (r looks again).
+	lookupFailed bool
+	plan         plan.Plan
+	have         bool
+	err          error
+	busy         bool
+	gen          int
 }
 
 // NewModel returns the records step. q answers the lookups plan.Build makes;
@@ -150,6 +148,13 @@ const Title = "Records"
 // Title implements common.Step.
 func (m *Model) Title() string { return Title }
 
+// WithPrepare sets what runs before a domain is looked up again (the
+// demo sets its simulated DNS up with it); it returns m.
+func (m *Model) WithPrepare(prepare session.Prepare) *Model {
+	m.prepare = prepare
+	return m
+}
+
 // Plan returns the plan of the domain shown, and whether there is one.
 func (m *Model) Plan() (plan.Plan, bool) { return m.s().plan, m.s().have }
 
@@ -165,7 +170,7 @@ func (m *Model) Plans() plan.Plans {
 }
 
 // Domain returns the domain shown.
-func (m *Model) Domain() string { return m.s().snap.Domain }
+func (m *Model) Domain() string { return m.s().domain }
 
 // s returns the slot of the domain shown.
 func (m *Model) s() *slot { return &m.doms[m.cur] }
@@ -176,37 +181,28 @@ func (m *Model) several() bool { return len(m.doms) > 1 }
 // Selected returns the index of the selected card.
 func (m *Model) Selected() int { return m.sel }
 
-// Enter implements common.Step: coming forward it builds every domain's
-// plan from its snapshot and the provider (looking a domain up first when
-// it has none); coming back (from checking) it looks DNS up again, so the
-// plans cover what was published meanwhile, such as a record at a wrong
-// name that must be deleted, and shows the domain the person was looking
-// at.
-func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
-	if files, ok := common.Get[common.HandoffFiles](st); ok {
-		m.files = files
+// Enter implements common.Step: every domain's records are worked out
+// from the newest facts in the session. A domain whose last read is older
+// than a check or a change to DNS (coming back from the checks, or after
+// a publish) is looked up again first, so the records shown are those of
+// DNS as last read: "keep" for what was published meanwhile, "delete" for
+// a record at a wrong name. A domain whose lookup failed stays failed
+// (r looks again); a plan already built from the newest facts is shown
+// as it is. Coming back, the domain the person was looking at is shown.
+func (m *Model) Enter(s *session.Session, dir common.Direction) tea.Cmd {
+	m.sess = s
+	m.useIPs = s.UseIPs
+	m.updateToggleHelp()
+	focus := ""
+	if dir == common.Backward && s.Focus != "" {
+		focus, s.Focus = s.Focus, ""
 	}
-	targets := common.Targets(st)
-	// The files written stay listed, even when the State forgot them
-	// because an earlier step's answer changed.
-	keep := m.keepFiles()
-	if dir == common.Backward && m.sameDomains(targets) && m.s().have {
-		if f, ok := common.Get[common.Focus](st); ok {
-			m.show(m.indexOf(f.Domain))
-		}
-		cmds := []tea.Cmd{keep}
-		for i := range m.doms {
-			cmds = append(cmds, m.rebuild(i, true))
-		}
-		return tea.Batch(cmds...)
-	}
-	m.choice, _ = common.Get[plan.ProviderChoice](st)
-	m.reports, _ = common.Get[plan.ReportAddress](st)
-	m.doms = make([]slot, 0, max(len(targets), 1))
-	for _, t := range targets {
-		sl := slot{snap: discovery.Snapshot{Domain: t.Input.Domain}}
-		if t.Snap != nil {
-			sl.snap, sl.looked = *t.Snap, true
+	shown := m.Domain()
+	m.doms = make([]slot, 0, max(len(s.Domains), 1))
+	for _, d := range s.Domains {
+		sl := slot{domain: d.Input.Domain}
+		if pl, ok := s.Plan(d); ok && s.Current(d) {
+			sl.plan, sl.have = pl, true
 		}
 		m.doms = append(m.doms, sl)
 	}
@@ -214,30 +210,18 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 		m.doms = []slot{{}}
 	}
 	m.cur, m.sel = 0, 0
+	if dir == common.Backward {
+		// The domain in focus, else (an unknown one) the one shown before.
+		m.cur = m.indexOf(shown)
+		m.cur = m.indexOf(focus)
+	}
 	m.Scroll.GotoTop()
-	return tea.Batch(keep, m.buildAll())
-}
-
-// sameDomains reports whether targets are the domains the step has (an
-// empty list, nothing known, counts as the same).
-func (m *Model) sameDomains(targets []common.Target) bool {
-	if len(targets) == 0 {
-		return true
-	}
-	if len(targets) != len(m.doms) {
-		return false
-	}
-	for i, t := range targets {
-		if m.doms[i].snap.Domain != t.Input.Domain {
-			return false
-		}
-	}
-	return true
+	return m.buildAll()
 }
 
 func (m *Model) indexOf(domain string) int {
 	for i, d := range m.doms {
-		if d.snap.Domain == domain {
+		if d.domain == domain {
 			return i
 		}
 	}
@@ -256,50 +240,113 @@ func (m *Model) show(i int) tea.Cmd {
 	return common.SetStatus(common.Info, "")
 }
 
+// slotDomain returns the session's domain of slot i.
+func (m *Model) slotDomain(i int) *session.Domain { return m.sess.Domain(m.doms[i].domain) }
+
 func (m *Model) buildAll() tea.Cmd {
-	var cmds []tea.Cmd
+	cmds := []tea.Cmd{}
 	for i := range m.doms {
-		cmds = append(cmds, m.rebuild(i, !m.doms[i].looked))
+		if !m.doms[i].have {
+			cmds = append(cmds, m.work(i, false))
+		}
 	}
+	m.render()
 	return tea.Batch(cmds...)
 }
 
-// rebuild builds domain i's plan in a command, looking the domain up
-// again first when rediscover is set.
-func (m *Model) rebuild(i int, rediscover bool) tea.Cmd {
+// work works domain i's records out: looked up first when its read is not
+// the newest (or again, when retry is set), then built. A domain whose
+// lookup failed is not looked up again unless retry is set: it stays
+// "could not look it up".
+func (m *Model) work(i int, retry bool) tea.Cmd {
+	d := m.slotDomain(i)
+	if d == nil {
+		return nil
+	}
+	switch {
+	case retry || (!m.sess.Current(d) && d.LookupErr == ""):
+		return m.lookUp(i)
+	case d.LookupErr != "":
+		sl := &m.doms[i]
+		sl.busy, sl.have, sl.err = false, false, fmt.Errorf("could not look it up (%s)", d.LookupErr)
+		sl.lookupFailed = true
+		return nil
+	}
+	return m.rebuild(i)
+}
+
+// lookUp looks domain i up again and builds its plan in a command.
+func (m *Model) lookUp(i int) tea.Cmd {
 	m.Gen++
 	sl := &m.doms[i]
-	sl.gen, sl.busy, sl.err = m.Gen, true, nil
-	gen, q, snap, p := sl.gen, m.q, sl.snap, m.Platform
-	opt := plan.Options{Provider: m.choice.Option(), UseIPs: m.useIPs, DMARCReports: string(m.reports)}
-	ctx := m.Ctx
+	sl.gen, sl.busy, sl.err, sl.lookupFailed = m.Gen, true, nil, false
+	gen, q, dom, p, prepare, ctx := sl.gen, m.q, sl.domain, m.Platform, m.prepare, m.Ctx
+	after := m.sess.PlanInputAfter(m.slotDomain(i))
 	m.render()
 	return tea.Batch(m.Spin.Tick, func() tea.Msg {
-		pl, fresh, err := build(ctx, q, snap, p, opt, rediscover)
-		return PlanMsg{Gen: gen, Domain: snap.Domain, Plan: pl, Err: err, Snapshot: fresh}
+		l := session.Discover(ctx, q, p, dom, prepare)
+		msg := PlanMsg{Gen: gen, Domain: dom, Lookup: &l}
+		in, err := after(l)
+		if err != nil {
+			msg.Err = err
+			return msg
+		}
+		msg.Input = in
+		msg.Plan, msg.Err = session.Plan(ctx, q, p, in)
+		return msg
 	})
 }
 
-// build builds the plan for snap's domain, looking the domain up again
-// first when rediscover is set: coming back from the checks, what they
-// found (a record at a doubled name, say) is then in the plan. fresh is
-// the new snapshot, nil when the domain was not looked up. The screen
-// and the line prompts build this way both.
-func build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *assets.Platform, opt plan.Options, rediscover bool) (pl plan.Plan, fresh *discovery.Snapshot, err error) {
-	if rediscover {
-		s := discovery.Discover(ctx, q, snap.Domain, p)
-		snap, fresh = s, &s
-	}
-	pl, err = plan.Build(ctx, q, snap, p, opt)
-	return pl, fresh, err
-}
-
-// keepFiles keeps the files written in the State; nil when there are none.
-func (m *Model) keepFiles() tea.Cmd {
-	if len(m.files) == 0 {
+// rebuild builds domain i's plan from the session's newest facts in a
+// command (session.Plan).
+func (m *Model) rebuild(i int) tea.Cmd {
+	sl := &m.doms[i]
+	in, err := m.sess.PlanInput(m.slotDomain(i))
+	if err != nil {
+		sl.busy, sl.err = false, err
+		m.render()
 		return nil
 	}
-	return common.Keep(m.Title(), m.files)
+	m.Gen++
+	sl.gen, sl.busy, sl.err = m.Gen, true, nil
+	gen, q, p, ctx := sl.gen, m.q, m.Platform, m.Ctx
+	m.render()
+	return tea.Batch(m.Spin.Tick, func() tea.Msg {
+		pl, err := session.Plan(ctx, q, p, in)
+		return PlanMsg{Gen: gen, Domain: in.Snap.Domain, Plan: pl, Err: err, Input: in}
+	})
+}
+
+// settled goes on when enter was pressed while domains were being worked
+// out and every one is done now (or says which failed).
+func (m *Model) settled() tea.Cmd {
+	if !m.going || m.busy() {
+		return nil
+	}
+	m.going = false
+	if failed := m.failed(); len(failed) > 0 {
+		return m.failedStatus(failed)
+	}
+	return common.Next
+}
+
+// Trouble says why the records of domain could not be worked out (err),
+// and what the person can do, for the screen and the line prompts: a
+// failed lookup stays failed ("could not look it up", r looks again); a
+// provider nobody confirmed is confirmed first.
+func Trouble(domain string, err error) (what, how string) {
+	p := dnscheck.Printable
+	switch {
+	case errors.Is(err, session.ErrUnconfirmed):
+		return "The mail provider of " + domain + " is not confirmed yet, so no records are proposed for it.",
+			"Press esc to go back and confirm or choose it."
+	case errors.Is(err, session.ErrNotRead):
+		why := strings.TrimPrefix(err.Error(), session.ErrNotRead.Error())
+		why = strings.TrimPrefix(strings.TrimPrefix(why, ": "), "could not look it up ")
+		return p(domain + ": could not look it up " + why),
+			"No records are proposed until it has been read. Press r to look it up again, or esc to go back and remove it."
+	}
+	return "Could not work out the records: " + p(err.Error()), "Press r to try again, or esc to go back."
 }
 
 // failed returns the domains whose records could not be worked out.
@@ -307,7 +354,7 @@ func (m *Model) failed() []string {
 	var out []string
 	for _, d := range m.doms {
 		if d.err != nil && !d.have {
-			out = append(out, d.snap.Domain)
+			out = append(out, d.domain)
 		}
 	}
 	return out
@@ -371,20 +418,39 @@ func (m *Model) FullHelp() [][]key.Binding {
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case common.DNSChangedMsg:
+		// The shell recorded the change: every domain is looked up again,
+		// its records shown meanwhile, so what was published now reads
+		// "keep".
+		var cmds []tea.Cmd
+		for i := range m.doms {
+			if !m.doms[i].busy {
+				cmds = append(cmds, m.work(i, false))
+			}
+		}
+		return m, tea.Batch(cmds...)
 	case PlanMsg:
 		i := m.indexOf(msg.Domain)
 		sl := &m.doms[i]
-		if sl.snap.Domain != msg.Domain || msg.Gen != sl.gen || !sl.busy {
+		if sl.domain != msg.Domain || msg.Gen != sl.gen || !sl.busy {
 			return m, nil // stale
 		}
 		sl.busy = false
-		if msg.Snapshot != nil {
-			sl.snap, sl.looked = *msg.Snapshot, true
-		}
 		var cmd tea.Cmd
-		if msg.Err != nil {
+		if msg.Lookup != nil {
+			m.sess.Record(*msg.Lookup)
+			cmd = common.Save
+		}
+		switch {
+		case msg.Lookup != nil && msg.Lookup.Err != nil:
+			sl.have = false
+			m.work(i, false) // says the lookup failed
+		case msg.Err != nil:
 			sl.err = msg.Err
-		} else {
+		case !m.sess.SetPlan(msg.Input, msg.Plan):
+			// Built from facts that are no longer the newest: build again.
+			return m, tea.Batch(cmd, m.rebuild(i))
+		default:
 			sl.plan, sl.have = msg.Plan, true
 			if i == m.cur {
 				m.sel = max(min(m.sel, len(sl.plan.Records)-1), 0)
@@ -398,33 +464,20 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				if m.several() {
 					whose = "The SPF record of every domain"
 				}
-				cmd = common.SetStatus(common.Info, fmt.Sprintf("%s now authorises %s by %s.", whose, m.Platform.Name, how))
+				cmd = tea.Batch(cmd, common.SetStatus(common.Info, fmt.Sprintf("%s now authorises %s by %s.", whose, m.Platform.Name, how)))
 			}
 		}
 		if !m.busy() {
 			m.toggled = false
 		}
 		m.render()
-		if sl.have {
-			// Kept in the state now, so a quit here still lists the
-			// records in the summary.
-			cmd = tea.Batch(cmd, common.Keep(m.Title(), m.Plans()))
-		}
-		if m.going && !m.busy() {
-			m.going = false
-			if failed := m.failed(); len(failed) > 0 {
-				cmd = tea.Batch(cmd, m.failedStatus(failed))
-			} else {
-				cmd = tea.Sequence(cmd, common.Next(m.Plans()))
-			}
-		}
-		return m, cmd
+		return m, tea.Batch(cmd, m.settled())
 	case HandoffSavedMsg:
 		if msg.Err != nil {
 			return m, handoffStatus(msg)
 		}
 		m.noteHandoff(msg)
-		return m, tea.Batch(handoffStatus(msg), m.keepFiles())
+		return m, tea.Batch(handoffStatus(msg), common.Save)
 	case SavedMsg:
 		if msg.Err != nil {
 			return m, common.SetStatus(common.Failure, dnscheck.Printable(msg.Err.Error()))
@@ -434,7 +487,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.several() {
 			text = "Saved " + what + " (this domain only; h saves every domain's) to " + msg.Path + "."
 		}
-		return m, tea.Batch(common.SetStatus(common.Success, dnscheck.Printable(text)), m.keepFiles())
+		return m, tea.Batch(common.SetStatus(common.Success, dnscheck.Printable(text)), common.Save)
 	case spinner.TickMsg:
 		return m, m.SpinTick(msg, m.busy())
 	case tea.KeyMsg:
@@ -464,7 +517,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	}
 	if !m.s().have {
 		if m.s().err != nil && !m.s().busy && key.Matches(msg, k.Retry) {
-			return m.rebuild(m.cur, true), true // look again: the last look had trouble
+			return m.work(m.cur, true), true // look again: the last look had trouble
 		}
 		return nil, false
 	}
@@ -479,7 +532,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 		if failed := m.failed(); len(failed) > 0 {
 			return m.failedStatus(failed), true
 		}
-		return common.Next(m.Plans()), true
+		return common.Next, true
 	case key.Matches(msg, k.Prev):
 		m.selectCard(m.sel - 1)
 	case key.Matches(msg, k.NextCard):
@@ -516,10 +569,11 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return saveHandoff(m.saveDir, m.Plans()...), true
 	case key.Matches(msg, k.ToggleIPs) && !m.busy():
 		m.useIPs, m.toggled = !m.useIPs, true
+		m.sess.UseIPs = m.useIPs
 		m.updateToggleHelp()
 		var cmds []tea.Cmd
 		for i := range m.doms {
-			cmds = append(cmds, m.rebuild(i, false))
+			cmds = append(cmds, m.rebuild(i))
 		}
 		return tea.Batch(cmds...), true
 	default:
@@ -572,10 +626,11 @@ func (m *Model) render() {
 	var b strings.Builder
 	switch {
 	case m.s().busy && !m.s().have:
-		b.WriteString(common.Wrap(m.Spin.View()+" Working out the records for "+m.s().snap.Domain+"…", w))
+		b.WriteString(common.Wrap(m.Spin.View()+" Working out the records for "+m.s().domain+"…", w))
 	case m.s().err != nil:
-		b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", "Could not work out the records: "+dnscheck.Printable(m.s().err.Error()), w)) + "\n\n")
-		b.WriteString(common.Wrap("Press r to try again, or esc to go back.", w))
+		what, how := Trouble(m.s().domain, m.s().err)
+		b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", what, w)) + "\n\n")
+		b.WriteString(common.Wrap(how, w))
 	case m.s().have:
 		m.renderPlan(&b)
 	}

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/outreach-auth/wizard/steps/records"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/records"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -17,6 +20,7 @@ import (
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -27,7 +31,7 @@ func built(t *testing.T, env *tuitest.Env, w, h int, dir string, actions ...comm
 	t.Helper()
 	snap := env.Snapshot(t)
 	m := records.NewModel(env.Common(w, h), env.Client, dir, actions)
-	cmd := m.Enter(common.NewState(env.Input(t), snap, tuitest.Detected(snap)), common.Forward)
+	cmd := m.Enter(tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap)), common.Forward)
 	m.Update(tuitest.Await[records.PlanMsg](t, cmd))
 	if _, ok := m.Plan(); !ok {
 		t.Fatalf("no plan:\n%s", tuitest.Plain(m.View()))
@@ -66,7 +70,7 @@ func TestCards(t *testing.T) {
 	}
 	// The plan is kept in the state as soon as it is built.
 	p, _ := m.Plan()
-	if got := tuitest.Await[common.NextMsg](t, press(t, m, "enter")).Results[0].(plan.Plans); len(got) != 1 || got[0].Domain != p.Domain {
+	if got := awaitNext(t, m, press(t, m, "enter")); len(got) != 1 || got[0].Domain != p.Domain {
 		t.Fatalf("result = %+v", got)
 	}
 }
@@ -226,9 +230,9 @@ func TestScrolling(t *testing.T) {
 
 func TestGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	state := func(t *testing.T) *common.State {
+	state := func(t *testing.T) *session.Session {
 		snap := env.Snapshot(t)
-		return common.NewState(env.Input(t), snap, tuitest.Detected(snap))
+		return tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap))
 	}
 	t.Run("first", func(t *testing.T) {
 		tuitest.Screen{Env: env, Step: records.Name, State: state, Wait: []string{"Records to publish"}}.Golden(t)
@@ -253,7 +257,9 @@ func TestBackRediscovers(t *testing.T) {
 	if err := env.Server.Add(doubled + " 300 IN CNAME osc1._domainkey.outreachsystems.com."); err != nil {
 		t.Fatal(err)
 	}
-	cmd := m.Enter(common.NewState(), common.Backward)
+	s := m.Session()
+	s.Checked([]dnscheck.DomainReport{env.Report(t)}, time.Now())
+	cmd := m.Enter(s, common.Backward)
 	m.Update(tuitest.Await[records.PlanMsg](t, cmd))
 	p, _ := m.Plan()
 	var found bool
@@ -332,9 +338,9 @@ func TestCardsUnknownHost(t *testing.T) {
 // TestGoldenLongSPF: the SPF card of a long record at an unknown DNS host.
 func TestGoldenLongSPF(t *testing.T) {
 	env := tuitest.NewEnv(t, zoneLongSPF)
-	state := func(t *testing.T) *common.State {
+	state := func(t *testing.T) *session.Session {
 		snap := env.Snapshot(t)
-		return common.NewState(env.Input(t), snap, tuitest.Detected(snap))
+		return tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap))
 	}
 	tuitest.Screen{Env: env, Step: records.Name, State: state, Wait: []string{"Records to publish"},
 		Then: func(t *testing.T, tm *teatest.TestModel) {
@@ -365,7 +371,15 @@ func TestBrokenSPFNoDeadEnd(t *testing.T) {
 	if t.Failed() {
 		t.Log(tuitest.Plain(m.View()))
 	}
-	if got := tuitest.Await[common.NextMsg](t, press(t, m, "enter")).Results[0].(plan.Plans); len(got) != 1 {
+	if got := awaitNext(t, m, press(t, m, "enter")); len(got) != 1 {
 		t.Fatalf("result = %+v", got)
 	}
+}
+
+// awaitNext waits for cmd to go on and returns the plans m's session
+// holds then.
+func awaitNext(t *testing.T, m *records.Model, cmd tea.Cmd) plan.Plans {
+	t.Helper()
+	tuitest.Await[common.NextMsg](t, cmd)
+	return m.Session().Plans()
 }

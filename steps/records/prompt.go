@@ -2,83 +2,44 @@ package records
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/outreach-auth/wizard/core/audience"
-	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
 // Prompt implements common.Prompter: it prints the records of every
 // domain and waits until the person says they are published. A session
-// resumed at the checks (common.CheckAtOnce) only builds them, once.
-// Coming back from the checks (lp.Entered is Backward), each domain is
-// looked up again first, as the screen does, so the records shown are
-// those still to do (a record at a doubled name is to be deleted). b goes
-// back to the other domains (and the DMARC reports address), as esc does
-// on the screen.
-func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
-	snap, _ := common.Get[discovery.Snapshot](st)
-	snaps := []discovery.Snapshot{snap}
-	others, _ := common.Get[common.Others](st)
-	for _, o := range others {
-		snaps = append(snaps, o.Snap)
-	}
-	choice, _ := common.Get[plan.ProviderChoice](st)
-	m.reports, _ = common.Get[plan.ReportAddress](st)
-	quiet, _ := common.Get[common.CheckAtOnce](st)
-	if quiet {
-		st.Put(common.CheckAtOnce(false))
-	}
-	if files, ok := common.Get[common.HandoffFiles](st); ok {
-		m.files = files
-	}
-	// The files written stay listed (the runner forgets this step's
-	// results when it asks it again).
-	keep := func() {
-		if len(m.files) > 0 {
-			st.PutFrom(Name, m.files)
-		}
-	}
-	keep()
-	shown := func(plans plan.Plans) { st.PutFrom(Name, plans) }
-	plans, err := m.prompt(ctx, lp, snaps, choice, bool(quiet), lp.Entered == common.Backward, keep, shown)
-	if errors.Is(err, errBack) {
-		return common.Backward, nil
-	}
-	if err != nil {
-		return common.Forward, err
-	}
-	st.PutFrom(Name, plans)
-	if len(m.files) > 0 {
-		st.PutFrom(Name, m.files)
-	}
-	return common.Forward, nil
-}
-
-// errBack is prompt's answer to b: back to the step before.
-var errBack = errors.New("records: back")
-
-// prompt shows the plans and answers the keys until Enter (or b:
-// errBack); rediscover
-// looks each domain up again before its first plan; kept is called after
-// a file is written, shown with the plans once they are worked out (kept
-// in the state then, as the screen does, so a q lists them).
-func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []discovery.Snapshot, choice plan.ProviderChoice, quiet, rediscover bool, kept func(), shown func(plan.Plans)) (plan.Plans, error) {
+// resumed at the checks (Session.CheckAtOnce) only works them out, once.
+// Each domain's records come from its newest read: a domain read before a
+// check or a change to DNS (coming back from the checks) is looked up
+// again first, as the screen does, so the records shown are those still
+// to do. A domain whose lookup failed stays failed until r looks again. b
+// goes back to the other domains (and the DMARC reports address), as esc
+// does on the screen.
+func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Session) (common.Direction, error) {
+	m.sess = s
+	quiet := s.CheckAtOnce
+	s.CheckAtOnce = false
+	retry := false
 	p := m.Platform
-	useIPs := false
 	for {
 		var plans plan.Plans
-		for i, snap := range snaps {
-			pl, fresh, err := build(ctx, m.q, snap, p, plan.Options{Provider: choice.Option(), UseIPs: useIPs, DMARCReports: string(m.reports)}, rediscover)
-			if err != nil {
-				return nil, err
+		var failed []string
+		for _, d := range s.Domains {
+			pl, err := m.planLines(ctx, d, retry)
+			if ctx.Err() != nil {
+				return common.Forward, ctx.Err()
 			}
-			if fresh != nil {
-				snaps[i] = *fresh
+			if err != nil {
+				failed = append(failed, d.Input.Domain)
+				what, _ := Trouble(d.Input.Domain, err)
+				lp.Say("")
+				lp.Say("%s", what)
+				continue
 			}
 			plans = append(plans, pl)
 			if quiet {
@@ -86,37 +47,48 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 			}
 			lp.Say("")
 			if err := plan.WriteTextFor(lp.Out, pl, audience.Wizard); err != nil {
-				return nil, err
+				return common.Forward, err
 			}
 		}
-		rediscover = false
-		shown(plans)
-		if quiet {
-			return plans, nil
+		retry = false
+		lp.Save()
+		if quiet && len(failed) == 0 {
+			return common.Forward, nil
 		}
+		quiet = false
 		lp.Say("")
-		for {
+		again := false
+		for !again {
 			keys := "b goes back to the other domains and the DMARC reports address, s saves these instructions to a text file per domain, h writes one hand-off sheet for whoever edits your DNS"
 			if len(plans) > 1 {
 				keys += " (all domains)"
 			}
 			if len(p.SPF.IPs) > 0 && p.SPF.Include != "" {
-				if useIPs {
+				if s.UseIPs {
 					keys += ", i goes back to " + p.Name + "'s include in SPF"
 				} else {
 					keys += ", i lists " + p.Name + "'s addresses in SPF instead of its include"
 				}
 			}
+			if len(failed) > 0 {
+				keys += ", r looks " + strings.Join(failed, ", ") + " up again"
+			}
 			keys += common.ActionWords(m.actions)
 			line, err := lp.Ask("Press Enter once the records are published to check them (" + keys + "): ")
 			if err != nil {
-				return nil, err
+				return common.Forward, err
 			}
 			switch strings.ToLower(line) {
 			case "":
-				return plans, nil
+				if len(failed) > 0 {
+					lp.Say("The records for %s could not be worked out: type r to look again, or b to go back and remove it.", strings.Join(failed, ", "))
+					continue
+				}
+				return common.Forward, nil
 			case "b":
-				return nil, errBack
+				return common.Backward, nil
+			case "r":
+				retry, again = true, true
 			case "s":
 				for _, pl := range plans {
 					path, err := Save(m.saveDir, pl)
@@ -124,10 +96,9 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 						lp.Say("%s", dnscheck.Printable(err.Error()))
 					} else {
 						lp.Say("%s", dnscheck.Printable("Saved "+m.noteSaved(pl.Domain, path)+" to "+path+"."))
-						kept()
+						lp.Save()
 					}
 				}
-				continue
 			case "h":
 				md, page, err := plan.SaveHandoff(m.saveDir, plans...)
 				if err != nil {
@@ -136,18 +107,43 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 					msg := handoffSaved(md, page, plans, nil)
 					m.noteHandoff(msg)
 					lp.Say("%s", handoffText(msg))
-					kept()
+					lp.Save()
 				}
-				continue
 			case "i":
-				useIPs = !useIPs
+				s.UseIPs = !s.UseIPs
+				again = true
 			default:
-				if !common.RunActionLines(ctx, lp, m.actions, line, plans) {
+				changed := s.ChangedAt
+				if !common.RunActionLines(ctx, lp, m.actions, line, plans, s) {
 					lp.Say("Press Enter, or type one of the letters.")
 				}
-				continue
+				// DNS changed (the demo's publish keys): the records shown
+				// are of an older read; they are worked out again.
+				again = !s.ChangedAt.Equal(changed)
 			}
-			break
 		}
 	}
+}
+
+// planLines works d's records out for the line prompts: looked up first
+// when its read is not the newest (or retry is set and its lookup
+// failed), then built and recorded in the session.
+func (m *Model) planLines(ctx context.Context, d *session.Domain, retry bool) (plan.Plan, error) {
+	s := m.sess
+	if pl, ok := s.Plan(d); ok && s.Current(d) {
+		return pl, nil
+	}
+	if (!s.Current(d) && d.LookupErr == "") || (retry && d.LookupErr != "") {
+		s.Record(session.Discover(ctx, m.q, m.Platform, d.Input.Domain, m.prepare))
+	}
+	in, err := s.PlanInput(d)
+	if err != nil {
+		return plan.Plan{}, err
+	}
+	pl, err := session.Plan(ctx, m.q, m.Platform, in)
+	if err != nil {
+		return plan.Plan{}, err
+	}
+	s.SetPlan(in, pl)
+	return pl, nil
 }

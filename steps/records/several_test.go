@@ -1,10 +1,12 @@
 package records_test
 
 import (
-	"github.com/outreach-auth/wizard/steps/records"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/steps/records"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -12,6 +14,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/tui/common"
 	"github.com/outreach-auth/wizard/tui/tuitest"
@@ -25,15 +28,15 @@ var (
 // twoState is the state for yourcenter.edu and othercenter.org; the
 // second has its snapshot when looked is set (it was looked up in the
 // Other domains step) and none otherwise (a failed or resumed lookup).
-func twoState(t *testing.T, env *tuitest.Env, looked bool, extra ...any) *common.State {
+func twoState(t *testing.T, env *tuitest.Env, looked bool, extra ...any) *session.Session {
 	t.Helper()
 	snap := env.Snapshot(t)
-	other := common.Extra{Input: tuitest.InputOf(t, tuitest.Other)}
+	other := tuitest.Extra{Input: tuitest.InputOf(t, tuitest.Other)}
 	if looked {
 		other.Snap = env.SnapshotOf(t, tuitest.Other)
 	}
-	vals := []any{env.Input(t), snap, tuitest.Detected(snap), common.Others{other}}
-	return common.NewState(append(vals, extra...)...)
+	vals := []any{env.Input(t), snap, tuitest.Detected(snap), tuitest.Others{other}}
+	return tuitest.NewSession(append(vals, extra...)...)
 }
 
 // planMsgs runs cmd until it has produced n PlanMsgs and returns them by
@@ -59,9 +62,8 @@ func feed(t *testing.T, m *records.Model, msgs map[string]records.PlanMsg, order
 	t.Helper()
 	var kept []plan.Plans
 	for _, d := range order {
-		_, cmd := m.Update(msgs[d])
-		keep := tuitest.Await[common.KeepMsg](t, cmd)
-		kept = append(kept, keep.Results[0].(plan.Plans))
+		m.Update(msgs[d])
+		kept = append(kept, m.Session().Plans())
 	}
 	return kept
 }
@@ -112,11 +114,11 @@ func TestSeveralPlans(t *testing.T) {
 					t.Fatalf("plan for %s: %+v", d, pm)
 				}
 			}
-			if (msgs[tuitest.Other].Snapshot != nil) == looked || msgs[tuitest.Domain].Snapshot != nil {
-				t.Fatalf("looked up again: first %v, other %v", msgs[tuitest.Domain].Snapshot != nil, msgs[tuitest.Other].Snapshot != nil)
+			if (msgs[tuitest.Other].Lookup != nil) == looked || msgs[tuitest.Domain].Lookup != nil {
+				t.Fatalf("looked up again: first %v, other %v", msgs[tuitest.Domain].Lookup != nil, msgs[tuitest.Other].Lookup != nil)
 			}
-			if !looked && msgs[tuitest.Other].Snapshot.DNSHost.ID != "godaddy" {
-				t.Fatalf("lookup of othercenter.org: %+v", msgs[tuitest.Other].Snapshot)
+			if !looked && msgs[tuitest.Other].Lookup.Snap.DNSHost.ID != "godaddy" {
+				t.Fatalf("lookup of othercenter.org: %+v", msgs[tuitest.Other].Lookup)
 			}
 			// The second domain's plan may come first: each is kept.
 			kept := feed(t, m, msgs, tuitest.Other, tuitest.Domain)
@@ -168,7 +170,7 @@ func TestSeveralPlans(t *testing.T) {
 			}
 
 			_, cmd := m.Update(tuitest.Key("enter"))
-			got := tuitest.Await[common.NextMsg](t, cmd).Results[0].(plan.Plans)
+			got := awaitNext(t, m, cmd)
 			if !slices.Equal(planDomains(got), []string{tuitest.Domain, tuitest.Other}) ||
 				got[1].Records[0].Action != plan.ActionKeep || got[0].Records[0].Action != plan.ActionAdd {
 				t.Fatalf("result = %+v", got)
@@ -220,37 +222,43 @@ func TestSeveralStalePlan(t *testing.T) {
 }
 
 // TestSeveralBackFocus: coming back from checking with a domain in focus
-// shows that domain's records, and rebuilds every plan.
+// shows that domain's records, and rebuilds every plan from a new read
+// (the check is newer than the reads the plans were built from).
 func TestSeveralBackFocus(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := twoBuilt(t, env, true)
 	if m.Domain() != tuitest.Domain {
 		t.Fatalf("shows %q", m.Domain())
 	}
-	cmd := m.Enter(twoState(t, env, true, common.Focus{Domain: tuitest.Other}), common.Backward)
-	if m.Domain() != tuitest.Other || !tuitest.Contains(m.View(), "Records to publish for othercenter.org", "Domain 2 of 2") {
+	checked := []dnscheck.DomainReport{env.Report(t), env.ReportOf(t, tuitest.Other)}
+	cmd := m.Enter(twoState(t, env, true, checked, tuitest.Focus(tuitest.Other)), common.Backward)
+	// The plans of the older read are not shown meanwhile.
+	if m.Domain() != tuitest.Other || !tuitest.Contains(m.View(), "Working out the records for othercenter.org") {
 		t.Fatalf("coming back shows %q:\n%s", m.Domain(), tuitest.Plain(m.View()))
 	}
 	msgs := planMsgs(t, cmd, 2)
 	for d, pm := range msgs {
-		if pm.Snapshot == nil {
+		if pm.Lookup == nil {
 			t.Errorf("coming back did not look %s up again", d)
 		}
 	}
 	feed(t, m, msgs, tuitest.Domain, tuitest.Other)
+	if !tuitest.Contains(m.View(), "Records to publish for othercenter.org", "Domain 2 of 2") {
+		t.Fatalf("coming back shows:\n%s", tuitest.Plain(m.View()))
+	}
 	if m.Domain() != tuitest.Other {
 		t.Fatalf("the rebuild moved the view to %q", m.Domain())
 	}
 
 	// Without a focus, the domain shown stays.
 	m.Update(keyLeft)
-	planMsgs(t, m.Enter(twoState(t, env, true), common.Backward), 2)
+	planMsgs(t, m.Enter(twoState(t, env, true, checked), common.Backward), 2)
 	if m.Domain() != tuitest.Domain {
 		t.Fatalf("without a focus shows %q", m.Domain())
 	}
 	// A focus on a domain the step does not have changes nothing.
 	m.Update(keyRight)
-	planMsgs(t, m.Enter(twoState(t, env, true, common.Focus{Domain: "nowhere.example"}), common.Backward), 2)
+	planMsgs(t, m.Enter(twoState(t, env, true, checked, tuitest.Focus("nowhere.example")), common.Backward), 2)
 	if m.Domain() != tuitest.Other {
 		t.Fatalf("an unknown focus shows %q", m.Domain())
 	}
@@ -293,7 +301,7 @@ func TestDomainKeysInHelp(t *testing.T) {
 
 func TestSeveralGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	state := func(t *testing.T) *common.State { return twoState(t, env, true) }
+	state := func(t *testing.T) *session.Session { return twoState(t, env, true) }
 	t.Run("first", func(t *testing.T) {
 		tuitest.Screen{Env: env, Step: records.Name, State: state, Wait: []string{"Domain 1 of 2", "Watch out"}}.Golden(t)
 	})
@@ -320,8 +328,8 @@ func TestEnterWaitsForEveryPlan(t *testing.T) {
 		t.Fatalf("status = %q", st.Text)
 	}
 	_, cmd = m.Update(msgs[tuitest.Other])
-	next := tuitest.Await[common.NextMsg](t, cmd)
-	if got := planDomains(next.Results[0].(plan.Plans)); strings.Join(got, " ") != tuitest.Domain+" "+tuitest.Other {
+	tuitest.Await[common.NextMsg](t, cmd)
+	if got := planDomains(m.Session().Plans()); strings.Join(got, " ") != tuitest.Domain+" "+tuitest.Other {
 		t.Fatalf("went on with %v", got)
 	}
 
@@ -365,8 +373,8 @@ func TestFailedDomainBlocksGoingOn(t *testing.T) {
 	if cmd == nil {
 		t.Fatalf("enter after the retry did nothing:\n%s", tuitest.Plain(m.View()))
 	}
-	next := tuitest.Await[common.NextMsg](t, cmd)
-	if got := planDomains(next.Results[0].(plan.Plans)); len(got) != 2 {
+	tuitest.Await[common.NextMsg](t, cmd)
+	if got := planDomains(m.Session().Plans()); len(got) != 2 {
 		t.Fatalf("went on with %v", got)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/tui"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -35,7 +36,7 @@ func TestGoldenCopyStatus(t *testing.T) {
 			snap := env.Snapshot(t)
 			m := tui.NewModel(context.Background(), env.Config(t), io.Discard)
 			m.SetClipboard(tmuxClipboard())
-			m.StartAt(records.Name, common.NewState(env.Input(t), snap, tuitest.Detected(snap)))
+			m.StartAt(records.Name, tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap)))
 			tm := tuitest.Run(t, m, size.Width, size.Height)
 			tuitest.WaitFor(t, tm, "Records to publish")
 			selectSPF(t, tm)
@@ -152,9 +153,9 @@ func TestCardLayoutPerWidth(t *testing.T) {
 // it (↓ then ↑ brings the first card into view, selected).
 func TestGoldenUnknownHost(t *testing.T) {
 	env := tuitest.NewEnv(t, zoneLongSPF)
-	state := func(t *testing.T) *common.State {
+	state := func(t *testing.T) *session.Session {
 		snap := env.Snapshot(t)
-		return common.NewState(env.Input(t), snap, tuitest.Detected(snap))
+		return tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap))
 	}
 	tuitest.Screen{Env: env, Step: records.Name, State: state, Wait: []string{"Records to publish"},
 		Then: func(t *testing.T, tm *teatest.TestModel) {

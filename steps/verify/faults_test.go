@@ -1,10 +1,11 @@
 package verify_test
 
 import (
-	"github.com/outreach-auth/wizard/steps/verify"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/outreach-auth/wizard/steps/verify"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"

@@ -1,11 +1,12 @@
 package verify_test
 
 import (
-	"github.com/outreach-auth/wizard/steps/verify"
 	"os"
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/outreach-auth/wizard/steps/verify"
 
 	tea "github.com/charmbracelet/bubbletea"
 

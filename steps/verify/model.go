@@ -15,7 +15,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/core/checks"
-	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -42,6 +42,8 @@ type TickMsg struct {
 type actionMsg struct {
 	domain string
 	status common.StatusMsg
+	// changed is when the action changed DNS (zero: it did not).
+	changed time.Time
 }
 
 // Model is the wizard's verify step: it checks every domain at once, then
@@ -50,16 +52,15 @@ type actionMsg struct {
 // whether each warning still reported changes the decision, and waits for
 // enter before the advice. With one domain it shows that domain's verdicts and problems; with
 // several, a list with one status line per domain, where enter opens one.
-// Every check runs in a command; Update never waits. Its result (in
-// common.NextMsg) is the []dnscheck.DomainReport the advice is built on.
+// Every check runs in a command; Update never waits. Each check's reports
+// are recorded in the session with their time.
 type Model struct {
 	common.StepBase
 	checker *dnscheck.Checker
 	actions []common.KeyAction
 
 	domains []string
-	exp     dnscheck.Expectation
-	plans   plan.Plans
+	sess    *session.Session
 
 	checking bool
 	cancel   context.CancelFunc
@@ -149,20 +150,18 @@ func (m *Model) several() bool { return len(m.domains) > 1 }
 
 // Enter implements common.Step: polling starts with a check now, whichever
 // way the person came.
-func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
-	names := common.Names(st)
-	choice, _ := common.Get[plan.ProviderChoice](st)
-	m.plans, _ = common.Get[plan.Plans](st)
+func (m *Model) Enter(s *session.Session, _ common.Direction) tea.Cmd {
+	m.sess = s
+	names := s.Names()
 	if strings.Join(names, " ") != strings.Join(m.domains, " ") {
 		m.have, m.reports, m.checks, m.sel, m.open = false, nil, 0, 0, false
 		m.shown = nil
 		// A resumed session brings the last results along.
-		if last, ok := common.Get[[]dnscheck.DomainReport](st); ok && sameDomains(last, names) {
+		if last := s.Reports(); sameDomains(last, names) {
 			m.reports, m.have = last, true
 		}
 	}
 	m.domains = names
-	m.exp, _ = checks.Expect(m.Platform, choice.Option(), nil) // fails only on check IPs, none here
 	m.interval, m.ready, m.skipping, m.changes = 0, false, false, nil
 	m.Scroll.GotoTop()
 	return m.startCheck()
@@ -188,16 +187,12 @@ func (m *Model) startCheck() tea.Cmd {
 	m.checking, m.next = true, time.Time{}
 	ctx, cancel := context.WithCancel(m.Ctx)
 	m.cancel = cancel
-	gen, c, names := m.StepBase.Gen, m.checker, m.domains
-	exps := make([]dnscheck.Expectation, len(names))
-	for i, d := range names {
-		exps[i] = m.exp
-		exps[i].DNSHostName = m.plans.For(d).DNSHost
-	}
+	gen, c := m.StepBase.Gen, m.checker
+	names, exps := m.sess.Targets(m.Platform)
 	m.render()
 	return tea.Batch(m.Spin.Tick, func() tea.Msg {
 		defer cancel()
-		return ResultMsg{Gen: gen, Reports: checks.CheckEach(ctx, c, names, exps), At: time.Now()}
+		return ResultMsg{Gen: gen, Reports: session.Check(ctx, c, names, exps), At: time.Now()}
 	})
 }
 
@@ -222,11 +217,7 @@ func (m *Model) tick() tea.Cmd {
 
 func (m *Model) done() tea.Cmd {
 	m.stop()
-	var reps []dnscheck.DomainReport
-	if m.have {
-		reps = m.reports
-	}
-	return common.Next(reps)
+	return common.Next
 }
 
 // listing reports whether the list of domains is shown (several domains,
@@ -289,6 +280,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.render()
 		return m, m.tick()
 	case actionMsg:
+		if !msg.changed.IsZero() {
+			m.sess.Changed(msg.changed)
+		}
 		return m, tea.Batch(m.setStatus(msg.domain, msg.status), m.startCheck())
 	case spinner.TickMsg:
 		return m, m.SpinTick(msg, m.checking)
@@ -309,7 +303,8 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	switch {
 	case key.Matches(msg, m.keys.Records), key.Matches(msg, m.Keys.Back):
 		m.stop()
-		return tea.Sequence(common.Keep(m.Title(), common.Focus{Domain: m.focused()}), common.Back), true
+		m.sess.Focus = m.focused()
+		return common.Back, true
 	case m.ready && key.Matches(msg, m.keys.Advice):
 		return m.done(), true
 	case m.ready:
@@ -329,12 +324,26 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	for _, a := range m.actions {
 		if key.Matches(msg, a.Key) {
 			d := m.focused()
-			p := m.plans.For(d)
-			if p.Domain == "" {
+			if !m.sess.Domain(d).ProviderConfirmed {
 				return m.setStatus(d, common.StatusMsg{Level: common.Failure, Text: "There are no records for " + d + " yet: go back to the records first."}), true
 			}
-			run := common.RunAction(m.Ctx, a, p)
-			return func() tea.Msg { return actionMsg{domain: d, status: run().(common.StatusMsg)} }, true
+			// The action acts on the records of DNS as it is now (a publish
+			// since the records were shown changed them), never on an
+			// older read.
+			ctx, q, p, after := m.Ctx, m.checker.Querier(), m.Platform, m.sess.PlanInputAfter(m.sess.Domain(d))
+			return func() tea.Msg {
+				_, _, pl, err := session.PlanNow(ctx, q, p, d, nil, after)
+				if err != nil {
+					return actionMsg{domain: d, status: common.StatusMsg{Level: common.Failure, Text: "The records for " + d + " could not be worked out: " + dnscheck.Printable(err.Error())}}
+				}
+				switch msg := common.RunAction(ctx, a, pl)().(type) {
+				case common.DNSChangedMsg:
+					return actionMsg{domain: d, status: msg.Status, changed: msg.At}
+				case common.StatusMsg:
+					return actionMsg{domain: d, status: msg}
+				}
+				return nil
+			}, true
 		}
 	}
 	return nil, false
@@ -417,7 +426,8 @@ func (m *Model) result(msg ResultMsg) tea.Cmd {
 		}
 	}
 	m.reports, m.have, m.now = msg.Reports, true, msg.At
-	keep := common.Keep(m.Title(), msg.Reports, CheckedAt(msg.At))
+	m.sess.Checked(msg.Reports, msg.At)
+	keep := common.Save
 	if allReady(msg.Reports) {
 		m.ready, m.open = true, false
 		m.render()
@@ -443,10 +453,6 @@ func (m *Model) markShown(domain string, code dnscheck.Code) {
 	}
 	m.shown[domain][code] = true
 }
-
-// CheckedAt is when the last check finished; the verify step keeps it in
-// the state beside the reports.
-type CheckedAt time.Time
 
 func allReady(reports []dnscheck.DomainReport) bool {
 	for _, r := range reports {

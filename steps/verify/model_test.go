@@ -2,16 +2,18 @@ package verify_test
 
 import (
 	"context"
-	"github.com/outreach-auth/wizard/steps/verify"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/outreach-auth/wizard/steps/verify"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -20,9 +22,9 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(tuitest.Main(m)) }
 
-func state(t *testing.T, env *tuitest.Env) *common.State {
+func state(t *testing.T, env *tuitest.Env) *session.Session {
 	snap := env.Snapshot(t)
-	return common.NewState(env.Input(t), snap, tuitest.Detected(snap), plan.Plans{env.Plan(t, snap)})
+	return tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap), plan.Plans{env.Plan(t, snap)})
 }
 
 func send(m *verify.Model, msg tea.Msg) tea.Cmd {
@@ -38,7 +40,7 @@ func first(t *testing.T, env *tuitest.Env, m *verify.Model) verify.ResultMsg {
 		t.Fatalf("no check started:\n%s", tuitest.Plain(m.View()))
 	}
 	res := tuitest.Await[verify.ResultMsg](t, cmd)
-	tuitest.Await[common.KeepMsg](t, send(m, res))
+	tuitest.Await[common.SaveMsg](t, send(m, res))
 	return res
 }
 
@@ -128,8 +130,8 @@ func TestCheckNowAndSuccess(t *testing.T) {
 		t.Fatalf("the success gave %#v, want the keep and the bell alone", batch)
 	}
 	tuitest.Await[common.BellMsg](t, done)
-	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	reps := next.Results[0].([]dnscheck.DomainReport)
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
+	reps := m.Session().Reports()
 	if len(reps) != 1 || !reps[0].Ready {
 		t.Fatalf("reports = %+v", reps)
 	}
@@ -143,8 +145,8 @@ func TestSkipAndBack(t *testing.T) {
 	if st := tuitest.Await[common.StatusMsg](t, send(m, tuitest.Key("s"))); !strings.Contains(st.Text, "as soon as this first check finishes") {
 		t.Fatalf("status = %q", st.Text)
 	}
-	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Await[verify.ResultMsg](t, cmd)))
-	if reps := next.Results[0].([]dnscheck.DomainReport); len(reps) != 1 || reps[0].Ready {
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Await[verify.ResultMsg](t, cmd)))
+	if reps := m.Session().Reports(); len(reps) != 1 || reps[0].Ready {
 		t.Fatalf("reports = %+v", reps)
 	}
 
@@ -238,13 +240,13 @@ func TestDNSTrouble(t *testing.T) {
 func TestGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	t.Run("waiting", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: verify.Name, State: func(t *testing.T) *common.State { return state(t, env) },
+		tuitest.Screen{Env: env, Step: verify.Name, State: func(t *testing.T) *session.Session { return state(t, env) },
 			Wait: []string{"Next check in 5 s"}}.Golden(t)
 	})
 	t.Run("ready", func(t *testing.T) {
 		ready := tuitest.NewEnv(t)
 		ready.Publish(t)
-		tuitest.Screen{Env: ready, Step: verify.Name, State: func(t *testing.T) *common.State { return state(t, ready) },
+		tuitest.Screen{Env: ready, Step: verify.Name, State: func(t *testing.T) *session.Session { return state(t, ready) },
 			Wait: []string{"SPF and DKIM pass:"}}.Golden(t)
 	})
 }

@@ -7,28 +7,21 @@ import (
 
 	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
 // Prompt implements common.Prompter: it checks every domain until all are
 // ready, or the person skips to the advice or goes back to the records
-// (Backward). Each check's reports go into st and are saved.
-func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
-	choice, _ := common.Get[plan.ProviderChoice](st)
-	plans, _ := common.Get[plan.Plans](st)
-	base, _ := checks.Expect(m.Platform, choice.Option(), nil)
-	names := make([]string, len(plans))
-	exps := make([]dnscheck.Expectation, len(plans))
-	for i, pl := range plans {
-		names[i], exps[i] = pl.Domain, base
-		exps[i].DNSHostName = pl.DNSHost
-	}
+// (Backward). Each check's reports are recorded in s and saved.
+func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Session) (common.Direction, error) {
+	names, exps := s.Targets(m.Platform)
 	var last []dnscheck.DomainReport
 	check := func() {
 		lp.Say("")
 		lp.Say("Checking %s...", strings.Join(names, ", "))
-		reps := checks.CheckEach(ctx, m.checker, names, exps)
+		reps := session.Check(ctx, m.checker, names, exps)
 		if ctx.Err() != nil {
 			return // lookups cut short (a signal): not results to show or save
 		}
@@ -53,8 +46,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 			}
 		}
 		last = reps
-		st.PutFrom(Name, reps)
-		st.PutFrom(Name, CheckedAt(time.Now()))
+		s.Checked(reps, time.Now())
 		lp.Save()
 		if allReady(reps) {
 			lp.Say("%s.", dnscheck.Printable(checks.ReadyWords(names)))
@@ -92,10 +84,27 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		case "s":
 			return common.Forward, nil
 		default:
-			if !common.RunActionLines(ctx, lp, m.actions, line, plans) {
+			if !common.RunActionLines(ctx, lp, m.actions, line, m.plansNow(ctx, s), s) {
 				lp.Say("Press Enter, or type r, w, b or s.")
 			}
 		}
 	}
 	return common.Forward, nil
+}
+
+// plansNow works every domain's records out from DNS as it is now, for
+// an action (the demo's publish keys) that must never act on an older
+// read; a domain whose records cannot be worked out is left out.
+func (m *Model) plansNow(ctx context.Context, s *session.Session) plan.Plans {
+	var out plan.Plans
+	for _, d := range s.Domains {
+		l, in, pl, err := session.PlanNow(ctx, m.checker.Querier(), m.Platform, d.Input.Domain, nil, s.PlanInputAfter(d))
+		s.Record(l)
+		if err != nil {
+			continue
+		}
+		s.SetPlan(in, pl)
+		out = append(out, pl)
+	}
+	return out
 }

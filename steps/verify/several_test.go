@@ -2,17 +2,19 @@ package verify_test
 
 import (
 	"context"
-	"github.com/outreach-auth/wizard/steps/verify"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/outreach-auth/wizard/steps/verify"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -21,26 +23,26 @@ import (
 
 // twoState is the state for yourcenter.edu (not ready) and
 // othercenter.org (ready), with both plans.
-func twoState(t *testing.T, env *tuitest.Env) *common.State {
+func twoState(t *testing.T, env *tuitest.Env) *session.Session {
 	t.Helper()
 	snap := env.Snapshot(t)
 	other := env.SnapshotOf(t, tuitest.Other)
-	return common.NewState(env.Input(t), snap, tuitest.Detected(snap),
-		common.Others{{Input: tuitest.InputOf(t, tuitest.Other), Snap: other}},
+	return tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap),
+		tuitest.Others{{Input: tuitest.InputOf(t, tuitest.Other), Snap: other}},
 		plan.Plans{env.Plan(t, snap), env.Plan(t, other)})
 }
 
 // firstTwo enters the step with both domains and feeds it the first
 // result; it returns the result and what the step kept.
-func firstTwo(t *testing.T, env *tuitest.Env, m *verify.Model) (verify.ResultMsg, common.KeepMsg) {
+func firstTwo(t *testing.T, env *tuitest.Env, m *verify.Model) (verify.ResultMsg, *session.Session) {
 	t.Helper()
 	cmd := m.Enter(twoState(t, env), common.Forward)
 	if !m.Checking() || !tuitest.Contains(m.View(), "Checking 2 domains until SPF and DKIM pass", "Checking now") {
 		t.Fatalf("no check started:\n%s", tuitest.Plain(m.View()))
 	}
 	res := tuitest.Await[verify.ResultMsg](t, cmd)
-	keep := tuitest.Await[common.KeepMsg](t, send(m, res))
-	return res, keep
+	tuitest.Await[common.SaveMsg](t, send(m, res))
+	return res, m.Session()
 }
 
 func reportDomains(reps []dnscheck.DomainReport) []string {
@@ -65,10 +67,9 @@ func TestSeveralList(t *testing.T) {
 	if res.Reports[0].Ready || !res.Reports[1].Ready {
 		t.Fatalf("ready: %v %v", res.Reports[0].Ready, res.Reports[1].Ready)
 	}
-	kept, ok := keep.Results[0].([]dnscheck.DomainReport)
-	at, okAt := keep.Results[1].(verify.CheckedAt)
-	if !ok || !okAt || !slices.Equal(reportDomains(kept), both) || !time.Time(at).Equal(res.At) {
-		t.Fatalf("kept %#v", keep.Results)
+	kept, at := keep.Reports(), keep.CheckedAt()
+	if !slices.Equal(reportDomains(kept), both) || !at.Equal(res.At) {
+		t.Fatalf("the session holds %#v at %v", kept, at)
 	}
 	problems := len(res.Reports[0].AllProblems())
 	if problems == 0 {
@@ -207,7 +208,7 @@ func TestSeveralReady(t *testing.T) {
 			switch msg.(type) {
 			case common.BellMsg:
 				bell = true
-			case common.KeepMsg:
+			case common.SaveMsg:
 				keep = true
 			}
 		}
@@ -221,8 +222,8 @@ func TestSeveralReady(t *testing.T) {
 	if tuitest.Contains(m.View(), "›") {
 		t.Fatal("↓ selected a domain in the success")
 	}
-	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
-	reps := next.Results[0].([]dnscheck.DomainReport)
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("enter")))
+	reps := m.Session().Reports()
 	if !slices.Equal(reportDomains(reps), both) || !reps[0].Ready || !reps[1].Ready {
 		t.Fatalf("reports = %+v", reps)
 	}
@@ -233,21 +234,19 @@ func TestSeveralSkip(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
 	firstTwo(t, env, m)
-	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("s")))
-	reps := next.Results[0].([]dnscheck.DomainReport)
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("s")))
+	reps := m.Session().Reports()
 	if !slices.Equal(reportDomains(reps), both) || reps[0].Ready || !reps[1].Ready {
 		t.Fatalf("reports = %+v", reps)
 	}
 }
 
-// backMsgs presses k and returns the two messages it gives, in order.
-func backMsgs(t *testing.T, m *verify.Model, k string) []tea.Msg {
+// back presses k, which must go back, and returns the domain the step
+// left for the records to show.
+func back(t *testing.T, m *verify.Model, k string) string {
 	t.Helper()
-	msgs := tuitest.Collect(t, send(m, tuitest.Key(k)), func(ms []tea.Msg) bool { return len(ms) == 2 })
-	if len(msgs) != 2 || msgs[1] == nil {
-		t.Fatalf("%s gave %v", k, msgs)
-	}
-	return msgs
+	tuitest.Await[common.BackMsg](t, send(m, tuitest.Key(k)))
+	return m.Session().Focus
 }
 
 // TestSeveralBack: b (and esc in the list) keep the selected domain as
@@ -258,13 +257,8 @@ func TestSeveralBack(t *testing.T) {
 	res, _ := firstTwo(t, env, m)
 	send(m, tuitest.Key("down"))
 	gen := m.Gen()
-	msgs := backMsgs(t, m, "b")
-	keep, ok := msgs[0].(common.KeepMsg)
-	if !ok || len(keep.Results) != 1 || keep.Results[0] != (common.Focus{Domain: tuitest.Other}) {
-		t.Fatalf("first message = %#v", msgs[0])
-	}
-	if _, ok := msgs[1].(common.BackMsg); !ok {
-		t.Fatalf("second message = %#v", msgs[1])
+	if focus := back(t, m, "b"); focus != tuitest.Other {
+		t.Fatalf("focus = %q", focus)
 	}
 	// Leaving stops the timer.
 	if send(m, verify.TickMsg{Gen: gen, At: res.At.Add(time.Minute)}) != nil || m.Checking() {
@@ -278,18 +272,13 @@ func TestSeveralBack(t *testing.T) {
 	firstTwo(t, env, m)
 	send(m, tuitest.Key("down"))
 	send(m, tuitest.Key("enter"))
-	msgs = backMsgs(t, m, "b")
-	if keep, _ := msgs[0].(common.KeepMsg); len(keep.Results) != 1 || keep.Results[0] != (common.Focus{Domain: tuitest.Other}) {
-		t.Fatalf("b on an opened domain: %#v", msgs)
+	if focus := back(t, m, "b"); focus != tuitest.Other {
+		t.Fatalf("b on an opened domain: %q", focus)
 	}
 	m = verify.NewModel(env.Common(80, 30), env.Checker, nil)
 	firstTwo(t, env, m)
-	msgs = backMsgs(t, m, "esc")
-	if keep, _ := msgs[0].(common.KeepMsg); len(keep.Results) != 1 || keep.Results[0] != (common.Focus{Domain: tuitest.Domain}) {
-		t.Fatalf("esc in the list: %#v", msgs)
-	}
-	if _, ok := msgs[1].(common.BackMsg); !ok {
-		t.Fatalf("esc in the list: %#v", msgs)
+	if focus := back(t, m, "esc"); focus != tuitest.Domain {
+		t.Fatalf("esc in the list: %q", focus)
 	}
 }
 
@@ -309,7 +298,7 @@ func TestSeveralTrouble(t *testing.T) {
 
 func TestSeveralGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	state := func(t *testing.T) *common.State { return twoState(t, env) }
+	state := func(t *testing.T) *session.Session { return twoState(t, env) }
 	t.Run("list", func(t *testing.T) {
 		tuitest.Screen{Env: env, Step: verify.Name, State: state, Wait: []string{"Next check in 5 s", "othercenter.org"}}.Golden(t)
 	})
@@ -335,14 +324,14 @@ func plural(n int, word string) string {
 // wide and at a narrow width (where each row takes two lines).
 func TestLongListKeepsSelectionInView(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	var others common.Others
+	var others tuitest.Others
 	for i := range 14 {
-		others = append(others, common.Extra{Input: tuitest.InputOf(t, "branch"+strconv.Itoa(i)+".example")})
+		others = append(others, tuitest.Extra{Input: tuitest.InputOf(t, "branch"+strconv.Itoa(i)+".example")})
 	}
 	for _, size := range tuitest.Sizes {
 		t.Run(size.Name, func(t *testing.T) {
 			m := verify.NewModel(env.Common(size.Width, 12), env.Checker, nil)
-			st := common.NewState(env.Input(t), others)
+			st := tuitest.NewSession(env.Input(t), others)
 			res := tuitest.Await[verify.ResultMsg](t, m.Enter(st, common.Forward))
 			send(m, res)
 			if len(m.Reports()) != 15 {

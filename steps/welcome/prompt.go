@@ -3,11 +3,12 @@ package welcome
 import (
 	"context"
 
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
 // Prompt implements common.Prompter: the welcome as plain lines.
-func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, _ *common.State) (common.Direction, error) {
+func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, _ *session.Session) (common.Direction, error) {
 	p := m.Platform
 	lead, happen, need, note := Intro(p, m.saves)
 	lp.Say("%s (plain prompts).", Heading(p))

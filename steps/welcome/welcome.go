@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -47,7 +48,7 @@ const Title = "Welcome"
 func (m *Model) Title() string { return Title }
 
 // Enter implements common.Step.
-func (m *Model) Enter(*common.State, common.Direction) tea.Cmd { return nil }
+func (m *Model) Enter(*session.Session, common.Direction) tea.Cmd { return nil }
 
 // ShortHelp implements help.KeyMap.
 func (m *Model) ShortHelp() []key.Binding {
@@ -62,7 +63,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 // Update implements tea.Model.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if k, ok := msg.(tea.KeyMsg); ok && key.Matches(k, m.start) {
-		return m, common.Next()
+		return m, common.Next
 	}
 	return m, m.Scrolled(msg)
 }

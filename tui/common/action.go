@@ -2,6 +2,7 @@ package common
 
 import (
 	"context"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -16,6 +17,9 @@ import (
 type KeyAction struct {
 	Key key.Binding
 	Run func(ctx context.Context, plan plan.Plan) (string, error)
+	// ChangesDNS is set when Run changes DNS (the demo's publish keys):
+	// what was read before it is then older than DNS.
+	ChangesDNS bool
 }
 
 // RunAction returns a command that runs a in the background and reports
@@ -26,7 +30,11 @@ func RunAction(ctx context.Context, a KeyAction, p plan.Plan) tea.Cmd {
 		if err != nil {
 			return StatusMsg{Text: dnscheck.Printable(err.Error()), Level: Failure}
 		}
-		return StatusMsg{Text: dnscheck.Printable(text), Level: Success}
+		st := StatusMsg{Text: dnscheck.Printable(text), Level: Success}
+		if a.ChangesDNS {
+			return DNSChangedMsg{At: time.Now(), Status: st}
+		}
+		return st
 	}
 }
 

@@ -1,8 +1,8 @@
 // Package common holds what the wizard's shell (package tui) and its steps
 // (the packages under steps/) share: the Common struct every component
 // embeds (window size, styles, keys, context), the Step interface the shell
-// navigates, the messages steps send to the shell, and the State that
-// carries each step's result to the steps after it.
+// navigates and the messages steps send to the shell. What the steps know
+// lives in one core/session.Session, which every step reads and writes.
 //
 // It sits below both the shell and the steps, so neither imports the other's
 // internals and the shell knows no step by name.
@@ -10,11 +10,13 @@ package common
 
 import (
 	"context"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/session"
 )
 
 // Minimum and default window sizes. The wizard is laid out for 80×24 and
@@ -71,28 +73,41 @@ type Step interface {
 	// SetSize tells the step the area it may draw in (the window minus
 	// the shell's header, status line and help bar).
 	SetSize(width, height int)
-	// Title names the step in the header, e.g. "Records"; as a StepName
-	// it identifies the step in the State and the saved progress.
+	// Title names the step in the header, e.g. "Records".
 	Title() string
-	// Enter makes the step current. st holds the results of the steps
-	// before it; dir says whether the person came forward or back. The
+	// ID identifies the step in the saved progress; it never changes
+	// when the title does.
+	ID() session.StepID
+	// Enter makes the step current with the session s, which the step
+	// keeps, reads and records its facts in (in Update, never in a
+	// command); dir says whether the person came forward or back. The
 	// returned command starts the step's work (lookups, polling).
-	Enter(st *State, dir Direction) tea.Cmd
+	Enter(s *session.Session, dir Direction) tea.Cmd
 	// Capturing reports that a text field has focus: every key is text,
 	// so the shell leaves q and ? to the step (ctrl+c still quits).
 	Capturing() bool
 }
 
-// NextMsg tells the shell the current step is done. Its Results are stored
-// in the State (each under its own type) for the steps that follow, and
-// whatever later steps had stored is dropped, since it was built on older
-// input.
-type NextMsg struct{ Results []any }
-
-// Next returns a command that finishes the current step with results.
-func Next(results ...any) tea.Cmd {
-	return func() tea.Msg { return NextMsg{Results: results} }
+// Follower is implemented by a step that belongs to the one before it
+// (the other domains' mail providers, after the other domains): the
+// header counts them as one.
+type Follower interface {
+	Follows() bool
 }
+
+// Skipper is implemented by a step that may have nothing to ask: the
+// shell passes over it, in either direction, when Skip reports true. Skip
+// may record in s what it decides without asking (a preset answer).
+type Skipper interface {
+	Skip(s *session.Session) bool
+}
+
+// NextMsg tells the shell the current step is done: the next one is
+// entered. What the step found is in the session already.
+type NextMsg struct{}
+
+// Next is a command that finishes the current step.
+func Next() tea.Msg { return NextMsg{} }
 
 // BackMsg asks the shell to go back to the previous step.
 type BackMsg struct{}
@@ -145,19 +160,18 @@ type BellMsg struct{}
 // Bell is a command that rings the terminal bell.
 func Bell() tea.Msg { return BellMsg{} }
 
-// KeepMsg stores Results in the State as the current step's, without
-// moving on: a step's latest result (the verify step's report) is then in
-// the summary, and in the saved progress, even when the person quits
-// there. Step is the title of the step that sent it: a KeepMsg arriving
-// after the person has moved to another step is dropped, so it is never
-// filed as that step's result.
-type KeepMsg struct {
-	Step    string
-	Results []any
-}
+// SaveMsg asks the shell to save the progress now: the current step
+// recorded something worth keeping (a check's reports, a file written),
+// even if the person quits here.
+type SaveMsg struct{}
 
-// Keep returns a command that stores results of the step titled step
-// without moving on.
-func Keep(step string, results ...any) tea.Cmd {
-	return func() tea.Msg { return KeepMsg{Step: step, Results: results} }
+// Save is a command that saves the progress.
+func Save() tea.Msg { return SaveMsg{} }
+
+// DNSChangedMsg says the wizard changed DNS itself at At (the demo's
+// publish keys): the shell records it in the session (session.Changed),
+// then shows Status.
+type DNSChangedMsg struct {
+	At     time.Time
+	Status StatusMsg
 }

@@ -13,36 +13,6 @@ import (
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
-type plan struct{ n int }
-
-func TestState(t *testing.T) {
-	const one, two, three common.StepName = "One", "Two", "Three"
-	st := common.NewState("given")
-	st.SetOrder([]common.StepName{one, two, three})
-	st.PutFrom(one, 42)
-	st.PutFrom(two, plan{n: 1})
-	st.PutFrom(three, []string{"a"})
-	if v, ok := common.Get[plan](st); !ok || v.n != 1 {
-		t.Fatalf("Get[plan] = %v, %v", v, ok)
-	}
-	st.Forget(one)
-	if _, ok := common.Get[plan](st); ok {
-		t.Fatal("Forget(One) kept step Two's result")
-	}
-	if _, ok := common.Get[[]string](st); ok {
-		t.Fatal("Forget(One) kept step Three's result")
-	}
-	if v, _ := common.Get[int](st); v != 42 {
-		t.Fatal("Forget(One) dropped step One's result")
-	}
-	if v, _ := common.Get[string](st); v != "given" {
-		t.Fatal("a given value was dropped")
-	}
-	if _, ok := common.Get[int]((*common.State)(nil)); ok {
-		t.Fatal("nil state has values")
-	}
-}
-
 func TestWrap(t *testing.T) {
 	spf := "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all"
 	for w := 8; w <= 80; w++ {
@@ -124,16 +94,6 @@ func TestWrapBreaksNamesAtDots(t *testing.T) {
 		if strings.ReplaceAll(got, "\n", "") != tc.in {
 			t.Errorf("Wrap(%q, %d) changed the text: %q", tc.in, tc.width, got)
 		}
-	}
-}
-
-func TestHandoffFilesWith(t *testing.T) {
-	var files common.HandoffFiles
-	files = files.With(common.SavedFile{Path: "/a.md", Holds: "one"})
-	files = files.With(common.SavedFile{Path: "/b.txt", Holds: "two"})
-	again := files.With(common.SavedFile{Path: "/a.md", Holds: "one, again"})
-	if len(again) != 2 || again[0].Holds != "one, again" || again[1].Path != "/b.txt" || files[0].Holds != "one" {
-		t.Fatalf("With = %+v (before: %+v)", again, files)
 	}
 }
 

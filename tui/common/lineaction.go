@@ -4,14 +4,17 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 )
 
 // RunActionLines runs, for the line prompts, the extra key typed for every
-// plan and says its result, reporting whether there is such a key.
-func RunActionLines(ctx context.Context, lp *LinePrompt, actions []KeyAction, typed string, plans plan.Plans) bool {
+// plan and says its result, reporting whether there is such a key. An
+// action that changes DNS is recorded in s (session.Changed).
+func RunActionLines(ctx context.Context, lp *LinePrompt, actions []KeyAction, typed string, plans plan.Plans, s *session.Session) bool {
 	for _, act := range actions {
 		for _, k := range act.Key.Keys() {
 			if k != typed {
@@ -21,6 +24,8 @@ func RunActionLines(ctx context.Context, lp *LinePrompt, actions []KeyAction, ty
 				text, err := act.Run(ctx, p)
 				if err != nil {
 					text = err.Error()
+				} else if act.ChangesDNS && s != nil {
+					s.Changed(time.Now())
 				}
 				if len(plans) > 1 {
 					text = p.Domain + ": " + text

@@ -6,6 +6,7 @@ import (
 
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 )
 
@@ -22,15 +23,16 @@ func LookUpLines(ctx context.Context, lp *LinePrompt, q dnscheck.Querier, prepar
 			err = prepare(ctx, domain)
 		}
 		if err == nil {
-			snap := discovery.Discover(ctx, q, domain, p)
+			l := session.Discover(ctx, q, p, domain, nil)
+			snap := l.Snap
 			lp.Say("What %s publishes today:", domain)
-			for _, f := range Facts(snap) {
+			for _, f := range session.Facts(snap) {
 				lp.Say("  %s: %s", f.Label, f.Value)
 			}
 			if len(snap.Trouble) == 0 {
 				return snap, nil
 			}
-			lp.Say("%s", TroubleAdvice)
+			lp.Say("%s", session.TroubleAdvice)
 			line, err := lp.Ask("Press Enter to go on, or type r to look again (q stops): ")
 			if err != nil {
 				return discovery.Snapshot{}, err

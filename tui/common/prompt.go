@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/outreach-auth/wizard/core/session"
 )
 
 // ErrInputEnded is returned when the line prompts' input ends before the
@@ -69,14 +71,9 @@ func (p *LinePrompt) Save() {
 }
 
 // Prompter is a step's line-prompt form: the same question as its Bubble
-// Tea model, asked with line prompts. Prompt reads what earlier steps
-// worked out from st and stores its own results there (with PutFrom); it
-// returns Forward when the step is done, Backward to go back a step.
+// Tea model, asked with line prompts. Prompt reads what is known from s
+// and records its own facts there; it returns Forward when the step is
+// done, Backward to go back a step.
 type Prompter interface {
-	Prompt(ctx context.Context, p *LinePrompt, st *State) (Direction, error)
+	Prompt(ctx context.Context, p *LinePrompt, s *session.Session) (Direction, error)
 }
-
-// CheckAtOnce, put in the State by the line-prompt runner, says a resumed
-// session had reached the checks: the records step builds the records
-// without showing them (they are a b away), once.
-type CheckAtOnce bool

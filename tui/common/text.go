@@ -2,6 +2,7 @@ package common
 
 import (
 	"fmt"
+	"github.com/outreach-auth/wizard/core/session"
 	"strings"
 	"unicode/utf8"
 
@@ -57,34 +58,9 @@ func Wrap(s string, width int) string {
 	return strings.Join(out, "\n")
 }
 
-// PhoneUnits joins, in words (a text split at single spaces), the
-// pieces of an international phone number into one unit, so that wrapping
-// never leaves "+1" at the end of a line and the rest on the next: a
-// word "+DIGITS" (perhaps after an opening parenthesis) takes along the
-// words after it made of digits, parentheses, hyphens and dots (perhaps
-// ending in punctuation), joined by the one space that was between them.
-func PhoneUnits(words []string) []string {
-	out := make([]string, 0, len(words))
-	inPhone := false
-	for _, w := range words {
-		if inPhone && phonePiece(w) {
-			out[len(out)-1] += " " + w
-			continue
-		}
-		out = append(out, w)
-		code := strings.TrimLeft(w, "(")
-		inPhone = len(code) > 1 && code[0] == '+' && strings.Trim(code[1:], "0123456789") == ""
-	}
-	return out
-}
-
-// phonePiece reports whether w continues a phone number: digits with
-// parentheses, hyphens or dots, perhaps ending in , ; : or . (the
-// sentence's).
-func phonePiece(w string) bool {
-	core := strings.TrimRight(w, ",;:.")
-	return strings.ContainsAny(core, "0123456789") && strings.Trim(core, "0123456789()-.") == ""
-}
+// PhoneUnits joins the pieces of an international phone number in words
+// into one unit, so that wrapping never cuts one (session.PhoneUnits).
+func PhoneUnits(words []string) []string { return session.PhoneUnits(words) }
 
 // breakWord returns the longest start of word (wider than width) that fits
 // width and ends with a dot, else with a hyphen, else the first width

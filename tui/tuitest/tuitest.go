@@ -6,6 +6,7 @@ package tuitest
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -24,6 +25,7 @@ import (
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/tui"
@@ -410,10 +412,10 @@ func (e *Env) Config(t testing.TB) tui.Config {
 // Screen is one step of the wizard drawn in its place, for golden files.
 type Screen struct {
 	Env  *Env
-	Step common.StepName // the step drawn, e.g. records.Name
-	// State returns the results of the steps before it (a fresh one per
-	// window size); nil for none.
-	State func(t *testing.T) *common.State
+	Step session.StepID // the step drawn, e.g. records.Name
+	// State returns the session as the steps before it left it (a fresh
+	// one per window size); nil for none.
+	State func(t *testing.T) *session.Session
 	// Wait lists texts to wait for before the screen is taken.
 	Wait []string
 	// Then, when set, runs after the wait (more keys, more waiting).
@@ -429,7 +431,7 @@ func (s Screen) Golden(t *testing.T) map[string]*tui.Model {
 	for _, size := range Sizes {
 		t.Run(size.Name, func(t *testing.T) {
 			m := tui.NewModel(context.Background(), s.Env.Config(t), nil)
-			var st *common.State
+			var st *session.Session
 			if s.State != nil {
 				st = s.State(t)
 			}
@@ -446,3 +448,106 @@ func (s Screen) Golden(t *testing.T) map[string]*tui.Model {
 	}
 	return out
 }
+
+// Extra is one more domain for NewSession: what was typed and, when
+// Snap.Domain is set, what its lookup found.
+type Extra struct {
+	Input domainname.Input
+	Snap  discovery.Snapshot
+}
+
+// Others are the domains after the first, for NewSession.
+type Others []Extra
+
+// NewSession returns a session holding vals, as the steps before a
+// step's would leave it, for tests: a domainname.Input is the first
+// domain; a discovery.Snapshot what DNS said about the first domain
+// (which it names, when no Input came first); a plan.ProviderChoice the
+// first domain's provider, confirmed; Others the other domains (those
+// looked up with the provider detected from their MX, confirmed; the
+// others with their provider to be detected, confirmed); a
+// plan.ReportAddress the DMARC reports address; plan.Plans plans built
+// from the current facts; []dnscheck.DomainReport a check finished now
+// (after every read); []session.SavedFile files written; a
+// session.Message a message verified now; a MessageFile the demo's
+// message to verify.
+func NewSession(vals ...any) *session.Session {
+	s := &session.Session{}
+	read := time.Now().Add(-time.Minute)
+	for _, v := range vals {
+		switch v := v.(type) {
+		case domainname.Input:
+			s.SetFirst(v)
+		case discovery.Snapshot:
+			if s.First() == nil {
+				s.SetFirst(domainname.Input{Original: v.Domain, Domain: v.Domain, Unicode: v.Domain})
+			}
+			s.Read(v, read)
+		case plan.ProviderChoice:
+			if f := s.First(); f != nil {
+				s.SetProvider(f.Input.Domain, v, true)
+			}
+		case Others:
+			var ins []domainname.Input
+			for _, e := range v {
+				ins = append(ins, e.Input)
+			}
+			s.SetOthers(ins)
+			for _, e := range v {
+				if e.Snap.Domain == e.Input.Domain {
+					s.Read(e.Snap, read)
+				}
+				d := s.Domain(e.Input.Domain)
+				if d != nil && d.ProviderSet {
+					s.SetProvider(d.Input.Domain, d.Provider, true)
+				} else if d != nil {
+					s.SetProvider(d.Input.Domain, plan.ProviderChoice{Detected: true}, true)
+				}
+			}
+			s.OthersAnswered = true
+		case plan.ReportAddress:
+			s.ReportAddress = v
+		case plan.Plans:
+			for _, pl := range v {
+				s.UsePlan(pl)
+			}
+		case []dnscheck.DomainReport:
+			for _, r := range v { // a domain checked is one of the session's
+				if s.Has(r.Domain) {
+					continue
+				}
+				in := domainname.Input{Original: r.Domain, Domain: r.Domain, Unicode: r.Domain}
+				if s.First() == nil {
+					s.SetFirst(in)
+					continue
+				}
+				var ins []domainname.Input
+				for _, d := range s.Others() {
+					ins = append(ins, d.Input)
+				}
+				s.SetOthers(append(ins, in))
+			}
+			s.Checked(v, time.Now())
+		case []session.SavedFile:
+			for _, f := range v {
+				s.AddFile(f)
+			}
+		case session.Message:
+			s.AddMessage(v)
+		case MessageFile:
+			s.MessageFile = string(v)
+		case Focus:
+			s.Focus = string(v)
+		default:
+			panic(fmt.Sprintf("tuitest: NewSession cannot hold a %T", v))
+		}
+	}
+	return s
+}
+
+// Focus is the domain the person was looking at on the checks, for
+// NewSession.
+type Focus string
+
+// MessageFile is the demo's message file, for NewSession.
+type MessageFile string
