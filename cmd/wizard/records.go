@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 )
 
@@ -76,8 +76,9 @@ attach to an email).`,
 					opt.PlatformIPs = live.Networks
 				}
 			}
-			snap := discovery.Discover(cmd.Context(), checker.Querier(), in.Domain, platform)
-			p, err := plan.Build(cmd.Context(), q, snap, platform, opt)
+			// The same stages as the wizard's records step (core/session).
+			snap := session.Discover(cmd.Context(), checker.Querier(), platform, in.Domain, nil).Snap
+			p, err := session.Plan(cmd.Context(), q, platform, session.PlanInputOf(snap, opt))
 			switch {
 			case errors.Is(err, plan.ErrLookupFailed):
 				// Nothing is printed: a record that could not be read must

@@ -75,6 +75,7 @@ type PlanInput struct {
 	// UseIPs (the records command's --use-ips).
 	PlatformIPs []netip.Prefix
 	key         planKey
+	options     *plan.Options // the command line's, outside a session
 }
 
 // PlanInput returns what the plan of d is built from: its newest read,
@@ -136,11 +137,20 @@ func PlanNow(ctx context.Context, q dnscheck.Querier, p *assets.Platform, domain
 
 // Plan builds the records to publish from in: the second stage.
 func Plan(ctx context.Context, q dnscheck.Querier, p *assets.Platform, in PlanInput) (plan.Plan, error) {
+	if in.options != nil {
+		return plan.Build(ctx, q, in.Snap, p, *in.options)
+	}
 	opt := plan.Options{Provider: in.Provider.Option(), UseIPs: in.UseIPs, DMARCReports: string(in.Reports)}
 	if len(in.PlatformIPs) > 0 {
 		opt.PlatformIPs = in.PlatformIPs
 	}
 	return plan.Build(ctx, q, in.Snap, p, opt)
+}
+
+// PlanInputOf is what a plan is built from outside a session (the
+// 'records' command): snap and the options given on the command line.
+func PlanInputOf(snap discovery.Snapshot, opt plan.Options) PlanInput {
+	return PlanInput{Snap: snap, options: &opt}
 }
 
 // SetPlan records the plan built from in for its domain. A plan built
