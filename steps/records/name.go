@@ -11,3 +11,6 @@ func (m *Model) ID() session.StepID { return Name }
 
 // Session returns the session the step was entered with (nil before).
 func (m *Model) Session() *session.Session { return m.sess }
+
+// Busy reports whether some domain's records are being worked out.
+func (m *Model) Busy() bool { return m.busy() }
