@@ -268,7 +268,8 @@ func (m *Model) work(i int, retry bool) tea.Cmd {
 		return m.lookUp(i)
 	case d.LookupErr != "":
 		sl := &m.doms[i]
-		sl.busy, sl.have, sl.err = false, false, fmt.Errorf("could not look it up (%s)", d.LookupErr)
+		_, err := m.sess.PlanInput(d) // says the lookup failed
+		sl.busy, sl.have, sl.err = false, false, err
 		sl.lookupFailed = true
 		return nil
 	}
