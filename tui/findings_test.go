@@ -240,4 +240,3 @@ func TestBackThenSaveKeepsLastCheck(t *testing.T) {
 		t.Fatalf("not saved now: %v", p.SavedAt)
 	}
 }
-
