@@ -554,3 +554,29 @@ func TestAccessibleResumeEarly(t *testing.T) {
 		t.Fatalf("f left the saved progress: %v", err)
 	}
 }
+
+// TestResumeVersion1: progress saved by the version before the session
+// (format 1) is still offered and resumed at the checks, with the last
+// check; the other domain's provider, never asked then, is asked before
+// any record is proposed for it.
+func TestResumeVersion1(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	prog := savedProgressV1(t, env)
+	s, m, cmd := resumeWith(t, env, prog)
+	s.wantStep(verify.Name)
+	s.wantView("Checking now", "✗ yourcenter.edu")
+	if reps := m.Session().Reports(); len(reps) != 2 || !m.Session().CheckedAt().Equal(prog.CheckedAt) {
+		t.Fatalf("the last check was not restored: %+v at %v", reps, m.Session().CheckedAt())
+	}
+	if d := m.Session().Domain(tuitest.Other); d == nil || d.ProviderConfirmed {
+		t.Fatalf("othercenter.org's provider: %+v", d)
+	}
+	s.send(tuitest.Await[verify.ResultMsg](t, cmd))
+	s.awaitPlans(s.send(tuitest.Await[common.BackMsg](t, s.keys("b"))), 2)
+	s.wantStep(records.Name)
+	s.keys("right")
+	s.wantView("The mail provider of othercenter.org is not confirmed yet")
+	s.send(s.keys("esc")())
+	s.wantStep(provider.NameOthers)
+	s.wantView("Who handles the mail of othercenter.org?")
+}

@@ -135,13 +135,6 @@ func Summarise(p *assets.Platform, s *Session, width int) string {
 	return w.String()
 }
 
-func pick(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // verdicts says how SPF and DKIM fared, e.g. "SPF pass, DKIM missing".
 func verdicts(r dnscheck.DomainReport) string {
 	word := func(v dnscheck.Verdict) string {

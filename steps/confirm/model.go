@@ -9,11 +9,12 @@ package confirm
 import (
 	"context"
 	"fmt"
-	"github.com/outreach-auth/wizard/assets"
-	"github.com/outreach-auth/wizard/core/audience"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/audience"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -37,24 +38,6 @@ var tooLongText = fmt.Sprintf("The pasted text is longer than %d KiB. Paste the 
 // PastedSource names a pasted header block where a path would be named.
 const PastedSource = "the pasted headers"
 
-// Result is the confirmation the step stores in the State (for the
-// summary): what was verified, its verdict (received.Verdict*) and the
-// verdict line as 'wizard verify' prints it.
-type Result struct {
-	// Source is the file's path as typed, or PastedSource.
-	Source string
-	// Verdict is the report's verdict word (pass, fail, error, incomplete).
-	Verdict string
-	// Line is received.VerdictLine of the report, already printable.
-	Line string
-}
-
-// SummaryText is the result's block in the summary left on the terminal,
-// ending with a newline; every text in it is printable.
-func (r Result) SummaryText() string {
-	return fmt.Sprintf("Confirmed with a real message (%s)\n  %s\n", dnscheck.Printable(r.Source), dnscheck.Printable(r.Line))
-}
-
 // doneMsg is a verification finishing. Gen ties it to the verification
 // that asked for it: one abandoned since (esc, a new one) is dropped.
 type doneMsg struct {
@@ -76,9 +59,8 @@ const (
 // (Capturing): enter verifies the path typed (or skips when the field is
 // empty), tab completes it, a pasted block of several lines is verified
 // as headers, esc skips. While the report is shown, enter finishes, a
-// asks for another message and b goes back to the advice. Its result (in
-// common.NextMsg, which ends the wizard) is a Result, or nothing when
-// skipped.
+// asks for another message and b goes back to the advice. Each message
+// verified is recorded in the session (MessageOf), with its time.
 type Model struct {
 	sess *session.Session
 	common.StepBase
@@ -382,11 +364,6 @@ func (m *Model) finished(msg doneMsg) tea.Cmd {
 	m.Scroll.GotoTop()
 	m.render()
 	return common.Save
-}
-
-// result is the Result of the report shown.
-func (m *Model) result() Result {
-	return Result{Source: m.source, Verdict: m.report.Verdict, Line: received.VerdictLine(m.report)}
 }
 
 // MessageOf is the session's fact of a message verified at at: its

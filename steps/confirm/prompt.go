@@ -23,7 +23,7 @@ var headerLine = regexp.MustCompile(`^[!-9;-~]{2,}:(\s|$)`)
 // Prompt implements common.Prompter: it says how to save a received
 // message and asks for its path, or its headers pasted and ended with an
 // empty line; Enter alone, or input that ends here, skips. A bad file is said, and asked again. The
-// report is the same as 'wizard verify', and its Result goes into st.
+// report is the same as 'wizard verify', and the message is recorded in s.
 func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Session) (common.Direction, error) {
 	m.sess = s
 	lp.Say("")
