@@ -384,7 +384,7 @@ func (m *Model) busy() bool {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	if !m.s().have {
-		if m.s().err != nil {
+		if m.s().err != nil && !errors.Is(m.s().err, session.ErrUnconfirmed) {
 			return []key.Binding{k.Retry, m.Keys.Back}
 		}
 		return []key.Binding{m.Keys.Back}
@@ -517,7 +517,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 		}
 	}
 	if !m.s().have {
-		if m.s().err != nil && !m.s().busy && key.Matches(msg, k.Retry) {
+		if m.s().err != nil && !errors.Is(m.s().err, session.ErrUnconfirmed) && !m.s().busy && key.Matches(msg, k.Retry) {
 			return m.work(m.cur, true), true // look again: the last look had trouble
 		}
 		return nil, false
