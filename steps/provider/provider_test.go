@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/outreach-auth/wizard/steps/provider"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/discovery"
+	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
@@ -281,5 +283,70 @@ func TestChoiceBeforeWithoutSnapshot(t *testing.T) {
 	c := m.Session().First().Provider
 	if c.Provider.ID != "google" {
 		t.Fatalf("choice = %+v", c)
+	}
+}
+
+// othersSession is yourcenter.edu (its provider confirmed) with two added
+// domains looked up, whose providers are only proposed from their MX.
+func othersSession(t *testing.T, env *tuitest.Env) *session.Session {
+	t.Helper()
+	snap := env.Snapshot(t)
+	s := tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap))
+	s.SetOthers([]domainname.Input{tuitest.InputOf(t, tuitest.Other), tuitest.InputOf(t, "thirdcenter.net")})
+	s.Read(env.SnapshotOf(t, tuitest.Other), time.Now())
+	s.Read(discovery.Snapshot{Domain: "thirdcenter.net"}, time.Now())
+	return s
+}
+
+// Every added domain's provider is confirmed or chosen, one domain after
+// the other, as the first domain's is; with none left to ask, the step
+// is passed over.
+func TestOthersConfirmedEach(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	s := othersSession(t, env)
+	m := provider.NewForOthers(env.Common(80, 30), nil)
+	if m.Skip(s) || m.ID() != provider.NameOthers || !m.Follows() {
+		t.Fatal("the step for the other domains is passed over with two providers unconfirmed")
+	}
+	m.Enter(s, common.Forward)
+	if m.Domain() != tuitest.Other || !tuitest.Contains(m.View(), "Who handles the mail of othercenter.org?", "Microsoft 365 (detected)") {
+		t.Fatalf("asks about %q:\n%s", m.Domain(), tuitest.Plain(m.View()))
+	}
+	// Confirming the first moves on to the next domain, not the next step.
+	if cmd := update(t, m, tuitest.Key("enter")); cmd != nil {
+		if _, ok := cmd().(common.NextMsg); ok {
+			t.Fatal("went on with thirdcenter.net's provider unconfirmed")
+		}
+	}
+	if !s.Domain(tuitest.Other).ProviderConfirmed || m.Domain() != "thirdcenter.net" {
+		t.Fatalf("after enter: othercenter.org confirmed %v, asking %q", s.Domain(tuitest.Other).ProviderConfirmed, m.Domain())
+	}
+	// thirdcenter.net has no MX: "No mail of our own" is proposed, and
+	// only confirming it makes it the domain's.
+	if s.Domain("thirdcenter.net").ProviderConfirmed {
+		t.Fatal("a provider proposed from no MX counts as confirmed")
+	}
+	if !tuitest.Contains(m.View(), "Who handles the mail of thirdcenter.net?", "The domain has no MX records") {
+		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
+	}
+	tuitest.Await[common.NextMsg](t, update(t, m, tuitest.Key("enter")))
+	if d := s.Domain("thirdcenter.net"); !d.ProviderConfirmed || d.Provider.Provider.Kind != assets.KindNone {
+		t.Fatalf("thirdcenter.net: %+v confirmed %v", d.Provider, d.ProviderConfirmed)
+	}
+	if !m.Skip(s) {
+		t.Fatal("the step is not passed over once every provider is confirmed")
+	}
+
+	// With --provider every domain's provider is the preset, unasked.
+	google, _ := assets.ProviderByID("google")
+	s = othersSession(t, env)
+	preset := provider.NewForOthers(env.Common(80, 30), &google)
+	if !preset.Skip(s) {
+		t.Fatal("the step asks although --provider was given")
+	}
+	for _, d := range s.Others() {
+		if !d.ProviderConfirmed || d.Provider.Provider.ID != "google" {
+			t.Fatalf("%s: %+v", d.Input.Domain, d.Provider)
+		}
 	}
 }
