@@ -3,11 +3,13 @@ package session
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/advice"
 	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/received"
 )
 
 // Decision is the one decision on the platform's sender setting, from
@@ -131,6 +133,14 @@ func (s *Session) MessageNote(m Message) string {
 		return fmt.Sprintf("Checked at %s, before the last DNS check: check a new message. (Then it %s.)", clock(m), verdictWords(m.Verdict))
 	}
 	return head + "."
+}
+
+// MessageOf is the fact of a received message verified at at (the
+// confirm step's, 'wizard verify”s report): its source, From domain,
+// verdict and the checkbox answer it gives on its own.
+func MessageOf(source string, r received.Report, at time.Time) Message {
+	return Message{Source: source, FromDomain: strings.ToLower(strings.TrimSuffix(r.FromDomain, ".")), Verdict: r.Verdict,
+		Checkbox: r.Advice.Checkbox, Line: received.VerdictLine(r), At: at}
 }
 
 // clock is the time a message was verified, as 15:04 (local time).

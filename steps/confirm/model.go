@@ -360,17 +360,10 @@ func (m *Model) finished(msg doneMsg) tea.Cmd {
 		return m.input.Focus()
 	}
 	m.mode, m.report = done, msg.report
-	m.sess.AddMessage(MessageOf(m.source, m.report, time.Now()))
+	m.sess.AddMessage(session.MessageOf(m.source, m.report, time.Now()))
 	m.Scroll.GotoTop()
 	m.render()
 	return common.Save
-}
-
-// MessageOf is the session's fact of a message verified at at: its
-// source, From domain, verdict and the checkbox answer it gives.
-func MessageOf(source string, r received.Report, at time.Time) session.Message {
-	return session.Message{Source: source, FromDomain: strings.ToLower(strings.TrimSuffix(r.FromDomain, ".")), Verdict: r.Verdict,
-		Checkbox: r.Advice.Checkbox, Line: received.VerdictLine(r), At: at}
 }
 
 // render draws the content for the mode.
@@ -418,7 +411,7 @@ func reportText(r received.Report, width int, m *Model) string {
 	if foreign {
 		// It proves nothing about the domains being set up: its verdict
 		// gives no instruction on the setting.
-		note := m.sess.MessageNote(MessageOf(m.source, r, time.Now()))
+		note := m.sess.MessageNote(session.MessageOf(m.source, r, time.Now()))
 		b.WriteString(st.Warn.Render(common.Hang("! ", "  ", dnscheck.Printable(note), width)) + "\n\n")
 	}
 	for _, line := range strings.Split(strings.TrimRight(raw.String(), "\n"), "\n") {

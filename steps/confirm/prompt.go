@@ -120,7 +120,7 @@ func (m *Model) verifyLine(ctx context.Context, lp *common.LinePrompt, s *sessio
 		lp.Say("%s", common.Capitalise(dnscheck.Printable(strings.TrimPrefix(err.Error(), "received: "))))
 		return false
 	}
-	msg := MessageOf(path, rep, time.Now())
+	msg := session.MessageOf(path, rep, time.Now())
 	if !s.Has(msg.FromDomain) && len(s.Domains) > 0 {
 		lp.Say("%s", dnscheck.Printable(s.MessageNote(msg)))
 	}
