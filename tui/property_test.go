@@ -131,29 +131,31 @@ func (d *driver) press(k string) {
 }
 
 // keysAt are the keys tried at each step: navigation, the demo's publish
-// keys, re-checks. Text fields get none of these letters; the walk stops
-// short of the last (optional) step, where enter and esc end the wizard.
+// keys, re-checks, the demo's test message. Text fields get none of these
+// letters; the walk never ends the wizard.
 var keysAt = map[session.StepID][]string{
 	session.StepWelcome:   {"enter"},
-	session.StepDomain:    {"enter", "enter", "esc"},
-	session.StepDiscovery: {"enter", "enter", "esc", "r"},
-	session.StepProvider:  {"enter", "enter", "enter", "esc", "down", "up"},
+	session.StepDomain:    {"enter"},
+	session.StepDiscovery: {"enter", "enter", "enter", "esc", "r"},
+	session.StepProvider:  {"enter", "enter", "enter", "enter", "esc", "down", "up"},
 	session.StepDomains:   {"enter", "enter", "esc"},
 	session.StepRecords:   {"enter", "esc", "p", "p", "m", "i"},
 	session.StepVerify:    {"r", "enter", "s", "b", "esc", "p", "m"},
-	session.StepAdvice:    {"esc", "b"}, // enter (the confirm step) ends the wizard
+	session.StepAdvice:    {"esc", "b", "v"}, // v: the demo's test message, verified in the confirm step
+	session.StepConfirm:   {"b"},             // back to the advice (enter and esc end the wizard)
 }
 
 // TestWizardNeverContradictsItself drives the full-screen wizard over the
 // demo's simulated DNS through seeded random walks of navigation keys,
-// demo publishes and re-checks, and after every key checks the session's
+// demo publishes, re-checks and test messages (verified before or after a
+// publish), and after every key checks the session's
 // invariants: the records shown are the plan of DNS as it is now (the
 // newest read: "keep" after a publish, never an older read's "add"); p
 // never leaves two SPF records where there was at most one; the summary
 // gives exactly one checkbox instruction.
 func TestWizardNeverContradictsItself(t *testing.T) {
-	for seed := range uint64(3) {
-		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { walk(t, seed, 30) })
+	for seed := range uint64(4) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { walk(t, seed, 50) })
 	}
 }
 
@@ -165,6 +167,7 @@ func walk(t *testing.T, seed uint64, steps int) {
 	}
 	t.Cleanup(func() { world.Close() })
 	world.Lag, world.ResolverLag = 0, 0
+	dir := t.TempDir()
 	cfg := tui.Config{
 		Platform: platform, Resolver: world.Checker().Querier(), Checker: world.Checker(), Clipboard: tui.ClipboardOff, SaveDir: t.TempDir(),
 		Prepare: func(_ context.Context, domain string) error { return world.Prepare(domain) },
@@ -174,6 +177,7 @@ func walk(t *testing.T, seed uint64, steps int) {
 			{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish with a mistake (demo)")), ChangesDNS: true,
 				Run: func(_ context.Context, p plan.Plan) (string, error) { return world.PublishMistake(p) }},
 		},
+		TestMessage: func(ctx context.Context, domain string) (string, error) { return world.WriteTestMessage(ctx, dir, domain) },
 	}
 	m := tui.NewModel(context.Background(), cfg, nil)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
@@ -203,6 +207,7 @@ func walk(t *testing.T, seed uint64, steps int) {
 		}
 		checkInvariants(t, m, world, path)
 	}
+	t.Logf("path %v, %d messages", path, len(m.Session().Messages))
 }
 
 // spfRecords counts the SPF records the domain publishes now.
