@@ -177,7 +177,9 @@ func walk(t *testing.T, seed uint64, steps int) {
 			{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish with a mistake (demo)")), ChangesDNS: true,
 				Run: func(_ context.Context, p plan.Plan) (string, error) { return world.PublishMistake(p) }},
 		},
-		TestMessage: func(ctx context.Context, domain string) (string, error) { return world.WriteTestMessage(ctx, dir, domain) },
+		TestMessage: func(ctx context.Context, domain string) (string, error) {
+			return world.WriteTestMessage(ctx, dir, domain)
+		},
 	}
 	m := tui.NewModel(context.Background(), cfg, nil)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
