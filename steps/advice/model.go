@@ -22,8 +22,7 @@ import (
 // Model is the wizard's last step: the three options of the platform's FAQ
 // with the one that fits the reports highlighted and why, the exact label
 // and place of the setting, the DMARC state and suggestion, and the next
-// steps. Its result (in common.NextMsg, which ends the wizard) is the
-// advice.Advice.
+// steps, from the session's decision (session.Decide).
 type Model struct {
 	common.StepBase
 	reports  []dnscheck.DomainReport

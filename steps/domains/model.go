@@ -166,7 +166,7 @@ func (m *Model) Busy() bool {
 
 // Enter implements common.Step. The list is kept when the person comes
 // back; a domain equal to the (possibly new) first one is dropped from it.
-// When the state already holds others (a resumed session) and the list is
+// When the session already holds others (a resumed session) and the list is
 // empty, they are taken from there.
 func (m *Model) Enter(s *session.Session, _ common.Direction) tea.Cmd {
 	m.sess = s

@@ -69,8 +69,8 @@ func Save(dir string, p plan.Plan) (string, error) {
 // Model is the wizard's records step: one card per record (type, the name
 // as the DNS host's form wants it, the value, add / replace / keep), the
 // DNS host's warnings, and keys to copy, save and switch the platform's SPF
-// part between include and addresses. Its result (in common.NextMsg) is
-// the plan.Plan.
+// part between include and addresses. Each plan, built from the newest
+// read (session.Plan), is recorded in the session.
 type Model struct {
 	common.StepBase
 	q       dnscheck.Querier
