@@ -216,7 +216,16 @@ func (m *Model) Enter(s *session.Session, dir common.Direction) tea.Cmd {
 		m.cur = m.indexOf(focus)
 	}
 	m.Scroll.GotoTop()
-	return m.buildAll()
+	// The newest fact wins, and the step says why the records may differ
+	// from those shown before.
+	var reread tea.Cmd
+	for _, d := range s.Domains {
+		if !d.ReadAt.IsZero() && !s.Current(d) {
+			reread = common.SetStatus(common.Info, "Looking DNS up again: it was checked or changed since it was last read, so the records show what it says now.")
+			break
+		}
+	}
+	return tea.Batch(reread, m.buildAll())
 }
 
 func (m *Model) indexOf(domain string) int {
