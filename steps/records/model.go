@@ -525,6 +525,11 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	default:
 		for _, a := range m.actions {
 			if key.Matches(msg, a.Key) {
+				if m.s().busy || !m.s().have {
+					// The records are being worked out again: what is
+					// on the screen is about to change.
+					return common.SetStatus(common.Info, "The records are being worked out; press "+a.Key.Help().Key+" once they show."), true
+				}
 				return common.RunAction(m.Ctx, a, m.s().plan), true
 			}
 		}
