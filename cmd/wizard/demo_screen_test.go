@@ -43,8 +43,18 @@ func newDemoScreen(t *testing.T, w, h int) *screenDriver {
 	t.Cleanup(func() { _ = world.Close() })
 	world.Lag, world.ResolverLag = 0, 0
 	cfg := demoConfig(world)
-	cfg.Platform, cfg.Clipboard, cfg.SaveDir = world.Platform(), tui.ClipboardOff, t.TempDir()
-	d := &screenDriver{t: t, m: tui.NewModel(context.Background(), cfg, io.Discard), world: world, msgs: make(chan tea.Msg, 256)}
+	cfg.Platform = world.Platform()
+	d := newScreen(t, cfg, w, h)
+	d.world = world
+	return d
+}
+
+// newScreen starts the full-screen wizard of cfg in a w×h window, with
+// the clipboard off and files saved in a temporary folder.
+func newScreen(t *testing.T, cfg tui.Config, w, h int) *screenDriver {
+	t.Helper()
+	cfg.Clipboard, cfg.SaveDir = tui.ClipboardOff, t.TempDir()
+	d := &screenDriver{t: t, m: tui.NewModel(context.Background(), cfg, io.Discard), msgs: make(chan tea.Msg, 256)}
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	d.exec(d.m.Init())
 	return d

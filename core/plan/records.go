@@ -177,6 +177,11 @@ type Options struct {
 	// address of the platform file that it lacks is taken out of the
 	// record.
 	PlatformIPs []netip.Prefix
+	// Addresses, when set and PlatformIPs is not, gives the list UseIPs
+	// writes: the run's one reading of the platform's include, or the
+	// platform file's list when it cannot be read (then said in a
+	// warning). The records screen and 'wizard records' both use it.
+	Addresses *PlatformAddresses
 	// DMARCReports, when set, is the address (as ParseReportAddress
 	// returns it) the domain's own DMARC record sends aggregate reports
 	// to: the record proposed gets rua=mailto:<it>, and a published record
@@ -205,6 +210,7 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	if failed := blockingTrouble(snap, opt); len(failed) > 0 {
 		return plan, &LookupError{Domain: snap.Domain, Trouble: failed}
 	}
+	ipsWarning := platformAddresses(ctx, p, &opt)
 	choice := chooseProvider(snap, opt.Provider)
 	plan.Provider, plan.ProviderReason = choice.provider.Name, choice.reason
 	if choice.warning != "" {
@@ -237,6 +243,9 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	}
 	for _, t := range snap.Trouble {
 		plan.Warnings = append(plan.Warnings, fmt.Sprintf("DNS did not answer %s, so this plan may miss what is there; run it again.", t))
+	}
+	if ipsWarning != "" {
+		plan.Warnings = append(plan.Warnings, ipsWarning)
 	}
 	return plan, nil
 }

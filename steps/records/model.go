@@ -81,6 +81,9 @@ type Model struct {
 	choice  plan.ProviderChoice
 	reports plan.ReportAddress // where DMARC reports go ("" = none given)
 	useIPs  bool
+	// addrs is the platform's addresses that i writes, read once per run
+	// (as 'wizard records --use-ips' reads them).
+	addrs   *plan.PlatformAddresses
 	toggled bool
 	going   bool // enter was pressed while a domain's plan was building
 	sel     int
@@ -134,7 +137,8 @@ func NewModel(c common.Common, q dnscheck.Querier, saveDir string, actions []com
 			PrevDomain: key.NewBinding(key.WithKeys("left", "["), key.WithHelp("←", "previous domain")),
 			NextDomain: key.NewBinding(key.WithKeys("right", "]"), key.WithHelp("→", "next domain")),
 		},
-		doms: []slot{{}},
+		doms:  []slot{{}},
+		addrs: plan.NewPlatformAddresses(q, c.Platform),
 	}
 	m.Redraw = m.render
 	m.Scroll.LineKeys = false
@@ -271,7 +275,7 @@ func (m *Model) rebuild(i int, rediscover bool) tea.Cmd {
 	sl := &m.doms[i]
 	sl.gen, sl.busy, sl.err = m.Gen, true, nil
 	gen, q, snap, p := sl.gen, m.q, sl.snap, m.Platform
-	opt := plan.Options{Provider: m.choice.Option(), UseIPs: m.useIPs, DMARCReports: string(m.reports)}
+	opt := plan.Options{Provider: m.choice.Option(), UseIPs: m.useIPs, DMARCReports: string(m.reports), Addresses: m.addrs}
 	ctx := m.Ctx
 	m.render()
 	return tea.Batch(m.Spin.Tick, func() tea.Msg {
