@@ -171,7 +171,7 @@ func discoveryProblems(ctx context.Context, resolver Querier, domain, zone strin
 		if !r.Status.Trouble() {
 			continue
 		}
-		return []Problem{{Code: troubleCode(r.Status), Severity: SeverityWarning,
+		return []Problem{{Code: troubleCode(r.Status), Severity: SeverityWarning, Name: trimDot(canonical(q.name)),
 			Message: "Your resolver could not give " + q.what + ": " + troubleReason(r) + ". So the domain's authoritative servers could not be asked directly: the verdicts rest on your resolver's answers, which may be older than what was just published.",
 			Fix:     "If the verdicts look out of date, check again in a few minutes. If this persists, check the domain's delegation: its NS records at the registrar and at the DNS host."}}
 	}

@@ -81,6 +81,10 @@ type Problem struct {
 	Severity Severity `json:"severity"`
 	Message  string   `json:"message"`
 	Fix      string   `json:"fix"`
+	// Name is, for DNS trouble (the dns-* codes), the name whose lookup
+	// failed, without the final dot; empty otherwise. The wizard's words
+	// for the fix name it (WizardTroubleFix).
+	Name string `json:"name,omitempty"`
 }
 
 // Verdict is the status of one of the three checks (DESIGN.md, "wizard
@@ -330,7 +334,7 @@ func troubleProblem(r Response, what string) Problem {
 	name := trimDot(r.Name)
 	asked := what + " (" + name + ")"
 	const unknown = " Whether the record exists is unknown."
-	p := Problem{Code: troubleCode(r.Status), Severity: SeverityError}
+	p := Problem{Code: troubleCode(r.Status), Severity: SeverityError, Name: name}
 	switch {
 	case r.Status == StatusTimeout:
 		p.Message = "No DNS server answered in time when asked for " + asked + "." + unknown

@@ -8,6 +8,8 @@ import (
 
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/advice"
+	"github.com/outreach-auth/wizard/core/audience"
+	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/steps/confirm"
@@ -197,8 +199,8 @@ func stillWrong(r dnscheck.DomainReport, pl plan.Plan, shown func(plan.Record) b
 			if purpose, ok := publishes[pb.Code]; ok && listed[purpose] {
 				continue
 			}
-			if pb.Fix != "" {
-				out = append(out, pb.Fix)
+			if fix := checks.FixFor(pb, audience.Wizard); fix != "" {
+				out = append(out, fix)
 			} else {
 				out = append(out, pb.Message)
 			}

@@ -176,6 +176,22 @@ func (w *World) Close() error {
 	return w.closeErr
 }
 
+// SetFault makes the three servers answer questions for name with fault
+// f (SERVFAIL, a refusal, silence…; see dnstest.Fault), to show how the
+// wizard speaks of DNS trouble. ClearFault undoes it.
+func (w *World) SetFault(name string, f dnstest.Fault) {
+	for _, s := range []*dnstest.Server{w.resolver, w.ns1, w.ns2} {
+		s.SetFault(name, f)
+	}
+}
+
+// ClearFault removes the faults SetFault set for name.
+func (w *World) ClearFault(name string) {
+	for _, s := range []*dnstest.Server{w.resolver, w.ns1, w.ns2} {
+		s.ClearFault(name)
+	}
+}
+
 // Platform returns the platform the world was started for.
 func (w *World) Platform() *assets.Platform { return w.platform }
 
