@@ -86,6 +86,9 @@ type World struct {
 	// orgs are the organisational domains the Resolver serves for the
 	// prepared subdomains: central IT's zones, with its DMARC policy.
 	orgs map[string]bool
+	// provided are the zones served for includes the person typed
+	// (provideIncludes), in the order they were first published.
+	provided []string
 	// spfMistakeNext is set when the next PublishMistake makes the SPF
 	// mistake (the DKIM one was last).
 	spfMistakeNext bool

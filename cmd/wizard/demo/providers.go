@@ -3,10 +3,12 @@ package demo
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/dnscheck"
 )
 
 // The simulated world answers for every SPF include of the provider
@@ -71,4 +73,67 @@ func providerRecords(providers []assets.Provider, skip map[string]bool) []dns.RR
 		}
 	}
 	return rrs
+}
+
+// provideIncludes serves, on the Resolver, an SPF record for every
+// include and redirect of the SPF record value that names a zone the
+// world does not serve yet: an include the person typed for "Another mail
+// provider" exists once the record naming it is published, with
+// plausible addresses, as their provider would serve it. A name in a zone
+// the world serves (a typo in a catalog provider's include, a name of the
+// person's own domains) is left as it is. w.mu must be held.
+func (w *World) provideIncludes(value string) error {
+	rec, err := dnscheck.ParseSPF(value)
+	if err != nil {
+		return nil // the plan's own record parses; a broken one provides nothing
+	}
+	for _, t := range rec.Terms {
+		if t.Mechanism != dnscheck.MechInclude && t.Modifier != dnscheck.ModRedirect {
+			continue
+		}
+		name := fqdn(t.Value)
+		if strings.ContainsAny(name, "%") {
+			continue // a macro: no one name to serve
+		}
+		if _, ok := dns.IsDomainName(name); !ok || name == "." || w.served(name) {
+			continue
+		}
+		apex := apexOf(name)
+		v4, v6 := providerAddresses(providerBlocks + len(w.provided))
+		rrs := []dns.RR{
+			&dns.SOA{Hdr: header(apex, dns.TypeSOA, worldTTL), Ns: fqdn("ns1." + apex), Mbox: fqdn("hostmaster." + apex), Serial: 1,
+				Refresh: soaRefresh, Retry: soaRetry, Expire: soaExpire, Minttl: 300},
+			txtRR(name, fmt.Sprintf("v=spf1 ip4:%s ip6:%s -all", v4, v6), worldTTL),
+		}
+		if err := w.resolver.AddZone(zoneText(rrs)); err != nil {
+			return fmt.Errorf("demo: serving %s: %w", strings.TrimSuffix(name, "."), err)
+		}
+		w.apexes = append(w.apexes, apex)
+		w.provided = append(w.provided, apex)
+	}
+	return nil
+}
+
+// served reports whether name lies in a zone the world serves: the
+// platform's and the providers' (and those provided since), the person's
+// prepared domains, or their organisations'. w.mu must be held.
+func (w *World) served(name string) bool {
+	n := strings.TrimSuffix(name, ".")
+	within := func(zone string) bool { return n == zone || strings.HasSuffix(n, "."+zone) }
+	for _, apex := range w.apexes {
+		if within(apex) {
+			return true
+		}
+	}
+	for d := range w.domains {
+		if within(d) {
+			return true
+		}
+	}
+	for o := range w.orgs {
+		if within(o) {
+			return true
+		}
+	}
+	return false
 }

@@ -228,6 +228,16 @@ func (w *World) publish(p plan.Plan, m mistake) (int, error) {
 		intents = append(intents, in)
 	}
 
+	// The includes the records name exist, as the person's provider
+	// serves them (see provideIncludes).
+	for _, in := range intents {
+		if in.qtype == dns.TypeTXT && !in.delete && dnscheck.IsSPF(in.value) {
+			if err := w.provideIncludes(in.value); err != nil {
+				return 0, err
+			}
+		}
+	}
+
 	var ops []op
 	set := func(name string, qtype uint16, rrs []dns.RR) error {
 		o := op{name: name, qtype: qtype, rrs: rrs}
