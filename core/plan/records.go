@@ -182,6 +182,14 @@ type Options struct {
 	// platform file's list when it cannot be read (then said in a
 	// warning). The records screen and 'wizard records' both use it.
 	Addresses *PlatformAddresses
+	// Earlier are the providers chosen before Provider in this run of the
+	// wizard, and FirstSPF the domain's SPF records as first read in it.
+	// The SPF terms of an earlier provider that the first read did not
+	// hold (the run added them) and that neither Provider nor the
+	// platform uses are taken out of the record, with a note. A nil
+	// FirstSPF takes nothing out.
+	Earlier  []assets.Provider
+	FirstSPF []string
 	// DMARCReports, when set, is the address (as ParseReportAddress
 	// returns it) the domain's own DMARC record sends aggregate reports
 	// to: the record proposed gets rua=mailto:<it>, and a published record
@@ -389,7 +397,17 @@ func spfRecord(snap discovery.Snapshot, choice providerChoice, p *assets.Platfor
 		// terms are repaired and kept.
 		existing = snap.SPFLike
 	}
+	stale, staleFrom := staleTerms(opt, choice.provider, platformTerms)
+	existing, removed := withoutTerms(existing, stale)
 	merged := MergeSPF(existing, choice.provider.SPFTerms(), platformTerms, known, p.Name)
+	if len(removed) > 0 {
+		// The record as read holds more than what was merged.
+		if merged.Action == ActionKeep {
+			merged.Action = ActionReplace
+			merged.Notes = slices.DeleteFunc(merged.Notes, func(n string) bool { return strings.HasPrefix(n, "No change needed") })
+		}
+		merged.Notes = append(merged.Notes, "Took out "+strings.Join(removed, " and ")+": added for "+strings.Join(staleFrom, " and ")+", chosen earlier, which is not your provider now.")
+	}
 	if choice.unknown && merged.Action == ActionAdd {
 		// Nothing is known of what else sends as the domain: -all would
 		// make that mail fail SPF. ~all marks it suspect, no more.

@@ -84,6 +84,7 @@ type Model struct {
 	// addrs is the platform's addresses that i writes, read once per run
 	// (as 'wizard records --use-ips' reads them).
 	addrs   *plan.PlatformAddresses
+	mem     runMemory
 	toggled bool
 	going   bool // enter was pressed while a domain's plan was building
 	sel     int
@@ -204,13 +205,15 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 		}
 		return tea.Batch(cmds...)
 	}
-	m.choice, _ = common.Get[plan.ProviderChoice](st)
+	choice, _ := common.Get[plan.ProviderChoice](st)
+	m.noteChoice(choice)
 	m.reports, _ = common.Get[plan.ReportAddress](st)
 	m.doms = make([]slot, 0, max(len(targets), 1))
 	for _, t := range targets {
 		sl := slot{snap: discovery.Snapshot{Domain: t.Input.Domain}}
 		if t.Snap != nil {
 			sl.snap, sl.looked = *t.Snap, true
+			m.noteFirst(sl.snap)
 		}
 		m.doms = append(m.doms, sl)
 	}
@@ -275,7 +278,7 @@ func (m *Model) rebuild(i int, rediscover bool) tea.Cmd {
 	sl := &m.doms[i]
 	sl.gen, sl.busy, sl.err = m.Gen, true, nil
 	gen, q, snap, p := sl.gen, m.q, sl.snap, m.Platform
-	opt := plan.Options{Provider: m.choice.Option(), UseIPs: m.useIPs, DMARCReports: string(m.reports), Addresses: m.addrs}
+	opt := m.options(snap.Domain, m.useIPs)
 	ctx := m.Ctx
 	m.render()
 	return tea.Batch(m.Spin.Tick, func() tea.Msg {
