@@ -94,4 +94,14 @@ func TestDemoPublishesWhatIsShown(t *testing.T) {
 		}
 		chosen = append(chosen, p)
 	}
+
+	// p while the records are worked out again (after i) publishes
+	// nothing: what the screen shows is about to change.
+	before := d.spfRecords(domain)
+	d.key("i")
+	d.key("p")
+	d.waitFor("The records are being worked out; press p once they show.")
+	if after := d.spfRecords(domain); !slices.Equal(after, before) {
+		t.Errorf("p during a rebuild published %q (before: %q)", after, before)
+	}
 }
