@@ -83,8 +83,9 @@ type Problem struct {
 	Fix      string   `json:"fix"`
 	// Name is, for DNS trouble (the dns-* codes), the name whose lookup
 	// failed, without the final dot; empty otherwise. The wizard's words
-	// for the fix name it (WizardTroubleFix).
-	Name string `json:"name,omitempty"`
+	// for the fix name it (WizardTroubleFix). It is not part of the JSON
+	// (the message names it already).
+	Name string `json:"-"`
 }
 
 // Verdict is the status of one of the three checks (DESIGN.md, "wizard

@@ -178,18 +178,29 @@ func (d *screenDriver) spfRecords(domain string) []string {
 	return out
 }
 
-// shownSPF returns the SPF value on the records screen (a window wide
-// enough to keep it on one line): the text after "Value" on the SPF card.
+// shownSPF returns the SPF value on the records screen: the text after
+// "Value" on the SPF card, with its continuation lines.
 func (d *screenDriver) shownSPF() string {
 	d.t.Helper()
 	_, card, ok := strings.Cut(d.view(), "SPF: ")
 	if !ok {
 		d.t.Fatalf("no SPF card on the screen:\n%s", d.view())
 	}
-	for _, l := range strings.Split(card, "\n") {
-		if f := strings.TrimSpace(l); strings.HasPrefix(f, "Value") {
-			return strings.TrimSpace(strings.TrimPrefix(f, "Value"))
+	lines := strings.Split(card, "\n")
+	for i, l := range lines {
+		f := strings.TrimSpace(l)
+		if !strings.HasPrefix(f, "Value") {
+			continue
 		}
+		value := strings.TrimSpace(strings.TrimPrefix(f, "Value"))
+		// A long value goes on under the label column, at spaces.
+		for _, more := range lines[i+1:] {
+			if !strings.HasPrefix(more, "          ") || strings.TrimSpace(more) == "" {
+				break
+			}
+			value += " " + strings.TrimSpace(more)
+		}
+		return value
 	}
 	d.t.Fatalf("the SPF card shows no value:\n%s", d.view())
 	return ""

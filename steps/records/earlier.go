@@ -8,6 +8,7 @@ import (
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/tui/common"
 )
 
 // runMemory is what the records step remembers for the whole run, so that
@@ -58,4 +59,11 @@ func (m *Model) options(domain string, useIPs bool) plan.Options {
 // the same SPF terms (two typed providers share the id "other").
 func sameProvider(a, b assets.Provider) bool {
 	return a.ID == b.ID && slices.Equal(a.SPFTerms(), b.SPFTerms())
+}
+
+// pendingAction is an action key pressed while domain dom's plan was
+// being worked out.
+type pendingAction struct {
+	action common.KeyAction
+	dom    int
 }

@@ -87,6 +87,9 @@ type Model struct {
 	mem     runMemory
 	toggled bool
 	going   bool // enter was pressed while a domain's plan was building
+	// pending is an action key (the demo's p) pressed while the plan of
+	// the domain shown was being worked out: it runs on the new plan.
+	pending *pendingAction
 	sel     int
 	tops    []int // first line of each card in the content
 	// files are the instructions written in this run (never reset: a
@@ -188,6 +191,7 @@ func (m *Model) Selected() int { return m.sel }
 // name that must be deleted, and shows the domain the person was looking
 // at.
 func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
+	m.pending = nil
 	if files, ok := common.Get[common.HandoffFiles](st); ok {
 		m.files = files
 	}
@@ -417,6 +421,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// records in the summary.
 			cmd = tea.Batch(cmd, common.Keep(m.Title(), m.Plans()))
 		}
+		if m.pending != nil && m.pending.dom == i && !sl.busy {
+			if sl.have {
+				cmd = tea.Batch(cmd, common.RunAction(m.Ctx, m.pending.action, sl.plan))
+			}
+			m.pending = nil
+		}
 		if m.going && !m.busy() {
 			m.going = false
 			if failed := m.failed(); len(failed) > 0 {
@@ -532,10 +542,15 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	default:
 		for _, a := range m.actions {
 			if key.Matches(msg, a.Key) {
-				if m.s().busy || !m.s().have {
-					// The records are being worked out again: what is
-					// on the screen is about to change.
-					return common.SetStatus(common.Info, "The records are being worked out; press "+a.Key.Help().Key+" once they show."), true
+				if m.s().busy {
+					// The records are being worked out again: what is on
+					// the screen is about to change. The action runs on
+					// the records once they show (as enter does).
+					m.pending = &pendingAction{action: a, dom: m.cur}
+					return common.SetStatus(common.Info, "The records are being worked out; "+a.Key.Help().Key+" runs once they show."), true
+				}
+				if !m.s().have {
+					return common.SetStatus(common.Info, "There are no records yet: press r to try again."), true
 				}
 				return common.RunAction(m.Ctx, a, m.s().plan), true
 			}
