@@ -18,6 +18,11 @@ func addVersionFlag(root *cobra.Command) {
 	root.Flags().Bool("version", false, "print the version and VCS revision, then exit")
 }
 
+// releaseVersion is the version a release build stamps in with
+// -ldflags "-X main.releaseVersion=v1.2.3" (see docs/releasing.md); empty in
+// other builds, which take the module version from the build information.
+var releaseVersion string
+
 // revisionLength is how much of the VCS revision the version shows: as
 // much as a Go pseudo-version holds, enough to find the commit.
 const revisionLength = 12
@@ -30,9 +35,15 @@ const revisionLength = 12
 // parentheses are left out.
 func version(info *debug.BuildInfo, ok bool) string {
 	if !ok || info == nil {
+		if releaseVersion != "" {
+			return releaseVersion
+		}
 		return "(devel)"
 	}
 	v := info.Main.Version
+	if releaseVersion != "" {
+		v = releaseVersion
+	}
 	if v == "" {
 		v = "(devel)"
 	}
