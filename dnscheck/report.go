@@ -25,11 +25,11 @@ const (
 )
 
 // Code names a kind of problem. Codes are stable, part of the JSON
-// contract (DESIGN.md, "Problem codes"); callers test them, never the
+// contract (docs/problem-codes.md); callers test them, never the
 // sentences.
 type Code string
 
-// Problem codes: stable, part of the JSON contract (DESIGN.md).
+// Problem codes: stable, part of the JSON contract (docs/problem-codes.md).
 const (
 	CodeSPFMissing               Code = "spf-missing"
 	CodeSPFMultiple              Code = "spf-multiple"
@@ -83,7 +83,7 @@ type Problem struct {
 	Fix      string   `json:"fix"`
 }
 
-// Verdict is the status of one of the three checks (DESIGN.md, "wizard
+// Verdict is the status of one of the three checks (docs/commands.md, "wizard
 // check --json"), distinct from the Status of one query. "" is no verdict
 // yet: the check has not run.
 type Verdict string

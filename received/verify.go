@@ -141,7 +141,7 @@ type Advice struct {
 }
 
 // Report is the verification of one received message: the
-// 'wizard verify --json' document (DESIGN.md).
+// 'wizard verify --json' document (docs/commands.md).
 type Report struct {
 	From         string           `json:"from"`
 	FromDomain   string           `json:"from_domain"`

@@ -15,7 +15,7 @@ import (
 	"github.com/outreach-auth/wizard/tui"
 )
 
-// Exit statuses (the contract in DESIGN.md).
+// Exit statuses (the contract in docs/commands.md).
 const (
 	exitOK       = 0
 	exitNotReady = 1

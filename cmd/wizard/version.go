@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// addVersionFlag gives root the --version flag (DESIGN.md: "wizard
+// addVersionFlag gives root the --version flag (docs/commands.md: "wizard
 // --version"): it prints one line, "wizard <version> (<revision>)", and
 // exits 0 without starting the wizard.
 func addVersionFlag(root *cobra.Command) {

@@ -8,7 +8,7 @@ import (
 )
 
 // The words every screen and the human output use for what a check found.
-// The JSON keeps its verdicts and codes (DESIGN.md); people read these.
+// The JSON keeps its verdicts and codes (docs/commands.md); people read these.
 
 // DMARCWords says what the DMARC policy that applies to a domain is and
 // does, for a person: "p=none, found", "p=quarantine, found",
