@@ -201,8 +201,8 @@ func write(path string, data []byte) error {
 type opsFS struct{}
 
 func (opsFS) Lstat(name string) (fs.FileInfo, error) { return os.Lstat(name) }
-func (opsFS) Remove(name string) error              { return os.Remove(name) }
-func (opsFS) Rename(oldpath, newpath string) error  { return ops.rename(oldpath, newpath) }
+func (opsFS) Remove(name string) error               { return os.Remove(name) }
+func (opsFS) Rename(oldpath, newpath string) error   { return ops.rename(oldpath, newpath) }
 func (opsFS) CreateTemp(dir, pattern string) (safefile.TempFile, error) {
 	create := ops.create
 	if create == nil {

@@ -84,7 +84,7 @@ type Model struct {
 	fsys    safefile.FS // nil: the real file system (WithFS)
 	// home is the person's home folder once a save found the folder
 	// given read-only and offered it; s and h write there from then on.
-	home string
+	home    string
 	actions []common.KeyAction
 
 	doms    []slot // one per domain, in the wizard's order
