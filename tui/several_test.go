@@ -513,7 +513,7 @@ func TestAccessibleResumeEarly(t *testing.T) {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
 	}
 	got := out.String()
-	for _, want := range []string{"Mail provider: Microsoft 365 (as chosen last time).", "Another domain, or Enter to go on: ", "Records to publish for yourcenter.edu", "Checking yourcenter.edu..."} {
+	for _, want := range []string{"Mail provider: Microsoft 365 (as chosen last time).", "Another domain, b to go back, or Enter to go on: ", "Records to publish for yourcenter.edu", "Checking yourcenter.edu..."} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q", want)
 		}
