@@ -140,6 +140,10 @@ func (a *accessible) offerResume() error {
 			a.st.Put(common.CheckAtOnce(r.at == r.reportsOf))
 			return nil
 		}
+		if common.IsBack(line) {
+			a.say("This is the start: there is nothing before it. Press Enter to resume, or type f to start fresh.")
+			continue
+		}
 		a.say("Press Enter or type f.")
 	}
 }

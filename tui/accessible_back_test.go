@@ -150,3 +150,17 @@ func TestAccessibleBackFromMessage(t *testing.T) {
 		t.Errorf("b was taken for a file:\n%s", got)
 	}
 }
+
+// TestAccessibleBackAtTheOffer: b at the offer to resume says there is
+// nothing before it, and asks again.
+func TestAccessibleBackAtTheOffer(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	prog := savedProgress(t, env)
+	cfg := cfgFor(env, t.TempDir())
+	cfg.Resume = &prog
+	var out bytes.Buffer
+	if err := tui.RunAccessible(context.Background(), cfg, strings.NewReader("b\nf\nq\n"), &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	wantInOrder(t, out.String(), "or f to start fresh: ", "This is the start: there is nothing before it.", "or f to start fresh: ", domainQuestion)
+}

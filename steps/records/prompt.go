@@ -123,10 +123,9 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 					if err != nil {
 						lp.Say("%s", m.failedSave("the records for "+pl.Domain, "s", err))
 						break // the next s tries them all again (in the home folder, if offered)
-					} else {
-						lp.Say("%s", dnscheck.Printable("Saved "+m.noteSaved(pl.Domain, path)+" to "+path+"."))
-						kept()
 					}
+					lp.Say("%s", dnscheck.Printable("Saved "+m.noteSaved(pl.Domain, path)+" to "+path+"."))
+					kept()
 				}
 				continue
 			case "h":
