@@ -65,3 +65,39 @@ func TestWriteFileRefusesLinksAndNonFiles(t *testing.T) {
 		t.Fatal("the first file was written although the second was refused")
 	}
 }
+
+// blindFS sees no file at any name, as if a link were put there after
+// WriteFiles looked.
+type blindFS struct{ FS }
+
+func (blindFS) Lstat(name string) (os.FileInfo, error) {
+	return nil, &os.PathError{Op: "lstat", Path: name, Err: os.ErrNotExist}
+}
+
+// TestWriteFileLinkAfterTheLook: a link that appears between the look and
+// the rename is replaced by the new file, never written through.
+func TestWriteFileLinkAfterTheLook(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("precious"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "sheet.md")
+	if err := os.Symlink(victim, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(blindFS{OS}, link, []byte("sheet"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(victim); string(data) != "precious" {
+		t.Fatalf("the link's target now holds %q", data)
+	}
+	fi, err := os.Lstat(link)
+	if err != nil || !fi.Mode().IsRegular() {
+		t.Fatalf("the name is not the new file: %v, %v", fi, err)
+	}
+	if data, _ := os.ReadFile(link); string(data) != "sheet" {
+		t.Fatalf("the new file holds %q", data)
+	}
+}
