@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/internal/safefile"
 )
 
 // The hand-off sheet is a document for the person who edits DNS, often not
@@ -63,8 +63,16 @@ func HandoffName(plans ...Plan) (string, error) {
 
 // SaveHandoff writes the hand-off sheet for plans as HandoffName(plans)
 // .md and .html into dir (the current directory when empty) and returns
-// both absolute paths.
+// both absolute paths. It is SaveHandoffFS on the real file system.
 func SaveHandoff(dir string, plans ...Plan) (mdPath, htmlPath string, err error) {
+	return SaveHandoffFS(nil, dir, plans...)
+}
+
+// SaveHandoffFS is SaveHandoff through fsys (nil: the real file system).
+// Both files are written whole or not at all, never through a symbolic
+// link or other non-file at their names (safefile.WriteFiles, see
+// docs/files.md); the error then wraps a *safefile.WriteError.
+func SaveHandoffFS(fsys safefile.FS, dir string, plans ...Plan) (mdPath, htmlPath string, err error) {
 	name, err := HandoffName(plans...)
 	if err != nil {
 		return "", "", err
@@ -81,10 +89,9 @@ func SaveHandoff(dir string, plans ...Plan) (mdPath, htmlPath string, err error)
 		return "", "", fmt.Errorf("records: saving the hand-off sheet: %w", err)
 	}
 	mdPath, htmlPath = base+".md", base+".html"
-	if err := os.WriteFile(mdPath, md.Bytes(), 0o644); err != nil {
-		return "", "", fmt.Errorf("records: saving the hand-off sheet: %w", err)
-	}
-	if err := os.WriteFile(htmlPath, page.Bytes(), 0o644); err != nil {
+	if err := safefile.WriteFiles(fsys,
+		safefile.File{Path: mdPath, Data: md.Bytes(), Perm: 0o644},
+		safefile.File{Path: htmlPath, Data: page.Bytes(), Perm: 0o644}); err != nil {
 		return "", "", fmt.Errorf("records: saving the hand-off sheet: %w", err)
 	}
 	return mdPath, htmlPath, nil

@@ -21,7 +21,9 @@ var headerLine = regexp.MustCompile(`^[!-9;-~]{2,}:(\s|$)`)
 // Prompt implements common.Prompter: it says how to save a received
 // message and asks for its path, or its headers pasted and ended with an
 // empty line; Enter alone, or input that ends here, skips. A bad file is said, and asked again. The
-// report is the same as 'wizard verify', and its Result goes into st.
+// report is the same as 'wizard verify', and its Result goes into st. b
+// goes back to the advice, as at every line prompt: a file really named
+// b is typed ./b.
 func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
 	lp.Say("")
 	lp.Say("Confirm with a real message (optional). DNS can only say the records are right; a message sent by %s and received by you proves the mail passes.", m.Platform.Name)
@@ -36,7 +38,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		}
 	}
 	for {
-		line, err := lp.Ask("Path of the saved message, or paste its headers and end with an empty line; press Enter alone to skip: ")
+		line, err := lp.Ask("Path of the saved message, or paste its headers and end with an empty line; press Enter alone to skip, or b to go back (a file named b: ./b): ")
 		if errors.Is(err, common.ErrInputEnded) {
 			// The step is optional: answers that end before it (a
 			// script's) skip it, as Enter alone does.
@@ -47,6 +49,9 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		}
 		if line == "" {
 			return common.Forward, nil
+		}
+		if common.IsBack(line) {
+			return common.Backward, nil
 		}
 		if !headerLine.MatchString(line) {
 			if m.verifyLine(ctx, lp, st, line, "") {

@@ -119,19 +119,19 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 				return nil, errBack
 			case "s":
 				for _, pl := range plans {
-					path, err := Save(m.saveDir, pl)
+					path, err := SaveFS(m.fsys, m.dir(), pl)
 					if err != nil {
-						lp.Say("%s", dnscheck.Printable(err.Error()))
-					} else {
-						lp.Say("%s", dnscheck.Printable("Saved "+m.noteSaved(pl.Domain, path)+" to "+path+"."))
-						kept()
+						lp.Say("%s", m.failedSave("the records for "+pl.Domain, "s", err))
+						break // the next s tries them all again (in the home folder, if offered)
 					}
+					lp.Say("%s", dnscheck.Printable("Saved "+m.noteSaved(pl.Domain, path)+" to "+path+"."))
+					kept()
 				}
 				continue
 			case "h":
-				md, page, err := plan.SaveHandoff(m.saveDir, plans...)
+				md, page, err := plan.SaveHandoffFS(m.fsys, m.dir(), plans...)
 				if err != nil {
-					lp.Say("%s", dnscheck.Printable(err.Error()))
+					lp.Say("%s", m.failedSave("the hand-off sheet", "h", err))
 				} else {
 					msg := handoffSaved(md, page, plans, nil)
 					m.noteHandoff(msg)
