@@ -232,7 +232,9 @@ func (k *keyLookups) judge(r *DKIMResult, err error, headersOnly bool) {
 	case dkim.IsTempFail(err):
 		r.Result = ResultTempError
 		r.Reason = "DNS could not give the key at " + r.KeyName
-		if errors.Is(k.ctx.Err(), context.DeadlineExceeded) {
+		// The clock, not ctx.Err(): a socket's deadline may fire a moment
+		// before the context's own timer marks it done.
+		if deadline, ok := k.ctx.Deadline(); ok && !time.Now().Before(deadline) {
 			r.Reason += fmt.Sprintf(" within the %s the wizard allows for all the key lookups of a message", k.timeout)
 		}
 		if asked && resp.Status.Trouble() {
