@@ -9,10 +9,14 @@ import (
 	"encoding/base64"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/emersion/go-msgauth/dkim"
+
+	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/dnscheck"
 )
 
 // The wizard's own canonicalization and header hash (used for l=
@@ -110,5 +114,45 @@ func TestBodyHasherLimit(t *testing.T) {
 	n2, s2 := crlf.result()
 	if n1 != 10 || n2 != 10 || !bytes.Equal(s1, s2) {
 		t.Errorf("lengths %d %d, hashes equal %v", n1, n2, bytes.Equal(s1, s2))
+	}
+}
+
+// What the wizard cannot check is said plainly, as neutral: never a fail,
+// and the verdict waits for it (incomplete) rather than failing DMARC.
+func TestCannotCheckIsNeverAFail(t *testing.T) {
+	t.Parallel()
+	m, err := ReadMessage(strings.NewReader("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=yourcenter.edu; s=osc1; l=5; h=from; bh=AA==; b=AA==\r\nFrom: jane@yourcenter.edu\r\n\r\nHello\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := newLengthSignature(0, m.Get("DKIM-Signature")[0])
+	io.Copy(ls.body, m.Body)
+	for name, txt := range map[string][]string{
+		"no key record kept": nil,
+		"two key records":    {"v=DKIM1; p=AAAA", "v=DKIM1; p=BBBB"},
+		"unreadable key":     {"v=DKIM1; k=rsa; p=AAAA"},
+	} {
+		v := ls.verify(m, txt, "osc1._domainkey.yourcenter.edu")
+		if v.result != ResultNeutral || !v.cannotCheck || !strings.HasPrefix(v.reason, "the wizard cannot check this signature") {
+			t.Errorf("%s: %+v", name, v)
+		}
+	}
+
+	rep := Report{FromDomain: "yourcenter.edu", PlatformPath: PathOwnDomain,
+		DKIM: []DKIMResult{{Domain: "yourcenter.edu", Selector: "osc1", Result: ResultNeutral, Aligned: true, AlignedStrict: true, AlignedRelaxed: true, BodyChecked: true,
+			Reason: "the wizard cannot check this signature (…)", cannotCheck: true}},
+		SPF: SPFResult{Evaluated: true, Result: ResultFail, IP: "192.0.2.1", MailFromDomain: "othercenter.edu"}}
+	dm := dnscheck.DMARCReport{Status: dnscheck.VerdictPass, Policy: "reject", Record: "v=DMARC1; p=reject"}
+	rep.DMARC = dmarcResult(dm, rep.DKIM, rep.SPF)
+	judge(&rep, dm, assets.DefaultPlatform(), voice{})
+	if rep.Verdict != VerdictIncomplete || rep.Advice.Checkbox != "" {
+		t.Errorf("verdict %q advice %+v", rep.Verdict, rep.Advice)
+	}
+	var codes []dnscheck.Code
+	for _, p := range rep.Problems {
+		codes = append(codes, p.Code)
+	}
+	if !slices.Contains(codes, CodeDKIMNotCheckable) || slices.Contains(codes, CodeDKIMFailed) || slices.Contains(codes, CodeDMARCFailed) {
+		t.Errorf("codes %v", codes)
 	}
 }

@@ -140,8 +140,15 @@ func verifyDKIM(ctx context.Context, m *Message, dq *domainQueriers, selector st
 	if len(hashers) > 0 {
 		body = io.TeeReader(m.Body, io.MultiWriter(hashers...))
 	}
-	msg := io.MultiReader(strings.NewReader(string(m.HeaderBytes())), body)
+	// go-msgauth sees a body that cannot be read (too large, a second
+	// mbox message) as ending there, so that it finishes and lets go of
+	// its goroutines; the error is returned here instead.
+	latch := &errLatch{r: body}
+	msg := io.MultiReader(strings.NewReader(string(m.HeaderBytes())), latch)
 	verifs, err := dkim.VerifyWithOptions(msg, &dkim.VerifyOptions{LookupTXT: look.lookupTXT, MaxVerifications: MaxSignatures})
+	if latch.err != nil {
+		err = latch.err
+	}
 	if err != nil && !errors.Is(err, dkim.ErrTooManySignatures) {
 		var ie *InputError
 		if errors.As(err, &ie) {
@@ -172,7 +179,7 @@ func verifyDKIM(ctx context.Context, m *Message, dq *domainQueriers, selector st
 			l := ls.length
 			r.BodyLength = &l
 		}
-		if ls := withLength[i]; ls != nil && refusedForLength(verr) {
+		if ls := withLength[i]; ls != nil && (verr == nil || refusedForLength(verr)) {
 			look.judgeLength(&r, ls, m)
 		} else {
 			look.judge(&r, verr, m.HeadersOnly)
@@ -180,6 +187,25 @@ func verifyDKIM(ctx context.Context, m *Message, dq *domainQueriers, selector st
 		out[i] = r
 	}
 	return out, len(sigs) - checked, nil
+}
+
+// errLatch reads r and keeps its first error other than io.EOF, giving
+// io.EOF in its place.
+type errLatch struct {
+	r   io.Reader
+	err error
+}
+
+func (l *errLatch) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, io.EOF
+	}
+	n, err := l.r.Read(p)
+	if err != nil && err != io.EOF {
+		l.err = err
+		return n, io.EOF
+	}
+	return n, err
 }
 
 // judgeLength sets the result of a signature with l= that go-msgauth

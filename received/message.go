@@ -146,6 +146,16 @@ func ReadMessage(r io.Reader) (*Message, error) {
 	m := &Message{}
 	mbox := false
 	total := 0
+	// The continuation lines of the last field, joined to it when the next
+	// field starts or the header ends (not line by line: a field folded
+	// over thousands of lines would be copied as many times).
+	var folded []byte
+	joinFolded := func() {
+		if len(folded) > 0 {
+			m.Header[len(m.Header)-1].Raw += string(folded)
+			folded = folded[:0]
+		}
+	}
 	first := true
 	for {
 		line, err := readLine(br)
@@ -179,10 +189,10 @@ func ReadMessage(r io.Reader) (*Message, error) {
 				return nil, badInput("the first line is indented, which no message starts with: save the whole message, headers included")
 			}
 			f := &m.Header[len(m.Header)-1]
-			if len(f.Raw)+len(line)+2 > MaxFieldBytes {
+			if len(f.Raw)+len(folded)+len(line)+2 > MaxFieldBytes {
 				return nil, badInput("the header field %s goes on for more than %d KiB (folded without end): this is not a message a mail server would pass on", printableName(f.Name), MaxFieldBytes>>10)
 			}
-			f.Raw += string(line) + "\r\n"
+			folded = append(append(folded, line...), '\r', '\n')
 		} else {
 			name, _, ok := bytes.Cut(line, []byte(":"))
 			if !ok || !validFieldName(name) {
@@ -194,6 +204,7 @@ func ReadMessage(r io.Reader) (*Message, error) {
 			if len(m.Header) == MaxFields {
 				return nil, badInput("the message has more than %d header fields: this is not a message as a mail client saves it", MaxFields)
 			}
+			joinFolded()
 			m.Header = append(m.Header, Field{Name: string(name), Raw: string(line) + "\r\n"})
 		}
 		first = false
@@ -205,6 +216,7 @@ func ReadMessage(r io.Reader) (*Message, error) {
 	if len(m.Header) == 0 {
 		return nil, badInput("the input has no message headers")
 	}
+	joinFolded()
 	if cr.n > MaxMessageBytes {
 		return nil, tooLarge()
 	}
