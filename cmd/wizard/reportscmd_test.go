@@ -251,3 +251,28 @@ func TestReportsSanitised(t *testing.T) {
 		t.Errorf("stdout:\n%s", r.stdout)
 	}
 }
+
+// TestCheckReportsAddressOutside: 'wizard check' on a ready domain whose
+// reports go to another organisation that has not published the
+// permission record says no reports arrive, and how to get them; once
+// it is published, it names 'wizard reports' to read them.
+func TestCheckReportsAddressOutside(t *testing.T) {
+	t.Parallel()
+	zone := chkZone("reportcenter.edu",
+		"@ IN MX 0 reportcenter-edu.mail.protection.outlook.com.",
+		`@ IN TXT "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all"`,
+		"osc1._domainkey IN CNAME osc1._domainkey.outreachsystems.com.",
+		`_dmarc IN TXT "v=DMARC1; p=none; rua=mailto:it-reports@stateuniv.edu"`)
+	srv := chkServer(t, zone, chkZone("stateuniv.edu"))
+	r := chkCheck(t, srv, "reportcenter.edu")
+	if r.code != exitOK || !strings.Contains(r.stdout, "no reports arrive") || !strings.Contains(r.stdout, "reportcenter.edu._report._dmarc.stateuniv.edu") {
+		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if err := srv.Add(`reportcenter.edu._report._dmarc.stateuniv.edu. 300 IN TXT "v=DMARC1"`); err != nil {
+		t.Fatal(err)
+	}
+	r = chkCheck(t, srv, "reportcenter.edu")
+	if r.code != exitOK || strings.Contains(r.stdout, "no reports arrive") || !strings.Contains(r.stdout, "wizard reports FILE...") {
+		t.Errorf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
