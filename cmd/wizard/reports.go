@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -73,12 +74,19 @@ func runReports(ctx context.Context, g *globalOptions, o *reportsOptions, args [
 		DKIMTarget: platform.DKIM.Target, SPFInclude: platform.SPF.Include, PlatformNetworks: platform.SPF.IPs}
 	if domains := reports.Domains(results); len(domains) > 0 {
 		client, err := g.client()
-		if err != nil {
+		var ee *exitError
+		switch {
+		case errors.As(err, &ee) && ee.code == exitUsage:
 			return err
-		}
-		k = reports.Learn(ctx, client, platform, provider, domains)
-		if ctx.Err() != nil {
-			return ctx.Err()
+		case err != nil:
+			// The reports are read all the same, with the platform
+			// file's addresses and no provider named.
+			k.PlatformNote = fmt.Sprintf("DNS could not be used (%s); %s's addresses are the %d in the platform file.", err, platform.Name, len(platform.SPF.IPs))
+		default:
+			k = reports.Learn(ctx, client, platform, provider, domains)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
 		}
 	}
 	sum := reports.Summarise(results, k)

@@ -135,14 +135,18 @@ func (rd *reader) part(name string, h textproto.MIMEHeader, body io.Reader, dept
 }
 
 // holdsReport reports whether a leaf part is a report to read: it is
-// compressed, or XML, whatever its headers say; or its headers say it
-// is a report (so a broken one is named, not passed over).
+// compressed, or XML with a <feedback> element, whatever its headers
+// say; or its headers say it is a report (so a broken one is named, not
+// passed over). The message's own text, HTML included, is not.
 func holdsReport(data []byte, mediaType, filename string) bool {
 	switch sniff(data[:min(len(data), 512)]) {
 	case kindGzip, kindZip:
 		return true
 	case kindXML:
-		return true
+		// XML that says it is a report; an HTML body is not one.
+		if bytes.Contains(data[:min(len(data), 4096)], []byte("<feedback")) {
+			return true
+		}
 	}
 	lower := strings.ToLower(filename)
 	for _, ext := range []string{".xml", ".gz", ".zip", ".gzip"} {

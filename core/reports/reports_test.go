@@ -139,6 +139,14 @@ func TestContainers(t *testing.T) {
 	}
 	mbox := "From noreply@google.com Tue Dec  8 01:00:00 2026\n" + strings.ReplaceAll(fxMessage("application/gzip", "a.xml.gz", gz), "\r\n", "\n") +
 		"\nFrom noreply@microsoft.com Tue Dec  8 02:00:00 2026\n" + strings.ReplaceAll(fxMessage("application/xml", "b.xml", []byte(m)), "\r\n", "\n")
+	// A report message with an HTML part besides the text one.
+	html := strings.Replace(fxMessage("application/gzip", "r.xml.gz", gz), "--b1\r\nContent-Type: application/gzip",
+		"--b1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>Report attached.</p></body></html>\r\n--b1\r\nContent-Type: application/gzip", 1)
+	cases = append(cases, struct {
+		name string
+		data []byte
+		orgs []string
+	}{"eml with an HTML part", []byte(html), []string{"google.com"}})
 	cases = append(cases, struct {
 		name string
 		data []byte
