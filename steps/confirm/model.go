@@ -51,6 +51,9 @@ type Result struct {
 // SummaryText is the result's block in the summary left on the terminal,
 // ending with a newline; every text in it is printable.
 func (r Result) SummaryText() string {
+	if strings.HasPrefix(r.Line, "Reports: ") {
+		return fmt.Sprintf("Confirmed with DMARC aggregate reports (%s)\n  %s\n", dnscheck.Printable(r.Source), dnscheck.Printable(r.Line))
+	}
 	return fmt.Sprintf("Confirmed with a real message (%s)\n  %s\n", dnscheck.Printable(r.Source), dnscheck.Printable(r.Line))
 }
 

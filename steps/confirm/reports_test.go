@@ -54,6 +54,9 @@ func TestReportFileIsSummarised(t *testing.T) {
 		res.Line != "Reports: Neoserra's mail passed DMARC in 6 of 6 messages (reported by google.com, 6 Dec). Other sources failed DMARC in 2 messages from 1 address." {
 		t.Fatalf("kept %#v", keep.Results)
 	}
+	if got := res.SummaryText(); !strings.HasPrefix(got, "Confirmed with DMARC aggregate reports (") {
+		t.Errorf("summary text %q", got)
+	}
 	for _, want := range []string{"as DMARC aggregate reports", "Neoserra: 6 messages, DMARC pass 6", "203.0.113.5: 2 messages, DMARC pass 0, fail 2"} {
 		if !tuitest.Contains(m.View(), want) {
 			t.Errorf("view lacks %q:\n%s", want, tuitest.Plain(m.View()))
