@@ -312,7 +312,9 @@ func (rd *reader) zip(name string, data []byte, depth int) {
 		if rd.ctx.Err() != nil {
 			return
 		}
-		if strings.HasSuffix(f.Name, "/") || f.FileInfo().IsDir() {
+		base := f.Name[strings.LastIndexByte(f.Name, '/')+1:]
+		if strings.HasSuffix(f.Name, "/") || f.FileInfo().IsDir() || strings.HasPrefix(f.Name, "__MACOSX/") || strings.HasPrefix(base, "._") {
+			// Folders, and the resource forks macOS adds to archives.
 			continue
 		}
 		if !rd.entry(name) {

@@ -118,7 +118,7 @@ func wantReports(t *testing.T, what string, res []Result, orgs ...string) {
 func TestContainers(t *testing.T) {
 	g, m := fxGoogle().xml(), fxMicrosoft().xml()
 	gz := fxGzip(t, g)
-	zipped := fxZip(t, "google.com!yourcenter.edu!1764547200!1764633599.xml", g, "folder/", "", "ms.xml", m)
+	zipped := fxZip(t, "google.com!yourcenter.edu!1764547200!1764633599.xml", g, "folder/", "", "ms.xml", m, "__MACOSX/._ms.xml", "\x00\x05\x16\x07")
 	zipOfGz := fxZip(t, "report.xml.gz", string(gz))
 
 	cases := []struct {
