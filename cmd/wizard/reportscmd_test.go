@@ -155,6 +155,17 @@ func TestReportsPassExit0(t *testing.T) {
 	if doc.Platform != "Neoserra" || len(doc.Reports) != 4 || len(doc.Domains) != 1 {
 		t.Fatalf("%+v", doc)
 	}
+	// Every key of the contract is there, and the few added beside it
+	// (notes, the domain's period, platform_passes; docs/reports.md).
+	var raw any
+	if err := json.Unmarshal([]byte(r.stdout), &raw); err != nil {
+		t.Fatal(err)
+	}
+	chkWantKeys(t, raw, "document", "platform", "reports", "domains", "notes")
+	chkWantKeys(t, chkArray(t, raw.(map[string]any)["reports"], "reports")[0], "report", "file", "org_name", "report_id", "domain", "begin", "end", "messages", "error")
+	dom := chkWantKeys(t, chkArray(t, raw.(map[string]any)["domains"], "domains")[0], "domain", "domain", "policy", "messages", "reporters", "platform", "others", "verdict", "next_step", "begin", "end", "platform_passes")
+	chkWantKeys(t, dom["platform"], "platform", "messages", "dmarc_pass", "dkim_aligned_pass", "spf_aligned_pass", "dispositions")
+	chkWantKeys(t, chkArray(t, dom["others"], "others")[0], "other", "source_ip", "messages", "dmarc_pass", "known_as")
 	for _, rep := range doc.Reports {
 		if rep.Error != "" || rep.OrgName != "google.com" || rep.Messages != 23 || rep.Domain != "yourcenter.edu" {
 			t.Errorf("report %+v", rep)
