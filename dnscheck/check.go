@@ -55,7 +55,10 @@ func (c *Checker) Check(ctx context.Context, domain string, exp Expectation) Dom
 	run := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
 	run(func() { rep.SPF = CheckSPF(ctx, q, domain, exp) })
 	run(func() { rep.DKIM = CheckDKIM(ctx, q, domain, exp) })
-	run(func() { rep.DMARC = CheckDMARC(ctx, q, domain) })
+	run(func() {
+		rep.DMARC = CheckDMARC(ctx, q, domain)
+		rep.DMARC.Destinations = checkDestinations(ctx, q, rep.DMARC)
+	})
 	var mx []string
 	if len(exp.ProviderTerms) == 0 && exp.DetectProvider != nil {
 		run(func() {

@@ -197,6 +197,10 @@ type DMARCReport struct {
 	ReportsTo []string  `json:"-"`
 	Problems  []Problem `json:"problems"`
 	TTL       uint32    `json:"-"`
+
+	// Destinations are the rua= addresses outside the organisation and
+	// whether each takes the reports (CheckReportDestinations).
+	Destinations []ReportDestination `json:"-"`
 }
 
 // DomainReport is the verdict for one domain.

@@ -183,10 +183,17 @@ type Options struct {
 	// without rua= is changed to add it. It never touches an
 	// organisation's policy or a record that already has rua=.
 	DMARCReports string
+	// ReportsFrom are the session's other domains, whose DMARC records
+	// send their reports to DMARCReports too: when that address is at
+	// this domain and outside their organisation, the plan gets the
+	// permission record each needs (<other>._report._dmarc.<here>).
+	ReportsFrom []string
 }
 
 // Build works out the plan for a domain from what it publishes today. The
-// only DNS it asks is for the lookup count of the SPF record it proposes.
+// only DNS it asks is for the lookup count of the SPF record it proposes,
+// and for the permission records of reports addresses outside the
+// organisation (reportdest.go).
 //
 // When DNS did not answer a lookup that a record depends on (the domain's
 // TXT records for SPF, the DKIM name, the DMARC name, or the MX records
@@ -215,6 +222,7 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	spf := spfRecord(snap, choice, p, opt)
 	plan.Records = append(plan.Records, spf)
 	plan.Records = append(plan.Records, dmarcRecord(snap, opt.DMARCReports))
+	plan.Records = append(plan.Records, reportPermissions(ctx, q, snap.Domain, opt)...)
 	for i := range plan.Records {
 		r := &plan.Records[i]
 		r.HostField = snap.DNSHost.HostField(r.Name, plan.Zone)
@@ -235,6 +243,7 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 			plan.Warnings = append(plan.Warnings, lookupWarning(walk, opt.UseIPs))
 		}
 	}
+	noteReportDestinations(ctx, q, &plan)
 	for _, t := range snap.Trouble {
 		plan.Warnings = append(plan.Warnings, fmt.Sprintf("DNS did not answer %s, so this plan may miss what is there; run it again.", t))
 	}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/outreach-auth/wizard/core/reports"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/received"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -31,6 +32,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	for _, h := range received.HowToSave {
 		lp.Say("  %s: %s.", h.Client, h.Steps)
 	}
+	lp.Say("A DMARC aggregate report (.xml, .xml.gz, .zip, or the message it came in) is read too, as 'wizard reports' reads it.")
 	if f, ok := common.Get[common.MessageFile](st); ok && f != "" && f != m.auto {
 		m.auto = f
 		if done := m.verifyLine(ctx, lp, st, string(f), ""); done {
@@ -116,6 +118,15 @@ func readBlock(lp *common.LinePrompt, first string) (string, error) {
 // verifyLine verifies the file at path (or text, when given) and writes
 // the report, reporting whether there was one; a bad input is said.
 func (m *Model) verifyLine(ctx context.Context, lp *common.LinePrompt, st *common.State, path, text string) bool {
+	if text == "" {
+		if sum, ok := readReports(ctx, m.checker, m.Platform, path); ok {
+			lp.Say("Read %s as DMARC aggregate reports:", dnscheck.Printable(path))
+			reports.WriteText(lp.Out, sum)
+			m.source, m.summary = path, &sum
+			st.PutFrom(Name, m.result())
+			return true
+		}
+	}
 	lp.Say("Verifying %s...", dnscheck.Printable(path))
 	rep, err := verify(ctx, m.checker, m.Platform, path, text)
 	if err != nil {
@@ -123,7 +134,7 @@ func (m *Model) verifyLine(ctx context.Context, lp *common.LinePrompt, st *commo
 		return false
 	}
 	received.WriteText(lp.Out, rep)
-	m.source, m.report = path, rep
+	m.source, m.report, m.summary = path, rep, nil
 	st.PutFrom(Name, m.result())
 	return true
 }

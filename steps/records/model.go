@@ -283,6 +283,9 @@ func (m *Model) rebuild(i int, rediscover bool) tea.Cmd {
 	sl.gen, sl.busy, sl.err = m.Gen, true, nil
 	gen, q, snap, p := sl.gen, m.q, sl.snap, m.Platform
 	opt := plan.Options{Provider: m.choice.Option(), UseIPs: m.useIPs, DMARCReports: string(m.reports)}
+	for _, d := range m.doms {
+		opt.ReportsFrom = append(opt.ReportsFrom, d.snap.Domain)
+	}
 	ctx := m.Ctx
 	m.render()
 	return tea.Batch(m.Spin.Tick, func() tea.Msg {

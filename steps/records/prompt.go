@@ -73,7 +73,8 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 	for {
 		var plans plan.Plans
 		for i, snap := range snaps {
-			pl, fresh, err := build(ctx, m.q, snap, p, plan.Options{Provider: choice.Option(), UseIPs: useIPs, DMARCReports: string(m.reports)}, rediscover)
+			opt := plan.Options{Provider: choice.Option(), UseIPs: useIPs, DMARCReports: string(m.reports), ReportsFrom: domainsOf(snaps)}
+			pl, fresh, err := build(ctx, m.q, snap, p, opt, rediscover)
 			if err != nil {
 				return nil, err
 			}
@@ -150,4 +151,14 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 			break
 		}
 	}
+}
+
+// domainsOf returns the domains of snaps: the session's, whose reports
+// may go to one of them (plan.Options.ReportsFrom).
+func domainsOf(snaps []discovery.Snapshot) []string {
+	out := make([]string, len(snaps))
+	for i, s := range snaps {
+		out[i] = s.Domain
+	}
+	return out
 }
