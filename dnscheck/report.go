@@ -60,14 +60,19 @@ const (
 	CodeDNSBadReply              Code = "dns-bad-reply"
 	CodeNSOutOfSync              Code = "ns-out-of-sync"
 	CodeDomainIsAlias            Code = "domain-is-alias"
+	CodeSPFIncludeBroken         Code = "spf-include-broken"
+	CodeSPFRangeUnsettled        Code = "spf-range-unsettled"
+	CodeDNSNotRecursive          Code = "dns-not-recursive"
+	CodeDomainTooLong            Code = "domain-too-long"
 )
 
 // IsDNSTrouble reports whether c says that DNS could not answer (the dns-*
 // codes: dns-timeout, dns-servfail, dns-refused, dns-unreachable,
-// dns-bad-reply): what was asked about is then unknown, never missing.
+// dns-bad-reply, dns-not-recursive): what was asked about is then unknown,
+// never missing.
 func (c Code) IsDNSTrouble() bool {
 	switch c {
-	case CodeDNSTimeout, CodeDNSServFail, CodeDNSRefused, CodeDNSUnreachable, CodeDNSBadReply:
+	case CodeDNSTimeout, CodeDNSServFail, CodeDNSRefused, CodeDNSUnreachable, CodeDNSBadReply, CodeDNSNotRecursive:
 		return true
 	}
 	return false
@@ -136,10 +141,53 @@ func (e Expectation) platform() string {
 	return e.PlatformName
 }
 
-// IPResult is the SPF verdict for one address.
+// IPResult is the SPF verdict for one address, or for every address of
+// one of the platform's networks.
 type IPResult struct {
-	IP     string `json:"ip"`
-	Result string `json:"result"` // RFC 7208 result name, lower case
+	// IP is the address, or the network ("107.20.160.0/24") when the
+	// platform lists a range.
+	IP string `json:"ip"`
+	// Result is the RFC 7208 result name, lower case; for a network, the
+	// worst over every address of it.
+	Result string `json:"result"`
+	// Uncovered, for a network, lists the parts of it (prefixes) that do
+	// not get pass; empty when every address passes, nil for an address.
+	Uncovered []string `json:"uncovered,omitempty"`
+
+	// cause tells why the result is permerror (the sentinel errors of
+	// blitiri.com.ar/go/spf), when it is known.
+	cause error
+	// unsettled names the terms that decide some addresses of a network
+	// from the sending address itself (macros, ptr), so that the
+	// network's verdict rests on the addresses evaluated.
+	unsettled []string
+}
+
+// IsNetwork reports whether the result is for a network rather than one
+// address.
+func (r IPResult) IsNetwork() bool { return strings.Contains(r.IP, "/") }
+
+// MarshalJSON implements json.Marshaler: a network's entry always has
+// "uncovered" (an empty list when every address passes); an address's
+// has none.
+func (r IPResult) MarshalJSON() ([]byte, error) {
+	type network struct {
+		IP        string   `json:"ip"`
+		Result    string   `json:"result"`
+		Uncovered []string `json:"uncovered"`
+	}
+	type address struct {
+		IP     string `json:"ip"`
+		Result string `json:"result"`
+	}
+	if r.IsNetwork() {
+		u := r.Uncovered
+		if u == nil {
+			u = []string{}
+		}
+		return json.Marshal(network{r.IP, r.Result, u})
+	}
+	return json.Marshal(address{r.IP, r.Result})
 }
 
 // SPFReport is the SPF part of a domain report.
