@@ -213,6 +213,7 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 
 	plan.Records = append(plan.Records, dkimRecords(snap, p)...)
 	spf := spfRecord(snap, choice, p, opt)
+	spf, walk, treeWarnings, walked := dropBrokenSPF(ctx, q, snap.Domain, spf, wantedTerm(choice.provider.SPFTerms(), p))
 	plan.Records = append(plan.Records, spf)
 	plan.Records = append(plan.Records, dmarcRecord(snap, opt.DMARCReports))
 	for i := range plan.Records {
@@ -228,12 +229,12 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 		}
 	}
 
-	if rec, err := dnscheck.ParseSPF(spf.Value); err == nil {
-		walk := dnscheck.WalkSPF(ctx, q, snap.Domain, rec)
+	if walked {
 		plan.SPFLookups, plan.SPFCosts = walk.Lookups, walk.IncludeCosts()
 		if walk.Lookups > dnscheck.MaxSPFLookups {
 			plan.Warnings = append(plan.Warnings, lookupWarning(walk, opt.UseIPs))
 		}
+		plan.Warnings = append(plan.Warnings, treeWarnings...)
 	}
 	for _, t := range snap.Trouble {
 		plan.Warnings = append(plan.Warnings, fmt.Sprintf("DNS did not answer %s, so this plan may miss what is there; run it again.", t))
