@@ -49,9 +49,16 @@ const (
 	// TCP, carries an unexpected RCODE, or leads into a CNAME chain too
 	// long or looping.
 	StatusBadReply
+	// StatusNotRecursive: asked to recurse, the server answered NOERROR
+	// without recursion and without authority (RA=0, AA=0) and gave no
+	// record: a referral (NS records in the authority section) or an
+	// empty answer.
+	// It does not resolve other domains, so its silence says nothing
+	// about whether the record exists.
+	StatusNotRecursive
 )
 
-var statusNames = [...]string{"ok", "nodata", "nxdomain", "servfail", "refused", "timeout", "error", "unreachable", "bad-reply"}
+var statusNames = [...]string{"ok", "nodata", "nxdomain", "servfail", "refused", "timeout", "error", "unreachable", "bad-reply", "not-recursive"}
 
 // String returns a short lower-case name for the status.
 func (s Status) String() string {
@@ -379,6 +386,14 @@ func (c *Client) QueryServer(ctx context.Context, server, name string, qtype uin
 		resp.Status = StatusBadReply
 		resp.Err = chainErr
 	}
+	if c.recursion && resp.Status == StatusNoData && len(resp.Answer) == 0 && !reply.RecursionAvailable && !reply.Authoritative {
+		// Asked to recurse, it did not, and it does not hold the name
+		// either (a referral, or an empty non-authoritative answer).
+		// (An NXDOMAIN is a statement about the name, which a server
+		// that only refers does not make: it stays absence.)
+		resp.Status = StatusNotRecursive
+		resp.Err = fmt.Errorf("%w: %s answered %s %s without recursion or authority", ErrNotRecursive, server, trimDot(name), dns.TypeToString[qtype])
+	}
 	return resp
 }
 
@@ -516,6 +531,10 @@ var (
 	// ErrRcode: the reply carries an RCODE that says nothing about the
 	// name (FORMERR, NOTIMP, …).
 	ErrRcode = errors.New("dnscheck: unexpected RCODE")
+	// ErrNotRecursive: the server does not resolve other domains (it
+	// answered a recursive question with a referral or an empty,
+	// non-authoritative answer).
+	ErrNotRecursive = errors.New("dnscheck: the server does not recurse")
 )
 
 // rcodeName returns the RCODE's mnemonic, or its number.

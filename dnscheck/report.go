@@ -389,6 +389,13 @@ func troubleProblem(r Response, what string) Problem {
 	case r.Status == StatusServFail:
 		p.Message = "The DNS server failed (SERVFAIL) when asked for " + asked + "." + unknown
 		p.Fix = "Check again shortly. If it persists, the zone may be broken at the DNS host (DNSSEC or delegation errors cause SERVFAIL)."
+	case r.Status == StatusNotRecursive:
+		server := "The DNS server"
+		if r.Server != "" {
+			server += " " + r.Server
+		}
+		p.Message = server + " answered the question for " + asked + " with a referral or an empty answer, without recursion: this server does not resolve other domains." + unknown
+		p.Fix = "Give a recursive resolver with --dns-server (your organisation's resolver, or a public one such as 1.1.1.1 or 9.9.9.9), or leave --dns-server out so that the domain's own servers are found and asked."
 	case r.Status == StatusUnreachable:
 		p.Message = "No DNS server could be asked for " + asked + ": " + r.Reason() + "." + unknown
 		p.Fix = "Check the DNS server's address and port (--dns-server), that it is running, and that this network can reach it; without --dns-server, check this computer's network and DNS settings."
@@ -421,6 +428,8 @@ func troubleCode(s Status) Code {
 		return CodeDNSServFail
 	case StatusUnreachable:
 		return CodeDNSUnreachable
+	case StatusNotRecursive:
+		return CodeDNSNotRecursive
 	}
 	return CodeDNSBadReply
 }
@@ -442,6 +451,8 @@ func TroubleWords(problems []Problem) string {
 			return "no DNS server could be reached"
 		case CodeDNSBadReply:
 			return "the DNS server's reply could not be used"
+		case CodeDNSNotRecursive:
+			return "the DNS server does not resolve other domains"
 		}
 	}
 	return ""
@@ -474,6 +485,8 @@ func (r Response) Reason() string {
 		return "the DNS server did not answer in time"
 	case StatusRefused:
 		return "the DNS server refused to answer (REFUSED)"
+	case StatusNotRecursive:
+		return server + " does not resolve other domains (it answered without recursion)"
 	case StatusServFail:
 		return "server failure (SERVFAIL)"
 	case StatusUnreachable:
