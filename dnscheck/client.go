@@ -322,6 +322,12 @@ func (c *Client) Query(ctx context.Context, name string, qtype uint16) Response 
 func (c *Client) QueryServer(ctx context.Context, server, name string, qtype uint16) Response {
 	name = canonical(name)
 	resp := Response{Name: name, Type: qtype, Server: server}
+	if nameTooLong(name) {
+		// No name that long can exist (RFC 1035 §3.1): nothing to ask,
+		// and nothing for the network to be blamed for.
+		resp.Status = StatusNXDomain
+		return resp
+	}
 	msg := new(dns.Msg)
 	msg.SetQuestion(name, qtype)
 	msg.RecursionDesired = c.recursion

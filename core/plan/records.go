@@ -202,6 +202,9 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	if plan.Zone == "" {
 		plan.Zone = snap.Domain
 	}
+	if tooLong, dkim, dmarc := dnscheck.DomainTooLong(snap.Domain, dnscheck.Expectation{PlatformName: p.Name, DKIMSelector: p.DKIM.Selector}); dkim || dmarc {
+		return plan, &TooLongError{Domain: snap.Domain, Problem: tooLong}
+	}
 	if failed := blockingTrouble(snap, opt); len(failed) > 0 {
 		return plan, &LookupError{Domain: snap.Domain, Trouble: failed}
 	}
@@ -241,6 +244,23 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	}
 	return plan, nil
 }
+
+// ErrDomainTooLong is wrapped by the error Build returns when the
+// platform's DKIM name or the DMARC name under the domain would be longer
+// than a DNS name can be: no record can be proposed there.
+var ErrDomainTooLong = errors.New("records: the domain is too long")
+
+// TooLongError says which domain is too long, and by how much.
+type TooLongError struct {
+	Domain  string
+	Problem dnscheck.Problem // domain-too-long
+}
+
+// Error says that the domain is too long, and what to do.
+func (e *TooLongError) Error() string { return e.Problem.Message + " " + e.Problem.Fix }
+
+// Unwrap makes errors.Is(err, ErrDomainTooLong) true.
+func (e *TooLongError) Unwrap() error { return ErrDomainTooLong }
 
 // ErrLookupFailed is wrapped by the error Build returns when DNS did not
 // answer a lookup that a record to publish depends on.
