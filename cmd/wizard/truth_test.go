@@ -144,7 +144,9 @@ func TestDeadIncludeCheckAndRecords(t *testing.T) {
 			continue
 		}
 		if rec.Value != "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all" || rec.Action != "replace" ||
-			!slices.ContainsFunc(rec.Notes, func(n string) bool { return strings.HasPrefix(n, "Dropped include:_spf.deadvendor.test: it does not exist") }) {
+			!slices.ContainsFunc(rec.Notes, func(n string) bool {
+				return strings.HasPrefix(n, "Dropped include:_spf.deadvendor.test: it does not exist")
+			}) {
 			t.Errorf("spf record %s %q notes %q; want the dead include dropped, with a note", rec.Action, rec.Value, rec.Notes)
 		}
 	}
