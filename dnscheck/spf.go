@@ -352,6 +352,8 @@ func platformProblems(rec *SPFRecord, w SPFWalk, exp Expectation, ips []IPResult
 		fix := "Add include:" + exp.SPFInclude + " to the SPF record, before its all term."
 		if treeHasInclude(w.Root, exp.SPFInclude) {
 			fix = includeIneffectiveFix(w, exp, others)
+		} else if why := breakingProblem(others); why != nil {
+			fix += " And mend what breaks the whole record: " + why.Message
 		}
 		out = append(out, Problem{Code: CodeSPFPlatformNotAuthorized, Severity: SeverityError,
 			Message: fmt.Sprintf("Receivers would not accept %s's servers as senders for your domain: %s.", exp.PlatformName, keptList(failing, maxListed)),
@@ -455,16 +457,26 @@ func includeIneffectiveFix(w SPFWalk, exp Expectation, others []Problem) string 
 			"Nothing on your side needs to change: contact %s and tell them that %s publishes no usable SPF record.",
 			inc, inc, clip(n.Error), vendor, inc)
 	}
-	for _, code := range []Code{CodeSPFIncludeBroken, CodeSPFTooManyLookups, CodeSPFTooManyVoidLookups, CodeSPFSyntax} {
-		if i := slices.IndexFunc(others, func(p Problem) bool { return p.Code == code && p.Severity == SeverityError }); i >= 0 {
-			return "The include is there but does not take effect: " + others[i].Message + " " + others[i].Fix
-		}
+	if why := breakingProblem(others); why != nil {
+		return "The include is there but does not take effect: " + why.Message + " " + why.Fix
 	}
 	if slices.ContainsFunc(others, func(p Problem) bool { return p.Severity == SeverityError }) {
 		return "The include is there but does not take effect; fix the other problems listed for this record."
 	}
 	return "The include is there, but these addresses do not pass through it: a term before include:" + inc +
 		" decides them first, or the include does not list them. Check the terms before it."
+}
+
+// breakingProblem returns the first of others that makes the whole record
+// broken for receivers (a broken include, a limit reached, a term that
+// does not parse), nil when there is none.
+func breakingProblem(others []Problem) *Problem {
+	for _, code := range []Code{CodeSPFIncludeBroken, CodeSPFTooManyLookups, CodeSPFTooManyVoidLookups, CodeSPFSyntax} {
+		if i := slices.IndexFunc(others, func(p Problem) bool { return p.Code == code && p.Severity == SeverityError }); i >= 0 {
+			return &others[i]
+		}
+	}
+	return nil
 }
 
 // findInclude returns the node that include:domain (or a redirect to it)

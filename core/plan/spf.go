@@ -382,7 +382,7 @@ func dropBrokenSPF(ctx context.Context, q dnscheck.Querier, domain string, r Rec
 	if len(warnings) > 0 && r.Action == ActionKeep {
 		// The record is as it should be here, but not for receivers.
 		r.Notes = slices.DeleteFunc(r.Notes, func(n string) bool { return strings.HasPrefix(n, "No change needed") })
-		r.Notes = append([]string{"This record needs no change of its own, but something it includes is broken for receivers: see the warnings."}, r.Notes...)
+		r.Notes = append([]string{"Nothing in this record can be changed here to fix it, but receivers treat it as broken: see the warnings."}, r.Notes...)
 	}
 	return r, walk, warnings, true
 }

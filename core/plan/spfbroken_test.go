@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -43,7 +44,13 @@ func TestBuildDropsBrokenIncludes(t *testing.T) {
 			extra:   []string{txtLine("vendor", "v=spf1 include:_spf.deadvendor.test -all")},
 			want:    "v=spf1 include:spf.protection.outlook.com include:vendor.yourcenter.edu include:spf.outreachsystems.com -all",
 			warning: "include:_spf.deadvendor.test, which this record reaches through include:vendor.yourcenter.edu, does not exist",
-			action:  ActionKeep, note: "something it includes is broken for receivers"},
+			action:  ActionKeep, note: "receivers treat it as broken: see the warnings"},
+		{name: "mx with too many hosts",
+			spf:     "v=spf1 mx include:spf.protection.outlook.com include:spf.outreachsystems.com -all",
+			extra:   manyMX(),
+			want:    "v=spf1 mx include:spf.protection.outlook.com include:spf.outreachsystems.com -all",
+			warning: "An mx term finds more than 10 mail servers (yourcenter.edu: mx (12 mail servers))",
+			action:  ActionKeep, note: "receivers treat it as broken: see the warnings"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -67,4 +74,14 @@ func TestBuildDropsBrokenIncludes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyMX returns zone lines for 11 more MX hosts (12 with the zone's own
+// line), each with an address.
+func manyMX() []string {
+	var out []string
+	for i := range 11 {
+		out = append(out, fmt.Sprintf("@ IN MX %d mx%d", i+1, i), fmt.Sprintf("mx%d IN A 192.0.2.%d", i, i+1))
+	}
+	return out
 }
