@@ -161,6 +161,9 @@ type IPResult struct {
 	// from the sending address itself (macros, ptr), so that the
 	// network's verdict rests on the addresses evaluated.
 	unsettled []string
+	// tooLarge is set when the network was cut into more parts than the
+	// arithmetic takes on: the rest was evaluated at sample addresses.
+	tooLarge bool
 }
 
 // IsNetwork reports whether the result is for a network rather than one

@@ -852,6 +852,11 @@ func evaluatorProblems(ips []IPResult, exp Expectation, have []Problem) []Proble
 func unsettledProblems(ips []IPResult, exp Expectation) []Problem {
 	var out []Problem
 	for _, r := range ips {
+		if r.tooLarge {
+			out = append(out, Problem{Code: CodeSPFRangeUnsettled, Severity: SeverityWarning,
+				Message: fmt.Sprintf("The SPF record cuts %s's network %s into too many pieces to settle every address; the wizard evaluated sample addresses of what was left (%s overall).", exp.platform(), r.IP, r.Result),
+				Fix:     "Put include:" + exp.SPFInclude + " early in the record, and remove the many ip4: and ip6: terms that are no longer needed."})
+		}
 		if len(r.unsettled) == 0 {
 			continue
 		}

@@ -32,6 +32,15 @@ import (
 // check_host runs (two each).
 const maxUnsettledSamples = 8
 
+// maxRangeWork bounds the arithmetic for one network: the parts carried
+// through each term, summed over the terms of the tree. A hostile record
+// (thousands of ip6 terms cutting the network into slivers) stops there,
+// and what is left is unsettled (tooManyParts).
+const maxRangeWork = 1 << 17
+
+// tooManyParts marks the parts left unsettled when maxRangeWork ran out.
+const tooManyParts = "(too many parts)"
+
 // rangeFlow is a part of a network still being evaluated, with the lookups
 // and void lookups its path through the tree has cost so far.
 type rangeFlow struct {
@@ -55,8 +64,9 @@ type flowResult struct {
 // rangeEval evaluates the networks of one domain over its walked tree,
 // reading the answers of a, mx and exists through q (the check's cache).
 type rangeEval struct {
-	ctx context.Context
-	q   Querier
+	ctx  context.Context
+	q    Querier
+	work int // parts carried through terms so far (maxRangeWork)
 }
 
 // qualifierResult is the result a matching directive gives (RFC 7208 §4.6.2).
@@ -116,6 +126,10 @@ func (e *rangeEval) record(n *SPFNode, in []rangeFlow, depth int) []flowResult {
 		if t.Modifier == ModRedirect {
 			redirect = &t
 			continue
+		}
+		if e.work += len(flows); e.work > maxRangeWork {
+			all(flows, "", nil, tooManyParts)
+			return out
 		}
 		qual := qualifierResult(t.Qualifier)
 		switch t.Mechanism {
@@ -434,19 +448,20 @@ func worse(a, b spf.Result) spf.Result {
 // first and last addresses are evaluated by check_host.
 func evaluateNetwork(ctx context.Context, q Querier, domain string, p netip.Prefix, walk *SPFWalk) IPResult {
 	p = p.Masked()
+	out := IPResult{IP: p.String(), Uncovered: []string{}}
 	var parts []flowResult
 	if walk != nil && walk.Root != nil && walk.Root.Record != nil {
 		e := &rangeEval{ctx: ctx, q: q}
 		parts = e.record(walk.Root, []rangeFlow{{pfx: p}}, 0)
+		out.tooLarge = e.work > maxRangeWork
 	} else {
 		parts = []flowResult{{rangeFlow: rangeFlow{pfx: p}, unsettled: "-"}}
 	}
-	out := IPResult{IP: p.String(), Uncovered: []string{}}
 	var failing []netip.Prefix
 	samples := 0
 	for _, r := range parts {
 		if r.unsettled != "" {
-			if r.unsettled != "-" && !slices.Contains(out.unsettled, r.unsettled) {
+			if r.unsettled != "-" && r.unsettled != tooManyParts && !slices.Contains(out.unsettled, r.unsettled) {
 				out.unsettled = append(out.unsettled, r.unsettled)
 			}
 			if samples >= maxUnsettledSamples {

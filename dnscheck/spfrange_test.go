@@ -2,6 +2,7 @@ package dnscheck_test
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -128,6 +129,11 @@ func TestSPFRangeAgreesWithCheckHost(t *testing.T) {
 		"v=spf1 include:gone.yourcenter.edu ip4:107.20.160.0/27 -all",
 		"v=spf1 ip4:107.20.160.0/28 include:gone.yourcenter.edu -all",
 		"v=spf1 ip4:107.20.160.0/29 exists:there.yourcenter.edu -all",
+		// The lookup limit, reached only by the addresses the first
+		// term does not match.
+		"v=spf1 ip4:107.20.160.0/28 include:c1.yourcenter.edu -all",
+		// The void-lookup limit likewise.
+		"v=spf1 ip4:107.20.160.0/28 a:v1.yourcenter.edu a:v2.yourcenter.edu a:v3.yourcenter.edu -all",
 	} {
 		t.Run(spf, func(t *testing.T) {
 			t.Parallel()
@@ -137,7 +143,18 @@ func TestSPFRangeAgreesWithCheckHost(t *testing.T) {
 				"mx1 IN A 107.20.160.30",
 				"part IN TXT "+fxTXT("v=spf1 ip4:107.20.160.0/28 -ip4:107.20.160.20 ?all"),
 				"rest IN TXT "+fxTXT("v=spf1 ip4:107.20.160.16/30 ~all"),
-				"there IN A 127.0.0.2"))
+				"there IN A 127.0.0.2",
+				"c1 IN TXT "+fxTXT("v=spf1 include:c2.yourcenter.edu"),
+				"c2 IN TXT "+fxTXT("v=spf1 include:c3.yourcenter.edu"),
+				"c3 IN TXT "+fxTXT("v=spf1 include:c4.yourcenter.edu"),
+				"c4 IN TXT "+fxTXT("v=spf1 include:c5.yourcenter.edu"),
+				"c5 IN TXT "+fxTXT("v=spf1 include:c6.yourcenter.edu"),
+				"c6 IN TXT "+fxTXT("v=spf1 include:c7.yourcenter.edu"),
+				"c7 IN TXT "+fxTXT("v=spf1 include:c8.yourcenter.edu"),
+				"c8 IN TXT "+fxTXT("v=spf1 include:c9.yourcenter.edu"),
+				"c9 IN TXT "+fxTXT("v=spf1 include:c10.yourcenter.edu"),
+				"c10 IN TXT "+fxTXT("v=spf1 include:c11.yourcenter.edu"),
+				"c11 IN TXT "+fxTXT("v=spf1 ip4:107.20.160.16/28")))
 			fxSetInclude(t, srv, include)
 			rep := rgCheckOn(t, srv)
 			e := rgEntry(t, rep, network)
@@ -154,6 +171,9 @@ func TestSPFRangeAgreesWithCheckHost(t *testing.T) {
 				if uncovered != (got != "pass") {
 					t.Errorf("%s: check_host says %s, the network's entry says uncovered %v (%v)", a, got, uncovered, e.Uncovered)
 				}
+			}
+			if (strings.Contains(spf, "c1.") || strings.Contains(spf, "v1.")) && worst != "permerror" {
+				t.Errorf("the limit is not reached: worst %s", worst)
 			}
 			if e.Result != worst {
 				t.Errorf("network result %s, worst of check_host %s", e.Result, worst)
@@ -201,5 +221,27 @@ func TestSPFRangeJSON(t *testing.T) {
 	b, _ = dnscheck.IPResult{IP: rgNetwork, Result: "pass"}.MarshalJSON()
 	if want := `{"ip":"107.20.160.0/24","result":"pass","uncovered":[]}`; string(b) != want {
 		t.Errorf("covered network %s, want %s", b, want)
+	}
+}
+
+// TestSPFRangeBounded: a record that cuts the network into slivers and
+// then drags them through a thousand more terms stops at the bound:
+// what is left is evaluated at sample addresses, and said so.
+func TestSPFRangeBounded(t *testing.T) {
+	t.Parallel()
+	terms := []string{"v=spf1"}
+	for n := 1; n < 255; n += 2 {
+		terms = append(terms, fmt.Sprintf("?ip4:107.20.160.%d", n))
+	}
+	for n := range 1500 {
+		terms = append(terms, fmt.Sprintf("ip4:10.%d.%d.1", n/250, n%250))
+	}
+	terms = append(terms, "include:spf.outreachsystems.com", "-all")
+	rep, _ := rgCheck(t, strings.Join(terms, " "))
+	if _, ok := fxProblem(rep.Problems, dnscheck.CodeSPFRangeUnsettled); !ok {
+		t.Errorf("problems %v, want spf-range-unsettled for the bound", fxCodes(rep.Problems))
+	}
+	if e := rgEntry(t, rep, rgNetwork); e.Result == "pass" || len(e.Uncovered) == 0 {
+		t.Errorf("%s = %+v: the odd addresses are neutral, not pass", rgNetwork, e)
 	}
 }
