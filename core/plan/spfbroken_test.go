@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 )
 
 // TestBuildDropsBrokenIncludes: the proposed SPF record never keeps an
@@ -84,4 +86,18 @@ func manyMX() []string {
 		out = append(out, fmt.Sprintf("@ IN MX %d mx%d", i+1, i), fmt.Sprintf("mx%d IN A 192.0.2.%d", i, i+1))
 	}
 	return out
+}
+
+// TestBuildKeepsIncludeInTrouble: an include whose lookup ended in DNS
+// trouble (SERVFAIL) is unknown, not dead: the proposal keeps it.
+func TestBuildKeepsIncludeInTrouble(t *testing.T) {
+	t.Parallel()
+	vendor := "$ORIGIN flaky.test.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n_spf IN TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n"
+	spf := "v=spf1 include:spf.protection.outlook.com include:_spf.flaky.test include:spf.outreachsystems.com -all"
+	srv := startZones(t, vendor, domainZone(genericNS, "@ IN MX 0 "+m365MX+".", txtLine("@", spf)))
+	srv.SetFault("_spf.flaky.test", dnstest.Fault{ServFail: true})
+	r := one(t, mustPlan(t, srv, testDomain, Options{}), PurposeSPF)
+	if r.Value != spf || containsAny(r.Notes, "Dropped") {
+		t.Errorf("SPF %s %q notes %q; want the include kept", r.Action, r.Value, r.Notes)
+	}
 }
