@@ -186,7 +186,9 @@ type Options struct {
 }
 
 // Build works out the plan for a domain from what it publishes today. The
-// only DNS it asks is for the lookup count of the SPF record it proposes.
+// only DNS it asks is for the SPF record it proposes: its include tree
+// (the lookup count, and includes that make it broken, which it drops),
+// and the evaluation of it for the platform's addresses.
 //
 // When DNS did not answer a lookup that a record depends on (the domain's
 // TXT records for SPF, the DKIM name, the DMARC name, or the MX records
@@ -238,6 +240,17 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 			plan.Warnings = append(plan.Warnings, lookupWarning(walk, opt.UseIPs))
 		}
 		plan.Warnings = append(plan.Warnings, treeWarnings...)
+		if len(treeWarnings) == 0 && walk.Lookups <= dnscheck.MaxSPFLookups {
+			// What the tree does not show (names built by macros) shows
+			// when the record is evaluated for the platform's addresses.
+			var ips []netip.Addr
+			for _, n := range p.SPF.IPs {
+				ips = append(ips, n.Addr())
+			}
+			for _, why := range dnscheck.ProposedSPFBreaks(ctx, q, snap.Domain, spf.Value, ips) {
+				plan.Warnings = append(plan.Warnings, "Receivers would treat this SPF record as broken for "+p.Name+"'s mail: "+why+". Remove the terms that cause it.")
+			}
+		}
 	}
 	for _, t := range snap.Trouble {
 		plan.Warnings = append(plan.Warnings, fmt.Sprintf("DNS did not answer %s, so this plan may miss what is there; run it again.", t))

@@ -101,3 +101,15 @@ func TestBuildKeepsIncludeInTrouble(t *testing.T) {
 		t.Errorf("SPF %s %q notes %q; want the include kept", r.Action, r.Value, r.Notes)
 	}
 }
+
+// TestBuildWarnsOfMacroVoidLookups: names built by macros that do not
+// exist are void lookups only an evaluation shows; the plan warns.
+func TestBuildWarnsOfMacroVoidLookups(t *testing.T) {
+	t.Parallel()
+	spf := "v=spf1 exists:%{i}.a.yourcenter.edu exists:%{i}.b.yourcenter.edu exists:%{i}.c.yourcenter.edu include:spf.protection.outlook.com include:spf.outreachsystems.com -all"
+	srv := startZones(t, domainZone(genericNS, "@ IN MX 0 "+m365MX+".", txtLine("@", spf)))
+	plan := mustPlan(t, srv, testDomain, Options{})
+	if !containsAny(plan.Warnings, "more than 2 of its lookups find nothing (names built from the sender by macros") {
+		t.Errorf("warnings %q; want the void lookups of the macros", plan.Warnings)
+	}
+}
