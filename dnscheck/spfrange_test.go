@@ -245,3 +245,15 @@ func TestSPFRangeBounded(t *testing.T) {
 		t.Errorf("%s = %+v: the odd addresses are neutral, not pass", rgNetwork, e)
 	}
 }
+
+// TestSPFRangeIPv6: an IPv6 network is settled the same way.
+func TestSPFRangeIPv6(t *testing.T) {
+	t.Parallel()
+	srv := fxServer(t, fxOrgZone(fxDomain, spfRecord("v=spf1 ip6:2001:db8::/126 ip6:2001:db8::8/125 ip4:192.0.2.0/24 -all")))
+	fxSetInclude(t, srv, "v=spf1 ip6:2001:db8::/124 -all")
+	rep := rgCheckOn(t, srv)
+	e := rgEntry(t, rep, "2001:db8::/124")
+	if e.Result != "fail" || !slices.Equal(e.Uncovered, []string{"2001:db8::4/126"}) {
+		t.Errorf("2001:db8::/124 = %+v, want fail uncovered [2001:db8::4/126]", e)
+	}
+}
