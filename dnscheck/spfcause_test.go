@@ -70,3 +70,15 @@ func TestSPFPermErrorCauses(t *testing.T) {
 		})
 	}
 }
+
+// TestSPFBrokenIncludeAfterPlatform: a dead include after the platform's
+// is still named (the organisation's other mail fails on it), while the
+// platform's addresses pass before it is reached.
+func TestSPFBrokenIncludeAfterPlatform(t *testing.T) {
+	t.Parallel()
+	srv := fxServer(t, fxOrgZone("deadvendor.test"), fxOrgZone(fxDomain, spfRecord("v=spf1 include:spf.outreachsystems.com include:_spf.deadvendor.test -all"), fxDKIMCNAME))
+	rep := fxChecker(srv, fxAnswerWait).Check(context.Background(), fxDomain, fxExpect(t, fxProvider(t, "none")))
+	if _, ok := fxProblem(rep.SPF.Problems, dnscheck.CodeSPFIncludeBroken); !ok || rep.SPF.Status != dnscheck.VerdictPass {
+		t.Errorf("SPF %s %v, want pass with spf-include-broken", rep.SPF.Status, fxCodes(rep.SPF.Problems))
+	}
+}

@@ -163,6 +163,7 @@ var afterReady = map[dnscheck.Code]string{
 	dnscheck.CodeDNSBadReply:           "It does not change the decision: SPF and DKIM were read; check again later to be sure.",
 	dnscheck.CodeDNSNotRecursive:       "It does not change the decision: SPF and DKIM were read; check again with a recursive resolver to be sure.",
 	dnscheck.CodeSPFRangeUnsettled:     "It does not change the decision: the addresses evaluated pass; put the platform's include first to be sure of the rest.",
+	dnscheck.CodeSPFIncludeBroken:      "It does not change the decision: the platform's mail passes before the broken include is reached, but mail from your other servers fails SPF until it is removed: do that soon.",
 	dnscheck.CodeSPFTooManyVoidLookups: "It does not change the decision, but some receivers may reject SPF: fix it soon.",
 	dnscheck.CodeSPFTooManyLookups:     "It does not change the decision, but some receivers may reject SPF: fix it soon.",
 }
