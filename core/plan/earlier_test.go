@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/audience"
 )
 
 // TestEarlierProviderTakenOut: the record as read holds Google's include,
@@ -39,6 +40,33 @@ func TestEarlierProviderTakenOut(t *testing.T) {
 		spf := byPurpose(t, mustPlan(t, srv, testDomain, opt), PurposeSPF)
 		if spf.Value != published || spf.Action != ActionKeep {
 			t.Errorf("%s: SPF = %s %q, want keep %q", name, spf.Action, spf.Value, published)
+		}
+	}
+}
+
+// TestAskWarningForEachReader: a domain whose MX points to a provider
+// with a per-customer SPF entry gets a warning that tells a command's
+// reader to run again with --provider, and the wizard's reader (and the
+// hand-off sheet's) what to do without a flag.
+func TestAskWarningForEachReader(t *testing.T) {
+	t.Parallel()
+	srv := startZones(t, domainZone(genericNS, "@ IN MX 0 yourcenter-edu.mail.eo.outlook.ppe-hosted.com.", txtLine("@", "v=spf1 -all")))
+	pl := mustPlan(t, srv, testDomain, Options{})
+	find := func(ws []string) string {
+		for _, w := range ws {
+			if strings.Contains(w, "differs from one customer to the next") {
+				return w
+			}
+		}
+		t.Fatalf("no per-customer warning in %q", ws)
+		return ""
+	}
+	if w := find(pl.WarningsFor(audience.Command)); !strings.Contains(w, "--provider include:") {
+		t.Errorf("the command's warning lost its flag: %q", w)
+	}
+	for _, a := range []audience.Audience{audience.Wizard, audience.Sheet} {
+		if w := find(pl.WarningsFor(a)); strings.Contains(w, "--") {
+			t.Errorf("audience %d: the warning names a flag: %q", a, w)
 		}
 	}
 }

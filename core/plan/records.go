@@ -131,8 +131,26 @@ func (p Plan) WarningsFor(a audience.Audience) []string {
 		if fact, ok := strings.CutSuffix(w, " "+tellProvider); ok {
 			out[i] = fact + " " + tellProviderFor(a)
 		}
+		if fact, ok := strings.CutSuffix(w, " "+askThen); ok {
+			out[i] = fact + " " + askThenFor(a)
+		}
 	}
 	return out
+}
+
+// askThen ends the warning on a provider whose SPF entry is per customer,
+// in the words of a command's output; askThenFor words it for each
+// audience.
+const askThen = "Then run again with --provider include:<that domain> (or choose \"Another mail provider\" in the wizard)."
+
+func askThenFor(a audience.Audience) string {
+	switch a {
+	case audience.Wizard:
+		return "Then choose \"Another mail provider\" on the Mail provider screen (a few steps back) and type it."
+	case audience.Sheet:
+		return "Then add it to the SPF record, before the all term."
+	}
+	return askThen
 }
 
 // tellProvider ends the warning on a mail server the catalog does not
@@ -376,7 +394,7 @@ func chooseProvider(snap discovery.Snapshot, chosen *assets.Provider) providerCh
 		if snap.Provider.Ask != "" {
 			w += " " + snap.Provider.Ask
 		}
-		w += " Then run again with --provider include:<that domain> (or choose \"Another mail provider\" in the wizard)."
+		w += " " + askThen
 		return providerChoice{provider: snap.Provider, reason: "detected from your MX record " + mx, unknown: true, warning: w}
 	case snap.ProviderFound:
 		return providerChoice{provider: snap.Provider, reason: "detected from your MX record " + dnscheck.Printable(snap.ProviderMX)}
