@@ -36,7 +36,7 @@ func TestCheckDMARC(t *testing.T) {
 			name:   "pass quarantine pct: pct= is ignored by RFC 9989 receivers",
 			zones:  []string{dmarc("v=DMARC1; p=quarantine; pct=50; rua=mailto:d@yourcenter.edu")},
 			status: "pass", codes: []string{"dmarc-pct-ignored/warning"}, policy: "quarantine", percent: 50,
-			say: []string{"pct=50", "t=y"},
+			say:    []string{"pct=50", "t=y"},
 			record: "v=DMARC1; p=quarantine; pct=50; rua=mailto:d@yourcenter.edu",
 		},
 		{
