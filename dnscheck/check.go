@@ -88,7 +88,7 @@ func (c *Checker) Check(ctx context.Context, domain string, exp Expectation) Dom
 	// "Mail is being lost now" is said only when SPF and DKIM were read:
 	// DNS trouble tells nothing about what receivers decide. DKIM passing
 	// alone carries DMARC, whatever SPF says.
-	if rep.DKIM.Status == VerdictPass || (rep.SPF.Status != VerdictError && rep.DKIM.Status != VerdictError) {
+	if rep.SPF.Status != VerdictError && rep.DKIM.Status != VerdictError {
 		by, p, ok := PlatformDMARC(rep.DMARC, rep.SPF.Status, rep.DKIM.Status, exp.PlatformName)
 		rep.DMARC.PassesBy = by
 		if ok {

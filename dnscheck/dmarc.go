@@ -220,7 +220,7 @@ func JudgeDMARCWalk(w DMARCWalk) DMARCReport {
 	r.Domain = domain
 	if r.Status != VerdictMissing {
 		if r.Status != VerdictError {
-			r.Source, r.PolicyDomain, r.OrgDomain = DMARCSourceDomain, domain, w.OrgDomain
+			r.Source, r.OrgDomain = DMARCSourceDomain, w.OrgDomain
 		}
 		return r
 	}
@@ -404,8 +404,9 @@ func BlocksPlatform(d DMARCReport, ready bool, platformName string) (Problem, bo
 // PlatformDMARC says what d does to the platform's mail given the SPF and
 // DKIM verdicts of the domain. DMARC passes when aligned DKIM or aligned
 // SPF passes (RFC 9989 §4.4): the platform signs with d=<domain>, so DKIM
-// pass is aligned DKIM pass, and passesBy is DMARCPassesByDKIM with no
-// problem, whatever SPF says. With DKIM not passing and SPF passing,
+// pass is aligned DKIM pass; with SPF not passing, passesBy is
+// DMARCPassesByDKIM and there is no problem. With both passing, passesBy
+// is "" and there is no problem. With DKIM not passing and SPF passing,
 // passesBy is DMARCPassesBySPFOnly and, under a quarantine or reject
 // policy, the warning dmarc-depends-on-envelope says that DMARC then rests
 // on the platform's envelope sender. With neither passing, a quarantine or
@@ -414,12 +415,14 @@ func BlocksPlatform(d DMARCReport, ready bool, platformName string) (Problem, bo
 // no problem.
 func PlatformDMARC(d DMARCReport, spf, dkim Verdict, platformName string) (passesBy string, p Problem, ok bool) {
 	switch {
+	case dkim == VerdictPass && spf == VerdictPass:
+		// Both pass: nothing to say about how.
 	case dkim == VerdictPass:
 		passesBy = DMARCPassesByDKIM
 	case spf == VerdictPass:
 		passesBy = DMARCPassesBySPFOnly
 	}
-	if d.Status != VerdictPass || passesBy == DMARCPassesByDKIM {
+	if d.Status != VerdictPass || dkim == VerdictPass {
 		return passesBy, Problem{}, false
 	}
 	if platformName == "" {

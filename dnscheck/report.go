@@ -190,8 +190,8 @@ type DMARCReport struct {
 	// OrgDomain is the organisational domain the RFC 9989 tree walk found
 	// ("" when DNS trouble left it unknown).
 	OrgDomain string `json:"org_domain,omitempty"`
-	// PolicyDomain is the domain whose _dmarc record applies ("" when
-	// none does).
+	// PolicyDomain is the parent domain whose _dmarc record applies when
+	// it is not the domain's own (Inherited); "" otherwise.
 	PolicyDomain string `json:"policy_domain,omitempty"`
 	// Domain is the domain the report is for.
 	Domain string `json:"-"`

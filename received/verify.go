@@ -100,7 +100,7 @@ type DMARCResult struct {
 	// PolicyDomain is the domain whose _dmarc record applies (the From
 	// domain, its organisational domain, or a public suffix's psd=y).
 	PolicyDomain string `json:"policy_domain,omitempty"`
-	Record    string `json:"record,omitempty"`
+	Record       string `json:"record,omitempty"`
 	// AlignedBy names what made it pass: "dkim", "spf", or both.
 	AlignedBy []string `json:"aligned_by"`
 }
