@@ -459,13 +459,13 @@ func PlatformDMARC(d DMARCReport, spf, dkim Verdict, platformName string) (passe
 	if d.Inherited() {
 		from := d.InheritedFrom()
 		return passesBy, Problem{Code: CodeDMARCBlocksPlatform, Severity: SeverityError,
-			Message: fmt.Sprintf("%s. Mail from %s passes neither DKIM nor SPF yet, so it fails DMARC: it is being %s now.", whose, platformName, fate),
+			Message: fmt.Sprintf("%s. Mail from %s passes neither DKIM nor SPF yet: it is being %s now.", whose, platformName, fate),
 			Fix: fmt.Sprintf("Publish the SPF and DKIM records for %s at %s: that is the fix, and it is yours to make. Do not add a DMARC record with p=none at _dmarc.%s: it would weaken %s's policy for your domain, which is not yours to decide. If the records cannot be published today, ask whoever runs %s's DNS (usually central IT) before changing anything about DMARC.",
 				platformName, d.Domain, d.Domain, from, from),
 		}, true
 	}
 	return passesBy, Problem{Code: CodeDMARCBlocksPlatform, Severity: SeverityError,
-		Message: fmt.Sprintf("%s, and mail from %s passes neither DKIM nor SPF yet, so it fails DMARC: it is being %s now.", whose, platformName, fate),
+		Message: fmt.Sprintf("%s, and mail from %s passes neither DKIM nor SPF yet: it is being %s now.", whose, platformName, fate),
 		Fix:     fmt.Sprintf("Publish the DKIM and SPF records for %s first (DKIM alone is enough for DMARC to pass). If that cannot happen today, relax the DMARC policy to p=none until it does.", platformName),
 	}, true
 }
