@@ -127,6 +127,8 @@ func Facts(s discovery.Snapshot) []Fact {
 		}
 	case len(s.DMARC) > 0:
 		add("DMARC", p(strings.Join(s.DMARC, " | ")))
+	case inherited && s.ParentPSD:
+		add("DMARC", fmt.Sprintf("none of its own; the public suffix %s's applies (psd=y, a policy for every domain under it): %s", s.ParentDMARCDomain, p(rec)))
 	case inherited:
 		add("DMARC", fmt.Sprintf("none of its own; %s's applies, managed by whoever runs %s's DNS: %s", s.ParentDMARCDomain, s.ParentDMARCDomain, p(rec)))
 	case s.ParentDMARCDomain != "" && len(s.DMARC) == 0 && unknown("DMARC", "_dmarc."+s.ParentDMARCDomain, "TXT"):
