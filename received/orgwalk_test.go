@@ -1,6 +1,7 @@
 package received_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
@@ -52,5 +53,32 @@ func TestRelaxedAlignmentByTreeWalk(t *testing.T) {
 				t.Errorf("verdict %s", rep.Verdict)
 			}
 		})
+	}
+}
+
+// TestAlignmentWalkSharesTheCache: the alignment walk of a signer under
+// the From domain's organisation asks through the same cache as the From
+// domain's DMARC check: every _dmarc name is sent once.
+func TestAlignmentWalkSharesTheCache(t *testing.T) {
+	t.Parallel()
+	keys(t)
+	srv := dnstest.StartT(t, zone("github.io",
+		`_dmarc IN TXT "v=DMARC1; p=reject"`,
+		"k1._domainkey.other IN TXT "+keyTXT(otherKey)))
+	msg := delivered(sign(t, content("jane@center.github.io"), "other.github.io", "k1", otherKey), "bounce@mail.outreachsystems.com", platformIP, "")
+	rep := verify(t, srv, msg)
+	if len(rep.DKIM) != 1 || !rep.DKIM[0].Aligned || rep.DMARC.Result != "pass" {
+		t.Fatalf("dkim %+v dmarc %+v", rep.DKIM, rep.DMARC)
+	}
+	asked := map[string]int{}
+	for _, q := range srv.Queries() {
+		if strings.HasPrefix(q.Name, "_dmarc.") {
+			asked[q.Name]++
+		}
+	}
+	for _, name := range []string{"_dmarc.center.github.io.", "_dmarc.other.github.io.", "_dmarc.github.io.", "_dmarc.io."} {
+		if asked[name] != 1 {
+			t.Errorf("%s asked %d times (all: %v)", name, asked[name], asked)
+		}
 	}
 }
