@@ -82,3 +82,21 @@ func TestAlignmentWalkSharesTheCache(t *testing.T) {
 		}
 	}
 }
+
+// TestAlignmentWalkTrouble: when DNS trouble leaves the From domain's
+// organisational domain unknown, a signer that might share it makes DMARC
+// a temperror, never a fail.
+func TestAlignmentWalkTrouble(t *testing.T) {
+	t.Parallel()
+	keys(t)
+	srv := dnstest.StartT(t, zone("github.io",
+		`_dmarc.center IN TXT "v=DMARC1; p=reject"`,
+		`_dmarc IN TXT "v=DMARC1; p=none"`,
+		"k1._domainkey.other IN TXT "+keyTXT(otherKey)))
+	srv.SetFault("_dmarc.io", dnstest.Fault{ServFail: true})
+	msg := delivered(sign(t, content("jane@center.github.io"), "other.github.io", "k1", otherKey), "bounce@mail.outreachsystems.com", platformIP, "")
+	rep := verify(t, srv, msg)
+	if rep.DMARC.Policy != "reject" || rep.DMARC.Result != received.ResultTempError || rep.Verdict != received.VerdictError {
+		t.Errorf("dmarc %+v verdict %s, want a temperror under p=reject", rep.DMARC, rep.Verdict)
+	}
+}

@@ -235,7 +235,7 @@ func Verify(ctx context.Context, r io.Reader, opts Options) (Report, error) {
 	rep.DKIMNotChecked = notChecked
 
 	adkim, aspf := alignmentModes(dm)
-	al := aligner{q: dq.forDomain(ctx, fromDomain), from: fromDomain, fromOrg: dm.OrgDomain}
+	al := &aligner{q: dq.forDomain(ctx, fromDomain), from: fromDomain, fromOrg: dm.OrgDomain}
 	for i := range rep.DKIM {
 		d := &rep.DKIM[i]
 		d.AlignedStrict, d.AlignedRelaxed = al.aligned(ctx, d.Domain)
@@ -264,7 +264,7 @@ func Verify(ctx context.Context, r io.Reader, opts Options) (Report, error) {
 		rep.PlatformPath = PathOwnDomain
 	}
 
-	rep.DMARC = dmarcResult(dm, rep.DKIM, rep.SPF)
+	rep.DMARC = dmarcResult(dm, rep.DKIM, rep.SPF, al.undecided)
 	rep.Receiver, rep.Disagreements = receiver(m, rep)
 	judge(&rep, dm, p, voiceFor(opts.Audience))
 	return rep, nil
@@ -297,12 +297,15 @@ func alignmentModes(dm dnscheck.DMARCReport) (adkim, aspf dmarc.AlignmentMode) {
 type aligner struct {
 	q             dnscheck.Querier
 	from, fromOrg string
+	// undecided is set when DNS trouble left some relaxed alignment
+	// unknown (reported false): a DMARC fail is then a temperror.
+	undecided bool
 }
 
 // aligned reports strict and relaxed alignment of domain with the From
 // domain. Only a name at or below the From domain's organisational domain
 // can share it, so only those are walked.
-func (a aligner) aligned(ctx context.Context, domain string) (strict, relaxed bool) {
+func (a *aligner) aligned(ctx context.Context, domain string) (strict, relaxed bool) {
 	d := strings.ToLower(strings.TrimSuffix(domain, "."))
 	f := strings.ToLower(strings.TrimSuffix(a.from, "."))
 	if d == "" || f == "" {
@@ -312,16 +315,25 @@ func (a aligner) aligned(ctx context.Context, domain string) (strict, relaxed bo
 		return true, true
 	}
 	org := a.fromOrg
-	if org == "" || (d != org && !strings.HasSuffix(d, "."+org)) {
+	if org == "" {
+		// The From domain's organisational domain is a parent of it:
+		// a name under another top-level domain can never share it.
+		a.undecided = a.undecided || lastLabel(d) == lastLabel(f)
+		return false, false
+	}
+	if d != org && !strings.HasSuffix(d, "."+org) {
 		return false, false
 	}
 	dOrg, err := dnscheck.OrgDomainWalk(ctx, a.q, d)
+	if err != nil {
+		a.undecided = true
+	}
 	return false, err == nil && dOrg == org
 }
 
 // evaluateSPF runs RFC 7208 check_host for the connecting address and the
 // envelope sender's domain, through the same engine as 'wizard check'.
-func evaluateSPF(ctx context.Context, m *Message, dq *domainQueriers, flagIP netip.Addr, al aligner, aspf dmarc.AlignmentMode) SPFResult {
+func evaluateSPF(ctx context.Context, m *Message, dq *domainQueriers, flagIP netip.Addr, al *aligner, aspf dmarc.AlignmentMode) SPFResult {
 	var s SPFResult
 	ip, source := flagIP, IPFromFlag
 	if !ip.IsValid() {
@@ -353,7 +365,7 @@ func evaluateSPF(ctx context.Context, m *Message, dq *domainQueriers, flagIP net
 
 // dmarcResult computes DMARC from the wizard's own results (RFC 7489
 // §4.2: pass when some aligned identifier passes).
-func dmarcResult(dm dnscheck.DMARCReport, sigs []DKIMResult, spf SPFResult) DMARCResult {
+func dmarcResult(dm dnscheck.DMARCReport, sigs []DKIMResult, spf SPFResult, undecided bool) DMARCResult {
 	d := DMARCResult{Policy: dm.Policy, Source: dm.Source, OrgDomain: dm.OrgDomain, PolicyDomain: dm.PolicyDomain, Record: dm.Record, AlignedBy: []string{}}
 	for _, s := range sigs {
 		if s.Result == ResultPass && s.Aligned {
@@ -367,7 +379,9 @@ func dmarcResult(dm dnscheck.DMARCReport, sigs []DKIMResult, spf SPFResult) DMAR
 	switch {
 	case len(d.AlignedBy) > 0 && dm.Status == dnscheck.VerdictPass:
 		d.Result = ResultPass
-	case dm.Status == dnscheck.VerdictError:
+	case dm.Status == dnscheck.VerdictError, dm.Status == dnscheck.VerdictPass && undecided:
+		// DNS trouble: the policy, or whether an identifier aligns, is
+		// unknown.
 		d.Result = ResultTempError
 	case dm.Status != dnscheck.VerdictPass:
 		d.Result = ResultNone
@@ -376,3 +390,6 @@ func dmarcResult(dm dnscheck.DMARCReport, sigs []DKIMResult, spf SPFResult) DMAR
 	}
 	return d
 }
+
+// lastLabel returns the top-level label of a name.
+func lastLabel(d string) string { return d[strings.LastIndexByte(d, '.')+1:] }
