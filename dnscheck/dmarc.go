@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/miekg/dns"
+
 	"github.com/emersion/go-msgauth/dmarc"
 )
 
@@ -197,14 +199,25 @@ const (
 // missing). Source says whose record applies, PolicyDomain where it sits,
 // and OrgDomain is the walk's organisational domain; Policy is what
 // applies to this domain: an inherited record's sp= when present, else
-// its p=. Problems found at an inherited record's name are reported as for
+// its p=, or its np= when the domain does not exist. Problems found at an
+// inherited record's name are reported as for
 // the domain itself, naming that name. A record that relies on pct= gets
 // the warning dmarc-pct-ignored.
 //
 // dmarc-blocks-platform is not set here: see PlatformDMARC.
 func CheckDMARC(ctx context.Context, q Querier, domain string) DMARCReport {
 	domain = strings.ToLower(strings.TrimSuffix(strings.TrimSpace(domain), "."))
-	return JudgeDMARCWalk(WalkDMARC(ctx, q, domain))
+	r := JudgeDMARCWalk(WalkDMARC(ctx, q, domain))
+	// np= is the policy for a subdomain that does not exist (RFC 9989
+	// §4.7): asked only when an inherited record has one. The domain's
+	// TXT answer is the SPF check's, so through the per-check cache this
+	// costs nothing.
+	if r.Status == VerdictPass && r.Inherited() && r.NonexistentPolicy != "" {
+		if q.Query(ctx, domain+".", dns.TypeTXT).Status == StatusNXDomain {
+			r.Policy, r.PolicyTag = r.NonexistentPolicy, "np"
+		}
+	}
+	return r
 }
 
 // JudgeDMARCWalk returns the DMARC report of a finished tree walk (see

@@ -14,7 +14,8 @@ type DMARCState struct {
 	// Verdict is pass.
 	Policy string
 	// Tag is the tag Policy was read from: "sp" for an inherited record's
-	// subdomain policy, else "p".
+	// subdomain policy, "np" for its policy for a domain that does not
+	// exist, else "p".
 	Tag string
 	// Share says which share of the mail failing DMARC the policy is
 	// applied to (pct=).
@@ -135,6 +136,9 @@ func (o Outcome) DMARCState() DMARCState {
 	if b&(1<<4) != 0 {
 		s.Tag = "sp"
 	}
+	if o.dmarc3&(1<<6) != 0 {
+		s.Tag = "np"
+	}
 	if b&(1<<5) != 0 {
 		s.OrgDomain = lastLabels(o.Domain, int(o.dmarc3&7))
 		s.PSD = o.dmarc3&(1<<3) != 0
@@ -149,7 +153,7 @@ func (o Outcome) DMARCState() DMARCState {
 // 0–2 the number of labels of the domain an inherited policy comes from
 // (a parent of the outcome's domain, so its last labels; the tree walk
 // never reads a parent of more than seven labels), bit 3 PSD, bits 4–5
-// PassesBy (0 "", then dkim, spf-only).
+// PassesBy (0 "", then dkim, spf-only), bit 6 the np= tag.
 type dmarcFrom uint8
 
 var briefPasses = [...]string{"", DMARCPassesByDKIM, DMARCPassesBySPFOnly, ""}
@@ -161,6 +165,9 @@ func fromOf(domain string, s DMARCState) dmarcFrom {
 	}
 	if s.PSD {
 		b |= 1 << 3
+	}
+	if s.Tag == "np" {
+		b |= 1 << 6
 	}
 	for i, p := range briefPasses {
 		if i > 0 && p != "" && p == s.PassesBy {

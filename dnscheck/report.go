@@ -208,7 +208,8 @@ type DMARCReport struct {
 	// DMARCPassesByDKIM, DMARCPassesBySPFOnly, or "" (neither passes).
 	PassesBy string `json:"-"`
 	// PolicyTag is the tag Policy was read from: "sp" for an inherited
-	// record's subdomain policy, else "p".
+	// record's subdomain policy, "np" for its policy for a subdomain that
+	// does not exist, else "p".
 	PolicyTag string `json:"-"`
 	// ReportsTo are the record's rua= URIs (where aggregate reports go),
 	// at most MaxKeptRecords of them, each clipped; nil when the record

@@ -85,6 +85,16 @@ func TestCheckDMARCOrganizational(t *testing.T) {
 			status: "pass", source: "organizational", org: "dept.uni.edu", policy: "none", codes: []string{},
 		},
 		{
+			name: "np= applies to a subdomain that does not exist", domain: "new.uni.edu",
+			zones:  []string{fxOrgZone("uni.edu", `_dmarc IN TXT "v=DMARC1; p=none; sp=quarantine; np=reject"`)},
+			status: "pass", source: "organizational", org: "uni.edu", policy: "reject", codes: []string{},
+		},
+		{
+			name: "sp= applies to a subdomain that exists, np= not", domain: "sbdc.uni.edu",
+			zones:  []string{fxOrgZone("uni.edu", `_dmarc IN TXT "v=DMARC1; p=none; sp=quarantine; np=reject"`, "sbdc IN A 192.0.2.1")},
+			status: "pass", source: "organizational", org: "uni.edu", policy: "quarantine", codes: []string{},
+		},
+		{
 			name: "a parent with two records is discarded, and said", domain: "sbdc.uni.edu",
 			zones:  []string{fxOrgZone("uni.edu", `_dmarc IN TXT "v=DMARC1; p=reject"`, `_dmarc IN TXT "v=DMARC1; p=none"`)},
 			status: "invalid", source: "organizational", org: "sbdc.uni.edu", codes: []string{"dmarc-multiple/error"}, inWords: "_dmarc.uni.edu",
