@@ -235,6 +235,13 @@ func JudgeDMARCWalk(w DMARCWalk) DMARCReport {
 		if r.Status != VerdictError {
 			r.Source, r.OrgDomain = DMARCSourceDomain, w.OrgDomain
 		}
+		// Several records at the domain are discarded, so receivers go on
+		// up the tree: say whose policy they apply instead.
+		if s, ok := w.PolicyStep(); ok && len(w.Steps[0].Records) > 1 && s.Domain != domain {
+			if up := judgeDMARC(s.Response, s.Domain, true); up.Status == VerdictPass {
+				r.Problems[0].Message += fmt.Sprintf(" So they apply the policy of %s instead (%s=%s, from _dmarc.%s).", s.Domain, up.PolicyTag, up.Policy, s.Domain)
+			}
+		}
 		return r
 	}
 	if t, bad := w.TroubleStep(); bad {

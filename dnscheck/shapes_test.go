@@ -85,6 +85,11 @@ func TestCheckDMARCOrganizational(t *testing.T) {
 			status: "pass", source: "organizational", org: "dept.uni.edu", policy: "none", codes: []string{},
 		},
 		{
+			name: "two records of its own are discarded: the organisation's applies", domain: "sbdc.uni.edu",
+			zones:  []string{uniZone(`_dmarc.sbdc IN TXT "v=DMARC1; p=none"`, `_dmarc.sbdc IN TXT "v=DMARC1; p=quarantine"`)},
+			status: "invalid", source: "domain", org: "uni.edu", codes: []string{"dmarc-multiple/error"}, inWords: "apply the policy of uni.edu instead (sp=reject",
+		},
+		{
 			name: "np= applies to a subdomain that does not exist", domain: "new.uni.edu",
 			zones:  []string{fxOrgZone("uni.edu", `_dmarc IN TXT "v=DMARC1; p=none; sp=quarantine; np=reject"`)},
 			status: "pass", source: "organizational", org: "uni.edu", policy: "reject", codes: []string{},
