@@ -47,8 +47,10 @@ func (s DMARCState) Effective() string {
 	return DMARCReport{Policy: s.Policy, Testing: s.Testing}.EffectivePolicy()
 }
 
-// DMARCShare is how much of the failing mail a DMARC policy is applied to
-// (pct=, RFC 7489 §6.3).
+// DMARCShare is how much of the failing mail a DMARC policy asks to be
+// applied to (pct=, RFC 7489 §6.3). RFC 9989 removed pct=: receivers that
+// follow it apply the policy to all of it, so the words no longer use the
+// share (see the problem dmarc-pct-ignored).
 type DMARCShare uint8
 
 // Shares of pct=.
