@@ -71,3 +71,29 @@ func TestOrgDomainWalkTrouble(t *testing.T) {
 		t.Errorf("OrgDomainWalk = %q, %v; want an error", org, err)
 	}
 }
+
+// TestWalkDMARCAuthoritative: the walk asks as every other lookup of a
+// check does: names in the domain's zone from its authoritative servers
+// (a policy published a moment ago counts, whatever the resolver caches),
+// names above it from the resolver.
+func TestWalkDMARCAuthoritative(t *testing.T) {
+	t.Parallel()
+	s := newAuthSetup(t,
+		[]string{`_dmarc IN TXT "v=DMARC1; p=none"`, "news IN A 192.0.2.1"},
+		[]string{`_dmarc IN TXT "v=DMARC1; p=reject"`, "news IN A 192.0.2.1"},
+		[]string{`_dmarc IN TXT "v=DMARC1; p=reject"`, "news IN A 192.0.2.1"})
+	rep := s.checker.Check(context.Background(), "news."+authDomain, fxExpect(t, nil))
+	d := rep.DMARC
+	if d.Status != dnscheck.VerdictPass || d.Policy != "reject" || d.Source != dnscheck.DMARCSourceOrganizational || d.OrgDomain != authDomain {
+		t.Fatalf("dmarc %+v, want the authoritative p=reject of x.edu", d)
+	}
+	asked := func(srv *dnstest.Server, name string) bool {
+		return slices.ContainsFunc(srv.Queries(), func(q dnstest.Query) bool { return q.Name == name })
+	}
+	if !asked(s.ns1, "_dmarc.x.edu.") && !asked(s.ns2, "_dmarc.x.edu.") {
+		t.Error("_dmarc.x.edu was not asked of the authoritative servers")
+	}
+	if !asked(s.resolver, "_dmarc.edu.") || asked(s.ns1, "_dmarc.edu.") || asked(s.ns2, "_dmarc.edu.") {
+		t.Error("_dmarc.edu, outside the zone, was not asked of the resolver alone")
+	}
+}
