@@ -39,6 +39,9 @@ func TestDMARCPassesThroughDKIM(t *testing.T) {
 	if !strings.Contains(human.stdout, "SPF still needs fixing") {
 		t.Errorf("the advice does not say SPF still needs fixing:\n%s", human.stdout)
 	}
+	if !strings.Contains(md.stdout, "passes DMARC through DKIM") {
+		t.Errorf("the hand-off sheet does not say DMARC passes through DKIM:\n%s", md.stdout)
+	}
 }
 
 // TestDMARCTreeWalkZones: the answers of an RFC 9989 implementation on

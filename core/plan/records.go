@@ -214,7 +214,10 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	plan.Records = append(plan.Records, dkimRecords(snap, p)...)
 	spf := spfRecord(snap, choice, p, opt)
 	plan.Records = append(plan.Records, spf)
-	plan.Records = append(plan.Records, dmarcRecord(snap, opt.DMARCReports))
+	dkimInPlace := slices.ContainsFunc(plan.Records, func(r Record) bool {
+		return r.Purpose == PurposeDKIM && r.Action == ActionKeep && r.Name == snap.DKIMName
+	})
+	plan.Records = append(plan.Records, dmarcRecord(snap, opt.DMARCReports, dkimInPlace))
 	for i := range plan.Records {
 		r := &plan.Records[i]
 		r.HostField = snap.DNSHost.HostField(r.Name, plan.Zone)
@@ -423,7 +426,10 @@ func aliasSPF(snap discovery.Snapshot, r Record, p *assets.Platform) Record {
 	return r
 }
 
-func dmarcRecord(snap discovery.Snapshot, reports string) Record {
+// dmarcRecord is the DMARC entry of the plan; dkimInPlace says that the
+// platform's DKIM CNAME is already right (so its mail passes DMARC
+// through DKIM).
+func dmarcRecord(snap discovery.Snapshot, reports string, dkimInPlace bool) Record {
 	r := Record{Purpose: PurposeDMARC, Type: "TXT", Name: "_dmarc." + snap.Domain + "."}
 	switch len(snap.DMARC) {
 	case 0:
@@ -431,7 +437,7 @@ func dmarcRecord(snap discovery.Snapshot, reports string) Record {
 			if snap.ParentPSD {
 				return psdDMARCRecord(snap, rec, reports)
 			}
-			return orgDMARCRecord(snap, rec)
+			return orgDMARCRecord(snap, rec, dkimInPlace)
 		}
 		if snap.ParentDMARCDomain != "" && len(snap.OrgDMARC) > 0 {
 			return parentAskOwner(snap)
@@ -484,7 +490,7 @@ func dmarcRecord(snap discovery.Snapshot, reports string) Record {
 // subdomain with none of its own: a record proposed for the subdomain
 // would replace the organisation's policy there, and p=none would weaken
 // it (RFC 7489 §6.6.3).
-func orgDMARCRecord(snap discovery.Snapshot, rec string) Record {
+func orgDMARCRecord(snap discovery.Snapshot, rec string, dkimInPlace bool) Record {
 	org := snap.ParentDMARCDomain
 	applies := "its p="
 	policy := ""
@@ -503,7 +509,11 @@ func orgDMARCRecord(snap discovery.Snapshot, rec string) Record {
 		if policy == dnscheck.DMARCQuarantine {
 			fate = "delivered to spam"
 		}
-		notes = append(notes, fmt.Sprintf("With %s, mail sent as %s that passes neither DKIM nor SPF is %s. Mail passes DMARC as soon as DKIM passes (the DKIM record above), whatever SPF says; publish SPF too, since some receivers check it on its own. If the DKIM record cannot be published soon, talk to whoever runs %s's DNS.", policy, snap.Domain, fate, org))
+		if dkimInPlace {
+			notes = append(notes, fmt.Sprintf("With %s, mail sent as %s that passes neither DKIM nor SPF is %s. The DKIM record is already in place, so mail the platform signs passes DMARC through DKIM, whatever SPF says; SPF still needs fixing, since some receivers check it on its own.", policy, snap.Domain, fate))
+		} else {
+			notes = append(notes, fmt.Sprintf("With %s, mail sent as %s that passes neither DKIM nor SPF is %s. Mail passes DMARC as soon as DKIM passes (the DKIM record above), whatever SPF says; publish SPF too, since some receivers check it on its own. If the DKIM record cannot be published soon, talk to whoever runs %s's DNS.", policy, snap.Domain, fate, org))
+		}
 	}
 	return Record{Purpose: PurposeDMARC, Type: "TXT", Name: "_dmarc." + org + ".", Value: rec, Action: ActionKeep, Notes: notes, Organisational: true}
 }
