@@ -100,9 +100,12 @@ func (c *Checker) Check(ctx context.Context, domain string, exp Expectation) Dom
 	// ready: it lets everyone else pass as well.
 	rep.Ready = passes && !HasError(rep.SPF.Problems, CodeSPFAllPermissive)
 	// "Mail is being lost now" is said only when SPF and DKIM were read:
-	// DNS trouble tells nothing about what receivers decide.
+	// DNS trouble tells nothing about what receivers decide. DKIM passing
+	// alone carries DMARC, whatever SPF says.
 	if rep.SPF.Status != VerdictError && rep.DKIM.Status != VerdictError {
-		if p, ok := BlocksPlatform(rep.DMARC, passes, exp.PlatformName); ok {
+		by, p, ok := PlatformDMARC(rep.DMARC, rep.SPF.Status, rep.DKIM.Status, exp.PlatformName)
+		rep.DMARC.PassesBy = by
+		if ok {
 			rep.DMARC.Problems = append(rep.DMARC.Problems, p)
 		}
 	}

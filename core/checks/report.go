@@ -100,7 +100,7 @@ func DetailsOf(r dnscheck.DomainReport) Details {
 	}
 	d.DMARC = r.DMARC.Record
 	if r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Inherited() {
-		org := r.DMARC.OrgDomain
+		org := r.DMARC.InheritedFrom()
 		d.DMARC += " (at _dmarc." + org + ", managed by whoever runs " + org + "'s DNS)"
 	}
 	// DNS trouble: what is there is unknown, and the words say why.

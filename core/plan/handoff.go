@@ -249,6 +249,9 @@ func domainSection(s *sheetWriter, plan Plan, platform string) {
 	}
 	for _, r := range asks {
 		owner := strings.TrimSuffix(r.Name, ".")
+		if r.Purpose == PurposeDMARC {
+			owner = strings.TrimPrefix(owner, "_dmarc.") // the parent domain whose record it is
+		}
 		s.add(heading(3, txt("To ask of whoever runs "+owner)))
 		s.add(block{Items: []line{
 			{strong("Type: "), code(r.Type)},
