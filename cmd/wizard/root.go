@@ -137,6 +137,7 @@ checks until receivers will accept it.`,
 
 	root.AddCommand(newDemoCommand(g, s), newCheckCommand(g, s), newRecordsCommand(g, s), newProvidersCommand(s))
 	root.AddCommand(newVerifyCommand(g, s))
+	root.AddCommand(newPublishCommand(g, s))
 	return root
 }
 

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/outreach-auth/wizard/core/publish"
+)
+
+// pubKeyFile writes a BIND key file for the test key with secret and mode.
+func pubKeyFile(t *testing.T, secret string, mode os.FileMode) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "wizard.key")
+	text := "key \"" + strings.TrimSuffix(pubKeyName, ".") + "\" {\n\talgorithm hmac-sha256;\n\tsecret \"" + secret + "\";\n};\n"
+	if err := os.WriteFile(path, []byte(text), mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// pubRun runs the wizard and checks that the key's secret is nowhere in
+// what it wrote.
+func pubRun(t *testing.T, args ...string) result {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, streams{in: strings.NewReader(""), out: &out, err: &errOut})
+	r := result{code, out.String(), errOut.String()}
+	for _, secret := range []string{realServers.secret, wrongSecret} {
+		if secret != "" && (strings.Contains(r.stdout, secret) || strings.Contains(r.stderr, secret)) {
+			t.Errorf("the secret appears in the output of %q:\n%s\n%s", args, r.stdout, r.stderr)
+		}
+	}
+	return r
+}
+
+// wrongSecret is a well-formed secret the servers do not know.
+var wrongSecret = base64.StdEncoding.EncodeToString([]byte("not the secret the servers know!"))
+
+// pubArgs are the arguments of a publish of domain on s.
+func pubArgs(s *realServer, keyFile, domain string, extra ...string) []string {
+	return append([]string{"publish", domain, "--tsig-key", keyFile, "--server", s.addr, "--dns-server", s.resolve, "--give-up-after", "20s"}, extra...)
+}
+
+// pubState reads name's records of qtype from the server itself, as
+// sorted presentation rdata.
+func pubState(t *testing.T, s *realServer, name string, qtype uint16) []string {
+	t.Helper()
+	m := new(dns.Msg)
+	m.SetQuestion(dns.Fqdn(name), qtype)
+	c := &dns.Client{Net: "tcp", Timeout: 2 * time.Second}
+	r, _, err := c.Exchange(m, s.addr)
+	if err != nil {
+		t.Fatalf("reading %s from %s: %v", name, s.kind, err)
+	}
+	var out []string
+	for _, rr := range r.Answer {
+		if rr.Header().Rrtype == qtype && strings.EqualFold(rr.Header().Name, dns.Fqdn(name)) {
+			out = append(out, strings.TrimPrefix(rr.String(), rr.Header().String()))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func wantState(t *testing.T, s *realServer, name string, qtype uint16, want ...string) {
+	t.Helper()
+	slices.Sort(want)
+	if got := pubState(t, s, name, qtype); !slices.Equal(got, want) {
+		t.Errorf("%s %s %s on %s = %q, want %q", name, dns.TypeToString[qtype], "", s.kind, got, want)
+	}
+}
+
+const (
+	pubOldSPF    = `"v=spf1 include:spf.protection.outlook.com -all"`
+	pubMergedSPF = `"v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all"`
+	pubVerify    = `"MS=ms12345678"`
+	pubCNAME     = "osc1._domainkey.outreachsystems.com."
+)
+
+// untouched checks that domain still holds what its zone file says.
+func untouched(t *testing.T, s *realServer, domain string) {
+	t.Helper()
+	wantState(t, s, domain, dns.TypeTXT, pubOldSPF, pubVerify)
+	wantState(t, s, "osc1._domainkey."+domain, dns.TypeCNAME)
+	wantState(t, s, "_dmarc."+domain, dns.TypeTXT)
+}
+
+func forEachServer(t *testing.T, f func(t *testing.T, s *realServer, key string)) {
+	for _, kind := range []string{"bind", "knot"} {
+		t.Run(kind, func(t *testing.T) {
+			s := realServers.server(t, kind)
+			f(t, s, pubKeyFile(t, realServers.secret, 0o600))
+		})
+	}
+}
+
+// TestPublishReadyThenNothingToChange: the plan's records are published
+// (other TXT records at the name stay), the check then says ready, and
+// publishing again sends nothing.
+func TestPublishReadyThenNothingToChange(t *testing.T) {
+	forEachServer(t, func(t *testing.T, s *realServer, key string) {
+		domain := "alpha-" + s.kind + ".edu"
+		r := pubRun(t, pubArgs(s, key, domain, "--yes")...)
+		if r.code != exitOK {
+			t.Fatalf("publish: exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+		}
+		for _, want := range []string{"prereq nxdomain osc1._domainkey." + domain + ".", "prereq yxrrset " + domain + ". TXT " + pubOldSPF,
+			"update delete " + domain + ". TXT " + pubOldSPF, "Published in " + domain, "✓ Every domain passes SPF and DKIM."} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("publish output lacks %q:\n%s", want, r.stdout)
+			}
+		}
+		wantState(t, s, domain, dns.TypeTXT, pubMergedSPF, pubVerify)
+		wantState(t, s, "osc1._domainkey."+domain, dns.TypeCNAME, pubCNAME)
+		wantState(t, s, "_dmarc."+domain, dns.TypeTXT, `"v=DMARC1; p=none"`)
+
+		if c := pubRun(t, "check", domain, "--dns-server", s.resolve); c.code != exitOK {
+			t.Errorf("check after publish: exit %d\n%s%s", c.code, c.stdout, c.stderr)
+		}
+		again := pubRun(t, pubArgs(s, key, domain, "--yes")...)
+		if again.code != exitOK || !strings.Contains(again.stdout, "Nothing to change") || strings.Contains(again.stdout, "update add") {
+			t.Errorf("publish again: exit %d\n%s%s", again.code, again.stdout, again.stderr)
+		}
+	})
+}
+
+// TestPublishRefusedNothingHalfPublished: the key may not change the
+// _dmarc name: the server refuses, the words say so and give the grant,
+// and neither the DKIM CNAME nor the SPF record was changed.
+func TestPublishRefusedNothingHalfPublished(t *testing.T) {
+	forEachServer(t, func(t *testing.T, s *realServer, key string) {
+		domain := "beta-" + s.kind + ".edu"
+		r := pubRun(t, pubArgs(s, key, domain, "--yes")...)
+		if r.code != exitNotReady {
+			t.Fatalf("exit %d, want 1\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+		}
+		if !strings.Contains(r.stderr, "this key is not allowed to change these names") {
+			t.Errorf("stderr does not say the key is not allowed: %s", r.stderr)
+		}
+		if !strings.Contains(r.stdout, "grant wizard-test-key name _dmarc."+domain+". TXT;") {
+			t.Errorf("the grant to ask for is not shown:\n%s", r.stdout)
+		}
+		untouched(t, s, domain)
+	})
+}
+
+// TestPublishWrongSecret: a key whose secret the server does not know.
+func TestPublishWrongSecret(t *testing.T) {
+	forEachServer(t, func(t *testing.T, s *realServer, _ string) {
+		domain := "gamma-" + s.kind + ".edu"
+		r := pubRun(t, pubArgs(s, pubKeyFile(t, wrongSecret, 0o600), domain, "--yes")...)
+		if r.code != exitNotReady || !strings.Contains(r.stderr, "the key's name or its secret is wrong") {
+			t.Errorf("exit %d, stderr %q; want 1 and the key's name or secret is wrong", r.code, r.stderr)
+		}
+		untouched(t, s, domain)
+	})
+}
+
+// TestPublishKeyFileReadableByOthers: refused before anything is sent,
+// with the chmod that fixes it.
+func TestPublishKeyFileReadableByOthers(t *testing.T) {
+	forEachServer(t, func(t *testing.T, s *realServer, _ string) {
+		domain := "gamma-" + s.kind + ".edu"
+		key := pubKeyFile(t, realServers.secret, 0o644)
+		r := pubRun(t, pubArgs(s, key, domain, "--yes")...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "chmod 600 "+key) || r.stdout != "" {
+			t.Errorf("exit %d, stdout %q, stderr %q; want 2 and chmod 600", r.code, r.stdout, r.stderr)
+		}
+		untouched(t, s, domain)
+	})
+}
+
+// TestPublishWithoutTerminalSendsNothing: no --yes and no terminal to ask.
+func TestPublishWithoutTerminalSendsNothing(t *testing.T) {
+	forEachServer(t, func(t *testing.T, s *realServer, key string) {
+		domain := "gamma-" + s.kind + ".edu"
+		r := pubRun(t, pubArgs(s, key, domain)...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "nothing sent: add --yes to send") {
+			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		}
+		if !strings.Contains(r.stdout, "update add osc1._domainkey."+domain+". 3600 CNAME "+pubCNAME) {
+			t.Errorf("the script is not shown:\n%s", r.stdout)
+		}
+		untouched(t, s, domain)
+	})
+}
+
+// TestPublishChangedSinceRead: someone changes the SPF record between
+// the read and the update: the prerequisite fails, their record stays,
+// and the new plan is shown.
+func TestPublishChangedSinceRead(t *testing.T) {
+	forEachServer(t, func(t *testing.T, s *realServer, keyFile string) {
+		domain := "delta-" + s.kind + ".edu"
+		key, err := publish.ReadKeyFile(keyFile, publish.KeyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs := `"v=spf1 include:spf.protection.outlook.com include:_spf.example.net -all"`
+		publishBeforeSend = func() {
+			m := new(dns.Msg)
+			m.SetUpdate(domain + ".")
+			old, _ := dns.NewRR(domain + ". 300 IN TXT " + pubOldSPF)
+			m.Remove([]dns.RR{old})
+			rr, _ := dns.NewRR(domain + ". 300 IN TXT " + theirs)
+			m.Insert([]dns.RR{rr})
+			if err := publish.Send(context.Background(), publish.Update{Zone: domain + ".", Server: s.addr, Msg: m}, key, 0); err != nil {
+				t.Errorf("changing the SPF record as someone else: %v", err)
+			}
+		}
+		defer func() { publishBeforeSend = nil }()
+		r := pubRun(t, pubArgs(s, keyFile, domain, "--yes")...)
+		if r.code != exitNotReady || !strings.Contains(r.stderr, "changed since it was read") && !strings.Contains(r.stderr, "changed since they were read") {
+			t.Errorf("exit %d, stderr %q; want 1 and changed since read", r.code, r.stderr)
+		}
+		if !strings.Contains(r.stdout, "Read again; the plan is now:") || !strings.Contains(r.stdout, "include:_spf.example.net include:spf.outreachsystems.com") {
+			t.Errorf("the new plan is not shown:\n%s", r.stdout)
+		}
+		wantState(t, s, domain, dns.TypeTXT, theirs, pubVerify)
+		wantState(t, s, "osc1._domainkey."+domain, dns.TypeCNAME)
+	})
+}
+
+// TestPublishFixesMistakes: the doubled DKIM name is deleted and the two
+// SPF records become one.
+func TestPublishFixesMistakes(t *testing.T) {
+	forEachServer(t, func(t *testing.T, s *realServer, key string) {
+		domain := "fix-" + s.kind + ".edu"
+		r := pubRun(t, pubArgs(s, key, domain, "--yes")...)
+		if r.code != exitOK {
+			t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+		}
+		wantState(t, s, "osc1._domainkey."+domain+"."+domain, dns.TypeCNAME)
+		wantState(t, s, "osc1._domainkey."+domain, dns.TypeCNAME, pubCNAME)
+		// The merged record keeps the two records' terms in the order the
+		// server gave them.
+		if got := pubState(t, s, domain, dns.TypeTXT); len(got) != 1 || !strings.Contains(got[0], "include:spf.protection.outlook.com") || !strings.Contains(got[0], "include:spf.outreachsystems.com") {
+			t.Errorf("%s TXT = %q, want one SPF record with both includes", domain, got)
+		}
+		wantState(t, s, "_dmarc."+domain, dns.TypeTXT, `"v=DMARC1; p=none"`)
+	})
+}
