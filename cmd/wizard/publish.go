@@ -181,7 +181,7 @@ func runPublish(ctx context.Context, g *globalOptions, o *publishOptions, args [
 			return publishFailed(ctx, err, done, checker, platform, provider, domains, s, grant)
 		}
 		done = append(done, u)
-		fmt.Fprintf(s.out, "Published in %s at %s: %s.\n", dnscheck.Printable(strings.TrimSuffix(u.Zone, ".")), dnscheck.Printable(u.Server), strings.Join(u.Says(), "; "))
+		fmt.Fprintf(s.out, "Published in %s at %s: %d change(s), as shown above.\n", dnscheck.Printable(strings.TrimSuffix(u.Zone, ".")), dnscheck.Printable(u.Server), len(u.Says()))
 	}
 	if o.noWait {
 		return nil
@@ -249,7 +249,7 @@ func publishFailed(ctx context.Context, err error, done []publish.Update, checke
 		if len(grant) > 0 && !grant[0].Empty() {
 			fmt.Fprintln(s.out, "The grant to ask for (whoever runs the DNS server configures it):")
 			fmt.Fprintln(s.out)
-			fmt.Fprintln(s.out, grant[0].Text())
+			fmt.Fprint(s.out, grant[0].Text())
 		}
 	case publish.KindChanged:
 		// Never resent: read again and show what the plan is now.
