@@ -117,7 +117,7 @@ func GrantFor(key string, plans []Plan, zoneOf func(string) string) Grant {
 	}
 	g := Grant{Key: dns.CanonicalName(key), Zones: ChangedNames(plans, zoneOf)}
 	for _, p := range plans {
-		g.Windows = append(g.Windows, windowsLines(p)...)
+		g.Windows = append(g.Windows, windowsLines(p, zoneOf)...)
 	}
 	return g
 }
@@ -226,13 +226,16 @@ func (g Grant) PowerDNSWider() string {
 
 // windowsLines are the PowerShell lines that make p's changes on a
 // Windows DNS server.
-func windowsLines(p Plan) []string {
+func windowsLines(p Plan, zoneOf func(string) string) []string {
 	var out []string
 	for _, r := range p.Records {
 		if !r.Changes() {
 			continue
 		}
 		zone := strings.TrimSuffix(p.Zone, ".")
+		if !dns.IsSubDomain(dns.Fqdn(zone), dns.Fqdn(r.Name)) && zoneOf != nil {
+			zone = strings.TrimSuffix(zoneOf(r.Name), ".")
+		}
 		rel := relativeName(r.Name, zone)
 		if rel == "" || rel == "@" {
 			rel = "@"
