@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/core/publish"
 	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/tui"
 )
 
 // tsigKeyEnv holds a key in the form [alg:]name:secret when --tsig-key is
@@ -311,4 +313,43 @@ func pollPublished(ctx context.Context, o *publishOptions, checker *dnscheck.Che
 	fmt.Fprintln(s.out)
 	writeHuman(s.out, reports, platform, st)
 	return silentExit(exitStatus(reports))
+}
+
+// publishAction is the wizard's u key ("update DNS for me") on the records
+// and verify steps: the plan shown, published as 'wizard publish --yes'
+// does, signed with the key of the wizard's --tsig-key or WIZARD_TSIG_KEY.
+// The checks that follow see the records as soon as the server has them.
+// server is the primary ("" = the zone's SOA MNAME).
+func publishAction(g *globalOptions, keyFile, server *string, allowMD5 *bool) tui.Action {
+	return tui.Action{
+		Key: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "update DNS for me")),
+		Run: func(ctx context.Context, p plan.Plan) (string, error) {
+			k, ok, err := publishKey(&publishOptions{keyFile: *keyFile, allowMD5: *allowMD5}, *keyFile != "")
+			switch {
+			case err != nil:
+				return "", err
+			case !ok:
+				return "", errors.New("to update DNS from here, start the wizard with --tsig-key FILE (or set " + tsigKeyEnv + "); 'wizard publish " + p.Domain + " --print-grant' says what key to ask for")
+			}
+			checker, err := g.checker()
+			if err != nil {
+				return "", err
+			}
+			updates, err := publish.Prepare(ctx, []plan.Plan{p}, publish.Options{Server: *server, Resolver: checker.Resolver})
+			if err != nil {
+				return "", err
+			}
+			if len(updates) == 0 {
+				return "Nothing to change for " + p.Domain + ": every record is already published.", nil
+			}
+			n := 0
+			for _, u := range updates {
+				if err := publish.Send(ctx, u, k, 0); err != nil {
+					return "", err
+				}
+				n += len(u.Says())
+			}
+			return fmt.Sprintf("Published %d change(s) for %s by dynamic update, signed with key %s.", n, p.Domain, k), nil
+		},
+	}
 }

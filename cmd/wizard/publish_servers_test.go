@@ -49,7 +49,8 @@ const pubKeyName = "wizard-test-key."
 //   - gamma: wrong secret
 //   - delta: the SPF record changes between the read and the update
 //   - fix: a doubled DKIM name and two SPF records to repair
-var pubDomains = []string{"alpha", "beta", "gamma", "delta", "fix"}
+//   - wiz: published with the wizard's u key
+var pubDomains = []string{"alpha", "beta", "gamma", "delta", "wiz", "fix"}
 
 func pubZone(domain string) string {
 	head := "$ORIGIN " + domain + ".\n" +

@@ -13,6 +13,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/publish"
 )
 
@@ -249,5 +250,39 @@ func TestPublishFixesMistakes(t *testing.T) {
 			t.Errorf("%s TXT = %q, want one SPF record with both includes", domain, got)
 		}
 		wantState(t, s, "_dmarc."+domain, dns.TypeTXT, `"v=DMARC1; p=none"`)
+	})
+}
+
+// TestPublishWizardKey: u in the wizard publishes the plan shown, with
+// the key of --tsig-key; without a key it says how to give one.
+func TestPublishWizardKey(t *testing.T) {
+	forEachServer(t, func(t *testing.T, s *realServer, key string) {
+		domain := "wiz-" + s.kind + ".edu"
+		g := &globalOptions{dnsServer: s.resolve, dnsServerGiven: func() bool { return true }}
+		checker, err := g.checker()
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans, err := publishPlans(context.Background(), checker, assets.DefaultPlatform(), nil, []string{domain})
+		if err != nil {
+			t.Fatal(err)
+		}
+		none, server, md5 := "", s.addr, false
+		_, err = publishAction(g, &none, &server, &md5).Run(context.Background(), plans[0])
+		if err == nil || !strings.Contains(err.Error(), "start the wizard with --tsig-key FILE") {
+			t.Errorf("without a key: %v", err)
+		}
+		untouched(t, s, domain)
+		status, err := publishAction(g, &key, &server, &md5).Run(context.Background(), plans[0])
+		if err != nil || !strings.Contains(status, "Published 4 change(s) for "+domain) || strings.Contains(status, realServers.secret) {
+			t.Fatalf("u: %q, %v", status, err)
+		}
+		wantState(t, s, domain, dns.TypeTXT, pubMergedSPF, pubVerify)
+		wantState(t, s, "osc1._domainkey."+domain, dns.TypeCNAME, pubCNAME)
+		// The plan shown is now stale: publishing it again sends nothing.
+		status, err = publishAction(g, &key, &server, &md5).Run(context.Background(), plans[0])
+		if err != nil || !strings.Contains(status, "Nothing to change") {
+			t.Errorf("u again: %q, %v", status, err)
+		}
 	})
 }
