@@ -66,6 +66,11 @@ each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
 			if len(args) > 0 {
 				return usageErr("DOMAIN arguments go with --serve-only; the wizard asks for the domain")
 			}
+			updater, err := startDemoUpdater(world)
+			if err != nil {
+				return fmt.Errorf("starting the simulated DNS: %w", err)
+			}
+			defer updater.close()
 			cfg := tui.Config{
 				Resolver:    world.Checker().Querier(),
 				Checker:     world.Checker(),
@@ -77,6 +82,7 @@ each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
 						Run: func(_ context.Context, p plan.Plan) (string, error) { return world.Publish(p) }},
 					{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish with a mistake (demo)")),
 						Run: func(_ context.Context, p plan.Plan) (string, error) { return world.PublishMistake(p) }},
+					updater.action(),
 				},
 				// v on the advice: a test message signed as the platform
 				// signs, in the system's temporary folder.
