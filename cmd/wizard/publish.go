@@ -162,7 +162,7 @@ func runPublish(ctx context.Context, g *globalOptions, o *publishOptions, args [
 		fmt.Fprintln(s.out, u.Script())
 	}
 	if !o.yes {
-		ok, err := confirm(s, "Send it? [y/N] ")
+		ok, err := confirm(ctx, s, "Send it? [y/N] ")
 		if err != nil {
 			return err
 		}
@@ -184,6 +184,9 @@ func runPublish(ctx context.Context, g *globalOptions, o *publishOptions, args [
 		}
 		done = append(done, u)
 		fmt.Fprintf(s.out, "Published in %s at %s: %d change(s), as shown above.\n", dnscheck.Printable(strings.TrimSuffix(u.Zone, ".")), dnscheck.Printable(u.Server), len(u.Says()))
+		if err := readBack(ctx, u); err != nil {
+			return err
+		}
 	}
 	if o.noWait {
 		return nil
@@ -272,14 +275,34 @@ func publishFailed(ctx context.Context, err error, done []publish.Update, checke
 	return &exitError{code: code, msg: err.Error()}
 }
 
+// readBack checks that the primary holds every record u added: a server
+// may accept an update and leave a record out (a CNAME beside other
+// records at its name is ignored).
+func readBack(ctx context.Context, u publish.Update) error {
+	missing, err := u.Missing(ctx, 0)
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case err != nil:
+		return &exitError{code: exitDNS, msg: "the update was accepted, but reading it back failed: " + err.Error()}
+	case len(missing) > 0:
+		return &exitError{code: exitNotReady, msg: fmt.Sprintf("the server at %s accepted the update of %s but does not hold %s (a CNAME is ignored where the name holds other records); look at that name on the server",
+			dnscheck.Printable(u.Server), dnscheck.Printable(strings.TrimSuffix(u.Zone, ".")), strings.Join(missing, "; "))}
+	}
+	return nil
+}
+
 // confirm asks on the terminal; without one it sends nothing (exit 2).
-func confirm(s streams, question string) (bool, error) {
+func confirm(ctx context.Context, s streams, question string) (bool, error) {
 	f, ok := s.in.(*os.File)
 	if !ok || !(isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())) {
 		return false, usageErr("nothing sent: add --yes to send")
 	}
 	fmt.Fprint(s.err, question)
-	line, err := bufio.NewReader(io.LimitReader(s.in, 1024)).ReadString('\n')
+	line, err := bufio.NewReader(io.LimitReader(readerWithContext(ctx, s.in), 1024)).ReadString('\n')
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
 	if err != nil && line == "" {
 		return false, nil
 	}

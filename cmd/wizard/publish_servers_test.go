@@ -50,7 +50,8 @@ const pubKeyName = "wizard-test-key."
 //   - delta: the SPF record changes between the read and the update
 //   - fix: a doubled DKIM name and two SPF records to repair
 //   - wiz: published with the wizard's u key
-var pubDomains = []string{"alpha", "beta", "gamma", "delta", "wiz", "fix"}
+//   - odd: the DKIM name holds a TXT key and an MX record
+var pubDomains = []string{"alpha", "beta", "gamma", "delta", "wiz", "odd", "fix"}
 
 func pubZone(domain string) string {
 	head := "$ORIGIN " + domain + ".\n" +
@@ -64,6 +65,10 @@ func pubZone(domain string) string {
 			`@ 300 IN TXT "v=spf1 include:spf.outreachsystems.com -all"` + "\n" +
 			`osc1._domainkey.` + domain + ` 300 IN CNAME osc1._domainkey.outreachsystems.com.` + "\n" +
 			`_dmarc 300 IN TXT "v=DMARC1; p=none"` + "\n"
+	}
+	if strings.HasPrefix(domain, "odd-") {
+		head += `osc1._domainkey 300 IN TXT "v=DKIM1; k=rsa; p=MIIB"` + "\n" +
+			"osc1._domainkey 300 IN MX 10 mail.example.\n"
 	}
 	return head +
 		`@ 300 IN TXT "v=spf1 include:spf.protection.outlook.com -all"` + "\n" +
@@ -293,7 +298,7 @@ func (rs *realServerSet) startBIND(dir string, zones map[string]string, g plan.G
 	grants := bindGrants(g)
 	var conf strings.Builder
 	fmt.Fprintf(&conf, "key %q { algorithm hmac-sha256; secret %q; };\n", strings.TrimSuffix(pubKeyName, "."), rs.secret)
-	fmt.Fprintf(&conf, "options {\n directory %q;\n pid-file %q;\n session-keyfile %q;\n managed-keys-directory %q;\n listen-on port %d { 127.0.0.1; };\n listen-on-v6 { none; };\n recursion no;\n dnssec-validation no;\n notify no;\n};\ncontrols { };\n",
+	fmt.Fprintf(&conf, "options {\n directory %q;\n pid-file %q;\n session-keyfile %q;\n managed-keys-directory %q;\n listen-on port %d { 127.0.0.1; };\n listen-on-v6 { none; };\n check-names primary ignore;\n recursion no;\n dnssec-validation no;\n notify no;\n};\ncontrols { };\n",
 		dir, filepath.Join(dir, "named.pid"), filepath.Join(dir, "session.key"), dir, port)
 	for name, file := range files {
 		fmt.Fprintf(&conf, "zone %q { type primary; file %q;", name, file)

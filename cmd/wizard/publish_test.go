@@ -286,3 +286,23 @@ func TestPublishWizardKey(t *testing.T) {
 		}
 	})
 }
+
+// TestPublishOtherRecordsAtDKIMName: the DKIM name holds an MX record
+// beside the TXT key the plan replaces: a CNAME cannot sit beside it, so
+// nothing is sent (the server would accept the update and drop the
+// CNAME), and the words say what to remove.
+func TestPublishOtherRecordsAtDKIMName(t *testing.T) {
+	forEachServer(t, func(t *testing.T, s *realServer, key string) {
+		domain := "odd-" + s.kind + ".edu"
+		r := pubRun(t, pubArgs(s, key, domain, "--yes")...)
+		if r.code != exitNotReady || !strings.Contains(r.stderr, "it also holds MX 10 mail.example.") || !strings.Contains(r.stderr, "nothing was sent") {
+			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		}
+		if strings.Contains(r.stdout, "Published") {
+			t.Errorf("something was published:\n%s", r.stdout)
+		}
+		wantState(t, s, domain, dns.TypeTXT, pubOldSPF, pubVerify)
+		wantState(t, s, "osc1._domainkey."+domain, dns.TypeTXT, `"v=DKIM1; k=rsa; p=MIIB"`)
+		wantState(t, s, "osc1._domainkey."+domain, dns.TypeMX, "10 mail.example.")
+	})
+}

@@ -35,6 +35,10 @@ const (
 	// KindTrouble: DNS trouble (NOTZONE, SERVFAIL, no answer, a server
 	// that does not take updates).
 	KindTrouble
+	// KindConflict: the plan cannot be published as it is: a name holds
+	// records the plan does not show and its change cannot sit beside.
+	// Nothing was sent.
+	KindConflict
 )
 
 // Error is an update not applied, in words.
@@ -80,6 +84,8 @@ func (e *Error) Error() string {
 			s = fmt.Sprintf("%s changed since it was read", dnscheck.Printable(strings.TrimSuffix(e.Name, ".")))
 		}
 		s += code + "; nothing was overwritten"
+	case KindConflict:
+		s = fmt.Sprintf("%s cannot be published as planned", dnscheck.Printable(strings.TrimSuffix(e.Name, ".")))
 	default:
 		s = fmt.Sprintf("DNS trouble publishing %s%s%s", zone, where, code)
 	}
@@ -176,7 +182,10 @@ func Send(ctx context.Context, u Update, key Key, timeout time.Duration) error {
 		}
 	case reply.Rcode == dns.RcodeRefused || reply.Rcode == dns.RcodeNotAuth:
 		e.Kind = KindRefused
-	case reply.Rcode == dns.RcodeYXRrset || reply.Rcode == dns.RcodeNXRrset || reply.Rcode == dns.RcodeYXDomain || reply.Rcode == dns.RcodeNameError:
+	case reply.Rcode == dns.RcodeYXDomain:
+		e.Kind = KindChanged
+		e.Detail = "a name the update expected empty holds records now, perhaps of a type the wizard does not read; look at the names on the server"
+	case reply.Rcode == dns.RcodeYXRrset || reply.Rcode == dns.RcodeNXRrset || reply.Rcode == dns.RcodeNameError:
 		e.Kind = KindChanged
 	case reply.Rcode == dns.RcodeNotZone:
 		e.Kind, e.Detail = KindTrouble, "the server says a name is outside the zone"

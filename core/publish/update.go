@@ -184,8 +184,15 @@ func txtValue(rr dns.RR) string {
 }
 
 // dkimTypes are the types read at a DKIM name before a CNAME replaces
-// what is there.
+// what is there: those the plan shows and replaces.
 var dkimTypes = []uint16{dns.TypeCNAME, dns.TypeTXT, dns.TypeA, dns.TypeAAAA}
+
+// otherTypes are read at a DKIM name too: records of these types are not
+// the plan's to delete, and a CNAME cannot sit beside them (the server
+// would accept the update and ignore the CNAME), so the update is not
+// sent. ANY cannot stand in for them: Knot answers ANY with one RRset
+// (RFC 8482).
+var otherTypes = []uint16{dns.TypeMX, dns.TypeNS, dns.TypeSRV, dns.TypeCAA, dns.TypeHTTPS, dns.TypeSVCB, dns.TypePTR, dns.TypeSPF, dns.TypeDS, dns.TypeNAPTR}
 
 // add adds to m the prerequisites and changes for record r.
 func (rd *reader) add(ctx context.Context, m *dns.Msg, r plan.Record) error {
@@ -228,6 +235,20 @@ func (rd *reader) setCNAME(ctx context.Context, m *dns.Msg, name string, r plan.
 		if len(set) > 0 {
 			sets = append(sets, set)
 		}
+	}
+	var others [][]dns.RR
+	for _, qt := range otherTypes {
+		set, err := rd.rrset(ctx, name, qt)
+		if err != nil {
+			return err
+		}
+		if len(set) > 0 {
+			others = append(others, set)
+		}
+	}
+	if len(others) > 0 {
+		return &Error{Kind: KindConflict, Zone: rd.zone, Name: name,
+			Detail: "it also holds " + describe(others) + ", which the plan does not show; a CNAME cannot sit beside other records, so nothing was sent. Remove those records on the server (or ask whoever runs it), then run again"}
 	}
 	if len(sets) == 1 && len(sets[0]) == 1 {
 		if c, ok := sets[0][0].(*dns.CNAME); ok && dns.CanonicalName(c.Target) == target {
@@ -454,4 +475,37 @@ func (u Update) Says() []string {
 		out = append(out, dnscheck.Printable(strings.TrimPrefix(updateLine(rr), "update ")))
 	}
 	return out
+}
+
+// Missing reads back, from the primary, each record u adds and returns
+// those it does not hold (as "TYPE name rdata" words): a server may accept
+// an update and still leave a record out, as RFC 2136 §3.4.2.2 has it
+// ignore a CNAME added beside other records. Nil when all are there.
+func (u Update) Missing(ctx context.Context, timeout time.Duration) ([]string, error) {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	rd := &reader{client: dnscheck.NewClient(dnscheck.WithRecursion(false), dnscheck.WithTimeout(timeout)), server: u.Server, zone: u.Zone}
+	var missing []string
+	for _, rr := range u.Msg.Ns {
+		h := rr.Header()
+		if _, isAny := rr.(*dns.ANY); isAny || h.Class != dns.ClassINET {
+			continue
+		}
+		set, err := rd.rrset(ctx, h.Name, h.Rrtype)
+		if err != nil {
+			return nil, err
+		}
+		want := strings.TrimPrefix(rr.String(), h.String())
+		found := false
+		for _, have := range set {
+			if strings.EqualFold(strings.TrimPrefix(have.String(), have.Header().String()), want) {
+				found = true
+			}
+		}
+		if !found {
+			missing = append(missing, dnscheck.Printable(dns.TypeToString[h.Rrtype]+" "+strings.TrimSuffix(h.Name, ".")+" "+want))
+		}
+	}
+	return missing, nil
 }

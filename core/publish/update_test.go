@@ -84,3 +84,28 @@ func TestPrimaryIsSOAMNAME(t *testing.T) {
 		t.Errorf("MNAME without address: err = %v", err)
 	}
 }
+
+// TestMissingReadsBack: a record the update adds that the primary does
+// not hold is named.
+func TestMissingReadsBack(t *testing.T) {
+	t.Parallel()
+	srv := dnstest.StartT(t, updateZone)
+	us, err := Prepare(context.Background(), []plan.Plan{spfPlan("v=spf1 include:spf.protection.outlook.com -all")}, Options{Server: srv.Addr()})
+	if err != nil || len(us) != 1 {
+		t.Fatal(us, err)
+	}
+	// Nothing was sent: every added record is missing.
+	missing, err := us[0].Missing(context.Background(), 0)
+	if err != nil || len(missing) != 2 || !strings.Contains(missing[0], "CNAME osc1._domainkey.yourcenter.edu osc1._domainkey.outreachsystems.com.") {
+		t.Fatalf("missing = %q, %v", missing, err)
+	}
+	if err := srv.Add("osc1._domainkey.yourcenter.edu. 3600 IN CNAME osc1._domainkey.outreachsystems.com."); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Add(`yourcenter.edu. 3600 IN TXT "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com exp=\"x\\y\" -all"`); err != nil {
+		t.Fatal(err)
+	}
+	if missing, err := us[0].Missing(context.Background(), 0); err != nil || len(missing) != 0 {
+		t.Errorf("after the records are there: missing = %q, %v", missing, err)
+	}
+}
