@@ -306,3 +306,40 @@ func TestPublishOtherRecordsAtDKIMName(t *testing.T) {
 		wantState(t, s, "osc1._domainkey."+domain, dns.TypeMX, "10 mail.example.")
 	})
 }
+
+// TestPublishKeyFromEnvAndMD5: WIZARD_TSIG_KEY holds the key when
+// --tsig-key is not given; an hmac-md5 key is refused without
+// --allow-hmac-md5, and with it accepted with a warning. Nothing is sent
+// (no terminal, no --yes).
+func TestPublishKeyFromEnvAndMD5(t *testing.T) {
+	s := realServers.server(t, "bind")
+	domain := "gamma-bind.edu"
+	base := []string{"publish", domain, "--server", s.addr, "--dns-server", s.resolve}
+
+	t.Setenv(tsigKeyEnv, "hmac-sha256:"+strings.TrimSuffix(pubKeyName, ".")+":"+realServers.secret)
+	r := pubRun(t, base...)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "nothing sent: add --yes to send") || !strings.Contains(r.stdout, "signed with key wizard-test-key (hmac-sha256)") {
+		t.Errorf("key from %s: exit %d\n%s%s", tsigKeyEnv, r.code, r.stdout, r.stderr)
+	}
+	t.Setenv(tsigKeyEnv, "wizard-test-key:not base64!"+realServers.secret[:8])
+	if r := pubRun(t, base...); r.code != exitUsage || !strings.Contains(r.stderr, tsigKeyEnv+": TSIG key: the secret of key wizard-test-key is not base64") || strings.Contains(r.stderr, realServers.secret[:8]) {
+		t.Errorf("a bad key in %s: exit %d, stderr %q", tsigKeyEnv, r.code, r.stderr)
+	}
+	t.Setenv(tsigKeyEnv, "")
+	if r := pubRun(t, base...); r.code != exitUsage || !strings.Contains(r.stderr, "publish needs a key") {
+		t.Errorf("no key: exit %d, stderr %q", r.code, r.stderr)
+	}
+
+	md5 := filepath.Join(t.TempDir(), "md5.key")
+	if err := os.WriteFile(md5, []byte("hmac-md5:wizard-test-key:"+realServers.secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := pubRun(t, append(base, "--tsig-key", md5)...); r.code != exitUsage || !strings.Contains(r.stderr, "hmac-md5 is weak") || r.stdout != "" {
+		t.Errorf("md5 without the flag: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = pubRun(t, append(base, "--tsig-key", md5, "--allow-hmac-md5")...)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "warning: this key uses hmac-md5, which is weak") || !strings.Contains(r.stdout, "(hmac-md5)") {
+		t.Errorf("md5 with the flag: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	untouched(t, s, domain)
+}
