@@ -51,7 +51,8 @@ const pubKeyName = "wizard-test-key."
 //   - fix: a doubled DKIM name and two SPF records to repair
 //   - wiz: published with the wizard's u key
 //   - odd: the DKIM name holds a TXT key and an MX record
-var pubDomains = []string{"alpha", "beta", "gamma", "delta", "wiz", "odd", "fix"}
+//   - ask: published after answering the question on a terminal
+var pubDomains = []string{"alpha", "beta", "gamma", "delta", "wiz", "odd", "ask", "fix"}
 
 func pubZone(domain string) string {
 	head := "$ORIGIN " + domain + ".\n" +

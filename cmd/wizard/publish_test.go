@@ -343,3 +343,32 @@ func TestPublishKeyFromEnvAndMD5(t *testing.T) {
 	}
 	untouched(t, s, domain)
 }
+
+// TestPublishAsksOnTerminal: without --yes, on a terminal, the update is
+// shown and sent only after y.
+func TestPublishAsksOnTerminal(t *testing.T) {
+	forEachServer(t, func(t *testing.T, s *realServer, key string) {
+		domain := "ask-" + s.kind + ".edu"
+		args := append(pubArgs(s, key, domain), "--no-wait")
+		no := startScreenSized(t, t.TempDir(), 200, 40, args...)
+		no.waitFor("update add _dmarc."+domain+". 3600 TXT", "Send it? [y/N]")
+		no.press("n" + enter)
+		no.waitFor("Nothing sent.")
+		if code := no.exited(); code != exitOK {
+			t.Errorf("after n: exit %d", code)
+		}
+		untouched(t, s, domain)
+
+		yes := startScreenSized(t, t.TempDir(), 200, 40, args...)
+		yes.waitFor("Send it? [y/N]")
+		yes.press("y" + enter)
+		txt := yes.waitFor("Published in " + domain)
+		if code := yes.exited(); code != exitOK {
+			t.Errorf("after y: exit %d\n%s", code, txt)
+		}
+		if strings.Contains(txt, realServers.secret) {
+			t.Errorf("the secret is on the screen:\n%s", txt)
+		}
+		wantState(t, s, "osc1._domainkey."+domain, dns.TypeCNAME, pubCNAME)
+	})
+}
