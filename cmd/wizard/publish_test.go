@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creack/pty"
 	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/assets"
@@ -345,30 +347,89 @@ func TestPublishKeyFromEnvAndMD5(t *testing.T) {
 }
 
 // TestPublishAsksOnTerminal: without --yes, on a terminal, the update is
-// shown and sent only after y.
+// shown and sent only after y. (Standard input is a pseudo-terminal.)
 func TestPublishAsksOnTerminal(t *testing.T) {
 	forEachServer(t, func(t *testing.T, s *realServer, key string) {
 		domain := "ask-" + s.kind + ".edu"
 		args := append(pubArgs(s, key, domain), "--no-wait")
-		no := startScreenSized(t, t.TempDir(), 200, 40, args...)
-		no.waitFor("update add _dmarc."+domain+". 3600 TXT", "Send it? [y/N]")
-		no.press("n" + enter)
-		no.waitFor("Nothing sent.")
-		if code := no.exited(); code != exitOK {
-			t.Errorf("after n: exit %d", code)
+		ask := func(answer string) result {
+			ptmx, tty, err := pty.Open()
+			if err != nil {
+				t.Fatalf("opening a pseudo-terminal: %v", err)
+			}
+			defer ptmx.Close()
+			defer tty.Close()
+			// The answer waits in the terminal until the question reads it.
+			if _, err := ptmx.Write([]byte(answer + "\n")); err != nil {
+				t.Fatal(err)
+			}
+			var out, errOut bytes.Buffer
+			code := run(context.Background(), args, streams{in: tty, out: &out, err: &errOut})
+			r := result{code, out.String(), errOut.String()}
+			if strings.Contains(r.stdout+r.stderr, realServers.secret) {
+				t.Errorf("the secret is in the output:\n%s%s", r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stderr, "Send it? [y/N]") || !strings.Contains(r.stdout, "update add _dmarc."+domain+". 3600 TXT") {
+				t.Errorf("the update and the question are not shown:\n%s%s", r.stdout, r.stderr)
+			}
+			return r
+		}
+		if r := ask("n"); r.code != exitOK || !strings.Contains(r.stdout, "Nothing sent.") {
+			t.Errorf("after n: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
 		untouched(t, s, domain)
-
-		yes := startScreenSized(t, t.TempDir(), 200, 40, args...)
-		yes.waitFor("Send it? [y/N]")
-		yes.press("y" + enter)
-		txt := yes.waitFor("Published in " + domain)
-		if code := yes.exited(); code != exitOK {
-			t.Errorf("after y: exit %d\n%s", code, txt)
-		}
-		if strings.Contains(txt, realServers.secret) {
-			t.Errorf("the secret is on the screen:\n%s", txt)
+		if r := ask("y"); r.code != exitOK || !strings.Contains(r.stdout, "Published in "+domain) {
+			t.Errorf("after y: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 		}
 		wantState(t, s, "osc1._domainkey."+domain, dns.TypeCNAME, pubCNAME)
 	})
+}
+
+// TestPublishPrintGrantAndSheet: --print-grant and the hand-off sheet
+// give the grant for exactly the names the plan changes; nothing is sent.
+func TestPublishPrintGrantAndSheet(t *testing.T) {
+	s := realServers.server(t, "bind")
+	domain := "gamma-bind.edu"
+	r := pubRun(t, "publish", domain, "--print-grant", "--dns-server", s.resolve, "--tsig-key", pubKeyFile(t, realServers.secret, 0o600))
+	if r.code != exitOK {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		"grant wizard-test-key name osc1._domainkey." + domain + ". CNAME;",
+		"grant wizard-test-key name " + domain + ". TXT;",
+		"grant wizard-test-key name _dmarc." + domain + ". TXT;",
+		"update-owner-name: [_dmarc." + domain + "., " + domain + "., osc1._domainkey." + domain + ".]",
+		"this rule also allows 3 name and type pair(s)",
+		"pdnsutil set-meta " + domain + " TSIG-ALLOW-DNSUPDATE wizard-test-key",
+		"any record in the whole zone",
+		"Add-DnsServerResourceRecordCName -ZoneName '" + domain + "' -Name 'osc1._domainkey'",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("--print-grant lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	sheet := pubRun(t, "records", domain, "--format", "markdown", "--dns-server", s.resolve)
+	if sheet.code != exitOK || !strings.Contains(sheet.stdout, "grant wizard-"+domain+" name _dmarc."+domain+". TXT;") {
+		t.Errorf("the hand-off sheet lacks the grant: exit %d\n%s", sheet.code, sheet.stdout)
+	}
+	untouched(t, s, domain)
+}
+
+// TestPublishNoPrimary: nothing answers at --server: DNS trouble, exit 3.
+func TestPublishNoPrimary(t *testing.T) {
+	s := realServers.server(t, "bind")
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := pubArgs(s, pubKeyFile(t, realServers.secret, 0o600), "gamma-bind.edu", "--yes")
+	for i, a := range args {
+		if a == s.addr {
+			args[i] = fmt.Sprintf("127.0.0.1:%d", port)
+		}
+	}
+	r := pubRun(t, args...)
+	if r.code != exitDNS || !strings.Contains(r.stderr, "DNS trouble publishing gamma-bind.edu") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
 }
