@@ -39,6 +39,8 @@ type publishOptions struct {
 	giveUpAfter time.Duration
 	allowMD5    bool
 	printGrant  bool
+	useIPs      bool
+	reports     string
 }
 
 func newPublishCommand(g *globalOptions, s streams) *cobra.Command {
@@ -95,12 +97,21 @@ pass, 2 bad usage or key file (nothing sent), 3 DNS trouble.`,
 	f.DurationVar(&o.giveUpAfter, "give-up-after", 30*time.Minute, "stop checking after this long")
 	f.BoolVar(&o.allowMD5, "allow-hmac-md5", false, "accept an hmac-md5 key (weak: MD5 is broken)")
 	f.BoolVar(&o.printGrant, "print-grant", false, "print the least-privilege grant for the key and exit")
+	f.BoolVar(&o.useIPs, "use-ips", false, "as 'wizard records --use-ips': authorise the platform by its ip4: addresses instead of its include")
+	f.StringVar(&o.reports, "dmarc-reports", "", "as 'wizard records --dmarc-reports': the mailbox DMARC aggregate reports go to")
 	return cmd
 }
 
 func runPublish(ctx context.Context, g *globalOptions, o *publishOptions, args []string, s streams, keyGiven bool) error {
 	if o.giveUpAfter <= 0 {
 		return usageErr("--give-up-after must be positive")
+	}
+	if o.reports != "" {
+		r, err := plan.ParseReportAddress(o.reports)
+		if err != nil {
+			return usageErr("--dmarc-reports: %s", strings.TrimPrefix(err.Error(), plan.ErrReportAddress.Error()+": "))
+		}
+		o.reports = r
 	}
 	var domains []string
 	for _, a := range args {
@@ -134,7 +145,15 @@ func runPublish(ctx context.Context, g *globalOptions, o *publishOptions, args [
 	if err != nil {
 		return err
 	}
-	plans, err := publishPlans(ctx, checker, platform, provider, domains)
+	opt := plan.Options{Provider: provider, UseIPs: o.useIPs, DMARCReports: o.reports}
+	if o.useIPs && platform.SPF.Include != "" {
+		// As 'wizard records --use-ips': the addresses the include lists
+		// today.
+		if live := dnscheck.ExpandPlatformIPs(ctx, dnscheck.NewLookup(checker.Resolver), platform.SPF.Include, platform.SPF.IPs); live.Live() {
+			opt.PlatformIPs = live.Networks
+		}
+	}
+	plans, err := publishPlans(ctx, checker, platform, opt, domains)
 	if err != nil {
 		return err
 	}
@@ -151,7 +170,7 @@ func runPublish(ctx context.Context, g *globalOptions, o *publishOptions, args [
 
 	updates, err := publish.Prepare(ctx, plans, publish.Options{Server: server, Resolver: checker.Resolver})
 	if err != nil {
-		return publishFailed(ctx, err, nil, checker, platform, provider, domains, s)
+		return publishFailed(ctx, err, nil, checker, platform, opt, domains, s)
 	}
 	if len(updates) == 0 {
 		fmt.Fprintln(s.out, "Nothing to change: every record of the plan is already published. Nothing was sent.")
@@ -180,7 +199,7 @@ func runPublish(ctx context.Context, g *globalOptions, o *publishOptions, args [
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			return publishFailed(ctx, err, done, checker, platform, provider, domains, s, grant)
+			return publishFailed(ctx, err, done, checker, platform, opt, domains, s, grant)
 		}
 		done = append(done, u)
 		fmt.Fprintf(s.out, "Published in %s at %s: %d change(s), as shown above.\n", dnscheck.Printable(strings.TrimSuffix(u.Zone, ".")), dnscheck.Printable(u.Server), len(u.Says()))
@@ -219,12 +238,12 @@ func publishKey(o *publishOptions, keyGiven bool) (publish.Key, bool, error) {
 
 // publishPlans reads each domain and works out its plan, as 'wizard
 // records' does.
-func publishPlans(ctx context.Context, checker *dnscheck.Checker, platform *assets.Platform, provider *assets.Provider, domains []string) ([]plan.Plan, error) {
+func publishPlans(ctx context.Context, checker *dnscheck.Checker, platform *assets.Platform, opt plan.Options, domains []string) ([]plan.Plan, error) {
 	q := dnscheck.NewLookup(checker.Resolver)
 	var plans []plan.Plan
 	for _, d := range domains {
 		snap := discovery.Discover(ctx, checker.Querier(), d, platform)
-		p, err := plan.Build(ctx, q, snap, platform, plan.Options{Provider: provider})
+		p, err := plan.Build(ctx, q, snap, platform, opt)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -242,7 +261,7 @@ func publishPlans(ctx context.Context, checker *dnscheck.Checker, platform *asse
 // publishFailed says why the update was not applied, and the exit status:
 // the grant to ask for when the key is not allowed, the new plan when a
 // record changed since it was read.
-func publishFailed(ctx context.Context, err error, done []publish.Update, checker *dnscheck.Checker, platform *assets.Platform, provider *assets.Provider, domains []string, s streams, grant ...plan.Grant) error {
+func publishFailed(ctx context.Context, err error, done []publish.Update, checker *dnscheck.Checker, platform *assets.Platform, opt plan.Options, domains []string, s streams, grant ...plan.Grant) error {
 	for _, u := range done {
 		fmt.Fprintf(s.out, "Note: the update of %s was applied before this failure.\n", dnscheck.Printable(strings.TrimSuffix(u.Zone, ".")))
 	}
@@ -258,7 +277,7 @@ func publishFailed(ctx context.Context, err error, done []publish.Update, checke
 		}
 	case publish.KindChanged:
 		// Never resent: read again and show what the plan is now.
-		plans, perr := publishPlans(ctx, checker, platform, provider, domains)
+		plans, perr := publishPlans(ctx, checker, platform, opt, domains)
 		if perr == nil {
 			fmt.Fprintln(s.out, "Read again; the plan is now:")
 			fmt.Fprintln(s.out)

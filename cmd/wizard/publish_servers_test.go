@@ -220,7 +220,7 @@ func pubGrant(zones map[string]string) (plan.Grant, error) {
 	for _, kind := range []string{"bind", "knot"} {
 		domains = append(domains, domainsOf(kind)...)
 	}
-	plans, err := publishPlans(context.Background(), checker, assets.DefaultPlatform(), nil, domains)
+	plans, err := publishPlans(context.Background(), checker, assets.DefaultPlatform(), plan.Options{}, domains)
 	if err != nil {
 		return plan.Grant{}, err
 	}

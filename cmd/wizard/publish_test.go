@@ -16,6 +16,7 @@ import (
 	"github.com/miekg/dns"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/core/publish"
 )
 
@@ -265,7 +266,7 @@ func TestPublishWizardKey(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		plans, err := publishPlans(context.Background(), checker, assets.DefaultPlatform(), nil, []string{domain})
+		plans, err := publishPlans(context.Background(), checker, assets.DefaultPlatform(), plan.Options{}, []string{domain})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -432,4 +433,24 @@ func TestPublishNoPrimary(t *testing.T) {
 	if r.code != exitDNS || !strings.Contains(r.stderr, "DNS trouble publishing gamma-bind.edu") {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
+}
+
+// TestPublishSamePlanAsRecords: --use-ips and --dmarc-reports shape the
+// plan published as they shape 'wizard records'.
+func TestPublishSamePlanAsRecords(t *testing.T) {
+	s := realServers.server(t, "bind")
+	domain := "gamma-bind.edu"
+	r := pubRun(t, append(pubArgs(s, pubKeyFile(t, realServers.secret, 0o600), domain), "--use-ips", "--dmarc-reports", "dmarc@"+domain)...)
+	for _, want := range []string{`update add _dmarc.` + domain + `. 3600 TXT "v=DMARC1; p=none; rua=mailto:dmarc@` + domain + `"`, "ip4:107.20.160.162"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the update lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "include:spf.outreachsystems.com") {
+		t.Errorf("--use-ips still publishes the include:\n%s", r.stdout)
+	}
+	if bad := pubRun(t, append(pubArgs(s, pubKeyFile(t, realServers.secret, 0o600), domain), "--dmarc-reports", "not an address")...); bad.code != exitUsage || !strings.HasPrefix(bad.stderr, "wizard: --dmarc-reports:") {
+		t.Errorf("a bad report address: exit %d, stderr %q", bad.code, bad.stderr)
+	}
+	untouched(t, s, domain)
 }
