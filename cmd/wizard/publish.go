@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -359,19 +360,45 @@ func pollPublished(ctx context.Context, o *publishOptions, checker *dnscheck.Che
 
 // publishAction is the wizard's u key ("update DNS for me") on the records
 // and verify steps: the plan shown, published as 'wizard publish --yes'
-// does, signed with the key of the wizard's --tsig-key or WIZARD_TSIG_KEY.
+// does, signed with the key of the wizard's --tsig-key or WIZARD_TSIG_KEY,
+// or else the key file u asks for (asked again after a key that failed).
 // The checks that follow see the records as soon as the server has them.
 // server is the primary ("" = the zone's SOA MNAME).
 func publishAction(g *globalOptions, keyFile, server *string, allowMD5 *bool) tui.Action {
+	var mu sync.Mutex
+	answered := "" // the key file typed at u's question
+	file := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		if *keyFile != "" {
+			return *keyFile
+		}
+		return answered
+	}
 	return tui.Action{
 		Key: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "update DNS for me")),
+		Ask: func() string {
+			if file() != "" || os.Getenv(tsigKeyEnv) != "" {
+				return ""
+			}
+			return "TSIG key file (BIND key file or [alg:]name:secret; chmod 600):"
+		},
+		Answer: func(text string) {
+			mu.Lock()
+			answered = text
+			mu.Unlock()
+		},
 		Run: func(ctx context.Context, p plan.Plan) (string, error) {
-			k, ok, err := publishKey(&publishOptions{keyFile: *keyFile, allowMD5: *allowMD5}, *keyFile != "")
+			path := file()
+			k, ok, err := publishKey(&publishOptions{keyFile: path, allowMD5: *allowMD5}, path != "")
 			switch {
 			case err != nil:
+				mu.Lock()
+				answered = "" // asked again at the next u
+				mu.Unlock()
 				return "", err
 			case !ok:
-				return "", errors.New("to update DNS from here, start the wizard with --tsig-key FILE (or set " + tsigKeyEnv + "); 'wizard publish " + p.Domain + " --print-grant' says what key to ask for")
+				return "", errors.New("no key given: press u on the records step and type the key file's path, or start the wizard with --tsig-key FILE (or set " + tsigKeyEnv + "); 'wizard publish " + p.Domain + " --print-grant' says what key to ask for")
 			}
 			checker, err := g.checker()
 			if err != nil {

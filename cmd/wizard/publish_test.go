@@ -275,8 +275,25 @@ func TestPublishWizardKey(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "start the wizard with --tsig-key FILE") {
 			t.Errorf("without a key: %v", err)
 		}
+		// Without a key, u asks for the key file; a file others can read
+		// is refused, and asked for again.
+		asking := publishAction(g, &none, &server, &md5)
+		if q := asking.Question(); !strings.Contains(q, "TSIG key file") {
+			t.Errorf("u without a key asks %q", q)
+		}
+		asking.Answer(pubKeyFile(t, realServers.secret, 0o644))
+		if _, err := asking.Run(context.Background(), plans[0]); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+			t.Errorf("a readable key file: %v", err)
+		}
+		if q := asking.Question(); q == "" {
+			t.Errorf("u does not ask again after a key file that failed")
+		}
 		untouched(t, s, domain)
-		status, err := publishAction(g, &key, &server, &md5).Run(context.Background(), plans[0])
+		asking.Answer(key)
+		if q := asking.Question(); q != "" {
+			t.Errorf("u asks %q with a key file given", q)
+		}
+		status, err := asking.Run(context.Background(), plans[0])
 		if err != nil || !strings.Contains(status, "Published 4 change(s) for "+domain) || strings.Contains(status, realServers.secret) {
 			t.Fatalf("u: %q, %v", status, err)
 		}
