@@ -54,3 +54,18 @@ func TestDemoUpdateDNSForMe(t *testing.T) {
 		t.Errorf("u again: %q, %v", again, err)
 	}
 }
+
+// TestEndToEndDemoUpdateDNSForMe: u on the demo's records step publishes
+// by dynamic update with the demo key, and the checks then say ready.
+func TestEndToEndDemoUpdateDNSForMe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	t.Parallel()
+	s := startScreen(t, t.TempDir(), "demo")
+	walkToRecords(s)
+	s.press("u")
+	s.waitFor("by dynamic update, signed with the demo key")
+	s.press(enter)
+	s.waitFor("SPF and DKIM pass: yourcenter.edu is ready!")
+}
