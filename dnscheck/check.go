@@ -54,8 +54,22 @@ func (c *Checker) Check(ctx context.Context, domain string, exp Expectation) Dom
 	var wg sync.WaitGroup
 	run := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
 	run(func() { rep.SPF = CheckSPF(ctx, q, domain, exp) })
-	run(func() { rep.DKIM = CheckDKIM(ctx, q, domain, exp) })
-	run(func() { rep.DMARC = CheckDMARC(ctx, q, domain) })
+	// A name longer than DNS allows cannot be asked for: its check says
+	// so (domain-too-long) instead of blaming the network.
+	tooLong, dkimTooLong, dmarcTooLong := DomainTooLong(domain, exp)
+	if dkimTooLong {
+		rep.DKIM = DKIMReport{Status: VerdictFail, Name: exp.DKIMSelector + "._domainkey." + domain + ".", Target: canonical(exp.DKIMTarget), Problems: []Problem{tooLong}}
+	} else {
+		run(func() { rep.DKIM = CheckDKIM(ctx, q, domain, exp) })
+	}
+	if dmarcTooLong {
+		rep.DMARC = DMARCReport{Status: VerdictMissing, Domain: domain, Problems: []Problem{tooLong}}
+	} else {
+		run(func() {
+			rep.DMARC = CheckDMARC(ctx, q, domain)
+			rep.DMARC.Destinations = checkDestinations(ctx, q, rep.DMARC)
+		})
+	}
 	var mx []string
 	if len(exp.ProviderTerms) == 0 && exp.DetectProvider != nil {
 		run(func() {

@@ -25,11 +25,11 @@ const (
 )
 
 // Code names a kind of problem. Codes are stable, part of the JSON
-// contract (DESIGN.md, "Problem codes"); callers test them, never the
+// contract (docs/problem-codes.md); callers test them, never the
 // sentences.
 type Code string
 
-// Problem codes: stable, part of the JSON contract (DESIGN.md).
+// Problem codes: stable, part of the JSON contract (docs/problem-codes.md).
 const (
 	CodeSPFMissing               Code = "spf-missing"
 	CodeSPFMultiple              Code = "spf-multiple"
@@ -60,14 +60,19 @@ const (
 	CodeDNSBadReply              Code = "dns-bad-reply"
 	CodeNSOutOfSync              Code = "ns-out-of-sync"
 	CodeDomainIsAlias            Code = "domain-is-alias"
+	CodeSPFIncludeBroken         Code = "spf-include-broken"
+	CodeSPFRangeUnsettled        Code = "spf-range-unsettled"
+	CodeDNSNotRecursive          Code = "dns-not-recursive"
+	CodeDomainTooLong            Code = "domain-too-long"
 )
 
 // IsDNSTrouble reports whether c says that DNS could not answer (the dns-*
 // codes: dns-timeout, dns-servfail, dns-refused, dns-unreachable,
-// dns-bad-reply): what was asked about is then unknown, never missing.
+// dns-bad-reply, dns-not-recursive): what was asked about is then unknown,
+// never missing.
 func (c Code) IsDNSTrouble() bool {
 	switch c {
-	case CodeDNSTimeout, CodeDNSServFail, CodeDNSRefused, CodeDNSUnreachable, CodeDNSBadReply:
+	case CodeDNSTimeout, CodeDNSServFail, CodeDNSRefused, CodeDNSUnreachable, CodeDNSBadReply, CodeDNSNotRecursive:
 		return true
 	}
 	return false
@@ -83,7 +88,7 @@ type Problem struct {
 	Fix      string   `json:"fix"`
 }
 
-// Verdict is the status of one of the three checks (DESIGN.md, "wizard
+// Verdict is the status of one of the three checks (docs/commands.md, "wizard
 // check --json"), distinct from the Status of one query. "" is no verdict
 // yet: the check has not run.
 type Verdict string
@@ -136,10 +141,56 @@ func (e Expectation) platform() string {
 	return e.PlatformName
 }
 
-// IPResult is the SPF verdict for one address.
+// IPResult is the SPF verdict for one address, or for every address of
+// one of the platform's networks.
 type IPResult struct {
-	IP     string `json:"ip"`
-	Result string `json:"result"` // RFC 7208 result name, lower case
+	// IP is the address, or the network ("107.20.160.0/24") when the
+	// platform lists a range.
+	IP string `json:"ip"`
+	// Result is the RFC 7208 result name, lower case; for a network, the
+	// worst over every address of it.
+	Result string `json:"result"`
+	// Uncovered, for a network, lists the parts of it (prefixes) that do
+	// not get pass; empty when every address passes, nil for an address.
+	Uncovered []string `json:"uncovered,omitempty"`
+
+	// cause tells why the result is permerror (the sentinel errors of
+	// blitiri.com.ar/go/spf), when it is known.
+	cause error
+	// unsettled names the terms that decide some addresses of a network
+	// from the sending address itself (macros, ptr), so that the
+	// network's verdict rests on the addresses evaluated.
+	unsettled []string
+	// tooLarge is set when the network was cut into more parts than the
+	// arithmetic takes on: the rest was evaluated at sample addresses.
+	tooLarge bool
+}
+
+// IsNetwork reports whether the result is for a network rather than one
+// address.
+func (r IPResult) IsNetwork() bool { return strings.Contains(r.IP, "/") }
+
+// MarshalJSON implements json.Marshaler: a network's entry always has
+// "uncovered" (an empty list when every address passes); an address's
+// has none.
+func (r IPResult) MarshalJSON() ([]byte, error) {
+	type network struct {
+		IP        string   `json:"ip"`
+		Result    string   `json:"result"`
+		Uncovered []string `json:"uncovered"`
+	}
+	type address struct {
+		IP     string `json:"ip"`
+		Result string `json:"result"`
+	}
+	if r.IsNetwork() {
+		u := r.Uncovered
+		if u == nil {
+			u = []string{}
+		}
+		return json.Marshal(network{r.IP, r.Result, u})
+	}
+	return json.Marshal(address{r.IP, r.Result})
 }
 
 // SPFReport is the SPF part of a domain report.
@@ -197,6 +248,10 @@ type DMARCReport struct {
 	ReportsTo []string  `json:"-"`
 	Problems  []Problem `json:"problems"`
 	TTL       uint32    `json:"-"`
+
+	// Destinations are the rua= addresses outside the organisation and
+	// whether each takes the reports (CheckReportDestinations).
+	Destinations []ReportDestination `json:"-"`
 }
 
 // DomainReport is the verdict for one domain.
@@ -341,6 +396,13 @@ func troubleProblem(r Response, what string) Problem {
 	case r.Status == StatusServFail:
 		p.Message = "The DNS server failed (SERVFAIL) when asked for " + asked + "." + unknown
 		p.Fix = "Check again shortly. If it persists, the zone may be broken at the DNS host (DNSSEC or delegation errors cause SERVFAIL)."
+	case r.Status == StatusNotRecursive:
+		server := "The DNS server"
+		if r.Server != "" {
+			server += " " + r.Server
+		}
+		p.Message = server + " answered the question for " + asked + " with a referral or an empty answer, without recursion: this server does not resolve other domains." + unknown
+		p.Fix = "Give a recursive resolver with --dns-server (your organisation's resolver, or a public one such as 1.1.1.1 or 9.9.9.9), or leave --dns-server out so that the domain's own servers are found and asked."
 	case r.Status == StatusUnreachable:
 		p.Message = "No DNS server could be asked for " + asked + ": " + r.Reason() + "." + unknown
 		p.Fix = "Check the DNS server's address and port (--dns-server), that it is running, and that this network can reach it; without --dns-server, check this computer's network and DNS settings."
@@ -373,6 +435,8 @@ func troubleCode(s Status) Code {
 		return CodeDNSServFail
 	case StatusUnreachable:
 		return CodeDNSUnreachable
+	case StatusNotRecursive:
+		return CodeDNSNotRecursive
 	}
 	return CodeDNSBadReply
 }
@@ -394,6 +458,8 @@ func TroubleWords(problems []Problem) string {
 			return "no DNS server could be reached"
 		case CodeDNSBadReply:
 			return "the DNS server's reply could not be used"
+		case CodeDNSNotRecursive:
+			return "the DNS server does not resolve other domains"
 		}
 	}
 	return ""
@@ -426,6 +492,8 @@ func (r Response) Reason() string {
 		return "the DNS server did not answer in time"
 	case StatusRefused:
 		return "the DNS server refused to answer (REFUSED)"
+	case StatusNotRecursive:
+		return server + " does not resolve other domains (it answered without recursion)"
 	case StatusServFail:
 		return "server failure (SERVFAIL)"
 	case StatusUnreachable:

@@ -21,6 +21,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/emersion/go-msgauth/dmarc"
 
@@ -44,6 +45,11 @@ type Options struct {
 	// value); the wizard's last step names its own steps
 	// (audience.Wizard).
 	Audience audience.Audience
+	// KeyTimeout bounds all the DKIM key lookups of the message together:
+	// they run side by side under this one deadline, and a key not found
+	// by then is DNS trouble for its signature. Zero means
+	// DefaultKeyTimeout.
+	KeyTimeout time.Duration
 }
 
 // Platform paths (Report.PlatformPath).
@@ -141,7 +147,7 @@ type Advice struct {
 }
 
 // Report is the verification of one received message: the
-// 'wizard verify --json' document (DESIGN.md).
+// 'wizard verify --json' document (docs/commands.md).
 type Report struct {
 	From         string           `json:"from"`
 	FromDomain   string           `json:"from_domain"`
@@ -201,7 +207,7 @@ func Verify(ctx context.Context, r io.Reader, opts Options) (Report, error) {
 	}
 	rep.From, rep.FromDomain = shown(addr), fromDomain
 
-	dq := &domainQueriers{dq: opts.Checker.Querier(), per: map[string]dnscheck.Querier{}}
+	dq := &domainQueriers{dq: opts.Checker.Querier()}
 
 	// The platform's live addresses and the DMARC policy are read while
 	// the body is hashed.
@@ -212,7 +218,7 @@ func Verify(ctx context.Context, r io.Reader, opts Options) (Report, error) {
 	dmarcDone := make(chan dnscheck.DMARCReport, 1)
 	go func() { dmarcDone <- dnscheck.CheckDMARC(ctx, dq.forDomain(ctx, fromDomain), fromDomain) }()
 
-	sigs, notChecked, err := verifyDKIM(ctx, m, dq, p.DKIM.Selector)
+	sigs, notChecked, err := verifyDKIM(ctx, m, dq, p.DKIM.Selector, opts.KeyTimeout)
 	if err == nil {
 		// The size limit holds whatever the signatures needed.
 		_, err = io.Copy(io.Discard, m.Body)

@@ -262,7 +262,7 @@ func chkProblems(t *testing.T, v any, where string) []string {
 }
 
 // TestCheckJSONContract checks the document of 'wizard check --json'
-// against DESIGN.md: exact keys, arrays never null, domains in input order.
+// against docs/commands.md: exact keys, arrays never null, domains in input order.
 func TestCheckJSONContract(t *testing.T) {
 	t.Parallel()
 	srv := chkServer(t)

@@ -1,7 +1,8 @@
 package main
 
 // Real DNS servers for the 'wizard publish' tests: named (Debian bind9)
-// and knotd (Debian knot), started once for the package in a temporary
+// and knotd (Debian knot), started once for the package (at first use;
+// TestMain stops them) in a temporary
 // folder on 127.0.0.1, with a generated TSIG key and the grant the wizard
 // itself writes (plan.Grant), serving the test domains, the platform's and
 // Microsoft's zones, and the root zone (so that every name has an
@@ -32,12 +33,6 @@ import (
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 )
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	realServers.stop()
-	os.Exit(code)
-}
 
 // The key the servers know. The secret is made afresh for each run.
 const pubKeyName = "wizard-test-key."

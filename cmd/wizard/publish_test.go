@@ -211,7 +211,7 @@ func TestPublishChangedSinceRead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		theirs := `"v=spf1 include:spf.protection.outlook.com include:_spf.example.net -all"`
+		theirs := `"v=spf1 include:spf.protection.outlook.com ip4:192.0.2.1 -all"`
 		publishBeforeSend = func() {
 			m := new(dns.Msg)
 			m.SetUpdate(domain + ".")
@@ -228,7 +228,7 @@ func TestPublishChangedSinceRead(t *testing.T) {
 		if r.code != exitNotReady || !strings.Contains(r.stderr, "changed since it was read") && !strings.Contains(r.stderr, "changed since they were read") {
 			t.Errorf("exit %d, stderr %q; want 1 and changed since read", r.code, r.stderr)
 		}
-		if !strings.Contains(r.stdout, "Read again; the plan is now:") || !strings.Contains(r.stdout, "include:_spf.example.net include:spf.outreachsystems.com") {
+		if !strings.Contains(r.stdout, "Read again; the plan is now:") || !strings.Contains(r.stdout, "ip4:192.0.2.1 include:spf.outreachsystems.com") {
 			t.Errorf("the new plan is not shown:\n%s", r.stdout)
 		}
 		wantState(t, s, domain, dns.TypeTXT, theirs, pubVerify)

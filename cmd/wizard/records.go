@@ -79,6 +79,8 @@ attach to an email).`,
 			snap := discovery.Discover(cmd.Context(), checker.Querier(), in.Domain, platform)
 			p, err := plan.Build(cmd.Context(), q, snap, platform, opt)
 			switch {
+			case errors.Is(err, plan.ErrDomainTooLong):
+				return &exitError{code: exitUsage, msg: err.Error()}
 			case errors.Is(err, plan.ErrLookupFailed):
 				// Nothing is printed: a record that could not be read must
 				// not be proposed as missing.

@@ -15,7 +15,7 @@ import (
 	"github.com/outreach-auth/wizard/tui"
 )
 
-// Exit statuses (the contract in DESIGN.md).
+// Exit statuses (the contract in docs/commands.md).
 const (
 	exitOK       = 0
 	exitNotReady = 1
@@ -141,6 +141,7 @@ checks until receivers will accept it.`,
 
 	root.AddCommand(newDemoCommand(g, s), newCheckCommand(g, s), newRecordsCommand(g, s), newProvidersCommand(s))
 	root.AddCommand(newVerifyCommand(g, s))
+	root.AddCommand(newReportsCommand(g, s))
 	root.AddCommand(newPublishCommand(g, s))
 	return root
 }

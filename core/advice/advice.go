@@ -375,6 +375,10 @@ const (
 	// dmarcInheritedHoldBack is dmarcHoldBack under the organisational
 	// domain's policy: not the person's to change.
 	dmarcInheritedHoldBack
+	// dmarcTightenUnverified is dmarcTighten with every rua= address
+	// outside the organisation and no permission record for it: no
+	// reports arrive (docs/reports.md).
+	dmarcTightenUnverified
 )
 
 func dmarcKind(r dnscheck.DomainReport) int {
@@ -385,6 +389,9 @@ func dmarcKind(r dnscheck.DomainReport) int {
 		// An inherited p=none is the organisation's to tighten.
 		if len(r.DMARC.ReportsTo) == 0 {
 			return dmarcTightenBlind
+		}
+		if len(r.DMARC.ReportsUnverified()) > 0 {
+			return dmarcTightenUnverified
 		}
 		return dmarcTighten
 	case r.DMARC.Status == dnscheck.VerdictPass && !r.Ready && !Unchecked(r) && (r.DMARC.Policy == "quarantine" || r.DMARC.Policy == "reject"):
@@ -404,7 +411,9 @@ func dmarcStep(r dnscheck.DomainReport, aud audience.Audience) string {
 	case dmarcMissing:
 		return fmt.Sprintf("%s has no DMARC policy: publish the p=none record at _dmarc.%s (%s it); p=none changes nothing for delivery. %s", r.Domain, r.Domain, dmarcSource(aud, r.Domain), reportsHow(aud, r.Domain, "it"))
 	case dmarcTighten:
-		return fmt.Sprintf("%s's DMARC policy is p=none; once the reports sent to %s show every sender passing, move to p=quarantine.", r.Domain, reportsTo(r.DMARC))
+		return fmt.Sprintf("%s's DMARC policy is p=none; once the reports sent to %s show every sender passing, move to p=quarantine. %s", r.Domain, reportsTo(r.DMARC), readReports)
+	case dmarcTightenUnverified:
+		return fmt.Sprintf("%s's DMARC policy is p=none, but no reports arrive: %s. Once they do, %s; when every sender passes, move to p=quarantine.", r.Domain, unverifiedWhy(r.DMARC), strings.ToLower(readReports[:1])+strings.TrimSuffix(readReports[1:], "."))
 	case dmarcTightenBlind:
 		return fmt.Sprintf("%s's DMARC policy is p=none and has no rua= tag, so no reports arrive. %s %s Once every sender passes SPF and DKIM, move to p=quarantine.", r.Domain, reportsHow(aud, r.Domain, "it"), realMessage(aud))
 	case dmarcHoldBack:
@@ -431,8 +440,27 @@ func ReportsFact(d dnscheck.DMARCReport) string {
 		return ""
 	case len(d.ReportsTo) == 0:
 		return "none (the record has no rua= tag)"
+	case len(d.ReportsUnverified()) > 0:
+		return "none arrive: " + unverifiedWhy(d)
 	}
 	return "sent to " + reportsTo(d)
+}
+
+// readReports says how to read the reports that arrive.
+const readReports = "Read them with 'wizard reports FILE...' (the saved reports, or the messages that carry them)."
+
+// unverifiedWhy says why no reports arrive at d's rua= addresses: each
+// is outside the organisation and its domain has not published the
+// permission record (RFC 9990 external destination verification).
+// Text from DNS is made printable.
+func unverifiedWhy(d dnscheck.DMARCReport) string {
+	dests := d.ReportsUnverified()
+	var parts []string
+	for _, dest := range dests {
+		parts = append(parts, fmt.Sprintf("%s publishes a TXT record \"v=DMARC1\" at %s", dest.Domain, strings.TrimSuffix(dest.Name, ".")))
+	}
+	return dnscheck.Printable(fmt.Sprintf("%s %s outside the organisation, and receivers send nothing there until %s",
+		reportsTo(d), plural(len(d.ReportsTo), "is", "are"), strings.Join(parts, " and ")))
 }
 
 // reportsTo names where a DMARC record's reports go: its rua= addresses,
@@ -460,7 +488,9 @@ func (t *Tally) dmarcSteps() []string {
 		case dmarcMissing:
 			out = append(out, fmt.Sprintf("%s have no DMARC policy: publish the p=none record at _dmarc.DOMAIN of each (%s it); p=none changes nothing for delivery. %s", names, dmarcSource(t.audience, "DOMAIN"), reportsHow(t.audience, "DOMAIN", "each")))
 		case dmarcTighten:
-			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none; once their reports show every sender passing, move to p=quarantine.", names))
+			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none; once their reports show every sender passing, move to p=quarantine. %s", names, readReports))
+		case dmarcTightenUnverified:
+			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none, but no reports arrive: each sends them to an address outside its organisation, and receivers send nothing there until that address's domain publishes a TXT record \"v=DMARC1\" at DOMAIN._report._dmarc.DESTINATION. Once they do, %s; when every sender passes, move to p=quarantine.", names, strings.ToLower(readReports[:1])+strings.TrimSuffix(readReports[1:], ".")))
 		case dmarcTightenBlind:
 			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none with no rua= tag, so no reports arrive. %s %s Once every sender passes SPF and DKIM, move to p=quarantine.", names, reportsHow(t.audience, "DOMAIN", "each"), realMessage(t.audience)))
 		case dmarcHoldBack:

@@ -8,7 +8,7 @@ import (
 )
 
 // The words every screen and the human output use for what a check found.
-// The JSON keeps its verdicts and codes (DESIGN.md); people read these.
+// The JSON keeps its verdicts and codes (docs/commands.md); people read these.
 
 // DMARCWords says what the DMARC policy that applies to a domain is and
 // does, for a person: "p=none, found", "p=quarantine, found",
@@ -119,6 +119,10 @@ var titles = map[dnscheck.Code]string{
 	dnscheck.CodeDNSBadReply:              "A DNS server's reply could not be used",
 	dnscheck.CodeNSOutOfSync:              "A secondary name server still serves old records",
 	dnscheck.CodeDomainIsAlias:            "The domain is an alias of another name",
+	dnscheck.CodeSPFIncludeBroken:         "An include of the SPF record leads nowhere",
+	dnscheck.CodeSPFRangeUnsettled:        "Some of %s's addresses cannot be settled without the sending address",
+	dnscheck.CodeDNSNotRecursive:          "The DNS server does not resolve other domains",
+	dnscheck.CodeDomainTooLong:            "The domain name is too long for %s's DKIM name",
 }
 
 // Title names a problem code in a few words for a person ("The DKIM name
@@ -157,6 +161,9 @@ var afterReady = map[dnscheck.Code]string{
 	dnscheck.CodeDNSRefused:            "It does not change the decision: SPF and DKIM were read; check again later to be sure.",
 	dnscheck.CodeDNSUnreachable:        "It does not change the decision: SPF and DKIM were read; check again later to be sure.",
 	dnscheck.CodeDNSBadReply:           "It does not change the decision: SPF and DKIM were read; check again later to be sure.",
+	dnscheck.CodeDNSNotRecursive:       "It does not change the decision: SPF and DKIM were read; check again with a recursive resolver to be sure.",
+	dnscheck.CodeSPFRangeUnsettled:     "It does not change the decision: the addresses evaluated pass; put the platform's include first to be sure of the rest.",
+	dnscheck.CodeSPFIncludeBroken:      "It does not change the decision: the platform's mail passes before the broken include is reached, but mail from your other servers fails SPF until it is removed: do that soon.",
 	dnscheck.CodeSPFTooManyVoidLookups: "It does not change the decision, but some receivers may reject SPF: fix it soon.",
 	dnscheck.CodeSPFTooManyLookups:     "It does not change the decision, but some receivers may reject SPF: fix it soon.",
 }

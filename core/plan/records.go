@@ -183,10 +183,18 @@ type Options struct {
 	// without rua= is changed to add it. It never touches an
 	// organisation's policy or a record that already has rua=.
 	DMARCReports string
+	// ReportsFrom are the session's other domains, whose DMARC records
+	// send their reports to DMARCReports too: when that address is at
+	// this domain and outside their organisation, the plan gets the
+	// permission record each needs (<other>._report._dmarc.<here>).
+	ReportsFrom []string
 }
 
 // Build works out the plan for a domain from what it publishes today. The
-// only DNS it asks is for the lookup count of the SPF record it proposes.
+// only DNS it asks is for the SPF record it proposes (its include tree:
+// the lookup count, and includes that make it broken, which it drops; and
+// its evaluation for the platform's addresses), and for the permission
+// records of reports addresses outside the organisation (reportdest.go).
 //
 // When DNS did not answer a lookup that a record depends on (the domain's
 // TXT records for SPF, the DKIM name, the DMARC name, or the MX records
@@ -202,6 +210,9 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	if plan.Zone == "" {
 		plan.Zone = snap.Domain
 	}
+	if tooLong, dkim, dmarc := dnscheck.DomainTooLong(snap.Domain, dnscheck.Expectation{PlatformName: p.Name, DKIMSelector: p.DKIM.Selector}); dkim || dmarc {
+		return plan, &TooLongError{Domain: snap.Domain, Problem: tooLong}
+	}
 	if failed := blockingTrouble(snap, opt); len(failed) > 0 {
 		return plan, &LookupError{Domain: snap.Domain, Trouble: failed}
 	}
@@ -213,8 +224,10 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 
 	plan.Records = append(plan.Records, dkimRecords(snap, p)...)
 	spf := spfRecord(snap, choice, p, opt)
+	spf, walk, treeWarnings, walked := dropBrokenSPF(ctx, q, snap.Domain, spf, wantedTerm(choice.provider.SPFTerms(), p))
 	plan.Records = append(plan.Records, spf)
 	plan.Records = append(plan.Records, dmarcRecord(snap, opt.DMARCReports))
+	plan.Records = append(plan.Records, reportPermissions(ctx, q, snap.Domain, opt)...)
 	for i := range plan.Records {
 		r := &plan.Records[i]
 		r.HostField = snap.DNSHost.HostField(r.Name, plan.Zone)
@@ -228,18 +241,47 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 		}
 	}
 
-	if rec, err := dnscheck.ParseSPF(spf.Value); err == nil {
-		walk := dnscheck.WalkSPF(ctx, q, snap.Domain, rec)
+	if walked {
 		plan.SPFLookups, plan.SPFCosts = walk.Lookups, walk.IncludeCosts()
 		if walk.Lookups > dnscheck.MaxSPFLookups {
 			plan.Warnings = append(plan.Warnings, lookupWarning(walk, opt.UseIPs))
 		}
+		plan.Warnings = append(plan.Warnings, treeWarnings...)
+		if len(treeWarnings) == 0 && walk.Lookups <= dnscheck.MaxSPFLookups {
+			// What the tree does not show (names built by macros) shows
+			// when the record is evaluated for the platform's addresses.
+			var ips []netip.Addr
+			for _, n := range p.SPF.IPs {
+				ips = append(ips, n.Addr())
+			}
+			for _, why := range dnscheck.ProposedSPFBreaks(ctx, q, snap.Domain, spf.Value, ips) {
+				plan.Warnings = append(plan.Warnings, "Receivers would treat this SPF record as broken for "+p.Name+"'s mail: "+why+". Remove the terms that cause it.")
+			}
+		}
 	}
+	noteReportDestinations(ctx, q, &plan)
 	for _, t := range snap.Trouble {
 		plan.Warnings = append(plan.Warnings, fmt.Sprintf("DNS did not answer %s, so this plan may miss what is there; run it again.", t))
 	}
 	return plan, nil
 }
+
+// ErrDomainTooLong is wrapped by the error Build returns when the
+// platform's DKIM name or the DMARC name under the domain would be longer
+// than a DNS name can be: no record can be proposed there.
+var ErrDomainTooLong = errors.New("records: the domain is too long")
+
+// TooLongError says which domain is too long, and by how much.
+type TooLongError struct {
+	Domain  string
+	Problem dnscheck.Problem // domain-too-long
+}
+
+// Error says that the domain is too long, and what to do.
+func (e *TooLongError) Error() string { return e.Problem.Message + " " + e.Problem.Fix }
+
+// Unwrap makes errors.Is(err, ErrDomainTooLong) true.
+func (e *TooLongError) Unwrap() error { return ErrDomainTooLong }
 
 // ErrLookupFailed is wrapped by the error Build returns when DNS did not
 // answer a lookup that a record to publish depends on.

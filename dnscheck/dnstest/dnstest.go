@@ -124,6 +124,7 @@ type Server struct {
 	faults  map[faultKey]Fault             // see faultFor
 	latency time.Duration                  // added to every answer
 	barrier *Barrier                       // see HoldUntil; nil when none
+	refer   bool                           // see SetReferrals
 
 	qmu     sync.Mutex
 	queries []Query
@@ -367,6 +368,17 @@ func (s *Server) ClearFault(name string) {
 			delete(s.faults, k)
 		}
 	}
+}
+
+// SetReferrals makes the server answer questions for names outside its
+// zones as an authoritative-only server does (BIND with recursion off):
+// NOERROR, no answer, AA=0 and RA=0, and the root's NS records in the
+// authority section (a referral). Off (the default), such questions are
+// REFUSED.
+func (s *Server) SetReferrals(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refer = on
 }
 
 // SetLatency sets a delay added to every answer (faults' Latency adds to
@@ -814,6 +826,12 @@ func garbage(id uint16) []byte {
 func (s *Server) answer(m *dns.Msg, q dns.Question) {
 	name := dns.CanonicalName(q.Name)
 	apex, ok := s.zoneOf(name)
+	if !ok && s.refer && q.Qclass == dns.ClassINET {
+		for _, root := range []string{"a.root-servers.net.", "b.root-servers.net."} {
+			m.Ns = append(m.Ns, &dns.NS{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeNS, Class: dns.ClassINET, Ttl: 518400}, Ns: root})
+		}
+		return
+	}
 	if !ok || (q.Qclass != dns.ClassINET && q.Qclass != dns.ClassANY) {
 		m.Rcode = dns.RcodeRefused
 		return

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/outreach-auth/wizard/core/reports"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/received"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -21,7 +22,9 @@ var headerLine = regexp.MustCompile(`^[!-9;-~]{2,}:(\s|$)`)
 // Prompt implements common.Prompter: it says how to save a received
 // message and asks for its path, or its headers pasted and ended with an
 // empty line; Enter alone, or input that ends here, skips. A bad file is said, and asked again. The
-// report is the same as 'wizard verify', and its Result goes into st.
+// report is the same as 'wizard verify', and its Result goes into st. b
+// goes back to the advice, as at every line prompt: a file really named
+// b is typed ./b.
 func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
 	lp.Say("")
 	lp.Say("Confirm with a real message (optional). DNS can only say the records are right; a message sent by %s and received by you proves the mail passes.", m.Platform.Name)
@@ -29,6 +32,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	for _, h := range received.HowToSave {
 		lp.Say("  %s: %s.", h.Client, h.Steps)
 	}
+	lp.Say("A DMARC aggregate report (.xml, .xml.gz, .zip, or the message it came in) is read too, as 'wizard reports' reads it.")
 	if f, ok := common.Get[common.MessageFile](st); ok && f != "" && f != m.auto {
 		m.auto = f
 		if done := m.verifyLine(ctx, lp, st, string(f), ""); done {
@@ -36,7 +40,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		}
 	}
 	for {
-		line, err := lp.Ask("Path of the saved message, or paste its headers and end with an empty line; press Enter alone to skip: ")
+		line, err := lp.Ask("Path of the saved message, or paste its headers and end with an empty line; press Enter alone to skip, or b to go back (a file named b: ./b): ")
 		if errors.Is(err, common.ErrInputEnded) {
 			// The step is optional: answers that end before it (a
 			// script's) skip it, as Enter alone does.
@@ -47,6 +51,9 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		}
 		if line == "" {
 			return common.Forward, nil
+		}
+		if common.IsBack(line) {
+			return common.Backward, nil
 		}
 		if !headerLine.MatchString(line) {
 			if m.verifyLine(ctx, lp, st, line, "") {
@@ -111,6 +118,15 @@ func readBlock(lp *common.LinePrompt, first string) (string, error) {
 // verifyLine verifies the file at path (or text, when given) and writes
 // the report, reporting whether there was one; a bad input is said.
 func (m *Model) verifyLine(ctx context.Context, lp *common.LinePrompt, st *common.State, path, text string) bool {
+	if text == "" {
+		if sum, ok := readReports(ctx, m.checker, m.Platform, path); ok {
+			lp.Say("Read %s as DMARC aggregate reports:", dnscheck.Printable(path))
+			reports.WriteText(lp.Out, sum)
+			m.source, m.summary = path, &sum
+			st.PutFrom(Name, m.result())
+			return true
+		}
+	}
 	lp.Say("Verifying %s...", dnscheck.Printable(path))
 	rep, err := verify(ctx, m.checker, m.Platform, path, text)
 	if err != nil {
@@ -118,7 +134,7 @@ func (m *Model) verifyLine(ctx context.Context, lp *common.LinePrompt, st *commo
 		return false
 	}
 	received.WriteText(lp.Out, rep)
-	m.source, m.report = path, rep
+	m.source, m.report, m.summary = path, rep, nil
 	st.PutFrom(Name, m.result())
 	return true
 }

@@ -10,15 +10,30 @@ import (
 )
 
 // Prompt implements common.Prompter: it asks for the mail domain until it
-// is one. A domain already in st (a resumed session) is kept.
+// is one. A domain already in st (a resumed session) is kept; coming back
+// to it (b at a later question) asks again, Enter keeping it. It is the
+// first question: b says there is nothing before it.
 func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, st *common.State) (common.Direction, error) {
-	if _, ok := common.Get[domainname.Input](st); ok {
+	current, ok := common.Get[domainname.Input](st)
+	if ok && lp.Entered != common.Backward {
 		return common.Forward, nil
 	}
+	question := "Your mail domain, or one of your staff's email addresses: "
+	if ok {
+		question = "Your mail domain, or Enter to keep " + current.Domain + ": "
+	}
 	for {
-		line, err := lp.Ask("Your mail domain, or one of your staff's email addresses: ")
+		line, err := lp.Ask(question)
 		if err != nil {
 			return common.Forward, err
+		}
+		if ok && line == "" {
+			lp.Say("Using %s.", current.Domain)
+			return common.Forward, nil
+		}
+		if common.IsBack(line) {
+			lp.Say("This is the first question: there is nothing before it. Type your domain, or q to stop.")
+			continue
 		}
 		in, err := domainname.NormalizeField(line)
 		if err != nil {

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -22,6 +21,7 @@ import (
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/internal/safefile"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -50,8 +50,15 @@ func FileName(domain string) string { return "dns-records-" + domain + ".txt" }
 // Save writes the plan's instructions (plan.WriteTextFor) to dir (the
 // current directory when empty) and returns the file's absolute path. The
 // file may be read by someone without the wizard, so it is worded as the
-// hand-off sheet is (audience.Sheet).
-func Save(dir string, p plan.Plan) (string, error) {
+// hand-off sheet is (audience.Sheet). It is SaveFS on the real file
+// system.
+func Save(dir string, p plan.Plan) (string, error) { return SaveFS(nil, dir, p) }
+
+// SaveFS is Save through fsys (nil: the real file system): the file is
+// written whole or not at all, never through a symbolic link or other
+// non-file at its name (safefile.WriteFile, see docs/files.md); the error
+// then wraps a *safefile.WriteError.
+func SaveFS(fsys safefile.FS, dir string, p plan.Plan) (string, error) {
 	var b bytes.Buffer
 	if err := plan.WriteTextFor(&b, p, audience.Sheet); err != nil {
 		return "", err
@@ -60,7 +67,7 @@ func Save(dir string, p plan.Plan) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("records: %w", err)
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	if err := safefile.WriteFile(fsys, path, b.Bytes(), 0o644); err != nil {
 		return "", fmt.Errorf("records: saving the instructions: %w", err)
 	}
 	return path, nil
@@ -75,6 +82,10 @@ type Model struct {
 	common.StepBase
 	q       dnscheck.Querier
 	saveDir string
+	fsys    safefile.FS // nil: the real file system (WithFS)
+	// home is the person's home folder once a save found the folder
+	// given read-only and offered it; s and h write there from then on.
+	home    string
 	actions []common.KeyAction
 
 	doms    []slot // one per domain, in the wizard's order
@@ -278,6 +289,9 @@ func (m *Model) rebuild(i int, rediscover bool) tea.Cmd {
 	sl.gen, sl.busy, sl.err = m.Gen, true, nil
 	gen, q, snap, p := sl.gen, m.q, sl.snap, m.Platform
 	opt := plan.Options{Provider: m.choice.Option(), UseIPs: m.useIPs, DMARCReports: string(m.reports)}
+	for _, d := range m.doms {
+		opt.ReportsFrom = append(opt.ReportsFrom, d.snap.Domain)
+	}
 	ctx := m.Ctx
 	m.render()
 	return tea.Batch(m.Spin.Tick, func() tea.Msg {
@@ -427,13 +441,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case HandoffSavedMsg:
 		if msg.Err != nil {
-			return m, handoffStatus(msg)
+			return m, common.SetStatus(common.Failure, m.failedSave("the hand-off sheet", "h", msg.Err))
 		}
 		m.noteHandoff(msg)
 		return m, tea.Batch(handoffStatus(msg), m.keepFiles())
 	case SavedMsg:
 		if msg.Err != nil {
-			return m, common.SetStatus(common.Failure, dnscheck.Printable(msg.Err.Error()))
+			return m, common.SetStatus(common.Failure, m.failedSave("the records for "+msg.Domain, "s", msg.Err))
 		}
 		what := m.noteSaved(msg.Domain, msg.Path)
 		text := "Saved " + what + " to " + msg.Path + "."
@@ -534,9 +548,9 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.CopyAll):
 		return m.copy("all records for "+m.Domain()+" as a zone-file snippet", plan.ZoneSnippet(m.s().plan)), true
 	case key.Matches(msg, k.Save):
-		dir, p := m.saveDir, m.s().plan
+		fsys, dir, p := m.fsys, m.dir(), m.s().plan
 		return func() tea.Msg {
-			path, err := Save(dir, p)
+			path, err := SaveFS(fsys, dir, p)
 			return SavedMsg{Domain: p.Domain, Path: path, Err: err}
 		}, true
 	case key.Matches(msg, k.Handoff):
@@ -547,7 +561,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 		if failed := m.failed(); len(failed) > 0 {
 			return m.failedStatus(failed), true
 		}
-		return saveHandoff(m.saveDir, m.Plans()...), true
+		return saveHandoff(m.fsys, m.dir(), m.Plans()...), true
 	case key.Matches(msg, k.ToggleIPs) && !m.busy():
 		m.useIPs, m.toggled = !m.useIPs, true
 		m.updateToggleHelp()
@@ -587,9 +601,9 @@ func (m *Model) updateToggleHelp() {
 }
 
 func (m *Model) copy(what, text string) tea.Cmd {
-	dir, p := m.saveDir, m.s().plan
+	fsys, dir, p := m.fsys, m.dir(), m.s().plan
 	return func() tea.Msg {
-		return common.CopyMsg{What: what, Text: text, Save: func() (string, error) { return Save(dir, p) }}
+		return common.CopyMsg{What: what, Text: text, Save: func() (string, error) { return SaveFS(fsys, dir, p) }}
 	}
 }
 

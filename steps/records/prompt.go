@@ -73,7 +73,8 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 	for {
 		var plans plan.Plans
 		for i, snap := range snaps {
-			pl, fresh, err := build(ctx, m.q, snap, p, plan.Options{Provider: choice.Option(), UseIPs: useIPs, DMARCReports: string(m.reports)}, rediscover)
+			opt := plan.Options{Provider: choice.Option(), UseIPs: useIPs, DMARCReports: string(m.reports), ReportsFrom: domainsOf(snaps)}
+			pl, fresh, err := build(ctx, m.q, snap, p, opt, rediscover)
 			if err != nil {
 				return nil, err
 			}
@@ -119,19 +120,19 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 				return nil, errBack
 			case "s":
 				for _, pl := range plans {
-					path, err := Save(m.saveDir, pl)
+					path, err := SaveFS(m.fsys, m.dir(), pl)
 					if err != nil {
-						lp.Say("%s", dnscheck.Printable(err.Error()))
-					} else {
-						lp.Say("%s", dnscheck.Printable("Saved "+m.noteSaved(pl.Domain, path)+" to "+path+"."))
-						kept()
+						lp.Say("%s", m.failedSave("the records for "+pl.Domain, "s", err))
+						break // the next s tries them all again (in the home folder, if offered)
 					}
+					lp.Say("%s", dnscheck.Printable("Saved "+m.noteSaved(pl.Domain, path)+" to "+path+"."))
+					kept()
 				}
 				continue
 			case "h":
-				md, page, err := plan.SaveHandoff(m.saveDir, plans...)
+				md, page, err := plan.SaveHandoffFS(m.fsys, m.dir(), plans...)
 				if err != nil {
-					lp.Say("%s", dnscheck.Printable(err.Error()))
+					lp.Say("%s", m.failedSave("the hand-off sheet", "h", err))
 				} else {
 					msg := handoffSaved(md, page, plans, nil)
 					m.noteHandoff(msg)
@@ -150,4 +151,14 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 			break
 		}
 	}
+}
+
+// domainsOf returns the domains of snaps: the session's, whose reports
+// may go to one of them (plan.Options.ReportsFrom).
+func domainsOf(snaps []discovery.Snapshot) []string {
+	out := make([]string, len(snaps))
+	for i, s := range snaps {
+		out[i] = s.Domain
+	}
+	return out
 }
