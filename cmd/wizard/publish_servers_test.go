@@ -183,6 +183,14 @@ func (rs *realServerSet) start() {
 	}
 	for kind, start := range map[string]func(string, map[string]string, plan.Grant) (*realServer, error){"bind": rs.startBIND, "knot": rs.startKnot} {
 		s, err := start(filepath.Join(dir, kind), zones, grant)
+		if err != nil && !strings.HasPrefix(err.Error(), "not installed") {
+			// Once more on another port: the free one found may have been
+			// taken in the meantime.
+			if s != nil {
+				s.kill()
+			}
+			s, err = start(filepath.Join(dir, kind), zones, grant)
+		}
 		if err != nil {
 			rs.err[kind] = err.Error()
 			if s != nil {
