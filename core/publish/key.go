@@ -94,7 +94,9 @@ func NewKey(name, algorithm, secret string, opt KeyOptions) (Key, error) {
 		return Key{}, fmt.Errorf("%w: the key has no name", ErrKey)
 	}
 	if _, ok := dns.IsDomainName(name); !ok || strings.ContainsFunc(name, func(r rune) bool { return unicode.IsSpace(r) || r > unicode.MaxASCII || !unicode.IsPrint(r) }) {
-		return Key{}, fmt.Errorf("%w: the key's name %q is not a DNS name", ErrKey, dnscheck.Printable(name))
+		// The name is not repeated: what stands there may be the secret,
+		// given in the wrong order.
+		return Key{}, fmt.Errorf("%w: the key's name is not a DNS name (the form is [alg:]name:secret)", ErrKey)
 	}
 	alg, err := algorithmOf(algorithm, opt)
 	if err != nil {
@@ -103,10 +105,10 @@ func NewKey(name, algorithm, secret string, opt KeyOptions) (Key, error) {
 	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(secret))
 	if err != nil || len(raw) == 0 {
 		// Never quote the secret, not even a part of it.
-		return Key{}, fmt.Errorf("%w: the secret of key %s is not base64 (as tsig-keygen writes it)", ErrKey, dnscheck.Printable(name))
+		return Key{}, fmt.Errorf("%w: the secret is not base64 (as tsig-keygen writes it)", ErrKey)
 	}
 	if len(raw) > maxSecretBytes {
-		return Key{}, fmt.Errorf("%w: the secret of key %s is longer than %d bytes", ErrKey, dnscheck.Printable(name), maxSecretBytes)
+		return Key{}, fmt.Errorf("%w: the secret is longer than %d bytes", ErrKey, maxSecretBytes)
 	}
 	return Key{Name: dns.CanonicalName(name), Algorithm: alg, secret: raw}, nil
 }

@@ -37,6 +37,7 @@ func TestParseKey(t *testing.T) {
 		{name: "md5 allowed", text: "hmac-md5:wizard-key:" + testSecret, opt: KeyOptions{AllowMD5: true}, wantName: "wizard-key.", wantAlg: AlgMD5},
 		{name: "sha1 refused", text: "hmac-sha1:wizard-key:" + testSecret, wantErr: "not accepted"},
 		{name: "secret not base64", text: "wizard-key:" + testSecret[:20] + "!!", wantErr: "not base64"},
+		{name: "secret and name swapped", text: testSecret + ":wizard-key", wantErr: "not"},
 		{name: "two keys", text: "key a { algorithm hmac-sha256; secret \"" + testSecret + "\"; };\nkey b { algorithm hmac-sha256; secret \"" + testSecret + "\"; };", wantErr: "holds 2 keys"},
 		{name: "no secret", text: "key a { algorithm hmac-sha256; };", wantErr: "has no secret"},
 		{name: "no algorithm", text: "key a { secret \"" + testSecret + "\"; };", wantErr: "has no algorithm"},
