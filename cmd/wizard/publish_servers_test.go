@@ -331,6 +331,7 @@ func (rs *realServerSet) launch(s *realServer, dir, bin string, args ...string) 
 		}
 		s.cmd = exec.Command(bin, args...)
 		s.cmd.Stdout, s.cmd.Stderr = logf, logf
+		endWithTests(s.cmd)
 		if err := s.cmd.Start(); err != nil {
 			return err
 		}
