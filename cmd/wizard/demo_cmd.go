@@ -66,7 +66,15 @@ each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
 			if len(args) > 0 {
 				return usageErr("DOMAIN arguments go with --serve-only; the wizard asks for the domain")
 			}
+			updater, err := startDemoUpdater(world)
+			if err != nil {
+				return fmt.Errorf("starting the simulated DNS: %w", err)
+			}
+			defer updater.close()
 			cfg := demoConfig(world)
+			// u on the records: a real signed dynamic update, with the
+			// demo's built-in key.
+			cfg.Actions = append(cfg.Actions, updater.action())
 			return runInteractive(cmd.Context(), g, io, s, cfg)
 		},
 	}

@@ -12,5 +12,7 @@ import (
 // (A test may still raise it, alone, as TestCheckDomainsFileMany does.)
 func TestMain(m *testing.M) {
 	queryTimeout = 700 * time.Millisecond
-	os.Exit(m.Run())
+	code := m.Run()
+	realServers.stop() // the named and knotd of the publish tests, when started
+	os.Exit(code)
 }

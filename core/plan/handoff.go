@@ -193,6 +193,7 @@ func buildSheet(plans []Plan) sheet {
 		s.add(heading(2, txt("Check every domain at once")))
 		s.add(block{Line: line{code("wizard check " + strings.Join(domains, " "))}, Class: "cmd"})
 	}
+	s.add(grantBlocks(plans)...)
 	s.add(para(txt("Prepared for " + platform + " by the sender-authentication setup wizard.")))
 	return sheet{Title: dnscheck.Printable(title), Blocks: s.blocks}
 }

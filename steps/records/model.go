@@ -12,6 +12,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -108,6 +109,11 @@ type Model struct {
 	files common.HandoffFiles
 
 	keys recordKeys
+
+	// asking is the extra key whose question (Action.Ask) is being
+	// answered in input, or nil.
+	asking *common.KeyAction
+	input  textinput.Model
 }
 
 type recordKeys struct {
@@ -476,8 +482,36 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.Scrolled(msg)
 }
 
+// Capturing implements common.Step: an extra key's question takes typed
+// text.
+func (m *Model) Capturing() bool { return m.asking != nil }
+
+// answering handles a key while an extra key's question is asked: enter
+// runs the key with the answer, esc drops it.
+func (m *Model) answering(msg tea.KeyMsg) tea.Cmd {
+	a := *m.asking
+	switch msg.Type {
+	case tea.KeyEnter:
+		m.asking = nil
+		m.render()
+		a.Answer(strings.TrimSpace(m.input.Value()))
+		return common.RunAction(m.Ctx, a, m.s().plan)
+	case tea.KeyEsc:
+		m.asking = nil
+		m.render()
+		return common.SetStatus(common.Info, "Nothing was done.")
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	m.render()
+	return cmd
+}
+
 func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := m.keys
+	if m.asking != nil {
+		return m.answering(msg), true
+	}
 	if key.Matches(msg, m.Keys.Back) {
 		for i := range m.doms { // drop the builds in flight
 			m.doms[i].busy, m.doms[i].gen = false, 0
@@ -555,19 +589,30 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return tea.Batch(cmds...), true
 	default:
 		for _, a := range m.actions {
-			if key.Matches(msg, a.Key) {
-				if m.s().busy {
-					// The records are being worked out again: what is on
-					// the screen is about to change. The action runs on
-					// the records once they show (as enter does).
-					m.pending = &pendingAction{action: a, dom: m.cur}
-					return common.SetStatus(common.Info, "The records are being worked out; "+a.Key.Help().Key+" runs once they show."), true
-				}
-				if !m.s().have {
-					return common.SetStatus(common.Info, "There are no records yet: press r to try again."), true
-				}
-				return common.RunAction(m.Ctx, a, m.s().plan), true
+			if !key.Matches(msg, a.Key) {
+				continue
 			}
+			if m.s().busy {
+				// The records are being worked out again: what is on
+				// the screen is about to change. The action runs on
+				// the records once they show (as enter does).
+				m.pending = &pendingAction{action: a, dom: m.cur}
+				return common.SetStatus(common.Info, "The records are being worked out; "+a.Key.Help().Key+" runs once they show."), true
+			}
+			if !m.s().have {
+				return common.SetStatus(common.Info, "There are no records yet: press r to try again."), true
+			}
+			if q := a.Question(); q != "" {
+				m.asking = &a
+				m.input = textinput.New()
+				m.input.Prompt = dnscheck.Printable(q) + " "
+				m.input.CharLimit = 4096
+				m.input.Focus()
+				m.render()
+				m.Scroll.GotoTop()
+				return nil, true
+			}
+			return common.RunAction(m.Ctx, a, m.s().plan), true
 		}
 		return nil, false
 	}
@@ -618,6 +663,10 @@ func (m *Model) render() {
 		b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", "Could not work out the records: "+dnscheck.Printable(m.s().err.Error()), w)) + "\n\n")
 		b.WriteString(common.Wrap("Press r to try again, or esc to go back.", w))
 	case m.s().have:
+		if m.asking != nil {
+			b.WriteString(m.input.View() + "\n")
+			b.WriteString(st.Dim.Render(common.Wrap("enter goes on · esc drops it", w)) + "\n\n")
+		}
 		m.renderPlan(&b)
 	}
 	m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))
