@@ -88,7 +88,7 @@ func pubPlatformZones() map[string]string {
 		terms = append(terms, "ip4:"+p.String())
 	}
 	return map[string]string{
-		".": "$ORIGIN .\n@ 300 IN SOA a.root-servers.test. hostmaster.test. 1 7200 3600 1209600 300\n@ 300 IN NS a.root-servers.test.\n",
+		".": "$ORIGIN .\n@ 300 IN SOA a.root-servers.test. hostmaster.test. 1 7200 3600 1209600 300\n@ 300 IN NS a.root-servers.test.\na.root-servers.test. 300 IN A 127.0.0.1\n",
 		"outreachsystems.com": "$ORIGIN outreachsystems.com.\n@ 300 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ 300 IN NS ns1\nns1 300 IN A 127.0.0.1\n" +
 			`spf 300 IN TXT "v=spf1 ` + strings.Join(terms, " ") + ` -all"` + "\n" +
 			`osc1._domainkey 300 IN TXT "` + key[:200] + `" "` + key[200:] + `"` + "\n",
