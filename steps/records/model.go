@@ -443,7 +443,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if m.pending != nil && m.pending.dom == i && !sl.busy {
 			if sl.have {
-				cmd = tea.Batch(cmd, common.RunAction(m.Ctx, m.pending.action, sl.plan))
+				// After this update's own messages, so that what the
+				// action says is the last word on the status line.
+				cmd = tea.Sequence(cmd, common.RunAction(m.Ctx, m.pending.action, sl.plan))
 			}
 			m.pending = nil
 		}
