@@ -54,8 +54,22 @@ func (c *Checker) Check(ctx context.Context, domain string, exp Expectation) Dom
 	var wg sync.WaitGroup
 	run := func(f func()) { wg.Add(1); go func() { defer wg.Done(); f() }() }
 	run(func() { rep.SPF = CheckSPF(ctx, q, domain, exp) })
-	run(func() { rep.DKIM = CheckDKIM(ctx, q, domain, exp) })
-	run(func() { rep.DMARC = CheckDMARC(ctx, q, domain) })
+	// A name longer than DNS allows cannot be asked for: its check says
+	// so (domain-too-long) instead of blaming the network.
+	tooLong, dkimTooLong, dmarcTooLong := DomainTooLong(domain, exp)
+	if dkimTooLong {
+		rep.DKIM = DKIMReport{Status: VerdictFail, Name: exp.DKIMSelector + "._domainkey." + domain + ".", Target: canonical(exp.DKIMTarget), Problems: []Problem{tooLong}}
+	} else {
+		run(func() { rep.DKIM = CheckDKIM(ctx, q, domain, exp) })
+	}
+	if dmarcTooLong {
+		rep.DMARC = DMARCReport{Status: VerdictMissing, Domain: domain, Problems: []Problem{tooLong}}
+	} else {
+		run(func() {
+			rep.DMARC = CheckDMARC(ctx, q, domain)
+			rep.DMARC.Destinations = checkDestinations(ctx, q, rep.DMARC)
+		})
+	}
 	var mx []string
 	if len(exp.ProviderTerms) == 0 && exp.DetectProvider != nil {
 		run(func() {
@@ -86,9 +100,12 @@ func (c *Checker) Check(ctx context.Context, domain string, exp Expectation) Dom
 	// ready: it lets everyone else pass as well.
 	rep.Ready = passes && !HasError(rep.SPF.Problems, CodeSPFAllPermissive)
 	// "Mail is being lost now" is said only when SPF and DKIM were read:
-	// DNS trouble tells nothing about what receivers decide.
+	// DNS trouble tells nothing about what receivers decide. DKIM passing
+	// alone carries DMARC, whatever SPF says.
 	if rep.SPF.Status != VerdictError && rep.DKIM.Status != VerdictError {
-		if p, ok := BlocksPlatform(rep.DMARC, passes, exp.PlatformName); ok {
+		by, p, ok := PlatformDMARC(rep.DMARC, rep.SPF.Status, rep.DKIM.Status, exp.PlatformName)
+		rep.DMARC.PassesBy = by
+		if ok {
 			rep.DMARC.Problems = append(rep.DMARC.Problems, p)
 		}
 	}
@@ -171,7 +188,7 @@ func discoveryProblems(ctx context.Context, resolver Querier, domain, zone strin
 		if !r.Status.Trouble() {
 			continue
 		}
-		return []Problem{{Code: troubleCode(r.Status), Severity: SeverityWarning,
+		return []Problem{{Code: troubleCode(r.Status), Severity: SeverityWarning, Name: trimDot(canonical(q.name)),
 			Message: "Your resolver could not give " + q.what + ": " + troubleReason(r) + ". So the domain's authoritative servers could not be asked directly: the verdicts rest on your resolver's answers, which may be older than what was just published.",
 			Fix:     "If the verdicts look out of date, check again in a few minutes. If this persists, check the domain's delegation: its NS records at the registrar and at the DNS host."}}
 	}

@@ -49,9 +49,16 @@ const (
 	// TCP, carries an unexpected RCODE, or leads into a CNAME chain too
 	// long or looping.
 	StatusBadReply
+	// StatusNotRecursive: asked to recurse, the server answered NOERROR
+	// without recursion and without authority (RA=0, AA=0) and gave no
+	// record: a referral (NS records in the authority section) or an
+	// empty answer.
+	// It does not resolve other domains, so its silence says nothing
+	// about whether the record exists.
+	StatusNotRecursive
 )
 
-var statusNames = [...]string{"ok", "nodata", "nxdomain", "servfail", "refused", "timeout", "error", "unreachable", "bad-reply"}
+var statusNames = [...]string{"ok", "nodata", "nxdomain", "servfail", "refused", "timeout", "error", "unreachable", "bad-reply", "not-recursive"}
 
 // String returns a short lower-case name for the status.
 func (s Status) String() string {
@@ -315,6 +322,12 @@ func (c *Client) Query(ctx context.Context, name string, qtype uint16) Response 
 func (c *Client) QueryServer(ctx context.Context, server, name string, qtype uint16) Response {
 	name = canonical(name)
 	resp := Response{Name: name, Type: qtype, Server: server}
+	if nameTooLong(name) {
+		// No name that long can exist (RFC 1035 §3.1): nothing to ask,
+		// and nothing for the network to be blamed for.
+		resp.Status = StatusNXDomain
+		return resp
+	}
 	msg := new(dns.Msg)
 	msg.SetQuestion(name, qtype)
 	msg.RecursionDesired = c.recursion
@@ -378,6 +391,14 @@ func (c *Client) QueryServer(ctx context.Context, server, name string, qtype uin
 		// exists cannot be told.
 		resp.Status = StatusBadReply
 		resp.Err = chainErr
+	}
+	if c.recursion && resp.Status == StatusNoData && len(resp.Answer) == 0 && !reply.RecursionAvailable && !reply.Authoritative {
+		// Asked to recurse, it did not, and it does not hold the name
+		// either (a referral, or an empty non-authoritative answer).
+		// (An NXDOMAIN is a statement about the name, which a server
+		// that only refers does not make: it stays absence.)
+		resp.Status = StatusNotRecursive
+		resp.Err = fmt.Errorf("%w: %s answered %s %s without recursion or authority", ErrNotRecursive, server, trimDot(name), dns.TypeToString[qtype])
 	}
 	return resp
 }
@@ -516,6 +537,10 @@ var (
 	// ErrRcode: the reply carries an RCODE that says nothing about the
 	// name (FORMERR, NOTIMP, …).
 	ErrRcode = errors.New("dnscheck: unexpected RCODE")
+	// ErrNotRecursive: the server does not resolve other domains (it
+	// answered a recursive question with a referral or an empty,
+	// non-authoritative answer).
+	ErrNotRecursive = errors.New("dnscheck: the server does not recurse")
 )
 
 // rcodeName returns the RCODE's mnemonic, or its number.

@@ -63,13 +63,15 @@ func (q splitQuerier) Query(ctx context.Context, name string, qtype uint16) dnsc
 // faultQuerier returns how a fault test asks srv, where the name at (and
 // qtype) misbehaves as f. Every answer is waited for fxAnswerWait, which
 // only a broken run reaches, so on a loaded machine neither a SERVFAIL or
-// REFUSED answer nor the healthy lookups turn into timeouts; only a silent
-// name's questions give up after fxSilentWait, since that timeout is what
-// is tested.
+// REFUSED answer nor the healthy lookups turn into timeouts; only the
+// questions of a silent name, or of one answered with the wrong ID, give up
+// after fxSilentWait, since that timeout is what ends them.
 func faultQuerier(srv *dnstest.Server, at string, qtype uint16, f dnstest.Fault) dnscheck.Querier {
 	long := dnscheck.NewClient(dnscheck.WithServers(srv.Addr()), dnscheck.WithTimeout(fxAnswerWait))
 	short := long
-	if f.Silent {
+	if f.Silent || f.WrongID {
+		// A reply with the wrong ID is dropped, as one that never came:
+		// the question too ends at the timeout.
 		short = dnscheck.NewClient(dnscheck.WithServers(srv.Addr()), dnscheck.WithTimeout(fxSilentWait))
 	}
 	return splitQuerier{name: at, qtype: qtype, short: short, long: long}

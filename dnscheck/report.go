@@ -25,11 +25,11 @@ const (
 )
 
 // Code names a kind of problem. Codes are stable, part of the JSON
-// contract (DESIGN.md, "Problem codes"); callers test them, never the
+// contract (docs/problem-codes.md); callers test them, never the
 // sentences.
 type Code string
 
-// Problem codes: stable, part of the JSON contract (DESIGN.md).
+// Problem codes: stable, part of the JSON contract (docs/problem-codes.md).
 const (
 	CodeSPFMissing               Code = "spf-missing"
 	CodeSPFMultiple              Code = "spf-multiple"
@@ -53,6 +53,8 @@ const (
 	CodeDMARCMultiple            Code = "dmarc-multiple"
 	CodeDMARCSyntax              Code = "dmarc-syntax"
 	CodeDMARCBlocksPlatform      Code = "dmarc-blocks-platform"
+	CodeDMARCDependsOnEnvelope   Code = "dmarc-depends-on-envelope"
+	CodeDMARCPctIgnored          Code = "dmarc-pct-ignored"
 	CodeDNSTimeout               Code = "dns-timeout"
 	CodeDNSServFail              Code = "dns-servfail"
 	CodeDNSRefused               Code = "dns-refused"
@@ -60,14 +62,19 @@ const (
 	CodeDNSBadReply              Code = "dns-bad-reply"
 	CodeNSOutOfSync              Code = "ns-out-of-sync"
 	CodeDomainIsAlias            Code = "domain-is-alias"
+	CodeSPFIncludeBroken         Code = "spf-include-broken"
+	CodeSPFRangeUnsettled        Code = "spf-range-unsettled"
+	CodeDNSNotRecursive          Code = "dns-not-recursive"
+	CodeDomainTooLong            Code = "domain-too-long"
 )
 
 // IsDNSTrouble reports whether c says that DNS could not answer (the dns-*
 // codes: dns-timeout, dns-servfail, dns-refused, dns-unreachable,
-// dns-bad-reply): what was asked about is then unknown, never missing.
+// dns-bad-reply, dns-not-recursive): what was asked about is then unknown,
+// never missing.
 func (c Code) IsDNSTrouble() bool {
 	switch c {
-	case CodeDNSTimeout, CodeDNSServFail, CodeDNSRefused, CodeDNSUnreachable, CodeDNSBadReply:
+	case CodeDNSTimeout, CodeDNSServFail, CodeDNSRefused, CodeDNSUnreachable, CodeDNSBadReply, CodeDNSNotRecursive:
 		return true
 	}
 	return false
@@ -81,9 +88,14 @@ type Problem struct {
 	Severity Severity `json:"severity"`
 	Message  string   `json:"message"`
 	Fix      string   `json:"fix"`
+	// Name is, for DNS trouble (the dns-* codes), the name whose lookup
+	// failed, without the final dot; empty otherwise. The wizard's words
+	// for the fix name it (WizardTroubleFix). It is not part of the JSON
+	// (the message names it already).
+	Name string `json:"-"`
 }
 
-// Verdict is the status of one of the three checks (DESIGN.md, "wizard
+// Verdict is the status of one of the three checks (docs/commands.md, "wizard
 // check --json"), distinct from the Status of one query. "" is no verdict
 // yet: the check has not run.
 type Verdict string
@@ -136,10 +148,56 @@ func (e Expectation) platform() string {
 	return e.PlatformName
 }
 
-// IPResult is the SPF verdict for one address.
+// IPResult is the SPF verdict for one address, or for every address of
+// one of the platform's networks.
 type IPResult struct {
-	IP     string `json:"ip"`
-	Result string `json:"result"` // RFC 7208 result name, lower case
+	// IP is the address, or the network ("107.20.160.0/24") when the
+	// platform lists a range.
+	IP string `json:"ip"`
+	// Result is the RFC 7208 result name, lower case; for a network, the
+	// worst over every address of it.
+	Result string `json:"result"`
+	// Uncovered, for a network, lists the parts of it (prefixes) that do
+	// not get pass; empty when every address passes, nil for an address.
+	Uncovered []string `json:"uncovered,omitempty"`
+
+	// cause tells why the result is permerror (the sentinel errors of
+	// blitiri.com.ar/go/spf), when it is known.
+	cause error
+	// unsettled names the terms that decide some addresses of a network
+	// from the sending address itself (macros, ptr), so that the
+	// network's verdict rests on the addresses evaluated.
+	unsettled []string
+	// tooLarge is set when the network was cut into more parts than the
+	// arithmetic takes on: the rest was evaluated at sample addresses.
+	tooLarge bool
+}
+
+// IsNetwork reports whether the result is for a network rather than one
+// address.
+func (r IPResult) IsNetwork() bool { return strings.Contains(r.IP, "/") }
+
+// MarshalJSON implements json.Marshaler: a network's entry always has
+// "uncovered" (an empty list when every address passes); an address's
+// has none.
+func (r IPResult) MarshalJSON() ([]byte, error) {
+	type network struct {
+		IP        string   `json:"ip"`
+		Result    string   `json:"result"`
+		Uncovered []string `json:"uncovered"`
+	}
+	type address struct {
+		IP     string `json:"ip"`
+		Result string `json:"result"`
+	}
+	if r.IsNetwork() {
+		u := r.Uncovered
+		if u == nil {
+			u = []string{}
+		}
+		return json.Marshal(network{r.IP, r.Result, u})
+	}
+	return json.Marshal(address{r.IP, r.Result})
 }
 
 // SPFReport is the SPF part of a domain report.
@@ -180,16 +238,34 @@ type DMARCReport struct {
 	Status Verdict `json:"status"`
 	Record string  `json:"record"`
 	Policy string  `json:"policy"`
-	// Source is whose record applies: DMARCSourceDomain (its own) or
-	// DMARCSourceOrganizational (the organisational domain's, named by
-	// OrgDomain); "" when none applies (missing, DNS trouble).
-	Source    string `json:"source,omitempty"`
+	// Source is whose record applies: DMARCSourceDomain (its own),
+	// DMARCSourceOrganizational (the organisational domain's) or
+	// DMARCSourcePSD (a public-suffix domain's, psd=y); "" when none
+	// applies (missing, DNS trouble).
+	Source string `json:"source,omitempty"`
+	// OrgDomain is the organisational domain the RFC 9989 tree walk found
+	// ("" when DNS trouble left it unknown).
 	OrgDomain string `json:"org_domain,omitempty"`
+	// PolicyDomain is the parent domain whose _dmarc record applies when
+	// it is not the domain's own (Inherited); "" otherwise.
+	PolicyDomain string `json:"policy_domain,omitempty"`
 	// Domain is the domain the report is for.
-	Domain  string `json:"-"`
-	Percent int    `json:"-"`
+	Domain string `json:"-"`
+	// Percent is the record's pct= (100 when absent): RFC 9989 removed
+	// it, and it no longer changes what the wizard says mail gets.
+	Percent int `json:"-"`
+	// Testing is t=y: receivers apply the next lower policy.
+	Testing bool `json:"-"`
+	// NonexistentPolicy is np=, the policy for subdomains that do not
+	// exist ("" when absent).
+	NonexistentPolicy string `json:"-"`
+	// PassesBy says how the platform's mail passes DMARC (set by
+	// Checker.Check from the SPF and DKIM verdicts, see PlatformDMARC):
+	// DMARCPassesByDKIM, DMARCPassesBySPFOnly, or "" (neither passes).
+	PassesBy string `json:"-"`
 	// PolicyTag is the tag Policy was read from: "sp" for an inherited
-	// record's subdomain policy, else "p".
+	// record's subdomain policy, "np" for its policy for a subdomain that
+	// does not exist, else "p".
 	PolicyTag string `json:"-"`
 	// ReportsTo are the record's rua= URIs (where aggregate reports go),
 	// at most MaxKeptRecords of them, each clipped; nil when the record
@@ -197,6 +273,10 @@ type DMARCReport struct {
 	ReportsTo []string  `json:"-"`
 	Problems  []Problem `json:"problems"`
 	TTL       uint32    `json:"-"`
+
+	// Destinations are the rua= addresses outside the organisation and
+	// whether each takes the reports (CheckReportDestinations).
+	Destinations []ReportDestination `json:"-"`
 }
 
 // DomainReport is the verdict for one domain.
@@ -275,6 +355,7 @@ type Outcome struct {
 
 	spf, dkim, dmarc verdictCode
 	dmarc2           dmarcBrief // the rest of the DMARC state (Outcome.DMARCState)
+	dmarc3           dmarcFrom  // where an inherited policy comes from, and how DMARC passes
 }
 
 // verdictCode is a Verdict in one byte: its index in verdictCodes.
@@ -304,6 +385,7 @@ func (r DomainReport) Outcome() Outcome {
 		dkim:          codeOf(r.DKIM.Status),
 		dmarc:         codeOf(r.DMARC.Status),
 		dmarc2:        briefOf(r.DMARC.State()),
+		dmarc3:        fromOf(r.Domain, r.DMARC.State()),
 	}
 }
 
@@ -330,7 +412,7 @@ func troubleProblem(r Response, what string) Problem {
 	name := trimDot(r.Name)
 	asked := what + " (" + name + ")"
 	const unknown = " Whether the record exists is unknown."
-	p := Problem{Code: troubleCode(r.Status), Severity: SeverityError}
+	p := Problem{Code: troubleCode(r.Status), Severity: SeverityError, Name: name}
 	switch {
 	case r.Status == StatusTimeout:
 		p.Message = "No DNS server answered in time when asked for " + asked + "." + unknown
@@ -341,6 +423,13 @@ func troubleProblem(r Response, what string) Problem {
 	case r.Status == StatusServFail:
 		p.Message = "The DNS server failed (SERVFAIL) when asked for " + asked + "." + unknown
 		p.Fix = "Check again shortly. If it persists, the zone may be broken at the DNS host (DNSSEC or delegation errors cause SERVFAIL)."
+	case r.Status == StatusNotRecursive:
+		server := "The DNS server"
+		if r.Server != "" {
+			server += " " + r.Server
+		}
+		p.Message = server + " answered the question for " + asked + " with a referral or an empty answer, without recursion: this server does not resolve other domains." + unknown
+		p.Fix = "Give a recursive resolver with --dns-server (your organisation's resolver, or a public one such as 1.1.1.1 or 9.9.9.9), or leave --dns-server out so that the domain's own servers are found and asked."
 	case r.Status == StatusUnreachable:
 		p.Message = "No DNS server could be asked for " + asked + ": " + r.Reason() + "." + unknown
 		p.Fix = "Check the DNS server's address and port (--dns-server), that it is running, and that this network can reach it; without --dns-server, check this computer's network and DNS settings."
@@ -373,6 +462,8 @@ func troubleCode(s Status) Code {
 		return CodeDNSServFail
 	case StatusUnreachable:
 		return CodeDNSUnreachable
+	case StatusNotRecursive:
+		return CodeDNSNotRecursive
 	}
 	return CodeDNSBadReply
 }
@@ -394,6 +485,8 @@ func TroubleWords(problems []Problem) string {
 			return "no DNS server could be reached"
 		case CodeDNSBadReply:
 			return "the DNS server's reply could not be used"
+		case CodeDNSNotRecursive:
+			return "the DNS server does not resolve other domains"
 		}
 	}
 	return ""
@@ -426,6 +519,8 @@ func (r Response) Reason() string {
 		return "the DNS server did not answer in time"
 	case StatusRefused:
 		return "the DNS server refused to answer (REFUSED)"
+	case StatusNotRecursive:
+		return server + " does not resolve other domains (it answered without recursion)"
 	case StatusServFail:
 		return "server failure (SERVFAIL)"
 	case StatusUnreachable:

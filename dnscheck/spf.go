@@ -2,6 +2,7 @@ package dnscheck
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -25,9 +26,9 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 	q = exp.Live.querier(q, domain)
 	// evaluate runs check_host for the platform's addresses of the run
 	// (or --ip's), asking through q.
-	evaluate := func(q Querier) []IPResult {
+	evaluate := func(q Querier, walk *SPFWalk) []IPResult {
 		rep.Platform = exp.platformSet(ctx)
-		return evaluateIPs(ctx, q, domain, exp.CheckIPs, rep.Platform.Networks)
+		return evaluateIPs(ctx, q, domain, exp.CheckIPs, rep.Platform.Networks, walk)
 	}
 	resp := q.Query(ctx, domain, dns.TypeTXT)
 	rep.TTL = resp.TTL
@@ -37,7 +38,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		// A receiver asking now gets the same trouble: temperror for
 		// every address (RFC 7208 §4.4). The answer is cached, so this
 		// asks nothing again.
-		rep.IPs = evaluate(q)
+		rep.IPs = evaluate(q, nil)
 		return rep
 	}
 	found := spfTexts(resp)
@@ -49,7 +50,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 				rep.Problems = append(rep.Problems, Problem{Code: CodeSPFSyntax, Severity: SeverityError,
 					Message: fmt.Sprintf("The TXT record %q was meant as SPF but receivers do not see it as one: it must start with exactly \"v=spf1 \".", clip(txt)),
 					Fix:     "Publish the value without quotation marks or leading spaces, starting with v=spf1. " + repairFix(txt)})
-				rep.IPs = evaluate(q)
+				rep.IPs = evaluate(q, nil)
 				return rep
 			}
 		}
@@ -57,7 +58,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFMissing, Severity: SeverityError,
 			Message: fmt.Sprintf("%s has no SPF record, so receivers cannot tell that %s may send as it.", trimDot(domain), exp.PlatformName),
 			Fix:     "Publish one SPF record at " + trimDot(domain) + "; the records the wizard proposes include it."})
-		rep.IPs = evaluate(q)
+		rep.IPs = evaluate(q, nil)
 		return rep
 	case 1:
 	default:
@@ -70,7 +71,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFMultiple, Severity: SeverityError,
 			Message: msg,
 			Fix:     "Merge them into one record and delete the others; the records the wizard proposes include the merged one."})
-		rep.IPs = evaluate(q)
+		rep.IPs = evaluate(q, nil)
 		return rep
 	}
 	rep.Record = clip(found[0])
@@ -80,7 +81,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFSyntax, Severity: SeverityError,
 			Message: "The SPF record does not parse: " + clip(err.Error()) + ". Receivers treat it as an error (permerror).",
 			Fix:     repairFix(found[0])})
-		rep.IPs = evaluate(q)
+		rep.IPs = evaluate(q, nil)
 		return rep
 	}
 
@@ -89,8 +90,11 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 	troubles := &troubleLog{q: q}
 	walk := WalkSPF(ctx, troubles, domain, rec)
 	rep.Lookups, rep.VoidLookups, rep.Costs = walk.Lookups, walk.VoidLookups, walk.IncludeCosts()
-	rep.IPs = evaluate(troubles)
+	rep.IPs = evaluate(troubles, &walk)
 	rep.Problems = append(rep.Problems, treeProblems(walk)...)
+	rep.Problems = append(rep.Problems, includeProblems(walk, exp)...)
+	rep.Problems = append(rep.Problems, evaluatorProblems(rep.IPs, exp, rep.Problems)...)
+	rep.Problems = append(rep.Problems, unsettledProblems(rep.IPs, exp)...)
 	rep.Problems = append(rep.Problems, troubles.problems(walk, rep.IPs)...)
 	rep.Problems = append(rep.Problems, allProblems(rec)...)
 	rep.Problems = append(rep.Problems, permissiveProblems(walk)...)
@@ -188,6 +192,11 @@ func treeProblems(w SPFWalk) []Problem {
 		out = append(out, Problem{Code: CodeSPFTooManyLookups, Severity: SeverityError,
 			Message: fmt.Sprintf("The SPF record needs %d DNS lookups; receivers allow %d and fail the rest (permerror). By term: %s.", w.Lookups, MaxSPFLookups, keptList(parts, maxListed)),
 			Fix:     "Remove includes for services you no longer use, or replace an include by the addresses it lists (the wizard can propose the platform's own addresses instead of its include)."})
+	}
+	if len(w.ManyMX) > 0 {
+		out = append(out, Problem{Code: CodeSPFTooManyLookups, Severity: SeverityError,
+			Message: fmt.Sprintf("An mx term of the SPF record finds more than %d mail servers (%s); receivers look up at most %d, so they treat the whole SPF record as broken.", maxSPFMX, keptList(w.ManyMX, maxListed), maxSPFMX),
+			Fix:     "Replace the mx term by the addresses of the servers that really send mail (ip4: and ip6: terms), or by your mail provider's include."})
 	}
 	if w.VoidLookups > MaxSPFVoidLookups {
 		out = append(out, Problem{Code: CodeSPFTooManyVoidLookups, Severity: SeverityError,
@@ -336,13 +345,15 @@ func platformProblems(rec *SPFRecord, w SPFWalk, exp Expectation, ips []IPResult
 	var failing []string
 	for _, r := range ips {
 		if r.Result != string(spf.Pass) && r.Result != string(spf.TempError) {
-			failing = append(failing, r.IP+" ("+r.Result+")")
+			failing = append(failing, resultWords(r))
 		}
 	}
 	if len(failing) > 0 {
 		fix := "Add include:" + exp.SPFInclude + " to the SPF record, before its all term."
 		if treeHasInclude(w.Root, exp.SPFInclude) {
 			fix = includeIneffectiveFix(w, exp, others)
+		} else if why := breakingProblem(others); why != nil {
+			fix += " And mend what breaks the whole record: " + why.Message
 		}
 		out = append(out, Problem{Code: CodeSPFPlatformNotAuthorized, Severity: SeverityError,
 			Message: fmt.Sprintf("Receivers would not accept %s's servers as senders for your domain: %s.", exp.PlatformName, keptList(failing, maxListed)),
@@ -355,14 +366,14 @@ func platformProblems(rec *SPFRecord, w SPFWalk, exp Expectation, ips []IPResult
 	// addresses, today's or the catalog's.
 	listed := false
 	for _, p := range append(slices.Clone(set.Networks), exp.PlatformIPs...) {
-		listed = listed || recordLists(rec, p)
+		listed = listed || recordOverlaps(rec, p)
 	}
 	if !listed {
 		return out
 	}
 	var lacking []netip.Prefix
 	for _, p := range set.Networks {
-		if !recordLists(rec, p) {
+		if !recordCovers(rec, p) {
 			lacking = append(lacking, p)
 		}
 	}
@@ -400,7 +411,7 @@ func staleProblem(exp Expectation, set PlatformIPs, lacking []netip.Prefix, ips 
 	}
 	sev := SeverityWarning
 	for _, p := range lacking {
-		if r := result[p.Addr().String()]; r != string(spf.Pass) && r != string(spf.TempError) {
+		if r := result[networkKey(p)]; r != string(spf.Pass) && r != string(spf.TempError) {
 			sev = SeverityError
 		}
 	}
@@ -446,11 +457,26 @@ func includeIneffectiveFix(w SPFWalk, exp Expectation, others []Problem) string 
 			"Nothing on your side needs to change: contact %s and tell them that %s publishes no usable SPF record.",
 			inc, inc, clip(n.Error), vendor, inc)
 	}
+	if why := breakingProblem(others); why != nil {
+		return "The include is there but does not take effect: " + why.Message + " " + why.Fix
+	}
 	if slices.ContainsFunc(others, func(p Problem) bool { return p.Severity == SeverityError }) {
 		return "The include is there but does not take effect; fix the other problems listed for this record."
 	}
 	return "The include is there, but these addresses do not pass through it: a term before include:" + inc +
 		" decides them first, or the include does not list them. Check the terms before it."
+}
+
+// breakingProblem returns the first of others that makes the whole record
+// broken for receivers (a broken include, a limit reached, a term that
+// does not parse), nil when there is none.
+func breakingProblem(others []Problem) *Problem {
+	for _, code := range []Code{CodeSPFIncludeBroken, CodeSPFTooManyLookups, CodeSPFTooManyVoidLookups, CodeSPFSyntax} {
+		if i := slices.IndexFunc(others, func(p Problem) bool { return p.Code == code && p.Severity == SeverityError }); i >= 0 {
+			return &others[i]
+		}
+	}
+	return nil
 }
 
 // findInclude returns the node that include:domain (or a redirect to it)
@@ -507,6 +533,54 @@ func treeHasInclude(n *SPFNode, domain string) bool {
 	return slices.ContainsFunc(n.Children, func(c *SPFNode) bool { return treeHasInclude(c, domain) })
 }
 
+// networkKey is how an IPResult names network p: the address alone for
+// a single address, else the prefix.
+func networkKey(p netip.Prefix) string {
+	if p.IsSingleIP() {
+		return p.Addr().String()
+	}
+	return p.Masked().String()
+}
+
+// resultWords says an address's or a network's verdict for a list:
+// "192.0.2.1 (fail)", "107.20.160.0/24 (fail for 107.20.160.1/32,
+// 107.20.160.2/31…)" when only part of a network does not pass.
+func resultWords(r IPResult) string {
+	if !r.IsNetwork() || len(r.Uncovered) == 0 || (len(r.Uncovered) == 1 && r.Uncovered[0] == r.IP) {
+		return r.IP + " (" + r.Result + ")"
+	}
+	return r.IP + " (" + r.Result + " for " + keptList(r.Uncovered, 4) + ")"
+}
+
+// recordCovers reports whether the ip4/ip6 terms of rec that authorise
+// cover every address of p between them.
+func recordCovers(rec *SPFRecord, p netip.Prefix) bool {
+	left := []netip.Prefix{p.Masked()}
+	for _, t := range rec.Terms {
+		if (t.Mechanism != MechIP4 && t.Mechanism != MechIP6) || t.Qualifier == '-' {
+			continue
+		}
+		var rest []netip.Prefix
+		for _, l := range left {
+			_, outside := splitPrefix(l, t.Prefix)
+			rest = append(rest, outside...)
+		}
+		left = rest
+	}
+	return len(left) == 0
+}
+
+// recordOverlaps reports whether rec has an ip4/ip6 term that authorises
+// some address of p.
+func recordOverlaps(rec *SPFRecord, p netip.Prefix) bool {
+	for _, t := range rec.Terms {
+		if (t.Mechanism == MechIP4 || t.Mechanism == MechIP6) && t.Qualifier != '-' && t.Prefix.Overlaps(p) {
+			return true
+		}
+	}
+	return false
+}
+
 // recordLists reports whether rec has an ip4/ip6 term covering p.
 func recordLists(rec *SPFRecord, p netip.Prefix) bool {
 	for _, t := range rec.Terms {
@@ -518,23 +592,34 @@ func recordLists(rec *SPFRecord, p netip.Prefix) bool {
 	return false
 }
 
-// evaluateIPs runs check_host concurrently for each of checkIPs, or when
-// there are none, for the first address of each of the platform's
-// networks.
-func evaluateIPs(ctx context.Context, q Querier, domain string, checkIPs []netip.Addr, networks []netip.Prefix) []IPResult {
-	ips := checkIPs
-	if len(ips) == 0 {
-		for _, p := range networks {
-			ips = append(ips, p.Addr())
+// evaluateIPs returns the SPF verdicts concurrently for each of checkIPs,
+// or when there are none, for each of the platform's networks: check_host
+// for a single address, and for a wider network the verdict of every
+// address of it, by prefix arithmetic over walk, the domain's walked tree
+// (evaluateNetwork; nil when the domain has no usable record).
+func evaluateIPs(ctx context.Context, q Querier, domain string, checkIPs []netip.Addr, networks []netip.Prefix, walk *SPFWalk) []IPResult {
+	nets := networks
+	if len(checkIPs) > 0 {
+		nets = nil
+		for _, ip := range checkIPs {
+			nets = append(nets, netip.PrefixFrom(ip, ip.BitLen()))
 		}
 	}
-	out := make([]IPResult, len(ips))
+	out := make([]IPResult, len(nets))
 	var wg sync.WaitGroup
-	for i, ip := range ips {
+	for i, p := range nets {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out[i] = IPResult{IP: ip.String(), Result: string(EvaluateSPF(ctx, q, ip, domain))}
+			if p.IsSingleIP() {
+				res, err := evaluateSPF(ctx, q, p.Addr(), domain)
+				out[i] = IPResult{IP: p.Addr().String(), Result: string(res)}
+				if res == spf.PermError {
+					out[i].cause = err
+				}
+				return
+			}
+			out[i] = evaluateNetwork(ctx, q, domain, p, walk)
 		}()
 	}
 	wg.Wait()
@@ -544,10 +629,24 @@ func evaluateIPs(ctx context.Context, q Querier, domain string, checkIPs []netip
 // EvaluateSPF returns the RFC 7208 check_host result for ip sending as
 // postmaster@domain, asking DNS through q.
 func EvaluateSPF(ctx context.Context, q Querier, ip netip.Addr, domain string) spf.Result {
-	d := trimDot(canonical(domain))
-	res, _ := spf.CheckHostWithSender(net.IP(ip.AsSlice()), d, "postmaster@"+d,
-		spf.WithResolver(spfResolver{q}), spf.WithContext(ctx))
+	res, _ := evaluateSPF(ctx, q, ip, domain)
 	return res
+}
+
+// evaluateSPF is EvaluateSPF with the evaluator's reason: for permerror,
+// one of the sentinel errors of blitiri.com.ar/go/spf (lookup limit,
+// void lookups, too many MX records, an include with no record…).
+func evaluateSPF(ctx context.Context, q Querier, ip netip.Addr, domain string) (spf.Result, error) {
+	d := trimDot(canonical(domain))
+	return spf.CheckHostWithSender(net.IP(ip.AsSlice()), d, "postmaster@"+d,
+		spf.WithResolver(spfResolver{q}), spf.WithContext(ctx))
+}
+
+// isNotFound reports whether err says that a name has no records (as
+// spfResolver reports absence).
+func isNotFound(err error) bool {
+	var d *net.DNSError
+	return errors.As(err, &d) && d.IsNotFound
 }
 
 // spfResolver adapts a Querier to the resolver interface of
@@ -616,4 +715,162 @@ func (r spfResolver) LookupAddr(ctx context.Context, addr string) ([]string, err
 		out = append(out, rr.(*dns.PTR).Ptr)
 	}
 	return out, r.err(resp)
+}
+
+// includeProblems reports, anywhere in the include tree, an include or
+// redirect whose target does not exist, has no SPF record, has several, or
+// publishes one that does not parse: a receiver that reaches it stops with
+// permerror (RFC 7208 §5.2, §6.1), so the whole record is broken for every
+// sender not matched before it (spf-include-broken). The platform's own
+// include is the vendor's to fix.
+func includeProblems(w SPFWalk, exp Expectation) []Problem {
+	var out []Problem
+	var visit func(n, top *SPFNode, path []string)
+	visit = func(n, top *SPFNode, path []string) {
+		if len(out) >= maxListed {
+			return
+		}
+		if n.Broken() {
+			out = append(out, brokenIncludeProblem(n, top, path, exp))
+			return
+		}
+		for _, c := range n.Children {
+			visit(c, top, append(path[:len(path):len(path)], clip(c.Via)))
+		}
+	}
+	if w.Root != nil {
+		for _, c := range w.Root.Children {
+			visit(c, c, []string{clip(c.Via)})
+		}
+	}
+	return out
+}
+
+// BrokenWords says what is wrong with a broken include or redirect target
+// (SPFNode.Broken), after its term: "does not exist", "has no SPF record"…
+func (n *SPFNode) BrokenWords() string {
+	switch n.Cause {
+	case SPFCauseNoDomain:
+		return "does not exist"
+	case SPFCauseNoSPF:
+		return "has no SPF record"
+	case SPFCauseMultiple:
+		return "leads to a name with more than one SPF record"
+	case SPFCauseSyntax:
+		return "leads to an SPF record that does not parse (" + clip(n.Error) + ")"
+	}
+	return "cannot be followed (" + clip(n.Error) + ")"
+}
+
+// brokenIncludeProblem is spf-include-broken for n, reached from the
+// domain's record through path (its terms), whose first step is top.
+func brokenIncludeProblem(n, top *SPFNode, path []string, exp Expectation) Problem {
+	term := path[len(path)-1]
+	target := trimDot(n.Domain)
+	msg := fmt.Sprintf("%s %s, so receivers treat the whole SPF record as broken.", term, n.BrokenWords())
+	fix := fmt.Sprintf("Remove %s from the SPF record (the records the wizard proposes leave it out). If you still use the service it stood for, ask that service for its current SPF include.", term)
+	if len(path) > 1 {
+		msg = fmt.Sprintf("%s, which your record reaches through %s, %s, so receivers treat the whole SPF record as broken.", term, strings.Join(path[:len(path)-1], " → "), n.BrokenWords())
+		fix = fmt.Sprintf("Ask whoever runs %s to fix or remove %s. Until then, only removing %s from your record makes it work.", trimDot(top.Domain), term, path[0])
+	}
+	if exp.SPFInclude != "" && canonical(exp.SPFInclude) == n.Domain {
+		vendor := exp.Vendor
+		if vendor == "" {
+			vendor = exp.platform() + "'s vendor"
+		}
+		fix = fmt.Sprintf("Nothing on your side needs to change: contact %s and tell them that %s %s.", vendor, target, n.BrokenWords())
+	}
+	return Problem{Code: CodeSPFIncludeBroken, Severity: SeverityError, Message: msg, Fix: fix}
+}
+
+// evaluatorProblems states the cause of a permerror the evaluator gave
+// some of the platform's addresses when no problem found so far states
+// it (have): a limit reached only through names built from the sending
+// address (macros), an include or redirect they build to a name without
+// a record, and the like.
+func evaluatorProblems(ips []IPResult, exp Expectation, have []Problem) []Problem {
+	type cause struct {
+		code     Code
+		msg, fix string
+	}
+	known := func(err error) (cause, bool) {
+		switch {
+		case errors.Is(err, spf.ErrLookupLimitReached):
+			return cause{CodeSPFTooManyLookups,
+				"receivers run out of DNS lookups (more than 10) while following the SPF record for them, so they treat the whole record as broken",
+				"Remove includes for services you no longer use, and terms that build names from the sender (macros, %{…})."}, true
+		case errors.Is(err, spf.ErrVoidLookupLimitReached):
+			return cause{CodeSPFTooManyVoidLookups,
+				"more than 2 of the lookups the SPF record makes for them find nothing (names built from the sender by macros, %{…}, that do not exist), so receivers treat the whole record as broken",
+				"Remove the terms whose names do not exist, or publish those names."}, true
+		case errors.Is(err, spf.ErrTooManyMXRecords):
+			return cause{CodeSPFTooManyLookups,
+				"an mx term of the SPF record finds more than 10 mail servers, so receivers treat the whole record as broken",
+				"Replace the mx term by the addresses of the servers that really send mail."}, true
+		case errors.Is(err, spf.ErrNoResult), errors.Is(err, spf.ErrMultipleRecords):
+			return cause{CodeSPFIncludeBroken,
+				"an include or redirect of the SPF record leads to a name without exactly one SPF record, so receivers treat the whole record as broken",
+				"Remove that include or redirect, or have its target publish one SPF record."}, true
+		case err != nil:
+			return cause{CodeSPFSyntax,
+				"receivers stop on a term of the SPF record they cannot read (" + clip(err.Error()) + "), so they treat the whole record as broken",
+				"Correct or remove that term."}, true
+		}
+		return cause{}, false
+	}
+	var order []Code
+	byCode := map[Code]*cause{}
+	affected := map[Code][]string{}
+	for _, r := range ips {
+		if r.Result != string(spf.PermError) {
+			continue
+		}
+		c, ok := known(r.cause)
+		if !ok || slices.ContainsFunc(have, func(p Problem) bool { return p.Code == c.code }) {
+			continue
+		}
+		if byCode[c.code] == nil {
+			byCode[c.code] = &c
+			order = append(order, c.code)
+		}
+		affected[c.code] = append(affected[c.code], r.IP)
+	}
+	var out []Problem
+	for _, code := range order {
+		c := byCode[code]
+		out = append(out, Problem{Code: code, Severity: SeverityError,
+			Message: fmt.Sprintf("For %s's addresses %s, %s.", exp.platform(), keptList(affected[code], maxListed), c.msg),
+			Fix:     c.fix})
+	}
+	return out
+}
+
+// unsettledProblems says, for each of the platform's networks whose
+// verdict some term decides from the sending address itself (a macro,
+// ptr), that the network cannot be settled without an address, and which
+// addresses were evaluated instead.
+func unsettledProblems(ips []IPResult, exp Expectation) []Problem {
+	var out []Problem
+	for _, r := range ips {
+		if r.tooLarge {
+			out = append(out, Problem{Code: CodeSPFRangeUnsettled, Severity: SeverityWarning,
+				Message: fmt.Sprintf("The SPF record cuts %s's network %s into too many pieces to settle every address; the wizard evaluated sample addresses of what was left (%s overall).", exp.platform(), r.IP, r.Result),
+				Fix:     "Put include:" + exp.SPFInclude + " early in the record, and remove the many ip4: and ip6: terms that are no longer needed."})
+		}
+		if len(r.unsettled) == 0 {
+			continue
+		}
+		out = append(out, Problem{Code: CodeSPFRangeUnsettled, Severity: SeverityWarning,
+			Message: fmt.Sprintf("Whether every address of %s's network %s passes cannot be settled without the sending address: %s %s from the address itself. The wizard evaluated the first and last addresses of the parts it decides (%s overall).",
+				exp.platform(), r.IP, keptList(r.unsettled, maxListed), decideWord(len(r.unsettled)), r.Result),
+			Fix: "Put include:" + exp.SPFInclude + " before " + r.unsettled[0] + ", so that the platform's addresses pass whatever it decides."})
+	}
+	return out
+}
+
+func decideWord(n int) string {
+	if n == 1 {
+		return "decides"
+	}
+	return "decide"
 }

@@ -2,6 +2,7 @@ package dnscheck
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -17,6 +18,9 @@ const (
 	// past this many DNS-querying terms nothing more is fetched.
 	maxSPFWalk  = 40
 	maxSPFDepth = 12
+	// maxSPFMX is how many MX hosts an mx term may have (RFC 7208
+	// §4.6.4): more is permerror.
+	maxSPFMX = 10
 )
 
 // SPFNode is one SPF record in an include / redirect tree.
@@ -33,6 +37,33 @@ type SPFNode struct {
 	Error string
 	// Trouble is the DNS failure behind Error, if any.
 	Trouble *Response
+	// Cause says, in one word, why the record could not be followed
+	// (one of the SPFCause constants); "" when it was.
+	Cause string
+}
+
+// Why an include or redirect target could not be followed (SPFNode.Cause).
+// Each of them makes a receiver stop with permerror when it reaches the
+// term (RFC 7208 §5.2, §6.1, §4.6.4), except SPFCauseTrouble (temperror).
+const (
+	SPFCauseNoDomain = "no-domain" // the target does not exist (NXDOMAIN)
+	SPFCauseNoSPF    = "no-spf"    // the target exists but publishes no SPF record
+	SPFCauseMultiple = "multiple"  // the target publishes several SPF records
+	SPFCauseSyntax   = "syntax"    // the target's SPF record does not parse
+	SPFCauseLoop     = "loop"      // the target is already on the path: it includes itself
+	SPFCauseTooDeep  = "too-deep"  // the tree is deeper than any receiver follows
+	SPFCauseTrouble  = "trouble"   // DNS could not give the target's record
+)
+
+// Broken reports whether the node's target makes the record broken for
+// receivers (permerror): it does not exist, has no SPF record, has
+// several, or its record does not parse.
+func (n *SPFNode) Broken() bool {
+	switch n.Cause {
+	case SPFCauseNoDomain, SPFCauseNoSPF, SPFCauseMultiple, SPFCauseSyntax:
+		return true
+	}
+	return false
 }
 
 // SPFWalk is the static analysis of a domain's SPF include / redirect tree.
@@ -43,6 +74,10 @@ type SPFWalk struct {
 	VoidTerms   []string // the terms whose lookups found nothing, as "domain: term"
 	Loops       []string // include / redirect chains that come back on themselves
 	Truncated   bool     // the walk stopped early (too many lookups or too deep)
+	// ManyMX lists the mx terms whose domain has more than 10 MX hosts
+	// (receivers fail the record on them, RFC 7208 §4.6.4), as
+	// "domain: term (N mail servers)".
+	ManyMX []string
 }
 
 // IncludeCosts returns, for each DNS-querying term of the root record, the
@@ -85,7 +120,7 @@ func WalkSPF(ctx context.Context, q Querier, domain string, rec *SPFRecord) SPFW
 	root := &SPFNode{Domain: canonical(domain), Record: rec}
 	w.walk(ctx, root, []string{root.Domain}, 0)
 	return SPFWalk{Root: root, Lookups: root.Lookups, VoidLookups: w.voids,
-		VoidTerms: w.voidTerms, Loops: w.loops, Truncated: w.truncated}
+		VoidTerms: w.voidTerms, Loops: w.loops, Truncated: w.truncated, ManyMX: w.manyMX}
 }
 
 type spfWalker struct {
@@ -96,6 +131,7 @@ type spfWalker struct {
 	voidTerms []string
 	loops     []string
 	truncated bool
+	manyMX    []string
 }
 
 // budget takes one lookup from the walk's allowance.
@@ -166,7 +202,7 @@ func (w *spfWalker) child(ctx context.Context, from string, t SPFTerm, target st
 	for _, p := range path {
 		if p == target {
 			loop := strings.Join(trimDots(append(path, target)), " → ")
-			c.Error = "loop: " + loop
+			c.Error, c.Cause = "loop: "+loop, SPFCauseLoop
 			w.mu.Lock()
 			w.loops = append(w.loops, loop)
 			w.mu.Unlock()
@@ -174,7 +210,7 @@ func (w *spfWalker) child(ctx context.Context, from string, t SPFTerm, target st
 		}
 	}
 	if depth >= maxSPFDepth {
-		c.Error = "the include tree is too deep"
+		c.Error, c.Cause = "the include tree is too deep", SPFCauseTooDeep
 		w.mu.Lock()
 		w.truncated = true
 		w.mu.Unlock()
@@ -185,17 +221,24 @@ func (w *spfWalker) child(ctx context.Context, from string, t SPFTerm, target st
 	switch {
 	case resp.Status.Trouble():
 		c.Error = fmt.Sprintf("%s could not be looked up (%s)", strings.TrimSuffix(target, "."), resp.Status)
-		c.Trouble = &resp
+		c.Trouble, c.Cause = &resp, SPFCauseTrouble
+		return c
+	case resp.Status == StatusNXDomain:
+		w.void(from, t.Raw)
+		c.Error, c.Cause = strings.TrimSuffix(target, ".")+" does not exist", SPFCauseNoDomain
 		return c
 	case resp.Status.Absent():
 		w.void(from, t.Raw)
-		c.Error = strings.TrimSuffix(target, ".") + " does not exist or has no TXT records"
+		c.Error, c.Cause = strings.TrimSuffix(target, ".")+" has no SPF record (no TXT records at all)", SPFCauseNoSPF
 		return c
 	case err != nil:
-		c.Error = err.Error()
+		c.Error, c.Cause = err.Error(), SPFCauseMultiple
+		if errors.As(err, new(*SPFSyntaxError)) {
+			c.Cause = SPFCauseSyntax
+		}
 		return c
 	case rec == nil: // RFC 7208 §5.2, §6.1: permerror
-		c.Error = strings.TrimSuffix(target, ".") + " has no SPF record"
+		c.Error, c.Cause = strings.TrimSuffix(target, ".")+" has no SPF record", SPFCauseNoSPF
 		return c
 	}
 	c.Record = rec
@@ -243,9 +286,14 @@ func (w *spfWalker) mx(ctx context.Context, from string, t SPFTerm, target strin
 		w.void(from, t.Raw)
 		return
 	}
+	if n := len(resp.Records()); n > maxSPFMX {
+		w.mu.Lock()
+		w.manyMX = append(w.manyMX, fmt.Sprintf("%s: %s (%d mail servers)", strings.TrimSuffix(from, "."), t.Raw, n))
+		w.mu.Unlock()
+	}
 	var wg sync.WaitGroup
 	for i, rr := range resp.Records() {
-		if i >= 10 { // RFC 7208 §4.6.4: at most ten MX names are looked up
+		if i >= maxSPFMX { // RFC 7208 §4.6.4: at most ten MX names are looked up
 			break
 		}
 		host := rr.(*dns.MX).Mx

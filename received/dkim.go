@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/emersion/go-msgauth/dkim"
 	"github.com/miekg/dns"
@@ -51,15 +52,24 @@ type DKIMResult struct {
 	KeyName string `json:"key_name,omitempty"`
 	// KeyBits is the size of the key found (0 when none was read).
 	KeyBits int `json:"key_bits,omitempty"`
+	// BodyLength is the signature's l= tag, the number of body bytes it
+	// signs (null when the whole body is signed).
+	BodyLength *int64 `json:"body_length,omitempty"`
+	// UnsignedBodyBytes counts the body bytes after the l= signed ones:
+	// content anyone on the way could have added.
+	UnsignedBodyBytes int64 `json:"unsigned_body_bytes,omitempty"`
 	// trouble is the lookup of the key when DNS could not answer.
 	trouble *dnscheck.Response
+	// cannotCheck: the wizard cannot check this signature (neutral).
+	cannotCheck bool
 }
 
 // keyLookups records every key lookup of one verification, so a result can
 // be explained by what DNS said.
 type keyLookups struct {
-	ctx context.Context
-	dq  *domainQueriers
+	ctx     context.Context // ends at the one deadline of every key lookup
+	timeout time.Duration   // that deadline, from the start
+	dq      *domainQueriers
 
 	mu      sync.Mutex
 	answers map[string]dnscheck.Response
@@ -90,25 +100,68 @@ func (k *keyLookups) lookupTXT(name string) ([]string, error) {
 	return resp.TXT(), nil
 }
 
+// DefaultKeyTimeout bounds all the DKIM key lookups of one message
+// together when Options.KeyTimeout is zero.
+const DefaultKeyTimeout = 10 * time.Second
+
 // verifyDKIM verifies the first MaxSignatures signatures of m over its
 // body, fetching keys through dq, and returns one result a signature and
-// how many were left unchecked. The body is read once, whole (bounded by
-// the reader); a body read error (too large) is returned.
-func verifyDKIM(ctx context.Context, m *Message, dq *domainQueriers, selector string) ([]DKIMResult, int, error) {
+// how many were left unchecked. The keys are looked up side by side, all
+// under one deadline (keyTimeout). The body is read once, whole (bounded
+// by the reader); a body read error (too large) is returned. Signatures
+// with a body length (l=), which go-msgauth refuses, are verified here
+// (bodylength.go).
+func verifyDKIM(ctx context.Context, m *Message, dq *domainQueriers, selector string, keyTimeout time.Duration) ([]DKIMResult, int, error) {
 	sigs := m.Get("DKIM-Signature")
 	if len(sigs) == 0 {
 		return nil, 0, nil
 	}
-	look := &keyLookups{ctx: ctx, dq: dq, answers: map[string]dnscheck.Response{}, invalid: map[string]bool{}}
+	if keyTimeout <= 0 {
+		keyTimeout = DefaultKeyTimeout
+	}
+	keyCtx, cancel := context.WithTimeout(ctx, keyTimeout)
+	defer cancel()
+	look := &keyLookups{ctx: keyCtx, timeout: keyTimeout, dq: dq, answers: map[string]dnscheck.Response{}, invalid: map[string]bool{}}
 	checked := min(len(sigs), MaxSignatures)
-	msg := io.MultiReader(strings.NewReader(string(m.HeaderBytes())), m.Body)
+
+	// The body goes past the hashers of the l= signatures as go-msgauth
+	// reads it; what it leaves unread is read through them afterwards.
+	withLength := make([]*lengthSignature, checked)
+	var hashers []io.Writer
+	for i := range checked {
+		if ls := newLengthSignature(i, sigs[i]); ls != nil {
+			withLength[i] = ls
+			if ls.body != nil {
+				hashers = append(hashers, ls.body)
+			}
+		}
+	}
+	body := m.Body
+	if len(hashers) > 0 {
+		body = io.TeeReader(m.Body, io.MultiWriter(hashers...))
+	}
+	// go-msgauth sees a body that cannot be read (too large, a second
+	// mbox message) as ending there, so that it finishes and lets go of
+	// its goroutines; the error is returned here instead.
+	latch := &errLatch{r: body}
+	msg := io.MultiReader(strings.NewReader(string(m.HeaderBytes())), latch)
 	verifs, err := dkim.VerifyWithOptions(msg, &dkim.VerifyOptions{LookupTXT: look.lookupTXT, MaxVerifications: MaxSignatures})
+	if latch.err != nil {
+		err = latch.err
+	}
 	if err != nil && !errors.Is(err, dkim.ErrTooManySignatures) {
 		var ie *InputError
 		if errors.As(err, &ie) {
 			return nil, 0, err
 		}
 		return nil, 0, fmt.Errorf("received: verifying DKIM: %w", err)
+	}
+	if _, err := io.Copy(io.Discard, body); err != nil {
+		var ie *InputError
+		if errors.As(err, &ie) {
+			return nil, 0, err
+		}
+		return nil, 0, fmt.Errorf("received: reading the message body: %w", err)
 	}
 	out := make([]DKIMResult, checked)
 	for i := range checked {
@@ -122,10 +175,61 @@ func verifyDKIM(ctx context.Context, m *Message, dq *domainQueriers, selector st
 		if i < len(verifs) && verifs[i] != nil {
 			verr = verifs[i].Err
 		}
-		look.judge(&r, verr, m.HeadersOnly)
+		if ls := withLength[i]; ls != nil && ls.lengthErr == "" {
+			l := ls.length
+			r.BodyLength = &l
+		}
+		if ls := withLength[i]; ls != nil && (verr == nil || refusedForLength(verr)) {
+			look.judgeLength(&r, ls, m)
+		} else {
+			look.judge(&r, verr, m.HeadersOnly)
+		}
 		out[i] = r
 	}
 	return out, len(sigs) - checked, nil
+}
+
+// errLatch reads r and keeps its first error other than io.EOF, giving
+// io.EOF in its place.
+type errLatch struct {
+	r   io.Reader
+	err error
+}
+
+func (l *errLatch) Read(p []byte) (int, error) {
+	if l.err != nil {
+		return 0, io.EOF
+	}
+	n, err := l.r.Read(p)
+	if err != nil && err != io.EOF {
+		l.err = err
+		return n, io.EOF
+	}
+	return n, err
+}
+
+// judgeLength sets the result of a signature with l= that go-msgauth
+// accepted in every other way, by the wizard's own verification.
+func (k *keyLookups) judgeLength(r *DKIMResult, ls *lengthSignature, m *Message) {
+	k.mu.Lock()
+	resp := k.answers[r.KeyName]
+	k.mu.Unlock()
+	var v lengthVerdict
+	switch {
+	case m.HeadersOnly:
+		v = lengthVerdict{result: ResultNeutral, reason: "the file has only the headers, so the body hash cannot be checked (the key is published and usable); save the whole message to check it"}
+	default:
+		v = ls.verify(m, resp.TXT(), r.KeyName)
+	}
+	for _, txt := range resp.TXT() {
+		if key, err := dnscheck.ParseDKIMKey(txt); err == nil {
+			r.KeyBits = key.Bits
+		}
+	}
+	r.Result, r.Reason, r.UnsignedBodyBytes, r.cannotCheck = v.result, v.reason, v.unsigned, v.cannotCheck
+	if r.Result == ResultPass && r.Reason == "" && r.KeyBits > 0 && r.KeyBits < 2048 && r.KeyBits != 256 {
+		r.Reason = fmt.Sprintf("passes, but the key is only %d bits; receivers expect 2048", r.KeyBits)
+	}
 }
 
 // judge sets the result and reason of r from go-msgauth's error and what
@@ -154,6 +258,11 @@ func (k *keyLookups) judge(r *DKIMResult, err error, headersOnly bool) {
 	case dkim.IsTempFail(err):
 		r.Result = ResultTempError
 		r.Reason = "DNS could not give the key at " + r.KeyName
+		// The clock, not ctx.Err(): a socket's deadline may fire a moment
+		// before the context's own timer marks it done.
+		if deadline, ok := k.ctx.Deadline(); ok && !time.Now().Before(deadline) {
+			r.Reason += fmt.Sprintf(" within the %s the wizard allows for all the key lookups of a message", k.timeout)
+		}
 		if asked && resp.Status.Trouble() {
 			r.Reason += ": " + resp.Reason()
 			rr := resp
@@ -210,22 +319,46 @@ func (k *keyLookups) judge(r *DKIMResult, err error, headersOnly bool) {
 
 // domainQueriers gives, for each domain, one authoritative-first querier
 // for the whole verification (Checker.Querier().ForDomain), so no name is
-// asked twice.
+// asked twice. Each domain's authority is discovered once, by the first
+// asker; discoveries of different domains run side by side, so signatures
+// from several domains never wait on each other's name servers.
 type domainQueriers struct {
 	dq dnscheck.DomainQuerier
 
 	mu  sync.Mutex
-	per map[string]dnscheck.Querier
+	per map[string]*domainEntry
 }
 
+// domainEntry is one domain's querier, ready once done is closed.
+type domainEntry struct {
+	done chan struct{}
+	q    dnscheck.Querier
+}
+
+// forDomain returns domain's querier, discovering its authority the first
+// time (with that asker's ctx). A later asker waits for the discovery in
+// flight, but no longer than its own ctx: it then gets the plain resolver
+// path, which answers a query with an ended ctx at once.
 func (d *domainQueriers) forDomain(ctx context.Context, domain string) dnscheck.Querier {
 	domain = strings.ToLower(strings.TrimSuffix(domain, "."))
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if q, ok := d.per[domain]; ok {
-		return q
+	if d.per == nil {
+		d.per = map[string]*domainEntry{}
 	}
-	q := d.dq.ForDomain(ctx, domain)
-	d.per[domain] = q
-	return q
+	e, ok := d.per[domain]
+	if !ok {
+		e = &domainEntry{done: make(chan struct{})}
+		d.per[domain] = e
+		d.mu.Unlock()
+		e.q = d.dq.ForDomain(ctx, domain)
+		close(e.done)
+		return e.q
+	}
+	d.mu.Unlock()
+	select {
+	case <-e.done:
+		return e.q
+	case <-ctx.Done():
+		return d.dq
+	}
 }

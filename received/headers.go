@@ -8,6 +8,7 @@ import (
 
 	"github.com/emersion/go-msgauth/authres"
 
+	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/dnscheck"
 )
 
@@ -60,10 +61,33 @@ func fromAddress(m *Message) (addr, domain string, why string) {
 	}
 	addr = list[0].Address
 	at := strings.LastIndexByte(addr, '@')
-	if at < 0 || !validHostname(addr[at+1:]) {
+	if at < 0 {
 		return "", "", "the From address " + printableName(addr) + " has no valid domain"
 	}
-	return addr, strings.ToLower(strings.TrimSuffix(addr[at+1:], ".")), ""
+	domain = addr[at+1:]
+	if !isASCII(domain) {
+		// An internationalised domain: its A-labels, as 'wizard check'
+		// converts what a person types.
+		in, err := domainname.Normalize(domain)
+		if err != nil {
+			return "", "", "the From address " + printableName(addr) + " has no valid domain (" + printableName(err.Error()) + ")"
+		}
+		domain = in.Domain
+	}
+	if !validHostname(domain) {
+		return "", "", "the From address " + printableName(addr) + " has no valid domain"
+	}
+	return addr, strings.ToLower(strings.TrimSuffix(domain, ".")), ""
+}
+
+// isASCII reports whether s has only ASCII characters.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // validHostname reports whether s is a DNS name the wizard will look up:

@@ -68,7 +68,8 @@ type Message struct {
 	// not there (or is empty), so a body hash cannot be checked.
 	HeadersOnly bool
 	// Body reads the rest of the message (never more than MaxMessageBytes
-	// in all); reading past the limit gives an InputError.
+	// in all); reading past the limit gives an InputError, and so does a
+	// second message of an mbox file.
 	Body io.Reader
 }
 
@@ -111,8 +112,11 @@ var (
 )
 
 // ReadMessage reads the header of one message as a mail client saves it
-// (CRLF or LF line ends; an mbox "From " line first is skipped) and
-// returns it with the body still to be read. The input is read no further
+// (CRLF, LF or CR-only line ends; an mbox "From " line first is skipped)
+// and returns it with the body still to be read. A file of CR-only line
+// ends (its first line ends in a lone CR) is read as if each were CRLF.
+// An mbox file that holds a second message is refused when its body is
+// read (the "From " line that starts it). The input is read no further
 // than MaxMessageBytes + 1 bytes. Anything that is not a message — empty
 // input, an Outlook .msg, a PDF, a header that is broken, too long or
 // folded without end — gives an InputError (errors.Is ErrBadInput).
@@ -135,8 +139,23 @@ func ReadMessage(r io.Reader) (*Message, error) {
 		return nil, badInput("this is a ZIP archive (or a Word file), not a message: give the .eml file itself")
 	}
 
+	if crOnlyLineEnds(br) {
+		br = bufio.NewReaderSize(&crToCRLF{r: br}, 64<<10)
+	}
+
 	m := &Message{}
+	mbox := false
 	total := 0
+	// The continuation lines of the last field, joined to it when the next
+	// field starts or the header ends (not line by line: a field folded
+	// over thousands of lines would be copied as many times).
+	var folded []byte
+	joinFolded := func() {
+		if len(folded) > 0 {
+			m.Header[len(m.Header)-1].Raw += string(folded)
+			folded = folded[:0]
+		}
+	}
 	first := true
 	for {
 		line, err := readLine(br)
@@ -156,6 +175,7 @@ func ReadMessage(r io.Reader) (*Message, error) {
 		}
 		if first && bytes.HasPrefix(line, []byte("From ")) {
 			first = false
+			mbox = true
 			continue // an mbox separator line
 		}
 		if len(line) == 0 {
@@ -169,10 +189,10 @@ func ReadMessage(r io.Reader) (*Message, error) {
 				return nil, badInput("the first line is indented, which no message starts with: save the whole message, headers included")
 			}
 			f := &m.Header[len(m.Header)-1]
-			if len(f.Raw)+len(line)+2 > MaxFieldBytes {
+			if len(f.Raw)+len(folded)+len(line)+2 > MaxFieldBytes {
 				return nil, badInput("the header field %s goes on for more than %d KiB (folded without end): this is not a message a mail server would pass on", printableName(f.Name), MaxFieldBytes>>10)
 			}
-			f.Raw += string(line) + "\r\n"
+			folded = append(append(folded, line...), '\r', '\n')
 		} else {
 			name, _, ok := bytes.Cut(line, []byte(":"))
 			if !ok || !validFieldName(name) {
@@ -184,6 +204,7 @@ func ReadMessage(r io.Reader) (*Message, error) {
 			if len(m.Header) == MaxFields {
 				return nil, badInput("the message has more than %d header fields: this is not a message as a mail client saves it", MaxFields)
 			}
+			joinFolded()
 			m.Header = append(m.Header, Field{Name: string(name), Raw: string(line) + "\r\n"})
 		}
 		first = false
@@ -195,6 +216,7 @@ func ReadMessage(r io.Reader) (*Message, error) {
 	if len(m.Header) == 0 {
 		return nil, badInput("the input has no message headers")
 	}
+	joinFolded()
 	if cr.n > MaxMessageBytes {
 		return nil, tooLarge()
 	}
@@ -204,7 +226,96 @@ func ReadMessage(r io.Reader) (*Message, error) {
 		}
 	}
 	m.Body = &limitCheck{r: br, c: cr}
+	if mbox {
+		m.Body = &mboxWatch{r: m.Body, prevEmpty: true}
+	}
 	return m, nil
+}
+
+// crOnlyLineEnds reports whether the input's first line ends in a lone CR
+// (the old Mac convention), looking no further than the reader's buffer.
+func crOnlyLineEnds(br *bufio.Reader) bool {
+	head, _ := br.Peek(br.Size())
+	i := bytes.IndexAny(head, "\r\n")
+	return i >= 0 && head[i] == '\r' && i+1 < len(head) && head[i+1] != '\n'
+}
+
+// crToCRLF reads a file of CR-only line ends as CRLF: every lone CR gets
+// an LF after it (a CRLF already there stays one).
+type crToCRLF struct {
+	r      io.Reader
+	buf    []byte
+	out    []byte
+	lastCR bool
+	err    error
+}
+
+func (c *crToCRLF) Read(p []byte) (int, error) {
+	for len(c.out) == 0 {
+		if c.err != nil {
+			return 0, c.err
+		}
+		if c.buf == nil {
+			c.buf = make([]byte, 32<<10)
+		}
+		n, err := c.r.Read(c.buf)
+		c.err = err
+		for _, b := range c.buf[:n] {
+			switch {
+			case b == '\n' && c.lastCR:
+				// The LF of a CRLF: already written.
+			case b == '\r':
+				c.out = append(c.out, '\r', '\n')
+			default:
+				c.out = append(c.out, b)
+			}
+			c.lastCR = b == '\r'
+		}
+	}
+	n := copy(p, c.out)
+	c.out = c.out[n:]
+	return n, nil
+}
+
+// mboxWatch passes a body on and refuses it, with an InputError, at the
+// first line that starts another message of an mbox file: a line that
+// begins with "From " after an empty line (inside a message an mbox
+// writer escapes such lines as ">From ").
+type mboxWatch struct {
+	r         io.Reader
+	line      int  // lines of the body read so far
+	lineLen   int  // bytes of the current line so far (no CR)
+	matched   int  // bytes of "From " the current line starts with
+	prevEmpty bool // the line before the current one was empty
+	err       error
+}
+
+func (w *mboxWatch) Read(p []byte) (int, error) {
+	if w.err != nil {
+		return 0, w.err
+	}
+	n, err := w.r.Read(p)
+	const sep = "From "
+	for _, b := range p[:n] {
+		switch b {
+		case '\n':
+			w.prevEmpty = w.lineLen == 0
+			w.lineLen, w.matched = 0, 0
+			w.line++
+			continue
+		case '\r':
+			continue
+		}
+		if w.prevEmpty && w.lineLen == w.matched && w.matched < len(sep) && b == sep[w.matched] {
+			w.matched++
+			if w.matched == len(sep) {
+				w.err = badInput("the file holds several messages (it is a mailbox in mbox format: line %d of the body starts another message with \"From \"); the wizard verifies one message: save that one on its own (.eml) and give that file", w.line+1)
+				return 0, w.err
+			}
+		}
+		w.lineLen++
+	}
+	return n, err
 }
 
 func tooLarge() error {

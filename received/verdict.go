@@ -27,6 +27,8 @@ const (
 	CodeBodyNotChecked    dnscheck.Code = "body-not-checked"
 	CodeSignaturesSkipped dnscheck.Code = "signatures-not-checked"
 	CodeReceiverDisagrees dnscheck.Code = "receiver-disagrees"
+	CodeDKIMUnsigned      dnscheck.Code = "dkim-unsigned-content"
+	CodeDKIMNotCheckable  dnscheck.Code = "dkim-not-checkable"
 )
 
 // dmarcFailedFix is the fix of dmarc-failed: the other problems' fixes
@@ -107,7 +109,7 @@ func receiver(m *Message, rep Report) (*ReceiverResult, []Disagreement) {
 			ours = s.Result
 		}
 	}
-	if d, ok := disagree("dkim", rr.DKIM, ours, dkimExplain(rr.DKIM, ours)); ok {
+	if d, ok := disagree("dkim", rr.DKIM, ours, dkimExplain(rr.DKIM, ours, rep.DKIM)); ok {
 		out = append(out, d)
 	}
 	if rep.SPF.Evaluated {
@@ -135,13 +137,21 @@ func disagree(method, theirs, ours, explain string) (Disagreement, bool) {
 	return Disagreement{Method: method, Receiver: theirs, Wizard: ours, Explain: explain}, true
 }
 
-func dkimExplain(theirs, ours string) string {
+func dkimExplain(theirs, ours string, sigs []DKIMResult) string {
 	if theirs == ResultPass {
 		switch ours {
 		case ResultTempError:
 			return "DNS could not give the key now; the receiver's pass stands for this message."
 		case ResultNeutral:
+			if slices.ContainsFunc(sigs, func(s DKIMResult) bool { return s.cannotCheck }) {
+				return "The wizard cannot check the signature (it signs only part of the body, with l=); believe the receiver for this message."
+			}
 			return "The file has only the headers, so the wizard could not hash the body; believe the receiver for this message."
+		}
+		if slices.ContainsFunc(sigs, func(s DKIMResult) bool {
+			return s.Result == ResultFail && strings.HasPrefix(s.Reason, "the body changed")
+		}) {
+			return "The receiver verified the signature when the message arrived; the body of this saved copy no longer matches what was signed, so it changed after the receiver checked it (a gateway or the saving added or rewrote text). Believe the receiver about this message; save the message again straight from the mailbox and verify that copy."
 		}
 		return "The receiver verified the signature when the message arrived; the key published now does not verify it, so the key was most likely changed or removed since delivery (or the saved copy was altered). Believe the receiver about this message; the wizard's result is what receivers decide today, with the key as it is now published: fix that before relying on it."
 	}
@@ -173,6 +183,13 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform, v voice) {
 			rep.Problems = append(rep.Problems, dnscheck.TroubleProblem(*s.trouble, "the DKIM key"))
 		}
 	}
+	if v.inWizard {
+		// DNS trouble: the wizard's reader gets the name that failed,
+		// never a command-line flag.
+		for i := range rep.Problems {
+			rep.Problems[i].Fix = dnscheck.WizardTroubleFix(rep.Problems[i])
+		}
+	}
 	passedAligned := len(rep.DMARC.AlignedBy) > 0
 
 	switch {
@@ -180,7 +197,7 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform, v voice) {
 		rep.Verdict = VerdictPass
 	case rep.DMARC.Result == ResultTempError, unsettled(rep):
 		rep.Verdict = VerdictError
-	case rep.HeadersOnly && anyAlignedNeutral(rep):
+	case anyAlignedNeutral(rep):
 		rep.Verdict = VerdictIncomplete
 	default:
 		rep.Verdict = VerdictFail
@@ -201,6 +218,10 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform, v voice) {
 			rep.Problems = append(rep.Problems, problem(CodeDKIMNotAligned, dnscheck.SeverityWarning,
 				fmt.Sprintf("The DKIM signature of %s (selector %s) passes but is not aligned with the From domain %s, so DMARC does not count it.", s.Domain, s.Selector, dom),
 				notAlignedFix(s, dom, p, v)))
+		case s.cannotCheck:
+			rep.Problems = append(rep.Problems, problem(CodeDKIMNotCheckable, dnscheck.SeverityWarning,
+				fmt.Sprintf("The wizard cannot check the DKIM signature of %s (selector %s): %s.", s.Domain, s.Selector, s.Reason),
+				"This says nothing against the signature: the receiver's own result (its Authentication-Results) tells whether it passed. For a signature the wizard can check, the signing service must sign the whole body (no l= tag)."))
 		case s.Result != ResultPass && s.Result != ResultNeutral && s.Result != ResultTempError:
 			sev := dnscheck.SeverityWarning
 			if s.Aligned {
@@ -209,6 +230,13 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform, v voice) {
 			rep.Problems = append(rep.Problems, problem(CodeDKIMFailed, sev,
 				fmt.Sprintf("The DKIM signature of %s (selector %s) does not verify (%s): %s.", s.Domain, s.Selector, s.Result, s.Reason),
 				dkimFix(s, dom, p, v)))
+		}
+	}
+	for _, s := range rep.DKIM {
+		if s.Result == ResultPass && s.UnsignedBodyBytes > 0 {
+			rep.Problems = append(rep.Problems, problem(CodeDKIMUnsigned, dnscheck.SeverityWarning,
+				fmt.Sprintf("The DKIM signature of %s (selector %s) signs only the first %d bytes of the body (l=); the %d bytes after them are not signed, so they may have been added on the way (a footer, or text that was never the sender's).", s.Domain, s.Selector, *s.BodyLength, s.UnsignedBodyBytes),
+				"Do not trust what follows the signed part of the body. If the signing service is yours, have it sign the whole body (no l= tag): receivers and filters distrust partial signatures."))
 		}
 	}
 	if rep.HeadersOnly {
@@ -360,6 +388,9 @@ func advise(rep *Report, p *assets.Platform, v voice) Advice {
 			again = "Verify the message again in a minute; if it persists, ask whoever runs your network about DNS."
 		}
 		a.NextSteps = append(a.NextSteps, again)
+	case rep.Verdict == VerdictIncomplete && !rep.HeadersOnly:
+		a.Summary = fmt.Sprintf("Whether %s mail from %s passes DMARC rests on a DKIM signature the wizard cannot check (it signs only part of the body, with l=).", name, dom)
+		a.NextSteps = append(a.NextSteps, "Read the receiver's own DKIM and DMARC results for this message (its Authentication-Results header); for a message the wizard can check, have the signing service sign the whole body.")
 	case rep.Verdict == VerdictIncomplete:
 		a.Summary = fmt.Sprintf("The file has only the headers; whether %s mail from %s passes DMARC rests on the DKIM body hash, which cannot be checked without the body.", name, dom)
 		a.NextSteps = append(a.NextSteps, "Save the whole message and "+v.verifyIt("that file")+".")

@@ -53,6 +53,7 @@ const MaxSize = 4 << 20
 // after it. Tests replace them to see the order they run in, or to stop
 // a save at a chosen point.
 type fileOps struct {
+	create  func(dir, pattern string) (*os.File, error) // nil: os.CreateTemp
 	sync    func(f *os.File) error
 	rename  func(oldpath, newpath string) error
 	syncDir func(dir string)
@@ -176,23 +177,48 @@ func save(path string, v any) error {
 	if err != nil {
 		return err
 	}
+	return write(path, data)
+}
+
+// write puts data at path through safefile.WriteFile (whole or not at
+// all, never through a link or other non-file), creating the directory
+// first, then syncs the directory and tidies stale temporary files.
+func write(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	if err := writeAndRename(tmp, data, path); err != nil {
-		_ = tmp.Close() // may already be closed; the write error matters
-		_ = os.Remove(tmp.Name())
+	if err := safefile.WriteFile(opsFS{}, path, data, 0o600); err != nil {
 		return err
 	}
 	ops.syncDir(dir)
 	removeStale(dir, filepath.Base(path), now().Add(-StaleAfter))
 	return nil
 }
+
+// opsFS is the real file system with a save's steps taken from ops, so
+// tests can watch their order or stop a save at a chosen point.
+type opsFS struct{}
+
+func (opsFS) Lstat(name string) (fs.FileInfo, error) { return os.Lstat(name) }
+func (opsFS) Remove(name string) error               { return os.Remove(name) }
+func (opsFS) Rename(oldpath, newpath string) error   { return ops.rename(oldpath, newpath) }
+func (opsFS) CreateTemp(dir, pattern string) (safefile.TempFile, error) {
+	create := ops.create
+	if create == nil {
+		create = os.CreateTemp
+	}
+	f, err := create(dir, pattern)
+	if err != nil {
+		return nil, err
+	}
+	return opsTemp{f}, nil
+}
+
+// opsTemp is a temporary file synced by ops.sync.
+type opsTemp struct{ *os.File }
+
+func (t opsTemp) Sync() error { return ops.sync(t.File) }
 
 // StaleAfter is how old a temporary file beside the progress must be for a
 // save to remove it: one a killed save left behind. A save in progress in
@@ -247,24 +273,6 @@ func escapeControls(data []byte) []byte {
 
 // isControl reports whether r is DEL or a C1 control character.
 func isControl(r rune) bool { return r >= 0x7f && r <= 0x9f }
-
-// writeAndRename writes data to tmp, syncs, closes and chmods it, and renames
-// it over path.
-func writeAndRename(tmp *os.File, data []byte, path string) error {
-	if _, err := tmp.Write(data); err != nil {
-		return err
-	}
-	if err := ops.sync(tmp); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
-		return err
-	}
-	return ops.rename(tmp.Name(), path)
-}
 
 // syncDir makes the rename durable where the platform allows it. It is best
 // effort: the new file is already in place, and not every platform or file

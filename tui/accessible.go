@@ -27,7 +27,7 @@ var ErrInputEnded = common.ErrInputEnded
 // any prompt stops, printing the summary so far.
 func RunAccessible(ctx context.Context, cfg Config, in io.Reader, out io.Writer) error {
 	a := &accessible{ctx: ctx, cfg: cfg, p: cfg.Platform, lp: common.NewLinePrompt(in, out), out: out, sess: &session.Session{},
-		steps: Steps(common.NewCommon(ctx, cfg.Platform), cfg)}
+		steps: Steps(common.NewCommon(ctx, cfg.Platform), cfg), file: progressFile(cfg)}
 	a.ids = stepIDs(a.steps)
 	if cfg.Banner != "" {
 		a.say("%s", cfg.Banner)
@@ -55,6 +55,8 @@ type accessible struct {
 	// steps are the wizard's steps, in order, and ids their IDs.
 	steps []common.Step
 	ids   []session.StepID
+	// file is the progress file (nil: progress is not saved).
+	file *statefile.File
 	// saveFailed stops saving after a failure has been said.
 	saveFailed bool
 }
@@ -139,16 +141,20 @@ func (a *accessible) offerResume() error {
 			a.sess = s
 			return nil
 		}
+		if common.IsBack(line) {
+			a.say("This is the start: there is nothing before it. Press Enter to resume, or type f to start fresh.")
+			continue
+		}
 		a.say("Press Enter or type f.")
 	}
 }
 
 // forget removes the saved progress (the person chose to start fresh).
 func (a *accessible) forget() {
-	if a.cfg.ProgressPath == "" {
+	if a.file == nil {
 		return
 	}
-	if err := statefile.Remove(a.cfg.ProgressPath); err != nil {
+	if err := a.file.Remove(); err != nil {
 		a.say("Could not remove the saved progress: %s.", dnscheck.Printable(err.Error()))
 	}
 }
@@ -156,15 +162,15 @@ func (a *accessible) forget() {
 // save writes the progress at step, when progress is saved; a failure is
 // said once.
 func (a *accessible) save(step session.StepID) {
-	if a.cfg.ProgressPath == "" || a.saveFailed {
+	if a.file == nil || a.saveFailed {
 		return
 	}
 	prog, ok := a.sess.Progress(a.p.Name, step, time.Now())
 	if !ok {
 		return
 	}
-	if err := statefile.Save(a.cfg.ProgressPath, prog); err != nil {
+	if err := a.file.Save(prog); err != nil {
 		a.saveFailed = true
-		a.say("Could not save your progress (%s); the wizard goes on, but cannot resume after quitting.", dnscheck.Printable(err.Error()))
+		a.say("%s", progressFailure(err))
 	}
 }

@@ -58,7 +58,7 @@ func TestAccessibleToAdvice(t *testing.T) {
 		"  DNS host: Cloudflare (amy.ns.cloudflare.com, bob.ns.cloudflare.com)",
 		"  Mail provider: Microsoft 365, detected from your MX record yourcenter-edu.mail.protection.outlook.com",
 		"  1. Microsoft 365 (detected)",
-		"Number of your provider, or Enter for Microsoft 365: ",
+		"Number of your provider, Enter for Microsoft 365, or b to go back: ",
 		"Mail provider: Microsoft 365.",
 		"Records to publish for yourcenter.edu",
 		"Saved the records for yourcenter.edu as text to " + filepath.Join(dir, "dns-records-yourcenter.edu.txt") + ".",
@@ -170,10 +170,10 @@ func TestAccessibleDeadServer(t *testing.T) {
 		"  DKIM: " + why,
 		"  DMARC: " + why,
 		discoverystep.TroubleAdvice,
-		"Press Enter to go on, or type r to look again (q stops): ",
+		"Press Enter to go on, type r to look again, or b to go back (q stops): ",
 		"Your mail provider could not be detected: the MX lookup got no answer (nothing answers at 127.0.0.1:9 (connection refused)). Nothing is preselected: choose yours.",
 		"Number of your provider (1 to ",
-		"), or r to look the domain up again: ",
+		"), r to look the domain up again, or b to go back: ",
 		"Type a number from 1 to ",
 		"Mail provider: Microsoft 365.",
 	} {
@@ -426,7 +426,7 @@ func TestAccessibleRecordsGoBack(t *testing.T) {
 	}
 	_, third, _ := strings.Cut(again, "b goes back to the other domains")
 	for _, want := range []string{
-		"Mailbox for DMARC reports, Enter to keep dmarc@yourcenter.edu, or - for none: ",
+		"Mailbox for DMARC reports, Enter to keep dmarc@yourcenter.edu, - for none, or b to go back: ",
 		"Records to publish for other.yourcenter.edu",
 		"rua=mailto:dmarc@yourcenter.edu",
 	} {

@@ -8,6 +8,8 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/atotto/clipboard"
 )
@@ -24,7 +26,27 @@ const (
 var (
 	ErrClipboardOff = errors.New("tui: the clipboard is off (--clipboard off)")
 	ErrNoClipboard  = errors.New("tui: no clipboard here: no display for the system clipboard and no terminal for OSC 52")
+	// ErrControlText refuses text that holds control characters: pasted
+	// into a terminal or a DNS form they could run commands or change
+	// what is published, and nothing on screen would show them.
+	ErrControlText = errors.New("tui: it holds control characters, which are never copied")
 )
+
+// Copyable reports whether text may go on the clipboard as it is: no
+// control character but tab and line feed (the zone-file snippet has
+// both), no DEL, no C1 control and no bidirectional override (which makes
+// text read differently from what it is).
+func Copyable(text string) bool {
+	for _, r := range text {
+		if r == '\t' || r == '\n' {
+			continue
+		}
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
+}
 
 // Clipboard puts text on the person's clipboard: the system clipboard
 // (atotto/clipboard: pbcopy, xclip, xsel, wl-copy, Windows) when there is a
@@ -104,8 +126,14 @@ func TmuxPassthrough(seq string) string {
 }
 
 // Copy puts text on the clipboard and returns how, as the end of a
-// sentence ("to the system clipboard"), or why it could not.
+// sentence ("to the system clipboard"), or why it could not. Text that is
+// not Copyable is refused with ErrControlText, whatever the mode: it is
+// never copied raw, and copying it changed would paste a value other than
+// the one that is meant.
 func (c Clipboard) Copy(text string) (string, error) {
+	if !Copyable(text) {
+		return "", ErrControlText
+	}
 	switch c.Mode {
 	case ClipboardOff:
 		return "", ErrClipboardOff

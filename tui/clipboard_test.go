@@ -2,10 +2,13 @@ package tui_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"testing"
 
 	"github.com/outreach-auth/wizard/tui"
+	"github.com/outreach-auth/wizard/tui/common"
+	"github.com/outreach-auth/wizard/tui/tuitest"
 )
 
 func envOf(vars map[string]string) func(string) string {
@@ -82,5 +85,62 @@ func TestOSC52(t *testing.T) {
 	}
 	if got := tui.TmuxPassthrough("\x1b]52;c;aGVsbG8=\a"); got != "\x1bPtmux;\x1b\x1b]52;c;aGVsbG8=\a\x1b\\" {
 		t.Fatalf("TmuxPassthrough = %q", got)
+	}
+}
+
+// TestClipboardRefusesControlText: a value with an escape, a carriage
+// return, a C1 control, DEL or a bidirectional override never reaches
+// the system clipboard or the terminal, in any mode; tabs and line feeds
+// (the zone-file snippet) do.
+func TestClipboardRefusesControlText(t *testing.T) {
+	hostile := []string{
+		"v=spf1 \x1b]52;c;ZWNobyBoaQ==\a -all",
+		"v=spf1 -all\rrm -rf ~",
+		"v=spf1 \u009b31m -all",
+		"v=spf1 \x7f-all",
+		"v=spf1 include:\u202eevil.test -all",
+		"v=spf1 \xff -all",
+	}
+	for _, mode := range []string{"auto", "system", "osc52"} {
+		for _, text := range hostile {
+			var term bytes.Buffer
+			var got []string
+			c := tui.Clipboard{Mode: mode, GOOS: "linux", Getenv: envOf(map[string]string{"DISPLAY": ":0"}), Term: &term,
+				System: func(s string) error { got = append(got, s); return nil }}
+			if _, err := c.Copy(text); !errors.Is(err, tui.ErrControlText) {
+				t.Errorf("%s, %q: err = %v, want ErrControlText", mode, text, err)
+			}
+			if term.Len() != 0 || len(got) != 0 {
+				t.Errorf("%s, %q: copied (terminal %q, system %q)", mode, text, term.String(), got)
+			}
+		}
+	}
+	snippet := "@\t3600\tIN\tTXT\t\"v=spf1 -all\"\nosc1._domainkey\t3600\tIN\tCNAME\tx.\n"
+	if !tui.Copyable(snippet) {
+		t.Fatal("a zone-file snippet is refused")
+	}
+	var term bytes.Buffer
+	if _, err := (tui.Clipboard{Mode: "osc52", Term: &term}).Copy(snippet); err != nil || term.String() != tui.OSC52(snippet) {
+		t.Fatalf("snippet: %v, %q", err, term.String())
+	}
+}
+
+// TestCopyKeyRefusesControlText: the shell says why a value with control
+// characters was not copied, and the terminal gets no OSC 52 for it.
+func TestCopyKeyRefusesControlText(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	cfg := cfgFor(env, t.TempDir())
+	cfg.Clipboard = tui.ClipboardOSC52
+	term := &syncBuffer{}
+	m := tui.NewModel(context.Background(), cfg, term)
+	_, cmd := m.Update(common.CopyMsg{What: "the SPF value for x.test", Text: "v=spf1 \x1b[2J -all"})
+	st := tuitest.Await[common.StatusMsg](t, cmd)
+	if st.Level != common.Failure || st.Text != "Could not copy the SPF value for x.test: it holds control characters, which are never copied." {
+		t.Fatalf("status %+v", st)
+	}
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	if term.b.Len() != 0 {
+		t.Fatalf("the terminal got %q", term.b.String())
 	}
 }

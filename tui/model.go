@@ -16,7 +16,6 @@ import (
 
 	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
-	"github.com/outreach-auth/wizard/statefile"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -74,8 +73,8 @@ func NewModelWithSteps(c common.Common, cfg Config, term io.Writer, steps []comm
 	if term == nil {
 		m.clip.Term = nil
 	}
-	if cfg.ProgressPath != "" {
-		m.saver = &progressSaver{path: cfg.ProgressPath}
+	if f := progressFile(cfg); f != nil {
+		m.saver = &progressSaver{file: f}
 	}
 	if cfg.Resume.Resumable(c.Platform) {
 		m.offer = cfg.Resume
@@ -196,8 +195,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case ProgressSavedMsg:
 		if msg.Err != nil && m.saveErr == nil {
 			m.saveErr = msg.Err
-			m.setStatus(common.StatusMsg{Level: common.Failure,
-				Text: "Could not save your progress (" + dnscheck.Printable(msg.Err.Error()) + "); the wizard goes on, but cannot resume after quitting."})
+			m.setStatus(common.StatusMsg{Level: common.Failure, Text: progressFailure(msg.Err)})
 		}
 		return m, nil
 	case common.FinishMsg:
@@ -271,9 +269,9 @@ func (m *Model) forgetCmd() tea.Cmd {
 	if m.saver == nil {
 		return nil
 	}
-	path := m.saver.path
+	file := m.saver.file
 	return func() tea.Msg {
-		if err := statefile.Remove(path); err != nil {
+		if err := file.Remove(); err != nil {
 			return common.StatusMsg{Level: common.Failure, Text: "Could not remove the saved progress: " + dnscheck.Printable(err.Error())}
 		}
 		return common.StatusMsg{Level: common.Info, Text: "Starting fresh: the saved progress is removed."}

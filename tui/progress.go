@@ -21,7 +21,7 @@ type CheckLine = session.CheckLine
 // save older than the last one written (commands may finish out of
 // order).
 type progressSaver struct {
-	path string
+	file *statefile.File // where, and the generation last read or written
 	mu   sync.Mutex
 	seq  uint64 // the last save asked for
 	done uint64 // the last save written
@@ -35,7 +35,9 @@ func (s *progressSaver) save(seq uint64, prog Progress) error {
 		return nil
 	}
 	s.done = seq
-	return statefile.Save(s.path, prog)
+	// A file another wizard saved since is not overwritten: the save
+	// fails with a *statefile.ConflictError, said in the status line.
+	return s.file.Save(prog)
 }
 
 // ProgressSavedMsg reports a save of the progress; Err is set when it

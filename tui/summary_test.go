@@ -185,7 +185,18 @@ func TestSummaryPrintable(t *testing.T) {
 	snap := env.Snapshot(t)
 	st := tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap), plan.Plans{env.Plan(t, snap)}, []dnscheck.DomainReport{env.Report(t)})
 	sum := tui.SummaryText(env.Platform, st, 80)
-	if strings.ContainsAny(sum, "\x1b\x07") {
-		t.Fatalf("summary has control characters from DNS:\n%q", sum)
+	if c, _ := rawControls(sum, false); c != "" {
+		t.Fatalf("summary has the control characters %q from DNS:\n%q", c, sum)
 	}
+	if !strings.Contains(unwrapped(sum), dnscheck.Printable("\x1b[2J\x1b]52;c;aGk=\x07")) {
+		t.Fatalf("the TXT record's text never reached the summary, so this proves nothing:\n%s", sum)
+	}
+
+	// A report whose problem holds DNS text unsanitised (as a check
+	// that missed it would leave it): the summary still makes it
+	// printable.
+	rep := env.Report(t)
+	rep.SPF.Problems = append(rep.SPF.Problems, dnscheck.Problem{Code: "x", Severity: dnscheck.SeverityError, Message: "m", Fix: "Found " + hostile})
+	st.Checked([]dnscheck.DomainReport{rep}, time.Now())
+	wantSanitised(t, "the summary of a report from DNS", tui.SummaryText(env.Platform, st, 80), false)
 }

@@ -12,6 +12,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/statefile"
 	"github.com/outreach-auth/wizard/steps/advice"
 	"github.com/outreach-auth/wizard/steps/confirm"
 	"github.com/outreach-auth/wizard/steps/discovery"
@@ -54,6 +56,11 @@ type Config struct {
 	// ProgressPath is where progress is saved as it changes; "" = not
 	// saved (the demo, tests).
 	ProgressPath string
+	// ProgressFile is the progress file at ProgressPath as read at the
+	// start, so that a save can tell whether another wizard has saved
+	// there since (statefile.File); nil takes the file as it is when the
+	// wizard starts (statefile.Track).
+	ProgressFile *statefile.File
 	// Resume is the progress saved last time, offered to resume; nil =
 	// start fresh.
 	Resume *Progress
@@ -118,7 +125,11 @@ func Run(ctx context.Context, cfg Config, in io.Reader, out io.Writer, opts ...t
 	}
 	if err := m.SaveProgress(); err != nil && m.ProgressErr() == nil {
 		// The last word on the progress; said once, after the screen is gone.
-		fmt.Fprintf(out, "Could not save your progress: %v\n", err)
+		if errors.Is(err, statefile.ErrConflict) {
+			fmt.Fprintf(out, "%s.\n", dnscheck.Printable(err.Error()))
+		} else {
+			fmt.Fprintf(out, "Could not save your progress: %v\n", err)
+		}
 	}
 	sum := m.Summary()
 	if sum.Text != "" {
@@ -127,6 +138,28 @@ func Run(ctx context.Context, cfg Config, in io.Reader, out io.Writer, opts ...t
 		}
 	}
 	return sum, err
+}
+
+// progressFile is the progress file of cfg, nil when progress is not
+// saved.
+func progressFile(cfg Config) *statefile.File {
+	switch {
+	case cfg.ProgressPath == "":
+		return nil
+	case cfg.ProgressFile != nil && cfg.ProgressFile.Path() == cfg.ProgressPath:
+		return cfg.ProgressFile
+	}
+	return statefile.Track(cfg.ProgressPath)
+}
+
+// progressFailure is the sentence for a save of the progress that
+// failed: another wizard's newer progress is said as such; any other
+// failure says the wizard goes on without saving.
+func progressFailure(err error) string {
+	if errors.Is(err, statefile.ErrConflict) {
+		return dnscheck.Printable(err.Error()) + "."
+	}
+	return "Could not save your progress (" + dnscheck.Printable(err.Error()) + "); the wizard goes on, but cannot resume after quitting."
 }
 
 // lockedWriter serialises writes from the renderer and from commands (OSC

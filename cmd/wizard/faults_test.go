@@ -142,7 +142,7 @@ func TestCheckFaults(t *testing.T) {
 }
 
 // TestCheckFaultsNS: with --dns-server there is no authoritative
-// discovery (DESIGN.md), so the zone's NS records are never asked and
+// discovery (docs/commands.md), so the zone's NS records are never asked and
 // their failing changes nothing: exit 0. (Without --dns-server the NS are
 // asked of the system's resolvers, which a test cannot replace; the
 // discovery's fallback is tested in dnscheck, TestFaultsNSDiscovery.)

@@ -57,7 +57,10 @@ func runInteractive(ctx context.Context, g *globalOptions, o *interactiveOptions
 	}
 	notice := ""
 	if o.saveProgress {
-		cfg.ProgressPath, cfg.Resume, notice = loadProgress(platform, o.fresh)
+		cfg.ProgressFile, cfg.Resume, notice = loadProgress(platform, o.fresh)
+		if cfg.ProgressFile != nil {
+			cfg.ProgressPath = cfg.ProgressFile.Path()
+		}
 	}
 	if g.accessible || !isTerminal(s) || os.Getenv("TERM") == "dumb" {
 		if notice != "" {
@@ -109,28 +112,31 @@ func isTerminal(s streams) bool {
 // loadProgress finds where the progress is kept and what was saved last
 // time; fresh forgets it. Trouble comes back as a notice for the person
 // (one sentence) and the wizard goes on: a corrupt file has been moved
-// aside; without a config directory nothing is saved.
-func loadProgress(platform *assets.Platform, fresh bool) (path string, prog *tui.Progress, notice string) {
+// aside; without a config directory nothing is saved (file is nil). The
+// file keeps the generation read, so that the wizard's saves can tell
+// when another wizard has saved there since.
+func loadProgress(platform *assets.Platform, fresh bool) (file *statefile.File, prog *tui.Progress, notice string) {
 	path, err := statefile.DefaultPath(platform.Name)
 	if err != nil {
-		return "", nil, fmt.Sprintf("progress will not be saved: %v", err)
+		return nil, nil, fmt.Sprintf("progress will not be saved: %v", err)
 	}
+	file = statefile.NewFile(path)
 	if fresh {
-		if err := statefile.Remove(path); err != nil {
-			return path, nil, fmt.Sprintf("could not forget the saved progress: %v", err)
+		if err := file.Remove(); err != nil {
+			return file, nil, fmt.Sprintf("could not forget the saved progress: %v", err)
 		}
-		return path, nil, ""
+		return file, nil, ""
 	}
 	var p tui.Progress
 	// What this wizard cannot resume (a newer version's format, another
 	// platform's, answers that no longer restore) is moved aside like a
 	// corrupt file, so the next save does not overwrite it unseen.
-	found, err := statefile.LoadValid(path, &p, func() error { return p.Check(platform) })
+	found, err := file.Load(&p, func() error { return p.Check(platform) })
 	switch {
 	case err != nil:
-		return path, nil, err.Error()
+		return file, nil, err.Error()
 	case !found:
-		return path, nil, ""
+		return file, nil, ""
 	}
-	return path, &p, ""
+	return file, &p, ""
 }

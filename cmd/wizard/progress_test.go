@@ -408,6 +408,10 @@ func TestProgressHoldsNoSecrets(t *testing.T) {
 		t.Fatalf("the progress is not JSON: %v", err)
 	}
 	for k := range top {
+		// statefile's own field: how many saves, to tell two wizards apart.
+		if k == "generation" {
+			continue
+		}
 		if !slices.Contains(pgProgressKeys, k) {
 			t.Errorf("the progress holds the key %q", k)
 		}

@@ -11,7 +11,7 @@ import (
 )
 
 // Exit statuses of a command stopped by a signal: 128 plus the signal's
-// number, as shells report it (the contract in DESIGN.md).
+// number, as shells report it (the contract in docs/commands.md).
 const (
 	exitInterrupted = 128 + int(syscall.SIGINT)  // 130
 	exitTerminated  = 128 + int(syscall.SIGTERM) // 143

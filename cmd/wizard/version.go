@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// addVersionFlag gives root the --version flag (DESIGN.md: "wizard
+// addVersionFlag gives root the --version flag (docs/commands.md: "wizard
 // --version"): it prints one line, "wizard <version> (<revision>)", and
 // exits 0 without starting the wizard.
 func addVersionFlag(root *cobra.Command) {
@@ -17,6 +17,11 @@ func addVersionFlag(root *cobra.Command) {
 	// shorthand and says what it prints.
 	root.Flags().Bool("version", false, "print the version and VCS revision, then exit")
 }
+
+// releaseVersion is the version a release build stamps in with
+// -ldflags "-X main.releaseVersion=v1.2.3" (see docs/releasing.md); empty in
+// other builds, which take the module version from the build information.
+var releaseVersion string
 
 // revisionLength is how much of the VCS revision the version shows: as
 // much as a Go pseudo-version holds, enough to find the commit.
@@ -30,9 +35,15 @@ const revisionLength = 12
 // parentheses are left out.
 func version(info *debug.BuildInfo, ok bool) string {
 	if !ok || info == nil {
+		if releaseVersion != "" {
+			return releaseVersion
+		}
 		return "(devel)"
 	}
 	v := info.Main.Version
+	if releaseVersion != "" {
+		v = releaseVersion
+	}
 	if v == "" {
 		v = "(devel)"
 	}

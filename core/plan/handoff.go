@@ -5,14 +5,15 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/internal/safefile"
 )
 
 // The hand-off sheet is a document for the person who edits DNS, often not
@@ -62,8 +63,16 @@ func HandoffName(plans ...Plan) (string, error) {
 
 // SaveHandoff writes the hand-off sheet for plans as HandoffName(plans)
 // .md and .html into dir (the current directory when empty) and returns
-// both absolute paths.
+// both absolute paths. It is SaveHandoffFS on the real file system.
 func SaveHandoff(dir string, plans ...Plan) (mdPath, htmlPath string, err error) {
+	return SaveHandoffFS(nil, dir, plans...)
+}
+
+// SaveHandoffFS is SaveHandoff through fsys (nil: the real file system).
+// Both files are written whole or not at all, never through a symbolic
+// link or other non-file at their names (safefile.WriteFiles, see
+// docs/files.md); the error then wraps a *safefile.WriteError.
+func SaveHandoffFS(fsys safefile.FS, dir string, plans ...Plan) (mdPath, htmlPath string, err error) {
 	name, err := HandoffName(plans...)
 	if err != nil {
 		return "", "", err
@@ -80,10 +89,9 @@ func SaveHandoff(dir string, plans ...Plan) (mdPath, htmlPath string, err error)
 		return "", "", fmt.Errorf("records: saving the hand-off sheet: %w", err)
 	}
 	mdPath, htmlPath = base+".md", base+".html"
-	if err := os.WriteFile(mdPath, md.Bytes(), 0o644); err != nil {
-		return "", "", fmt.Errorf("records: saving the hand-off sheet: %w", err)
-	}
-	if err := os.WriteFile(htmlPath, page.Bytes(), 0o644); err != nil {
+	if err := safefile.WriteFiles(fsys,
+		safefile.File{Path: mdPath, Data: md.Bytes(), Perm: 0o644},
+		safefile.File{Path: htmlPath, Data: page.Bytes(), Perm: 0o644}); err != nil {
 		return "", "", fmt.Errorf("records: saving the hand-off sheet: %w", err)
 	}
 	return mdPath, htmlPath, nil
@@ -185,6 +193,7 @@ func buildSheet(plans []Plan) sheet {
 		s.add(heading(2, txt("Check every domain at once")))
 		s.add(block{Line: line{code("wizard check " + strings.Join(domains, " "))}, Class: "cmd"})
 	}
+	s.add(grantBlocks(plans)...)
 	s.add(para(txt("Prepared for " + platform + " by the sender-authentication setup wizard.")))
 	return sheet{Title: dnscheck.Printable(title), Blocks: s.blocks}
 }
@@ -241,6 +250,9 @@ func domainSection(s *sheetWriter, plan Plan, platform string) {
 	}
 	for _, r := range asks {
 		owner := strings.TrimSuffix(r.Name, ".")
+		if r.Purpose == PurposeDMARC {
+			owner = strings.TrimPrefix(owner, "_dmarc.") // the parent domain whose record it is
+		}
 		s.add(heading(3, txt("To ask of whoever runs "+owner)))
 		s.add(block{Items: []line{
 			{strong("Type: "), code(r.Type)},
@@ -267,11 +279,55 @@ func domainSection(s *sheetWriter, plan Plan, platform string) {
 		}
 	}
 	s.add(heading(3, txt("Check the result")))
-	s.add(para(txt("Once the changes are saved, run the setup wizard's check (whoever sent you this sheet has the wizard):")))
+	checkBlocks(s, plan)
+	s.add(para(txt("Whoever sent you this sheet can also run the setup wizard's check, which asks the domain's own name servers and says the domain is ready once SPF and DKIM pass:")))
 	s.add(block{Line: line{code("wizard check " + plan.Domain)}, Class: "cmd"})
-	s.add(para(txt("It asks the domain's own name servers, so it sees the changes as soon as " + h.name +
-		" publishes them, and says the domain is ready once SPF and DKIM pass. Then tell whoever sent you this sheet: " +
-		platform + " needs nothing else from DNS.")))
+	s.add(para(txt("When the answers match, tell whoever sent you this sheet: " + platform + " needs nothing else from DNS.")))
+}
+
+// checkBlocks writes, for each change, one dig command that asks for the
+// record and the answer to expect, so that the reader can check the
+// changes without the wizard.
+func checkBlocks(s *sheetWriter, plan Plan) {
+	var items []line
+	for _, r := range plan.Records {
+		if r.Action == ActionKeep || r.Action == ActionAskOwner {
+			continue
+		}
+		name := strings.TrimSuffix(r.Name, ".")
+		cmd := code("dig +short " + r.Type + " " + name)
+		switch {
+		case r.Action == ActionDelete:
+			items = append(items, line{cmd, txt(" should print nothing once the record is deleted.")})
+		case r.Type == "TXT" && r.Purpose == PurposeSPF:
+			items = append(items, line{cmd, txt(" should print exactly one line starting with "), code(`"v=spf1`),
+				txt(", and it should read "), code(digTXT(r)), txt(" (other TXT records, such as verifications, may print too).")})
+		case r.Type == "TXT":
+			items = append(items, line{cmd, txt(" should print "), code(digTXT(r)), txt(".")})
+		default:
+			items = append(items, line{cmd, txt(" should print "), code(r.Value), txt(".")})
+		}
+	}
+	if len(items) == 0 {
+		return
+	}
+	s.add(para(txt("Once the changes are saved, ask DNS for each record. The answers can take a few minutes to appear (up to the old record's TTL where one was replaced):")))
+	s.add(block{Items: items})
+	s.add(para(txt("Without dig (on Windows), "), code("nslookup -type=TXT "+plan.Domain), txt(" asks the same question: replace TXT and the name as in each line above.")))
+}
+
+// digTXT is how dig +short prints a TXT record's value: each of its
+// character-strings in double quotes, separated by a space.
+func digTXT(r Record) string {
+	parts := r.Strings
+	if len(parts) == 0 {
+		parts = []string{r.Value}
+	}
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = strconv.Quote(p)
+	}
+	return strings.Join(quoted, " ")
 }
 
 // changeBlocks writes change number n: what to do, the name as the form
@@ -551,8 +607,10 @@ func mdLine(l line, atStart bool) string {
 }
 
 // mdSpecial are the characters escaped in Markdown prose: those that open
-// inline markup (emphasis, code, links, raw HTML, entities, tables).
-const mdSpecial = "\\`*_[]<>|~&!"
+// inline markup (emphasis, code, links, raw HTML, entities, tables). An
+// underscore is escaped only where it could close emphasis (mdUnderscore),
+// so that DNS names such as _dmarc read as written in the plain text too.
+const mdSpecial = "\\`*[]<>|~&!"
 
 // mdText escapes s for Markdown prose so that it shows as written.
 func mdText(s string, atStart bool) string {
@@ -570,13 +628,42 @@ func mdText(s string, atStart bool) string {
 			b.WriteByte('\\')
 		}
 	}
-	for _, r := range s {
-		if r < 0x80 && strings.ContainsRune(mdSpecial, r) {
+	runes := []rune(s)
+	for i, r := range runes {
+		if r < 0x80 && strings.ContainsRune(mdSpecial, r) || r == '_' && mdUnderscoreCloses(runes, i) {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// mdUnderscoreCloses reports whether the underscore at runes[i] could close
+// emphasis (CommonMark §6.2: its delimiter run is right-flanking, and not
+// left-flanking unless punctuation follows it). Emphasis with _ needs a
+// closer, so escaping every underscore that could close is enough: the
+// others stay plain, as in _report._dmarc. The text's ends count as a
+// letter before it and punctuation after it, which errs towards escaping.
+func mdUnderscoreCloses(runes []rune, i int) bool {
+	start, end := i, i
+	for start > 0 && runes[start-1] == '_' {
+		start--
+	}
+	for end+1 < len(runes) && runes[end+1] == '_' {
+		end++
+	}
+	prev, next := 'a', '.'
+	if start > 0 {
+		prev = runes[start-1]
+	}
+	if end+1 < len(runes) {
+		next = runes[end+1]
+	}
+	space := func(r rune) bool { return unicode.IsSpace(r) }
+	punct := func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) }
+	right := !space(prev) && (!punct(prev) || space(next) || punct(next))
+	left := !space(next) && (!punct(next) || space(prev) || punct(prev))
+	return right && (!left || punct(next))
 }
 
 // mdCode writes s as a code span whose delimiter is longer than any run of
@@ -626,7 +713,7 @@ h1 { font-size: 1.6rem; margin-top: 0; }
 h2 { font-size: 1.35rem; border-bottom: 1px solid #d0d7de; padding-bottom: .2rem; margin-top: 2.2rem; }
 h3 { font-size: 1.1rem; margin-top: 1.6rem; }
 h4 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
-code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: .92em; background: #f1f3f5; border: 1px solid #d0d7de; border-radius: 4px; padding: 0 .25em; word-break: break-all; user-select: all; }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: .92em; background: #f1f3f5; border: 1px solid #d0d7de; border-radius: 4px; padding: 0 .25em; white-space: pre-wrap; word-break: keep-all; overflow-wrap: normal; display: inline-block; max-width: 100%; overflow-x: auto; vertical-align: bottom; user-select: all; }
 ul.warn { border-left: 4px solid #d4a72c; background: #fff8e5; padding: .5rem .5rem .5rem 2rem; }
 p.cmd code { display: inline-block; padding: .3rem .6rem; font-size: 1em; }
 li { margin: .2rem 0; }

@@ -506,7 +506,14 @@ func TestMdText(t *testing.T) {
 		start bool
 		want  string
 	}{
-		{"a *b* _c_ `d` <e> [f](g) h|i ~j~ &amp; !k \\", false, "a \\*b\\* \\_c\\_ \\`d\\` \\<e\\> \\[f\\](g) h\\|i \\~j\\~ \\&amp; \\!k \\\\"},
+		{"a *b* _c_ `d` <e> [f](g) h|i ~j~ &amp; !k \\", false, "a \\*b\\* _c\\_ \\`d\\` \\<e\\> \\[f\\](g) h\\|i \\~j\\~ \\&amp; \\!k \\\\"},
+		// Only an underscore that could close emphasis is escaped: DNS
+		// names read as written in the plain text.
+		{"yourcenter.edu._report._dmarc.stateuniv.edu", false, "yourcenter.edu._report._dmarc.stateuniv.edu"},
+		{"at _dmarc.yourcenter.edu.", false, "at _dmarc.yourcenter.edu."},
+		{"snake_case_name", false, "snake_case_name"},
+		{"_em_ and __strong__", false, "_em\\_ and __strong\\_\\_"},
+		{"word_ end", false, "word\\_ end"},
 		{"- item", true, `\- item`},
 		{"- item", false, "- item"},
 		{"# head", true, `\# head`},
@@ -884,6 +891,68 @@ func TestProxyNoteOnce(t *testing.T) {
 		if t.Failed() {
 			t.Log(text.String())
 			t.Log(sheet)
+		}
+	}
+}
+
+// TestHandoffDigLines: the sheet's check section gives the DNS person one
+// dig command per change, with the answer to expect, so that the reader
+// can check without the wizard: nothing for a record deleted, the CNAME's
+// target, and TXT values quoted as dig prints them. Records kept get none.
+func TestHandoffDigLines(t *testing.T) {
+	plan := handoffPlan(t, "cloudflare")
+	md := handoff(t, FormatMarkdown, plan)
+	_, check, ok := strings.Cut(md, "### Check the result")
+	if !ok {
+		t.Fatalf("no check section:\n%s", md)
+	}
+	var changes int
+	for _, r := range plan.Records {
+		if r.Action == ActionKeep || r.Action == ActionAskOwner {
+			if strings.Contains(check, "dig +short "+r.Type+" "+strings.TrimSuffix(r.Name, ".")+"`") {
+				t.Errorf("a dig line for the record kept at %s", r.Name)
+			}
+			continue
+		}
+		changes++
+		cmd := "`dig +short " + r.Type + " " + strings.TrimSuffix(r.Name, ".") + "`"
+		var want string
+		switch {
+		case r.Action == ActionDelete:
+			want = cmd + " should print nothing"
+		case r.Type == "CNAME":
+			want = cmd + " should print `" + r.Value + "`"
+		default:
+			want = "`\"" + r.Value + "\"`"
+		}
+		if !strings.Contains(check, cmd) || !strings.Contains(check, want) {
+			t.Errorf("the check section lacks %s with %s:\n%s", cmd, want, check)
+		}
+	}
+	if got := strings.Count(check, "`dig +short "); got != changes || changes == 0 {
+		t.Errorf("%d dig lines for %d changes", got, changes)
+	}
+	if !strings.Contains(check, "nslookup -type=TXT "+plan.Domain) {
+		t.Errorf("no nslookup line for Windows:\n%s", check)
+	}
+}
+
+// TestHandoffHTMLCodeKeepsTokens: in the web page, a code span never
+// breaks inside a token (which a reader could take for a space): it wraps
+// at spaces, between terms, and scrolls when one token is wider than the
+// page.
+func TestHandoffHTMLCodeKeepsTokens(t *testing.T) {
+	page := handoff(t, FormatHTML, handoffPlan(t, "cloudflare"))
+	_, rest, _ := strings.Cut(page, "\ncode {")
+	rule, _, _ := strings.Cut(rest, "}")
+	for _, want := range []string{"white-space: pre-wrap", "overflow-wrap: normal", "overflow-x: auto"} {
+		if !strings.Contains(rule, want) {
+			t.Errorf("the code style lacks %q: %s", want, rule)
+		}
+	}
+	for _, bad := range []string{"break-all", "anywhere", "break-word"} {
+		if strings.Contains(rule, bad) {
+			t.Errorf("the code style breaks inside tokens (%s): %s", bad, rule)
 		}
 	}
 }

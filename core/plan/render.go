@@ -174,7 +174,7 @@ func WriteZone(w io.Writer, plan Plan) error {
 	return ew.err
 }
 
-// WriteJSON writes the plan as JSON (see the package's contract in DESIGN.md).
+// WriteJSON writes the plan as JSON (see docs/commands.md).
 func WriteJSON(w io.Writer, plan Plan) error {
 	plan.Records = slices.Clone(plan.Records) // the caller's records stay as they are
 	for i := range plan.Records {

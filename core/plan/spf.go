@@ -1,12 +1,14 @@
 package plan
 
 import (
+	"context"
 	"fmt"
 	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/dnscheck"
 )
 
@@ -311,3 +313,123 @@ func sameTarget(t, w dnscheck.SPFTerm) bool {
 
 // termKey identifies a term for dropping duplicates.
 func termKey(t dnscheck.SPFTerm) string { return t.Key() }
+
+// dropBrokenSPF takes out of the proposed SPF record r (for domain) every
+// include and redirect of its own whose target makes the record broken
+// for receivers (dnscheck.SPFNode.Broken: it does not exist, has no SPF
+// record, several, or one that does not parse) and an include of the
+// domain itself (a loop), each with a note saying why: a record that
+// keeps one can never pass. The platform's and the provider's own terms
+// (keep) are never dropped; the check says whose they are to fix. It
+// returns the record and the walk of its final value (q asks DNS; nothing
+// is asked twice), and warnings for what it cannot drop: a broken target
+// deeper in the tree, a loop further down, an mx term with too many
+// hosts, too many void lookups.
+func dropBrokenSPF(ctx context.Context, q dnscheck.Querier, domain string, r Record, keep func(dnscheck.SPFTerm) bool) (Record, dnscheck.SPFWalk, []string, bool) {
+	rec, err := dnscheck.ParseSPF(r.Value)
+	if err != nil {
+		return r, dnscheck.SPFWalk{}, nil, false
+	}
+	walk := dnscheck.WalkSPF(ctx, q, domain, rec)
+	if walk.Root == nil {
+		return r, walk, nil, true
+	}
+	drop := map[string]string{} // term → why
+	for _, c := range walk.Root.Children {
+		t, err := dnscheck.ParseSPFTerm(c.Via)
+		if err != nil || keep(t) {
+			continue
+		}
+		switch {
+		case c.Broken():
+			drop[c.Via] = fmt.Sprintf("Dropped %s: it %s, so receivers treat the whole SPF record as broken while it is there. If you still use the service it stood for, ask that service for its current SPF include.", dnscheck.Printable(c.Via), c.BrokenWords())
+		case c.Cause == dnscheck.SPFCauseLoop && c.Domain == walk.Root.Domain:
+			drop[c.Via] = fmt.Sprintf("Dropped %s: it includes the domain's own record, a loop that makes receivers treat the whole SPF record as broken.", dnscheck.Printable(c.Via))
+		}
+	}
+	if len(drop) > 0 {
+		var terms []string
+		var notes []string
+		hasAll, droppedRedirect := false, false
+		for _, t := range rec.Terms {
+			why, ok := drop[t.Raw]
+			if !ok {
+				hasAll = hasAll || t.Mechanism == dnscheck.MechAll
+				terms = append(terms, t.Raw)
+				continue
+			}
+			if why != "" { // a repeated term is noted once
+				notes = append(notes, why)
+				drop[t.Raw] = ""
+			}
+			droppedRedirect = droppedRedirect || t.Modifier == dnscheck.ModRedirect
+		}
+		if droppedRedirect && !hasAll {
+			terms = append(terms, "~all")
+			notes = append(notes, "Ended the record with ~all in place of the redirect: servers it does not list are marked suspect. End it with -all once every sender is listed.")
+		}
+		r.Value = strings.Join(append([]string{"v=spf1"}, terms...), " ")
+		r.Notes = append(r.Notes, notes...)
+		if r.Action == ActionKeep {
+			r.Action = ActionReplace
+			r.Notes = slices.DeleteFunc(r.Notes, func(n string) bool { return strings.HasPrefix(n, "No change needed") })
+		}
+		if rec, err = dnscheck.ParseSPF(r.Value); err == nil {
+			walk = dnscheck.WalkSPF(ctx, q, domain, rec)
+		}
+	}
+	warnings := spfTreeWarnings(walk)
+	if len(warnings) > 0 && r.Action == ActionKeep {
+		// The record is as it should be here, but not for receivers.
+		r.Notes = slices.DeleteFunc(r.Notes, func(n string) bool { return strings.HasPrefix(n, "No change needed") })
+		r.Notes = append([]string{"Nothing in this record can be changed here to fix it, but receivers treat it as broken: see the warnings."}, r.Notes...)
+	}
+	return r, walk, warnings, true
+}
+
+// spfTreeWarnings says what still makes the record's tree broken for
+// receivers that the proposal cannot drop from the domain's own record.
+func spfTreeWarnings(w dnscheck.SPFWalk) []string {
+	var out []string
+	var visit func(n *dnscheck.SPFNode, path []string)
+	visit = func(n *dnscheck.SPFNode, path []string) {
+		for _, c := range n.Children {
+			p := append(path[:len(path):len(path)], dnscheck.Printable(c.Via))
+			if c.Broken() && len(p) > 1 {
+				out = append(out, fmt.Sprintf("%s, which this record reaches through %s, %s, so receivers treat the whole SPF record as broken. Ask whoever runs it to fix it, or remove %s.", p[len(p)-1], strings.Join(p[:len(p)-1], " → "), c.BrokenWords(), p[0]))
+			}
+			visit(c, p)
+		}
+	}
+	if w.Root != nil {
+		visit(w.Root, nil)
+	}
+	if len(w.Loops) > 0 {
+		out = append(out, "The SPF include tree loops ("+dnscheck.Printable(strings.Join(w.Loops, ", "))+"), so receivers treat the whole record as broken; remove the include that points back.")
+	}
+	if len(w.ManyMX) > 0 {
+		out = append(out, "An mx term finds more than 10 mail servers ("+dnscheck.Printable(strings.Join(w.ManyMX, ", "))+"), so receivers treat the whole SPF record as broken; list the sending servers' addresses instead.")
+	}
+	if w.VoidLookups > dnscheck.MaxSPFVoidLookups {
+		out = append(out, fmt.Sprintf("%d lookups of this SPF record find nothing (%s); receivers allow %d and then treat the whole record as broken. Remove those terms.", w.VoidLookups, dnscheck.Printable(strings.Join(w.VoidTerms, ", ")), dnscheck.MaxSPFVoidLookups))
+	}
+	return out
+}
+
+// wantedTerm reports whether a term is one of the provider's or the
+// platform's own (an include of the same domain), which the proposal
+// never drops.
+func wantedTerm(providerTerms []string, p *assets.Platform) func(dnscheck.SPFTerm) bool {
+	wants := slices.Clone(providerTerms)
+	if p.SPF.Include != "" {
+		wants = append(wants, "include:"+p.SPF.Include)
+	}
+	return func(t dnscheck.SPFTerm) bool {
+		for _, w := range wants {
+			if wt, err := dnscheck.ParseSPFTerm(w); err == nil && wt.Mechanism == dnscheck.MechInclude && covers(t, wt) {
+				return true
+			}
+		}
+		return false
+	}
+}

@@ -125,6 +125,8 @@ func (s *Session) MessageNote(m Message) string {
 	}
 	head := fmt.Sprintf("The message from %s (checked at %s) %s", from, clock(m), verdictWords(m.Verdict))
 	switch {
+	case m.Reports:
+		return fmt.Sprintf("DMARC aggregate reports read at %s. %s", clock(m), strings.TrimPrefix(p(m.Line), "Reports: "))
 	case !s.Has(m.FromDomain):
 		return fmt.Sprintf("%s, but %s is not one of the domains being set up: it proves nothing about %s.", head, from, advice.Names(s.Names()))
 	case m.At.Before(s.ChangedAt):
@@ -141,6 +143,14 @@ func (s *Session) MessageNote(m Message) string {
 func MessageOf(source string, r received.Report, at time.Time) Message {
 	return Message{Source: source, FromDomain: strings.ToLower(strings.TrimSuffix(r.FromDomain, ".")), Verdict: r.Verdict,
 		Checkbox: r.Advice.Checkbox, Line: received.VerdictLine(r), At: at}
+}
+
+// ReportsOf is the fact of DMARC aggregate reports read at at (the
+// confirm step's, as 'wizard reports' reads them): their source, their
+// verdict (pass when every domain's mail passed) and each domain's
+// verdict sentence. Reports decide nothing about the checkbox.
+func ReportsOf(source, verdict string, verdicts []string, at time.Time) Message {
+	return Message{Source: source, Verdict: verdict, Line: dnscheck.Printable("Reports: " + strings.Join(verdicts, " ")), At: at, Reports: true}
 }
 
 // clock is the time a message was verified, as 15:04 (local time).

@@ -308,7 +308,7 @@ func (p *Progress) Restore() (*Session, StepID, error) {
 	}
 	for _, m := range ss.Messages {
 		m.Source, m.FromDomain, m.Line = dnscheck.Printable(m.Source), dnscheck.Printable(m.FromDomain), dnscheck.Printable(m.Line)
-		if m.Checkbox != "on" && m.Checkbox != "off" {
+		if m.Reports || (m.Checkbox != "on" && m.Checkbox != "off") {
 			m.Checkbox = ""
 		}
 		s.AddMessage(m)

@@ -88,6 +88,15 @@ type Domain struct {
 	plan    plan.Plan // the last plan built, for planKey
 	planFor planKey
 	hasPlan bool
+
+	// earlier are the providers confirmed for the domain before the
+	// current one in this run, and firstSPF its SPF records as first read
+	// in it (firstRead: there was such a read): a plan takes out of the
+	// record what the run added for an earlier choice (plan.Options.Earlier,
+	// plan.Options.FirstSPF). They are not saved.
+	earlier   []assets.Provider
+	firstSPF  []string
+	firstRead bool
 }
 
 // planKey is what a plan was built from: a plan is current only while the
@@ -99,6 +108,7 @@ type planKey struct {
 	detected bool
 	reports  plan.ReportAddress
 	useIPs   bool
+	domains  string // the session's domains (plan.Options.ReportsFrom)
 }
 
 // SavedFile is a file the wizard wrote for the person.
@@ -121,6 +131,10 @@ type Message struct {
 	Line string `json:"line"`
 	// At is when it was verified.
 	At time.Time `json:"at"`
+	// Reports is set when the file held DMARC aggregate reports rather
+	// than a message (the confirm step reads both): Line is the reports'
+	// verdicts, and it never decides the checkbox (Checkbox is "").
+	Reports bool `json:"reports,omitempty"`
 }
 
 // Names returns the domains, in order.
@@ -223,6 +237,9 @@ func (s *Session) Read(snap discovery.Snapshot, at time.Time) {
 		return
 	}
 	d.Snap, d.ReadAt, d.LookupErr = snap, at, ""
+	if !d.firstRead && !txtTrouble(snap) {
+		d.firstSPF, d.firstRead = slices.Clone(snap.SPF), true
+	}
 	if !d.ProviderConfirmed {
 		if p, ok := plan.ProposedProvider(snap); ok {
 			d.Provider, d.ProviderSet = plan.ProviderChoice{Provider: p, Detected: snap.ProviderFound && p.ID == snap.Provider.ID}, true
@@ -256,8 +273,21 @@ func (s *Session) SetProvider(name string, c plan.ProviderChoice, confirmed bool
 	}
 	if d.ProviderSet && !sameProvider(d.Provider, c) {
 		d.Check, d.CheckedAt = nil, time.Time{}
+		prev := d.Provider
+		if d.ProviderConfirmed && prev.Provider.ID != "" &&
+			!slices.ContainsFunc(d.earlier, func(p assets.Provider) bool { return sameProvider(plan.ProviderChoice{Provider: p}, prev) }) {
+			d.earlier = append(d.earlier, prev.Provider)
+		}
 	}
 	d.Provider, d.ProviderSet, d.ProviderConfirmed = c, true, confirmed
+}
+
+// txtTrouble reports whether the TXT lookup at snap's domain got no usable
+// answer: its SPF records are then unknown.
+func txtTrouble(snap discovery.Snapshot) bool {
+	return slices.ContainsFunc(snap.Trouble, func(t discovery.Trouble) bool {
+		return t.Type == "TXT" && strings.EqualFold(strings.TrimSuffix(t.Name, "."), strings.TrimSuffix(snap.Domain, "."))
+	})
 }
 
 func sameProvider(a, b plan.ProviderChoice) bool {
@@ -309,7 +339,7 @@ func (s *Session) Stale() []*Domain {
 }
 
 func (s *Session) keyOf(d *Domain) planKey {
-	k := planKey{readAt: d.ReadAt, reports: s.ReportAddress, useIPs: s.UseIPs}
+	k := planKey{readAt: d.ReadAt, reports: s.ReportAddress, useIPs: s.UseIPs, domains: strings.Join(s.Names(), " ")}
 	if d.ProviderSet {
 		k.provider, k.detected = d.Provider.Provider.ID, d.Provider.Detected
 		if d.Provider.Provider.Kind == assets.KindOther {
@@ -317,4 +347,13 @@ func (s *Session) keyOf(d *Domain) planKey {
 		}
 	}
 	return k
+}
+
+// firstSPFOr returns the domain's SPF records as first read in this run;
+// snap's when it has not been read before (snap is then the first read).
+func (d *Domain) firstSPFOr(snap discovery.Snapshot) []string {
+	if d.firstRead || txtTrouble(snap) {
+		return slices.Clone(d.firstSPF)
+	}
+	return slices.Clone(snap.SPF)
 }

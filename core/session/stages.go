@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/outreach-auth/wizard/assets"
@@ -72,8 +73,18 @@ type PlanInput struct {
 	Reports  plan.ReportAddress
 	UseIPs   bool
 	// PlatformIPs, when set, is the platform's live address list for
-	// UseIPs (the records command's --use-ips).
+	// UseIPs.
 	PlatformIPs []netip.Prefix
+	// Addresses, when set, is the run's one reading of the platform's
+	// addresses that UseIPs writes (plan.Options.Addresses): the records
+	// step's i and 'wizard records --use-ips' write the same list.
+	Addresses *plan.PlatformAddresses
+	// Earlier and FirstSPF are what the run remembers of the domain
+	// (plan.Options.Earlier, plan.Options.FirstSPF); ReportsFrom the
+	// session's domains (plan.Options.ReportsFrom).
+	Earlier     []assets.Provider
+	FirstSPF    []string
+	ReportsFrom []string
 	key         planKey
 	options     *plan.Options // the command line's, outside a session
 }
@@ -95,7 +106,8 @@ func (s *Session) PlanInput(d *Domain) (PlanInput, error) {
 	if !d.ProviderConfirmed {
 		return PlanInput{}, fmt.Errorf("%w for %s", ErrUnconfirmed, d.Input.Domain)
 	}
-	return PlanInput{Snap: d.Snap, Provider: d.Provider, Reports: s.ReportAddress, UseIPs: s.UseIPs, key: s.keyOf(d)}, nil
+	return PlanInput{Snap: d.Snap, Provider: d.Provider, Reports: s.ReportAddress, UseIPs: s.UseIPs, key: s.keyOf(d),
+		Earlier: slices.Clone(d.earlier), FirstSPF: d.firstSPFOr(d.Snap), ReportsFrom: s.Names()}, nil
 }
 
 // PlanInputAfter returns what the plan of d will be built from once the
@@ -109,6 +121,8 @@ func (s *Session) PlanInputAfter(d *Domain) func(l Lookup) (PlanInput, error) {
 	}
 	name, confirmed, provider, reports, useIPs := d.Input.Domain, d.ProviderConfirmed, d.Provider, s.ReportAddress, s.UseIPs
 	k := s.keyOf(d)
+	earlier, names := slices.Clone(d.earlier), s.Names()
+	first, firstRead := slices.Clone(d.firstSPF), d.firstRead
 	return func(l Lookup) (PlanInput, error) {
 		switch {
 		case l.Err != nil:
@@ -117,7 +131,11 @@ func (s *Session) PlanInputAfter(d *Domain) func(l Lookup) (PlanInput, error) {
 			return PlanInput{}, fmt.Errorf("%w for %s", ErrUnconfirmed, name)
 		}
 		k.readAt = l.At
-		return PlanInput{Snap: l.Snap, Provider: provider, Reports: reports, UseIPs: useIPs, key: k}, nil
+		if !firstRead && !txtTrouble(l.Snap) {
+			first = slices.Clone(l.Snap.SPF)
+		}
+		return PlanInput{Snap: l.Snap, Provider: provider, Reports: reports, UseIPs: useIPs, key: k,
+			Earlier: earlier, FirstSPF: first, ReportsFrom: names}, nil
 	}
 }
 
@@ -140,7 +158,8 @@ func Plan(ctx context.Context, q dnscheck.Querier, p *assets.Platform, in PlanIn
 	if in.options != nil {
 		return plan.Build(ctx, q, in.Snap, p, *in.options)
 	}
-	opt := plan.Options{Provider: in.Provider.Option(), UseIPs: in.UseIPs, DMARCReports: string(in.Reports)}
+	opt := plan.Options{Provider: in.Provider.Option(), UseIPs: in.UseIPs, DMARCReports: string(in.Reports),
+		Addresses: in.Addresses, Earlier: in.Earlier, FirstSPF: in.FirstSPF, ReportsFrom: in.ReportsFrom}
 	if len(in.PlatformIPs) > 0 {
 		opt.PlatformIPs = in.PlatformIPs
 	}

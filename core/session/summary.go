@@ -8,6 +8,7 @@ import (
 
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/audience"
+	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 )
@@ -171,8 +172,8 @@ func stillWrong(r dnscheck.DomainReport, pl plan.Plan, shown func(plan.Record) b
 			if purpose, ok := publishes[pb.Code]; ok && listed[purpose] {
 				continue
 			}
-			if pb.Fix != "" {
-				out = append(out, pb.Fix)
+			if fix := checks.FixFor(pb, audience.Wizard); fix != "" {
+				out = append(out, fix)
 			} else {
 				out = append(out, pb.Message)
 			}
@@ -188,9 +189,17 @@ func (w *summaryWriter) messages(s *Session) {
 	if len(s.Messages) == 0 {
 		return
 	}
-	w.blank()
-	w.para("", "", "Confirmed with a real message")
+	heading := ""
 	for _, m := range s.Messages {
+		h := "Confirmed with a real message"
+		if m.Reports {
+			h = "Confirmed with DMARC aggregate reports"
+		}
+		if h != heading {
+			w.blank()
+			w.para("", "", h)
+			heading = h
+		}
 		w.code("  ", dnscheck.Printable(m.Source))
 		w.para("  ", "  ", dnscheck.Printable(s.MessageNote(m)))
 	}

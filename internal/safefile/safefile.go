@@ -7,6 +7,10 @@
 // Files are opened non-blocking where the system allows it (opening a
 // FIFO blocks until someone writes to it otherwise), then checked with
 // fstat before a single byte is read.
+//
+// It also writes every file the wizard writes (WriteFiles): whole or not
+// at all, through a temporary file and a rename, never through a symbolic
+// link or other non-file at the name (docs/files.md).
 package safefile
 
 import (

@@ -47,7 +47,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Se
 	for _, r := range reps {
 		state := checks.DMARCWords(r.DMARC.State(), p.Name)
 		if r.DMARC.Inherited() {
-			state += " (managed by whoever runs " + r.DMARC.OrgDomain + "'s DNS)"
+			state += " (managed by whoever runs " + r.DMARC.InheritedFrom() + "'s DNS)"
 		}
 		if f := advice.ReportsFact(r.DMARC); f != "" {
 			state += "; reports: " + f

@@ -22,6 +22,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/outreach-auth/wizard/core/reports"
 	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/received"
@@ -44,6 +45,8 @@ type doneMsg struct {
 	gen    int
 	report received.Report
 	err    error
+	// summary, when set, is the file read as DMARC reports instead.
+	summary *reports.Summary
 }
 
 // mode is what the step is doing.
@@ -71,6 +74,9 @@ type Model struct {
 	source string // what is being (or was) verified: a path, or PastedSource
 	pasted string // the pasted block being verified
 	report received.Report
+	// summary is the DMARC reports summary shown instead of report, when
+	// the file held reports (reports.go).
+	summary *reports.Summary
 	// problem says why the last input could not be verified (bad file,
 	// too long a paste); shown under the field.
 	problem string
@@ -317,6 +323,11 @@ func (m *Model) start() tea.Cmd {
 	m.render()
 	run := func() tea.Msg {
 		defer cancel()
+		if pasted == "" {
+			if sum, ok := readReports(ctx, checker, platform, path); ok {
+				return doneMsg{gen: gen, summary: &sum}
+			}
+		}
 		rep, err := verify(ctx, checker, platform, path, pasted)
 		return doneMsg{gen: gen, report: rep, err: err}
 	}
@@ -359,11 +370,19 @@ func (m *Model) finished(msg doneMsg) tea.Cmd {
 		m.render()
 		return m.input.Focus()
 	}
-	m.mode, m.report = done, msg.report
-	m.sess.AddMessage(session.MessageOf(m.source, m.report, time.Now()))
+	m.mode, m.report, m.summary = done, msg.report, msg.summary
+	m.sess.AddMessage(m.message(time.Now()))
 	m.Scroll.GotoTop()
 	m.render()
 	return common.Save
+}
+
+// message is the fact of what is shown, verified (or read) at at.
+func (m *Model) message(at time.Time) session.Message {
+	if m.summary != nil {
+		return reportsMessage(m.source, *m.summary, at)
+	}
+	return session.MessageOf(m.source, m.report, at)
 }
 
 // render draws the content for the mode.
@@ -373,6 +392,12 @@ func (m *Model) render() {
 	b.WriteString(st.Title.Render(common.Wrap("Confirm with a real message (optional)", w)) + "\n")
 	switch m.mode {
 	case done:
+		if m.summary != nil {
+			b.WriteString(st.Dim.Render(common.Wrap("Read "+dnscheck.Printable(m.source)+" as DMARC aggregate reports, as 'wizard reports' does:", w)) + "\n\n")
+			b.WriteString(summaryText(*m.summary, w))
+			m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))
+			return
+		}
 		b.WriteString(st.Dim.Render(common.Wrap("Verified "+dnscheck.Printable(m.source)+" now, with the same checks as 'wizard verify':", w)) + "\n\n")
 		b.WriteString(reportText(m.report, w, m))
 		m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))
@@ -397,6 +422,7 @@ func (m *Model) render() {
 		b.WriteString(common.Hang("• ", "  ", h.Client+": "+h.Steps+".", w) + "\n")
 	}
 	b.WriteString(common.Hang("• ", "  ", "Send yourself a message from "+m.Platform.Name+" to test with; only its headers are shown, and nothing is saved.", w) + "\n")
+	b.WriteString(common.Hang("• ", "  ", "A DMARC aggregate report (.xml, .xml.gz, .zip, or the message it came in) is read too, as 'wizard reports' reads it.", w) + "\n")
 	m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))
 }
 

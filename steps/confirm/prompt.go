@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreach-auth/wizard/core/reports"
 	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/received"
@@ -24,6 +25,8 @@ var headerLine = regexp.MustCompile(`^[!-9;-~]{2,}:(\s|$)`)
 // message and asks for its path, or its headers pasted and ended with an
 // empty line; Enter alone, or input that ends here, skips. A bad file is said, and asked again. The
 // report is the same as 'wizard verify', and the message is recorded in s.
+// b goes back to the advice, as at every line prompt: a file really named
+// b is typed ./b.
 func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Session) (common.Direction, error) {
 	m.sess = s
 	lp.Say("")
@@ -32,6 +35,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Se
 	for _, h := range received.HowToSave {
 		lp.Say("  %s: %s.", h.Client, h.Steps)
 	}
+	lp.Say("A DMARC aggregate report (.xml, .xml.gz, .zip, or the message it came in) is read too, as 'wizard reports' reads it.")
 	if f := s.MessageFile; f != "" && f != m.auto {
 		m.auto = f
 		if done := m.verifyLine(ctx, lp, s, f, ""); done {
@@ -39,7 +43,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Se
 		}
 	}
 	for {
-		line, err := lp.Ask("Path of the saved message, or paste its headers and end with an empty line; press Enter alone to skip: ")
+		line, err := lp.Ask("Path of the saved message, or paste its headers and end with an empty line; press Enter alone to skip, or b to go back (a file named b: ./b): ")
 		if errors.Is(err, common.ErrInputEnded) {
 			// The step is optional: answers that end before it (a
 			// script's) skip it, as Enter alone does.
@@ -50,6 +54,9 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Se
 		}
 		if line == "" {
 			return common.Forward, nil
+		}
+		if common.IsBack(line) {
+			return common.Backward, nil
 		}
 		if !headerLine.MatchString(line) {
 			if m.verifyLine(ctx, lp, s, line, "") {
@@ -114,6 +121,15 @@ func readBlock(lp *common.LinePrompt, first string) (string, error) {
 // verifyLine verifies the file at path (or text, when given) and writes
 // the report, reporting whether there was one; a bad input is said.
 func (m *Model) verifyLine(ctx context.Context, lp *common.LinePrompt, s *session.Session, path, text string) bool {
+	if text == "" {
+		if sum, ok := readReports(ctx, m.checker, m.Platform, path); ok {
+			lp.Say("Read %s as DMARC aggregate reports:", dnscheck.Printable(path))
+			reports.WriteText(lp.Out, sum)
+			m.source, m.summary = path, &sum
+			s.AddMessage(m.message(time.Now()))
+			return true
+		}
+	}
 	lp.Say("Verifying %s...", dnscheck.Printable(path))
 	rep, err := verify(ctx, m.checker, m.Platform, path, text)
 	if err != nil {
@@ -125,7 +141,7 @@ func (m *Model) verifyLine(ctx context.Context, lp *common.LinePrompt, s *sessio
 		lp.Say("%s", dnscheck.Printable(s.MessageNote(msg)))
 	}
 	received.WriteText(lp.Out, rep)
-	m.source, m.report = path, rep
+	m.source, m.report, m.summary = path, rep, nil
 	s.AddMessage(msg)
 	return true
 }

@@ -2,6 +2,8 @@ package confirm_test
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -62,5 +64,37 @@ func TestPromptSkip(t *testing.T) {
 	}
 	if len(st.Messages) != 0 {
 		t.Error("skipping recorded a message")
+	}
+}
+
+// TestPromptBack: b goes back to the advice, as at every line prompt;
+// a file really named b is typed ./b and verified.
+func TestPromptBack(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := confirm.NewModel(env.Common(80, 24), env.Checker)
+	var out bytes.Buffer
+	st := tuitest.NewSession()
+	dir, err := m.Prompt(t.Context(), common.NewLinePrompt(strings.NewReader("b\n"), &out), st)
+	if err != nil || dir != common.Backward {
+		t.Fatalf("b: Prompt = %v, %v, want Backward\n%s", dir, err, out.String())
+	}
+	if !strings.Contains(out.String(), "or b to go back (a file named b: ./b): ") {
+		t.Errorf("the question does not say b or ./b:\n%s", out.String())
+	}
+	if strings.Contains(out.String(), "Verifying") {
+		t.Errorf("b was taken for a file:\n%s", out.String())
+	}
+
+	folder := t.TempDir()
+	if err := os.WriteFile(filepath.Join(folder, "b"), []byte(message), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(folder)
+	got, st := prompt(t, "./b\n")
+	if !strings.Contains(got, "Verifying ./b...") || !strings.Contains(got, "Message from jane@yourcenter.edu") {
+		t.Fatalf("./b was not verified as a file:\n%s", got)
+	}
+	if len(st.Messages) != 1 || st.Messages[0].Source != "./b" {
+		t.Fatalf("messages %+v", st.Messages)
 	}
 }

@@ -11,15 +11,30 @@ import (
 )
 
 // Prompt implements common.Prompter: it asks for the mail domain until it
-// is one. A domain already in s (a resumed session) is kept.
+// is one. A domain already in s (a resumed session) is kept; coming back
+// to it (b at a later question) asks again, Enter keeping it. It is the
+// first question: b says there is nothing before it.
 func (m *Model) Prompt(_ context.Context, lp *common.LinePrompt, s *session.Session) (common.Direction, error) {
-	if s.First() != nil {
+	first := s.First()
+	if first != nil && lp.Entered != common.Backward {
 		return common.Forward, nil
 	}
+	question := "Your mail domain, or one of your staff's email addresses: "
+	if first != nil {
+		question = "Your mail domain, or Enter to keep " + first.Input.Domain + ": "
+	}
 	for {
-		line, err := lp.Ask("Your mail domain, or one of your staff's email addresses: ")
+		line, err := lp.Ask(question)
 		if err != nil {
 			return common.Forward, err
+		}
+		if first != nil && line == "" {
+			lp.Say("Using %s.", first.Input.Domain)
+			return common.Forward, nil
+		}
+		if common.IsBack(line) {
+			lp.Say("This is the first question: there is nothing before it. Type your domain, or q to stop.")
+			continue
 		}
 		in, err := domainname.NormalizeField(line)
 		if err != nil {

@@ -2,7 +2,9 @@ package domains
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,70 +17,88 @@ import (
 )
 
 // Prompt implements common.Prompter: it asks for the other domains, one a
-// line, each looked up at once; an empty line ends the list. The domains
-// already in s (a resumed session) are looked up again instead.
+// line, each looked up at once; -domain removes one added, an empty line
+// ends the list, and b goes back to the provider question (b at the DMARC
+// reports question comes back to the list). The domains already in s (a
+// resumed session) are looked up again instead.
 func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Session) (common.Direction, error) {
 	var others []added
 	// Come back to (from the records): the domains and the address
 	// given stay, and the questions are asked again to change them.
 	back := lp.Entered == common.Backward
+	lp.Again = false // r at an added domain's provider: the list again
 	resumed := !back && s.Resumed && s.OthersAnswered
 	s.Resumed = false
 	if resumed {
 		for _, o := range s.Others() {
 			snap, err := common.LookUpLines(ctx, lp, m.q, m.prepare, m.Platform, o.Input.Domain)
+			if errors.Is(err, common.ErrBack) {
+				return common.Backward, nil
+			}
 			if err != nil {
 				return common.Forward, err
 			}
-			others = append(others, added{Input: o.Input, Snap: snap})
+			others = append(others, added{Input: o.Input, Snap: snap, At: time.Now()})
 		}
-	} else {
-		var first domainname.Input
-		if f := s.First(); f != nil {
-			first = f.Input
+	}
+	var start []added
+	if back {
+		for _, o := range s.Others() {
+			start = append(start, added{Input: o.Input, Snap: o.Snap, At: o.ReadAt})
 		}
-		var start []added
-		if back {
-			for _, o := range s.Others() {
-				start = append(start, added{Input: o.Input, Snap: o.Snap})
+	}
+	for {
+		if !resumed {
+			var first domainname.Input
+			if f := s.First(); f != nil {
+				first = f.Input
+			}
+			var err error
+			others, err = m.ask(ctx, lp, first, start)
+			if errors.Is(err, common.ErrBack) {
+				return common.Backward, nil
+			}
+			if err != nil {
+				return common.Forward, err
 			}
 		}
-		var err error
-		if others, err = m.ask(ctx, lp, first, start); err != nil {
-			return common.Forward, err
+		ins := make([]domainname.Input, len(others))
+		for i, o := range others {
+			ins[i] = o.Input
 		}
-	}
-	ins := make([]domainname.Input, len(others))
-	for i, o := range others {
-		ins[i] = o.Input
-	}
-	s.SetOthers(ins)
-	for _, o := range others {
-		if o.Snap.Domain != "" {
-			s.Read(o.Snap, time.Now())
+		s.SetOthers(ins)
+		for _, o := range others {
+			if o.Snap.Domain != "" && !o.At.IsZero() {
+				s.Read(o.Snap, o.At)
+			}
 		}
-	}
-	// A resumed session is not asked again: the address given last
-	// time, if any, was restored with the other answers.
-	if (back || !s.OthersAnswered) && !resumed {
-		var first discovery.Snapshot
-		if f := s.First(); f != nil {
-			first = f.Snap
+		// A resumed session is not asked again: the address given last
+		// time, if any, was restored with the other answers.
+		if (back || !s.OthersAnswered) && !resumed {
+			var first discovery.Snapshot
+			if f := s.First(); f != nil {
+				first = f.Snap
+			}
+			addr, err := askReports(lp, first, others, s.ReportAddress)
+			if errors.Is(err, common.ErrBack) {
+				start, back = others, true // the list again, as it is now
+				continue
+			}
+			if err != nil {
+				return common.Forward, err
+			}
+			s.ReportAddress = addr
 		}
-		addr, err := askReports(lp, first, others, s.ReportAddress)
-		if err != nil {
-			return common.Forward, err
-		}
-		s.ReportAddress = addr
+		s.OthersAnswered = true
+		return common.Forward, nil
 	}
-	s.OthersAnswered = true
-	return common.Forward, nil
 }
 
 // added is a domain added at the line prompts and what its lookup found.
 type added struct {
 	Input domainname.Input
 	Snap  discovery.Snapshot
+	At    time.Time // when Snap was read (zero: not read)
 }
 
 // askReports asks where DMARC reports should go when some domain's own
@@ -99,9 +119,9 @@ func askReports(lp *common.LinePrompt, first discovery.Snapshot, others []added,
 	}
 	lp.Say("")
 	lp.Say("DMARC reports (optional). %s", ReportsQuestion(ask))
-	question := "Mailbox for DMARC reports, or Enter for none (then no reports arrive): "
+	question := "Mailbox for DMARC reports, Enter for none (then no reports arrive), or b to go back: "
 	if current != "" {
-		question = fmt.Sprintf("Mailbox for DMARC reports, Enter to keep %s, or - for none: ", current)
+		question = fmt.Sprintf("Mailbox for DMARC reports, Enter to keep %s, - for none, or b to go back: ", current)
 	}
 	for {
 		line, err := lp.Ask(question)
@@ -109,6 +129,8 @@ func askReports(lp *common.LinePrompt, first discovery.Snapshot, others []added,
 			return "", err
 		}
 		switch {
+		case common.IsBack(line):
+			return "", common.ErrBack
 		case line == "":
 			return current, nil
 		case line == "-" && current != "":
@@ -141,12 +163,22 @@ func (m *Model) ask(ctx context.Context, lp *common.LinePrompt, first domainname
 		lp.Say("Other domains so far: %s.", strings.Join(names, ", "))
 	}
 	for {
-		line, err := lp.Ask("Another domain, or Enter to go on: ")
+		question := "Another domain, b to go back, or Enter to go on: "
+		if len(others) > 0 {
+			question = "Another domain, -domain to remove one, b to go back, or Enter to go on: "
+		}
+		line, err := lp.Ask(question)
 		if err != nil {
 			return nil, err
 		}
-		if line == "" {
+		switch {
+		case line == "":
 			return others, nil
+		case common.IsBack(line):
+			return nil, common.ErrBack
+		case strings.HasPrefix(line, "-"):
+			others = remove(lp, others, seen, first, strings.TrimSpace(line[1:]))
+			continue
 		}
 		in, err := domainname.NormalizeField(line)
 		if err != nil {
@@ -159,10 +191,58 @@ func (m *Model) ask(ctx context.Context, lp *common.LinePrompt, first domainname
 		}
 		seen[in.Domain] = true
 		snap, err := common.LookUpLines(ctx, lp, m.q, m.prepare, m.Platform, in.Domain)
+		if errors.Is(err, common.ErrBack) {
+			delete(seen, in.Domain)
+			lp.Say("Did not add %s.", in.Domain)
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
-		others = append(others, added{Input: in, Snap: snap})
+		others = append(others, added{Input: in, Snap: snap, At: time.Now()})
 		lp.Say("Added %s.", in.Domain)
 	}
+}
+
+// remove takes the domain typed after "-" out of others (and seen), as x
+// does on the screen, and says what the list holds now.
+func remove(lp *common.LinePrompt, others []added, seen map[string]bool, first domainname.Input, typed string) []added {
+	if typed == "" {
+		lp.Say("Type - and the domain to remove, for example -%s.", exampleOf(others))
+		return others
+	}
+	in, err := domainname.NormalizeField(typed)
+	if err != nil {
+		lp.Say("%s", dnscheck.Printable(err.Error()))
+		return others
+	}
+	if in.Domain == first.Domain {
+		lp.Say("%s is the domain being set up, not an added one; b goes back to change it.", in.Domain)
+		return others
+	}
+	i := slices.IndexFunc(others, func(o added) bool { return o.Input.Domain == in.Domain })
+	if i < 0 {
+		lp.Say("%s is not in the list.", in.Domain)
+		return others
+	}
+	others = slices.Delete(slices.Clone(others), i, i+1)
+	delete(seen, in.Domain)
+	names := make([]string, 0, len(others))
+	for _, o := range others {
+		names = append(names, o.Input.Domain)
+	}
+	if len(names) == 0 {
+		lp.Say("Removed %s. No other domains now.", in.Domain)
+	} else {
+		lp.Say("Removed %s. Other domains now: %s.", in.Domain, strings.Join(names, ", "))
+	}
+	return others
+}
+
+// exampleOf is a domain of others to show in an example.
+func exampleOf(others []added) string {
+	if len(others) == 0 {
+		return "othercenter.org"
+	}
+	return others[len(others)-1].Input.Domain
 }

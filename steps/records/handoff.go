@@ -10,6 +10,7 @@ import (
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/internal/safefile"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -23,10 +24,11 @@ type HandoffSavedMsg struct {
 	Err              error
 }
 
-// saveHandoff returns the command that saves the sheet for plans into dir.
-func saveHandoff(dir string, plans ...plan.Plan) tea.Cmd {
+// saveHandoff returns the command that saves the sheet for plans into dir
+// through fsys (nil: the real file system).
+func saveHandoff(fsys safefile.FS, dir string, plans ...plan.Plan) tea.Cmd {
 	return func() tea.Msg {
-		md, page, err := plan.SaveHandoff(dir, plans...)
+		md, page, err := plan.SaveHandoffFS(fsys, dir, plans...)
 		return handoffSaved(md, page, plans, err)
 	}
 }

@@ -7,12 +7,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -20,6 +20,7 @@ import (
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
+	"github.com/outreach-auth/wizard/internal/safefile"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -50,8 +51,15 @@ func FileName(domain string) string { return "dns-records-" + domain + ".txt" }
 // Save writes the plan's instructions (plan.WriteTextFor) to dir (the
 // current directory when empty) and returns the file's absolute path. The
 // file may be read by someone without the wizard, so it is worded as the
-// hand-off sheet is (audience.Sheet).
-func Save(dir string, p plan.Plan) (string, error) {
+// hand-off sheet is (audience.Sheet). It is SaveFS on the real file
+// system.
+func Save(dir string, p plan.Plan) (string, error) { return SaveFS(nil, dir, p) }
+
+// SaveFS is Save through fsys (nil: the real file system): the file is
+// written whole or not at all, never through a symbolic link or other
+// non-file at its name (safefile.WriteFile, see docs/files.md); the error
+// then wraps a *safefile.WriteError.
+func SaveFS(fsys safefile.FS, dir string, p plan.Plan) (string, error) {
 	var b bytes.Buffer
 	if err := plan.WriteTextFor(&b, p, audience.Sheet); err != nil {
 		return "", err
@@ -60,7 +68,7 @@ func Save(dir string, p plan.Plan) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("records: %w", err)
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	if err := safefile.WriteFile(fsys, path, b.Bytes(), 0o644); err != nil {
 		return "", fmt.Errorf("records: saving the instructions: %w", err)
 	}
 	return path, nil
@@ -75,20 +83,35 @@ type Model struct {
 	common.StepBase
 	q       dnscheck.Querier
 	saveDir string
+	fsys    safefile.FS // nil: the real file system (WithFS)
+	// home is the person's home folder once a save found the folder
+	// given read-only and offered it; s and h write there from then on.
+	home    string
 	actions []common.KeyAction
 
 	prepare session.Prepare
 	sess    *session.Session
 
-	doms    []slot // one per domain, in the wizard's order
-	cur     int    // the domain shown
-	useIPs  bool
+	doms   []slot // one per domain, in the wizard's order
+	cur    int    // the domain shown
+	useIPs bool
+	// addrs is the platform's addresses that i writes, read once per run
+	// (as 'wizard records --use-ips' reads them).
+	addrs   *plan.PlatformAddresses
 	toggled bool
 	going   bool // enter was pressed while a domain's plan was building
+	// pending is an action key (the demo's p) pressed while the plan of
+	// the domain shown was being worked out: it runs on the new plan.
+	pending *pendingAction
 	sel     int
 	tops    []int // first line of each card in the content
 
 	keys recordKeys
+
+	// asking is the extra key whose question (Action.Ask) is being
+	// answered in input, or nil.
+	asking *common.KeyAction
+	input  textinput.Model
 }
 
 type recordKeys struct {
@@ -132,7 +155,8 @@ func NewModel(c common.Common, q dnscheck.Querier, saveDir string, actions []com
 			PrevDomain: key.NewBinding(key.WithKeys("left", "["), key.WithHelp("←", "previous domain")),
 			NextDomain: key.NewBinding(key.WithKeys("right", "]"), key.WithHelp("→", "next domain")),
 		},
-		doms: []slot{{}},
+		doms:  []slot{{}},
+		addrs: plan.NewPlatformAddresses(q, c.Platform),
 	}
 	m.Redraw = m.render
 	m.Scroll.LineKeys = false
@@ -190,6 +214,7 @@ func (m *Model) Selected() int { return m.sel }
 // (r looks again); a plan already built from the newest facts is shown
 // as it is. Coming back, the domain the person was looking at is shown.
 func (m *Model) Enter(s *session.Session, dir common.Direction) tea.Cmd {
+	m.pending = nil
 	m.sess = s
 	m.useIPs = s.UseIPs
 	m.updateToggleHelp()
@@ -290,7 +315,7 @@ func (m *Model) lookUp(i int) tea.Cmd {
 	m.Gen++
 	sl := &m.doms[i]
 	sl.gen, sl.busy, sl.err, sl.lookupFailed = m.Gen, true, nil, false
-	gen, q, dom, p, prepare, ctx := sl.gen, m.q, sl.domain, m.Platform, m.prepare, m.Ctx
+	gen, q, dom, p, prepare, ctx, addrs := sl.gen, m.q, sl.domain, m.Platform, m.prepare, m.Ctx, m.addrs
 	after := m.sess.PlanInputAfter(m.slotDomain(i))
 	m.render()
 	return tea.Batch(m.Spin.Tick, func() tea.Msg {
@@ -301,6 +326,7 @@ func (m *Model) lookUp(i int) tea.Cmd {
 			msg.Err = err
 			return msg
 		}
+		in.Addresses = addrs
 		msg.Input = in
 		msg.Plan, msg.Err = session.Plan(ctx, q, p, in)
 		return msg
@@ -317,6 +343,7 @@ func (m *Model) rebuild(i int) tea.Cmd {
 		m.render()
 		return nil
 	}
+	in.Addresses = m.addrs
 	m.Gen++
 	sl.gen, sl.busy, sl.err = m.Gen, true, nil
 	gen, q, p, ctx := sl.gen, m.q, m.Platform, m.Ctx
@@ -481,16 +508,24 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.toggled = false
 		}
 		m.render()
+		if m.pending != nil && m.pending.dom == i && !sl.busy {
+			if sl.have {
+				// After this update's own messages, so that what the
+				// action says is the last word on the status line.
+				cmd = tea.Sequence(cmd, common.RunAction(m.Ctx, m.pending.action, sl.plan))
+			}
+			m.pending = nil
+		}
 		return m, tea.Batch(cmd, m.settled())
 	case HandoffSavedMsg:
 		if msg.Err != nil {
-			return m, handoffStatus(msg)
+			return m, common.SetStatus(common.Failure, m.failedSave("the hand-off sheet", "h", msg.Err))
 		}
 		m.noteHandoff(msg)
 		return m, tea.Batch(handoffStatus(msg), common.Save)
 	case SavedMsg:
 		if msg.Err != nil {
-			return m, common.SetStatus(common.Failure, dnscheck.Printable(msg.Err.Error()))
+			return m, common.SetStatus(common.Failure, m.failedSave("the records for "+msg.Domain, "s", msg.Err))
 		}
 		what := m.noteSaved(msg.Domain, msg.Path)
 		text := "Saved " + what + " to " + msg.Path + "."
@@ -508,8 +543,36 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.Scrolled(msg)
 }
 
+// Capturing implements common.Step: an extra key's question takes typed
+// text.
+func (m *Model) Capturing() bool { return m.asking != nil }
+
+// answering handles a key while an extra key's question is asked: enter
+// runs the key with the answer, esc drops it.
+func (m *Model) answering(msg tea.KeyMsg) tea.Cmd {
+	a := *m.asking
+	switch msg.Type {
+	case tea.KeyEnter:
+		m.asking = nil
+		m.render()
+		a.Answer(strings.TrimSpace(m.input.Value()))
+		return common.RunAction(m.Ctx, a, m.s().plan)
+	case tea.KeyEsc:
+		m.asking = nil
+		m.render()
+		return common.SetStatus(common.Info, "Nothing was done.")
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	m.render()
+	return cmd
+}
+
 func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := m.keys
+	if m.asking != nil {
+		return m.answering(msg), true
+	}
 	if key.Matches(msg, m.Keys.Back) {
 		for i := range m.doms { // drop the builds in flight
 			m.doms[i].busy, m.doms[i].gen = false, 0
@@ -563,9 +626,9 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.CopyAll):
 		return m.copy("all records for "+m.Domain()+" as a zone-file snippet", plan.ZoneSnippet(m.s().plan)), true
 	case key.Matches(msg, k.Save):
-		dir, p := m.saveDir, m.s().plan
+		fsys, dir, p := m.fsys, m.dir(), m.s().plan
 		return func() tea.Msg {
-			path, err := Save(dir, p)
+			path, err := SaveFS(fsys, dir, p)
 			return SavedMsg{Domain: p.Domain, Path: path, Err: err}
 		}, true
 	case key.Matches(msg, k.Handoff):
@@ -576,7 +639,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 		if failed := m.failed(); len(failed) > 0 {
 			return m.failedStatus(failed), true
 		}
-		return saveHandoff(m.saveDir, m.Plans()...), true
+		return saveHandoff(m.fsys, m.dir(), m.Plans()...), true
 	case key.Matches(msg, k.ToggleIPs) && !m.busy():
 		m.useIPs, m.toggled = !m.useIPs, true
 		m.sess.UseIPs = m.useIPs
@@ -588,9 +651,30 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return tea.Batch(cmds...), true
 	default:
 		for _, a := range m.actions {
-			if key.Matches(msg, a.Key) {
-				return common.RunAction(m.Ctx, a, m.s().plan), true
+			if !key.Matches(msg, a.Key) {
+				continue
 			}
+			if m.s().busy {
+				// The records are being worked out again: what is on
+				// the screen is about to change. The action runs on
+				// the records once they show (as enter does).
+				m.pending = &pendingAction{action: a, dom: m.cur}
+				return common.SetStatus(common.Info, "The records are being worked out; "+a.Key.Help().Key+" runs once they show."), true
+			}
+			if !m.s().have {
+				return common.SetStatus(common.Info, "There are no records yet: press r to try again."), true
+			}
+			if q := a.Question(); q != "" {
+				m.asking = &a
+				m.input = textinput.New()
+				m.input.Prompt = dnscheck.Printable(q) + " "
+				m.input.CharLimit = 4096
+				m.input.Focus()
+				m.render()
+				m.Scroll.GotoTop()
+				return nil, true
+			}
+			return common.RunAction(m.Ctx, a, m.s().plan), true
 		}
 		return nil, false
 	}
@@ -606,9 +690,9 @@ func (m *Model) updateToggleHelp() {
 }
 
 func (m *Model) copy(what, text string) tea.Cmd {
-	dir, p := m.saveDir, m.s().plan
+	fsys, dir, p := m.fsys, m.dir(), m.s().plan
 	return func() tea.Msg {
-		return common.CopyMsg{What: what, Text: text, Save: func() (string, error) { return Save(dir, p) }}
+		return common.CopyMsg{What: what, Text: text, Save: func() (string, error) { return SaveFS(fsys, dir, p) }}
 	}
 }
 
@@ -642,6 +726,10 @@ func (m *Model) render() {
 		b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", what, w)) + "\n\n")
 		b.WriteString(common.Wrap(how, w))
 	case m.s().have:
+		if m.asking != nil {
+			b.WriteString(m.input.View() + "\n")
+			b.WriteString(st.Dim.Render(common.Wrap("enter goes on · esc drops it", w)) + "\n\n")
+		}
 		m.renderPlan(&b)
 	}
 	m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))

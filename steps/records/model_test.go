@@ -139,7 +139,7 @@ func TestSave(t *testing.T) {
 	m = built(t, env, 80, 24, filepath.Join(dir, "missing"))
 	saved = tuitest.Await[records.SavedMsg](t, press(t, m, "s"))
 	_, cmd = m.Update(saved)
-	if st := tuitest.Await[common.StatusMsg](t, cmd); st.Level != common.Failure || !strings.Contains(st.Text, "saving the instructions") {
+	if st := tuitest.Await[common.StatusMsg](t, cmd); st.Level != common.Failure || !strings.Contains(st.Text, "Could not save the records for yourcenter.edu: could not write dns-records-yourcenter.edu.txt: the folder "+filepath.Join(dir, "missing")+" does not exist.") {
 		t.Fatalf("status = %+v", st)
 	}
 }

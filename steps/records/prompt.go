@@ -91,18 +91,18 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Se
 				retry, again = true, true
 			case "s":
 				for _, pl := range plans {
-					path, err := Save(m.saveDir, pl)
+					path, err := SaveFS(m.fsys, m.dir(), pl)
 					if err != nil {
-						lp.Say("%s", dnscheck.Printable(err.Error()))
-					} else {
-						lp.Say("%s", dnscheck.Printable("Saved "+m.noteSaved(pl.Domain, path)+" to "+path+"."))
-						lp.Save()
+						lp.Say("%s", m.failedSave("the records for "+pl.Domain, "s", err))
+						break // the next s tries them all again (in the home folder, if offered)
 					}
+					lp.Say("%s", dnscheck.Printable("Saved "+m.noteSaved(pl.Domain, path)+" to "+path+"."))
+					lp.Save()
 				}
 			case "h":
-				md, page, err := plan.SaveHandoff(m.saveDir, plans...)
+				md, page, err := plan.SaveHandoffFS(m.fsys, m.dir(), plans...)
 				if err != nil {
-					lp.Say("%s", dnscheck.Printable(err.Error()))
+					lp.Say("%s", m.failedSave("the hand-off sheet", "h", err))
 				} else {
 					msg := handoffSaved(md, page, plans, nil)
 					m.noteHandoff(msg)
@@ -140,6 +140,7 @@ func (m *Model) planLines(ctx context.Context, d *session.Domain, retry bool) (p
 	if err != nil {
 		return plan.Plan{}, err
 	}
+	in.Addresses = m.addrs
 	pl, err := session.Plan(ctx, m.q, m.Platform, in)
 	if err != nil {
 		return plan.Plan{}, err

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
@@ -642,8 +643,8 @@ func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
 				sign, sty = "i ", st.Dim
 			}
 			b.WriteString(common.Hang(sty.Render(sign), "  ", p(pr.Message), w) + "\n")
-			if pr.Fix != "" {
-				b.WriteString(st.Dim.Render(common.Hang("  Fix: ", "       ", p(pr.Fix), w)) + "\n")
+			if fix := checks.FixFor(pr, audience.Wizard); fix != "" {
+				b.WriteString(st.Dim.Render(common.Hang("  Fix: ", "       ", p(fix), w)) + "\n")
 			}
 			if r.Ready {
 				_, why := checks.AfterReady(pr.Code)

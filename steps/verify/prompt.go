@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/core/session"
@@ -32,7 +33,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Se
 		}
 		for i, r := range reps {
 			if last == nil {
-				checks.WriteReport(lp.Out, r, m.Platform.Name, checks.Styles{})
+				checks.WriteReportFor(lp.Out, r, m.Platform.Name, checks.Styles{}, audience.Wizard)
 				continue
 			}
 			if ch := checks.Changes(last[i], r, m.Platform.Name, nil); len(ch) > 0 {
@@ -40,7 +41,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Se
 				for _, c := range ch {
 					lp.Say("  %s", dnscheck.Printable(c))
 				}
-				checks.WriteReport(lp.Out, r, m.Platform.Name, checks.Styles{})
+				checks.WriteReportFor(lp.Out, r, m.Platform.Name, checks.Styles{}, audience.Wizard)
 			} else {
 				lp.Say("%s: no change since the last check.", r.Domain)
 			}

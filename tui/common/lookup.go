@@ -13,7 +13,8 @@ import (
 // LookUpLines looks domain up for the line prompts and says what it
 // publishes today, fact by fact. When a lookup got no usable answer the
 // person may look again; when prepare (nil: none) fails they may try
-// again. Both the discovery and the other domains steps use it.
+// again. Both the discovery and the other domains steps use it. b at
+// either question returns ErrBack.
 func LookUpLines(ctx context.Context, lp *LinePrompt, q dnscheck.Querier, prepare func(ctx context.Context, domain string) error, p *assets.Platform, domain string) (discovery.Snapshot, error) {
 	for {
 		lp.Say("")
@@ -33,9 +34,12 @@ func LookUpLines(ctx context.Context, lp *LinePrompt, q dnscheck.Querier, prepar
 				return snap, nil
 			}
 			lp.Say("%s", session.TroubleAdvice)
-			line, err := lp.Ask("Press Enter to go on, or type r to look again (q stops): ")
+			line, err := lp.Ask("Press Enter to go on, type r to look again, or b to go back (q stops): ")
 			if err != nil {
 				return discovery.Snapshot{}, err
+			}
+			if IsBack(line) {
+				return discovery.Snapshot{}, ErrBack
 			}
 			if !strings.EqualFold(line, "r") {
 				return snap, nil
@@ -43,8 +47,12 @@ func LookUpLines(ctx context.Context, lp *LinePrompt, q dnscheck.Querier, prepar
 			continue
 		}
 		lp.Say("Could not look up %s: %s", domain, dnscheck.Printable(err.Error()))
-		if _, err := lp.Ask("Press Enter to try again (q stops): "); err != nil {
+		line, err := lp.Ask("Press Enter to try again, or b to go back (q stops): ")
+		if err != nil {
 			return discovery.Snapshot{}, err
+		}
+		if IsBack(line) {
+			return discovery.Snapshot{}, ErrBack
 		}
 	}
 }

@@ -31,7 +31,21 @@ type LinePrompt struct {
 	// from the step before, Backward from the step after, as the
 	// direction the screen's Step.Enter is given.
 	Entered Direction
+	// Again is set by a step that goes back so that the step before it
+	// does its work again at once (the provider question's r: look the
+	// domain up again) instead of passing the person on back; that step
+	// clears it.
+	Again bool
 }
+
+// ErrBack is what a prompt helper returns when the person typed b (see
+// IsBack): the step goes back.
+var ErrBack = errors.New("tui: back")
+
+// IsBack reports whether an answer asks to go back: b, at every line
+// prompt, as esc on the screen (docs/files.md says how a file really
+// named b is given: ./b).
+func IsBack(line string) bool { return strings.EqualFold(line, "b") }
 
 // NewLinePrompt returns line prompts reading answers from in and writing
 // to out.
