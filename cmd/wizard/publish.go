@@ -17,9 +17,9 @@ import (
 
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/checks"
-	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/core/publish"
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui"
 )
@@ -243,8 +243,9 @@ func publishPlans(ctx context.Context, checker *dnscheck.Checker, platform *asse
 	q := dnscheck.NewLookup(checker.Resolver)
 	var plans []plan.Plan
 	for _, d := range domains {
-		snap := discovery.Discover(ctx, checker.Querier(), d, platform)
-		p, err := plan.Build(ctx, q, snap, platform, opt)
+		// The same stages as the wizard's records step (core/session).
+		snap := session.Discover(ctx, checker.Querier(), platform, d, nil).Snap
+		p, err := session.Plan(ctx, q, platform, session.PlanInputOf(snap, opt))
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
