@@ -65,7 +65,7 @@ func Decide(p *assets.Platform, s *Session, aud audience.Audience) Decision {
 func (s *Session) decidingMessage() (Message, bool) {
 	for i := len(s.Messages) - 1; i >= 0; i-- {
 		m := s.Messages[i]
-		if m.Checkbox == "" || !s.Has(m.FromDomain) {
+		if m.Checkbox == "" || m.Reports || !s.Has(m.FromDomain) {
 			continue
 		}
 		if m.At.Before(s.CheckedAt()) || m.At.Before(s.ChangedAt) {
