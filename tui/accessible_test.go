@@ -89,7 +89,8 @@ func TestAccessibleToAdvice(t *testing.T) {
 // the checkbox ON.
 func TestAccessibleSkip(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	in := strings.NewReader("yourcenter.edu\n\n\n\n\ns\n")
+	// s is not "skip" here: it says where saving is; a leaves.
+	in := strings.NewReader("yourcenter.edu\n\n\n\n\ns\na\n")
 	var out bytes.Buffer
 	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
@@ -97,7 +98,8 @@ func TestAccessibleSkip(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"missing",
-		"Not ready yet. Press Enter (or r) to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice: ",
+		"Not ready yet. Press Enter (or r) to check again, w to keep checking until it passes, b to go back to the records, a to leave the checks for the advice: ",
+		"Nothing to save here: s saves the records",
 		"  2. Second best: checkbox ON. This one fits your result.",
 		"Turn it ON.",
 		"yourcenter.edu's DMARC policy (p=quarantine) is sending mail that fails SPF and DKIM to spam now; fix SPF and DKIM first.",
@@ -130,7 +132,7 @@ func TestAccessibleEnds(t *testing.T) {
 func TestAccessiblePlatformIPsFallback(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	env.Server.SetFault("spf.outreachsystems.com.", dnstest.Fault{ServFail: true})
-	in := strings.NewReader("yourcenter.edu\n\n\n\n\ns\n")
+	in := strings.NewReader("yourcenter.edu\n\n\n\n\na\n")
 	var out bytes.Buffer
 	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
@@ -226,7 +228,7 @@ func TestAccessibleUnmatchedMX(t *testing.T) {
 func TestAccessibleBrokenSPF(t *testing.T) {
 	typo := strings.TrimSuffix(tuitest.OldSPF, " -all") + " ~al"
 	env := tuitest.NewEnv(t, strings.Replace(tuitest.ZoneYourCenter, tuitest.OldSPF, typo, 1))
-	in := strings.NewReader("yourcenter.edu\n\n\n\n\ns\n")
+	in := strings.NewReader("yourcenter.edu\n\n\n\n\na\n")
 	var out bytes.Buffer
 	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
@@ -367,7 +369,7 @@ func TestAccessibleAdviceGoesBack(t *testing.T) {
 		"",  // no other domains
 		"",  // no DMARC reports
 		"",  // check: not ready
-		"s", // skip to the advice
+		"a", // skip to the advice
 		"x", // not an answer
 		"b", // back to the checks
 		"q",
