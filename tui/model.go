@@ -43,10 +43,10 @@ type Model struct {
 	// demo's, beside each step's main key and the help key).
 	pinned []string
 	// body is the height the steps were last given.
-	body int
-	term        io.Writer // the terminal, for the bell; nil: no bell
-	quitting    bool
-	finished    bool // the last step finished
+	body     int
+	term     io.Writer // the terminal, for the bell; nil: no bell
+	quitting bool
+	finished bool // the last step finished
 
 	saver   *progressSaver // nil: progress is not saved
 	saveErr error          // the first failed save, said once
