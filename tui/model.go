@@ -35,6 +35,10 @@ type Model struct {
 	// shortBanner stands for banner in a small window.
 	shortBanner string
 	clip        Clipboard
+	term        io.Writer // the terminal, for the bell; nil: no bell
+	quitting    bool
+	finished    bool // the last step finished
+
 	// clipHinted is set once a copy's status gave the clipboard's hint
 	// (what to do if nothing pastes): later copies leave it out, until a
 	// copy fails. The copy command clears it, hence atomic.
@@ -43,10 +47,7 @@ type Model struct {
 	// demo's, beside each step's main key and the help key).
 	pinned []string
 	// body is the height the steps were last given.
-	body     int
-	term     io.Writer // the terminal, for the bell; nil: no bell
-	quitting bool
-	finished bool // the last step finished
+	body int
 
 	saver   *progressSaver // nil: progress is not saved
 	saveErr error          // the first failed save, said once
