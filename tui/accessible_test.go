@@ -3,6 +3,7 @@ package tui_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"errors"
 	"os"
 	"path/filepath"
@@ -457,4 +458,67 @@ func TestAccessibleAdviceGoesBackWhenReady(t *testing.T) {
 	if !ok || !strings.Contains(after, "Checking yourcenter.edu") {
 		t.Fatalf("b from the advice did not go back to the checks:\n%s", out.String())
 	}
+}
+
+// TestAccessibleWrapsAtWords: with the terminal's width known, the line
+// prompts wrap at spaces to it and never split a word: every line fits,
+// but for a single word wider than the line, and every word of the
+// output is a word the wizard wrote (none cut in two).
+func TestAccessibleWrapsAtWords(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	answers := "yourcenter.edu\n\n\n\n\na\n\n\n"
+	run := func(width int) string {
+		cfg := cfgFor(env, t.TempDir())
+		cfg.Width = width
+		var out bytes.Buffer
+		in := &echoReader{lines: strings.SplitAfter(answers, "\n"), out: &out}
+		if err := tui.RunAccessible(context.Background(), cfg, in, &out); err != nil {
+			t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+		}
+		// The summary after it is wrapped by itself (and keeps a value
+		// or a command whole).
+		got, _, _ := strings.Cut(out.String(), "Neoserra sender authentication:")
+		return got
+	}
+	wide, narrow := run(0), run(40)
+	if !strings.Contains(wide, "Receivers") {
+		t.Fatal("the walk never says Receivers")
+	}
+	words := map[string]bool{}
+	for _, w := range strings.Fields(wide) {
+		words[w] = true
+	}
+	for i, line := range strings.Split(narrow, "\n") {
+		if n := len([]rune(line)); n > 40 && len(strings.Fields(line)) > 1 {
+			t.Errorf("line %d is %d wide: %q", i+1, n, line)
+		}
+	}
+	for _, w := range strings.Fields(narrow) {
+		if !words[w] {
+			t.Errorf("%q is not a word the wizard wrote: a word was split", w)
+		}
+	}
+	if strings.Join(strings.Fields(wide), " ") != strings.Join(strings.Fields(narrow), " ") {
+		t.Error("wrapping changed the words")
+	}
+}
+
+// echoReader gives one answer a read and echoes it to out, as a terminal
+// does: the answer ends the prompt's line.
+type echoReader struct {
+	lines []string
+	out   io.Writer
+}
+
+func (e *echoReader) Read(p []byte) (int, error) {
+	if len(e.lines) == 0 || e.lines[0] == "" {
+		return 0, io.EOF
+	}
+	n := copy(p, e.lines[0])
+	io.WriteString(e.out, e.lines[0][:n])
+	e.lines[0] = e.lines[0][n:]
+	if e.lines[0] == "" {
+		e.lines = e.lines[1:]
+	}
+	return n, nil
 }

@@ -10,7 +10,10 @@ import (
 // the fault tests' silent servers and wrong-ID replies end at this timeout,
 // and the in-process servers answer healthy questions within milliseconds.
 // (A test may still raise it, alone, as TestCheckDomainsFileMany does.)
+// The line prompts' width comes from the test, never from a COLUMNS the
+// shell running the tests exported.
 func TestMain(m *testing.M) {
 	queryTimeout = 700 * time.Millisecond
+	os.Unsetenv("COLUMNS")
 	os.Exit(m.Run())
 }
