@@ -3,8 +3,8 @@ package tui_test
 import (
 	"bytes"
 	"context"
-	"io"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
