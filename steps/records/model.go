@@ -667,10 +667,18 @@ func (m *Model) renderPlan(b *strings.Builder) {
 				b.WriteString(common.Hang(st.Warn.Render("! "), "  ", p(warn), w) + "\n")
 			}
 		} else {
-			b.WriteString(st.Warn.Render(common.Wrap("Watch out (w reads these notes in full)", w)) + "\n")
+			var notes strings.Builder
+			notes.WriteString(st.Warn.Render(common.Wrap("Watch out (w reads these notes in full)", w)) + "\n")
 			for _, warn := range warnings {
-				b.WriteString(st.Warn.Render("! ") + common.OneLine(p(warn), max(w-2, 1)) + "\n")
+				notes.WriteString(st.Warn.Render("! ") + common.OneLine(p(warn), max(w-2, 1)) + "\n")
 			}
+			// A window too low for them and the first card whole (its
+			// heading, name and value) gets one line instead.
+			if len(pl.Records) > 0 && common.Height(b.String()+notes.String())+common.Height(m.card(0, pl.Records[0])) > m.Height-1 {
+				notes.Reset()
+				notes.WriteString(st.Warn.Render(common.Wrap(fmt.Sprintf("! Watch out: %s before you paste (w reads them)", common.Plural(len(warnings), "note")), w)) + "\n")
+			}
+			b.WriteString(notes.String())
 		}
 	}
 	lines := strings.Count(b.String(), "\n") // the first card's line

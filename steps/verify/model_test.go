@@ -335,3 +335,28 @@ func TestSuccessShowsItsTop(t *testing.T) {
 		t.Fatalf("the success is not shown from its top:\n%s", tuitest.Plain(m.View()))
 	}
 }
+
+// TestSaveKeyDoesNotLeave: s, which saves on Records, does not leave the
+// checks: it says where saving is; a first a asks before leaving, and any
+// other key then stays.
+func TestSaveKeyDoesNotLeave(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	first(t, env, m)
+	st := tuitest.Await[common.StatusMsg](t, send(m, tuitest.Key("s")))
+	if !strings.Contains(st.Text, "Nothing to save here") {
+		t.Fatalf("s: status = %q", st.Text)
+	}
+	if cmd := send(m, tuitest.Key("a")); cmd == nil {
+		t.Fatal("a said nothing")
+	} else if _, ok := cmd().(common.NextMsg); ok {
+		t.Fatal("a first press left the checks")
+	}
+	send(m, tuitest.Key("down")) // another key: stays, and forgets the a
+	if cmd := send(m, tuitest.Key("a")); cmd != nil {
+		if _, ok := cmd().(common.NextMsg); ok {
+			t.Fatal("a after another key left the checks at once")
+		}
+	}
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("a")))
+}
