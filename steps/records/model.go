@@ -676,7 +676,7 @@ func (m *Model) renderPlan(b *strings.Builder) {
 			// heading, name and value) gets one line instead.
 			if len(pl.Records) > 0 && common.Height(b.String()+notes.String())+common.Height(m.card(0, pl.Records[0])) > m.Height-1 {
 				notes.Reset()
-				notes.WriteString(st.Warn.Render(common.Wrap(fmt.Sprintf("! Watch out: %s before you paste (w reads them)", common.Plural(len(warnings), "note")), w)) + "\n")
+				notes.WriteString(st.Warn.Render(common.Wrap(fmt.Sprintf("! Watch out: %s (w reads them)", common.Plural(len(warnings), "note")), w)) + "\n")
 			}
 			b.WriteString(notes.String())
 		}
