@@ -18,6 +18,7 @@ import (
 
 	"github.com/outreach-auth/wizard/cmd/wizard/demo"
 	"github.com/outreach-auth/wizard/core/plan"
+	"github.com/outreach-auth/wizard/dnscheck/dnstest"
 	"github.com/outreach-auth/wizard/tui"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -43,6 +44,15 @@ var knownJargon = []string{
 	// text, put in plain words by the rewrite of those texts (issue 21
 	// point 1, with issue 20's DNS wording), not by the screens.
 	"if it lasts for hours, ask your DNS host to check zone transfers to ",
+	// dnscheck/report.go, the words for DNS trouble and the dns-servfail
+	// problem, and core/checks/words.go, its title: dnscheck and checks
+	// texts too, put in plain words by the same rewrite (issue 21 point
+	// 1; issue 19 point 4 for the trouble fixes inside the wizard).
+	"the DNS server refused to answer (REFUSED)",
+	"server failure (SERVFAIL)",
+	"A DNS server failed (SERVFAIL)",
+	"The DNS server failed (SERVFAIL) when asked for ",
+	"(DNSSEC or delegation errors cause SERVFAIL)",
 }
 
 // scanJargon returns the jargon in text (a screen, with its lines joined;
@@ -277,6 +287,28 @@ func TestDemoAccessibleWalkHasNoJargon(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the walk never says %q", want)
 		}
+	}
+	for _, f := range scanJargon(out.String()) {
+		t.Errorf("the line prompts show jargon: …%s…", f)
+	}
+}
+
+// TestTroubleWalkJargon walks the line prompts over a domain whose SPF
+// record includes a name whose server fails (SERVFAIL), while the
+// platform's include is refused (REFUSED), and scans all they say.
+func TestTroubleWalkJargon(t *testing.T) {
+	zone := strings.Replace(tuitest.ZoneYourCenter, tuitest.OldSPF, "v=spf1 include:spf.protection.outlook.com include:failing.yourcenter.edu -all", 1)
+	env := tuitest.NewEnv(t, zone)
+	env.Server.SetFault("failing.yourcenter.edu.", dnstest.Fault{ServFail: true})
+	env.Server.SetFault("spf.outreachsystems.com.", dnstest.Fault{Refused: true})
+	cfg := env.Config(t)
+	answers := "yourcenter.edu\n" + strings.Repeat("\n", 8) + "q\n"
+	var out bytes.Buffer
+	if err := tui.RunAccessible(context.Background(), cfg, strings.NewReader(answers), &out); err != nil {
+		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "Checking yourcenter.edu") {
+		t.Fatalf("the walk never reached the checks:\n%s", out.String())
 	}
 	for _, f := range scanJargon(out.String()) {
 		t.Errorf("the line prompts show jargon: …%s…", f)
