@@ -90,8 +90,8 @@ func (ww *WrapWriter) place() {
 	}
 	w := ansi.StringWidth(ww.word)
 	indent := ww.indent
-	if len(indent) > ww.width/2 {
-		indent = ""
+	if len(indent) > ww.width/2 || len(indent)+w > ww.width {
+		indent = "" // a long word (a name, a value) starts the line: it then fits
 	}
 	if !ww.start && ww.col+ww.spaces+w > ww.width && ww.col > len(indent) {
 		ww.put("\n" + indent)

@@ -31,4 +31,11 @@ func TestWrapWriterNeverSplitsAWord(t *testing.T) {
 	if got := strings.TrimPrefix(b.String(), want); got != "an-unbreakable-word-wider-than-twenty\nand more\n" {
 		t.Fatalf("after a read: %q", got)
 	}
+	// A word that fits the line only without the indent goes without it.
+	b.Reset()
+	ww = common.NewWrapWriter(&b, 20)
+	ww.Write([]byte("    Fix: osc1._domainkey.exa now\n"))
+	if got := b.String(); got != "    Fix:\nosc1._domainkey.exa\n    now\n" {
+		t.Fatalf("a long word after an indent: %q", got)
+	}
 }
