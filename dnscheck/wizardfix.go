@@ -18,7 +18,7 @@ var wizardTroubleAdvice = map[Code]string{
 var wizardTroubleVerb = map[Code]string{
 	CodeDNSTimeout:     "did not answer in time",
 	CodeDNSRefused:     "refused to answer",
-	CodeDNSServFail:    "failed (SERVFAIL)",
+	CodeDNSServFail:    "reported a failure of their own when asked",
 	CodeDNSUnreachable: "could not be reached",
 	CodeDNSBadReply:    "sent a reply that could not be used",
 }

@@ -44,7 +44,8 @@ func TestDemoTroubleNamesTheName(t *testing.T) {
 	if v := strings.Join(strings.Fields(d.view()), " "); !strings.Contains(v, troubleFix) {
 		t.Errorf("the checks do not name the name that failed (%q):\n%s", troubleFix, d.view())
 	}
-	d.key("s") // on to the advice
+	d.key("a") // on to the advice: a, and a again to confirm
+	d.key("a")
 	d.waitFor("Second best")
 	d.settle()
 	d.key("enter")
@@ -77,7 +78,7 @@ func TestDemoAccessibleTroubleNamesTheName(t *testing.T) {
 		"",  // no DMARC reports
 		"p",
 		"",  // check
-		"s", // on to the advice
+		"a", // on to the advice
 		"",  // the advice
 		"",  // no message to verify
 	}, "\n") + "\n"

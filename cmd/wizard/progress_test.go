@@ -247,8 +247,8 @@ func TestProgressResumePlain(t *testing.T) {
 
 	// Enter resumes; Enter confirms othercenter.org's provider (version 1
 	// never asked it: every domain's is confirmed now); the checks run at
-	// once; s skips to the advice, since yourcenter.edu is not ready.
-	r := pgRun(t, "\n\ns\n", "--dns-server", srv.Addr())
+	// once; a skips to the advice, since yourcenter.edu is not ready.
+	r := pgRun(t, "\n\na\n", "--dns-server", srv.Addr())
 	pgWantClean(t, r)
 	if r.code != exitOK || r.stderr != "" {
 		t.Fatalf("exit %d, stderr %q; stdout:\n%s", r.code, r.stderr, r.stdout)
@@ -393,7 +393,7 @@ func TestProgressHoldsNoSecrets(t *testing.T) {
 	path := pgHome(t)
 	// The whole way, with another domain and a provider typed in.
 	// (the second domain's provider is confirmed too: the one proposed).
-	stdin := fmt.Sprintf("yourcenter.edu\n%d\ninclude:spf.example.net\n%s\n\n\n\n\ns\n", other+1, rsSecond)
+	stdin := fmt.Sprintf("yourcenter.edu\n%d\ninclude:spf.example.net\n%s\n\n\n\n\na\n", other+1, rsSecond)
 	r := pgRun(t, stdin, "--dns-server", srv.Addr())
 	pgWantClean(t, r)
 	if r.code != exitOK {

@@ -113,7 +113,7 @@ func Summarise(p *assets.Platform, s *Session, width int) string {
 		w.para("", "", "Files written")
 		for _, f := range files {
 			w.para("  ", "  ", capitalise(pr(f.Holds))+":")
-			w.code("    ", pr(f.Path))
+			w.path("    ", pr(f.Path))
 		}
 	}
 
@@ -200,7 +200,7 @@ func (w *summaryWriter) messages(s *Session) {
 			w.para("", "", h)
 			heading = h
 		}
-		w.code("  ", dnscheck.Printable(m.Source))
+		w.path("  ", dnscheck.Printable(m.Source))
 		w.para("  ", "  ", dnscheck.Printable(s.MessageNote(m)))
 	}
 }
@@ -287,6 +287,31 @@ func (w *summaryWriter) code(indent, s string) {
 		indent = ""
 	}
 	w.b.WriteString(indent + s + "\n")
+}
+
+// path writes a file's path on a line of its own after indent; one wider
+// than the line breaks after its folder separators (/ or \\), never inside
+// a name, which the terminal would do.
+func (w *summaryWriter) path(indent, p string) {
+	if ansi.StringWidth(indent+p) <= w.width || ansi.StringWidth(p) <= w.width {
+		w.code(indent, p)
+		return
+	}
+	line := indent
+	for p != "" {
+		i := strings.IndexAny(p, "/\\")
+		part := p
+		if i >= 0 {
+			part = p[:i+1]
+		}
+		p = p[len(part):]
+		if line != indent && ansi.StringWidth(line+part) > w.width {
+			w.b.WriteString(line + "\n")
+			line = indent
+		}
+		line += part
+	}
+	w.b.WriteString(line + "\n")
 }
 
 // field writes a label and a value to copy: on one line when they fit,

@@ -3,9 +3,11 @@ package discovery
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/outreach-auth/wizard/core/session"
+	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -29,6 +31,9 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Se
 	}
 	if err != nil {
 		return common.Forward, err
+	}
+	if words := tagWords(snap); len(words) > 0 {
+		lp.Say("  In DMARC, %s.", dnscheck.Printable(strings.Join(words, "; ")))
 	}
 	s.Read(snap, time.Now())
 	return common.Forward, nil

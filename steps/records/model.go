@@ -105,6 +105,15 @@ type Model struct {
 	pending *pendingAction
 	sel     int
 	tops    []int // first line of each card in the content
+	// notesOpen shows the "Watch out" notes in full; folded, each takes
+	// one line, so that the cards fit above the fold (w switches).
+	notesOpen bool
+	// restTop is where the person had scrolled before a resize moved
+	// the view to keep the selected card in it (-1: it did not): the
+	// next resize goes back there when the card is seen from there, so
+	// a window that shrinks for a moment (the full help) and grows
+	// again shows what it showed.
+	restTop int
 
 	keys recordKeys
 
@@ -118,6 +127,7 @@ type recordKeys struct {
 	Next, Prev, NextCard, CopyValue, CopyName, CopyAll, Save, ToggleIPs, Retry, PrevDomain, NextDomain key.Binding
 
 	Handoff key.Binding // writes the hand-off sheet
+	Notes   key.Binding // shows the "Watch out" notes in full, or folds them
 }
 
 // slot is one domain's plan, and the work on it.
@@ -154,9 +164,11 @@ func NewModel(c common.Common, q dnscheck.Querier, saveDir string, actions []com
 			Handoff:    key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hand-off sheet, all domains")),
 			PrevDomain: key.NewBinding(key.WithKeys("left", "["), key.WithHelp("←", "previous domain")),
 			NextDomain: key.NewBinding(key.WithKeys("right", "]"), key.WithHelp("→", "next domain")),
+			Notes:      key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "read the notes in full")),
 		},
-		doms:  []slot{{}},
-		addrs: plan.NewPlatformAddresses(q, c.Platform),
+		doms:    []slot{{}},
+		addrs:   plan.NewPlatformAddresses(q, c.Platform),
+		restTop: -1,
 	}
 	m.Redraw = m.render
 	m.Scroll.LineKeys = false
@@ -435,7 +447,7 @@ func (m *Model) ShortHelp() []key.Binding {
 			keys = append(keys, k.NextDomain)
 		}
 	}
-	return append(keys, k.CopyValue, k.Handoff, k.CopyName, k.CopyAll, k.Save, k.ToggleIPs, k.NextCard)
+	return append(keys, k.CopyValue, k.Handoff, k.CopyName, k.CopyAll, k.Save, k.Notes, k.ToggleIPs, k.NextCard)
 }
 
 // FullHelp implements help.KeyMap.
@@ -443,7 +455,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	groups := [][]key.Binding{
 		{k.CopyValue, k.CopyName, k.CopyAll, k.Save, k.Handoff},
-		{k.Next, m.Keys.Back, k.ToggleIPs},
+		{k.Next, m.Keys.Back, k.ToggleIPs, k.Notes},
 		{k.Prev, k.NextCard, m.Keys.PageUp, m.Keys.PageDown, m.Keys.Top, m.Keys.Bottom},
 	}
 	if m.several() {
@@ -535,9 +547,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(common.SetStatus(common.Success, dnscheck.Printable(text)), common.Save)
 	case spinner.TickMsg:
 		return m, m.SpinTick(msg, m.busy())
-	case tea.KeyMsg:
-		if cmd, ok := m.key(msg); ok {
-			return m, cmd
+	case tea.KeyMsg, tea.MouseMsg:
+		m.restTop = -1 // the person moves the view from here on
+		if msg, ok := msg.(tea.KeyMsg); ok {
+			if cmd, ok := m.key(msg); ok {
+				return m, cmd
+			}
 		}
 	}
 	return m, m.Scrolled(msg)
@@ -596,6 +611,18 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	}
 	rec := m.s().plan.Records[m.sel]
 	switch {
+	case key.Matches(msg, k.Notes):
+		m.notesOpen = !m.notesOpen
+		if m.notesOpen {
+			k.Notes.SetHelp("w", "fold the notes")
+			m.keys.Notes = k.Notes
+			m.render()
+			m.Scroll.GotoTop() // the notes are read from their start
+			break
+		}
+		k.Notes.SetHelp("w", "read the notes in full")
+		m.keys.Notes = k.Notes
+		m.selectCard(m.sel)
 	case key.Matches(msg, k.Next):
 		if m.busy() {
 			// Every domain's plan goes to the checks: wait for the rest.
@@ -696,6 +723,29 @@ func (m *Model) copy(what, text string) tea.Cmd {
 	}
 }
 
+// SetSize implements common.Step: the content is laid out again for the
+// new area, and the selected card, when its heading left the window,
+// is brought back into it (c copies the card that is seen).
+func (m *Model) SetSize(width, height int) {
+	m.StepBase.SetSize(width, height)
+	if !m.s().have || m.sel+1 >= len(m.tops) {
+		return
+	}
+	if m.restTop >= 0 {
+		m.Scroll.SetYOffset(m.restTop)
+		if m.cardInView(m.sel) {
+			m.restTop = -1
+			return
+		}
+	}
+	if !m.cardInView(m.sel) {
+		if m.restTop < 0 {
+			m.restTop = m.Scroll.YOffset()
+		}
+		m.Scroll.Show(m.tops[m.sel], m.tops[m.sel+1])
+	}
+}
+
 // cardInView reports whether card i's heading is in the window.
 func (m *Model) cardInView(i int) bool {
 	top := m.Scroll.YOffset()
@@ -750,10 +800,27 @@ func (m *Model) renderPlan(b *strings.Builder) {
 	b.WriteString(st.Dim.Render(common.Wrap("Each card's Name goes in the form's name box, its Value in the value box.", w)) + "\n")
 	// The notes that prevent a mistake (how the form wants names and
 	// quotes, the record to edit rather than add) come before the cards.
+	// Folded, each takes one line (w shows them in full), so that the
+	// first cards fit in a 80×24 window.
 	if warnings := pl.WarningsFor(audience.Wizard); len(warnings) > 0 {
-		b.WriteString(st.Warn.Render("Watch out") + "\n")
-		for _, warn := range warnings {
-			b.WriteString(common.Hang(st.Warn.Render("! "), "  ", p(warn), w) + "\n")
+		if m.notesOpen {
+			b.WriteString(st.Warn.Render(common.Wrap("Watch out (w folds these notes)", w)) + "\n")
+			for _, warn := range warnings {
+				b.WriteString(common.Hang(st.Warn.Render("! "), "  ", p(warn), w) + "\n")
+			}
+		} else {
+			var notes strings.Builder
+			notes.WriteString(st.Warn.Render(common.Wrap("Watch out (w reads these notes in full)", w)) + "\n")
+			for _, warn := range warnings {
+				notes.WriteString(st.Warn.Render("! ") + common.OneLine(p(warn), max(w-2, 1)) + "\n")
+			}
+			// A window too low for them and the first card whole (its
+			// heading, name and value) gets one line instead.
+			if len(pl.Records) > 0 && common.Height(b.String()+notes.String())+common.Height(m.card(0, pl.Records[0])) > m.Height-1 {
+				notes.Reset()
+				notes.WriteString(st.Warn.Render(common.Wrap(fmt.Sprintf("! Watch out: %s (w reads them)", common.Plural(len(warnings), "note")), w)) + "\n")
+			}
+			b.WriteString(notes.String())
 		}
 	}
 	lines := strings.Count(b.String(), "\n") // the first card's line

@@ -84,6 +84,9 @@ type Model struct {
 	// statusFor is the domain the step's last status line is about ("":
 	// none): moving to another domain clears it.
 	statusFor string
+	// leaving is set by a first press of the advice key before the
+	// domains are ready: a second press leaves, any other key stays.
+	leaving bool
 
 	keys struct{ Now, Skip, Records, Advice, Open, Close, Up, Down key.Binding }
 }
@@ -98,7 +101,9 @@ func NewModel(c common.Common, checker *dnscheck.Checker, actions []common.KeyAc
 	}
 	m.Redraw = m.render
 	m.keys.Now = key.NewBinding(key.WithKeys("r", "enter"), key.WithHelp("r/enter", "check again"))
-	m.keys.Skip = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip to advice"))
+	// a, pressed twice, leaves for the advice before the checks pass (s
+	// saves, on every screen that saves; docs/walkthrough.md).
+	m.keys.Skip = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "advice"))
 	m.keys.Records = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to records"))
 	m.keys.Advice = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "see the advice"))
 	m.keys.Open = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
@@ -163,7 +168,7 @@ func (m *Model) Enter(s *session.Session, _ common.Direction) tea.Cmd {
 		}
 	}
 	m.domains = names
-	m.interval, m.ready, m.skipping, m.changes = 0, false, false, nil
+	m.interval, m.ready, m.skipping, m.changes, m.leaving = 0, false, false, nil, false
 	m.Scroll.GotoTop()
 	return m.startCheck()
 }
@@ -296,6 +301,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
+	leaving := m.leaving
+	m.leaving = false // any key but the advice key again stays
 	if m.several() {
 		if cmd, ok := m.listKey(msg); ok {
 			return cmd, true
@@ -310,12 +317,17 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return m.done(), true
 	case m.ready:
 		return nil, false
+	case key.Matches(msg, m.keys.Skip) && !leaving:
+		m.leaving = true
+		return m.setStatus("", common.StatusMsg{Level: common.Info, Text: "SPF and DKIM do not pass yet. Press a again to leave the checks for the advice; any other key stays here."}), true
 	case key.Matches(msg, m.keys.Skip):
 		if m.have {
 			return m.done(), true
 		}
 		m.skipping = true
 		return m.setStatus("", common.StatusMsg{Level: common.Info, Text: "Going to the advice as soon as this first check finishes…"}), true
+	case msg.String() == "s":
+		return m.setStatus("", common.StatusMsg{Level: common.Info, Text: "Nothing to save here: s saves the records on the Records screen (b goes back to them). Press a for the advice."}), true
 	case key.Matches(msg, m.keys.Now):
 		if m.checking {
 			return nil, true

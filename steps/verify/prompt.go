@@ -61,7 +61,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Se
 	}
 	check()
 	for !allReady(last) {
-		line, err := lp.Ask("Not ready yet. Press Enter (or r) to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice" + common.ActionWords(m.actions) + ": ")
+		line, err := lp.Ask("Not ready yet. Press Enter (or r) to check again, w to keep checking until it passes, b to go back to the records, a to leave the checks for the advice" + common.ActionWords(m.actions) + ": ")
 		if err != nil {
 			return common.Forward, err
 		}
@@ -82,11 +82,13 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Se
 			}
 		case "b":
 			return common.Backward, nil
-		case "s":
+		case "a":
 			return common.Forward, nil
+		case "s":
+			lp.Say("Nothing to save here: s saves the records, on the records question (b goes back to it). Type a for the advice.")
 		default:
 			if !common.RunActionLines(ctx, lp, m.actions, line, m.plansNow(ctx, s), s) {
-				lp.Say("Press Enter, or type r, w, b or s.")
+				lp.Say("Press Enter, or type r, w, b or a.")
 			}
 		}
 	}
