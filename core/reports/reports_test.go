@@ -84,7 +84,6 @@ func TestParseQuirks(t *testing.T) {
 // TestParseRowBound: a report of MaxRows+1 rows is refused. The bound is
 // tested at its real size, the suite's slowest parse (about a second).
 func TestParseRowBound(t *testing.T) {
-	t.Parallel() // CPU-bound: beside the others, not after them
 	var b strings.Builder
 	b.WriteString("<feedback><report_metadata/><policy_published><domain>a.example</domain></policy_published>")
 	for range MaxRows + 1 {
@@ -288,7 +287,6 @@ func TestZipEntryDeclaredTooLarge(t *testing.T) {
 }
 
 func TestOversizedInputRefused(t *testing.T) {
-	t.Parallel() // CPU-bound: beside the others, not after them
 	// A file larger than the bound is refused from its size, unread: a
 	// sparse file takes no room on disk.
 	name := filepath.Join(t.TempDir(), "big.xml")
