@@ -100,9 +100,12 @@ func (c *Checker) Check(ctx context.Context, domain string, exp Expectation) Dom
 	// ready: it lets everyone else pass as well.
 	rep.Ready = passes && !HasError(rep.SPF.Problems, CodeSPFAllPermissive)
 	// "Mail is being lost now" is said only when SPF and DKIM were read:
-	// DNS trouble tells nothing about what receivers decide.
+	// DNS trouble tells nothing about what receivers decide. DKIM passing
+	// alone carries DMARC, whatever SPF says.
 	if rep.SPF.Status != VerdictError && rep.DKIM.Status != VerdictError {
-		if p, ok := BlocksPlatform(rep.DMARC, passes, exp.PlatformName); ok {
+		by, p, ok := PlatformDMARC(rep.DMARC, rep.SPF.Status, rep.DKIM.Status, exp.PlatformName)
+		rep.DMARC.PassesBy = by
+		if ok {
 			rep.DMARC.Problems = append(rep.DMARC.Problems, p)
 		}
 	}
@@ -185,7 +188,7 @@ func discoveryProblems(ctx context.Context, resolver Querier, domain, zone strin
 		if !r.Status.Trouble() {
 			continue
 		}
-		return []Problem{{Code: troubleCode(r.Status), Severity: SeverityWarning,
+		return []Problem{{Code: troubleCode(r.Status), Severity: SeverityWarning, Name: trimDot(canonical(q.name)),
 			Message: "Your resolver could not give " + q.what + ": " + troubleReason(r) + ". So the domain's authoritative servers could not be asked directly: the verdicts rest on your resolver's answers, which may be older than what was just published.",
 			Fix:     "If the verdicts look out of date, check again in a few minutes. If this persists, check the domain's delegation: its NS records at the registrar and at the DNS host."}}
 	}

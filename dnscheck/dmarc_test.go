@@ -33,9 +33,10 @@ func TestCheckDMARC(t *testing.T) {
 		say     []string
 	}{
 		{
-			name:   "pass quarantine pct",
+			name:   "pass quarantine pct: pct= is ignored by RFC 9989 receivers",
 			zones:  []string{dmarc("v=DMARC1; p=quarantine; pct=50; rua=mailto:d@yourcenter.edu")},
-			status: "pass", codes: []string{}, policy: "quarantine", percent: 50,
+			status: "pass", codes: []string{"dmarc-pct-ignored/warning"}, policy: "quarantine", percent: 50,
+			say:    []string{"pct=50", "t=y"},
 			record: "v=DMARC1; p=quarantine; pct=50; rua=mailto:d@yourcenter.edu",
 		},
 		{
@@ -51,7 +52,7 @@ func TestCheckDMARC(t *testing.T) {
 		{
 			name:   "pass with spaces, case and trailing semicolon",
 			zones:  []string{dmarc(" v = DMARC1 ; P = Reject ; pct = 20 ;")},
-			status: "pass", codes: []string{}, policy: "reject", percent: 20,
+			status: "pass", codes: []string{"dmarc-pct-ignored/warning"}, policy: "reject", percent: 20,
 		},
 		{
 			name:   "pass with upper-case V",
@@ -127,9 +128,24 @@ func TestCheckDMARC(t *testing.T) {
 			status: "invalid", codes: []string{"dmarc-syntax/error"}, say: []string{"quotation marks"},
 		},
 		{
-			name:   "syntax: pct out of range",
+			name:   "pct out of range: a removed tag, ignored",
 			zones:  []string{dmarc("v=DMARC1; p=none; pct=150")},
-			status: "invalid", codes: []string{"dmarc-syntax/error"},
+			status: "pass", codes: []string{}, policy: "none", percent: 100,
+		},
+		{
+			name:   "pct=100 with p=reject relies on nothing",
+			zones:  []string{dmarc("v=DMARC1; p=reject; pct=100; ri=3600; rf=afrf")},
+			status: "pass", codes: []string{}, policy: "reject", percent: 100,
+		},
+		{
+			name:   "syntax: bad psd",
+			zones:  []string{dmarc("v=DMARC1; p=none; psd=maybe")},
+			status: "invalid", codes: []string{"dmarc-syntax/error"}, say: []string{"psd=maybe"},
+		},
+		{
+			name:   "syntax: bad np",
+			zones:  []string{dmarc("v=DMARC1; p=none; np=never")},
+			status: "invalid", codes: []string{"dmarc-syntax/error"}, say: []string{"np=never"},
 		},
 		{
 			name:   "syntax: bad sp",
@@ -165,7 +181,7 @@ func TestCheckDMARC(t *testing.T) {
 			name:   "inherited from the organisational domain: p applies without sp",
 			domain: "a.news.yourcenter.edu",
 			zones:  []string{dmarc("v=DMARC1; p=quarantine; pct=10")},
-			status: "pass", codes: []string{}, policy: "quarantine", percent: 10,
+			status: "pass", codes: []string{"dmarc-pct-ignored/warning"}, policy: "quarantine", percent: 10,
 		},
 		{
 			name:   "own record of a subdomain wins",
@@ -178,7 +194,7 @@ func TestCheckDMARC(t *testing.T) {
 			domain: "news.yourcenter.edu",
 			zones:  []string{zoneYC()},
 			status: "missing", codes: []string{"dmarc-missing/warning"},
-			say: []string{"_dmarc.news.yourcenter.edu", "organisational domain yourcenter.edu"},
+			say: []string{"_dmarc.news.yourcenter.edu", "asked: _dmarc.yourcenter.edu, _dmarc.edu"},
 		},
 		{
 			name:   "subdomain, organisational record broken",
@@ -268,7 +284,10 @@ func TestParseDMARC(t *testing.T) {
 		{in: "p=none; v=DMARC1"},
 		{in: "p=none"},
 		{in: "v=DMARC1"},
-		{in: "v=DMARC1; p=none; pct=abc"},
+		{in: "v=DMARC1; p=none; pct=abc", ok: true, policy: "none", percent: 100}, // removed by RFC 9989: ignored
+		{in: "v=DMARC1; p=none; psd=x"},
+		{in: "v=DMARC1; p=none; t=maybe"},
+		{in: "v=DMARC1; p=none; np=x"},
 		{in: "v=DMARC1; p=none; junk"},
 		{in: "v=DMARC1; p=none; adkim=x"},
 		{in: "v=DMARC1; p=none; p=none"},
@@ -327,10 +346,12 @@ func TestBlocksPlatform(t *testing.T) {
 	}{
 		{"reject, not ready", pass("reject", 100), false, "rejected"},
 		{"quarantine, not ready", pass("quarantine", 100), false, "quarantined"},
-		{"quarantine pct 25", pass("quarantine", 25), false, "25%"},
-		{"reject pct 50", pass("reject", 50), false, "50%"},
-		{"reject pct 0 still quarantines", pass("reject", 0), false, "quarantined"},
-		{"quarantine pct 0", pass("quarantine", 0), false, ""},
+		// RFC 9989 removed pct=: receivers that follow it apply the policy
+		// to all failing mail.
+		{"quarantine pct 25", pass("quarantine", 25), false, "quarantined (delivered to spam) now"},
+		{"reject pct 0", pass("reject", 0), false, "rejected now"},
+		{"reject t=y is applied as quarantine", dnscheck.DMARCReport{Status: "pass", Policy: "reject", Testing: true}, false, "quarantined"},
+		{"quarantine t=y holds nothing back", dnscheck.DMARCReport{Status: "pass", Policy: "quarantine", Testing: true}, false, ""},
 		{"none", pass("none", 100), false, ""},
 		{"reject but ready", pass("reject", 100), true, ""},
 		{"invalid record", dnscheck.DMARCReport{Status: "invalid", Policy: ""}, false, ""},

@@ -78,11 +78,16 @@ func AdvisoryToneOf(v Verdict) Tone {
 
 // DMARCMarkOf returns the sign and tone of a DMARC state: a policy that
 // quarantines or rejects the platform's mail now is marked ✗ in the fail
-// tone (it is costing mail, whatever the verdict says); otherwise as
-// AdvisoryMarkOf and AdvisoryToneOf mark the verdict.
+// tone (it is costing mail, whatever the verdict says); one under which
+// the mail passes only through SPF (so only with an aligned envelope
+// sender) "!" in the warn tone; otherwise as AdvisoryMarkOf and
+// AdvisoryToneOf mark the verdict.
 func DMARCMarkOf(s DMARCState) (string, Tone) {
 	if s.Blocks {
 		return "✗", ToneFail
+	}
+	if e := s.Effective(); s.Verdict == VerdictPass && s.PassesBy == DMARCPassesBySPFOnly && (e == DMARCQuarantine || e == DMARCReject) {
+		return "!", ToneWarn // passes only with an aligned envelope sender
 	}
 	return AdvisoryMarkOf(s.Verdict), AdvisoryToneOf(s.Verdict)
 }

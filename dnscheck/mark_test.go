@@ -79,3 +79,24 @@ func TestHasTroubleDomainWide(t *testing.T) {
 		t.Errorf("no HasTrouble with %s", dnscheck.CodeDNSRefused)
 	}
 }
+
+// TestDMARCMarkOfHowMailPasses: a policy the platform's mail passes
+// through DKIM is marked as passing; one it passes only through SPF is a
+// warning (it rests on the envelope sender); one that blocks it fails.
+func TestDMARCMarkOfHowMailPasses(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		s    dnscheck.DMARCState
+		mark string
+		tone dnscheck.Tone
+	}{
+		{dnscheck.DMARCState{Verdict: dnscheck.VerdictPass, Policy: dnscheck.DMARCReject, Tag: "p", PassesBy: dnscheck.DMARCPassesByDKIM}, "✓", dnscheck.TonePass},
+		{dnscheck.DMARCState{Verdict: dnscheck.VerdictPass, Policy: dnscheck.DMARCReject, Tag: "p", PassesBy: dnscheck.DMARCPassesBySPFOnly}, "!", dnscheck.ToneWarn},
+		{dnscheck.DMARCState{Verdict: dnscheck.VerdictPass, Policy: dnscheck.DMARCNone, Tag: "p", PassesBy: dnscheck.DMARCPassesBySPFOnly}, "✓", dnscheck.TonePass},
+		{dnscheck.DMARCState{Verdict: dnscheck.VerdictPass, Policy: dnscheck.DMARCReject, Tag: "p", Blocks: true}, "✗", dnscheck.ToneFail},
+	} {
+		if m, tone := dnscheck.DMARCMarkOf(tc.s); m != tc.mark || tone != tc.tone {
+			t.Errorf("%+v: %s %s, want %s %s", tc.s, m, tone, tc.mark, tc.tone)
+		}
+	}
+}

@@ -57,6 +57,10 @@ func TestOutcomeKeepsTheDMARCState(t *testing.T) {
 		{Status: dnscheck.VerdictPass, Policy: "quarantine", PolicyTag: "p", Percent: 50, Problems: block},
 		{Status: dnscheck.VerdictPass, Policy: "reject", PolicyTag: "p", Percent: 0, Problems: block},
 		{Status: dnscheck.VerdictPass, Policy: "reject", PolicyTag: "sp", Percent: 100, Source: dnscheck.DMARCSourceOrganizational, OrgDomain: "uni.edu", Problems: block},
+		{Status: dnscheck.VerdictPass, Policy: "reject", PolicyTag: "sp", Percent: 100, Source: dnscheck.DMARCSourceOrganizational, OrgDomain: "uni.edu", PolicyDomain: "uni.edu", PassesBy: dnscheck.DMARCPassesByDKIM},
+		{Status: dnscheck.VerdictPass, Policy: "quarantine", PolicyTag: "p", Percent: 100, Testing: true, PassesBy: dnscheck.DMARCPassesBySPFOnly},
+		{Status: dnscheck.VerdictPass, Policy: "reject", PolicyTag: "np", Percent: 100, Source: dnscheck.DMARCSourceOrganizational, OrgDomain: "uni.edu", PolicyDomain: "uni.edu"},
+		{Status: dnscheck.VerdictPass, Policy: "reject", PolicyTag: "p", Percent: 100, Source: dnscheck.DMARCSourcePSD, OrgDomain: "dept.uni.edu", PolicyDomain: "edu"},
 	} {
 		r := dnscheck.DomainReport{Domain: "dept.uni.edu", DMARC: d}
 		if got, want := r.Outcome().DMARCState(), d.State(); got != want {

@@ -53,6 +53,8 @@ const (
 	CodeDMARCMultiple            Code = "dmarc-multiple"
 	CodeDMARCSyntax              Code = "dmarc-syntax"
 	CodeDMARCBlocksPlatform      Code = "dmarc-blocks-platform"
+	CodeDMARCDependsOnEnvelope   Code = "dmarc-depends-on-envelope"
+	CodeDMARCPctIgnored          Code = "dmarc-pct-ignored"
 	CodeDNSTimeout               Code = "dns-timeout"
 	CodeDNSServFail              Code = "dns-servfail"
 	CodeDNSRefused               Code = "dns-refused"
@@ -86,6 +88,11 @@ type Problem struct {
 	Severity Severity `json:"severity"`
 	Message  string   `json:"message"`
 	Fix      string   `json:"fix"`
+	// Name is, for DNS trouble (the dns-* codes), the name whose lookup
+	// failed, without the final dot; empty otherwise. The wizard's words
+	// for the fix name it (WizardTroubleFix). It is not part of the JSON
+	// (the message names it already).
+	Name string `json:"-"`
 }
 
 // Verdict is the status of one of the three checks (docs/commands.md, "wizard
@@ -231,16 +238,34 @@ type DMARCReport struct {
 	Status Verdict `json:"status"`
 	Record string  `json:"record"`
 	Policy string  `json:"policy"`
-	// Source is whose record applies: DMARCSourceDomain (its own) or
-	// DMARCSourceOrganizational (the organisational domain's, named by
-	// OrgDomain); "" when none applies (missing, DNS trouble).
-	Source    string `json:"source,omitempty"`
+	// Source is whose record applies: DMARCSourceDomain (its own),
+	// DMARCSourceOrganizational (the organisational domain's) or
+	// DMARCSourcePSD (a public-suffix domain's, psd=y); "" when none
+	// applies (missing, DNS trouble).
+	Source string `json:"source,omitempty"`
+	// OrgDomain is the organisational domain the RFC 9989 tree walk found
+	// ("" when DNS trouble left it unknown).
 	OrgDomain string `json:"org_domain,omitempty"`
+	// PolicyDomain is the parent domain whose _dmarc record applies when
+	// it is not the domain's own (Inherited); "" otherwise.
+	PolicyDomain string `json:"policy_domain,omitempty"`
 	// Domain is the domain the report is for.
-	Domain  string `json:"-"`
-	Percent int    `json:"-"`
+	Domain string `json:"-"`
+	// Percent is the record's pct= (100 when absent): RFC 9989 removed
+	// it, and it no longer changes what the wizard says mail gets.
+	Percent int `json:"-"`
+	// Testing is t=y: receivers apply the next lower policy.
+	Testing bool `json:"-"`
+	// NonexistentPolicy is np=, the policy for subdomains that do not
+	// exist ("" when absent).
+	NonexistentPolicy string `json:"-"`
+	// PassesBy says how the platform's mail passes DMARC (set by
+	// Checker.Check from the SPF and DKIM verdicts, see PlatformDMARC):
+	// DMARCPassesByDKIM, DMARCPassesBySPFOnly, or "" (neither passes).
+	PassesBy string `json:"-"`
 	// PolicyTag is the tag Policy was read from: "sp" for an inherited
-	// record's subdomain policy, else "p".
+	// record's subdomain policy, "np" for its policy for a subdomain that
+	// does not exist, else "p".
 	PolicyTag string `json:"-"`
 	// ReportsTo are the record's rua= URIs (where aggregate reports go),
 	// at most MaxKeptRecords of them, each clipped; nil when the record
@@ -330,6 +355,7 @@ type Outcome struct {
 
 	spf, dkim, dmarc verdictCode
 	dmarc2           dmarcBrief // the rest of the DMARC state (Outcome.DMARCState)
+	dmarc3           dmarcFrom  // where an inherited policy comes from, and how DMARC passes
 }
 
 // verdictCode is a Verdict in one byte: its index in verdictCodes.
@@ -359,6 +385,7 @@ func (r DomainReport) Outcome() Outcome {
 		dkim:          codeOf(r.DKIM.Status),
 		dmarc:         codeOf(r.DMARC.Status),
 		dmarc2:        briefOf(r.DMARC.State()),
+		dmarc3:        fromOf(r.Domain, r.DMARC.State()),
 	}
 }
 
@@ -385,7 +412,7 @@ func troubleProblem(r Response, what string) Problem {
 	name := trimDot(r.Name)
 	asked := what + " (" + name + ")"
 	const unknown = " Whether the record exists is unknown."
-	p := Problem{Code: troubleCode(r.Status), Severity: SeverityError}
+	p := Problem{Code: troubleCode(r.Status), Severity: SeverityError, Name: name}
 	switch {
 	case r.Status == StatusTimeout:
 		p.Message = "No DNS server answered in time when asked for " + asked + "." + unknown

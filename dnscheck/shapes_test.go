@@ -47,14 +47,62 @@ func TestCheckDMARCOrganizational(t *testing.T) {
 			status: "pass", source: "organizational", org: "state.gov", policy: "quarantine", codes: []string{},
 		},
 		{
-			name: "multi-label public suffix: uni.ac.uk, not ac.uk", domain: "sbdc.uni.ac.uk",
-			zones:  []string{fxOrgZone("uni.ac.uk", `_dmarc IN TXT "v=DMARC1; p=none; sp=reject"`), fxOrgZone("ac.uk", `_dmarc IN TXT "v=DMARC1; p=none"`)},
+			name: "multi-label public suffix that says psd=y: uni.ac.uk, not ac.uk", domain: "sbdc.uni.ac.uk",
+			zones:  []string{fxOrgZone("uni.ac.uk", `_dmarc IN TXT "v=DMARC1; p=none; sp=reject"`), fxOrgZone("ac.uk", `_dmarc IN TXT "v=DMARC1; p=none; psd=y"`)},
 			status: "pass", source: "organizational", org: "uni.ac.uk", policy: "reject", codes: []string{},
+		},
+		{
+			// RFC 9989 §4.10.2: without psd=, the record with the fewest
+			// labels marks the organisational domain, whatever a list says.
+			name: "a suffix publishing DMARC without psd= becomes the organisational domain", domain: "sbdc.uni.ac.uk",
+			zones:  []string{fxOrgZone("uni.ac.uk", `_dmarc IN TXT "v=DMARC1; p=none; sp=reject"`), fxOrgZone("ac.uk", `_dmarc IN TXT "v=DMARC1; p=none"`)},
+			status: "pass", source: "organizational", org: "ac.uk", policy: "none", codes: []string{},
 		},
 		{
 			name: "own policy under an organisational one", domain: "sbdc.uni.edu",
 			zones:  []string{uniZone(`_dmarc.sbdc IN TXT "v=DMARC1; p=none"`)},
-			status: "pass", source: "domain", policy: "none", codes: []string{},
+			status: "pass", source: "domain", org: "uni.edu", policy: "none", codes: []string{},
+		},
+		{
+			name: "a public suffix's psd=y policy applies to a domain under it", domain: "center.psdx",
+			zones:  []string{fxOrgZone("psdx", `_dmarc IN TXT "v=DMARC1; p=reject; psd=y"`, "center IN MX 10 mx.center.psdx.")},
+			status: "pass", source: "psd", org: "center.psdx", policy: "reject", codes: []string{},
+		},
+		{
+			name: "a listed suffix that publishes DMARC: its reject is inherited", domain: "center.github.io",
+			zones:  []string{fxOrgZone("github.io", `_dmarc IN TXT "v=DMARC1; p=reject"`, "center IN A 192.0.2.7")},
+			status: "pass", source: "organizational", org: "github.io", policy: "reject", codes: []string{},
+		},
+		{
+			name: "psd=n lower down makes the organisational domain", domain: "sbdc.dept.uni.edu",
+			zones: []string{fxOrgZone("uni.edu", `_dmarc IN TXT "v=DMARC1; p=reject; sp=quarantine"`,
+				`_dmarc.dept IN TXT "v=DMARC1; p=none; psd=n"`, "sbdc.dept IN MX 10 mx.uni.edu.")},
+			status: "pass", source: "organizational", org: "dept.uni.edu", policy: "none", codes: []string{},
+		},
+		{
+			name: "trouble above a psd=n stop does not matter", domain: "sbdc.dept.uni.edu",
+			zones: []string{fxOrgZone("uni.edu", `_dmarc.dept IN TXT "v=DMARC1; p=none; psd=n"`)}, fault: "_dmarc.uni.edu",
+			status: "pass", source: "organizational", org: "dept.uni.edu", policy: "none", codes: []string{},
+		},
+		{
+			name: "two records of its own are discarded: the organisation's applies", domain: "sbdc.uni.edu",
+			zones:  []string{uniZone(`_dmarc.sbdc IN TXT "v=DMARC1; p=none"`, `_dmarc.sbdc IN TXT "v=DMARC1; p=quarantine"`)},
+			status: "invalid", source: "domain", org: "uni.edu", codes: []string{"dmarc-multiple/error"}, inWords: "apply the policy of uni.edu instead (sp=reject",
+		},
+		{
+			name: "np= applies to a subdomain that does not exist", domain: "new.uni.edu",
+			zones:  []string{fxOrgZone("uni.edu", `_dmarc IN TXT "v=DMARC1; p=none; sp=quarantine; np=reject"`)},
+			status: "pass", source: "organizational", org: "uni.edu", policy: "reject", codes: []string{},
+		},
+		{
+			name: "sp= applies to a subdomain that exists, np= not", domain: "sbdc.uni.edu",
+			zones:  []string{fxOrgZone("uni.edu", `_dmarc IN TXT "v=DMARC1; p=none; sp=quarantine; np=reject"`, "sbdc IN A 192.0.2.1")},
+			status: "pass", source: "organizational", org: "uni.edu", policy: "quarantine", codes: []string{},
+		},
+		{
+			name: "a parent with two records is discarded, and said", domain: "sbdc.uni.edu",
+			zones:  []string{fxOrgZone("uni.edu", `_dmarc IN TXT "v=DMARC1; p=reject"`, `_dmarc IN TXT "v=DMARC1; p=none"`)},
+			status: "invalid", source: "organizational", org: "sbdc.uni.edu", codes: []string{"dmarc-multiple/error"}, inWords: "_dmarc.uni.edu",
 		},
 		{
 			name: "the organisation's record cannot be read: unknown, not missing", domain: "sbdc.uni.edu",
@@ -64,12 +112,12 @@ func TestCheckDMARCOrganizational(t *testing.T) {
 		{
 			name: "neither has a policy", domain: "sbdc.uni.ac.uk",
 			zones:  []string{fxOrgZone("uni.ac.uk", "@ IN A 192.0.2.1")},
-			status: "missing", codes: []string{"dmarc-missing/warning"}, inWords: "Nor does the organisational domain uni.ac.uk",
+			status: "missing", org: "sbdc.uni.ac.uk", codes: []string{"dmarc-missing/warning"}, inWords: "asked: _dmarc.uni.ac.uk, _dmarc.ac.uk, _dmarc.uk",
 		},
 		{
-			name: "a domain that is its own organisation asks no parent", domain: "uni.edu",
+			name: "a domain that is its own organisation asks only its parents", domain: "uni.edu",
 			zones:  []string{uniZone()},
-			status: "pass", source: "domain", policy: "reject", codes: []string{},
+			status: "pass", source: "domain", org: "uni.edu", policy: "reject", codes: []string{},
 		},
 	}
 	for _, tt := range tests {
@@ -91,7 +139,7 @@ func TestCheckDMARCOrganizational(t *testing.T) {
 			}
 			if tt.domain == "uni.edu" {
 				for _, q := range srv.Queries() {
-					if q.Name != "_dmarc.uni.edu." {
+					if q.Name != "_dmarc.uni.edu." && q.Name != "_dmarc.edu." {
 						t.Errorf("asked %s (type %d) for a domain that is its own organisation", q.Name, q.Type)
 					}
 				}

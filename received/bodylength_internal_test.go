@@ -143,7 +143,7 @@ func TestCannotCheckIsNeverAFail(t *testing.T) {
 			Reason: "the wizard cannot check this signature (…)", cannotCheck: true}},
 		SPF: SPFResult{Evaluated: true, Result: ResultFail, IP: "192.0.2.1", MailFromDomain: "othercenter.edu"}}
 	dm := dnscheck.DMARCReport{Status: dnscheck.VerdictPass, Policy: "reject", Record: "v=DMARC1; p=reject"}
-	rep.DMARC = dmarcResult(dm, rep.DKIM, rep.SPF)
+	rep.DMARC = dmarcResult(dm, rep.DKIM, rep.SPF, false)
 	judge(&rep, dm, assets.DefaultPlatform(), voice{})
 	if rep.Verdict != VerdictIncomplete || rep.Advice.Checkbox != "" {
 		t.Errorf("verdict %q advice %+v", rep.Verdict, rep.Advice)

@@ -76,8 +76,11 @@ func WriteText(w io.Writer, r Report) {
 		line("  %s no DMARC policy for %s", mark(d.Result), p(r.FromDomain))
 	default:
 		src := "the domain's own record"
-		if d.Source == dnscheck.DMARCSourceOrganizational {
+		switch d.Source {
+		case dnscheck.DMARCSourceOrganizational:
 			src = "inherited from the organisational domain " + p(d.OrgDomain)
+		case dnscheck.DMARCSourcePSD:
+			src = "inherited from the public suffix " + p(d.PolicyDomain) + " (psd=y)"
 		}
 		line("  %s %s — policy %s (%s)", mark(d.Result), d.Result, p(d.Policy), src)
 	}

@@ -183,6 +183,13 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform, v voice) {
 			rep.Problems = append(rep.Problems, dnscheck.TroubleProblem(*s.trouble, "the DKIM key"))
 		}
 	}
+	if v.inWizard {
+		// DNS trouble: the wizard's reader gets the name that failed,
+		// never a command-line flag.
+		for i := range rep.Problems {
+			rep.Problems[i].Fix = dnscheck.WizardTroubleFix(rep.Problems[i])
+		}
+	}
 	passedAligned := len(rep.DMARC.AlignedBy) > 0
 
 	switch {

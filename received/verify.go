@@ -103,7 +103,10 @@ type DMARCResult struct {
 	Policy    string `json:"policy"` // none, quarantine, reject; "" without a policy
 	Source    string `json:"source"` // domain or organizational; "" without one
 	OrgDomain string `json:"org_domain,omitempty"`
-	Record    string `json:"record,omitempty"`
+	// PolicyDomain is the domain whose _dmarc record applies (the From
+	// domain, its organisational domain, or a public suffix's psd=y).
+	PolicyDomain string `json:"policy_domain,omitempty"`
+	Record       string `json:"record,omitempty"`
 	// AlignedBy names what made it pass: "dkim", "spf", or both.
 	AlignedBy []string `json:"aligned_by"`
 }
@@ -238,9 +241,10 @@ func Verify(ctx context.Context, r io.Reader, opts Options) (Report, error) {
 	rep.DKIMNotChecked = notChecked
 
 	adkim, aspf := alignmentModes(dm)
+	al := &aligner{q: dq.forDomain(ctx, fromDomain), from: fromDomain, fromOrg: dm.OrgDomain}
 	for i := range rep.DKIM {
 		d := &rep.DKIM[i]
-		d.AlignedStrict, d.AlignedRelaxed = aligned(d.Domain, fromDomain)
+		d.AlignedStrict, d.AlignedRelaxed = al.aligned(ctx, d.Domain)
 		d.Aligned = d.AlignedRelaxed
 		if adkim == dmarc.AlignmentStrict {
 			d.Aligned = d.AlignedStrict
@@ -248,7 +252,7 @@ func Verify(ctx context.Context, r io.Reader, opts Options) (Report, error) {
 		rep.Platform.Selector = rep.Platform.Selector || d.Platform
 	}
 
-	rep.SPF = evaluateSPF(ctx, m, dq, opts.IP, fromDomain, aspf)
+	rep.SPF = evaluateSPF(ctx, m, dq, opts.IP, al, aspf)
 	if ip, err := netip.ParseAddr(rep.SPF.IP); err == nil && live != nil {
 		set := live.Wait(ctx)
 		rep.Platform.IPsSource = set.Source
@@ -266,7 +270,7 @@ func Verify(ctx context.Context, r io.Reader, opts Options) (Report, error) {
 		rep.PlatformPath = PathOwnDomain
 	}
 
-	rep.DMARC = dmarcResult(dm, rep.DKIM, rep.SPF)
+	rep.DMARC = dmarcResult(dm, rep.DKIM, rep.SPF, al.undecided)
 	rep.Receiver, rep.Disagreements = receiver(m, rep)
 	judge(&rep, dm, p, voiceFor(opts.Audience))
 	return rep, nil
@@ -290,24 +294,52 @@ func alignmentModes(dm dnscheck.DMARCReport) (adkim, aspf dmarc.AlignmentMode) {
 	return adkim, aspf
 }
 
-// aligned compares an authenticated domain with the From domain (RFC 7489
-// §3.1): strict, the same name; relaxed, the same organisational domain
-// (Public Suffix List).
-func aligned(domain, from string) (strict, relaxed bool) {
+// aligner compares authenticated domains with the From domain (RFC 9989
+// §4.4): strict, the same name; relaxed, the same organisational domain,
+// as the DNS tree walk finds each (docs/dmarc.md). fromOrg is the From
+// domain's, from its DMARC check ("" when DNS trouble left it unknown:
+// then only the same name aligns). The walks ask through q, the From
+// domain's querier, so they share its cache and its authoritative path.
+type aligner struct {
+	q             dnscheck.Querier
+	from, fromOrg string
+	// undecided is set when DNS trouble left some relaxed alignment
+	// unknown (reported false): a DMARC fail is then a temperror.
+	undecided bool
+}
+
+// aligned reports strict and relaxed alignment of domain with the From
+// domain. Only a name at or below the From domain's organisational domain
+// can share it, so only those are walked.
+func (a *aligner) aligned(ctx context.Context, domain string) (strict, relaxed bool) {
 	d := strings.ToLower(strings.TrimSuffix(domain, "."))
-	f := strings.ToLower(strings.TrimSuffix(from, "."))
+	f := strings.ToLower(strings.TrimSuffix(a.from, "."))
 	if d == "" || f == "" {
 		return false, false
 	}
-	strict = d == f
-	org := dnscheck.OrgDomain(d)
-	relaxed = strict || (org != "" && org == dnscheck.OrgDomain(f))
-	return strict, relaxed
+	if d == f {
+		return true, true
+	}
+	org := a.fromOrg
+	if org == "" {
+		// The From domain's organisational domain is a parent of it:
+		// a name under another top-level domain can never share it.
+		a.undecided = a.undecided || lastLabel(d) == lastLabel(f)
+		return false, false
+	}
+	if d != org && !strings.HasSuffix(d, "."+org) {
+		return false, false
+	}
+	dOrg, err := dnscheck.OrgDomainWalk(ctx, a.q, d)
+	if err != nil {
+		a.undecided = true
+	}
+	return false, err == nil && dOrg == org
 }
 
 // evaluateSPF runs RFC 7208 check_host for the connecting address and the
 // envelope sender's domain, through the same engine as 'wizard check'.
-func evaluateSPF(ctx context.Context, m *Message, dq *domainQueriers, flagIP netip.Addr, fromDomain string, aspf dmarc.AlignmentMode) SPFResult {
+func evaluateSPF(ctx context.Context, m *Message, dq *domainQueriers, flagIP netip.Addr, al *aligner, aspf dmarc.AlignmentMode) SPFResult {
 	var s SPFResult
 	ip, source := flagIP, IPFromFlag
 	if !ip.IsValid() {
@@ -317,7 +349,7 @@ func evaluateSPF(ctx context.Context, m *Message, dq *domainQueriers, flagIP net
 		s.IP, s.IPSource = ip.String(), source
 	}
 	s.MailFromDomain, s.MailFromSource = mailFromDomain(m)
-	s.AlignedStrict, s.AlignedRelaxed = aligned(s.MailFromDomain, fromDomain)
+	s.AlignedStrict, s.AlignedRelaxed = al.aligned(ctx, s.MailFromDomain)
 	s.Aligned = s.AlignedRelaxed
 	if aspf == dmarc.AlignmentStrict {
 		s.Aligned = s.AlignedStrict
@@ -339,8 +371,8 @@ func evaluateSPF(ctx context.Context, m *Message, dq *domainQueriers, flagIP net
 
 // dmarcResult computes DMARC from the wizard's own results (RFC 7489
 // §4.2: pass when some aligned identifier passes).
-func dmarcResult(dm dnscheck.DMARCReport, sigs []DKIMResult, spf SPFResult) DMARCResult {
-	d := DMARCResult{Policy: dm.Policy, Source: dm.Source, OrgDomain: dm.OrgDomain, Record: dm.Record, AlignedBy: []string{}}
+func dmarcResult(dm dnscheck.DMARCReport, sigs []DKIMResult, spf SPFResult, undecided bool) DMARCResult {
+	d := DMARCResult{Policy: dm.Policy, Source: dm.Source, OrgDomain: dm.OrgDomain, PolicyDomain: dm.PolicyDomain, Record: dm.Record, AlignedBy: []string{}}
 	for _, s := range sigs {
 		if s.Result == ResultPass && s.Aligned {
 			d.AlignedBy = append(d.AlignedBy, "dkim")
@@ -353,7 +385,9 @@ func dmarcResult(dm dnscheck.DMARCReport, sigs []DKIMResult, spf SPFResult) DMAR
 	switch {
 	case len(d.AlignedBy) > 0 && dm.Status == dnscheck.VerdictPass:
 		d.Result = ResultPass
-	case dm.Status == dnscheck.VerdictError:
+	case dm.Status == dnscheck.VerdictError, dm.Status == dnscheck.VerdictPass && undecided:
+		// DNS trouble: the policy, or whether an identifier aligns, is
+		// unknown.
 		d.Result = ResultTempError
 	case dm.Status != dnscheck.VerdictPass:
 		d.Result = ResultNone
@@ -362,3 +396,6 @@ func dmarcResult(dm dnscheck.DMARCReport, sigs []DKIMResult, spf SPFResult) DMAR
 	}
 	return d
 }
+
+// lastLabel returns the top-level label of a name.
+func lastLabel(d string) string { return d[strings.LastIndexByte(d, '.')+1:] }

@@ -25,7 +25,13 @@ var ErrInputEnded = common.ErrInputEnded
 // and the same summary as Run (SummaryText, at cfg.Width). Typing q at
 // any prompt stops, printing the summary so far.
 func RunAccessible(ctx context.Context, cfg Config, in io.Reader, out io.Writer) error {
-	a := &accessible{ctx: ctx, cfg: cfg, p: cfg.Platform, lp: common.NewLinePrompt(in, out), out: out, st: common.NewState(),
+	// Lines are wrapped at words to the terminal's width when it is
+	// known; the summary is wrapped already (and keeps commands whole).
+	lines := io.Writer(out)
+	if cfg.Width > 0 {
+		lines = common.NewWrapWriter(out, cfg.Width)
+	}
+	a := &accessible{ctx: ctx, cfg: cfg, p: cfg.Platform, lp: common.NewLinePrompt(in, lines), out: out, st: common.NewState(),
 		steps: Steps(common.NewCommon(ctx, cfg.Platform), cfg), file: progressFile(cfg)}
 	a.names = stepNames(a.steps)
 	a.st.SetOrder(a.names)
@@ -33,6 +39,9 @@ func RunAccessible(ctx context.Context, cfg Config, in io.Reader, out io.Writer)
 		a.say("%s", cfg.Banner)
 	}
 	err := a.run()
+	if ww, ok := lines.(*common.WrapWriter); ok {
+		ww.Flush()
+	}
 	if err != nil && !errors.Is(err, common.ErrQuit) {
 		return err
 	}

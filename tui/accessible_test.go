@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,7 +90,8 @@ func TestAccessibleToAdvice(t *testing.T) {
 // the checkbox ON.
 func TestAccessibleSkip(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	in := strings.NewReader("yourcenter.edu\n\n\n\n\ns\n")
+	// s is not "skip" here: it says where saving is; a leaves.
+	in := strings.NewReader("yourcenter.edu\n\n\n\n\ns\na\n")
 	var out bytes.Buffer
 	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
@@ -97,7 +99,8 @@ func TestAccessibleSkip(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"missing",
-		"Not ready yet. Press Enter (or r) to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice: ",
+		"Not ready yet. Press Enter (or r) to check again, w to keep checking until it passes, b to go back to the records, a to leave the checks for the advice: ",
+		"Nothing to save here: s saves the records",
 		"  2. Second best: checkbox ON. This one fits your result.",
 		"Turn it ON.",
 		"yourcenter.edu's DMARC policy (p=quarantine) is sending mail that fails SPF and DKIM to spam now; fix SPF and DKIM first.",
@@ -130,7 +133,7 @@ func TestAccessibleEnds(t *testing.T) {
 func TestAccessiblePlatformIPsFallback(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	env.Server.SetFault("spf.outreachsystems.com.", dnstest.Fault{ServFail: true})
-	in := strings.NewReader("yourcenter.edu\n\n\n\n\ns\n")
+	in := strings.NewReader("yourcenter.edu\n\n\n\n\na\n")
 	var out bytes.Buffer
 	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
@@ -226,7 +229,7 @@ func TestAccessibleUnmatchedMX(t *testing.T) {
 func TestAccessibleBrokenSPF(t *testing.T) {
 	typo := strings.TrimSuffix(tuitest.OldSPF, " -all") + " ~al"
 	env := tuitest.NewEnv(t, strings.Replace(tuitest.ZoneYourCenter, tuitest.OldSPF, typo, 1))
-	in := strings.NewReader("yourcenter.edu\n\n\n\n\ns\n")
+	in := strings.NewReader("yourcenter.edu\n\n\n\n\na\n")
 	var out bytes.Buffer
 	if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
@@ -367,7 +370,7 @@ func TestAccessibleAdviceGoesBack(t *testing.T) {
 		"",  // no other domains
 		"",  // no DMARC reports
 		"",  // check: not ready
-		"s", // skip to the advice
+		"a", // skip to the advice
 		"x", // not an answer
 		"b", // back to the checks
 		"q",
@@ -455,4 +458,67 @@ func TestAccessibleAdviceGoesBackWhenReady(t *testing.T) {
 	if !ok || !strings.Contains(after, "Checking yourcenter.edu") {
 		t.Fatalf("b from the advice did not go back to the checks:\n%s", out.String())
 	}
+}
+
+// TestAccessibleWrapsAtWords: with the terminal's width known, the line
+// prompts wrap at spaces to it and never split a word: every line fits,
+// but for a single word wider than the line, and every word of the
+// output is a word the wizard wrote (none cut in two).
+func TestAccessibleWrapsAtWords(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	answers := "yourcenter.edu\n\n\n\n\na\n\n\n"
+	run := func(width int) string {
+		cfg := cfgFor(env, t.TempDir())
+		cfg.Width = width
+		var out bytes.Buffer
+		in := &echoReader{lines: strings.SplitAfter(answers, "\n"), out: &out}
+		if err := tui.RunAccessible(context.Background(), cfg, in, &out); err != nil {
+			t.Fatalf("RunAccessible: %v\n%s", err, out.String())
+		}
+		// The summary after it is wrapped by itself (and keeps a value
+		// or a command whole).
+		got, _, _ := strings.Cut(out.String(), "Neoserra sender authentication:")
+		return got
+	}
+	wide, narrow := run(0), run(40)
+	if !strings.Contains(wide, "Receivers") {
+		t.Fatal("the walk never says Receivers")
+	}
+	words := map[string]bool{}
+	for _, w := range strings.Fields(wide) {
+		words[w] = true
+	}
+	for i, line := range strings.Split(narrow, "\n") {
+		if n := len([]rune(line)); n > 40 && len(strings.Fields(line)) > 1 {
+			t.Errorf("line %d is %d wide: %q", i+1, n, line)
+		}
+	}
+	for _, w := range strings.Fields(narrow) {
+		if !words[w] {
+			t.Errorf("%q is not a word the wizard wrote: a word was split", w)
+		}
+	}
+	if strings.Join(strings.Fields(wide), " ") != strings.Join(strings.Fields(narrow), " ") {
+		t.Error("wrapping changed the words")
+	}
+}
+
+// echoReader gives one answer a read and echoes it to out, as a terminal
+// does: the answer ends the prompt's line.
+type echoReader struct {
+	lines []string
+	out   io.Writer
+}
+
+func (e *echoReader) Read(p []byte) (int, error) {
+	if len(e.lines) == 0 || e.lines[0] == "" {
+		return 0, io.EOF
+	}
+	n := copy(p, e.lines[0])
+	io.WriteString(e.out, e.lines[0][:n])
+	e.lines[0] = e.lines[0][n:]
+	if e.lines[0] == "" {
+		e.lines = e.lines[1:]
+	}
+	return n, nil
 }

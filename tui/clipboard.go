@@ -25,7 +25,7 @@ const (
 // Errors of Clipboard.Copy.
 var (
 	ErrClipboardOff = errors.New("tui: the clipboard is off (--clipboard off)")
-	ErrNoClipboard  = errors.New("tui: no clipboard here: no display for the system clipboard and no terminal for OSC 52")
+	ErrNoClipboard  = errors.New("tui: no clipboard here: no display for the system clipboard and no terminal to copy through")
 	// ErrControlText refuses text that holds control characters: pasted
 	// into a terminal or a DNS form they could run commands or change
 	// what is published, and nothing on screen would show them.
@@ -168,6 +168,14 @@ func (c Clipboard) system(text string) (string, error) {
 	return "to the system clipboard", nil
 }
 
+// The hints Copy's answer ends with, in parentheses, after a copy through
+// the terminal: the terminal may refuse it without a word. (The shell
+// gives them once a session; see Model.)
+const (
+	TmuxHint     = "if nothing pastes, run: tmux set -g set-clipboard on"
+	TerminalHint = "if nothing pastes, your terminal does not let programs copy"
+)
+
 func (c Clipboard) osc52(text string) (string, error) {
 	if c.Term == nil {
 		return "", ErrNoClipboard
@@ -184,7 +192,7 @@ func (c Clipboard) osc52(text string) (string, error) {
 		return "", fmt.Errorf("tui: writing to the terminal: %w", err)
 	}
 	if tmux {
-		return "through tmux to your terminal (OSC 52; if nothing pastes, run: tmux set -g set-clipboard on)", nil
+		return "through tmux to your terminal (" + TmuxHint + ")", nil
 	}
-	return "through your terminal (OSC 52; if nothing pastes, your terminal does not allow it)", nil
+	return "through your terminal (" + TerminalHint + ")", nil
 }

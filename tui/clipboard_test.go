@@ -72,7 +72,7 @@ func TestClipboardBytes(t *testing.T) {
 			if tc.how != "" && how != tc.how {
 				t.Errorf("how = %q, want %q", how, tc.how)
 			}
-			if tc.term == tmux && how != "through tmux to your terminal (OSC 52; if nothing pastes, run: tmux set -g set-clipboard on)" {
+			if tc.term == tmux && how != "through tmux to your terminal (if nothing pastes, run: tmux set -g set-clipboard on)" {
 				t.Errorf("tmux note = %q", how)
 			}
 		})

@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -37,6 +38,16 @@ type Model struct {
 	term        io.Writer // the terminal, for the bell; nil: no bell
 	quitting    bool
 	finished    bool // the last step finished
+
+	// clipHinted is set once a copy's status gave the clipboard's hint
+	// (what to do if nothing pastes): later copies leave it out, until a
+	// copy fails. The copy command clears it, hence atomic.
+	clipHinted atomic.Bool
+	// pinned are the keys the short help bar never leaves out (the
+	// demo's, beside each step's main key and the help key).
+	pinned []string
+	// body is the height the steps were last given.
+	body int
 
 	saver   *progressSaver // nil: progress is not saved
 	saveErr error          // the first failed save, said once
@@ -80,6 +91,9 @@ func NewModelWithSteps(c common.Common, cfg Config, term io.Writer, steps []comm
 	}
 	if cfg.Notice != "" {
 		m.status = common.StatusMsg{Level: common.Failure, Text: common.Capitalise(cfg.Notice)}
+	}
+	for _, a := range cfg.Actions {
+		m.pinned = append(m.pinned, a.Key.Keys()...)
 	}
 	m.state.SetOrder(m.names)
 	m.helpScroll.What = "keys"
@@ -147,8 +161,17 @@ func (m *Model) Init() tea.Cmd {
 	return m.steps[m.cur].Enter(m.state, common.Forward)
 }
 
-// Update implements tea.Model.
+// Update implements tea.Model. When the step's keys change the help
+// bar's height, the steps are given the new area.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	model, cmd := m.update(msg)
+	if m.frame().body != m.body {
+		m.resize()
+	}
+	return model, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.Width, m.Height = msg.Width, msg.Height
@@ -172,6 +195,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				return m, nil
 			case m.help.ShowAll && m.helpScroll.Overflows() && m.helpScroll.Update(msg):
 				return m, nil // the scrolling keys scroll the full help while it is open
+			case msg.String() == "c" && !stepHasKey(m.steps[m.cur], "c"):
+				// c copies wherever there is something to copy; here it
+				// says so rather than do nothing.
+				m.setStatus(common.StatusMsg{Level: common.Info, Text: "Nothing to copy on this screen: c copies a record on the Records screen."})
+				return m, nil
 			}
 		}
 	case common.NextMsg:
@@ -327,15 +355,35 @@ func (m *Model) setStatus(s common.StatusMsg) {
 	m.resize()
 }
 
+// stepHasKey reports whether step offers a key k in its full help.
+func stepHasKey(step common.Step, k string) bool {
+	for _, g := range step.FullHelp() {
+		for _, b := range g {
+			if b.Enabled() && slices.Contains(b.Keys(), k) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // copy puts text on the clipboard in a command; when nothing works it
-// saves the instructions instead and says where.
+// saves the instructions instead and says where. The clipboard's hint
+// ("if nothing pastes, …") is given with the first copy of the session,
+// and again after a copy that failed.
 func (m *Model) copy(msg common.CopyMsg) tea.Cmd {
 	clip := m.clip
+	hinted := &m.clipHinted
+	hint := !hinted.Swap(true)
 	return func() tea.Msg {
 		how, err := clip.Copy(msg.Text)
 		if err == nil {
+			if !hint {
+				how = withoutHint(how)
+			}
 			return common.StatusMsg{Text: fmt.Sprintf("Copied %s %s.", msg.What, how), Level: common.Success}
 		}
+		hinted.Store(false)
 		text := fmt.Sprintf("Could not copy %s: %s.", msg.What, dnscheck.Printable(strings.TrimPrefix(err.Error(), "tui: ")))
 		if msg.Save != nil {
 			if path, serr := msg.Save(); serr == nil {
@@ -346,6 +394,15 @@ func (m *Model) copy(msg common.CopyMsg) tea.Cmd {
 		}
 		return common.StatusMsg{Text: text, Level: common.Failure}
 	}
+}
+
+// withoutHint returns how (as Clipboard.Copy says it) without the
+// parenthesised hint at its end.
+func withoutHint(how string) string {
+	if i := strings.Index(how, " ("); i >= 0 {
+		return how[:i]
+	}
+	return how
 }
 
 func (m *Model) bell() tea.Cmd {
@@ -460,6 +517,7 @@ func (m *Model) frame() frame {
 func (m *Model) resize() {
 	m.help.Width = m.Width
 	f := m.frame()
+	m.body = f.body
 	for _, s := range m.steps {
 		s.SetSize(m.Width, f.body)
 	}
@@ -507,6 +565,14 @@ func (m *Model) helpView() string {
 	if !m.help.ShowAll {
 		// The step's keys and quit, as many as fit, then always "? more
 		// keys" (not while typing: ? is text then).
+		bindings := append(step.ShortHelp(), quit)
+		if !step.Capturing() {
+			bindings = append(bindings, helpKey)
+		}
+		if bar, ok := m.pinnedHelp(bindings, m.Width); ok {
+			return bar
+		}
+		// A window too narrow for the pinned keys: as many keys as fit.
 		if step.Capturing() {
 			return m.shortHelp(append(step.ShortHelp(), quit), m.Width)
 		}
@@ -549,6 +615,98 @@ func (m *Model) helpView() string {
 	}
 	return strings.Join(rows, "\n")
 }
+
+// pinnedHelp renders the short help bar of bindings (the step's first,
+// its main key; the help key last, when it is there). The main key, the
+// demo's keys (m.pinned) and the help key are never left out: they take
+// as many lines as they need, at most maxHelpLines. The others are shown,
+// in order, as many as fit on those lines, and " …" follows the step's
+// keys when some are left out. ok is false when the pinned keys need
+// more lines.
+func (m *Model) pinnedHelp(bindings []key.Binding, width int) (bar string, ok bool) {
+	hm := m.help
+	hm.Width = 0
+	var items []string
+	var pin []bool
+	for i, b := range bindings {
+		if !b.Enabled() {
+			continue
+		}
+		items = append(items, hm.ShortHelpView([]key.Binding{b}))
+		pinned := i == 0 || i == len(bindings)-1 && slices.Contains(b.Keys(), "?")
+		for _, k := range b.Keys() {
+			pinned = pinned || slices.Contains(m.pinned, k)
+		}
+		pin = append(pin, pinned)
+	}
+	if len(items) == 0 {
+		return "", true
+	}
+	helpLast := slices.Contains(bindings[len(bindings)-1].Keys(), "?")
+	sep := hm.Styles.ShortSeparator.Render(hm.ShortSeparator)
+	more := " " + hm.Styles.Ellipsis.Render(hm.Ellipsis)
+	layout := func(take []bool, withMore bool) []string {
+		var chosen []string
+		left := false
+		for i, it := range items {
+			if !take[i] {
+				left = true
+				continue
+			}
+			if withMore && left && helpLast && i == len(items)-1 && len(chosen) > 0 {
+				chosen[len(chosen)-1] += more
+			}
+			chosen = append(chosen, it)
+		}
+		if withMore && left && (!helpLast || len(chosen) == 1) {
+			chosen[len(chosen)-1] += more
+		}
+		var lines []string
+		line := ""
+		for _, c := range chosen {
+			switch {
+			case line == "":
+				line = c
+			case lipgloss.Width(line+sep+c) <= width:
+				line += sep + c
+			default:
+				lines = append(lines, line)
+				line = c
+			}
+		}
+		return append(lines, line)
+	}
+	// " …" is left out when it would take a line of its own.
+	fits := func(take []bool, room int) []string {
+		if lines := layout(take, true); len(lines) <= room {
+			return lines
+		}
+		if lines := layout(take, false); len(lines) <= room {
+			return lines
+		}
+		return nil
+	}
+	take := slices.Clone(pin)
+	room := min(len(layout(take, false)), maxHelpLines)
+	for i := range take {
+		if take[i] {
+			continue
+		}
+		take[i] = true
+		if fits(take, room) == nil {
+			take[i] = false
+		}
+	}
+	lines := fits(take, room)
+	if len(lines) == 0 || len(lines) > maxHelpLines {
+		return "", false
+	}
+	return strings.Join(lines, "\n"), true
+}
+
+// maxHelpLines is the most lines the short help bar takes to show the
+// keys it never leaves out.
+const maxHelpLines = 3
 
 // shortHelp renders as many of bindings as fit in width, then " …" when
 // some are left out and it fits too; "" when not even the first fits. (The

@@ -351,7 +351,7 @@ func TestCopyOSC52(t *testing.T) {
 	if got, want := term.String(), "\x1b]52;c;dj1zcGYxIC1hbGw=\a"; got != want {
 		t.Fatalf("terminal got %q, want %q", got, want)
 	}
-	if !strings.HasPrefix(status.Text, "Copied the SPF value through your terminal (OSC 52") {
+	if !strings.HasPrefix(status.Text, "Copied the SPF value through your terminal (if nothing pastes") {
 		t.Fatalf("status = %q", status.Text)
 	}
 }

@@ -25,7 +25,7 @@ func TestAccessibleDMARCReports(t *testing.T) {
 		"a@yourcenter.edu, b@yourcenter.edu",
 		"mailto:DMARC@YourCenter.edu",
 		"", // the records are shown; check
-		"s",
+		"a",
 	}, "\n") + "\n")
 	var out strings.Builder
 	if err := tui.RunAccessible(context.Background(), cfg, in, &out); err != nil {

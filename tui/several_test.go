@@ -134,7 +134,8 @@ func TestSeveralDomains(t *testing.T) {
 	s.keys("esc")
 	s.wantView("✓ othercenter.org")
 
-	s.next(tuitest.Key("s"))
+	s.keys("a")
+	s.next(tuitest.Key("a"))
 	s.wantStep(advicestep.Name)
 	s.wantView("Second best: checkbox ON (fits your result)")
 	sum := unwrapped(s.m.Summary().Text)
@@ -309,7 +310,7 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 		"h",               // the hand-off sheet
 		"x",               // the extra action, once per domain
 		"",                // check
-		"s",               // skip to the advice
+		"a",               // skip to the advice
 	}, "\n") + "\n")
 	var out strings.Builder
 	if err := tui.RunAccessible(context.Background(), cfg, in, &out); err != nil {
@@ -509,7 +510,7 @@ func TestAccessibleResumeEarly(t *testing.T) {
 	cfg.ProgressPath = filepath.Join(t.TempDir(), "progress.json")
 	cfg.Resume = &prog
 	var out strings.Builder
-	if err := tui.RunAccessible(context.Background(), cfg, strings.NewReader("\n\n\n\ns\n"), &out); err != nil {
+	if err := tui.RunAccessible(context.Background(), cfg, strings.NewReader("\n\n\n\na\n"), &out); err != nil {
 		t.Fatalf("RunAccessible: %v\n%s", err, out.String())
 	}
 	got := out.String()

@@ -53,7 +53,7 @@ func TestAccessibleShapes(t *testing.T) {
 	} {
 		t.Run(tc.domain, func(t *testing.T) {
 			env := tuitest.NewEnv(t, shapeZones)
-			in := strings.NewReader(tc.domain + "\n\n\n\ns\n")
+			in := strings.NewReader(tc.domain + "\n\n\n\na\n")
 			var out bytes.Buffer
 			if err := tui.RunAccessible(context.Background(), cfgFor(env, t.TempDir()), in, &out); err != nil {
 				t.Fatalf("RunAccessible: %v\n%s", err, out.String())

@@ -8,6 +8,8 @@ import (
 
 	"github.com/outreach-auth/wizard/assets"
 	"github.com/outreach-auth/wizard/core/advice"
+	"github.com/outreach-auth/wizard/core/audience"
+	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/steps/confirm"
@@ -106,7 +108,7 @@ func SummaryText(p *assets.Platform, st *common.State, width int) string {
 		w.para("", "", "Files written")
 		for _, f := range files {
 			w.para("  ", "  ", common.Capitalise(f.Holds)+":")
-			w.code("    ", pr(f.Path))
+			w.path("    ", pr(f.Path))
 		}
 	}
 
@@ -197,8 +199,8 @@ func stillWrong(r dnscheck.DomainReport, pl plan.Plan, shown func(plan.Record) b
 			if purpose, ok := publishes[pb.Code]; ok && listed[purpose] {
 				continue
 			}
-			if pb.Fix != "" {
-				out = append(out, pb.Fix)
+			if fix := checks.FixFor(pb, audience.Wizard); fix != "" {
+				out = append(out, fix)
 			} else {
 				out = append(out, pb.Message)
 			}
@@ -217,7 +219,7 @@ func (w *summaryWriter) confirmation(st *common.State) {
 	}
 	w.blank()
 	w.para("", "", "Confirmed with a real message")
-	w.code("  ", dnscheck.Printable(r.Source))
+	w.path("  ", dnscheck.Printable(r.Source))
 	w.para("  ", "  ", dnscheck.Printable(r.Line))
 }
 
@@ -303,6 +305,17 @@ func (w *summaryWriter) code(indent, s string) {
 		indent = ""
 	}
 	w.b.WriteString(indent + s + "\n")
+}
+
+// path writes a file's path on a line of its own after indent; one wider
+// than the line wraps between its folders (common.Wrap), never inside a
+// name, which the terminal would do.
+func (w *summaryWriter) path(indent, p string) {
+	if ansi.StringWidth(indent+p) <= w.width || ansi.StringWidth(p) <= w.width {
+		w.code(indent, p)
+		return
+	}
+	w.b.WriteString(common.Hang(indent, indent, p, w.width) + "\n")
 }
 
 // field writes a label and a value to copy: on one line when they fit,

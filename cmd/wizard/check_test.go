@@ -304,7 +304,7 @@ func TestCheckJSONContract(t *testing.T) {
 		chkProblems(t, spf["problems"], name+".spf.problems")
 		dkim := chkWantKeys(t, m["dkim"], name+".dkim", "status", "name", "target", "key_bits", "problems")
 		chkProblems(t, dkim["problems"], name+".dkim.problems")
-		dmarc := chkWantKeys(t, m["dmarc"], name+".dmarc", "status", "record", "policy", "source", "problems")
+		dmarc := chkWantKeys(t, m["dmarc"], name+".dmarc", "status", "record", "policy", "source", "org_domain", "problems")
 		chkProblems(t, dmarc["problems"], name+".dmarc.problems")
 	}
 	if want := []string{"othercenter.edu", "yourcenter.edu", "brokencenter.edu"}; !slices.Equal(names, want) {

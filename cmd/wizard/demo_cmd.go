@@ -66,30 +66,46 @@ each DOMAIN (default yourcenter.edu), so that 'wizard check --dns-server' and
 			if len(args) > 0 {
 				return usageErr("DOMAIN arguments go with --serve-only; the wizard asks for the domain")
 			}
-			cfg := tui.Config{
-				Resolver:    world.Checker().Querier(),
-				Checker:     world.Checker(),
-				Banner:      demoBanner,
-				ShortBanner: demoShortBanner,
-				Prepare:     func(_ context.Context, domain string) error { return world.Prepare(domain) },
-				Actions: []tui.Action{
-					{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish (demo)")),
-						Run: func(_ context.Context, p plan.Plan) (string, error) { return world.Publish(p) }},
-					{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish with a mistake (demo)")),
-						Run: func(_ context.Context, p plan.Plan) (string, error) { return world.PublishMistake(p) }},
-				},
-				// v on the advice: a test message signed as the platform
-				// signs, in the system's temporary folder.
-				TestMessage: func(ctx context.Context, domain string) (string, error) {
-					return world.WriteTestMessage(ctx, "", domain)
-				},
+			updater, err := startDemoUpdater(world)
+			if err != nil {
+				return fmt.Errorf("starting the simulated DNS: %w", err)
 			}
+			defer updater.close()
+			cfg := demoConfig(world)
+			// u on the records: a real signed dynamic update, with the
+			// demo's built-in key.
+			cfg.Actions = append(cfg.Actions, updater.action())
 			return runInteractive(cmd.Context(), g, io, s, cfg)
 		},
 	}
 	io.register(cmd)
 	cmd.Flags().BoolVar(&serveOnly, "serve-only", false, "only serve the simulated DNS and print its address")
 	return cmd
+}
+
+// demoConfig is the wizard's configuration for the demo: the world's
+// resolver and checker, its banner, each domain prepared as typed, and
+// the keys p and m that publish the records shown (correctly, or with a
+// classic mistake).
+func demoConfig(world *demo.World) tui.Config {
+	return tui.Config{
+		Resolver:    world.Checker().Querier(),
+		Checker:     world.Checker(),
+		Banner:      demoBanner,
+		ShortBanner: demoShortBanner,
+		Prepare:     func(_ context.Context, domain string) error { return world.Prepare(domain) },
+		Actions: []tui.Action{
+			{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish (demo)")),
+				Run: func(_ context.Context, p plan.Plan) (string, error) { return world.Publish(p) }},
+			{Key: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "publish with a mistake (demo)")),
+				Run: func(_ context.Context, p plan.Plan) (string, error) { return world.PublishMistake(p) }},
+		},
+		// v on the advice: a test message signed as the platform
+		// signs, in the system's temporary folder.
+		TestMessage: func(ctx context.Context, domain string) (string, error) {
+			return world.WriteTestMessage(ctx, "", domain)
+		},
+	}
 }
 
 // serveDemo runs the simulated DNS until the context ends or standard

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -89,19 +90,22 @@ func runInteractive(ctx context.Context, g *globalOptions, o *interactiveOptions
 	return nil
 }
 
-// terminalWidth returns the width of out when it is a terminal, else 0
-// (unknown).
+// terminalWidth returns the width of out when it is a terminal, else
+// the COLUMNS the environment gives, else 0 (unknown).
 func terminalWidth(out io.Writer) int {
-	f, ok := out.(*os.File)
-	if !ok || !isatty.IsTerminal(f.Fd()) {
-		return 0
+	if f, ok := out.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 0 {
+			return w
+		}
 	}
-	w, _, err := term.GetSize(f.Fd())
-	if err != nil {
-		return 0
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 && n <= maxColumns {
+		return n
 	}
-	return w
+	return 0
 }
+
+// maxColumns bounds the COLUMNS taken from the environment.
+const maxColumns = 1000
 
 func isTerminal(s streams) bool {
 	in, ok1 := s.in.(*os.File)

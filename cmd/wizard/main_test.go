@@ -24,11 +24,14 @@ const watchWaitEnv = "WIZARD_TEST_WATCH_WAIT"
 
 // TestMain runs the wizard when the test binary is started as it (see
 // asWizardName): main, exactly as the built command runs it, with the
-// wizard's own timeouts (and watchWaitEnv's schedule, if set). Otherwise it runs the tests, with a shorter wait
-// for one DNS answer: the fault tests' silent servers and wrong-ID replies
-// end at this timeout, and the in-process servers answer healthy questions
-// within milliseconds. (A test may still raise it, alone, as
-// TestCheckDomainsFileMany does.)
+// wizard's own timeouts (and watchWaitEnv's schedule, if set).
+//
+// Otherwise it runs the tests, with a shorter wait for one DNS answer: the
+// fault tests' silent servers and wrong-ID replies end at this timeout,
+// and the in-process servers answer healthy questions within
+// milliseconds. (A test may still raise it, alone, as
+// TestCheckDomainsFileMany does.) The line prompts' width comes from the
+// test, never from a COLUMNS the shell running the tests exported.
 func TestMain(m *testing.M) {
 	if strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe") == asWizardName {
 		if d, err := time.ParseDuration(os.Getenv(watchWaitEnv)); err == nil {
@@ -37,7 +40,9 @@ func TestMain(m *testing.M) {
 		main() // ends the process
 	}
 	queryTimeout = 700 * time.Millisecond
+	os.Unsetenv("COLUMNS")
 	code := m.Run()
+	realServers.stop() // the named and knotd of the publish tests, when started
 	if wizardDir != "" {
 		_ = os.RemoveAll(wizardDir)
 	}

@@ -244,9 +244,9 @@ func TestProgressResumePlain(t *testing.T) {
 	old := pgSaved(t, path)
 	start := time.Now()
 
-	// Enter resumes and checks at once; s skips to the advice, since
+	// Enter resumes and checks at once; a skips to the advice, since
 	// yourcenter.edu is not ready.
-	r := pgRun(t, "\ns\n", "--dns-server", srv.Addr())
+	r := pgRun(t, "\na\n", "--dns-server", srv.Addr())
 	pgWantClean(t, r)
 	if r.code != exitOK || r.stderr != "" {
 		t.Fatalf("exit %d, stderr %q; stdout:\n%s", r.code, r.stderr, r.stdout)
@@ -372,7 +372,7 @@ func TestProgressHoldsNoSecrets(t *testing.T) {
 	}
 	path := pgHome(t)
 	// The whole way, with another domain and a provider typed in.
-	stdin := fmt.Sprintf("yourcenter.edu\n%d\ninclude:spf.example.net\n%s\n\n\n\ns\n", other+1, rsSecond)
+	stdin := fmt.Sprintf("yourcenter.edu\n%d\ninclude:spf.example.net\n%s\n\n\n\na\n", other+1, rsSecond)
 	r := pgRun(t, stdin, "--dns-server", srv.Addr())
 	pgWantClean(t, r)
 	if r.code != exitOK {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -66,16 +65,12 @@ attach to an email).`,
 			// servers, as 'check' does; the SPF lookup count through the
 			// resolver.
 			q := dnscheck.NewLookup(checker.Resolver)
-			opt := plan.Options{Provider: provider, UseIPs: useIPs, DMARCReports: reports}
 			// --use-ips writes the addresses the platform's include lists
-			// today; the platform file's only when it cannot be read.
-			var live dnscheck.PlatformIPs
-			if useIPs && platform.SPF.Include != "" {
-				live = dnscheck.ExpandPlatformIPs(cmd.Context(), q, platform.SPF.Include, platform.SPF.IPs)
-				if live.Live() {
-					opt.PlatformIPs = live.Networks
-				}
-			}
+			// today, the platform file's only when it cannot be read (and
+			// a warning says so): the reading the records screen's i key
+			// makes too.
+			opt := plan.Options{Provider: provider, UseIPs: useIPs, DMARCReports: reports,
+				Addresses: plan.NewPlatformAddresses(checker.Resolver, platform)}
 			snap := discovery.Discover(cmd.Context(), checker.Querier(), in.Domain, platform)
 			p, err := plan.Build(cmd.Context(), q, snap, platform, opt)
 			switch {
@@ -91,9 +86,6 @@ attach to an email).`,
 			if err := cmd.Context().Err(); err != nil {
 				return err // lookups cut short by a signal: no plan
 			}
-			if note := useIPsWarning(live, len(platform.SPF.IPs)); note != "" {
-				p.Warnings = append(p.Warnings, note)
-			}
 			if err := plan.Write(s.out, p, format); err != nil {
 				return err
 			}
@@ -108,21 +100,6 @@ attach to an email).`,
 	cmd.Flags().StringVar(&reports, "dmarc-reports", "", "the mailbox (ADDRESS) DMARC aggregate reports go to: written as rua=mailto:ADDRESS in the domain's own DMARC record")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{plan.FormatText, plan.FormatZone, plan.FormatJSON, plan.FormatMarkdown, plan.FormatHTML}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
-}
-
-// useIPsWarning is the plan's warning about the addresses --use-ips wrote
-// when they are not the platform's live set, whole: the platform file's
-// n addresses stood in for an include that could not be read, or the
-// include listed more networks than are written. "" otherwise.
-func useIPsWarning(set dnscheck.PlatformIPs, n int) string {
-	switch {
-	case set.Source == dnscheck.PlatformIPsCatalog && set.Reason != "":
-		return fmt.Sprintf("The platform's current addresses could not be read from %s (%s), so the %d addresses of the platform file were written; they may be out of date. Prefer include:%s, which the vendor keeps current.",
-			set.Include, set.Reason, n, set.Include)
-	case set.Live() && set.Reason != "":
-		return "The platform's addresses were read from " + set.Include + ", but " + set.Reason + "; prefer include:" + set.Include + "."
-	}
-	return ""
 }
 
 // exactArgs is cobra.ExactArgs with a message that names the argument.

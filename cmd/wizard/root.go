@@ -98,6 +98,8 @@ func oneLine(s string) string {
 func newRootCommand(s streams) *cobra.Command {
 	g := &globalOptions{}
 	io := &interactiveOptions{}
+	var tsigKey string
+	var allowMD5 bool
 	root := &cobra.Command{
 		Use:   "wizard",
 		Short: "Set up and prove SPF, DKIM and DMARC for your sending platform",
@@ -118,7 +120,7 @@ checks until receivers will accept it.`,
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			io.saveProgress = true
-			return runInteractive(cmd.Context(), g, io, s, tui.Config{})
+			return runInteractive(cmd.Context(), g, io, s, tui.Config{Actions: []tui.Action{publishAction(g, &tsigKey, new(string), &allowMD5)}})
 		},
 	}
 	root.SetIn(s.in)
@@ -133,11 +135,14 @@ checks until receivers will accept it.`,
 	pf.BoolVar(&g.accessible, "accessible", false, "ask the questions as plain line prompts (also when TERM=dumb or there is no terminal)")
 	io.register(root)
 	root.Flags().BoolVar(&io.fresh, "fresh", false, "start over: forget the progress saved last time")
+	root.Flags().StringVar(&tsigKey, "tsig-key", "", "the TSIG key u (update DNS for me) signs with: a BIND key file or [alg:]name:secret (or set "+tsigKeyEnv+"); see 'wizard publish'")
+	root.Flags().BoolVar(&allowMD5, "allow-hmac-md5", false, "accept an hmac-md5 key for u (weak: MD5 is broken)")
 	addVersionFlag(root)
 
 	root.AddCommand(newDemoCommand(g, s), newCheckCommand(g, s), newRecordsCommand(g, s), newProvidersCommand(s))
 	root.AddCommand(newVerifyCommand(g, s))
 	root.AddCommand(newReportsCommand(g, s))
+	root.AddCommand(newPublishCommand(g, s))
 	return root
 }
 

@@ -371,7 +371,7 @@ const (
 	dmarcTighten // ready with p=none and rua=: move to p=quarantine once reports allow
 	// dmarcTightenBlind is dmarcTighten without rua=: no reports arrive.
 	dmarcTightenBlind
-	dmarcHoldBack // not ready (checked) with p=quarantine or p=reject
+	dmarcHoldBack // not ready (checked) with p=quarantine or p=reject, passing neither DKIM nor SPF
 	// dmarcInheritedHoldBack is dmarcHoldBack under the organisational
 	// domain's policy: not the person's to change.
 	dmarcInheritedHoldBack
@@ -379,6 +379,13 @@ const (
 	// outside the organisation and no permission record for it: no
 	// reports arrive (docs/reports.md).
 	dmarcTightenUnverified
+	// dmarcViaDKIM: not ready under p=quarantine or p=reject, but DKIM
+	// passes, so DMARC passes through it; SPF still needs fixing.
+	dmarcViaDKIM
+	// dmarcSPFOnly: not ready under p=quarantine or p=reject, DKIM not
+	// passing and SPF passing: DMARC rests on the platform's envelope
+	// sender.
+	dmarcSPFOnly
 )
 
 func dmarcKind(r dnscheck.DomainReport) int {
@@ -394,9 +401,15 @@ func dmarcKind(r dnscheck.DomainReport) int {
 			return dmarcTightenUnverified
 		}
 		return dmarcTighten
-	case r.DMARC.Status == dnscheck.VerdictPass && !r.Ready && !Unchecked(r) && (r.DMARC.Policy == "quarantine" || r.DMARC.Policy == "reject"):
+	case r.DMARC.Status == dnscheck.VerdictPass && !r.Ready && r.DKIM.Status == dnscheck.VerdictPass && holdsBack(r.DMARC):
+		// DMARC passes when aligned DKIM passes, whatever SPF does.
+		return dmarcViaDKIM
+	case r.DMARC.Status == dnscheck.VerdictPass && !r.Ready && !Unchecked(r) && holdsBack(r.DMARC):
 		// Only when SPF and DKIM were read: DNS trouble tells nothing
 		// about what receivers decide.
+		if r.SPF.Status == dnscheck.VerdictPass {
+			return dmarcSPFOnly
+		}
 		if r.DMARC.Inherited() {
 			return dmarcInheritedHoldBack
 		}
@@ -423,10 +436,44 @@ func dmarcStep(r dnscheck.DomainReport, aud audience.Audience) string {
 		}
 		return fmt.Sprintf("%s's DMARC policy (p=%s) is %s; fix SPF and DKIM first.", r.Domain, r.DMARC.Policy, fate)
 	case dmarcInheritedHoldBack:
-		org := r.DMARC.OrgDomain
+		org := r.DMARC.InheritedFrom()
 		return fmt.Sprintf("%s has no DMARC policy of its own: %s's (%s, set by whoever runs %s's DNS) applies and is holding back mail now. Fix SPF and DKIM first; do not add a p=none policy for %s, which would weaken %s's.", r.Domain, org, r.DMARC.Policy, org, r.Domain, org)
+	case dmarcViaDKIM:
+		return fmt.Sprintf("%s: mail from the platform passes DMARC through DKIM, so %s lets it through. SPF still needs fixing: some receivers check SPF on its own, and a domain is ready only when SPF and DKIM both pass.", r.Domain, policyWords(r.DMARC))
+	case dmarcSPFOnly:
+		return fmt.Sprintf("%s: DKIM does not pass yet, so under %s mail from the platform passes DMARC only if its envelope sender (Return-Path) is an address in %s. Publish the DKIM record: with it, DMARC passes whatever the envelope sender. %s", r.Domain, policyWords(r.DMARC), r.Domain, checkedMessage(aud))
 	}
 	return ""
+}
+
+// holdsBack reports whether the policy that applies quarantines or
+// rejects mail failing DMARC (t=y lowers it by one).
+func holdsBack(d dnscheck.DMARCReport) bool {
+	p := d.EffectivePolicy()
+	return p == dnscheck.DMARCQuarantine || p == dnscheck.DMARCReject
+}
+
+// policyWords names the DMARC policy that applies: "its DMARC policy
+// (p=reject)", "uni.edu's DMARC policy (sp=reject)".
+func policyWords(d dnscheck.DMARCReport) string {
+	tag := d.PolicyTag
+	if tag == "" {
+		tag = "p"
+	}
+	whose := "its"
+	if from := d.InheritedFrom(); from != "" {
+		whose = dnscheck.Printable(from) + "'s"
+	}
+	return fmt.Sprintf("%s DMARC policy (%s=%s)", whose, tag, d.Policy)
+}
+
+// checkedMessage says how a real message shows which envelope sender the
+// platform uses.
+func checkedMessage(aud audience.Audience) string {
+	if aud == audience.Wizard {
+		return "The wizard's last step checks a real message and shows which."
+	}
+	return "Check a real message with 'wizard verify FILE' to see which."
 }
 
 // ReportsFact says where a domain's own DMARC record sends its aggregate
@@ -497,6 +544,10 @@ func (t *Tally) dmarcSteps() []string {
 			out = append(out, fmt.Sprintf("The DMARC policies of %s (p=quarantine or p=reject) are holding back mail now; fix SPF and DKIM first.", names))
 		case dmarcInheritedHoldBack:
 			out = append(out, fmt.Sprintf("%s have no DMARC policy of their own: their organisation's applies and is holding back mail now. Fix SPF and DKIM first; do not add p=none policies for them, which would weaken the organisation's.", names))
+		case dmarcViaDKIM:
+			out = append(out, fmt.Sprintf("%s: mail from the platform passes DMARC through DKIM, so their DMARC policies (p=quarantine or p=reject) let it through. SPF still needs fixing: some receivers check SPF on its own, and a domain is ready only when SPF and DKIM both pass.", names))
+		case dmarcSPFOnly:
+			out = append(out, fmt.Sprintf("%s: DKIM does not pass yet, so under their DMARC policies (p=quarantine or p=reject) mail from the platform passes DMARC only if its envelope sender (Return-Path) is an address in the domain. Publish the DKIM records. %s", names, checkedMessage(t.audience)))
 		}
 	}
 	return out

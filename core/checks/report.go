@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/outreach-auth/wizard/core/advice"
+	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/dnscheck"
 )
 
@@ -99,7 +100,7 @@ func DetailsOf(r dnscheck.DomainReport) Details {
 	}
 	d.DMARC = r.DMARC.Record
 	if r.DMARC.Status == dnscheck.VerdictPass && r.DMARC.Inherited() {
-		org := r.DMARC.OrgDomain
+		org := r.DMARC.InheritedFrom()
 		d.DMARC += " (at _dmarc." + org + ", managed by whoever runs " + org + "'s DNS)"
 	}
 	// DNS trouble: what is there is unknown, and the words say why.
@@ -123,8 +124,26 @@ func DetailsOf(r dnscheck.DomainReport) Details {
 // with a mark and the verdict (DMARC in words: DMARCWords), then each
 // problem: its title (with its code dimmed after it when st.Codes), its
 // sentence and its fix. platform names the sending platform. Text from DNS goes through
-// dnscheck.Printable.
+// dnscheck.Printable. The fixes are worded for a command's reader
+// (WriteReportFor with audience.Command).
 func WriteReport(w io.Writer, r dnscheck.DomainReport, platform string, st Styles) {
+	WriteReportFor(w, r, platform, st, audience.Command)
+}
+
+// FixFor returns the fix of problem p worded for reader a: as the checks
+// wrote it for a command's output, which may name a command-line flag;
+// inside the wizard and on the hand-off sheet, a DNS-trouble fix names
+// the name that failed and never a flag (dnscheck.WizardTroubleFix).
+func FixFor(p dnscheck.Problem, a audience.Audience) string {
+	if a == audience.Command {
+		return p.Fix
+	}
+	return dnscheck.WizardTroubleFix(p)
+}
+
+// WriteReportFor is WriteReport with each fix worded for reader a
+// (FixFor): the wizard's line prompts pass audience.Wizard.
+func WriteReportFor(w io.Writer, r dnscheck.DomainReport, platform string, st Styles, a audience.Audience) {
 	p := dnscheck.Printable
 	words, sty := readiness(r, st)
 	head := sty.Render(words)
@@ -166,8 +185,8 @@ func WriteReport(w io.Writer, r dnscheck.DomainReport, platform string, st Style
 		}
 		fmt.Fprintf(w, "  %s\n", title)
 		fmt.Fprintf(w, "      %s\n", p(pr.Message))
-		if pr.Fix != "" {
-			fmt.Fprintf(w, "      Fix: %s\n", p(pr.Fix))
+		if fix := FixFor(pr, a); fix != "" {
+			fmt.Fprintf(w, "      Fix: %s\n", p(fix))
 		}
 	}
 }

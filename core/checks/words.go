@@ -12,10 +12,13 @@ import (
 
 // DMARCWords says what the DMARC policy that applies to a domain is and
 // does, for a person: "p=none, found", "p=quarantine, found",
-// "p=reject: rejecting Neoserra mail now" (while SPF and DKIM do not pass
-// yet), "inherited p=reject from uni.edu", "missing". The verdict "pass"
-// only means that a record was found, so it is never said alone. platform
-// names the sending platform ("" for "the platform").
+// "p=reject: rejecting Neoserra mail now" (while it passes neither DKIM
+// nor SPF), "sp=reject, inherited from uni.edu: Neoserra mail passes
+// through DKIM" (DKIM passes, SPF not yet), "p=reject: Neoserra mail
+// passes only if its envelope sender is in the domain" (only SPF passes),
+// "inherited p=reject from uni.edu", "missing". The verdict "pass" only
+// means that a record was found, so it is never said alone. platform names
+// the sending platform ("" for "the platform").
 func DMARCWords(s dnscheck.DMARCState, platform string) string {
 	switch s.Verdict {
 	case dnscheck.VerdictPass:
@@ -34,31 +37,35 @@ func DMARCWords(s dnscheck.DMARCState, platform string) string {
 		return "found"
 	}
 	policy := s.Tag + "=" + s.Policy
-	if s.Inherited() {
-		policy = "inherited " + policy + " from " + s.OrgDomain
+	if s.Testing {
+		policy += " (t=y: applied as " + s.Effective() + ")"
 	}
-	if !s.Blocks {
+	if s.Inherited() {
+		from := s.OrgDomain
+		if s.PSD {
+			from += ", a public suffix's policy"
+		}
+		policy = "inherited " + policy + " from " + from
+	}
+	if platform == "" {
+		platform = "the platform's"
+	}
+	holds := s.Effective() == dnscheck.DMARCQuarantine || s.Effective() == dnscheck.DMARCReject
+	switch {
+	case holds && s.PassesBy == dnscheck.DMARCPassesByDKIM && !s.Blocks:
+		return policy + ": " + platform + " mail passes it through DKIM"
+	case holds && s.PassesBy == dnscheck.DMARCPassesBySPFOnly && !s.Blocks:
+		return policy + ": " + platform + " mail passes only if its envelope sender is in the domain"
+	case !s.Blocks:
 		if s.Inherited() {
 			return policy
 		}
 		return policy + ", found"
 	}
-	if platform == "" {
-		platform = "the platform's"
+	if s.Effective() == dnscheck.DMARCReject {
+		return policy + ": rejecting " + platform + " mail now"
 	}
-	reject := s.Policy == dnscheck.DMARCReject
-	var fate string
-	switch {
-	case reject && s.Share == dnscheck.DMARCShareAll:
-		fate = "rejecting " + platform + " mail now"
-	case reject && s.Share == dnscheck.DMARCShareSome:
-		fate = "rejecting some " + platform + " mail now, the rest goes to spam"
-	case s.Share == dnscheck.DMARCShareSome:
-		fate = "sending some " + platform + " mail to spam now"
-	default:
-		fate = "sending " + platform + " mail to spam now"
-	}
-	return policy + ": " + fate
+	return policy + ": sending " + platform + " mail to spam now"
 }
 
 // VerdictWords is a verdict of SPF or DKIM for a person: as the JSON says
@@ -112,6 +119,8 @@ var titles = map[dnscheck.Code]string{
 	dnscheck.CodeDMARCMultiple:            "There is more than one DMARC record",
 	dnscheck.CodeDMARCSyntax:              "The DMARC record does not parse",
 	dnscheck.CodeDMARCBlocksPlatform:      "DMARC is blocking %s's mail now",
+	dnscheck.CodeDMARCDependsOnEnvelope:   "DMARC passes only if %s's envelope sender is yours",
+	dnscheck.CodeDMARCPctIgnored:          "The DMARC record relies on pct=, which receivers now ignore",
 	dnscheck.CodeDNSTimeout:               "A DNS server did not answer in time",
 	dnscheck.CodeDNSServFail:              "A DNS server failed (SERVFAIL)",
 	dnscheck.CodeDNSRefused:               "A DNS server refused to answer",

@@ -24,10 +24,16 @@ func TestDMARCWords(t *testing.T) {
 		{dnscheck.DMARCReport{Status: "pass", Policy: "none", PolicyTag: "p", Percent: 100}, "p=none, found"},
 		{dnscheck.DMARCReport{Status: "pass", Policy: "quarantine", PolicyTag: "p", Percent: 100}, "p=quarantine, found"},
 		{dnscheck.DMARCReport{Status: "pass", Policy: "reject", PolicyTag: "p", Percent: 100, Problems: block}, "p=reject: rejecting Neoserra mail now"},
-		{dnscheck.DMARCReport{Status: "pass", Policy: "reject", PolicyTag: "p", Percent: 30, Problems: block}, "p=reject: rejecting some Neoserra mail now, the rest goes to spam"},
-		{dnscheck.DMARCReport{Status: "pass", Policy: "reject", PolicyTag: "p", Percent: 0, Problems: block}, "p=reject: sending Neoserra mail to spam now"},
+		// RFC 9989 removed pct=: the policy is said as applied in full.
+		{dnscheck.DMARCReport{Status: "pass", Policy: "reject", PolicyTag: "p", Percent: 30, Problems: block}, "p=reject: rejecting Neoserra mail now"},
 		{dnscheck.DMARCReport{Status: "pass", Policy: "quarantine", PolicyTag: "p", Percent: 100, Problems: block}, "p=quarantine: sending Neoserra mail to spam now"},
-		{dnscheck.DMARCReport{Status: "pass", Policy: "quarantine", PolicyTag: "p", Percent: 50, Problems: block}, "p=quarantine: sending some Neoserra mail to spam now"},
+		// t=y: the next lower policy.
+		{dnscheck.DMARCReport{Status: "pass", Policy: "reject", PolicyTag: "p", Testing: true, Problems: block}, "p=reject (t=y: applied as quarantine): sending Neoserra mail to spam now"},
+		// DKIM passes: DMARC passes, whatever SPF does.
+		{dnscheck.DMARCReport{Status: "pass", Policy: "reject", PolicyTag: "sp", Source: "organizational", OrgDomain: "uni.edu", PassesBy: dnscheck.DMARCPassesByDKIM}, "inherited sp=reject from uni.edu: Neoserra mail passes it through DKIM"},
+		{dnscheck.DMARCReport{Status: "pass", Policy: "quarantine", PolicyTag: "p", PassesBy: dnscheck.DMARCPassesBySPFOnly}, "p=quarantine: Neoserra mail passes only if its envelope sender is in the domain"},
+		{dnscheck.DMARCReport{Status: "pass", Policy: "none", PolicyTag: "p", PassesBy: dnscheck.DMARCPassesBySPFOnly}, "p=none, found"},
+		{dnscheck.DMARCReport{Status: "pass", Policy: "reject", PolicyTag: "p", Source: "psd", OrgDomain: "center.psdx", PolicyDomain: "psdx"}, "inherited p=reject from psdx, a public suffix's policy"},
 		{dnscheck.DMARCReport{Status: "pass", Policy: "reject", PolicyTag: "p", Percent: 100, Source: "organizational", OrgDomain: "uni.edu"}, "inherited p=reject from uni.edu"},
 		{dnscheck.DMARCReport{Status: "pass", Policy: "quarantine", PolicyTag: "sp", Percent: 100, Source: "organizational", OrgDomain: "uni.edu", Problems: block}, "inherited sp=quarantine from uni.edu: sending Neoserra mail to spam now"},
 		{dnscheck.DMARCReport{Status: "missing"}, "missing"},

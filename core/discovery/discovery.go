@@ -40,11 +40,20 @@ type Snapshot struct {
 	DKIMDoubled       string
 	DKIMDoubledTarget string
 	DMARC             []string
-	// OrgDomain is the domain's organisational domain (RFC 7489 §3.2) when
-	// it is another name, and OrgDMARC the DMARC records at its _dmarc
-	// name: the policy that applies when DMARC is empty.
+	// OrgDomain is the domain's organisational domain, as the RFC 9989
+	// DNS tree walk finds it (docs/dmarc.md), when it is another name;
+	// "" when the domain is its own, or DNS trouble left it unknown.
 	OrgDomain string
-	OrgDMARC  []string
+	// ParentDMARCDomain is the parent whose DMARC record decides the
+	// policy when the domain has none of its own (DMARC is empty): the
+	// organisational domain; a public-suffix domain whose record says
+	// psd=y (ParentPSD is then set); a parent whose records receivers
+	// discard (several of them); or the parent whose lookup failed. ""
+	// when no parent publishes one. OrgDMARC holds the DMARC records at
+	// its _dmarc name.
+	ParentDMARCDomain string
+	ParentPSD         bool
+	OrgDMARC          []string
 	// Alias is the CNAME target of the domain itself ("" when the domain is
 	// not an alias): no TXT record can sit beside a CNAME, and the SPF
 	// records above are the target's.
@@ -112,10 +121,6 @@ func Discover(ctx context.Context, q dnscheck.Querier, domain string, p *assets.
 		q = dq.ForDomain(ctx, domain)
 	}
 	s := Snapshot{Domain: strings.TrimSuffix(strings.ToLower(domain), "."), DKIMName: p.DKIMName(domain)}
-	dmarcName := "_dmarc." + s.Domain + "."
-	if org := dnscheck.OrgDomain(s.Domain); org != s.Domain {
-		s.OrgDomain = org
-	}
 
 	var mu sync.Mutex
 	ask := func(name string, qtype uint16) dnscheck.Response {
@@ -175,29 +180,52 @@ func Discover(ctx context.Context, q dnscheck.Querier, domain string, p *assets.
 	run(func() {
 		s.DKIMTarget, s.DKIMOther = lookAtName(ctx, ask, s.DKIMName)
 	})
-	run(func() { s.DMARC = dmarcRecords(ask(dmarcName, dns.TypeTXT)) })
-	if s.OrgDomain != "" {
-		run(func() { s.OrgDMARC = dmarcRecords(ask("_dmarc."+s.OrgDomain+".", dns.TypeTXT)) })
-	}
+	run(func() { s.readDMARC(dnscheck.WalkDMARC(ctx, q, s.Domain), &mu) })
 	wg.Wait()
 	sort.Slice(s.Trouble, func(i, j int) bool { return s.Trouble[i].String() < s.Trouble[j].String() })
 	return s
 }
 
-// dmarcRecords returns the DMARC records of an answer for a _dmarc name.
-func dmarcRecords(r dnscheck.Response) []string {
-	var out []string
-	for _, txt := range r.TXT() {
-		if dnscheck.IsDMARC(txt) {
-			out = append(out, txt)
+// readDMARC keeps what the DMARC tree walk w found: the domain's own
+// records, its organisational domain, and the parent whose record decides
+// when it has none. A failed lookup the answer depends on is kept in
+// Trouble (mu guards it); names past the walk's end are not.
+func (s *Snapshot) readDMARC(w dnscheck.DMARCWalk, mu *sync.Mutex) {
+	if len(w.Steps) == 0 {
+		return
+	}
+	s.DMARC = w.Steps[0].Records
+	if w.OrgDomain != s.Domain {
+		s.OrgDomain = w.OrgDomain
+	}
+	if t, bad := w.TroubleStep(); bad {
+		mu.Lock()
+		s.Trouble = append(s.Trouble, Trouble{Name: t.Response.Name, Type: "TXT", Status: t.Response.Status, Reason: t.Response.Reason()})
+		mu.Unlock()
+		if len(s.DMARC) == 0 && w.Trouble > 0 {
+			s.ParentDMARCDomain = t.Domain
+		}
+		return
+	}
+	if len(s.DMARC) > 0 {
+		return
+	}
+	if p, ok := w.PolicyStep(); ok {
+		s.ParentDMARCDomain, s.ParentPSD, s.OrgDMARC = p.Domain, w.Source == dnscheck.DMARCSourcePSD, p.Records
+		return
+	}
+	for _, st := range w.Steps[1:] {
+		if len(st.Records) > 1 { // discarded by receivers: its owner must fix it
+			s.ParentDMARCDomain, s.OrgDMARC = st.Domain, st.Records
+			return
 		}
 	}
-	return out
 }
 
-// OrgPolicy returns the organisational domain's DMARC record that applies
-// to the domain, when the domain has none of its own and the organisation
-// has exactly one (several are ignored by receivers, as none).
+// OrgPolicy returns the parent's DMARC record that applies to the domain
+// (the organisational domain's, or a public suffix's: ParentPSD), when the
+// domain has none of its own and the parent has exactly one valid record
+// (several are ignored by receivers, as none).
 func (s Snapshot) OrgPolicy() (string, bool) {
 	if len(s.DMARC) > 0 || len(s.OrgDMARC) != 1 {
 		return "", false

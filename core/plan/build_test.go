@@ -975,3 +975,10 @@ func TestLookupErrorSaysAReasonOnce(t *testing.T) {
 		t.Errorf("error:\n%s\nwant it to start:\n%s", got, want)
 	}
 }
+
+// mustSnap discovers domain through srv.
+func mustSnap(t *testing.T, srv *dnstest.Server, domain string) discovery.Snapshot {
+	t.Helper()
+	_, snap, _ := buildPlan(t, srv, domain, Options{})
+	return snap
+}

@@ -89,9 +89,16 @@ func AsksReportAddress(snap discovery.Snapshot) bool {
 	switch len(snap.DMARC) {
 	case 0:
 		_, inherited := snap.OrgPolicy()
-		return !inherited
+		if inherited {
+			return snap.ParentPSD // a public suffix's policy: the domain gets its own record
+		}
+		return len(snap.OrgDMARC) == 0 // a parent's broken record is its owner's to fix
 	case 1:
 		pol, err := dnscheck.ParseDMARC(snap.DMARC[0])
+		if err != nil {
+			fixed, _ := RepairDMARC(snap.DMARC[0])
+			pol, err = dnscheck.ParseDMARC(fixed)
+		}
 		return err == nil && len(pol.Reports) == 0
 	}
 	return false
@@ -120,11 +127,18 @@ func noReportsNoteFor(a audience.Audience) string {
 // domain: where they go, and, when addr is at another organisation's
 // domain, the record that domain must publish before receivers send any
 // (RFC 7489 §7.1).
-func reportsNotes(domain, addr string) []string {
+func reportsNotes(snap discovery.Snapshot, addr string) []string {
+	domain := snap.Domain
 	notes := []string{fmt.Sprintf("Receivers send a daily report of who sent mail as %s, and whether it passed, to %s.", domain, addr)}
 	_, at, _ := strings.Cut(addr, "@")
-	if dnscheck.OrgDomain(at) != dnscheck.OrgDomain(domain) {
-		notes = append(notes, fmt.Sprintf("%s is not under %s, so receivers send it reports only if it publishes a TXT record \"v=DMARC1\" at %s._report._dmarc.%s, whoever runs it (report services do this for their customers; for another of your own domains, publish it there).", at, dnscheck.OrgDomain(domain), domain, at))
+	// The organisational domain is the tree walk's (docs/dmarc.md); an
+	// address at it or under it needs no authorisation.
+	org := snap.OrgDomain
+	if org == "" {
+		org = domain
+	}
+	if at != org && !strings.HasSuffix(at, "."+org) {
+		notes = append(notes, fmt.Sprintf("%s is not under %s, so receivers send it reports only if it publishes a TXT record \"v=DMARC1\" at %s._report._dmarc.%s, whoever runs it (report services do this for their customers; for another of your own domains, publish it there).", at, org, domain, at))
 	}
 	return notes
 }

@@ -193,6 +193,7 @@ func buildSheet(plans []Plan) sheet {
 		s.add(heading(2, txt("Check every domain at once")))
 		s.add(block{Line: line{code("wizard check " + strings.Join(domains, " "))}, Class: "cmd"})
 	}
+	s.add(grantBlocks(plans)...)
 	s.add(para(txt("Prepared for " + platform + " by the sender-authentication setup wizard.")))
 	return sheet{Title: dnscheck.Printable(title), Blocks: s.blocks}
 }
@@ -249,6 +250,9 @@ func domainSection(s *sheetWriter, plan Plan, platform string) {
 	}
 	for _, r := range asks {
 		owner := strings.TrimSuffix(r.Name, ".")
+		if r.Purpose == PurposeDMARC {
+			owner = strings.TrimPrefix(owner, "_dmarc.") // the parent domain whose record it is
+		}
 		s.add(heading(3, txt("To ask of whoever runs "+owner)))
 		s.add(block{Items: []line{
 			{strong("Type: "), code(r.Type)},

@@ -131,8 +131,26 @@ func (p Plan) WarningsFor(a audience.Audience) []string {
 		if fact, ok := strings.CutSuffix(w, " "+tellProvider); ok {
 			out[i] = fact + " " + tellProviderFor(a)
 		}
+		if fact, ok := strings.CutSuffix(w, " "+askThen); ok {
+			out[i] = fact + " " + askThenFor(a)
+		}
 	}
 	return out
+}
+
+// askThen ends the warning on a provider whose SPF entry is per customer,
+// in the words of a command's output; askThenFor words it for each
+// audience.
+const askThen = "Then run again with --provider include:<that domain> (or choose \"Another mail provider\" in the wizard)."
+
+func askThenFor(a audience.Audience) string {
+	switch a {
+	case audience.Wizard:
+		return "Then choose \"Another mail provider\" on the Mail provider screen (a few steps back) and type it."
+	case audience.Sheet:
+		return "Then add it to the SPF record, before the all term."
+	}
+	return askThen
 }
 
 // tellProvider ends the warning on a mail server the catalog does not
@@ -177,6 +195,19 @@ type Options struct {
 	// address of the platform file that it lacks is taken out of the
 	// record.
 	PlatformIPs []netip.Prefix
+	// Addresses, when set and PlatformIPs is not, gives the list UseIPs
+	// writes: the run's one reading of the platform's include, or the
+	// platform file's list when it cannot be read (then said in a
+	// warning). The records screen and 'wizard records' both use it.
+	Addresses *PlatformAddresses
+	// Earlier are the providers chosen before Provider in this run of the
+	// wizard, and FirstSPF the domain's SPF records as first read in it.
+	// The SPF terms of an earlier provider that the first read did not
+	// hold (the run added them) and that neither Provider nor the
+	// platform uses are taken out of the record, with a note. A nil
+	// FirstSPF takes nothing out.
+	Earlier  []assets.Provider
+	FirstSPF []string
 	// DMARCReports, when set, is the address (as ParseReportAddress
 	// returns it) the domain's own DMARC record sends aggregate reports
 	// to: the record proposed gets rua=mailto:<it>, and a published record
@@ -216,6 +247,7 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	if failed := blockingTrouble(snap, opt); len(failed) > 0 {
 		return plan, &LookupError{Domain: snap.Domain, Trouble: failed}
 	}
+	ipsWarning := platformAddresses(ctx, p, &opt)
 	choice := chooseProvider(snap, opt.Provider)
 	plan.Provider, plan.ProviderReason = choice.provider.Name, choice.reason
 	if choice.warning != "" {
@@ -226,7 +258,10 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	spf := spfRecord(snap, choice, p, opt)
 	spf, walk, treeWarnings, walked := dropBrokenSPF(ctx, q, snap.Domain, spf, wantedTerm(choice.provider.SPFTerms(), p))
 	plan.Records = append(plan.Records, spf)
-	plan.Records = append(plan.Records, dmarcRecord(snap, opt.DMARCReports))
+	dkimInPlace := slices.ContainsFunc(plan.Records, func(r Record) bool {
+		return r.Purpose == PurposeDKIM && r.Action == ActionKeep && r.Name == snap.DKIMName
+	})
+	plan.Records = append(plan.Records, dmarcRecord(snap, opt.DMARCReports, dkimInPlace))
 	plan.Records = append(plan.Records, reportPermissions(ctx, q, snap.Domain, opt)...)
 	for i := range plan.Records {
 		r := &plan.Records[i]
@@ -262,6 +297,9 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 	noteReportDestinations(ctx, q, &plan)
 	for _, t := range snap.Trouble {
 		plan.Warnings = append(plan.Warnings, fmt.Sprintf("DNS did not answer %s, so this plan may miss what is there; run it again.", t))
+	}
+	if ipsWarning != "" {
+		plan.Warnings = append(plan.Warnings, ipsWarning)
 	}
 	return plan, nil
 }
@@ -327,7 +365,7 @@ func blockingTrouble(snap discovery.Snapshot, opt Options) []discovery.Trouble {
 			name == dns.CanonicalName(snap.DKIMName),
 			name == "_dmarc."+domain && t.Type == "TXT",
 			// The organisation's policy decides whether one is proposed.
-			snap.OrgDomain != "" && len(snap.DMARC) == 0 && name == "_dmarc."+dns.Fqdn(snap.OrgDomain) && t.Type == "TXT",
+			snap.ParentDMARCDomain != "" && len(snap.DMARC) == 0 && name == "_dmarc."+dns.Fqdn(snap.ParentDMARCDomain) && t.Type == "TXT",
 			name == domain && t.Type == "MX" && opt.Provider == nil:
 			out = append(out, t)
 		}
@@ -359,7 +397,7 @@ func chooseProvider(snap discovery.Snapshot, chosen *assets.Provider) providerCh
 		if snap.Provider.Ask != "" {
 			w += " " + snap.Provider.Ask
 		}
-		w += " Then run again with --provider include:<that domain> (or choose \"Another mail provider\" in the wizard)."
+		w += " " + askThen
 		return providerChoice{provider: snap.Provider, reason: "detected from your MX record " + mx, unknown: true, warning: w}
 	case snap.ProviderFound:
 		return providerChoice{provider: snap.Provider, reason: "detected from your MX record " + dnscheck.Printable(snap.ProviderMX)}
@@ -422,7 +460,17 @@ func spfRecord(snap discovery.Snapshot, choice providerChoice, p *assets.Platfor
 		// terms are repaired and kept.
 		existing = snap.SPFLike
 	}
+	stale, staleFrom := staleTerms(opt, choice.provider, platformTerms)
+	existing, removed := withoutTerms(existing, stale)
 	merged := MergeSPF(existing, choice.provider.SPFTerms(), platformTerms, known, p.Name)
+	if len(removed) > 0 {
+		// The record as read holds more than what was merged.
+		if merged.Action == ActionKeep {
+			merged.Action = ActionReplace
+			merged.Notes = slices.DeleteFunc(merged.Notes, func(n string) bool { return strings.HasPrefix(n, "No change needed") })
+		}
+		merged.Notes = append(merged.Notes, "Took out "+strings.Join(removed, " and ")+": added for "+strings.Join(staleFrom, " and ")+", chosen earlier, which is not your provider now.")
+	}
 	if choice.unknown && merged.Action == ActionAdd {
 		// Nothing is known of what else sends as the domain: -all would
 		// make that mail fail SPF. ~all marks it suspect, no more.
@@ -465,43 +513,62 @@ func aliasSPF(snap discovery.Snapshot, r Record, p *assets.Platform) Record {
 	return r
 }
 
-func dmarcRecord(snap discovery.Snapshot, reports string) Record {
+// dmarcRecord is the DMARC entry of the plan; dkimInPlace says that the
+// platform's DKIM CNAME is already right (so its mail passes DMARC
+// through DKIM).
+func dmarcRecord(snap discovery.Snapshot, reports string, dkimInPlace bool) Record {
 	r := Record{Purpose: PurposeDMARC, Type: "TXT", Name: "_dmarc." + snap.Domain + "."}
 	switch len(snap.DMARC) {
 	case 0:
 		if rec, ok := snap.OrgPolicy(); ok {
-			return orgDMARCRecord(snap, rec)
+			if snap.ParentPSD {
+				return psdDMARCRecord(snap, rec, reports)
+			}
+			return orgDMARCRecord(snap, rec, dkimInPlace)
+		}
+		if snap.ParentDMARCDomain != "" && len(snap.OrgDMARC) > 0 {
+			return parentAskOwner(snap)
 		}
 		r.Action, r.Value = ActionAdd, "v=DMARC1; p=none"
 		r.Notes = []string{"The domain has no DMARC policy. Start with p=none: it changes nothing for delivery; move to quarantine or reject once every sender passes."}
 		if reports != "" {
 			r.Value += "; " + reportsTag(reports)
-			r.Notes = append(r.Notes, reportsNotes(snap.Domain, reports)...)
+			r.Notes = append(r.Notes, reportsNotes(snap, reports)...)
 		} else {
 			r.Notes = append(r.Notes, noReportsNote)
 		}
-		if snap.OrgDomain != "" && len(snap.OrgDMARC) > 0 {
-			r.Notes = append(r.Notes, fmt.Sprintf("%s's own DMARC record at _dmarc.%s is broken (receivers ignore it), so no organisational policy applies to %s either; tell whoever runs %s's DNS.", snap.OrgDomain, snap.OrgDomain, snap.Domain, snap.OrgDomain))
-		}
 	case 1:
+		pol, err := dnscheck.ParseDMARC(snap.DMARC[0])
+		if err != nil {
+			return brokenDMARCRecord(snap, snap.DMARC[0], reports)
+		}
 		r.Action, r.Value = ActionKeep, snap.DMARC[0]
 		r.Notes = []string{"No change needed here; the check reports what this policy does to mail that fails."}
-		pol, err := dnscheck.ParseDMARC(snap.DMARC[0])
 		switch {
-		case err != nil:
 		case len(pol.Reports) > 0:
 			r.Notes = append(r.Notes, "Its reports go to "+dnscheck.Printable(reportAddresses(pol.Reports))+".")
 		case reports != "":
 			// The policy stays as it is; only where reports go is added.
 			r.Action, r.Replaces = ActionReplace, []string{snap.DMARC[0]}
 			r.Value = strings.TrimRight(strings.TrimSpace(snap.DMARC[0]), "; ") + "; " + reportsTag(reports)
-			r.Notes = append([]string{fmt.Sprintf("Your DMARC policy stays p=%s; this adds where its reports go.", pol.Policy)}, reportsNotes(snap.Domain, reports)...)
+			r.Notes = append([]string{fmt.Sprintf("Your DMARC policy stays p=%s; this adds where its reports go.", pol.Policy)}, reportsNotes(snap, reports)...)
 		default:
 			r.Notes = append(r.Notes, noReportsNote)
 		}
+		if pol.RelaxedByPct() {
+			r.Notes = append(r.Notes, fmt.Sprintf("It has pct=%d, which RFC 9989 removed: receivers that follow it apply p=%s to all failing mail. To try a policy out, use t=y instead.", pol.Percent, pol.Policy))
+		}
 	default:
-		r.Action, r.Value, r.Replaces = ActionReplace, snap.DMARC[0], snap.DMARC
-		r.Notes = []string{fmt.Sprintf("There are %d DMARC records, so receivers ignore them all. Keep one.", len(snap.DMARC))}
+		keep := snap.DMARC[0]
+		for _, rec := range snap.DMARC {
+			if _, err := dnscheck.ParseDMARC(rec); err == nil {
+				keep = rec
+				break
+			}
+		}
+		fixed, notes := RepairDMARC(keep)
+		r.Action, r.Value, r.Replaces = ActionReplace, fixed, snap.DMARC
+		r.Notes = append([]string{fmt.Sprintf("There are %d DMARC records, so receivers ignore them all. Keep one.", len(snap.DMARC))}, notes...)
 	}
 	return r
 }
@@ -510,8 +577,8 @@ func dmarcRecord(snap discovery.Snapshot, reports string) Record {
 // subdomain with none of its own: a record proposed for the subdomain
 // would replace the organisation's policy there, and p=none would weaken
 // it (RFC 7489 §6.6.3).
-func orgDMARCRecord(snap discovery.Snapshot, rec string) Record {
-	org := snap.OrgDomain
+func orgDMARCRecord(snap discovery.Snapshot, rec string, dkimInPlace bool) Record {
+	org := snap.ParentDMARCDomain
 	applies := "its p="
 	policy := ""
 	if pol, err := dnscheck.ParseDMARC(rec); err == nil {
@@ -529,7 +596,11 @@ func orgDMARCRecord(snap discovery.Snapshot, rec string) Record {
 		if policy == dnscheck.DMARCQuarantine {
 			fate = "delivered to spam"
 		}
-		notes = append(notes, fmt.Sprintf("With %s, %s's mail that fails SPF and DKIM is %s until both records are published; if that cannot happen soon, talk to whoever runs %s's DNS.", policy, snap.Domain, fate, org))
+		if dkimInPlace {
+			notes = append(notes, fmt.Sprintf("With %s, mail sent as %s that passes neither DKIM nor SPF is %s. The DKIM record is already in place, so mail the platform signs passes DMARC through DKIM, whatever SPF says; SPF still needs fixing, since some receivers check it on its own.", policy, snap.Domain, fate))
+		} else {
+			notes = append(notes, fmt.Sprintf("With %s, mail sent as %s that passes neither DKIM nor SPF is %s. Mail passes DMARC as soon as DKIM passes (the DKIM record above), whatever SPF says; publish SPF too, since some receivers check it on its own. If the DKIM record cannot be published soon, talk to whoever runs %s's DNS.", policy, snap.Domain, fate, org))
+		}
 	}
 	return Record{Purpose: PurposeDMARC, Type: "TXT", Name: "_dmarc." + org + ".", Value: rec, Action: ActionKeep, Notes: notes, Organisational: true}
 }

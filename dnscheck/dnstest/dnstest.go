@@ -142,7 +142,9 @@ type Server struct {
 // Each argument is loaded as by [Server.AddZone]. A zone is delimited by an
 // SOA record; a text without SOA gets a synthesized one (negative TTL 300)
 // for its $ORIGIN. Start with no zones is allowed: every question is then
-// REFUSED until zones are added.
+// REFUSED until zones are added. A name outside every zone is REFUSED,
+// except _dmarc under a parent of a served zone (_dmarc.edu. when x.edu.
+// is served), which is NXDOMAIN: the DMARC tree walk asks those.
 func Start(zones ...string) (*Server, error) {
 	s := &Server{
 		zones:  make(map[string]struct{}),
@@ -675,6 +677,22 @@ func (s *Server) zoneOf(name string) (string, bool) {
 	}
 }
 
+// aboveZones reports whether the canonical name is _dmarc under a parent
+// of a served zone (such as _dmarc.edu. when x.edu. is served). s.mu must
+// be held.
+func (s *Server) aboveZones(name string) bool {
+	parent, ok := strings.CutPrefix(name, "_dmarc.")
+	if !ok {
+		return false
+	}
+	for apex := range s.zones {
+		if parent == "." || strings.HasSuffix(apex, "."+parent) {
+			return true
+		}
+	}
+	return false
+}
+
 // exists reports whether the canonical name owns records or is an empty
 // non-terminal (some name below it owns records). s.mu must be held.
 func (s *Server) exists(name string) bool {
@@ -830,6 +848,14 @@ func (s *Server) answer(m *dns.Msg, q dns.Question) {
 		for _, root := range []string{"a.root-servers.net.", "b.root-servers.net."} {
 			m.Ns = append(m.Ns, &dns.NS{Hdr: dns.RR_Header{Name: ".", Rrtype: dns.TypeNS, Class: dns.ClassINET, Ttl: 518400}, Ns: root})
 		}
+		return
+	}
+	if !ok && q.Qclass == dns.ClassINET && s.aboveZones(name) {
+		// The DMARC tree walk (RFC 9989 §4.10) asks _dmarc under every
+		// parent of a domain, up to its top-level domain: answered as a
+		// resolver answers for _dmarc.edu, so that a test need not serve
+		// every parent. SetFault still makes them fail.
+		m.Rcode = dns.RcodeNameError
 		return
 	}
 	if !ok || (q.Qclass != dns.ClassINET && q.Qclass != dns.ClassANY) {

@@ -1031,3 +1031,17 @@ func TestEmptyNonTerminalFollowsAddRemove(t *testing.T) {
 	wantRcode(t, query(t, s, "udp", "b.x.edu.", dns.TypeTXT), dns.RcodeSuccess) // deep.a.b is still there
 	wantRcode(t, query(t, s, "udp", "c.x.edu.", dns.TypeTXT), dns.RcodeNameError)
 }
+
+// TestDMARCAboveZones: _dmarc under a parent of a served zone, which the
+// DMARC tree walk asks, is NXDOMAIN, as a resolver answers; any other name
+// outside the zones is still REFUSED, and a fault still applies.
+func TestDMARCAboveZones(t *testing.T) {
+	t.Parallel()
+	s := StartT(t, zoneX)
+	wantRcode(t, query(t, s, "udp", "_dmarc.edu.", dns.TypeTXT), dns.RcodeNameError)
+	for _, name := range []string{"_dmarc.org.", "_dmarc.y.edu.", "edu.", "_spf.edu."} {
+		wantRcode(t, query(t, s, "udp", name, dns.TypeTXT), dns.RcodeRefused)
+	}
+	s.SetFault("_dmarc.edu.", Fault{ServFail: true})
+	wantRcode(t, query(t, s, "udp", "_dmarc.edu.", dns.TypeTXT), dns.RcodeServerFailure)
+}

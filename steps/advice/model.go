@@ -148,7 +148,7 @@ func (m *Model) render() {
 		// The same words as the plain prompts (prompt.go).
 		state := checks.DMARCWords(r.DMARC.State(), p.Name)
 		if r.DMARC.Inherited() {
-			state += " (managed by whoever runs " + r.DMARC.OrgDomain + "'s DNS)"
+			state += " (managed by whoever runs " + r.DMARC.InheritedFrom() + "'s DNS)"
 		}
 		b.WriteString(common.Hang("  ", "  ", pr(state), w) + "\n")
 		if f := advice.ReportsFact(r.DMARC); f != "" {

@@ -39,7 +39,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	for _, r := range reps {
 		state := checks.DMARCWords(r.DMARC.State(), p.Name)
 		if r.DMARC.Inherited() {
-			state += " (managed by whoever runs " + r.DMARC.OrgDomain + "'s DNS)"
+			state += " (managed by whoever runs " + r.DMARC.InheritedFrom() + "'s DNS)"
 		}
 		if f := advice.ReportsFact(r.DMARC); f != "" {
 			state += "; reports: " + f

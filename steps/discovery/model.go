@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/domainname"
 	"github.com/outreach-auth/wizard/dnscheck"
@@ -196,6 +197,16 @@ func Facts(s discovery.Snapshot) []Fact { return common.Facts(s) }
 // answer (common.TroubleAdvice).
 const TroubleAdvice = common.TroubleAdvice
 
+// tagWords explains the tags of the DMARC record that applies to the
+// domain, met on this screen first (checks.DMARCTagWords).
+func tagWords(s discovery.Snapshot) []string {
+	record, _ := s.OrgPolicy()
+	if len(s.DMARC) == 1 {
+		record = s.DMARC[0]
+	}
+	return checks.DMARCTagWords(record)
+}
+
 func (m *Model) summary() string {
 	st, w := m.Styles, m.Width
 	var b strings.Builder
@@ -211,6 +222,13 @@ func (m *Model) summary() string {
 			vs = st.Warn
 		}
 		b.WriteString(common.Field(f.Label, labelWidth, f.Value, w, st.Accent, vs) + "\n")
+	}
+	if words := tagWords(m.snap); len(words) > 0 {
+		indent := strings.Repeat(" ", labelWidth)
+		if common.Stacked(labelWidth, w) {
+			indent = ""
+		}
+		b.WriteString(st.Dim.Render(common.Hang(indent, indent, dnscheck.Printable(strings.Join(words, "; ")), w)) + "\n")
 	}
 	if len(m.snap.Trouble) > 0 {
 		b.WriteString("\n" + st.Warn.Render(common.Wrap(TroubleAdvice, w)) + "\n")

@@ -3,8 +3,10 @@ package discovery
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/outreach-auth/wizard/core/domainname"
+	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
 
@@ -25,6 +27,9 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	}
 	if err != nil {
 		return common.Forward, err
+	}
+	if words := tagWords(snap); len(words) > 0 {
+		lp.Say("  In DMARC, %s.", dnscheck.Printable(strings.Join(words, "; ")))
 	}
 	st.PutFrom(Name, snap)
 	return common.Forward, nil

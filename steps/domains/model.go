@@ -273,8 +273,9 @@ func (m *Model) fieldKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.ToReports) && m.asksReports():
 		m.inReports, m.waiting = true, false
 		m.input.Blur()
+		cmd := m.reports.Focus() // before drawing: the field shows its cursor
 		m.render()
-		return m.reports.Focus()
+		return cmd
 	}
 	cmd, changed, refused := common.UpdateField(&m.input, msg, domainname.MaxField)
 	switch {
@@ -298,8 +299,9 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 		m.sel = min(m.sel, max(len(m.list)-1, 0))
 		if len(m.list) == 0 {
 			m.inList = false
+			focus := m.input.Focus()
 			m.render()
-			return tea.Batch(m.input.Focus(), m.keep())
+			return tea.Batch(focus, m.keep())
 		}
 		m.render()
 		return m.keep()
@@ -307,8 +309,9 @@ func (m *Model) listKey(msg tea.KeyMsg) tea.Cmd {
 		return m.finish()
 	case key.Matches(msg, m.keys.Field):
 		m.inList = false
+		cmd := m.input.Focus()
 		m.render()
-		return m.input.Focus()
+		return cmd
 	}
 	m.render()
 	return nil
@@ -321,8 +324,9 @@ func (m *Model) reportsKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.FromReports):
 		m.inReports = false
 		m.reports.Blur()
+		cmd := m.input.Focus()
 		m.render()
-		return m.input.Focus()
+		return cmd
 	}
 	cmd, changed, refused := common.UpdateField(&m.reports, msg, maxReportField)
 	switch {

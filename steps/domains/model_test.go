@@ -14,8 +14,11 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/miekg/dns"
+	"github.com/muesli/termenv"
 
 	"github.com/outreach-auth/wizard/core/discovery"
 	"github.com/outreach-auth/wizard/core/plan"
@@ -750,5 +753,36 @@ func TestPageDownInField(t *testing.T) {
 	m.Update(tea.KeyMsg{Type: tea.KeyPgUp})
 	if !tuitest.Contains(m.View(), "Do your staff send") {
 		t.Fatalf("pgup did not scroll back:\n%s", tuitest.Plain(m.View()))
+	}
+}
+
+// TestFocusedFieldShowsCursor: at 80×24, after ↓ the reports field and
+// after ↑ the domain field is drawn with its cursor (a reverse-video
+// cell), at once, not at the next redraw.
+func TestFocusedFieldShowsCursor(t *testing.T) {
+	lipgloss.SetColorProfile(termenv.ANSI) // the cursor is a style: drawn only with one
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	env := tuitest.NewEnv(t)
+	m := newStep(t, env, 80, 24, firstState(t, env), nil)
+	cursorOn := func(field string) bool {
+		lines := strings.Split(m.View(), "\n")
+		for i, l := range lines {
+			if strings.Contains(l, "›") && strings.Contains(l, "\x1b[7m") {
+				above := strings.Join(lines[max(i-4, 0):i], "\n")
+				return strings.Contains(ansi.Strip(above), field)
+			}
+		}
+		return false
+	}
+	if !cursorOn("Add another domain") {
+		t.Fatalf("no cursor in the domain field at first:\n%q", m.View())
+	}
+	m.Update(tuitest.Key("down"))
+	if !cursorOn("Where should these reports go") {
+		t.Fatalf("no cursor in the reports field after ↓:\n%q", m.View())
+	}
+	m.Update(tuitest.Key("up"))
+	if !cursorOn("Add another domain") {
+		t.Fatalf("no cursor in the domain field after ↑:\n%q", m.View())
 	}
 }

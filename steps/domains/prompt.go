@@ -108,7 +108,7 @@ func askReports(lp *common.LinePrompt, first discovery.Snapshot, others common.O
 		case line == "":
 			return current, nil
 		case line == "-" && current != "":
-			lp.Say("No reports: the record gets no rua= tag.")
+			lp.Say("No reports: the DMARC record gets no reports address (rua=).")
 			return "", nil
 		}
 		addr, err := plan.ParseReportAddress(line)

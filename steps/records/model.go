@@ -12,6 +12,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -92,21 +93,43 @@ type Model struct {
 	choice  plan.ProviderChoice
 	reports plan.ReportAddress // where DMARC reports go ("" = none given)
 	useIPs  bool
+	// addrs is the platform's addresses that i writes, read once per run
+	// (as 'wizard records --use-ips' reads them).
+	addrs   *plan.PlatformAddresses
+	mem     runMemory
 	toggled bool
 	going   bool // enter was pressed while a domain's plan was building
+	// pending is an action key (the demo's p) pressed while the plan of
+	// the domain shown was being worked out: it runs on the new plan.
+	pending *pendingAction
 	sel     int
 	tops    []int // first line of each card in the content
+	// notesOpen shows the "Watch out" notes in full; folded, each takes
+	// one line, so that the cards fit above the fold (w switches).
+	notesOpen bool
+	// restTop is where the person had scrolled before a resize moved
+	// the view to keep the selected card in it (-1: it did not): the
+	// next resize goes back there when the card is seen from there, so
+	// a window that shrinks for a moment (the full help) and grows
+	// again shows what it showed.
+	restTop int
 	// files are the instructions written in this run (never reset: a
 	// file written stays written), kept in the State for the summary.
 	files common.HandoffFiles
 
 	keys recordKeys
+
+	// asking is the extra key whose question (Action.Ask) is being
+	// answered in input, or nil.
+	asking *common.KeyAction
+	input  textinput.Model
 }
 
 type recordKeys struct {
 	Next, Prev, NextCard, CopyValue, CopyName, CopyAll, Save, ToggleIPs, Retry, PrevDomain, NextDomain key.Binding
 
 	Handoff key.Binding // writes the hand-off sheet
+	Notes   key.Binding // shows the "Watch out" notes in full, or folds them
 }
 
 // slot is one domain's snapshot and plan, and the build working on it.
@@ -144,8 +167,11 @@ func NewModel(c common.Common, q dnscheck.Querier, saveDir string, actions []com
 			Handoff:    key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hand-off sheet, all domains")),
 			PrevDomain: key.NewBinding(key.WithKeys("left", "["), key.WithHelp("←", "previous domain")),
 			NextDomain: key.NewBinding(key.WithKeys("right", "]"), key.WithHelp("→", "next domain")),
+			Notes:      key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "read the notes in full")),
 		},
-		doms: []slot{{}},
+		doms:    []slot{{}},
+		addrs:   plan.NewPlatformAddresses(q, c.Platform),
+		restTop: -1,
 	}
 	m.Redraw = m.render
 	m.Scroll.LineKeys = false
@@ -194,6 +220,7 @@ func (m *Model) Selected() int { return m.sel }
 // name that must be deleted, and shows the domain the person was looking
 // at.
 func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
+	m.pending = nil
 	if files, ok := common.Get[common.HandoffFiles](st); ok {
 		m.files = files
 	}
@@ -211,13 +238,15 @@ func (m *Model) Enter(st *common.State, dir common.Direction) tea.Cmd {
 		}
 		return tea.Batch(cmds...)
 	}
-	m.choice, _ = common.Get[plan.ProviderChoice](st)
+	choice, _ := common.Get[plan.ProviderChoice](st)
+	m.noteChoice(choice)
 	m.reports, _ = common.Get[plan.ReportAddress](st)
 	m.doms = make([]slot, 0, max(len(targets), 1))
 	for _, t := range targets {
 		sl := slot{snap: discovery.Snapshot{Domain: t.Input.Domain}}
 		if t.Snap != nil {
 			sl.snap, sl.looked = *t.Snap, true
+			m.noteFirst(sl.snap)
 		}
 		m.doms = append(m.doms, sl)
 	}
@@ -282,7 +311,7 @@ func (m *Model) rebuild(i int, rediscover bool) tea.Cmd {
 	sl := &m.doms[i]
 	sl.gen, sl.busy, sl.err = m.Gen, true, nil
 	gen, q, snap, p := sl.gen, m.q, sl.snap, m.Platform
-	opt := plan.Options{Provider: m.choice.Option(), UseIPs: m.useIPs, DMARCReports: string(m.reports)}
+	opt := m.options(snap.Domain, m.useIPs)
 	for _, d := range m.doms {
 		opt.ReportsFrom = append(opt.ReportsFrom, d.snap.Domain)
 	}
@@ -365,7 +394,7 @@ func (m *Model) ShortHelp() []key.Binding {
 			keys = append(keys, k.NextDomain)
 		}
 	}
-	return append(keys, k.CopyValue, k.Handoff, k.CopyName, k.CopyAll, k.Save, k.ToggleIPs, k.NextCard)
+	return append(keys, k.CopyValue, k.Handoff, k.CopyName, k.CopyAll, k.Save, k.Notes, k.ToggleIPs, k.NextCard)
 }
 
 // FullHelp implements help.KeyMap.
@@ -373,7 +402,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	groups := [][]key.Binding{
 		{k.CopyValue, k.CopyName, k.CopyAll, k.Save, k.Handoff},
-		{k.Next, m.Keys.Back, k.ToggleIPs},
+		{k.Next, m.Keys.Back, k.ToggleIPs, k.Notes},
 		{k.Prev, k.NextCard, m.Keys.PageUp, m.Keys.PageDown, m.Keys.Top, m.Keys.Bottom},
 	}
 	if m.several() {
@@ -424,6 +453,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// records in the summary.
 			cmd = tea.Batch(cmd, common.Keep(m.Title(), m.Plans()))
 		}
+		if m.pending != nil && m.pending.dom == i && !sl.busy {
+			if sl.have {
+				// After this update's own messages, so that what the
+				// action says is the last word on the status line.
+				cmd = tea.Sequence(cmd, common.RunAction(m.Ctx, m.pending.action, sl.plan))
+			}
+			m.pending = nil
+		}
 		if m.going && !m.busy() {
 			m.going = false
 			if failed := m.failed(); len(failed) > 0 {
@@ -451,16 +488,47 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(common.SetStatus(common.Success, dnscheck.Printable(text)), m.keepFiles())
 	case spinner.TickMsg:
 		return m, m.SpinTick(msg, m.busy())
-	case tea.KeyMsg:
-		if cmd, ok := m.key(msg); ok {
-			return m, cmd
+	case tea.KeyMsg, tea.MouseMsg:
+		m.restTop = -1 // the person moves the view from here on
+		if msg, ok := msg.(tea.KeyMsg); ok {
+			if cmd, ok := m.key(msg); ok {
+				return m, cmd
+			}
 		}
 	}
 	return m, m.Scrolled(msg)
 }
 
+// Capturing implements common.Step: an extra key's question takes typed
+// text.
+func (m *Model) Capturing() bool { return m.asking != nil }
+
+// answering handles a key while an extra key's question is asked: enter
+// runs the key with the answer, esc drops it.
+func (m *Model) answering(msg tea.KeyMsg) tea.Cmd {
+	a := *m.asking
+	switch msg.Type {
+	case tea.KeyEnter:
+		m.asking = nil
+		m.render()
+		a.Answer(strings.TrimSpace(m.input.Value()))
+		return common.RunAction(m.Ctx, a, m.s().plan)
+	case tea.KeyEsc:
+		m.asking = nil
+		m.render()
+		return common.SetStatus(common.Info, "Nothing was done.")
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	m.render()
+	return cmd
+}
+
 func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	k := m.keys
+	if m.asking != nil {
+		return m.answering(msg), true
+	}
 	if key.Matches(msg, m.Keys.Back) {
 		for i := range m.doms { // drop the builds in flight
 			m.doms[i].busy, m.doms[i].gen = false, 0
@@ -484,6 +552,18 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	}
 	rec := m.s().plan.Records[m.sel]
 	switch {
+	case key.Matches(msg, k.Notes):
+		m.notesOpen = !m.notesOpen
+		if m.notesOpen {
+			k.Notes.SetHelp("w", "fold the notes")
+			m.keys.Notes = k.Notes
+			m.render()
+			m.Scroll.GotoTop() // the notes are read from their start
+			break
+		}
+		k.Notes.SetHelp("w", "read the notes in full")
+		m.keys.Notes = k.Notes
+		m.selectCard(m.sel)
 	case key.Matches(msg, k.Next):
 		if m.busy() {
 			// Every domain's plan goes to the checks: wait for the rest.
@@ -538,9 +618,30 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return tea.Batch(cmds...), true
 	default:
 		for _, a := range m.actions {
-			if key.Matches(msg, a.Key) {
-				return common.RunAction(m.Ctx, a, m.s().plan), true
+			if !key.Matches(msg, a.Key) {
+				continue
 			}
+			if m.s().busy {
+				// The records are being worked out again: what is on
+				// the screen is about to change. The action runs on
+				// the records once they show (as enter does).
+				m.pending = &pendingAction{action: a, dom: m.cur}
+				return common.SetStatus(common.Info, "The records are being worked out; "+a.Key.Help().Key+" runs once they show."), true
+			}
+			if !m.s().have {
+				return common.SetStatus(common.Info, "There are no records yet: press r to try again."), true
+			}
+			if q := a.Question(); q != "" {
+				m.asking = &a
+				m.input = textinput.New()
+				m.input.Prompt = dnscheck.Printable(q) + " "
+				m.input.CharLimit = 4096
+				m.input.Focus()
+				m.render()
+				m.Scroll.GotoTop()
+				return nil, true
+			}
+			return common.RunAction(m.Ctx, a, m.s().plan), true
 		}
 		return nil, false
 	}
@@ -559,6 +660,29 @@ func (m *Model) copy(what, text string) tea.Cmd {
 	fsys, dir, p := m.fsys, m.dir(), m.s().plan
 	return func() tea.Msg {
 		return common.CopyMsg{What: what, Text: text, Save: func() (string, error) { return SaveFS(fsys, dir, p) }}
+	}
+}
+
+// SetSize implements common.Step: the content is laid out again for the
+// new area, and the selected card, when its heading left the window,
+// is brought back into it (c copies the card that is seen).
+func (m *Model) SetSize(width, height int) {
+	m.StepBase.SetSize(width, height)
+	if !m.s().have || m.sel+1 >= len(m.tops) {
+		return
+	}
+	if m.restTop >= 0 {
+		m.Scroll.SetYOffset(m.restTop)
+		if m.cardInView(m.sel) {
+			m.restTop = -1
+			return
+		}
+	}
+	if !m.cardInView(m.sel) {
+		if m.restTop < 0 {
+			m.restTop = m.Scroll.YOffset()
+		}
+		m.Scroll.Show(m.tops[m.sel], m.tops[m.sel+1])
 	}
 }
 
@@ -591,6 +715,10 @@ func (m *Model) render() {
 		b.WriteString(st.Fail.Render(common.Hang("✗ ", "  ", "Could not work out the records: "+dnscheck.Printable(m.s().err.Error()), w)) + "\n\n")
 		b.WriteString(common.Wrap("Press r to try again, or esc to go back.", w))
 	case m.s().have:
+		if m.asking != nil {
+			b.WriteString(m.input.View() + "\n")
+			b.WriteString(st.Dim.Render(common.Wrap("enter goes on · esc drops it", w)) + "\n\n")
+		}
 		m.renderPlan(&b)
 	}
 	m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))
@@ -611,10 +739,27 @@ func (m *Model) renderPlan(b *strings.Builder) {
 	b.WriteString(st.Dim.Render(common.Wrap("Each card's Name goes in the form's name box, its Value in the value box.", w)) + "\n")
 	// The notes that prevent a mistake (how the form wants names and
 	// quotes, the record to edit rather than add) come before the cards.
+	// Folded, each takes one line (w shows them in full), so that the
+	// first cards fit in a 80×24 window.
 	if warnings := pl.WarningsFor(audience.Wizard); len(warnings) > 0 {
-		b.WriteString(st.Warn.Render("Watch out") + "\n")
-		for _, warn := range warnings {
-			b.WriteString(common.Hang(st.Warn.Render("! "), "  ", p(warn), w) + "\n")
+		if m.notesOpen {
+			b.WriteString(st.Warn.Render(common.Wrap("Watch out (w folds these notes)", w)) + "\n")
+			for _, warn := range warnings {
+				b.WriteString(common.Hang(st.Warn.Render("! "), "  ", p(warn), w) + "\n")
+			}
+		} else {
+			var notes strings.Builder
+			notes.WriteString(st.Warn.Render(common.Wrap("Watch out (w reads these notes in full)", w)) + "\n")
+			for _, warn := range warnings {
+				notes.WriteString(st.Warn.Render("! ") + common.OneLine(p(warn), max(w-2, 1)) + "\n")
+			}
+			// A window too low for them and the first card whole (its
+			// heading, name and value) gets one line instead.
+			if len(pl.Records) > 0 && common.Height(b.String()+notes.String())+common.Height(m.card(0, pl.Records[0])) > m.Height-1 {
+				notes.Reset()
+				notes.WriteString(st.Warn.Render(common.Wrap(fmt.Sprintf("! Watch out: %s (w reads them)", common.Plural(len(warnings), "note")), w)) + "\n")
+			}
+			b.WriteString(notes.String())
 		}
 	}
 	lines := strings.Count(b.String(), "\n") // the first card's line

@@ -239,6 +239,14 @@ func TestGolden(t *testing.T) {
 				selectSPF(t, tm)
 			}}.Golden(t)
 	})
+	// w shows the "Watch out" notes in full, from their start.
+	t.Run("notes", func(t *testing.T) {
+		tuitest.Screen{Env: env, Step: records.Name, State: state, Wait: []string{"Records to publish"},
+			Then: func(t *testing.T, tm *teatest.TestModel) {
+				tm.Send(tuitest.Key("w"))
+				tuitest.WaitFor(t, tm, "w folds these notes")
+			}}.Golden(t)
+	})
 }
 
 // Coming back from checking, the step looks DNS up again: a CNAME created

@@ -28,6 +28,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		snaps = append(snaps, o.Snap)
 	}
 	choice, _ := common.Get[plan.ProviderChoice](st)
+	m.noteChoice(choice)
 	m.reports, _ = common.Get[plan.ReportAddress](st)
 	quiet, _ := common.Get[common.CheckAtOnce](st)
 	if quiet {
@@ -45,6 +46,9 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	}
 	keep()
 	shown := func(plans plan.Plans) { st.PutFrom(Name, plans) }
+	for _, s := range snaps {
+		m.noteFirst(s)
+	}
 	plans, err := m.prompt(ctx, lp, snaps, choice, bool(quiet), lp.Entered == common.Backward, keep, shown)
 	if errors.Is(err, errBack) {
 		return common.Backward, nil
@@ -73,7 +77,8 @@ func (m *Model) prompt(ctx context.Context, lp *common.LinePrompt, snaps []disco
 	for {
 		var plans plan.Plans
 		for i, snap := range snaps {
-			opt := plan.Options{Provider: choice.Option(), UseIPs: useIPs, DMARCReports: string(m.reports), ReportsFrom: domainsOf(snaps)}
+			opt := m.options(snap.Domain, useIPs)
+			opt.ReportsFrom = domainsOf(snaps)
 			pl, fresh, err := build(ctx, m.q, snap, p, opt, rediscover)
 			if err != nil {
 				return nil, err

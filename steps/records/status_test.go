@@ -42,7 +42,7 @@ func TestGoldenCopyStatus(t *testing.T) {
 			tm.Send(tuitest.Key("c"))
 			tuitest.WaitFor(t, tm, "Copied")
 			final := tuitest.Final(t, tm).(*tui.Model)
-			want := "Copied the SPF value for yourcenter.edu through tmux to your terminal (OSC 52; if nothing pastes, run: tmux set -g set-clipboard on)."
+			want := "Copied the SPF value for yourcenter.edu through tmux to your terminal (if nothing pastes, run: tmux set -g set-clipboard on)."
 			if got := final.Status().Text; got != want {
 				t.Fatalf("status = %q, want %q", got, want)
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
@@ -82,6 +83,9 @@ type Model struct {
 	// statusFor is the domain the step's last status line is about ("":
 	// none): moving to another domain clears it.
 	statusFor string
+	// leaving is set by a first press of the advice key before the
+	// domains are ready: a second press leaves, any other key stays.
+	leaving bool
 
 	keys struct{ Now, Skip, Records, Advice, Open, Close, Up, Down key.Binding }
 }
@@ -96,7 +100,9 @@ func NewModel(c common.Common, checker *dnscheck.Checker, actions []common.KeyAc
 	}
 	m.Redraw = m.render
 	m.keys.Now = key.NewBinding(key.WithKeys("r", "enter"), key.WithHelp("r/enter", "check again"))
-	m.keys.Skip = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "skip to advice"))
+	// a, pressed twice, leaves for the advice before the checks pass (s
+	// saves, on every screen that saves; docs/walkthrough.md).
+	m.keys.Skip = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "advice"))
 	m.keys.Records = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to records"))
 	m.keys.Advice = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "see the advice"))
 	m.keys.Open = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open"))
@@ -163,7 +169,7 @@ func (m *Model) Enter(st *common.State, _ common.Direction) tea.Cmd {
 	}
 	m.domains = names
 	m.exp, _ = checks.Expect(m.Platform, choice.Option(), nil) // fails only on check IPs, none here
-	m.interval, m.ready, m.skipping, m.changes = 0, false, false, nil
+	m.interval, m.ready, m.skipping, m.changes, m.leaving = 0, false, false, nil, false
 	m.Scroll.GotoTop()
 	return m.startCheck()
 }
@@ -301,6 +307,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
+	leaving := m.leaving
+	m.leaving = false // any key but the advice key again stays
 	if m.several() {
 		if cmd, ok := m.listKey(msg); ok {
 			return cmd, true
@@ -314,12 +322,17 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return m.done(), true
 	case m.ready:
 		return nil, false
+	case key.Matches(msg, m.keys.Skip) && !leaving:
+		m.leaving = true
+		return m.setStatus("", common.StatusMsg{Level: common.Info, Text: "SPF and DKIM do not pass yet. Press a again to leave the checks for the advice; any other key stays here."}), true
 	case key.Matches(msg, m.keys.Skip):
 		if m.have {
 			return m.done(), true
 		}
 		m.skipping = true
 		return m.setStatus("", common.StatusMsg{Level: common.Info, Text: "Going to the advice as soon as this first check finishes…"}), true
+	case msg.String() == "s":
+		return m.setStatus("", common.StatusMsg{Level: common.Info, Text: "Nothing to save here: s saves the records on the Records screen (b goes back to them). Press a for the advice."}), true
 	case key.Matches(msg, m.keys.Now):
 		if m.checking {
 			return nil, true
@@ -636,8 +649,8 @@ func (m *Model) renderReport(b *strings.Builder, r dnscheck.DomainReport) {
 				sign, sty = "i ", st.Dim
 			}
 			b.WriteString(common.Hang(sty.Render(sign), "  ", p(pr.Message), w) + "\n")
-			if pr.Fix != "" {
-				b.WriteString(st.Dim.Render(common.Hang("  Fix: ", "       ", p(pr.Fix), w)) + "\n")
+			if fix := checks.FixFor(pr, audience.Wizard); fix != "" {
+				b.WriteString(st.Dim.Render(common.Hang("  Fix: ", "       ", p(fix), w)) + "\n")
 			}
 			if r.Ready {
 				_, why := checks.AfterReady(pr.Code)

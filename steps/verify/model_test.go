@@ -138,9 +138,12 @@ func TestCheckNowAndSuccess(t *testing.T) {
 func TestSkipAndBack(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
-	// s before the first result waits for it.
+	// a (twice) before the first result waits for it.
 	cmd := m.Enter(state(t, env), common.Forward)
-	if st := tuitest.Await[common.StatusMsg](t, send(m, tuitest.Key("s"))); !strings.Contains(st.Text, "as soon as this first check finishes") {
+	if st := tuitest.Await[common.StatusMsg](t, send(m, tuitest.Key("a"))); !strings.Contains(st.Text, "Press a again") {
+		t.Fatalf("first a: status = %q", st.Text)
+	}
+	if st := tuitest.Await[common.StatusMsg](t, send(m, tuitest.Key("a"))); !strings.Contains(st.Text, "as soon as this first check finishes") {
 		t.Fatalf("status = %q", st.Text)
 	}
 	next := tuitest.Await[common.NextMsg](t, send(m, tuitest.Await[verify.ResultMsg](t, cmd)))
@@ -150,7 +153,8 @@ func TestSkipAndBack(t *testing.T) {
 
 	m = verify.NewModel(env.Common(80, 30), env.Checker, nil)
 	first(t, env, m)
-	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("s")))
+	send(m, tuitest.Key("a"))
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("a")))
 
 	m = verify.NewModel(env.Common(80, 30), env.Checker, nil)
 	res := first(t, env, m)
@@ -305,7 +309,7 @@ func TestSuccessWeighsWarnings(t *testing.T) {
 	if t.Failed() {
 		t.Fatal(tuitest.Plain(v))
 	}
-	for _, k := range []string{"r", "c", "down", "s"} {
+	for _, k := range []string{"r", "c", "down", "s", "a", "a"} {
 		if cmd := send(m, tuitest.Key(k)); cmd != nil {
 			if _, ok := cmd().(common.NextMsg); ok {
 				t.Fatalf("%s moved on from the success", k)
@@ -330,4 +334,29 @@ func TestSuccessShowsItsTop(t *testing.T) {
 	if !m.Ready() || !tuitest.Contains(m.View(), "✓ SPF and DKIM pass:") {
 		t.Fatalf("the success is not shown from its top:\n%s", tuitest.Plain(m.View()))
 	}
+}
+
+// TestSaveKeyDoesNotLeave: s, which saves on Records, does not leave the
+// checks: it says where saving is; a first a asks before leaving, and any
+// other key then stays.
+func TestSaveKeyDoesNotLeave(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	first(t, env, m)
+	st := tuitest.Await[common.StatusMsg](t, send(m, tuitest.Key("s")))
+	if !strings.Contains(st.Text, "Nothing to save here") {
+		t.Fatalf("s: status = %q", st.Text)
+	}
+	if cmd := send(m, tuitest.Key("a")); cmd == nil {
+		t.Fatal("a said nothing")
+	} else if _, ok := cmd().(common.NextMsg); ok {
+		t.Fatal("a first press left the checks")
+	}
+	send(m, tuitest.Key("down")) // another key: stays, and forgets the a
+	if cmd := send(m, tuitest.Key("a")); cmd != nil {
+		if _, ok := cmd().(common.NextMsg); ok {
+			t.Fatal("a after another key left the checks at once")
+		}
+	}
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("a")))
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/dnscheck"
@@ -39,7 +40,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 		}
 		for i, r := range reps {
 			if last == nil {
-				checks.WriteReport(lp.Out, r, m.Platform.Name, checks.Styles{})
+				checks.WriteReportFor(lp.Out, r, m.Platform.Name, checks.Styles{}, audience.Wizard)
 				continue
 			}
 			if ch := checks.Changes(last[i], r, m.Platform.Name, nil); len(ch) > 0 {
@@ -47,7 +48,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 				for _, c := range ch {
 					lp.Say("  %s", dnscheck.Printable(c))
 				}
-				checks.WriteReport(lp.Out, r, m.Platform.Name, checks.Styles{})
+				checks.WriteReportFor(lp.Out, r, m.Platform.Name, checks.Styles{}, audience.Wizard)
 			} else {
 				lp.Say("%s: no change since the last check.", r.Domain)
 			}
@@ -68,7 +69,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 	}
 	check()
 	for !allReady(last) {
-		line, err := lp.Ask("Not ready yet. Press Enter (or r) to check again, w to keep checking until it passes, b to go back to the records, s to skip to the advice" + common.ActionWords(m.actions) + ": ")
+		line, err := lp.Ask("Not ready yet. Press Enter (or r) to check again, w to keep checking until it passes, b to go back to the records, a to leave the checks for the advice" + common.ActionWords(m.actions) + ": ")
 		if err != nil {
 			return common.Forward, err
 		}
@@ -89,11 +90,13 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, st *common.St
 			}
 		case "b":
 			return common.Backward, nil
-		case "s":
+		case "a":
 			return common.Forward, nil
+		case "s":
+			lp.Say("Nothing to save here: s saves the records, on the records question (b goes back to it). Type a for the advice.")
 		default:
 			if !common.RunActionLines(ctx, lp, m.actions, line, plans) {
-				lp.Say("Press Enter, or type r, w, b or s.")
+				lp.Say("Press Enter, or type r, w, b or a.")
 			}
 		}
 	}

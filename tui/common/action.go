@@ -16,6 +16,19 @@ import (
 type KeyAction struct {
 	Key key.Binding
 	Run func(ctx context.Context, plan plan.Plan) (string, error)
+	// Ask, when set, returns a question to ask (one line of text, such
+	// as a file's path) before Run, or "" when none is needed now; the
+	// answer goes to Answer, then Run runs.
+	Ask    func() string
+	Answer func(text string)
+}
+
+// Question returns the question to ask before a runs ("" = none).
+func (a KeyAction) Question() string {
+	if a.Ask == nil || a.Answer == nil {
+		return ""
+	}
+	return a.Ask()
 }
 
 // RunAction returns a command that runs a in the background and reports

@@ -171,3 +171,41 @@ func TestScrollerMoreLineFits(t *testing.T) {
 		}
 	}
 }
+
+// TestWrapNeverLeavesPunctuationAlone: a name ending in a dot and a comma,
+// wider than the line, breaks at an earlier dot, not before the comma;
+// a colon after an unbreakable word stays with it.
+func TestWrapNeverLeavesPunctuationAlone(t *testing.T) {
+	for _, tc := range []struct {
+		s     string
+		width int
+	}{
+		{"osc1._domainkey.outreachsystems.com.,", 36},
+		{"yourcenter.edu.:", 15},
+		{"abcdefghij:", 10},
+		{"see osc1._domainkey.yourcenter.edu., then", 31},
+	} {
+		got := common.Wrap(tc.s, tc.width)
+		for _, line := range strings.Split(got, "\n") {
+			if strings.Trim(line, ".,;: ") == "" {
+				t.Errorf("Wrap(%q, %d) leaves %q alone:\n%s", tc.s, tc.width, line, got)
+			}
+			if w := len(line); w > tc.width {
+				t.Errorf("Wrap(%q, %d): line %q is %d wide", tc.s, tc.width, line, w)
+			}
+		}
+		if squeeze(got) != squeeze(tc.s) {
+			t.Errorf("Wrap(%q, %d) changed the text: %q", tc.s, tc.width, got)
+		}
+	}
+}
+
+// TestWrapPathsAtSeparators: a path wider than the line breaks after a
+// folder's separator, never inside a folder's or the file's name.
+func TestWrapPathsAtSeparators(t *testing.T) {
+	path := "/home/someone/projects/dns-records-yourcenter.edu.txt"
+	got := common.Wrap("Saved to "+path+".", 32)
+	if want := "Saved to\n/home/someone/projects/\ndns-records-yourcenter.edu.txt."; got != want {
+		t.Errorf("Wrap(path, 32) = %q, want %q", got, want)
+	}
+}

@@ -122,17 +122,19 @@ func Facts(s discovery.Snapshot) []Fact {
 	case unknown("DMARC", "_dmarc."+s.Domain, "TXT"):
 		// The organisation's policy matters only when the domain has
 		// none: unknown already says all there is to say.
-		if t, ok := s.TroubleAt("_dmarc."+s.OrgDomain, "TXT"); ok && s.OrgDomain != "" {
+		if t, ok := s.TroubleAt("_dmarc."+s.ParentDMARCDomain, "TXT"); ok && s.ParentDMARCDomain != "" {
 			shown[t] = true
 		}
 	case len(s.DMARC) > 0:
 		add("DMARC", p(strings.Join(s.DMARC, " | ")))
+	case inherited && s.ParentPSD:
+		add("DMARC", fmt.Sprintf("none of its own; the public suffix %s's applies (psd=y, a policy for every domain under it): %s", s.ParentDMARCDomain, p(rec)))
 	case inherited:
-		add("DMARC", fmt.Sprintf("none of its own; %s's applies, managed by whoever runs %s's DNS: %s", s.OrgDomain, s.OrgDomain, p(rec)))
-	case s.OrgDomain != "" && len(s.DMARC) == 0 && unknown("DMARC", "_dmarc."+s.OrgDomain, "TXT"):
+		add("DMARC", fmt.Sprintf("none of its own; %s's applies, managed by whoever runs %s's DNS: %s", s.ParentDMARCDomain, s.ParentDMARCDomain, p(rec)))
+	case s.ParentDMARCDomain != "" && len(s.DMARC) == 0 && unknown("DMARC", "_dmarc."+s.ParentDMARCDomain, "TXT"):
 		// None of its own; whether the organisation's applies is unknown.
-	case s.OrgDomain != "":
-		add("DMARC", "none (nor at "+s.OrgDomain+")")
+	case s.ParentDMARCDomain != "":
+		add("DMARC", "none (nor at "+s.ParentDMARCDomain+")")
 	default:
 		add("DMARC", "none")
 	}

@@ -17,6 +17,13 @@ func RunActionLines(ctx context.Context, lp *LinePrompt, actions []KeyAction, ty
 			if k != typed {
 				continue
 			}
+			if q := act.Question(); q != "" {
+				answer, err := lp.Ask(q)
+				if err != nil {
+					return true
+				}
+				act.Answer(strings.TrimSpace(answer))
+			}
 			for _, p := range plans {
 				text, err := act.Run(ctx, p)
 				if err != nil {

@@ -60,6 +60,9 @@ func (p *LinePrompt) Say(format string, args ...any) {
 // ErrQuit, input that ends ErrInputEnded.
 func (p *LinePrompt) Ask(prompt string) (string, error) {
 	fmt.Fprint(p.Out, prompt)
+	if ww, ok := p.Out.(*WrapWriter); ok {
+		ww.Flush() // the prompt shows whole before the answer is read
+	}
 	line, err := p.In.ReadString('\n')
 	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
 		p.Say("")
@@ -67,6 +70,9 @@ func (p *LinePrompt) Ask(prompt string) (string, error) {
 			return "", ErrInputEnded
 		}
 		return "", fmt.Errorf("tui: reading the answer: %w", err)
+	}
+	if ww, ok := p.Out.(*WrapWriter); ok {
+		ww.LineRead() // the answer's echo ended the line
 	}
 	line = strings.TrimSpace(line)
 	if strings.EqualFold(line, "q") || strings.EqualFold(line, "quit") {

@@ -79,6 +79,10 @@ func (s *Scroller) Show(top, bottom int) {
 	}
 }
 
+// SetYOffset scrolls so that line n is the first shown (as far as the
+// text allows).
+func (s *Scroller) SetYOffset(n int) { s.vp.SetYOffset(n) }
+
 // GotoTop scrolls to the top.
 func (s *Scroller) GotoTop() { s.vp.GotoTop() }
 

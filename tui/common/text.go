@@ -14,8 +14,9 @@ import (
 const MinValueWidth = 30
 
 // Wrap wraps s to width columns at spaces. A word longer than a line (a
-// host name, a key) is broken after a dot, else after a hyphen, else (a
-// base64 key, which has neither) at the width: a name is never cut
+// path, a host name, a key) is broken after a path separator, else after
+// a dot, else after a hyphen, else (a base64 key, which has none) at the
+// width, and never so that punctuation stands alone on a line: a name is never cut
 // mid-label, so "outreachsystems.com." never shows as "outreachsy" /
 // "stems.com.". It never breaks before a hyphen: "-all" in an SPF record
 // stays whole, and neither does a phone number ("+1 (805) 967-1280" is
@@ -87,20 +88,54 @@ func phonePiece(w string) bool {
 }
 
 // breakWord returns the longest start of word (wider than width) that fits
-// width and ends with a dot, else with a hyphen, else the first width
-// columns.
+// width and ends with a path separator (a path wraps between its folders),
+// else with a dot, else with a hyphen, else the first width columns. It
+// never leaves punctuation alone on the next line ("yourcenter.edu.,"
+// does not break before its comma): a break that would is passed over
+// for an earlier one.
 func breakWord(word string, width int) string {
 	fit := ansi.Truncate(word, width, "")
-	for _, sep := range []string{".", "-"} {
-		if i := strings.LastIndex(fit, sep); i > 0 {
-			return fit[:i+1]
-		}
-	}
 	if fit == "" { // a character wider than the line
 		_, size := utf8.DecodeRuneInString(word)
 		return word[:size]
 	}
+	for _, sep := range []string{"/", "\\", ".", "-"} {
+		for cut := fit; ; {
+			i := strings.LastIndex(cut, sep)
+			if i <= 0 {
+				break
+			}
+			if !onlyPunct(word[i+1:]) {
+				return fit[:i+1]
+			}
+			cut = cut[:i]
+		}
+	}
+	for len(fit) > 1 && onlyPunct(strings.TrimPrefix(word, fit)) {
+		_, size := utf8.DecodeLastRuneInString(fit)
+		fit = fit[:len(fit)-size]
+	}
 	return fit
+}
+
+// onlyPunct reports whether s is made only of sentence punctuation (and
+// is not empty): what a line must never hold alone.
+func onlyPunct(s string) bool {
+	return s != "" && strings.Trim(s, ".,;:!?)]}\"'") == ""
+}
+
+// OneLine returns s when it fits width columns, otherwise its start cut
+// after the last whole word that fits, followed by "…" (a folded note:
+// a key shows it in full).
+func OneLine(s string, width int) string {
+	if ansi.StringWidth(s) <= width {
+		return s
+	}
+	cut := ansi.Truncate(s, max(width-1, 1), "")
+	if i := strings.LastIndex(cut, " "); i > 0 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,;:") + "…"
 }
 
 // Hang wraps s to width with first before its first line and rest before

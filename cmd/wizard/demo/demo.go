@@ -86,6 +86,9 @@ type World struct {
 	// orgs are the organisational domains the Resolver serves for the
 	// prepared subdomains: central IT's zones, with its DMARC policy.
 	orgs map[string]bool
+	// provided are the zones served for includes the person typed
+	// (provideIncludes), in the order they were first published.
+	provided []string
 	// spfMistakeNext is set when the next PublishMistake makes the SPF
 	// mistake (the DKIM one was last).
 	spfMistakeNext bool
@@ -174,6 +177,22 @@ func (w *World) Close() error {
 		w.closeErr = errors.Join(w.resolver.Close(), w.ns1.Close(), w.ns2.Close())
 	})
 	return w.closeErr
+}
+
+// SetFault makes the three servers answer questions for name with fault
+// f (SERVFAIL, a refusal, silence…; see dnstest.Fault), to show how the
+// wizard speaks of DNS trouble. ClearFault undoes it.
+func (w *World) SetFault(name string, f dnstest.Fault) {
+	for _, s := range []*dnstest.Server{w.resolver, w.ns1, w.ns2} {
+		s.SetFault(name, f)
+	}
+}
+
+// ClearFault removes the faults SetFault set for name.
+func (w *World) ClearFault(name string) {
+	for _, s := range []*dnstest.Server{w.resolver, w.ns1, w.ns2} {
+		s.ClearFault(name)
+	}
 }
 
 // Platform returns the platform the world was started for.

@@ -66,8 +66,9 @@ type intent struct {
 
 // Publish applies the plan's records exactly as shown — add and replace
 // set the value at the name (taking away the TXT values the record
-// replaces, and anything else at a CNAME's name), delete removes it; keep
-// does nothing — at once on NS1, after Lag on NS2 and after ResolverLag on
+// replaces, any other SPF or DMARC record at the name when the value is
+// one, so that a name never ends with two, and anything else at a
+// CNAME's name), delete removes it; keep does nothing — at once on NS1, after Lag on NS2 and after ResolverLag on
 // the Resolver. The plan's domain must have been prepared.
 //
 // It returns a one-line status for the UI that names the domain, e.g.
@@ -227,6 +228,16 @@ func (w *World) publish(p plan.Plan, m mistake) (int, error) {
 		intents = append(intents, in)
 	}
 
+	// The includes the records name exist, as the person's provider
+	// serves them (see provideIncludes).
+	for _, in := range intents {
+		if in.qtype == dns.TypeTXT && !in.delete && dnscheck.IsSPF(in.value) {
+			if err := w.provideIncludes(in.value); err != nil {
+				return 0, err
+			}
+		}
+	}
+
 	var ops []op
 	set := func(name string, qtype uint16, rrs []dns.RR) error {
 		o := op{name: name, qtype: qtype, rrs: rrs}
@@ -334,9 +345,17 @@ func (w *World) applyIntent(in intent, ttl uint32, set func(string, uint16, []dn
 			}
 			return set(in.name, dns.TypeTXT, next)
 		}
+		kind := policyKind(in.value)
 		for _, rr := range cur {
 			v := txtValue(rr)
 			if (in.delete && len(in.remove) == 0) || matchesAny(v, in.remove) || (!in.delete && v == in.value) {
+				continue
+			}
+			if !in.delete && kind != "" && policyKind(v) == kind {
+				// The record shown is the one SPF (or DMARC) record of
+				// the name: whatever of its kind is there now goes, even
+				// when the plan was worked out from an older read and
+				// names another record as the one it replaces.
 				continue
 			}
 			next = append(next, rr)
@@ -383,4 +402,17 @@ func matchesAny(v string, list []string) bool {
 		}
 	}
 	return false
+}
+
+// policyKind returns "spf" for an SPF record's value, "dmarc" for a
+// DMARC record's, "" for any other TXT value: a name holds at most one
+// record of each kind (RFC 7208 §3.2, RFC 7489 §6.6.3).
+func policyKind(v string) string {
+	switch {
+	case dnscheck.IsSPF(v):
+		return "spf"
+	case dnscheck.IsDMARC(v):
+		return "dmarc"
+	}
+	return ""
 }

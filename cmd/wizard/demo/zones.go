@@ -125,8 +125,9 @@ func spfForIPs(p *assets.Platform) string {
 	return "v=spf1 " + strings.Join(p.SPFTerms(true), " ") + " -all"
 }
 
-// worldZones returns the zones of the platform and of Microsoft 365 as the
-// resolver serves them, and their apexes.
+// worldZones returns the zones of the platform, of Microsoft 365 and of
+// every other provider of the catalog (providerRecords) as the resolver
+// serves them, and their apexes.
 func worldZones(p *assets.Platform) (text string, apexes []string) {
 	var rrs []dns.RR
 	if p.SPF.Include != "" {
@@ -138,6 +139,12 @@ func worldZones(p *assets.Platform) (text string, apexes []string) {
 	if p.SPF.Include != microsoftSPFInclude {
 		rrs = append(rrs, txtRR(microsoftSPFInclude, microsoftSPF, worldTTL))
 	}
+	// Every other provider of the catalog, so that any choice can pass.
+	skip := map[string]bool{fqdn(microsoftSPFInclude): true}
+	if p.SPF.Include != "" {
+		skip[fqdn(p.SPF.Include)] = true
+	}
+	rrs = append(rrs, providerRecords(assets.Providers(), skip)...)
 
 	seen := map[string]bool{}
 	var soas []dns.RR
