@@ -102,7 +102,11 @@ func TestLookupTypesAreSeparate(t *testing.T) {
 func TestLookupWaiterGivesUp(t *testing.T) {
 	t.Parallel()
 	srv := dnstest.StartT(t, lookupZone)
-	srv.SetFault("slow.lk.test.", dnstest.Fault{Latency: 2 * time.Second})
+	// The first caller's answer is held until a second question for the
+	// name reaches the server, which the test asks itself at the end: the
+	// waiter can only return by giving up (the guard and the timeout are
+	// for a broken lookup).
+	held := srv.HoldUntil(2, 10*time.Second, "slow.lk.test")
 	l := NewLookup(clientFor([]*dnstest.Server{srv}, WithTimeout(30*time.Second)))
 
 	firstDone := make(chan Response, 1)
@@ -122,11 +126,18 @@ func TestLookupWaiterGivesUp(t *testing.T) {
 	if !r.Status.Trouble() || r.Err == nil {
 		t.Errorf("waiter got %v (%v), want trouble", r.Status, r.Err)
 	}
-	if first := <-firstDone; first.Status != StatusOK {
-		t.Errorf("first caller got %v (%v)", first.Status, first.Err)
-	}
 	if n := countQueries(srv, "slow.lk.test.", dns.TypeA); n != 1 {
 		t.Errorf("%d queries, want 1", n)
+	}
+	// The second question opens the barrier: both are answered.
+	if r := clientFor([]*dnstest.Server{srv}, WithTimeout(30*time.Second)).Query(context.Background(), "slow.lk.test", dns.TypeA); r.Status != StatusOK {
+		t.Errorf("the releasing question got %v (%v)", r.Status, r.Err)
+	}
+	if !held.Met() {
+		t.Error("the first caller's answer was not held until the end")
+	}
+	if first := <-firstDone; first.Status != StatusOK {
+		t.Errorf("first caller got %v (%v)", first.Status, first.Err)
 	}
 }
 

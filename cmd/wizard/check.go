@@ -505,12 +505,16 @@ func (s streams) stderrIsTerminal() bool {
 	return ok && isatty.IsTerminal(f.Fd())
 }
 
+// watchWait is the wait of the watch's schedule after a wait of prev (0
+// for the first); a variable so that the tests can shorten it.
+var watchWait = checks.NextInterval
+
 // watch re-checks (with check) until every domain is ready or ctx ends,
 // printing only what changed.
 func watch(ctx context.Context, check func(context.Context) []dnscheck.DomainReport, last []dnscheck.DomainReport, quiet bool, platform string, w io.Writer, st checks.Styles) []dnscheck.DomainReport {
 	var wait time.Duration
 	for !allReady(last) {
-		wait = checks.NextInterval(wait)
+		wait = watchWait(wait)
 		if !quiet {
 			fmt.Fprintf(w, "%s\n", st.Dim.Render(fmt.Sprintf("Checking again in %s…", wait)))
 		}

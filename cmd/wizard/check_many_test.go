@@ -131,7 +131,8 @@ func manyCells(line string) []int {
 func TestCheckDomainsFileMany(t *testing.T) {
 	const n = 300
 	// Some 12,000 queries: on a busy machine one of them may wait longer
-	// than the usual 2 s for the CPU, which would read as DNS trouble.
+	// than the tests' short timeout (TestMain) for the CPU, which would
+	// read as DNS trouble.
 	// (No parallel test runs beside this one, so the change is safe.)
 	saved := queryTimeout
 	queryTimeout = 30 * time.Second

@@ -36,7 +36,7 @@ import (
 // this process holds every zone, so the wizard's own peak would be lost
 // under it. The launcher's own peak, about 2 MiB, is the floor.
 func BenchmarkCheckMemory(b *testing.B) {
-	bin := buildWizard(b)
+	bin := buildWizardCommand(b, b.TempDir()) // the program alone, not the test binary
 	launcher := buildMemLauncher(b)
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		b.Run(fmt.Sprintf("domains=%d", n), func(b *testing.B) {

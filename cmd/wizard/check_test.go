@@ -515,7 +515,7 @@ func TestCheckHuman(t *testing.T) {
 func TestCheckWatch(t *testing.T) {
 	t.Parallel()
 	srv := chkServer(t)
-	r := chkCheck(t, srv, "--watch", "--give-up-after", "1s", "othercenter.edu")
+	r := chkCheck(t, srv, "--watch", "--give-up-after", "300ms", "othercenter.edu")
 	if r.code != exitNotReady || r.stderr != "" {
 		t.Errorf("exit %d stderr %q, want 1 and nothing", r.code, r.stderr)
 	}

@@ -17,7 +17,8 @@ import (
 	"github.com/creack/pty"
 )
 
-// The end-to-end tests run the built binary in a real pseudo-terminal
+// The end-to-end tests run the wizard's main (the test binary started as
+// the wizard, see TestMain) in a real pseudo-terminal
 // (100×30 unless said otherwise) and read its screen through a terminal
 // emulator, typing as a person would. They wait on screen content with a
 // deadline, never on fixed sleeps.
@@ -28,24 +29,27 @@ var (
 	buildErr  error
 )
 
+// buildWizard returns the wizard to run: this package's test binary,
+// started as the wizard through a link (see TestMain). It runs main as
+// the built command does, and costs no build.
 func buildWizard(t testing.TB) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "wizard-e2e")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "wizard")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = errors.New(string(out))
-		}
-	})
+	buildOnce.Do(func() { binPath, buildErr = wizardLink() })
 	if buildErr != nil {
-		t.Fatalf("building the wizard: %v", buildErr)
+		t.Fatalf("making the wizard: %v", buildErr)
 	}
 	return binPath
+}
+
+// buildWizardCommand builds the wizard command itself into dir, for a
+// benchmark that measures the program alone.
+func buildWizardCommand(t testing.TB, dir string) string {
+	t.Helper()
+	path := filepath.Join(dir, "wizard")
+	if out, err := exec.Command("go", "build", "-o", path, ".").CombinedOutput(); err != nil {
+		t.Fatalf("building the wizard: %v: %s", err, out)
+	}
+	return path
 }
 
 // screen is a running wizard in a pseudo-terminal.

@@ -17,8 +17,8 @@ func TestEndToEndDemoTestMessage(t *testing.T) {
 	}
 	// Not parallel: the demo writes its test message in the temporary
 	// folder, which the wizard's environment points at a test folder.
-	// The binary is built (once, for every test) before: it goes in the
-	// temporary folder too, and must outlive this test's.
+	// The wizard's link is made (once, for every test) before: it goes in
+	// the temporary folder too, and must outlive this test's.
 	buildWizard(t)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)

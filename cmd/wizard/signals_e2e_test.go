@@ -51,9 +51,15 @@ type sigProc struct {
 
 func sigStart(t *testing.T, stdin *os.File, args ...string) *sigProc {
 	t.Helper()
+	return sigStartEnv(t, nil, stdin, args...)
+}
+
+// sigStartEnv is sigStart with env (KEY=value) added to the environment.
+func sigStartEnv(t *testing.T, env []string, stdin *os.File, args ...string) *sigProc {
+	t.Helper()
 	home := t.TempDir()
 	p := &sigProc{t: t, cmd: exec.Command(buildWizard(t), args...), stdout: &sigBuffer{}, stderr: &sigBuffer{}, done: make(chan struct{})}
-	p.cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "NO_COLOR=1")
+	p.cmd.Env = append(append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "NO_COLOR=1"), env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	if stdin != nil {
 		p.cmd.Stdin = stdin
@@ -255,7 +261,9 @@ func TestSignalDuringWatchJSON(t *testing.T) {
 	}
 	t.Parallel()
 	srv := chkServer(t)
-	p := sigStart(t, nil, "check", "--dns-server", srv.Addr(), "--watch", "--json", "othercenter.edu")
+	// Every wait of the schedule is short: the test waits for the second
+	// check to begin, not for the first 5 seconds to pass.
+	p := sigStartEnv(t, []string{watchWaitEnv + "=50ms"}, nil, "check", "--dns-server", srv.Addr(), "--watch", "--json", "othercenter.edu")
 	// The first check is complete once the second has begun: a check
 	// asks each name and type once, so the DKIM name asked again for a
 	// type is the second check (after the first wait of the schedule).

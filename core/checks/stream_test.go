@@ -51,6 +51,8 @@ func TestStreamAllInOrderWithinWindow(t *testing.T) {
 	n := checks.ReorderWindow + 100
 	zones, names := streamZones(n)
 	srv := dnstest.StartT(t, zones...)
+	// Slow by design (2 s): without the window the other checks would need
+	// that long to run far past it; no barrier can wait for "no further".
 	srv.SetFault(names[0], dnstest.Fault{Latency: 2 * time.Second})
 	done := 0
 	doneAtFirst := -1

@@ -81,6 +81,8 @@ func TestParseQuirks(t *testing.T) {
 	}
 }
 
+// TestParseRowBound: a report of MaxRows+1 rows is refused. The bound is
+// tested at its real size, the suite's slowest parse (about a second).
 func TestParseRowBound(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("<feedback><report_metadata/><policy_published><domain>a.example</domain></policy_published>")

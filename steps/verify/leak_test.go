@@ -65,7 +65,8 @@ func TestPollingLeaksNothing(t *testing.T) {
 	env := tuitest.NewEnv(t) // not ready: the step polls on and on
 	st := state(t, env)
 	checker := &dnscheck.Checker{
-		Resolver: dnscheck.NewClient(dnscheck.WithServers(env.Server.Addr()), dnscheck.WithTimeout(50*time.Millisecond)),
+		// 50 of the polls wait out this timeout: it is short.
+		Resolver: dnscheck.NewClient(dnscheck.WithServers(env.Server.Addr()), dnscheck.WithTimeout(20*time.Millisecond)),
 		Direct:   true,
 	}
 	m := verify.NewModel(env.Common(80, 24), checker, nil)
@@ -97,10 +98,11 @@ func TestPollingLeaksNothing(t *testing.T) {
 			}
 			timeouts++
 		case 7: // the person leaves while the check waits on a slow server
-			// The server holds its answers for a second (its handlers
-			// linger that long after: the settling below waits for them).
+			// The server holds its answers for 200 ms, ten times the
+			// query timeout (its handlers linger that long after: the
+			// settling below waits for them).
 			env.Server.ResetQueries()
-			env.Server.SetLatency(time.Second)
+			env.Server.SetLatency(200 * time.Millisecond)
 			done := make(chan tea.Msg, 1)
 			go func(c tea.Cmd) { done <- checkCmd(t, c) }(cmd)
 			for wait := time.Now().Add(20 * time.Second); len(env.Server.Queries()) == 0; {
@@ -131,7 +133,7 @@ func TestPollingLeaksNothing(t *testing.T) {
 
 	// Goroutines and sockets of the last checks end a moment after them
 	// (a server goroutine sees its client close, the slow server's
-	// handlers wait out their second): wait until the counts are back
+	// handlers wait out their 200 ms): wait until the counts are back
 	// where they were, give or take two, or the generous bound has passed,
 	// then compare with the slack.
 	var after resources
