@@ -161,7 +161,7 @@ func TestLoadValid(t *testing.T) {
 
 	mustSave(t, path, sample())
 	found, err = LoadValid(path, &got, func() error { return nil })
-	if !found || err != nil || got.Step != "verify" {
+	if !found || err != nil || got.Step != "check" {
 		t.Errorf("LoadValid of an accepted file = %v, %v, %+v", found, err, got)
 	}
 }

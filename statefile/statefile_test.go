@@ -42,7 +42,7 @@ type domainState struct {
 func sample() progress {
 	return progress{
 		Version: 1,
-		Step:    "verify",
+		Step:    "check",
 		Domains: []domainState{
 			{Name: "example.org", SPF: "v=spf1 include:_spf.neoserra.com ~all", DKIM: true, Results: []string{"spf ok", "dkim ok"}},
 			{Name: "sbdc.example.edu", SPF: "", Results: []string{"spf missing"}},
@@ -540,7 +540,7 @@ func TestLoadCorrupt(t *testing.T) {
 		data  string
 		check func(error) bool // what Unwrap must expose
 	}{
-		{"not json", `{step: "verify"}`, func(err error) bool { return errors.As(err, &syntaxErr) }},
+		{"not json", `{step: "check"}`, func(err error) bool { return errors.As(err, &syntaxErr) }},
 		{"binary", "\x00\x01\xff\xfe", func(err error) bool { return errors.As(err, &syntaxErr) }},
 		{"truncated", string(valid[:len(valid)/2]), func(err error) bool { return errors.Is(err, io.ErrUnexpectedEOF) }},
 		{"trailing garbage", string(valid) + "\ngarbage", func(err error) bool { return errors.Is(err, errTrailing) }},

@@ -146,7 +146,7 @@ func (a *accessible) offerResume() error {
 				a.say("Could not resume: %s. Starting fresh.", strings.TrimPrefix(err.Error(), "session: "))
 				return nil
 			}
-			s.CheckAtOnce = at == session.StepVerify
+			s.CheckAtOnce = at == session.StepCheck
 			a.sess = s
 			return nil
 		}

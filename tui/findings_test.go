@@ -109,7 +109,7 @@ func TestRecordsAfterPublishBackEscEnter(t *testing.T) {
 	w.press("p") // published: the records are read again
 	w.want(t, session.StepRecords, "DKIM: keep the CNAME record")
 	w.press("enter")
-	w.want(t, session.StepVerify, "ready")
+	w.want(t, session.StepCheck, "ready")
 	w.press("b")
 	w.want(t, session.StepRecords, "DKIM: keep the CNAME record", "SPF: keep the TXT record")
 	w.press("esc")
@@ -190,7 +190,7 @@ func TestBackThenSaveKeepsLastCheck(t *testing.T) {
 	w.press("enter")
 	w.press("h") // the hand-off sheet: two files
 	w.press("enter")
-	w.want(t, session.StepVerify, "Checking")
+	w.want(t, session.StepCheck, "Checking")
 	s := w.m.Session()
 	checkedAt := s.CheckedAt()
 	if checkedAt.IsZero() || len(s.Files) != 2 {
@@ -216,13 +216,13 @@ func TestBackThenSaveKeepsLastCheck(t *testing.T) {
 	if _, err := statefile.Load(path, &saved); err != nil {
 		t.Fatal(err)
 	}
-	saved.Step = string(session.StepVerify)
+	saved.Step = string(session.StepCheck)
 	cfg := w.cfg
 	cfg.Resume = &saved
 	m := tui.NewModel(context.Background(), cfg, nil)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
 	m.Update(tuitest.Key("enter")) // resume: the check starts, its command never runs
-	if _, id := m.Current(); id != session.StepVerify {
+	if _, id := m.Current(); id != session.StepCheck {
 		t.Fatalf("resumed at %s", id)
 	}
 	if err := m.SaveProgress(); err != nil {

@@ -25,7 +25,7 @@ import (
 	"github.com/outreach-auth/wizard/steps/domains"
 	"github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/steps/records"
-	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/steps/checking"
 	"github.com/outreach-auth/wizard/steps/welcome"
 	"github.com/outreach-auth/wizard/tui"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -167,8 +167,8 @@ func walkthrough(t *testing.T, w, h int) {
 	}
 
 	cmd = s.next(tuitest.Key("enter"))
-	s.wantStep(verify.Name)
-	cmd = s.send(tuitest.Await[verify.ResultMsg](t, cmd))
+	s.wantStep(checking.Name)
+	cmd = s.send(tuitest.Await[checking.ResultMsg](t, cmd))
 	s.send(tuitest.Await[common.SaveMsg](t, cmd))
 	s.wantView("SPF fail", "DKIM missing", "Next check in 5 s")
 	if reps := s.m.Session().Reports(); len(reps) != 1 || reps[0].Ready {
@@ -176,7 +176,7 @@ func walkthrough(t *testing.T, w, h int) {
 	}
 
 	env.Publish(t)
-	cmd = s.send(tuitest.Await[verify.ResultMsg](t, s.keys("r")))
+	cmd = s.send(tuitest.Await[checking.ResultMsg](t, s.keys("r")))
 	s.wantView("SPF and DKIM pass: yourcenter.edu is ready!")
 	s.send(tuitest.Await[common.BellMsg](t, cmd))
 	if got := term.String(); got != "" {

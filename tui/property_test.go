@@ -22,7 +22,7 @@ import (
 	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/domains"
 	"github.com/outreach-auth/wizard/steps/records"
-	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/steps/checking"
 	"github.com/outreach-auth/wizard/tui"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -84,7 +84,7 @@ func (d *driver) feed(msg tea.Msg) {
 	case tea.QuitMsg:
 		d.quit = true
 		return
-	case spinner.TickMsg, verify.TickMsg:
+	case spinner.TickMsg, checking.TickMsg:
 		return
 	}
 	_, cmd := d.m.Update(msg)
@@ -101,7 +101,7 @@ func (d *driver) settled() bool {
 		return !s.Busy()
 	case *records.Model:
 		return !s.Busy()
-	case *verify.Model:
+	case *checking.Model:
 		return !s.Checking()
 	case *confirmstep.Model:
 		return !s.Verifying()
@@ -140,7 +140,7 @@ var keysAt = map[session.StepID][]string{
 	session.StepProvider:  {"enter", "enter", "enter", "enter", "esc", "down", "up"},
 	session.StepDomains:   {"enter", "enter", "esc"},
 	session.StepRecords:   {"enter", "esc", "p", "p", "m", "i"},
-	session.StepVerify:    {"r", "enter", "s", "b", "esc", "p", "m"},
+	session.StepCheck:    {"r", "enter", "s", "b", "esc", "p", "m"},
 	session.StepAdvice:    {"esc", "b", "v"}, // v: the demo's test message, verified in the confirm step
 	session.StepConfirm:   {"b"},             // back to the advice (enter and esc end the wizard)
 }

@@ -21,7 +21,7 @@ import (
 	"github.com/outreach-auth/wizard/steps/domains"
 	"github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/steps/records"
-	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/steps/checking"
 	"github.com/outreach-auth/wizard/steps/welcome"
 	"github.com/outreach-auth/wizard/tui"
 	"github.com/outreach-auth/wizard/tui/common"
@@ -114,15 +114,15 @@ func TestSeveralDomains(t *testing.T) {
 	}
 
 	cmd := s.next(tuitest.Key("enter"))
-	s.wantStep(verify.Name)
-	res := tuitest.Await[verify.ResultMsg](t, cmd)
+	s.wantStep(checking.Name)
+	res := tuitest.Await[checking.ResultMsg](t, cmd)
 	keep = tuitest.Await[common.SaveMsg](t, s.send(res))
 	if msg := s.send(keep)().(tui.ProgressSavedMsg); msg.Err != nil {
 		t.Fatal(msg.Err)
 	}
 	s.wantView("Checking 2 domains until SPF and DKIM pass", "✗ yourcenter.edu", "✓ othercenter.org", "SPF pass · DKIM pass · DMARC p=none, found")
 	p := readProgress(t, cfg.ProgressPath)
-	if reps := p.Checks(); p.Step != "verify" || len(reps) != 2 || reps[1].Domain != tuitest.Other || !reps[1].Ready || reps[0].Ready || p.LastCheckedAt().IsZero() {
+	if reps := p.Checks(); p.Step != "check" || len(reps) != 2 || reps[1].Domain != tuitest.Other || !reps[1].Ready || reps[0].Ready || p.LastCheckedAt().IsZero() {
 		t.Fatalf("progress at the verify step = %+v", p)
 	}
 
@@ -163,7 +163,7 @@ func savedProgress(t *testing.T, env *tuitest.Env) tui.Progress {
 	s := tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap),
 		tuitest.Others{{Input: tuitest.InputOf(t, tuitest.Other), Snap: env.SnapshotOf(t, tuitest.Other)}})
 	s.Checked([]dnscheck.DomainReport{env.Report(t), env.ReportOf(t, tuitest.Other)}, at)
-	prog, ok := s.Progress(env.Platform.Name, session.StepVerify, at)
+	prog, ok := s.Progress(env.Platform.Name, session.StepCheck, at)
 	if !ok {
 		t.Fatal("nothing to save")
 	}
@@ -207,11 +207,11 @@ func TestResume(t *testing.T) {
 	if cmd := m.Init(); cmd != nil || !m.Offering() {
 		t.Fatal("the offer to resume is not shown first")
 	}
-	s.wantView("setup · welcome back", "Last time (2 hours ago) you were setting up yourcenter.edu, othercenter.org, at the Verify step.",
+	s.wantView("setup · welcome back", "Last time (2 hours ago) you were setting up yourcenter.edu, othercenter.org, at the Check step.",
 		"The last check (2 hours ago)", "✗ yourcenter.edu: SPF fail, DKIM missing", "enter resume", "f start fresh")
 
 	cmd := s.keys("enter")
-	s.wantStep(verify.Name)
+	s.wantStep(checking.Name)
 	if m.Offering() {
 		t.Fatal("still offering after enter")
 	}
@@ -221,7 +221,7 @@ func TestResume(t *testing.T) {
 		t.Fatalf("provider choice = %+v", c)
 	}
 	env.Publish(t)
-	res := tuitest.Await[verify.ResultMsg](t, cmd)
+	res := tuitest.Await[checking.ResultMsg](t, cmd)
 	if len(res.Reports) != 2 || !res.Reports[0].Ready || !res.Reports[1].Ready {
 		t.Fatalf("the check after resuming = %+v", res.Reports)
 	}
@@ -385,7 +385,7 @@ func TestAccessibleResume(t *testing.T) {
 	}
 	got := out.String()
 	for _, want := range []string{
-		"Last time (2 hours ago) you were setting up yourcenter.edu, othercenter.org, at the Verify step.",
+		"Last time (2 hours ago) you were setting up yourcenter.edu, othercenter.org, at the Check step.",
 		"  Last check of yourcenter.edu: SPF fail, DKIM missing.",
 		"Mail provider: Microsoft 365 (as chosen last time).",
 		"What othercenter.org publishes today:",
@@ -480,7 +480,7 @@ func TestResumeUntrustedFile(t *testing.T) {
 	prog := savedProgress(t, env)
 	prog.Session.Domains[0].Check.SPF.Status = "fail\x1b]0;owned\x07"
 	s, m, _ := resumeWith(t, env, prog)
-	s.wantStep(verify.Name)
+	s.wantStep(checking.Name)
 	if m.Session().First().Check != nil || m.Session().Reports() != nil {
 		t.Fatal("results with an unknown verdict were restored")
 	}
@@ -572,7 +572,7 @@ func TestResumeVersion1(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	prog := savedProgressV1(t, env)
 	s, m, cmd := resumeWith(t, env, prog)
-	s.wantStep(verify.Name)
+	s.wantStep(checking.Name)
 	s.wantView("Checking now", "✗ yourcenter.edu")
 	if reps := m.Session().Reports(); len(reps) != 2 || !m.Session().CheckedAt().Equal(prog.CheckedAt) {
 		t.Fatalf("the last check was not restored: %+v at %v", reps, m.Session().CheckedAt())
@@ -580,7 +580,7 @@ func TestResumeVersion1(t *testing.T) {
 	if d := m.Session().Domain(tuitest.Other); d == nil || d.ProviderConfirmed {
 		t.Fatalf("othercenter.org's provider: %+v", d)
 	}
-	s.send(tuitest.Await[verify.ResultMsg](t, cmd))
+	s.send(tuitest.Await[checking.ResultMsg](t, cmd))
 	s.awaitPlans(s.send(tuitest.Await[common.BackMsg](t, s.keys("b"))), 2)
 	s.wantStep(records.Name)
 	s.keys("right")

@@ -30,7 +30,7 @@ import (
 	"github.com/outreach-auth/wizard/steps/domains"
 	"github.com/outreach-auth/wizard/steps/provider"
 	"github.com/outreach-auth/wizard/steps/records"
-	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/steps/checking"
 	"github.com/outreach-auth/wizard/steps/welcome"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -96,7 +96,7 @@ func Steps(c common.Common, cfg Config) []common.Step {
 		domains.NewModel(c, cfg.Resolver, cfg.Prepare),
 		provider.NewForOthers(c, cfg.Provider),
 		records.NewModel(c, cfg.Resolver, cfg.SaveDir, cfg.Actions).WithPrepare(cfg.Prepare),
-		verify.NewModel(c, cfg.Checker, cfg.Actions),
+		checking.NewModel(c, cfg.Checker, cfg.Actions),
 		advice.NewModel(c).WithTestMessage(cfg.TestMessage),
 		confirm.NewModel(c, cfg.Checker),
 	}

@@ -254,7 +254,7 @@ func TestProgressResumePlain(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q; stdout:\n%s", r.code, r.stderr, r.stdout)
 	}
 	for _, want := range []string{
-		"Last time (2 hours ago) you were setting up yourcenter.edu, othercenter.org, at the Verify step.",
+		"Last time (2 hours ago) you were setting up yourcenter.edu, othercenter.org, at the Check step.",
 		"Last check of yourcenter.edu: SPF error, DKIM error.",
 		"Last check of othercenter.org: SPF error, DKIM error.",
 		"Press Enter to resume",

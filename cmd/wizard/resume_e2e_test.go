@@ -170,7 +170,7 @@ func TestEndToEndResumeAfterKill(t *testing.T) {
 	if !found {
 		t.Fatalf("no progress file at %s after the kill", path)
 	}
-	if got.Step != "verify" {
+	if got.Step != "check" {
 		t.Errorf("step %q, want verify", got.Step)
 	}
 	if !slices.Equal(got.Names(), []string{rsFirst, rsSecond}) {
@@ -194,7 +194,7 @@ func TestEndToEndResumeAfterKill(t *testing.T) {
 	// up before the person answers.
 	srv.ResetQueries()
 	s = startScreen(t, home, "--dns-server", srv.Addr())
-	s.waitFor(append([]string{"Welcome back", "you were setting up yourcenter.edu, othercenter.org, at the Verify step",
+	s.waitFor(append([]string{"Welcome back", "you were setting up yourcenter.edu, othercenter.org, at the Check step",
 		"The last check", "enter resume", "f start fresh"}, rsLastCheck(got)...)...)
 	if q := srv.Queries(); len(q) != 0 {
 		t.Errorf("the offer to resume asked DNS %d questions before the person answered: %+v", len(q), q)

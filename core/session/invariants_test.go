@@ -336,3 +336,32 @@ func TestProgressRoundTrip(t *testing.T) {
 		t.Fatal("a newer format was taken")
 	}
 }
+
+// The step that checks the records until they pass was called Verify: a
+// version 1 file saved there (by title) and a format 2 file saved before
+// its ID changed ("verify") both resume there, under its name now.
+func TestProgressRenamedCheckStep(t *testing.T) {
+	p := assets.DefaultPlatform()
+	for _, tc := range []struct{ version, step string }{{"1", "Verify"}, {"2", "verify"}, {"2", "check"}} {
+		domains := `"domains":["yourcenter.edu"],"provider":"microsoft365",`
+		if tc.version == "2" {
+			domains = `"session":{"domains":[{"name":"yourcenter.edu","provider":"microsoft365","provider_confirmed":true}]},`
+		}
+		raw := `{"version":` + tc.version + `,"platform":"` + p.Name + `",` + domains +
+			`"step":"` + tc.step + `","saved_at":"2026-12-07T11:00:00Z"}`
+		var prog Progress
+		if err := json.Unmarshal([]byte(raw), &prog); err != nil {
+			t.Fatal(err)
+		}
+		if err := prog.Check(p); err != nil {
+			t.Fatalf("version %s at %q does not load: %v", tc.version, tc.step, err)
+		}
+		_, step, err := prog.Restore()
+		if err != nil || ResumeAt(step) != StepCheck {
+			t.Errorf("version %s at %q resumes at %q (%v), want %q", tc.version, tc.step, ResumeAt(step), err, StepCheck)
+		}
+		if !strings.Contains(prog.Summary(), "at the Check step") {
+			t.Errorf("version %s at %q: %q", tc.version, tc.step, prog.Summary())
+		}
+	}
+}

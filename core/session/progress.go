@@ -173,6 +173,9 @@ func (p *Progress) saved() SavedSession {
 // reached returns the step reached, by ID: version 1 named it by title.
 func (p *Progress) reached() StepID {
 	if p.Version >= 2 {
+		if id, ok := renamedSteps[StepID(p.Step)]; ok {
+			return id
+		}
 		return StepID(p.Step)
 	}
 	for id, title := range stepWords {
@@ -180,16 +183,29 @@ func (p *Progress) reached() StepID {
 			return id
 		}
 	}
+	for id, title := range oldTitles {
+		if title == p.Step {
+			return id
+		}
+	}
 	return StepWelcome
 }
 
-// stepWords name the steps in a sentence ("at the Verify step"): the
-// titles they had when the IDs were given (version 1 saved these).
+// stepWords name the steps in a sentence ("at the Check step").
 var stepWords = map[StepID]string{
 	StepWelcome: "Welcome", StepDomain: "Domain", StepDiscovery: "Discovery", StepProvider: "Mail provider",
 	StepDomains: "Other domains", StepProviders: "Other domains' mail providers", StepRecords: "Records",
-	StepVerify: "Verify", StepAdvice: "Advice", StepConfirm: "Confirm",
+	StepCheck: "Check", StepAdvice: "Advice", StepConfirm: "Confirm",
 }
+
+// oldTitles are titles that version 1 saved and that have changed since:
+// the step that checks the records until they pass was called "Verify"
+// (docs/session.md).
+var oldTitles = map[StepID]string{StepCheck: "Verify"}
+
+// renamedSteps are IDs that earlier builds of format 2 saved and that
+// have changed since, with the ID each is now.
+var renamedSteps = map[StepID]StepID{"verify": StepCheck}
 
 // Summary says in a sentence what was being set up and how far it got.
 // The file is untrusted: its text is made printable.

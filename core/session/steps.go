@@ -15,7 +15,7 @@ const (
 	// StepProviders confirms the provider of each domain added.
 	StepProviders StepID = "providers"
 	StepRecords   StepID = "records"
-	StepVerify    StepID = "verify"
+	StepCheck     StepID = "check"
 	StepAdvice    StepID = "advice"
 	StepConfirm   StepID = "confirm"
 )
@@ -27,8 +27,8 @@ const (
 // domain up again before the provider is confirmed.
 func ResumeAt(reached StepID) StepID {
 	switch reached {
-	case StepVerify, StepAdvice, StepConfirm:
-		return StepVerify
+	case StepCheck, StepAdvice, StepConfirm:
+		return StepCheck
 	case StepRecords, StepDomains:
 		return reached
 	case StepProviders:
@@ -41,7 +41,7 @@ func ResumeAt(reached StepID) StepID {
 func Past(a, b StepID) bool { return order(a) > order(b) }
 
 func order(id StepID) int {
-	for i, s := range []StepID{StepWelcome, StepDomain, StepDiscovery, StepProvider, StepDomains, StepProviders, StepRecords, StepVerify, StepAdvice, StepConfirm} {
+	for i, s := range []StepID{StepWelcome, StepDomain, StepDiscovery, StepProvider, StepDomains, StepProviders, StepRecords, StepCheck, StepAdvice, StepConfirm} {
 		if s == id {
 			return i
 		}

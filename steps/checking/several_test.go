@@ -1,4 +1,4 @@
-package verify_test
+package checking_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/steps/checking"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -34,13 +34,13 @@ func twoState(t *testing.T, env *tuitest.Env) *session.Session {
 
 // firstTwo enters the step with both domains and feeds it the first
 // result; it returns the result and what the step kept.
-func firstTwo(t *testing.T, env *tuitest.Env, m *verify.Model) (verify.ResultMsg, *session.Session) {
+func firstTwo(t *testing.T, env *tuitest.Env, m *checking.Model) (checking.ResultMsg, *session.Session) {
 	t.Helper()
 	cmd := m.Enter(twoState(t, env), common.Forward)
 	if !m.Checking() || !tuitest.Contains(m.View(), "Checking 2 domains until SPF and DKIM pass", "Checking now") {
 		t.Fatalf("no check started:\n%s", tuitest.Plain(m.View()))
 	}
-	res := tuitest.Await[verify.ResultMsg](t, cmd)
+	res := tuitest.Await[checking.ResultMsg](t, cmd)
 	tuitest.Await[common.SaveMsg](t, send(m, res))
 	return res, m.Session()
 }
@@ -59,7 +59,7 @@ var both = []string{tuitest.Domain, tuitest.Other}
 // mark and verdicts; the reports and the time are kept.
 func TestSeveralList(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	m := checking.NewModel(env.Common(80, 30), env.Checker, nil)
 	res, keep := firstTwo(t, env, m)
 	if !slices.Equal(reportDomains(res.Reports), both) || !slices.Equal(m.Domains(), both) {
 		t.Fatalf("checked %q, step has %q", reportDomains(res.Reports), m.Domains())
@@ -104,7 +104,7 @@ func TestSeveralList(t *testing.T) {
 // back to the list with it still selected.
 func TestSeveralOpen(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	m := checking.NewModel(env.Common(80, 30), env.Checker, nil)
 	firstTwo(t, env, m)
 	send(m, tuitest.Key("down"))
 	send(m, tuitest.Key("down")) // stops at the last
@@ -169,12 +169,12 @@ func TestSeveralOpen(t *testing.T) {
 // the changes name their domain, and the advice gets both reports.
 func TestSeveralReady(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	m := checking.NewModel(env.Common(80, 30), env.Checker, nil)
 	firstTwo(t, env, m)
 	send(m, tuitest.Key("enter")) // open yourcenter.edu
 	env.Publish(t)
 	cmd := send(m, tuitest.Key("r"))
-	res := tuitest.Await[verify.ResultMsg](t, cmd)
+	res := tuitest.Await[checking.ResultMsg](t, cmd)
 	done := send(m, res)
 	if !m.Ready() {
 		t.Fatalf("not ready:\n%s", tuitest.Plain(m.View()))
@@ -232,7 +232,7 @@ func TestSeveralReady(t *testing.T) {
 // TestSeveralSkip: a, twice, goes on with both reports, in order.
 func TestSeveralSkip(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	m := checking.NewModel(env.Common(80, 30), env.Checker, nil)
 	firstTwo(t, env, m)
 	send(m, tuitest.Key("a"))
 	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("a")))
@@ -244,7 +244,7 @@ func TestSeveralSkip(t *testing.T) {
 
 // back presses k, which must go back, and returns the domain the step
 // left for the records to show.
-func back(t *testing.T, m *verify.Model, k string) string {
+func back(t *testing.T, m *checking.Model, k string) string {
 	t.Helper()
 	tuitest.Await[common.BackMsg](t, send(m, tuitest.Key(k)))
 	return m.Session().Focus
@@ -254,7 +254,7 @@ func back(t *testing.T, m *verify.Model, k string) string {
 // the records step's focus, then go back, in that order.
 func TestSeveralBack(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	m := checking.NewModel(env.Common(80, 30), env.Checker, nil)
 	res, _ := firstTwo(t, env, m)
 	send(m, tuitest.Key("down"))
 	gen := m.Gen()
@@ -262,21 +262,21 @@ func TestSeveralBack(t *testing.T) {
 		t.Fatalf("focus = %q", focus)
 	}
 	// Leaving stops the timer.
-	if send(m, verify.TickMsg{Gen: gen, At: res.At.Add(time.Minute)}) != nil || m.Checking() {
+	if send(m, checking.TickMsg{Gen: gen, At: res.At.Add(time.Minute)}) != nil || m.Checking() {
 		t.Fatal("the timer survived leaving")
 	}
 
 	// Coming back to the same domains keeps the list where it was; an
 	// opened domain's b keeps it too; esc in the list goes back with
 	// the first domain selected.
-	m = verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	m = checking.NewModel(env.Common(80, 30), env.Checker, nil)
 	firstTwo(t, env, m)
 	send(m, tuitest.Key("down"))
 	send(m, tuitest.Key("enter"))
 	if focus := back(t, m, "b"); focus != tuitest.Other {
 		t.Fatalf("b on an opened domain: %q", focus)
 	}
-	m = verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	m = checking.NewModel(env.Common(80, 30), env.Checker, nil)
 	firstTwo(t, env, m)
 	if focus := back(t, m, "esc"); focus != tuitest.Domain {
 		t.Fatalf("esc in the list: %q", focus)
@@ -289,8 +289,8 @@ func TestSeveralTrouble(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	st := twoState(t, env)
 	env.Server.SetFault("osc1._domainkey."+tuitest.Other+".", dnstest.Fault{ServFail: true})
-	m := verify.NewModel(env.Common(100, 30), env.Checker, nil)
-	m.Update(tuitest.Await[verify.ResultMsg](t, m.Enter(st, common.Forward)))
+	m := checking.NewModel(env.Common(100, 30), env.Checker, nil)
+	m.Update(tuitest.Await[checking.ResultMsg](t, m.Enter(st, common.Forward)))
 	if !tuitest.Contains(m.View(), "? othercenter.org SPF pass · DKIM unknown · DMARC p=none, found · DNS could not answer: server failure (SERVFAIL)") ||
 		tuitest.Contains(m.View(), "othercenter.org SPF pass · DKIM missing") || tuitest.Contains(m.View(), "DKIM error") {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
@@ -301,10 +301,10 @@ func TestSeveralGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	state := func(t *testing.T) *session.Session { return twoState(t, env) }
 	t.Run("list", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: verify.Name, State: state, Wait: []string{"Next check in 5 s", "othercenter.org"}}.Golden(t)
+		tuitest.Screen{Env: env, Step: checking.Name, State: state, Wait: []string{"Next check in 5 s", "othercenter.org"}}.Golden(t)
 	})
 	t.Run("open", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: verify.Name, State: state, Wait: []string{"Next check in 5 s", "othercenter.org"},
+		tuitest.Screen{Env: env, Step: checking.Name, State: state, Wait: []string{"Next check in 5 s", "othercenter.org"},
 			Then: func(t *testing.T, tm *teatest.TestModel) {
 				tm.Send(tuitest.Key("down"))
 				tm.Send(tuitest.Key("enter"))
@@ -331,9 +331,9 @@ func TestLongListKeepsSelectionInView(t *testing.T) {
 	}
 	for _, size := range tuitest.Sizes {
 		t.Run(size.Name, func(t *testing.T) {
-			m := verify.NewModel(env.Common(size.Width, 12), env.Checker, nil)
+			m := checking.NewModel(env.Common(size.Width, 12), env.Checker, nil)
 			st := tuitest.NewSession(env.Input(t), others)
-			res := tuitest.Await[verify.ResultMsg](t, m.Enter(st, common.Forward))
+			res := tuitest.Await[checking.ResultMsg](t, m.Enter(st, common.Forward))
 			send(m, res)
 			if len(m.Reports()) != 15 {
 				t.Fatalf("%d reports, want 15", len(m.Reports()))
@@ -361,7 +361,7 @@ func TestSeveralStatusNamesItsDomain(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	act := common.KeyAction{Key: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "publish")),
 		Run: func(context.Context, plan.Plan) (string, error) { return "Published 2 records on ns1.", nil }}
-	m := verify.NewModel(env.Common(80, 30), env.Checker, []common.KeyAction{act})
+	m := checking.NewModel(env.Common(80, 30), env.Checker, []common.KeyAction{act})
 	firstTwo(t, env, m)
 	var status common.StatusMsg
 	tuitest.Collect(t, send(m, tuitest.Await[tea.Msg](t, send(m, tuitest.Key("p")))), func(msgs []tea.Msg) bool {

@@ -1,4 +1,4 @@
-package verify_test
+package checking_test
 
 import (
 	"os"
@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/steps/checking"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -69,7 +69,7 @@ func TestPollingLeaksNothing(t *testing.T) {
 		Resolver: dnscheck.NewClient(dnscheck.WithServers(env.Server.Addr()), dnscheck.WithTimeout(20*time.Millisecond)),
 		Direct:   true,
 	}
-	m := verify.NewModel(env.Common(80, 24), checker, nil)
+	m := checking.NewModel(env.Common(80, 24), checker, nil)
 	cmd := m.Enter(st, common.Forward)
 	poll := func() { // the check now, then the tick that starts the next
 		send(m, checkCmd(t, cmd))

@@ -1,4 +1,4 @@
-package verify_test
+package checking_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/steps/checking"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -27,19 +27,19 @@ func state(t *testing.T, env *tuitest.Env) *session.Session {
 	return tuitest.NewSession(env.Input(t), snap, tuitest.Detected(snap), plan.Plans{env.Plan(t, snap)})
 }
 
-func send(m *verify.Model, msg tea.Msg) tea.Cmd {
+func send(m *checking.Model, msg tea.Msg) tea.Cmd {
 	_, cmd := m.Update(msg)
 	return cmd
 }
 
 // first enters the step and feeds it the first result.
-func first(t *testing.T, env *tuitest.Env, m *verify.Model) verify.ResultMsg {
+func first(t *testing.T, env *tuitest.Env, m *checking.Model) checking.ResultMsg {
 	t.Helper()
 	cmd := m.Enter(state(t, env), common.Forward)
 	if !m.Checking() || !tuitest.Contains(m.View(), "Checking now") {
 		t.Fatalf("no check started:\n%s", tuitest.Plain(m.View()))
 	}
-	res := tuitest.Await[verify.ResultMsg](t, cmd)
+	res := tuitest.Await[checking.ResultMsg](t, cmd)
 	tuitest.Await[common.SaveMsg](t, send(m, res))
 	return res
 }
@@ -48,7 +48,7 @@ func first(t *testing.T, env *tuitest.Env, m *verify.Model) verify.ResultMsg {
 // live countdown, stale ticks dropped.
 func TestPolling(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	m := checking.NewModel(env.Common(80, 30), env.Checker, nil)
 	res := first(t, env, m)
 	if m.Ready() || m.Interval() != 5*time.Second || !m.NextCheck().Equal(res.At.Add(5*time.Second)) {
 		t.Fatalf("after the first check: ready %v, interval %s, next %s", m.Ready(), m.Interval(), m.NextCheck())
@@ -65,21 +65,21 @@ func TestPolling(t *testing.T) {
 	}
 
 	gen := m.Gen()
-	if cmd := send(m, verify.TickMsg{Gen: gen, At: res.At.Add(2 * time.Second)}); cmd == nil {
+	if cmd := send(m, checking.TickMsg{Gen: gen, At: res.At.Add(2 * time.Second)}); cmd == nil {
 		t.Fatal("the timer was not re-armed")
 	}
 	if !tuitest.Contains(m.View(), "Next check in 3 s") {
 		t.Fatalf("countdown:\n%s", tuitest.Plain(m.View()))
 	}
 	// A tick of an older generation changes nothing and arms nothing.
-	if cmd := send(m, verify.TickMsg{Gen: gen - 1, At: res.At.Add(5 * time.Second)}); cmd != nil || m.Checking() {
+	if cmd := send(m, checking.TickMsg{Gen: gen - 1, At: res.At.Add(5 * time.Second)}); cmd != nil || m.Checking() {
 		t.Fatal("a stale tick started a check")
 	}
-	cmd := send(m, verify.TickMsg{Gen: gen, At: res.At.Add(5 * time.Second)})
+	cmd := send(m, checking.TickMsg{Gen: gen, At: res.At.Add(5 * time.Second)})
 	if !m.Checking() || m.Gen() == gen {
 		t.Fatal("the tick at the deadline did not start a check")
 	}
-	res2 := tuitest.Await[verify.ResultMsg](t, cmd)
+	res2 := tuitest.Await[checking.ResultMsg](t, cmd)
 	send(m, res2)
 	if m.Interval() != 7500*time.Millisecond || !tuitest.Contains(m.View(), "Next check in 8 s (2 checks so far") {
 		t.Fatalf("interval %s:\n%s", m.Interval(), tuitest.Plain(m.View()))
@@ -96,7 +96,7 @@ func TestPolling(t *testing.T) {
 // the success shows, and the advice follows only on enter.
 func TestCheckNowAndSuccess(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	m := checking.NewModel(env.Common(80, 30), env.Checker, nil)
 	old := first(t, env, m)
 	env.Publish(t)
 	if send(m, tuitest.Key("c")) != nil || m.Checking() {
@@ -116,7 +116,7 @@ func TestCheckNowAndSuccess(t *testing.T) {
 	if !m.Checking() {
 		t.Fatal("a stale result ended the check")
 	}
-	res := tuitest.Await[verify.ResultMsg](t, cmd)
+	res := tuitest.Await[checking.ResultMsg](t, cmd)
 	done := send(m, res)
 	if !m.Ready() || !tuitest.Contains(m.View(), "✓ SPF and DKIM pass: yourcenter.edu is ready!", "Press enter for the advice.",
 		"Since the last check", "yourcenter.edu: DKIM passes now (before: missing).",
@@ -139,7 +139,7 @@ func TestCheckNowAndSuccess(t *testing.T) {
 
 func TestSkipAndBack(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	m := checking.NewModel(env.Common(80, 30), env.Checker, nil)
 	// a (twice) before the first result waits for it.
 	cmd := m.Enter(state(t, env), common.Forward)
 	if st := tuitest.Await[common.StatusMsg](t, send(m, tuitest.Key("a"))); !strings.Contains(st.Text, "Press a again") {
@@ -148,22 +148,22 @@ func TestSkipAndBack(t *testing.T) {
 	if st := tuitest.Await[common.StatusMsg](t, send(m, tuitest.Key("a"))); !strings.Contains(st.Text, "as soon as this first check finishes") {
 		t.Fatalf("status = %q", st.Text)
 	}
-	tuitest.Await[common.NextMsg](t, send(m, tuitest.Await[verify.ResultMsg](t, cmd)))
+	tuitest.Await[common.NextMsg](t, send(m, tuitest.Await[checking.ResultMsg](t, cmd)))
 	if reps := m.Session().Reports(); len(reps) != 1 || reps[0].Ready {
 		t.Fatalf("reports = %+v", reps)
 	}
 
-	m = verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	m = checking.NewModel(env.Common(80, 30), env.Checker, nil)
 	first(t, env, m)
 	send(m, tuitest.Key("a"))
 	tuitest.Await[common.NextMsg](t, send(m, tuitest.Key("a")))
 
-	m = verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	m = checking.NewModel(env.Common(80, 30), env.Checker, nil)
 	res := first(t, env, m)
 	gen := m.Gen()
 	tuitest.Await[common.BackMsg](t, send(m, tuitest.Key("b")))
 	// Leaving stops the timer.
-	if send(m, verify.TickMsg{Gen: gen, At: res.At.Add(time.Minute)}) != nil || m.Checking() {
+	if send(m, checking.TickMsg{Gen: gen, At: res.At.Add(time.Minute)}) != nil || m.Checking() {
 		t.Fatal("the timer survived leaving")
 	}
 }
@@ -177,20 +177,20 @@ func TestActionThenCheck(t *testing.T) {
 			env.Publish(t)
 			return "Published the records.", nil
 		}}
-	m := verify.NewModel(env.Common(80, 30), env.Checker, []common.KeyAction{act})
+	m := checking.NewModel(env.Common(80, 30), env.Checker, []common.KeyAction{act})
 	first(t, env, m)
 	cmd := send(m, tuitest.Await[tea.Msg](t, send(m, tuitest.Key("p"))))
 	if !m.Checking() {
 		t.Fatal("no check after the action")
 	}
 	var status common.StatusMsg
-	var result verify.ResultMsg
+	var result checking.ResultMsg
 	got := 0
 	tuitest.Collect(t, cmd, func(msgs []tea.Msg) bool {
 		switch msg := msgs[len(msgs)-1].(type) {
 		case common.StatusMsg:
 			status, got = msg, got+1
-		case verify.ResultMsg:
+		case checking.ResultMsg:
 			result, got = msg, got+1
 		}
 		return got == 2
@@ -216,8 +216,8 @@ func TestResolverCache(t *testing.T) {
 		Resolver:  resolver.Client,
 		ResolveNS: func(context.Context, string) []string { return []string{env.Server.Addr()} },
 	}
-	m := verify.NewModel(env.Common(100, 40), checker, nil)
-	m.Update(tuitest.Await[verify.ResultMsg](t, m.Enter(state(t, env), common.Forward)))
+	m := checking.NewModel(env.Common(100, 40), checker, nil)
+	m.Update(tuitest.Await[checking.ResultMsg](t, m.Enter(state(t, env), common.Forward)))
 	for _, want := range []string{
 		"Asked the authoritative servers amy.ns.cloudflare.com, bob.ns.cloudflare.com.",
 		"Published, but your resolver still has the old answer for yourcenter.edu TXT cached for up to 5m0s.",
@@ -234,8 +234,8 @@ func TestDNSTrouble(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	st := state(t, env)
 	env.Server.SetFault("osc1._domainkey.yourcenter.edu.", dnstest.Fault{ServFail: true})
-	m := verify.NewModel(env.Common(80, 40), env.Checker, nil)
-	m.Update(tuitest.Await[verify.ResultMsg](t, m.Enter(st, common.Forward)))
+	m := checking.NewModel(env.Common(80, 40), env.Checker, nil)
+	m.Update(tuitest.Await[checking.ResultMsg](t, m.Enter(st, common.Forward)))
 	if !tuitest.Contains(m.View(), "? DKIM error") || !tuitest.Contains(m.View(), "DMARC p=quarantine, found") {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
@@ -244,13 +244,13 @@ func TestDNSTrouble(t *testing.T) {
 func TestGolden(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	t.Run("waiting", func(t *testing.T) {
-		tuitest.Screen{Env: env, Step: verify.Name, State: func(t *testing.T) *session.Session { return state(t, env) },
+		tuitest.Screen{Env: env, Step: checking.Name, State: func(t *testing.T) *session.Session { return state(t, env) },
 			Wait: []string{"Next check in 5 s"}}.Golden(t)
 	})
 	t.Run("ready", func(t *testing.T) {
 		ready := tuitest.NewEnv(t)
 		ready.Publish(t)
-		tuitest.Screen{Env: ready, Step: verify.Name, State: func(t *testing.T) *session.Session { return state(t, ready) },
+		tuitest.Screen{Env: ready, Step: checking.Name, State: func(t *testing.T) *session.Session { return state(t, ready) },
 			Wait: []string{"SPF and DKIM pass:"}}.Golden(t)
 	})
 }
@@ -260,13 +260,13 @@ func TestGolden(t *testing.T) {
 func TestPlatformIPsFallback(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	st := state(t, env)
-	m := verify.NewModel(env.Common(80, 40), env.Checker, nil)
-	m.Update(tuitest.Await[verify.ResultMsg](t, m.Enter(st, common.Forward)))
+	m := checking.NewModel(env.Common(80, 40), env.Checker, nil)
+	m.Update(tuitest.Await[checking.ResultMsg](t, m.Enter(st, common.Forward)))
 	if tuitest.Contains(m.View(), "could not be read") {
 		t.Fatalf("the include was served, yet the view says it could not be read:\n%s", tuitest.Plain(m.View()))
 	}
 	env.Server.SetFault("spf.outreachsystems.com.", dnstest.Fault{ServFail: true})
-	m.Update(tuitest.Await[verify.ResultMsg](t, send(m, tuitest.Key("r"))))
+	m.Update(tuitest.Await[checking.ResultMsg](t, send(m, tuitest.Key("r"))))
 	if !tuitest.Contains(m.View(), "The platform's current addresses could not be read from spf.outreachsystems.com") {
 		t.Fatalf("view:\n%s", tuitest.Plain(m.View()))
 	}
@@ -289,8 +289,8 @@ func TestSuccessWeighsWarnings(t *testing.T) {
 			return []string{env.Server.Addr()}
 		},
 	}
-	m := verify.NewModel(env.Common(100, 60), checker, nil)
-	m.Update(tuitest.Await[verify.ResultMsg](t, m.Enter(state(t, env), common.Forward)))
+	m := checking.NewModel(env.Common(100, 60), checker, nil)
+	m.Update(tuitest.Await[checking.ResultMsg](t, m.Enter(state(t, env), common.Forward)))
 	if !m.Ready() {
 		t.Fatalf("not ready:\n%s", tuitest.Plain(m.View()))
 	}
@@ -325,14 +325,14 @@ func TestSuccessWeighsWarnings(t *testing.T) {
 // becomes ready, the success is shown from its top.
 func TestSuccessShowsItsTop(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	m := verify.NewModel(env.Common(40, 12), env.Checker, nil)
+	m := checking.NewModel(env.Common(40, 12), env.Checker, nil)
 	first(t, env, m)
 	send(m, tuitest.Key("end"))
 	if tuitest.Contains(m.View(), "Checking yourcenter.edu") {
 		t.Fatalf("end did not scroll:\n%s", tuitest.Plain(m.View()))
 	}
 	env.Publish(t)
-	send(m, tuitest.Await[verify.ResultMsg](t, send(m, tuitest.Key("r"))))
+	send(m, tuitest.Await[checking.ResultMsg](t, send(m, tuitest.Key("r"))))
 	if !m.Ready() || !tuitest.Contains(m.View(), "✓ SPF and DKIM pass:") {
 		t.Fatalf("the success is not shown from its top:\n%s", tuitest.Plain(m.View()))
 	}
@@ -343,7 +343,7 @@ func TestSuccessShowsItsTop(t *testing.T) {
 // other key then stays.
 func TestSaveKeyDoesNotLeave(t *testing.T) {
 	env := tuitest.NewEnv(t)
-	m := verify.NewModel(env.Common(80, 30), env.Checker, nil)
+	m := checking.NewModel(env.Common(80, 30), env.Checker, nil)
 	first(t, env, m)
 	st := tuitest.Await[common.StatusMsg](t, send(m, tuitest.Key("s")))
 	if !strings.Contains(st.Text, "Nothing to save here") {

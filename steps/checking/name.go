@@ -1,10 +1,10 @@
-package verify
+package checking
 
 import "github.com/outreach-auth/wizard/core/session"
 
 // Name identifies the step in the saved progress and in its tests: a
 // stable ID, whatever the title shown.
-const Name = session.StepVerify
+const Name = session.StepCheck
 
 // ID implements common.Step.
 func (m *Model) ID() session.StepID { return Name }

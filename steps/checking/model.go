@@ -1,7 +1,7 @@
 // Package verify is the wizard's verify screen: it runs core/checks over
 // every domain, re-checks on a schedule until all are ready, and shows each
 // domain's verdicts, problems and fixes.
-package verify
+package checking
 
 import (
 	"context"
@@ -114,7 +114,7 @@ func NewModel(c common.Common, checker *dnscheck.Checker, actions []common.KeyAc
 }
 
 // Title names the step in the header and in the saved progress.
-const Title = "Verify"
+const Title = "Check"
 
 // Title implements common.Step.
 func (m *Model) Title() string { return Title }

@@ -1,11 +1,11 @@
-package verify_test
+package checking_test
 
 import (
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/outreach-auth/wizard/steps/verify"
+	"github.com/outreach-auth/wizard/steps/checking"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
@@ -23,9 +23,9 @@ import (
 
 // checkCmd runs the commands of a check start (the spinner's first tick
 // and the check) in this goroutine and returns the check's result.
-func checkCmd(t *testing.T, cmd tea.Cmd) verify.ResultMsg {
+func checkCmd(t *testing.T, cmd tea.Cmd) checking.ResultMsg {
 	t.Helper()
-	var res verify.ResultMsg
+	var res checking.ResultMsg
 	found := false
 	var run func(tea.Cmd)
 	run = func(c tea.Cmd) {
@@ -37,7 +37,7 @@ func checkCmd(t *testing.T, cmd tea.Cmd) verify.ResultMsg {
 			for _, c := range msg {
 				run(c)
 			}
-		case verify.ResultMsg:
+		case checking.ResultMsg:
 			res, found = msg, true
 		}
 	}
@@ -49,8 +49,8 @@ func checkCmd(t *testing.T, cmd tea.Cmd) verify.ResultMsg {
 }
 
 // nextTick is the TickMsg the armed timer sends when the next check is due.
-func nextTick(m *verify.Model) verify.TickMsg {
-	return verify.TickMsg{Gen: m.Gen(), At: m.NextCheck()}
+func nextTick(m *checking.Model) checking.TickMsg {
+	return checking.TickMsg{Gen: m.Gen(), At: m.NextCheck()}
 }
 
 // TestFaultsPollingRecovers: while the server fails, the step shows the
@@ -64,7 +64,7 @@ func TestFaultsPollingRecovers(t *testing.T) {
 	env.Server.SetFaultType(tuitest.Domain, dns.TypeTXT, dnstest.Fault{ServFail: true})
 	env.Server.SetFault("osc1._domainkey."+tuitest.Domain, dnstest.Fault{Refused: true})
 
-	m := verify.NewModel(env.Common(80, 60), env.Checker, nil)
+	m := checking.NewModel(env.Common(80, 60), env.Checker, nil)
 	cmd := m.Enter(st, common.Forward)
 	intervals := []time.Duration{5 * time.Second, 7500 * time.Millisecond}
 	for i, want := range intervals {
@@ -125,13 +125,13 @@ func TestFaultsSlowServerNeverFreezes(t *testing.T) {
 		Resolver: dnscheck.NewClient(dnscheck.WithServers(env.Server.Addr()), dnscheck.WithTimeout(10*time.Minute)),
 		Direct:   true,
 	}
-	m := verify.NewModel(env.Common(80, 24), checker, nil)
+	m := checking.NewModel(env.Common(80, 24), checker, nil)
 	cmd := m.Enter(st, common.Forward)
 
 	results := make(chan tea.Msg, 16)
 	go tuitest.Collect(t, cmd, func(msgs []tea.Msg) bool {
 		results <- msgs[len(msgs)-1]
-		_, ok := msgs[len(msgs)-1].(verify.ResultMsg)
+		_, ok := msgs[len(msgs)-1].(checking.ResultMsg)
 		return ok
 	})
 	// The check is in flight: its questions reached the server, which
@@ -166,7 +166,7 @@ func TestFaultsSlowServerNeverFreezes(t *testing.T) {
 	}
 	select {
 	case msg := <-results:
-		if _, ok := msg.(verify.ResultMsg); ok {
+		if _, ok := msg.(checking.ResultMsg); ok {
 			t.Fatal("the check finished though every answer is a minute late")
 		}
 	default:
@@ -179,7 +179,7 @@ func TestFaultsSlowServerNeverFreezes(t *testing.T) {
 	for {
 		select {
 		case msg := <-results:
-			res, ok := msg.(verify.ResultMsg)
+			res, ok := msg.(checking.ResultMsg)
 			if !ok {
 				continue
 			}
@@ -208,7 +208,7 @@ func TestFaultsHostileTextInView(t *testing.T) {
 	if err := env.Server.Add(tuitest.Domain + ". 300 IN TXT \"v=spf1 \\027[2J -all\""); err != nil {
 		t.Fatal(err)
 	}
-	m := verify.NewModel(env.Common(100, 60), env.Checker, nil)
+	m := checking.NewModel(env.Common(100, 60), env.Checker, nil)
 	send(m, checkCmd(t, m.Enter(st, common.Forward)))
 	view := m.View()
 	for i, r := range view {
