@@ -126,7 +126,7 @@ func newShell(t *testing.T, env *tuitest.Env, w, h int) (shell, *syncBuffer) {
 }
 
 // TestWalkthrough goes through every step against a real DNS server: the
-// records are published while the verify step polls, the bell rings, the
+// records are published while the Check step polls, the bell rings, the
 // advice is the best option, and the summary says so.
 func TestWalkthrough(t *testing.T) {
 	for _, size := range tuitest.Sizes {

@@ -64,7 +64,7 @@ func (s shell) awaitPlans(cmd tea.Cmd, n int) tea.Cmd {
 }
 
 // TestSeveralDomains walks the wizard with a second domain: it is added
-// and looked up, both get records, the verify step lists both, the
+// and looked up, both get records, the Check step lists both, the
 // advice keeps the checkbox ON naming the domain that holds it back, and
 // the progress file follows every step.
 func TestSeveralDomains(t *testing.T) {
@@ -123,7 +123,7 @@ func TestSeveralDomains(t *testing.T) {
 	s.wantView("Checking 2 domains until SPF and DKIM pass", "✗ yourcenter.edu", "✓ othercenter.org", "SPF pass · DKIM pass · DMARC p=none, found")
 	p := readProgress(t, cfg.ProgressPath)
 	if reps := p.Checks(); p.Step != "check" || len(reps) != 2 || reps[1].Domain != tuitest.Other || !reps[1].Ready || reps[0].Ready || p.LastCheckedAt().IsZero() {
-		t.Fatalf("progress at the verify step = %+v", p)
+		t.Fatalf("progress at the Check step = %+v", p)
 	}
 
 	// Enter opens the selected domain; esc comes back to the list.
@@ -154,7 +154,7 @@ func TestSeveralDomains(t *testing.T) {
 	}
 }
 
-// savedProgress is what a person who reached the verify step with two
+// savedProgress is what a person who reached the Check step with two
 // domains two hours ago left behind: both providers confirmed, both
 // domains checked.
 func savedProgress(t *testing.T, env *tuitest.Env) tui.Progress {
@@ -194,7 +194,7 @@ func savedProgressV1(t *testing.T, env *tuitest.Env) tui.Progress {
 }
 
 // TestResume: the saved progress is offered; enter rebuilds the state and
-// checks again at once, at the verify step.
+// checks again at once, at the Check step.
 func TestResume(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	cfg := cfgFor(env, t.TempDir())
@@ -228,7 +228,7 @@ func TestResume(t *testing.T) {
 	s.send(res)
 	s.wantView("both domains are ready!", "• yourcenter.edu: SPF passes now (before: fail).")
 
-	// Back to the records (the verify step keeps the domain in view
+	// Back to the records (the Check step keeps the domain in view
 	// first): both domains are looked up again.
 	save := s.awaitPlans(s.send(tuitest.Await[common.BackMsg](t, s.keys("b"))), 2)
 	s.wantStep(records.Name)

@@ -39,7 +39,7 @@ import (
 type Config struct {
 	Platform  *assets.Platform
 	Resolver  dnscheck.Querier  // discovery and records
-	Checker   *dnscheck.Checker // verify polling
+	Checker   *dnscheck.Checker // the Check step's polling
 	Provider  *assets.Provider  // --provider preset; nil = detect and let the person choose
 	Clipboard string            // "auto" | "system" | "osc52" | "off"
 	Banner    string            // e.g. "DEMO · simulated DNS · nothing leaves this machine"; "" for none
@@ -49,7 +49,7 @@ type Config struct {
 	// Prepare is called before discovery; nil = none (the demo uses it).
 	Prepare func(ctx context.Context, domain string) error
 	// Actions are extra keys shown in the help bar of the records and
-	// verify steps (the demo's p / m).
+	// Check steps (the demo's p / m).
 	Actions []Action
 	// SaveDir is where "save instructions" writes; "" = current directory.
 	SaveDir string
@@ -78,7 +78,7 @@ type Config struct {
 }
 
 // Action is an extra key: Run gets the current plan and returns a status
-// line. It is common.KeyAction, so the records and verify steps can run
+// line. It is common.KeyAction, so the records and Check steps can run
 // it without importing this package.
 type Action = common.KeyAction
 

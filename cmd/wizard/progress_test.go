@@ -209,7 +209,7 @@ func TestProgressUnreadable(t *testing.T) {
 	})
 }
 
-// pgSaved is progress saved two hours ago at the verify step for both
+// pgSaved is progress saved two hours ago at the Check step for both
 // domains, with results that no longer hold: DNS could not answer then.
 func pgSaved(t *testing.T, path string) tui.Progress {
 	t.Helper()
@@ -225,7 +225,7 @@ func pgSaved(t *testing.T, path string) tui.Progress {
 		Domains:          []string{rsFirst, rsSecond},
 		Provider:         "microsoft365",
 		ProviderDetected: true,
-		Step:             "Verify",
+		Step:             "Verify", // a version 1 title: the Check step was called Verify
 		Reports:          []dnscheck.DomainReport{trouble(rsFirst), trouble(rsSecond)},
 		CheckedAt:        time.Now().Add(-2*time.Hour - 5*time.Minute).UTC(),
 		SavedAt:          time.Now().Add(-2*time.Hour - time.Minute).UTC(),

@@ -171,7 +171,7 @@ func TestEndToEndResumeAfterKill(t *testing.T) {
 		t.Fatalf("no progress file at %s after the kill", path)
 	}
 	if got.Step != "check" {
-		t.Errorf("step %q, want verify", got.Step)
+		t.Errorf("step %q, want check", got.Step)
 	}
 	if !slices.Equal(got.Names(), []string{rsFirst, rsSecond}) {
 		t.Errorf("domains %q, want %q", got.Names(), []string{rsFirst, rsSecond})
@@ -200,19 +200,19 @@ func TestEndToEndResumeAfterKill(t *testing.T) {
 		t.Errorf("the offer to resume asked DNS %d questions before the person answered: %+v", len(q), q)
 	}
 	s.press(enter)
-	// The verify step checks again at once: it never waits for a timer
+	// The Check step checks again at once: it never waits for a timer
 	// with no check made since resuming ("0 checks so far").
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		txt := s.text()
 		if strings.Contains(txt, "0 checks so far") {
-			t.Fatalf("the resumed verify step waits for its timer instead of checking at once:\n%s", txt)
+			t.Fatalf("the resumed Check step waits for its timer instead of checking at once:\n%s", txt)
 		}
 		if strings.Contains(txt, "Checking 2 domains") && (strings.Contains(txt, "Checking now") || strings.Contains(txt, "1 check so far")) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the resumed verify step never checked; the screen shows:\n%s", txt)
+			t.Fatalf("the resumed Check step never checked; the screen shows:\n%s", txt)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -79,9 +79,9 @@ func TestExpect(t *testing.T) {
 	}
 }
 
-// verifyPlatformZone serves the platform's include (its DKIM key is not
+// runPlatformZone serves the platform's include (its DKIM key is not
 // needed here: the domains below are judged on SPF).
-const verifyPlatformZone = `$ORIGIN outreachsystems.com.
+const runPlatformZone = `$ORIGIN outreachsystems.com.
 @ IN SOA ns1 hostmaster 1 7200 3600 1209600 300
 spf IN TXT "v=spf1 ip4:107.20.160.162 ip4:35.85.179.136 ip4:44.203.150.85 ip4:50.112.114.135 ip4:52.5.236.246 ip4:54.163.226.88 ip4:54.185.24.42 ip4:54.204.25.186 -all"
 `
@@ -133,7 +133,7 @@ func TestCheckAll(t *testing.T) {
 		}
 		zones = append(zones, fmt.Sprintf("$ORIGIN %s.\n@ IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ IN TXT %q\n", d, spf))
 	}
-	srv := dnstest.StartT(t, append(zones, verifyPlatformZone)...)
+	srv := dnstest.StartT(t, append(zones, runPlatformZone)...)
 	srv.SetLatency(20 * time.Millisecond)
 	q := &activeQuerier{
 		next:     dnscheck.NewClient(dnscheck.WithServers(srv.Addr()), dnscheck.WithTimeout(2*time.Second)),
@@ -177,7 +177,7 @@ func TestCheckAll(t *testing.T) {
 
 func TestCheckAllEmptyAndNilProgress(t *testing.T) {
 	t.Parallel()
-	srv := dnstest.StartT(t, verifyPlatformZone)
+	srv := dnstest.StartT(t, runPlatformZone)
 	c := &dnscheck.Checker{Resolver: dnscheck.NewClient(dnscheck.WithServers(srv.Addr())), Direct: true}
 	exp, _ := checks.Expect(assets.DefaultPlatform(), nil, nil)
 	if got := checks.CheckAll(context.Background(), c, nil, exp, nil); len(got) != 0 {
@@ -188,7 +188,7 @@ func TestCheckAllEmptyAndNilProgress(t *testing.T) {
 	}
 }
 
-func verifyReport(spf, dkim dnscheck.Verdict, problems ...string) dnscheck.DomainReport {
+func checkReport(spf, dkim dnscheck.Verdict, problems ...string) dnscheck.DomainReport {
 	r := dnscheck.DomainReport{Domain: "yourcenter.edu", Problems: []dnscheck.Problem{},
 		Ready: spf == "pass" && dkim == "pass",
 		SPF:   dnscheck.SPFReport{Status: spf, Problems: []dnscheck.Problem{}},
@@ -210,8 +210,8 @@ func verifyReport(spf, dkim dnscheck.Verdict, problems ...string) dnscheck.Domai
 
 func TestChanges(t *testing.T) {
 	t.Parallel()
-	before := verifyReport("fail", "missing", "spf-platform-not-authorized", "dkim-missing")
-	after := verifyReport("pass", "pass", "ns-out-of-sync")
+	before := checkReport("fail", "missing", "spf-platform-not-authorized", "dkim-missing")
+	after := checkReport("pass", "pass", "ns-out-of-sync")
 	got := checks.Changes(before, after, "Neoserra", nil)
 	want := []string{
 		"yourcenter.edu: SPF passes now (before: fail).",
@@ -245,14 +245,14 @@ func TestChanges(t *testing.T) {
 		t.Errorf("Changes with only dkim-missing shown = %q", got)
 	}
 	// DMARC moves are said in words, not as pass → pass.
-	bd, ad := verifyReport("fail", "missing"), verifyReport("fail", "missing")
+	bd, ad := checkReport("fail", "missing"), checkReport("fail", "missing")
 	bd.DMARC = dnscheck.DMARCReport{Status: "missing"}
 	if got := checks.Changes(bd, ad, "Neoserra", nil); !slices.Contains(got, "yourcenter.edu: DMARC is now p=none, found (before: missing).") {
 		t.Errorf("DMARC change = %q", got)
 	}
 }
 
-func verifyNoRaw(t *testing.T, s string) {
+func noRawText(t *testing.T, s string) {
 	t.Helper()
 	if !utf8.ValidString(s) {
 		t.Errorf("output is not valid UTF-8: %q", s)
@@ -268,7 +268,7 @@ func verifyNoRaw(t *testing.T, s string) {
 func TestWriteReport(t *testing.T) {
 	t.Parallel()
 	evil := "v=spf1 \x1b[2J\x9b\u202e include:spf.outreachsystems.com -all"
-	r := verifyReport("fail", "pass")
+	r := checkReport("fail", "pass")
 	r.SPF.Record, r.SPF.Lookups = evil, 1
 	r.SPF.Problems = []dnscheck.Problem{{Code: "spf-syntax", Severity: dnscheck.SeverityError, Message: "The record " + evil + " does not parse.", Fix: "Remove \x07 the bell."}}
 	r.DKIM.Name, r.DKIM.Found, r.DKIM.KeyBits = "osc1._domainkey.yourcenter.edu.", "osc1._domainkey.outreachsystems.com.", 2048
@@ -279,7 +279,7 @@ func TestWriteReport(t *testing.T) {
 	var b bytes.Buffer
 	checks.WriteReport(&b, r, "Neoserra", checks.Styles{Codes: true})
 	out := b.String()
-	verifyNoRaw(t, out)
+	noRawText(t, out)
 	for _, want := range []string{
 		"yourcenter.edu  ✗ not ready",
 		"asked the authoritative servers ns1.yourcenter.edu, ns2.yourcenter.edu",
@@ -306,8 +306,8 @@ func TestWriteReport(t *testing.T) {
 		rep  dnscheck.DomainReport
 		want string
 	}{
-		{verifyReport("pass", "pass"), "✓ ready"},
-		{verifyReport("error", "pass"), "? DNS trouble"},
+		{checkReport("pass", "pass"), "✓ ready"},
+		{checkReport("error", "pass"), "? DNS trouble"},
 		{dnscheck.DomainReport{Domain: "a.edu", Source: dnscheck.Source{Server: "127.0.0.1:53"}}, "asked 127.0.0.1:53"},
 		{dnscheck.DomainReport{Domain: "a.edu", Source: dnscheck.Source{Fallback: true}}, "no authoritative server answered"},
 	} {
@@ -326,12 +326,12 @@ func TestWriteAdvice(t *testing.T) {
 		reports []dnscheck.DomainReport
 		want    []string
 	}{
-		{[]dnscheck.DomainReport{verifyReport("pass", "pass")}, []string{"Best option: turn the checkbox OFF.", "Next steps:", "  1. ", "  2. "}},
-		{[]dnscheck.DomainReport{verifyReport("fail", "pass")}, []string{"Second-best option for now: turn the checkbox ON.", "• yourcenter.edu does not pass yet"}},
+		{[]dnscheck.DomainReport{checkReport("pass", "pass")}, []string{"Best option: turn the checkbox OFF.", "Next steps:", "  1. ", "  2. "}},
+		{[]dnscheck.DomainReport{checkReport("fail", "pass")}, []string{"Second-best option for now: turn the checkbox ON.", "• yourcenter.edu does not pass yet"}},
 	} {
 		var b bytes.Buffer
 		checks.WriteAdvice(&b, advice.Advise(tc.reports, p), checks.Styles{})
-		verifyNoRaw(t, b.String())
+		noRawText(t, b.String())
 		for _, w := range tc.want {
 			if !strings.Contains(b.String(), w) {
 				t.Errorf("advice lacks %q:\n%s", w, b.String())
@@ -345,7 +345,7 @@ func TestWriteAdvice(t *testing.T) {
 func TestWriteReportNoTrailingSpace(t *testing.T) {
 	t.Parallel()
 	var b bytes.Buffer
-	checks.WriteReport(&b, verifyReport("missing", "missing"), "Neoserra", checks.Styles{})
+	checks.WriteReport(&b, checkReport("missing", "missing"), "Neoserra", checks.Styles{})
 	if out := b.String(); strings.Contains(out, " \n") || !strings.Contains(out, "✗ SPF   missing\n") {
 		t.Errorf("report:\n%q", out)
 	}

@@ -102,7 +102,7 @@ func TestReadyWords(t *testing.T) {
 // TestRowWords: a row of a list says error in words, with why.
 func TestRowWords(t *testing.T) {
 	t.Parallel()
-	r := verifyReport("error", "error")
+	r := checkReport("error", "error")
 	r.SPF.Problems = []dnscheck.Problem{{Code: dnscheck.CodeDNSServFail, Severity: dnscheck.SeverityError}}
 	got := checks.RowWords(r, "Neoserra")
 	if want := "SPF unknown · DKIM unknown · DMARC p=none, found · DNS could not answer: server failure (SERVFAIL)"; got != want {
@@ -114,10 +114,10 @@ func TestRowWords(t *testing.T) {
 // DMARC is, never "pass" alone.
 func TestSummaryDMARCInWords(t *testing.T) {
 	t.Parallel()
-	a := verifyReport("fail", "missing")
+	a := checkReport("fail", "missing")
 	a.DMARC = dnscheck.DMARCReport{Status: "pass", Policy: "reject", PolicyTag: "p", Percent: 100,
 		Problems: []dnscheck.Problem{{Code: dnscheck.CodeDMARCBlocksPlatform, Severity: dnscheck.SeverityError}}}
-	b := verifyReport("pass", "pass")
+	b := checkReport("pass", "pass")
 	b.Domain = "other.org"
 	var out bytes.Buffer
 	checks.WriteSummary(&out, []dnscheck.DomainReport{a, b}, "Neoserra", checks.Styles{})
@@ -136,7 +136,7 @@ func TestSummaryDMARCInWords(t *testing.T) {
 // (Codes) adds the code after it.
 func TestWriteReportCodesOnlyWhenAsked(t *testing.T) {
 	t.Parallel()
-	r := verifyReport("pass", "missing", "dkim-missing")
+	r := checkReport("pass", "missing", "dkim-missing")
 	var plain, coded bytes.Buffer
 	checks.WriteReport(&plain, r, "Neoserra", checks.Styles{})
 	checks.WriteReport(&coded, r, "Neoserra", checks.Styles{Codes: true})

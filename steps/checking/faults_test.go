@@ -17,7 +17,7 @@ import (
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
 
-// The fault tests drive the verify step as the shell does: Update with
+// The fault tests drive the Check step as the shell does: Update with
 // each message, and the commands it returns run by the test. Timers are
 // not waited for: the test sends the TickMsg a timer would.
 

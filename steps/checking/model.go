@@ -1,4 +1,4 @@
-// Package verify is the wizard's verify screen: it runs core/checks over
+// Package checking is the wizard's Check screen: it runs core/checks over
 // every domain, re-checks on a schedule until all are ready, and shows each
 // domain's verdicts, problems and fixes.
 package checking
@@ -47,7 +47,7 @@ type actionMsg struct {
 	changed time.Time
 }
 
-// Model is the wizard's verify step: it checks every domain at once, then
+// Model is the wizard's Check step: it checks every domain at once, then
 // again after 5 s, waiting longer each time up to 30 s, until SPF and DKIM
 // pass for all of them; then it rings the bell, shows the success with
 // whether each warning still reported changes the decision, and waits for
@@ -91,7 +91,7 @@ type Model struct {
 	keys struct{ Now, Skip, Records, Advice, Open, Close, Up, Down key.Binding }
 }
 
-// NewModel returns the verify step; checker answers the checks; actions
+// NewModel returns the Check step; checker answers the checks; actions
 // are extra keys (each followed by a check).
 func NewModel(c common.Common, checker *dnscheck.Checker, actions []common.KeyAction) *Model {
 	m := &Model{
