@@ -18,11 +18,11 @@ import (
 	"github.com/outreach-auth/wizard/cmd/wizard/demo"
 	"github.com/outreach-auth/wizard/core/plan"
 	"github.com/outreach-auth/wizard/core/session"
+	"github.com/outreach-auth/wizard/steps/checking"
 	confirmstep "github.com/outreach-auth/wizard/steps/confirm"
 	discoverystep "github.com/outreach-auth/wizard/steps/discovery"
 	"github.com/outreach-auth/wizard/steps/domains"
 	"github.com/outreach-auth/wizard/steps/records"
-	"github.com/outreach-auth/wizard/steps/checking"
 	"github.com/outreach-auth/wizard/tui"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
@@ -140,7 +140,7 @@ var keysAt = map[session.StepID][]string{
 	session.StepProvider:  {"enter", "enter", "enter", "enter", "esc", "down", "up"},
 	session.StepDomains:   {"enter", "enter", "esc"},
 	session.StepRecords:   {"enter", "esc", "p", "p", "m", "i"},
-	session.StepCheck:    {"r", "enter", "s", "b", "esc", "p", "m"},
+	session.StepCheck:     {"r", "enter", "s", "b", "esc", "p", "m"},
 	session.StepAdvice:    {"esc", "b", "v"}, // v: the demo's test message, verified in the confirm step
 	session.StepConfirm:   {"b"},             // back to the advice (enter and esc end the wizard)
 }
