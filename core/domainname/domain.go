@@ -809,7 +809,9 @@ func (in Input) Notes() []string {
 	}
 	var notes []string
 	if p.in.FromEmail {
-		notes = append(notes, "Using the domain part of the email address "+show(p.email)+".")
+		// An address pasted with the sentence's full stop ends in a dot
+		// already: the note ends in one dot, not two.
+		notes = append(notes, "Using the domain part of the email address "+show(strings.TrimRight(p.email, "."))+".")
 	}
 	typed := strings.TrimSuffix(p.host, ".")
 	switch {

@@ -271,6 +271,7 @@ func TestNotes(t *testing.T) {
 		{"  <yourcenter.edu> ", nil},
 		{"jane.doe@yourcenter.edu", []string{"Using the domain part of the email address jane.doe@yourcenter.edu."}},
 		{`"Jane Doe" <Jane.Doe@YourCenter.edu>`, []string{"Using the domain part of the email address Jane.Doe@YourCenter.edu."}},
+		{"Jane.Doe@YourCenter.EDU.", []string{"Using the domain part of the email address Jane.Doe@YourCenter.EDU."}},
 		{`"a b"@x.edu`, []string{`Using the domain part of the email address "\"a b\"@x.edu".`}},
 		{"Bücher.example", []string{`"Bücher.example" is written xn--bcher-kva.example in DNS.`}},
 		{"xn--bcher-kva.example", []string{"xn--bcher-kva.example is how bücher.example is written in DNS."}},
