@@ -64,9 +64,16 @@ func newDemoWizard(t *testing.T, failing string, progress string) *demoWizard {
 // start runs the wizard up to the other domains.
 func (w *demoWizard) start(t *testing.T) {
 	t.Helper()
-	m := tui.NewModel(context.Background(), w.cfg, nil)
+	counts := &actionCount{}
+	cfg := w.cfg
+	cfg.Actions = nil
+	for _, a := range w.cfg.Actions {
+		cfg.Actions = append(cfg.Actions, counts.wrap(a))
+	}
+	m := tui.NewModel(context.Background(), cfg, nil)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 40})
 	w.driver = newDriver(t, m)
+	w.actions = counts
 	w.press("enter")
 	for _, k := range tuitest.Type(tuitest.Domain) {
 		w.feed(k)
@@ -84,6 +91,21 @@ func (w *demoWizard) want(t *testing.T, id session.StepID, texts ...string) {
 	}
 	if !tuitest.Contains(w.m.View(), texts...) {
 		t.Fatalf("the %s step lacks %q:\n%s", id, texts, tuitest.Plain(w.m.View()))
+	}
+}
+
+// until feeds the wizard its messages until ok holds; it fails the test
+// after 5 s.
+func (w *demoWizard) until(t *testing.T, ok func() bool) {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for !ok() {
+		select {
+		case msg := <-w.msgs:
+			w.feed(msg)
+		case <-deadline:
+			t.Fatalf("never came:\n%s", tuitest.Plain(w.m.View()))
+		}
 	}
 }
 
@@ -189,6 +211,7 @@ func TestBackThenSaveKeepsLastCheck(t *testing.T) {
 	w.start(t)
 	w.press("enter")
 	w.press("h") // the hand-off sheet: two files
+	w.until(t, func() bool { return len(w.m.Session().Files) == 2 })
 	w.press("enter")
 	w.want(t, session.StepCheck, "Checking")
 	s := w.m.Session()

@@ -207,6 +207,14 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.BackMsg:
 		cmd := m.back()
 		return m, tea.Batch(cmd, m.saveCmd())
+	case common.ToStepMsg:
+		i := m.index(msg.Step)
+		if i < 0 {
+			return m, nil
+		}
+		s, cmd := m.steps[i].Update(msg.Msg)
+		m.steps[i] = s.(common.Step)
+		return m, cmd
 	case common.SaveMsg:
 		if m.offer != nil {
 			return m, nil

@@ -610,6 +610,11 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	rec := m.s().plan.Records[m.sel]
+	if m.s().busy && key.Matches(msg, k.CopyValue, k.CopyName, k.CopyAll, k.Save) {
+		// DNS is being read again: what is on the screen may be of an
+		// older read, and nothing older is copied or saved.
+		return common.SetStatus(common.Info, "Still working out the records from DNS as it is now; press "+msg.String()+" again in a moment."), true
+	}
 	switch {
 	case key.Matches(msg, k.Notes):
 		m.notesOpen = !m.notesOpen
@@ -654,10 +659,12 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return m.copy("all records for "+m.Domain()+" as a zone-file snippet", plan.ZoneSnippet(m.s().plan)), true
 	case key.Matches(msg, k.Save):
 		fsys, dir, p := m.fsys, m.dir(), m.s().plan
-		return func() tea.Msg {
+		// Addressed to this step: the file is recorded even if the
+		// person has moved on by the time it is written.
+		return common.ToStep(Name, func() tea.Msg {
 			path, err := SaveFS(fsys, dir, p)
 			return SavedMsg{Domain: p.Domain, Path: path, Err: err}
-		}, true
+		}), true
 	case key.Matches(msg, k.Handoff):
 		// The sheet covers every domain, or it is not written.
 		if m.busy() {
@@ -666,7 +673,7 @@ func (m *Model) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 		if failed := m.failed(); len(failed) > 0 {
 			return m.failedStatus(failed), true
 		}
-		return saveHandoff(m.fsys, m.dir(), m.Plans()...), true
+		return common.ToStep(Name, saveHandoff(m.fsys, m.dir(), m.Plans()...)), true
 	case key.Matches(msg, k.ToggleIPs) && !m.busy():
 		m.useIPs, m.toggled = !m.useIPs, true
 		m.sess.UseIPs = m.useIPs

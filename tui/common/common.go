@@ -160,6 +160,20 @@ type BellMsg struct{}
 // Bell is a command that rings the terminal bell.
 func Bell() tea.Msg { return BellMsg{} }
 
+// ToStepMsg is Msg for the step ID, wherever the person is by the time it
+// arrives: a file a step wrote is then recorded even when the person has
+// moved on (the shell gives Msg to that step). ToStep wraps a command's
+// message so.
+type ToStepMsg struct {
+	Step session.StepID
+	Msg  tea.Msg
+}
+
+// ToStep returns cmd with its message addressed to the step id.
+func ToStep(id session.StepID, cmd tea.Cmd) tea.Cmd {
+	return func() tea.Msg { return ToStepMsg{Step: id, Msg: cmd()} }
+}
+
 // SaveMsg asks the shell to save the progress now: the current step
 // recorded something worth keeping (a check's reports, a file written),
 // even if the person quits here.

@@ -317,6 +317,9 @@ func Collect(t testing.TB, cmd tea.Cmd, enough func([]tea.Msg) bool) []tea.Msg {
 			}
 			return
 		}
+		if to, ok := msg.(common.ToStepMsg); ok {
+			msg = to.Msg // a step's own message, as the shell gives it to the step
+		}
 		if msg != nil {
 			select {
 			case ch <- msg:
