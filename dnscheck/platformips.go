@@ -152,7 +152,7 @@ func collectNetworks(n *SPFNode, out *[]netip.Prefix) {
 
 // LivePlatformIPs is the reading of the platform's include that one run
 // of checks shares (one `wizard check`, one --watch round, one poll of the
-// wizard's verify step): it is read once, beside the domains' own
+// wizard's Check step): it is read once, beside the domains' own
 // lookups, and every check of the run waits for it only when it needs the
 // addresses. Its answers are shared with the checks, so that no check
 // asks the include's TXT record again.

@@ -130,6 +130,40 @@ func (d DMARCReport) ReportsUnverified() []ReportDestination {
 	return d.Destinations
 }
 
+// ReportsUnknown returns the destinations whose permission record DNS
+// could not give, when no rua= address of d is known to receive reports
+// (none inside the organisation, none authorised): whether any report
+// arrives is then unknown, and nothing may promise that one does. It
+// returns nil otherwise.
+func (d DMARCReport) ReportsUnknown() []ReportDestination {
+	if len(d.ReportsTo) == 0 || len(d.Destinations) == 0 {
+		return nil
+	}
+	owner := d.Domain
+	if d.Inherited() {
+		owner = d.OrgDomain
+	}
+	var unknown []ReportDestination
+	for _, u := range d.ReportsTo {
+		dest, ok := ExternalDestination(owner, u)
+		if !ok {
+			return nil
+		}
+		for _, rd := range d.Destinations {
+			if rd.Domain != dest {
+				continue
+			}
+			switch rd.Status {
+			case DestinationAuthorized:
+				return nil
+			case DestinationError:
+				unknown = append(unknown, rd)
+			}
+		}
+	}
+	return unknown
+}
+
 // checkDestinations is CheckReportDestinations for a DMARC report: the
 // record's owner is the organisational domain when it is inherited.
 func checkDestinations(ctx context.Context, q Querier, d DMARCReport) []ReportDestination {

@@ -360,7 +360,7 @@ func pollPublished(ctx context.Context, o *publishOptions, checker *dnscheck.Che
 }
 
 // publishAction is the wizard's u key ("update DNS for me") on the records
-// and verify steps: the plan shown, published as 'wizard publish --yes'
+// and Check steps: the plan shown, published as 'wizard publish --yes'
 // does, signed with the key of the wizard's --tsig-key or WIZARD_TSIG_KEY,
 // or else the key file u asks for (asked again after a key that failed).
 // The checks that follow see the records as soon as the server has them.

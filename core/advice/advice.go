@@ -379,6 +379,10 @@ const (
 	// outside the organisation and no permission record for it: no
 	// reports arrive (docs/reports.md).
 	dmarcTightenUnverified
+	// dmarcTightenUnknown is dmarcTighten with every rua= address outside
+	// the organisation and its permission record unreadable: whether
+	// reports arrive is unknown.
+	dmarcTightenUnknown
 	// dmarcViaDKIM: not ready under p=quarantine or p=reject, but DKIM
 	// passes, so DMARC passes through it; SPF still needs fixing.
 	dmarcViaDKIM
@@ -399,6 +403,9 @@ func dmarcKind(r dnscheck.DomainReport) int {
 		}
 		if len(r.DMARC.ReportsUnverified()) > 0 {
 			return dmarcTightenUnverified
+		}
+		if len(r.DMARC.ReportsUnknown()) > 0 {
+			return dmarcTightenUnknown
 		}
 		return dmarcTighten
 	case r.DMARC.Status == dnscheck.VerdictPass && !r.Ready && r.DKIM.Status == dnscheck.VerdictPass && holdsBack(r.DMARC):
@@ -427,6 +434,8 @@ func dmarcStep(r dnscheck.DomainReport, aud audience.Audience) string {
 		return fmt.Sprintf("%s's DMARC policy is p=none; once the reports sent to %s show every sender passing, move to p=quarantine. %s", r.Domain, reportsTo(r.DMARC), readReports)
 	case dmarcTightenUnverified:
 		return fmt.Sprintf("%s's DMARC policy is p=none, but no reports arrive: %s. Once they do, %s; when every sender passes, move to p=quarantine.", r.Domain, unverifiedWhy(r.DMARC), strings.ToLower(readReports[:1])+strings.TrimSuffix(readReports[1:], "."))
+	case dmarcTightenUnknown:
+		return fmt.Sprintf("%s's DMARC policy is p=none; whether reports arrive is not known yet: %s. Once they do, %s; when every sender passes, move to p=quarantine.", r.Domain, unknownWhy(r.DMARC), strings.ToLower(readReports[:1])+strings.TrimSuffix(readReports[1:], "."))
 	case dmarcTightenBlind:
 		return fmt.Sprintf("%s's DMARC policy is p=none and has no rua= tag, so no reports arrive. %s %s Once every sender passes SPF and DKIM, move to p=quarantine.", r.Domain, reportsHow(aud, r.Domain, "it"), realMessage(aud))
 	case dmarcHoldBack:
@@ -489,6 +498,8 @@ func ReportsFact(d dnscheck.DMARCReport) string {
 		return "none (the record has no rua= tag)"
 	case len(d.ReportsUnverified()) > 0:
 		return "none arrive: " + unverifiedWhy(d)
+	case len(d.ReportsUnknown()) > 0:
+		return "not known whether any arrive: " + unknownWhy(d)
 	}
 	return "sent to " + reportsTo(d)
 }
@@ -508,6 +519,18 @@ func unverifiedWhy(d dnscheck.DMARCReport) string {
 	}
 	return dnscheck.Printable(fmt.Sprintf("%s %s outside the organisation, and receivers send nothing there until %s",
 		reportsTo(d), plural(len(d.ReportsTo), "is", "are"), strings.Join(parts, " and ")))
+}
+
+// unknownWhy says why it is unknown whether reports arrive at d's rua=
+// addresses: each is outside the organisation, and DNS did not give its
+// permission record. Text from DNS is made printable.
+func unknownWhy(d dnscheck.DMARCReport) string {
+	var names []string
+	for _, dest := range d.ReportsUnknown() {
+		names = append(names, strings.TrimSuffix(dest.Name, "."))
+	}
+	return dnscheck.Printable(fmt.Sprintf("%s %s outside the organisation, and DNS did not answer for the permission record receivers look for (%s); check again later",
+		reportsTo(d), plural(len(d.ReportsTo), "is", "are"), strings.Join(names, " and ")))
 }
 
 // reportsTo names where a DMARC record's reports go: its rua= addresses,
@@ -538,6 +561,8 @@ func (t *Tally) dmarcSteps() []string {
 			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none; once their reports show every sender passing, move to p=quarantine. %s", names, readReports))
 		case dmarcTightenUnverified:
 			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none, but no reports arrive: each sends them to an address outside its organisation, and receivers send nothing there until that address's domain publishes a TXT record \"v=DMARC1\" at DOMAIN._report._dmarc.DESTINATION. Once they do, %s; when every sender passes, move to p=quarantine.", names, strings.ToLower(readReports[:1])+strings.TrimSuffix(readReports[1:], ".")))
+		case dmarcTightenUnknown:
+			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none; whether reports arrive is not known yet: each sends them to an address outside its organisation, and DNS did not answer for the permission record (DOMAIN._report._dmarc.DESTINATION) receivers look for. Check again later; once reports arrive, %s; when every sender passes, move to p=quarantine.", names, strings.ToLower(readReports[:1])+strings.TrimSuffix(readReports[1:], ".")))
 		case dmarcTightenBlind:
 			out = append(out, fmt.Sprintf("The DMARC policy of %s is p=none with no rua= tag, so no reports arrive. %s %s Once every sender passes SPF and DKIM, move to p=quarantine.", names, reportsHow(t.audience, "DOMAIN", "each"), realMessage(t.audience)))
 		case dmarcHoldBack:

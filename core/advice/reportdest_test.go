@@ -43,10 +43,20 @@ func TestAdviseReportsThatCannotArrive(t *testing.T) {
 	if !strings.Contains(all, "once the reports sent to it-reports@stateuniv.edu show every sender passing") || !strings.Contains(all, "'wizard reports FILE...'") || strings.Contains(all, "no reports arrive") {
 		t.Errorf("next steps:\n%s", all)
 	}
-	// DNS trouble at the destination is not "missing".
+	// DNS trouble at the destination is not "missing", and promises
+	// nothing either: whether reports arrive is unknown, and said so.
 	trouble := withDestination(ready("yourcenter.edu"), "it-reports@stateuniv.edu", "stateuniv.edu", dnscheck.DestinationError)
-	if all := strings.Join(advice.Advise([]dnscheck.DomainReport{trouble}, p).NextSteps, "\n"); strings.Contains(all, "no reports arrive") {
+	if all := strings.Join(advice.Advise([]dnscheck.DomainReport{trouble}, p).NextSteps, "\n"); strings.Contains(all, "no reports arrive") ||
+		strings.Contains(all, "once the reports sent to") ||
+		!strings.Contains(all, "whether reports arrive is not known yet: it-reports@stateuniv.edu is outside the organisation, and DNS did not answer for the permission record receivers look for (yourcenter.edu._report._dmarc.stateuniv.edu)") {
 		t.Errorf("next steps:\n%s", all)
+	}
+	if f := advice.ReportsFact(trouble.DMARC); !strings.HasPrefix(f, "not known whether any arrive: ") {
+		t.Errorf("fact %q", f)
+	}
+	twoUnknown := withDestination(ready("othercenter.edu"), "it-reports@stateuniv.edu", "stateuniv.edu", dnscheck.DestinationError)
+	if all := strings.Join(advice.Advise([]dnscheck.DomainReport{trouble, twoUnknown}, p).NextSteps, "\n"); strings.Contains(all, "once their reports show") || !strings.Contains(all, "whether reports arrive is not known yet") {
+		t.Errorf("next steps for two:\n%s", all)
 	}
 	// Two domains alike share one sentence.
 	other := withDestination(ready("othercenter.edu"), "it-reports@stateuniv.edu", "stateuniv.edu", dnscheck.DestinationMissing)

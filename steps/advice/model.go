@@ -65,7 +65,7 @@ func (m *Model) Title() string { return Title }
 func (m *Model) Advice() advice.Advice { return m.advice }
 
 // Enter implements common.Step: the advice is worked out from the reports
-// the verify step left.
+// the Check step left.
 func (m *Model) Enter(s *session.Session, _ common.Direction) tea.Cmd {
 	m.sess = s
 	m.reports = s.Reports()

@@ -91,7 +91,7 @@ func Intro(p *assets.Platform, saves bool) (lead string, happen, need []string, 
 	if !saves {
 		need[1] = "About 15 minutes. Nothing is saved this time: stopping means starting over."
 	}
-	return lead, happen, need, "The wizard never changes your DNS itself: it only reads it."
+	return lead, happen, need, "The wizard only reads your DNS, unless you ask it to publish the records for you (with a key from whoever runs your DNS)."
 }
 
 // Heading is the welcome's title.

@@ -25,7 +25,7 @@ func TestModel(t *testing.T) {
 	tuitest.CheckFits(t, m.View(), 40, 12)
 	m.Update(tuitest.Key("pgdown"))
 	m.Update(tuitest.Key("pgdown"))
-	if !tuitest.Contains(m.View(), "The wizard never changes your DNS itself") {
+	if !tuitest.Contains(m.View(), "The wizard only reads your DNS, unless you ask it") {
 		t.Fatalf("page down did not reach the end:\n%s", tuitest.Plain(m.View()))
 	}
 	_, cmd := m.Update(tuitest.Key("enter"))
@@ -73,12 +73,13 @@ func TestHappenNamesEveryStep(t *testing.T) {
 }
 
 // TestNoteSaysWhatIsNotChanged: the closing note says that the wizard
-// leaves the DNS alone, not that "nothing is changed" (the person does
-// change DNS, and the wizard may write a hand-off sheet).
+// only reads the DNS unless asked to publish (u on the records, with a
+// key), not that "nothing is changed" nor that it never changes DNS, which
+// u contradicts.
 func TestNoteSaysWhatIsNotChanged(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	_, _, _, note := welcome.Intro(env.Platform, true)
-	if strings.Contains(note, "Nothing is changed") || !strings.Contains(note, "never changes your DNS") {
+	if strings.Contains(note, "Nothing is changed") || strings.Contains(note, "never changes") || !strings.Contains(note, "only reads your DNS, unless you ask it to publish") {
 		t.Errorf("note = %q", note)
 	}
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // KeyAction is an extra key shown in the help bar of the records and
-// verify steps (the demo's): Run gets the current plan and returns a status
+// Check steps (the demo's): Run gets the current plan and returns a status
 // line. (tui.Action is this type.)
 type KeyAction struct {
 	Key key.Binding
