@@ -169,3 +169,24 @@ func TestDemoAccessibleCheckOffersDemoKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoSummaryListsDMARCChange: a reports address given on the way
+// makes the DMARC record a change to publish, and the summary left on the
+// terminal lists it beside the DKIM and SPF records (a ready domain lists
+// it too, under "for DMARC, still to publish").
+func TestDemoSummaryListsDMARCChange(t *testing.T) {
+	t.Chdir(t.TempDir())
+	in := strings.Join([]string{"yourcenter.edu", "", "", "dmarc@yourcenter.edu", "", "a", "", "", "q"}, "\n") + "\n"
+	var out, errOut bytes.Buffer
+	run(context.Background(), []string{"demo", "--accessible"}, streams{in: strings.NewReader(in), out: &out, err: &errOut})
+	_, sum, ok := strings.Cut(out.String(), "Still to do in DNS")
+	if !ok {
+		t.Fatalf("no summary:\n%s", out.String())
+	}
+	sum, _, _ = strings.Cut(sum, "Next steps")
+	for _, want := range []string{"DKIM: add a CNAME record", "SPF: replace the TXT record", "DMARC: replace the TXT record", "v=DMARC1; p=none; rua=mailto:dmarc@yourcenter.edu"} {
+		if !strings.Contains(sum, want) {
+			t.Errorf("the summary's to-do lacks %q:\n%s", want, sum)
+		}
+	}
+}

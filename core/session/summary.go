@@ -71,12 +71,20 @@ func Summarise(p *assets.Platform, s *Session, width int) string {
 		rep, haveRep := reportFor(reports, d)
 		switch {
 		case haveRep && rep.Ready:
+			if havePlan && hasDMARCChange(pl) {
+				// Ready for the platform; what the person asked for
+				// DMARC (a reports address, its permission record) is
+				// still to publish.
+				w.para("  ", "    ", pr(d)+": ready for "+p.Name+"; for DMARC, still to publish:")
+				w.records(pl, dmarcChange)
+				continue
+			}
 			w.para("  ", "    ", pr(d)+": ready, nothing to do.")
 			continue
 		case haveRep:
 			toCheck = append(toCheck, d)
 			w.para("  ", "    ", pr(d)+": not ready yet (last check: "+verdicts(rep)+").")
-			shown := func(r plan.Record) bool { return failing(rep, r.Purpose) }
+			shown := func(r plan.Record) bool { return failing(rep, r.Purpose) || dmarcChange(r) }
 			if !havePlan {
 				shown = func(plan.Record) bool { return false }
 			}
@@ -423,4 +431,22 @@ func PhoneUnits(words []string) []string {
 func phonePiece(w string) bool {
 	core := strings.TrimRight(w, ",;:.")
 	return strings.ContainsAny(core, "0123456789") && strings.Trim(core, "0123456789()-.") == ""
+}
+
+// dmarcChange reports whether r is a DMARC change still to publish: the
+// domain's own DMARC record to add or replace (with the reports address
+// the person gave, say), or a reports permission record to add. Records
+// kept, and an organisation's record, are not.
+func dmarcChange(r plan.Record) bool {
+	return r.Purpose == plan.PurposeDMARC && !r.Organisational && (r.Action == plan.ActionAdd || r.Action == plan.ActionReplace)
+}
+
+// hasDMARCChange reports whether pl has a DMARC change still to publish.
+func hasDMARCChange(pl plan.Plan) bool {
+	for _, r := range pl.Records {
+		if dmarcChange(r) {
+			return true
+		}
+	}
+	return false
 }
