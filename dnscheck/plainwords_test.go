@@ -98,3 +98,35 @@ func TestSPFFailingAddressesSaidOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestSPFMultipleFixNamesRecordToDelete: the fix of a doubled SPF record
+// says, by value, which one to keep and which to delete.
+func TestSPFMultipleFixNamesRecordToDelete(t *testing.T) {
+	t.Parallel()
+	const (
+		both    = "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all"
+		outlook = "v=spf1 include:spf.protection.outlook.com -all"
+		ours    = "v=spf1 include:spf.outreachsystems.com ~all"
+	)
+	cases := []struct {
+		records []string
+		want    string
+	}{
+		{[]string{outlook, both}, `Keep "` + both + `" as it is and delete "` + outlook + `"`},
+		{[]string{outlook, ours}, `Edit "` + ours + `" so that it also holds what the others say, and delete "` + outlook + `"`},
+	}
+	for _, tc := range cases {
+		t.Run(strings.Join(tc.records, "|"), func(t *testing.T) {
+			t.Parallel()
+			srv := fxServer(t, fxOrgZone(fxDomain, spfRecord(tc.records[0]), spfRecord(tc.records[1]), fxDKIMCNAME))
+			rep := fxChecker(srv, fxTimeout).Check(context.Background(), fxDomain, fxExpect(t, nil))
+			p, ok := fxProblem(rep.SPF.Problems, dnscheck.CodeSPFMultiple)
+			if !ok {
+				t.Fatalf("no spf-multiple among %v", fxCodes(rep.SPF.Problems))
+			}
+			if !strings.Contains(p.Fix, tc.want) {
+				t.Errorf("fix %q, want it to say %q", p.Fix, tc.want)
+			}
+		})
+	}
+}

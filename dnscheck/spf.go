@@ -70,7 +70,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		}
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFMultiple, Severity: SeverityError,
 			Message: msg,
-			Fix:     "Merge them into one record and delete the others; the records the wizard proposes include the merged one."})
+			Fix:     multipleSPFFix(kept, exp.SPFInclude)})
 		rep.IPs = evaluate(q, nil)
 		return rep
 	}
@@ -914,4 +914,51 @@ func ResultWords(result string) string {
 		return "could not be read just now"
 	}
 	return result
+}
+
+// multipleSPFFix says which of a domain's SPF records (recs, as found) to
+// keep and which to delete, by value: the one whose terms already hold
+// every other's is kept as it is ("Keep "v=spf1 …" as it is and delete
+// "v=spf1 …""); when none does, the first (or the one with the platform's
+// include) is edited to hold the others' terms, and the others deleted.
+func multipleSPFFix(recs []string, include string) string {
+	terms := make([]map[string]bool, len(recs))
+	for i, r := range recs {
+		terms[i] = map[string]bool{}
+		for _, t := range strings.Fields(strings.ToLower(r)) {
+			if t != "v=spf1" && strings.TrimLeft(t, "+-~?") != "all" {
+				terms[i][t] = true
+			}
+		}
+	}
+	covers := func(i int) bool {
+		for j := range recs {
+			for t := range terms[j] {
+				if !terms[i][t] {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	keep, covering := -1, false
+	for i := range recs {
+		has := include != "" && terms[i]["include:"+strings.ToLower(trimDot(include))]
+		switch {
+		case covers(i) && (!covering || has):
+			keep, covering = i, true
+		case !covering && (keep < 0 || has && !terms[keep]["include:"+strings.ToLower(trimDot(include))]):
+			keep = i
+		}
+	}
+	var del []string
+	for i, r := range recs {
+		if i != keep {
+			del = append(del, strconv.Quote(r))
+		}
+	}
+	if covering {
+		return "Keep " + strconv.Quote(recs[keep]) + " as it is and delete " + strings.Join(del, " and ") + ": the one kept already holds all they say."
+	}
+	return "Edit " + strconv.Quote(recs[keep]) + " so that it also holds what the others say, and delete " + strings.Join(del, " and ") + "; the records the wizard proposes include the merged one."
 }

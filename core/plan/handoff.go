@@ -357,8 +357,12 @@ func changeBlocks(s *sheetWriter, n int, r Record, h hostNames) {
 	}
 	if r.Action != ActionDelete {
 		items = append(items, line{strong("TTL: "), txt(fmt.Sprintf("%d seconds (one hour), or the form's default", DefaultTTL))})
-		for _, old := range r.Replaces {
-			items = append(items, line{strong("Now: "), code(old)})
+		for _, old := range r.Olds() {
+			verb := old.Verb
+			if verb == "Replaces" {
+				verb = "Now"
+			}
+			items = append(items, line{strong(verb + ": "), code(old.Value)})
 		}
 	}
 	s.add(block{Items: items})
@@ -377,8 +381,10 @@ func whatToDo(r Record) string {
 		return "add a new " + r.Type + " record."
 	case r.Purpose == PurposeDKIM:
 		return "replace what is at this name now (under Now) with this CNAME: edit it if it is a CNAME, otherwise delete it and add the CNAME."
+	case len(r.Replaces) > 1 && r.keptOld() >= 0:
+		return "keep the record under Keep as it is (its value is already the one below) and delete each record under Delete, by its value."
 	case len(r.Replaces) > 1:
-		return "edit one of the records listed under Now so that its value is exactly the one below, and delete the others."
+		return "edit the record under Edit so that its value is exactly the one below, and delete each record under Delete, by its value."
 	}
 	return "edit the existing " + r.Type + " record (under Now) so that its value is exactly the one below; do not add a second record."
 }

@@ -239,10 +239,10 @@ func TestHandoffReplaceAndDelete(t *testing.T) {
 		out := handoff(t, FormatMarkdown, plan)
 		spf := one(t, plan, PurposeSPF)
 		for _, want := range []string{
-			"#### 2. SPF: replace the TXT record\n\n- **What to do:** edit one of the records listed under Now so that its value is exactly the one below, and delete the others.\n",
+			"#### 2. SPF: edit one TXT record, delete the other\n\n- **What to do:** edit the record under Edit so that its value is exactly the one below, and delete each record under Delete, by its value.\n",
 			"- **Value:** `" + spf.Value + "`\n",
-			"- **Now:** `" + outlookSPF + "`\n",
-			"- **Now:** `" + godaddySPF + "`\n",
+			"- **Edit:** `" + outlookSPF + "`\n",
+			"- **Delete:** `" + godaddySPF + "`\n",
 			"yourcenter.edu has 2 today: see the SPF change below.",
 			"The domain has 2 SPF records, which makes receivers ignore all of them.",
 			"- DMARC, TXT at `_dmarc.yourcenter.edu.`: `v=DMARC1; p=none`\n",

@@ -795,7 +795,7 @@ func (m *Model) render() {
 func (m *Model) renderPlan(b *strings.Builder) {
 	st, w, pl := m.Styles, m.Width, m.s().plan
 	p := dnscheck.Printable
-	title := "Records to publish for " + pl.Domain
+	title := pl.Heading()
 	if m.s().busy {
 		title = m.Spin.View() + " " + title
 	}
@@ -895,12 +895,8 @@ func (m *Model) card(i int, r plan.Record) string {
 	if r.Action != plan.ActionDelete {
 		field("Value", p(r.FormValue), st.Value)
 	}
-	for _, old := range r.Replaces {
-		verb := "Replaces"
-		if r.Action == plan.ActionDelete {
-			verb = "Now"
-		}
-		field(verb, p(old), st.Dim)
+	for _, old := range r.Olds() {
+		field(old.Verb, p(old.Value), st.Dim)
 	}
 	if r.Purpose == plan.PurposeSPF {
 		b.WriteString(st.Dim.Render(common.Wrap(fmt.Sprintf("Uses %d of the %d DNS lookups receivers allow.", m.s().plan.SPFLookups, dnscheck.MaxSPFLookups), w)) + "\n")
