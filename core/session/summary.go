@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/advice"
 	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/plan"
@@ -118,11 +119,12 @@ func Summarise(p *assets.Platform, s *Session, width int) string {
 	}
 
 	// The decision is said once, above: the next step that repeats it
-	// (the setting by its label) is left out.
+	// (the setting by its label) is left out, and so is the clause that
+	// says again when the setting goes OFF.
 	var next []string
 	for _, step := range a.NextSteps {
 		if !strings.Contains(step, fmt.Sprintf("%q", p.Setting.Label)) {
-			next = append(next, step)
+			next = append(next, strings.Replace(step, advice.OffOnceAllPass, ".", 1))
 		}
 	}
 	if len(next) > 0 {
