@@ -186,11 +186,17 @@ func buildSheet(plans []Plan) sheet {
 		". Receivers trust that mail only when the domain's DNS vouches for it with three records: DKIM, SPF and DMARC.")))
 	s.add(para(txt("This sheet is for whoever edits the DNS. It lists every change with the name and value exactly as the DNS host's form wants them: copy the names and values in "),
 		code("code font"), txt(" as they are, without adding spaces or line breaks.")))
+	if plans[0].Simulated {
+		s.add(para(txt("This sheet comes from the wizard's demo, whose DNS is simulated: the records and answers in it are the demo's. The commands in it (dig, wizard check) ask the real Internet, so run them for your real domain.")))
+	}
 	for _, p := range plans {
 		domainSection(&s, p, platform)
 	}
 	if len(plans) > 1 {
 		s.add(heading(2, txt("Check every domain at once")))
+		if plans[0].Simulated {
+			s.add(para(txt("With your real domains (the demo's are simulated):")))
+		}
 		s.add(block{Line: line{code("wizard check " + strings.Join(domains, " "))}, Class: "cmd"})
 	}
 	s.add(grantBlocks(plans)...)
@@ -280,7 +286,11 @@ func domainSection(s *sheetWriter, plan Plan, platform string) {
 	}
 	s.add(heading(3, txt("Check the result")))
 	checkBlocks(s, plan)
-	s.add(para(txt("Whoever sent you this sheet can also run the setup wizard's check, which asks the domain's own name servers and says the domain is ready once SPF and DKIM pass:")))
+	check := "Whoever sent you this sheet can also run the setup wizard's check, which asks the domain's own name servers and says the domain is ready once SPF and DKIM pass:"
+	if plan.Simulated {
+		check = "With your real domain (the demo's is simulated), whoever sent you this sheet can also run the setup wizard's check, which asks the domain's own name servers and says the domain is ready once SPF and DKIM pass:"
+	}
+	s.add(para(txt(check)))
 	s.add(block{Line: line{code("wizard check " + plan.Domain)}, Class: "cmd"})
 	s.add(para(txt("When the answers match, tell whoever sent you this sheet: " + platform + " needs nothing else from DNS.")))
 }

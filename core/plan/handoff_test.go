@@ -956,3 +956,23 @@ func TestHandoffHTMLCodeKeepsTokens(t *testing.T) {
 		}
 	}
 }
+
+// TestHandoffSimulated: a sheet written in the demo (Simulated plans) says
+// that its commands are for the real domain, since they ask the real
+// Internet; a real sheet does not.
+func TestHandoffSimulated(t *testing.T) {
+	t.Parallel()
+	plan := handoffPlan(t, "cloudflare")
+	for _, simulated := range []bool{false, true} {
+		plan.Simulated = simulated
+		out := handoff(t, FormatMarkdown, plan)
+		for _, s := range []string{
+			"The commands in it (dig, wizard check) ask the real Internet, so run them for your real domain.",
+			"With your real domain (the demo's is simulated), whoever sent you this sheet can also run",
+		} {
+			if strings.Contains(out, s) != simulated {
+				t.Errorf("simulated %v: says %q: %v", simulated, s, !simulated)
+			}
+		}
+	}
+}

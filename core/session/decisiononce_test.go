@@ -32,3 +32,20 @@ func TestSummarySaysTheDecisionOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestSummarySimulatedCommands: in the demo (Simulated), the command that
+// checks the domain is said to be for the real domain, since it asks the
+// real Internet; outside the demo it is not.
+func TestSummarySimulatedCommands(t *testing.T) {
+	const d = "yourcenter.edu"
+	for _, simulated := range []bool{false, true} {
+		s := oneDomain(t, d)
+		s.Simulated = simulated
+		s.Checked([]dnscheck.DomainReport{{Domain: d, SPF: dnscheck.SPFReport{Status: dnscheck.VerdictPass}, DKIM: dnscheck.DKIMReport{Status: dnscheck.VerdictMissing}}}, at(10, 5))
+		sum := Summarise(assets.DefaultPlatform(), s, 80)
+		said := regexp.MustCompile(`check again, with your real domain \(the demo's DNS is\s+simulated\):\n\s+wizard check yourcenter.edu`).MatchString(sum)
+		if said != simulated {
+			t.Errorf("simulated %v: the check command is said to be for the real domain: %v\n%s", simulated, said, sum)
+		}
+	}
+}

@@ -91,7 +91,11 @@ func Summarise(p *assets.Platform, s *Session, width int) string {
 		}
 		toCheck = append(toCheck, d)
 		if !havePlan {
-			w.para("  ", "    ", pr(d)+": the records are not worked out yet; this prints them:")
+			prints := ": the records are not worked out yet; this prints them:"
+			if s.Simulated {
+				prints = ": the records are not worked out yet; with your real domain (the demo's is simulated), this prints them:"
+			}
+			w.para("  ", "    ", pr(d)+prints)
 			w.code("    ", "wizard records "+pr(d))
 			continue
 		}
@@ -103,6 +107,10 @@ func Summarise(p *assets.Platform, s *Session, width int) string {
 		again := "When they are published, check them:"
 		if checked {
 			again = "When that is done, check again:"
+		}
+		if s.Simulated {
+			// The demo's DNS is simulated: the command asks the real one.
+			again = strings.TrimSuffix(again, ":") + ", with your real domain (the demo's DNS is simulated):"
 		}
 		w.para("  ", "  ", again)
 		w.code("    ", "wizard check "+pr(strings.Join(toCheck, " ")))
@@ -130,6 +138,9 @@ func Summarise(p *assets.Platform, s *Session, width int) string {
 	if len(next) > 0 {
 		w.blank()
 		w.para("", "", "Next steps")
+		if s.Simulated {
+			w.para("  ", "  ", "The commands named here are for your real domain: the demo's DNS is simulated.")
+		}
 		for i, s := range next {
 			n := fmt.Sprintf("  %d. ", i+1)
 			w.para(n, strings.Repeat(" ", len(n)), pr(s))
