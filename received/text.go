@@ -90,7 +90,7 @@ func WriteText(w io.Writer, r Report) {
 		rc := r.Receiver
 		line("The receiver (%s) said: dkim=%s spf=%s dmarc=%s", p(rc.AuthservID), orDash(p(rc.DKIM)), orDash(p(rc.SPF)), orDash(p(rc.DMARC)))
 		for _, dg := range r.Disagreements {
-			line("  ! %s: the receiver said %s, the wizard finds %s. %s", dg.Method, p(dg.Receiver), dg.Wizard, p(dg.Explain))
+			line("  ! %s: the receiver said %s, the wizard finds %s. %s", dg.Method, p(dg.Receiver), dnscheck.ResultWords(dg.Wizard), p(dg.Explain))
 		}
 	} else {
 		line("The receiver left no Authentication-Results header.")

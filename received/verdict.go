@@ -270,7 +270,7 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform, v voice) {
 	}
 	for _, d := range rep.Disagreements {
 		rep.Problems = append(rep.Problems, problem(CodeReceiverDisagrees, dnscheck.SeverityWarning,
-			fmt.Sprintf("The receiver said %s=%s; the wizard finds %s.", d.Method, d.Receiver, d.Wizard), d.Explain))
+			fmt.Sprintf("The receiver said %s=%s; the wizard finds %s.", d.Method, d.Receiver, dnscheck.ResultWords(d.Wizard)), d.Explain))
 	}
 	switch rep.PlatformPath {
 	case PathRewritten:
