@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -141,6 +142,11 @@ func TestDemoAccessibleTestMessage(t *testing.T) {
 	if !strings.Contains(summary, "Confirmed with a real message\n") || !strings.Contains(summary, "The message from yourcenter.edu (checked at ") ||
 		!strings.Contains(summary, ") passes DMARC.") || strings.Contains(summary, verdict) {
 		t.Errorf("the summary lacks the confirmation, or repeats its instruction")
+	}
+	// The hand-off sheet of the demo says its commands are for the real
+	// domain.
+	if sheet, err := os.ReadFile(filepath.Join(dir, "dns-handoff-yourcenter.edu.md")); err != nil || !strings.Contains(string(sheet), "run them for your real domain") {
+		t.Errorf("the demo's hand-off sheet (%v) does not say its commands are for the real domain", err)
 	}
 	// The file the demo wrote is listed with the others, where it is.
 	// (A path wider than the summary breaks between its folders.)

@@ -194,12 +194,16 @@ func (m *Model) WithPrepare(prepare session.Prepare) *Model {
 // Plan returns the plan of the domain shown, and whether there is one.
 func (m *Model) Plan() (plan.Plan, bool) { return m.s().plan, m.s().have }
 
-// Plans returns the plans built so far, in the domains' order.
+// Plans returns the plans built so far, in the domains' order, marked
+// Simulated in the demo (the sheet then says its commands are for the
+// real domain).
 func (m *Model) Plans() plan.Plans {
 	out := plan.Plans{}
 	for _, d := range m.doms {
 		if d.have {
-			out = append(out, d.plan)
+			pl := d.plan
+			pl.Simulated = m.sess != nil && m.sess.Simulated
+			out = append(out, pl)
 		}
 	}
 	return out

@@ -1,9 +1,11 @@
 package records_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
+	"github.com/outreach-auth/wizard/steps/records"
 	"github.com/outreach-auth/wizard/tui/tuitest"
 )
 
@@ -42,5 +44,22 @@ func TestDoubledSPFKeepDelete(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Log(v)
+	}
+}
+
+// TestHandoffKeySimulated: in the demo (a simulated session), the sheet h
+// writes says that its commands are for the real domain.
+func TestHandoffKeySimulated(t *testing.T) {
+	env := tuitest.NewEnv(t)
+	dir := t.TempDir()
+	m := built(t, env, 80, 24, dir)
+	m.Session().Simulated = true
+	saved := tuitest.Await[records.HandoffSavedMsg](t, press(t, m, "h"))
+	if saved.Err != nil {
+		t.Fatal(saved.Err)
+	}
+	sheet, err := os.ReadFile(saved.MDPath)
+	if err != nil || !strings.Contains(string(sheet), "run them for your real domain") {
+		t.Errorf("the demo's sheet (%v) does not say its commands are for the real domain", err)
 	}
 }
