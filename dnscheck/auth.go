@@ -286,7 +286,7 @@ func (a *authQuerier) outOfSync() []Problem {
 		what = slices.Compact(what)
 		out = append(out, Problem{Code: CodeNSOutOfSync, Severity: SeverityWarning,
 			Message: n + " has not caught up yet: it still serves older records at " + strings.Join(what, ", ") + ". Receivers that ask it see the old records.",
-			Fix:     "Usually this clears by itself within minutes as the secondary server copies the zone; if it lasts for hours, ask your DNS host to check zone transfers to " + n + "."})
+			Fix:     "Usually this clears by itself within minutes as the secondary server copies the zone; if it lasts for hours, ask your DNS host why the secondary server " + n + " has not copied the zone."})
 	}
 	return out
 }

@@ -133,6 +133,9 @@ func TestAuthOutOfSync(t *testing.T) {
 	if !strings.Contains(p.Message, "ns2.x.edu") || strings.Contains(p.Message, "ns1.x.edu") {
 		t.Errorf("ns-out-of-sync message %q: want ns2.x.edu named, not ns1.x.edu", p.Message)
 	}
+	if strings.Contains(p.Fix, "zone transfer") || !strings.Contains(p.Fix, "ask your DNS host why the secondary server ns2.x.edu has not copied the zone") {
+		t.Errorf("ns-out-of-sync fix %q: want what to ask the DNS host, in plain words", p.Fix)
+	}
 	if n := strings.Count(p.Message, "osc1._domainkey.x.edu"); n != 1 {
 		t.Errorf("ns-out-of-sync message %q names the record %d times, want once (not once per probed type)", p.Message, n)
 	}

@@ -103,7 +103,7 @@ func TestExpandPlatformIPs(t *testing.T) {
 				return out
 			}(), reason: fmt.Sprintf("only the first %d", dnscheck.MaxPlatformNetworks)},
 
-		{name: "fallback: SERVFAIL", include: "v=spf1 ip4:192.0.2.1 -all", fault: &dnstest.Fault{ServFail: true}, reason: "SERVFAIL"},
+		{name: "fallback: SERVFAIL", include: "v=spf1 ip4:192.0.2.1 -all", fault: &dnstest.Fault{ServFail: true}, reason: "the DNS server reported a failure"},
 		{name: "fallback: timeout", include: "v=spf1 ip4:192.0.2.1 -all", fault: &dnstest.Fault{Silent: true}, reason: "did not answer within"},
 		{name: "fallback: missing", reason: "does not exist or has no TXT records"},
 		{name: "fallback: no SPF record", include: "hello", reason: "has no SPF record"},

@@ -421,8 +421,8 @@ func troubleProblem(r Response, what string) Problem {
 		p.Message = "The DNS server refused to answer for " + asked + "." + unknown
 		p.Fix = "Check that the domain is delegated to the DNS host you edit (its NS records), or point --dns-server at a resolver that answers."
 	case r.Status == StatusServFail:
-		p.Message = "The DNS server failed (SERVFAIL) when asked for " + asked + "." + unknown
-		p.Fix = "Check again shortly. If it persists, the zone may be broken at the DNS host (DNSSEC or delegation errors cause SERVFAIL)."
+		p.Message = "The DNS server reported a failure when asked for " + asked + "." + unknown
+		p.Fix = "Check again shortly. If it persists, the domain's records may be broken at the DNS host (a signing (DNSSEC) or delegation mistake causes this): ask your DNS host."
 	case r.Status == StatusNotRecursive:
 		server := "The DNS server"
 		if r.Server != "" {
@@ -434,7 +434,7 @@ func troubleProblem(r Response, what string) Problem {
 		p.Message = "No DNS server could be asked for " + asked + ": " + r.Reason() + "." + unknown
 		p.Fix = "Check the DNS server's address and port (--dns-server), that it is running, and that this network can reach it; without --dns-server, check this computer's network and DNS settings."
 	case errors.Is(r.Err, ErrCNAMELoop), errors.Is(r.Err, ErrCNAMEChain):
-		p.Message = "Looking up " + asked + " leads into " + cnameTrouble(r.Err) + ". Resolvers give up on it (SERVFAIL), so receivers cannot read the record."
+		p.Message = "Looking up " + asked + " leads into " + cnameTrouble(r.Err) + ". Resolvers give up on it and report a failure, so receivers cannot read the record."
 		p.Fix = "Correct the CNAME records on that chain so that it ends, within a few steps, at a name that holds the record."
 	case r.Truncated:
 		p.Message = "The DNS server sent only part of the answer (truncated, even over TCP) when asked for " + asked + "." + unknown
@@ -469,7 +469,7 @@ func troubleCode(s Status) Code {
 }
 
 // TroubleWords says in a few words why a check ended in DNS trouble, from
-// the code of its first dns-* problem: "server failure (SERVFAIL)", "no
+// the code of its first dns-* problem: "the DNS server reported a failure", "no
 // DNS server could be reached"… It is "" when problems have none. Screens
 // show it beside the status "error", which alone says nothing.
 func TroubleWords(problems []Problem) string {
@@ -478,9 +478,9 @@ func TroubleWords(problems []Problem) string {
 		case CodeDNSTimeout:
 			return "the DNS server did not answer in time"
 		case CodeDNSServFail:
-			return "server failure (SERVFAIL)"
+			return "the DNS server reported a failure"
 		case CodeDNSRefused:
-			return "the DNS server refused to answer (REFUSED)"
+			return "the DNS server refused to answer"
 		case CodeDNSUnreachable:
 			return "no DNS server could be reached"
 		case CodeDNSBadReply:
@@ -498,7 +498,7 @@ func troubleReason(r Response) string { return r.Reason() }
 
 // Reason says in a few words, for a person, why a lookup got no usable
 // answer: "the DNS server did not answer within 2 s", "nothing answers at
-// 127.0.0.1:9 (connection refused)", "server failure (SERVFAIL)". It is ""
+// 127.0.0.1:9 (connection refused)", "the DNS server reported a failure". It is ""
 // when the lookup had no trouble. It ends without a full stop, to follow
 // "unknown: " or a colon.
 func (r Response) Reason() string {
@@ -518,11 +518,11 @@ func (r Response) Reason() string {
 		}
 		return "the DNS server did not answer in time"
 	case StatusRefused:
-		return "the DNS server refused to answer (REFUSED)"
+		return "the DNS server refused to answer"
 	case StatusNotRecursive:
 		return server + " does not resolve other domains (it answered without recursion)"
 	case StatusServFail:
-		return "server failure (SERVFAIL)"
+		return "the DNS server reported a failure"
 	case StatusUnreachable:
 		switch host := serverNameError(r.Err); {
 		case errors.Is(r.Err, ErrNoServer):

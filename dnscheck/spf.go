@@ -70,7 +70,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 		}
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFMultiple, Severity: SeverityError,
 			Message: msg,
-			Fix:     "Merge them into one record and delete the others; the records the wizard proposes include the merged one."})
+			Fix:     multipleSPFFix(kept, exp.SPFInclude)})
 		rep.IPs = evaluate(q, nil)
 		return rep
 	}
@@ -79,7 +79,7 @@ func CheckSPF(ctx context.Context, q Querier, domain string, exp Expectation) SP
 	if err != nil {
 		rep.Status = VerdictFail
 		rep.Problems = append(rep.Problems, Problem{Code: CodeSPFSyntax, Severity: SeverityError,
-			Message: "The SPF record does not parse: " + clip(err.Error()) + ". Receivers treat it as an error (permerror).",
+			Message: "The SPF record does not parse: " + clip(err.Error()) + ". Receivers treat the whole record as broken.",
 			Fix:     repairFix(found[0])})
 		rep.IPs = evaluate(q, nil)
 		return rep
@@ -181,7 +181,7 @@ func treeProblems(w SPFWalk) []Problem {
 	var out []Problem
 	if len(w.Loops) > 0 {
 		out = append(out, Problem{Code: CodeSPFTooManyLookups, Severity: SeverityError,
-			Message: "The SPF include tree loops (" + keptList(w.Loops, maxListed) + "), so receivers run out of lookups and fail it (permerror).",
+			Message: "The SPF include tree loops (" + keptList(w.Loops, maxListed) + "), so receivers run out of lookups and treat the whole record as broken.",
 			Fix:     "Remove the include that points back to a record already on the path."})
 	}
 	if w.Lookups > MaxSPFLookups {
@@ -190,7 +190,7 @@ func treeProblems(w SPFWalk) []Problem {
 			parts = append(parts, fmt.Sprintf("%s %d", clip(c.Term), c.Lookups))
 		}
 		out = append(out, Problem{Code: CodeSPFTooManyLookups, Severity: SeverityError,
-			Message: fmt.Sprintf("The SPF record needs %d DNS lookups; receivers allow %d and fail the rest (permerror). By term: %s.", w.Lookups, MaxSPFLookups, keptList(parts, maxListed)),
+			Message: fmt.Sprintf("The SPF record needs %d DNS lookups; receivers allow %d and then treat the whole record as broken. By term: %s.", w.Lookups, MaxSPFLookups, keptList(parts, maxListed)),
 			Fix:     "Remove includes for services you no longer use, or replace an include by the addresses it lists (the wizard can propose the platform's own addresses instead of its include)."})
 	}
 	if len(w.ManyMX) > 0 {
@@ -200,7 +200,7 @@ func treeProblems(w SPFWalk) []Problem {
 	}
 	if w.VoidLookups > MaxSPFVoidLookups {
 		out = append(out, Problem{Code: CodeSPFTooManyVoidLookups, Severity: SeverityError,
-			Message: fmt.Sprintf("%d lookups in the SPF record find nothing (%s); receivers allow %d and then fail it (permerror).", w.VoidLookups, keptList(w.VoidTerms, maxListed), MaxSPFVoidLookups),
+			Message: fmt.Sprintf("%d lookups in the SPF record find nothing (%s); receivers allow %d and then treat the whole record as broken.", w.VoidLookups, keptList(w.VoidTerms, maxListed), MaxSPFVoidLookups),
 			Fix:     "Remove the terms that point to names without records."})
 	}
 	var visit func(n *SPFNode)
@@ -356,7 +356,7 @@ func platformProblems(rec *SPFRecord, w SPFWalk, exp Expectation, ips []IPResult
 			fix += " And mend what breaks the whole record: " + why.Message
 		}
 		out = append(out, Problem{Code: CodeSPFPlatformNotAuthorized, Severity: SeverityError,
-			Message: fmt.Sprintf("Receivers would not accept %s's servers as senders for your domain: %s.", exp.PlatformName, keptList(failing, maxListed)),
+			Message: fmt.Sprintf("Receivers would not accept %s's servers as senders for your domain: %s.", exp.PlatformName, failingWords(ips, failing, exp.PlatformName)),
 			Fix:     fix})
 	}
 	if exp.SPFInclude == "" || treeHasInclude(w.Root, exp.SPFInclude) {
@@ -542,14 +542,40 @@ func networkKey(p netip.Prefix) string {
 	return p.Masked().String()
 }
 
+// failingWords says which of the platform's addresses (ips, evaluated)
+// do not pass, failing being their resultWords: by name when only some
+// fail, and once for all when every one fails the same way ("none of
+// Neoserra's 8 addresses pass"), rather than the same result after each.
+func failingWords(ips []IPResult, failing []string, platform string) string {
+	if len(ips) < 2 || len(failing) != len(ips) {
+		return keptList(failing, maxListed)
+	}
+	networks := false
+	for _, r := range ips {
+		if r.Result != ips[0].Result || (r.IsNetwork() && len(r.Uncovered) > 0 && !(len(r.Uncovered) == 1 && r.Uncovered[0] == r.IP)) {
+			return keptList(failing, maxListed)
+		}
+		networks = networks || r.IsNetwork()
+	}
+	what := "addresses"
+	if networks {
+		what = "addresses and networks"
+	}
+	s := fmt.Sprintf("none of %s's %d %s pass", platform, len(ips), what)
+	if ips[0].Result != string(spf.Fail) {
+		s += " (" + ResultWords(ips[0].Result) + ")"
+	}
+	return s
+}
+
 // resultWords says an address's or a network's verdict for a list:
 // "192.0.2.1 (fail)", "107.20.160.0/24 (fail for 107.20.160.1/32,
 // 107.20.160.2/31…)" when only part of a network does not pass.
 func resultWords(r IPResult) string {
 	if !r.IsNetwork() || len(r.Uncovered) == 0 || (len(r.Uncovered) == 1 && r.Uncovered[0] == r.IP) {
-		return r.IP + " (" + r.Result + ")"
+		return r.IP + " (" + ResultWords(r.Result) + ")"
 	}
-	return r.IP + " (" + r.Result + " for " + keptList(r.Uncovered, 4) + ")"
+	return r.IP + " (" + ResultWords(r.Result) + " for " + keptList(r.Uncovered, 4) + ")"
 }
 
 // recordCovers reports whether the ip4/ip6 terms of rec that authorise
@@ -854,7 +880,7 @@ func unsettledProblems(ips []IPResult, exp Expectation) []Problem {
 	for _, r := range ips {
 		if r.tooLarge {
 			out = append(out, Problem{Code: CodeSPFRangeUnsettled, Severity: SeverityWarning,
-				Message: fmt.Sprintf("The SPF record cuts %s's network %s into too many pieces to settle every address; the wizard evaluated sample addresses of what was left (%s overall).", exp.platform(), r.IP, r.Result),
+				Message: fmt.Sprintf("The SPF record cuts %s's network %s into too many pieces to settle every address; the wizard evaluated sample addresses of what was left (%s overall).", exp.platform(), r.IP, ResultWords(r.Result)),
 				Fix:     "Put include:" + exp.SPFInclude + " early in the record, and remove the many ip4: and ip6: terms that are no longer needed."})
 		}
 		if len(r.unsettled) == 0 {
@@ -862,7 +888,7 @@ func unsettledProblems(ips []IPResult, exp Expectation) []Problem {
 		}
 		out = append(out, Problem{Code: CodeSPFRangeUnsettled, Severity: SeverityWarning,
 			Message: fmt.Sprintf("Whether every address of %s's network %s passes cannot be settled without the sending address: %s %s from the address itself. The wizard evaluated the first and last addresses of the parts it decides (%s overall).",
-				exp.platform(), r.IP, keptList(r.unsettled, maxListed), decideWord(len(r.unsettled)), r.Result),
+				exp.platform(), r.IP, keptList(r.unsettled, maxListed), decideWord(len(r.unsettled)), ResultWords(r.Result)),
 			Fix: "Put include:" + exp.SPFInclude + " before " + r.unsettled[0] + ", so that the platform's addresses pass whatever it decides."})
 	}
 	return out
@@ -873,4 +899,66 @@ func decideWord(n int) string {
 		return "decides"
 	}
 	return "decide"
+}
+
+// ResultWords says an SPF or DKIM result (RFC 7208 §2.6, RFC 8601) in the
+// words of a person who never read the RFC: permerror is "the record is
+// broken", temperror "could not be read just now"; the other results
+// (pass, fail, softfail, neutral, none) are plain words already. The
+// JSON keeps the RFC's words; screens and text show these.
+func ResultWords(result string) string {
+	switch result {
+	case string(spf.PermError):
+		return "the record is broken"
+	case string(spf.TempError):
+		return "could not be read just now"
+	}
+	return result
+}
+
+// multipleSPFFix says which of a domain's SPF records (recs, as found) to
+// keep and which to delete, by value: the one whose terms already hold
+// every other's is kept as it is ("Keep "v=spf1 …" as it is and delete
+// "v=spf1 …""); when none does, the first (or the one with the platform's
+// include) is edited to hold the others' terms, and the others deleted.
+func multipleSPFFix(recs []string, include string) string {
+	terms := make([]map[string]bool, len(recs))
+	for i, r := range recs {
+		terms[i] = map[string]bool{}
+		for _, t := range strings.Fields(strings.ToLower(r)) {
+			if t != "v=spf1" && strings.TrimLeft(t, "+-~?") != "all" {
+				terms[i][t] = true
+			}
+		}
+	}
+	covers := func(i int) bool {
+		for j := range recs {
+			for t := range terms[j] {
+				if !terms[i][t] {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	keep, covering := -1, false
+	for i := range recs {
+		has := include != "" && terms[i]["include:"+strings.ToLower(trimDot(include))]
+		switch {
+		case covers(i) && (!covering || has):
+			keep, covering = i, true
+		case !covering && (keep < 0 || has && !terms[keep]["include:"+strings.ToLower(trimDot(include))]):
+			keep = i
+		}
+	}
+	var del []string
+	for i, r := range recs {
+		if i != keep {
+			del = append(del, strconv.Quote(r))
+		}
+	}
+	if covering {
+		return "Keep " + strconv.Quote(recs[keep]) + " as it is and delete " + strings.Join(del, " and ") + ": the one kept already holds all they say."
+	}
+	return "Edit " + strconv.Quote(recs[keep]) + " so that it also holds what the others say, and delete " + strings.Join(del, " and ") + "; the records the wizard proposes include the merged one."
 }

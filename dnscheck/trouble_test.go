@@ -136,13 +136,13 @@ func TestQueryTroubleKinds(t *testing.T) {
 			name:   "SERVFAIL",
 			client: faultyClient(dnstest.Fault{ServFail: true}, short),
 			ask:    "www.chain.test", status: StatusServFail,
-			reason: "server failure (SERVFAIL)", code: CodeDNSServFail,
+			reason: "the DNS server reported a failure", code: CodeDNSServFail,
 		},
 		{
 			name:   "REFUSED",
 			client: faultyClient(dnstest.Fault{Refused: true}, short),
 			ask:    "www.chain.test", status: StatusRefused,
-			reason: "the DNS server refused to answer (REFUSED)", code: CodeDNSRefused,
+			reason: "the DNS server refused to answer", code: CodeDNSRefused,
 		},
 		{
 			name:   "silence",
@@ -169,6 +169,13 @@ func TestQueryTroubleKinds(t *testing.T) {
 			}
 			if dnssec := strings.Contains(p.Message+p.Fix, "DNSSEC"); dnssec != (tc.status == StatusServFail) {
 				t.Errorf("DNSSEC advice %v for %v: %+v", dnssec, tc.status, p)
+			}
+			// Plain words: the RCODE names stay in the code (dns-servfail,
+			// dns-refused), never in what a person reads.
+			for _, text := range []string{r.Reason(), p.Message, p.Fix, WizardTroubleFix(p)} {
+				if strings.Contains(text, "SERVFAIL") || strings.Contains(text, "REFUSED") {
+					t.Errorf("%q names the DNS answer code instead of saying what it means", text)
+				}
 			}
 			if !strings.Contains(p.Message, trimDot(r.Name)) || p.Fix == "" {
 				t.Errorf("problem does not name %s or has no fix: %+v", r.Name, p)

@@ -11,7 +11,7 @@ var wizardTroubleAdvice = map[Code]string{
 	CodeDNSUnreachable: "Check this computer's network connection and DNS settings, then check again.",
 	CodeDNSBadReply:    "Check again shortly. If it persists, something between here and the DNS servers (a firewall or DNS proxy) alters DNS replies: ask whoever runs your network.",
 	CodeDNSTimeout:     "Check again in a minute; if it keeps timing out, those DNS servers may be down or unreachable from this network.",
-	CodeDNSServFail:    "Check again shortly. If it persists, the zone may be broken at its DNS host (DNSSEC or delegation errors cause SERVFAIL).",
+	CodeDNSServFail:    "Check again shortly. If it persists, the domain's records may be broken at its DNS host (a signing (DNSSEC) or delegation mistake causes this): ask that DNS host.",
 }
 
 // wizardTroubleVerb says what the servers did, per kind of trouble.

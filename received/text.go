@@ -47,7 +47,7 @@ func WriteText(w io.Writer, r Report) {
 	}
 	for _, s := range r.DKIM {
 		al := alignment(s.AlignedStrict, s.AlignedRelaxed, s.Aligned, "adkim", r.FromDomain)
-		line("  %s d=%s s=%s: %s, %s", mark(s.Result), p(s.Domain), p(s.Selector), s.Result, al)
+		line("  %s d=%s s=%s: %s, %s", mark(s.Result), p(s.Domain), p(s.Selector), dnscheck.ResultWords(s.Result), al)
 		if s.Reason != "" {
 			line("      %s", p(s.Reason))
 		}
@@ -63,7 +63,7 @@ func WriteText(w io.Writer, r Report) {
 		line("  ? not evaluated: %s", p(s.Reason))
 	} else {
 		al := alignment(s.AlignedStrict, s.AlignedRelaxed, s.Aligned, "aspf", r.FromDomain)
-		line("  %s %s sending for %s (from %s; address from %s): %s, %s", mark(s.Result), p(s.IP), p(s.MailFromDomain), s.MailFromSource, s.IPSource, s.Result, al)
+		line("  %s %s sending for %s (from %s; address from %s): %s, %s", mark(s.Result), p(s.IP), p(s.MailFromDomain), s.MailFromSource, s.IPSource, dnscheck.ResultWords(s.Result), al)
 	}
 	line("")
 
@@ -82,7 +82,7 @@ func WriteText(w io.Writer, r Report) {
 		case dnscheck.DMARCSourcePSD:
 			src = "inherited from the public suffix " + p(d.PolicyDomain) + " (psd=y)"
 		}
-		line("  %s %s — policy %s (%s)", mark(d.Result), d.Result, p(d.Policy), src)
+		line("  %s %s — policy %s (%s)", mark(d.Result), dnscheck.ResultWords(d.Result), p(d.Policy), src)
 	}
 	line("")
 
@@ -90,7 +90,7 @@ func WriteText(w io.Writer, r Report) {
 		rc := r.Receiver
 		line("The receiver (%s) said: dkim=%s spf=%s dmarc=%s", p(rc.AuthservID), orDash(p(rc.DKIM)), orDash(p(rc.SPF)), orDash(p(rc.DMARC)))
 		for _, dg := range r.Disagreements {
-			line("  ! %s: the receiver said %s, the wizard finds %s. %s", dg.Method, p(dg.Receiver), dg.Wizard, p(dg.Explain))
+			line("  ! %s: the receiver said %s, the wizard finds %s. %s", dg.Method, p(dg.Receiver), dnscheck.ResultWords(dg.Wizard), p(dg.Explain))
 		}
 	} else {
 		line("The receiver left no Authentication-Results header.")

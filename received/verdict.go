@@ -228,7 +228,7 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform, v voice) {
 				sev = dnscheck.SeverityError
 			}
 			rep.Problems = append(rep.Problems, problem(CodeDKIMFailed, sev,
-				fmt.Sprintf("The DKIM signature of %s (selector %s) does not verify (%s): %s.", s.Domain, s.Selector, s.Result, s.Reason),
+				fmt.Sprintf("The DKIM signature of %s (selector %s) does not verify (%s): %s.", s.Domain, s.Selector, dnscheck.ResultWords(s.Result), s.Reason),
 				dkimFix(s, dom, p, v)))
 		}
 	}
@@ -256,7 +256,7 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform, v voice) {
 			"Give the address that handed the message to your mail server with --ip (it is in the topmost Received header your mail server added)."))
 	case rep.SPF.Result != ResultPass:
 		rep.Problems = append(rep.Problems, problem(CodeSPFFailed, severityIf(rep.SPF.Aligned),
-			fmt.Sprintf("SPF gives %s for %s sending as %s (the %s domain).", rep.SPF.Result, rep.SPF.IP, rep.SPF.MailFromDomain, rep.SPF.MailFromSource),
+			fmt.Sprintf("SPF for %s sending as %s (the %s domain): %s.", rep.SPF.IP, rep.SPF.MailFromDomain, rep.SPF.MailFromSource, dnscheck.ResultWords(rep.SPF.Result)),
 			spfFix(rep, p, v)))
 	case !rep.SPF.Aligned:
 		rep.Problems = append(rep.Problems, problem(CodeSPFNotAligned, dnscheck.SeverityInfo,
@@ -270,7 +270,7 @@ func judge(rep *Report, dm dnscheck.DMARCReport, p *assets.Platform, v voice) {
 	}
 	for _, d := range rep.Disagreements {
 		rep.Problems = append(rep.Problems, problem(CodeReceiverDisagrees, dnscheck.SeverityWarning,
-			fmt.Sprintf("The receiver said %s=%s; the wizard finds %s.", d.Method, d.Receiver, d.Wizard), d.Explain))
+			fmt.Sprintf("The receiver said %s=%s; the wizard finds %s.", d.Method, d.Receiver, dnscheck.ResultWords(d.Wizard)), d.Explain))
 	}
 	switch rep.PlatformPath {
 	case PathRewritten:
@@ -372,7 +372,7 @@ func advise(rep *Report, p *assets.Platform, v voice) Advice {
 			"Only then turn OFF "+setting+".",
 			fmt.Sprintf("Send a new test message from %s to a mailbox you can read, save it ('Show original' > 'Download original' in Gmail) and %s.", name, v.verifyIt("it")))
 	case rep.PlatformPath == PathNotPlatform:
-		a.Summary = fmt.Sprintf("This message was not sent by %s, so it says nothing about %s's mail from %s (DMARC: %s).", name, name, dom, rep.DMARC.Result)
+		a.Summary = fmt.Sprintf("This message was not sent by %s, so it says nothing about %s's mail from %s (DMARC: %s).", name, name, dom, dnscheck.ResultWords(rep.DMARC.Result))
 		a.NextSteps = append(a.NextSteps, fmt.Sprintf("Send a test message from %s itself to a mailbox you can read, save it and %s.", name, v.verifyIt("that file")))
 	case rep.Verdict == VerdictPass:
 		a.Checkbox = "off"
@@ -418,7 +418,7 @@ func failedWhy(rep *Report) string {
 			if s.Result == ResultPass && !s.Aligned {
 				parts = append(parts, fmt.Sprintf("DKIM passes only for %s, not aligned with %s", s.Domain, rep.FromDomain))
 			} else if s.Result != ResultPass && s.Aligned {
-				parts = append(parts, fmt.Sprintf("DKIM for %s gives %s (%s)", s.Domain, s.Result, s.Reason))
+				parts = append(parts, fmt.Sprintf("DKIM for %s: %s (%s)", s.Domain, dnscheck.ResultWords(s.Result), s.Reason))
 			}
 		}
 	}
@@ -426,7 +426,7 @@ func failedWhy(rep *Report) string {
 	case !rep.SPF.Evaluated:
 		parts = append(parts, "SPF could not be evaluated")
 	case rep.SPF.Result != ResultPass:
-		parts = append(parts, fmt.Sprintf("SPF gives %s for %s", rep.SPF.Result, rep.SPF.IP))
+		parts = append(parts, fmt.Sprintf("SPF for %s: %s", rep.SPF.IP, dnscheck.ResultWords(rep.SPF.Result)))
 	case !rep.SPF.Aligned:
 		parts = append(parts, fmt.Sprintf("SPF passes only for %s, not aligned", rep.SPF.MailFromDomain))
 	}

@@ -285,6 +285,10 @@ func TestKeyMissing(t *testing.T) {
 	if d.Result != "permerror" || !strings.Contains(d.Reason, "key not found") || !strings.Contains(d.Reason, "osc1._domainkey.othercenter.edu") {
 		t.Fatalf("dkim: %+v", d)
 	}
+	// The JSON keeps the RFC's word; what a person reads says it plainly.
+	if out := text(rep); strings.Contains(out, "permerror") || !strings.Contains(out, "s=osc1: the record is broken") {
+		t.Errorf("the text does not put permerror in plain words:\n%s", out)
+	}
 	if rep.Verdict != received.VerdictFail || rep.Advice.Checkbox != "on" {
 		t.Errorf("verdict %q advice %+v", rep.Verdict, rep.Advice)
 	}
@@ -470,6 +474,9 @@ func TestKeyDNSTrouble(t *testing.T) {
 	rep := verify(t, srv, msg)
 	if rep.DKIM[0].Result != "temperror" || rep.Verdict != received.VerdictError || !rep.DNSTrouble() {
 		t.Fatalf("dkim %+v verdict %q", rep.DKIM, rep.Verdict)
+	}
+	if out := text(rep); strings.Contains(out, "temperror") || !strings.Contains(out, "s=osc1: could not be read just now") {
+		t.Errorf("the text does not put temperror in plain words:\n%s", out)
 	}
 	if !hasCode(rep, dnscheck.CodeDNSServFail) {
 		t.Errorf("problems: %+v", rep.Problems)

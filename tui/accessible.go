@@ -32,7 +32,7 @@ func RunAccessible(ctx context.Context, cfg Config, in io.Reader, out io.Writer)
 	if cfg.Width > 0 {
 		lines = common.NewWrapWriter(out, cfg.Width)
 	}
-	a := &accessible{ctx: ctx, cfg: cfg, p: cfg.Platform, lp: common.NewLinePrompt(in, lines), out: out, sess: &session.Session{},
+	a := &accessible{ctx: ctx, cfg: cfg, p: cfg.Platform, lp: common.NewLinePrompt(in, lines), out: out, sess: &session.Session{Simulated: cfg.Simulated},
 		steps: Steps(common.NewCommon(ctx, cfg.Platform), cfg), file: progressFile(cfg)}
 	a.ids = stepIDs(a.steps)
 	if cfg.Banner != "" {
@@ -147,6 +147,7 @@ func (a *accessible) offerResume() error {
 				return nil
 			}
 			s.CheckAtOnce = at == session.StepCheck
+			s.Simulated = a.cfg.Simulated
 			a.sess = s
 			return nil
 		}

@@ -28,7 +28,9 @@ type Model struct {
 	ids   []session.StepID // the steps' IDs, in order
 	cur   int
 	sess  *session.Session
-	help  help.Model
+	// simulated is Config.Simulated, kept for a session restored.
+	simulated bool
+	help      help.Model
 	// helpScroll shows the full help when it is taller than its room.
 	helpScroll common.Scroller
 	status     common.StatusMsg
@@ -73,7 +75,8 @@ func NewModelWithSteps(c common.Common, cfg Config, term io.Writer, steps []comm
 		Common:      c,
 		steps:       steps,
 		ids:         stepIDs(steps),
-		sess:        &session.Session{},
+		sess:        &session.Session{Simulated: cfg.Simulated},
+		simulated:   cfg.Simulated,
 		help:        h,
 		banner:      cfg.Banner,
 		shortBanner: cfg.ShortBanner,
@@ -123,6 +126,7 @@ func (m *Model) StartAt(id session.StepID, s *session.Session) {
 	m.cur = max(m.index(id), 0)
 	if s != nil {
 		m.sess = s
+		m.sess.Simulated = m.simulated
 	}
 	m.resize()
 }
@@ -277,6 +281,7 @@ func (m *Model) resume() tea.Cmd {
 		return m.steps[m.cur].Enter(m.sess, common.Forward)
 	}
 	m.sess, m.cur = s, max(m.index(at), 0)
+	m.sess.Simulated = m.simulated
 	m.setStatus(common.StatusMsg{Level: common.Info, Text: "Resumed where you stopped; looking at DNS again now."})
 	return m.steps[m.cur].Enter(m.sess, common.Forward)
 }

@@ -108,7 +108,7 @@ func TestSeveralDomains(t *testing.T) {
 	s.wantStep(records.Name)
 	s.wantView("Records to publish for yourcenter.edu", "Domain 1 of 2")
 	s.keys("right")
-	s.wantView("Records to publish for othercenter.org", "Domain 2 of 2", "DKIM: keep the CNAME record")
+	s.wantView("Nothing to publish for othercenter.org", "Domain 2 of 2", "DKIM: keep the CNAME record")
 	if msg := save().(tui.ProgressSavedMsg); msg.Err != nil {
 		t.Fatal(msg.Err)
 	}
@@ -232,7 +232,7 @@ func TestResume(t *testing.T) {
 	// first): both domains are looked up again.
 	save := s.awaitPlans(s.send(tuitest.Await[common.BackMsg](t, s.keys("b"))), 2)
 	s.wantStep(records.Name)
-	s.wantView("Records to publish for yourcenter.edu", "Domain 1 of 2")
+	s.wantView("Nothing to publish for yourcenter.edu", "Domain 1 of 2")
 	if msg := save().(tui.ProgressSavedMsg); msg.Err != nil {
 		t.Fatal(msg.Err)
 	}
@@ -345,7 +345,7 @@ func TestAccessibleSeveralDomains(t *testing.T) {
 		"What othercenter.org publishes today:",
 		"Added othercenter.org.",
 		"othercenter.org is already in the list.",
-		"Records to publish for yourcenter.edu", "Records to publish for othercenter.org",
+		"Records to publish for yourcenter.edu", "Nothing to publish for othercenter.org",
 		"Saved the hand-off sheet for both domains, for whoever edits DNS, in " + dir +
 			": dns-handoff-yourcenter.edu-and-1-more.md (Markdown, to send or print) and dns-handoff-yourcenter.edu-and-1-more.html (the same as a web page).",
 		"yourcenter.edu: noted its DKIM\nothercenter.org: noted its DKIM\n",

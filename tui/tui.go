@@ -75,6 +75,12 @@ type Config struct {
 	// a test message for the first domain and verifies it in the confirm
 	// step: the demo's. nil for none.
 	TestMessage common.MessageMaker
+	// TestMessageDir is the folder TestMessage writes to, said beside
+	// its key ("" when there is no TestMessage).
+	TestMessageDir string
+	// Simulated says the DNS is simulated (wizard demo): the summary and
+	// the hand-off sheet say their commands are for the real domain.
+	Simulated bool
 }
 
 // Action is an extra key: Run gets the current plan and returns a status
@@ -97,7 +103,7 @@ func Steps(c common.Common, cfg Config) []common.Step {
 		provider.NewForOthers(c, cfg.Provider),
 		records.NewModel(c, cfg.Resolver, cfg.SaveDir, cfg.Actions).WithPrepare(cfg.Prepare),
 		checking.NewModel(c, cfg.Checker, cfg.Actions),
-		advice.NewModel(c).WithTestMessage(cfg.TestMessage),
+		advice.NewModel(c).WithTestMessageIn(cfg.TestMessage, cfg.TestMessageDir),
 		confirm.NewModel(c, cfg.Checker),
 	}
 }

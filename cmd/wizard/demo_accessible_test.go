@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -109,7 +110,8 @@ func TestDemoAccessibleTestMessage(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d; stderr %q\n%s", code, errOut.String(), got)
 	}
-	_, after, ok := strings.Cut(got, "Type v to write a test message from the simulated Neoserra and check it, b to go back to the checks, or press Enter to go on: ")
+	// The question names the folder the message goes to.
+	_, after, ok := strings.Cut(got, "Type v to write a test message from the simulated Neoserra to "+tmp+" and check it, b to go back to the checks, or press Enter to go on: ")
 	if !ok {
 		t.Fatalf("the advice never offered v:\n%s", got)
 	}
@@ -140,6 +142,17 @@ func TestDemoAccessibleTestMessage(t *testing.T) {
 	if !strings.Contains(summary, "Confirmed with a real message\n") || !strings.Contains(summary, "The message from yourcenter.edu (checked at ") ||
 		!strings.Contains(summary, ") passes DMARC.") || strings.Contains(summary, verdict) {
 		t.Errorf("the summary lacks the confirmation, or repeats its instruction")
+	}
+	// The hand-off sheet of the demo says its commands are for the real
+	// domain.
+	if sheet, err := os.ReadFile(filepath.Join(dir, "dns-handoff-yourcenter.edu.md")); err != nil || !strings.Contains(string(sheet), "run them for your real domain") {
+		t.Errorf("the demo's hand-off sheet (%v) does not say its commands are for the real domain", err)
+	}
+	// The file the demo wrote is listed with the others, where it is.
+	// (A path wider than the summary breaks between its folders.)
+	if _, files, _ := strings.Cut(summary, "Files written\n"); !strings.Contains(files, "The demo's test message, signed as Neoserra signs:") ||
+		!strings.Contains(strings.Join(strings.Fields(files), ""), made[0]) {
+		t.Errorf("the summary does not list the test message %s", made[0])
 	}
 	if t.Failed() {
 		t.Log(got)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -101,10 +102,13 @@ func demoConfig(world *demo.World) tui.Config {
 				Run: func(_ context.Context, p plan.Plan) (string, error) { return world.PublishMistake(p) }, ChangesDNS: true},
 		},
 		// v on the advice: a test message signed as the platform
-		// signs, in the system's temporary folder.
+		// signs, in the system's temporary folder, which the advice
+		// names beside the key.
 		TestMessage: func(ctx context.Context, domain string) (string, error) {
-			return world.WriteTestMessage(ctx, "", domain)
+			return world.WriteTestMessage(ctx, os.TempDir(), domain)
 		},
+		TestMessageDir: os.TempDir(),
+		Simulated:      true,
 	}
 }
 

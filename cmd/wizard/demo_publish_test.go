@@ -66,7 +66,7 @@ func TestDemoPublishesWhatIsShown(t *testing.T) {
 		d.chooseProvider(p.Name)
 		d.waitFor("Do your staff send Neoserra mail from any other domain?")
 		d.key("enter")
-		d.waitFor("Records to publish for "+domain, "mail provider: "+p.Name)
+		d.waitFor("to publish for "+domain, "mail provider: "+p.Name) // Records to publish, or Nothing to publish once all is in place
 		d.settle()
 		shown := d.shownSPF()
 		d.key("p")

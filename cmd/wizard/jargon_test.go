@@ -34,34 +34,12 @@ var jargon = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)zone transfer`),
 }
 
-// knownJargon are the exact sentences, found by the scans, that still
-// carry a word of jargon, each with the issue whose work removes it.
-// Nothing else may: a new screen cannot bring jargon back.
-var knownJargon = []string{
-	// dnscheck/auth.go, the fix of ns-out-of-sync: a dnscheck problem
-	// text, put in plain words by the rewrite of those texts (issue 21
-	// point 1, with issue 20's DNS wording), not by the screens.
-	"if it lasts for hours, ask your DNS host to check zone transfers to ",
-	// dnscheck/report.go, the words for DNS trouble and the dns-servfail
-	// problem, and core/checks/words.go, its title: dnscheck and checks
-	// texts too, put in plain words by the same rewrite (issue 21 point
-	// 1; issue 19 point 4 for the trouble fixes inside the wizard).
-	"the DNS server refused to answer (REFUSED)",
-	"server failure (SERVFAIL)",
-	"A DNS server failed (SERVFAIL)",
-	"The DNS server failed (SERVFAIL) when asked for ",
-	"(DNSSEC or delegation errors cause SERVFAIL)",
-}
-
 // scanJargon returns the jargon in text (a screen, with its lines joined;
 // a word broken after its hyphen is joined again), each with the words
-// around it, leaving out the known sentences.
+// around it. No sentence is allowed to keep a word of jargon.
 func scanJargon(text string) []string {
 	text = strings.Join(strings.Fields(ansi.Strip(text)), " ")
 	text = strings.ReplaceAll(text, "- ", "-")
-	for _, k := range knownJargon {
-		text = strings.ReplaceAll(text, k, "")
-	}
 	var found []string
 	for _, re := range jargon {
 		for _, loc := range re.FindAllStringIndex(text, -1) {

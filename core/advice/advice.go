@@ -53,11 +53,16 @@ func Choices(p *assets.Platform) []Choice {
 			When: "SPF or DKIM does not pass yet for some domain your staff send from",
 			Effect: fmt.Sprintf("For domains that do not pass, %s sends as @%s with your staff's name and reply-to address; domains that pass still use their own SPF and DKIM (the setting is checked per message).",
 				p.Name, p.RewriteDomain)},
-		{Key: OptionNothing, Title: "Not recommended: do nothing, checkbox OFF", Checkbox: CheckboxOff,
+		{Key: OptionNothing, Title: "Not recommended: checkbox OFF without SPF and DKIM in place", Checkbox: CheckboxOff,
 			When:   "never",
 			Effect: "Receivers see mail claiming to be from your domain that fails authentication: much of it is rejected or lands in spam, and your domain's reputation suffers."},
 	}
 }
+
+// OffOnceAllPass ends the next step that leads to every domain passing:
+// it says when the setting goes OFF. A summary that has said the decision
+// already (core/session) leaves it out.
+const OffOnceAllPass = "; once every domain passes, turn the setting OFF."
 
 // MaxNamed is how many domains one next step names before it sums up the
 // rest ("and 12 more"); every domain still has its own reason.
@@ -264,9 +269,9 @@ func secondBestSteps(p *assets.Platform, aud audience.Audience, passing, failing
 			p.Name, plural(passing.n, "domain", "domains"), plural(passing.n, "passes", "pass"), passing))
 	}
 	if failing.n > 0 {
-		fix := fmt.Sprintf("Fix the records ('wizard records %s' prints them), then run 'wizard check' again; once every domain passes, turn the setting OFF.", failing.only("DOMAIN"))
+		fix := fmt.Sprintf("Fix the records ('wizard records %s' prints them), then run 'wizard check' again"+OffOnceAllPass, failing.only("DOMAIN"))
 		if aud == audience.Wizard {
-			fix = "Fix the records (the records step shows them), then check again (the step before this one); once every domain passes, turn the setting OFF."
+			fix = "Fix the records (the records step shows them), then check again (the step before this one)" + OffOnceAllPass
 		}
 		steps = append(steps, fix)
 	}
@@ -277,7 +282,7 @@ func secondBestSteps(p *assets.Platform, aud audience.Audience, passing, failing
 		}
 		s := fmt.Sprintf("Check %s again %s once DNS answers: DNS trouble (no answer, a failure, a reply that cannot be used) says nothing about whether the records are published.", unchecked, again)
 		if failing.n == 0 {
-			s = strings.TrimSuffix(s, ".") + "; once every domain passes, turn the setting OFF."
+			s = strings.TrimSuffix(s, ".") + OffOnceAllPass
 		}
 		steps = append(steps, s)
 	}

@@ -83,8 +83,8 @@ func VerdictWords(v dnscheck.Verdict) string {
 
 // RowWords sums a domain's report up on one line, as a list of many
 // domains shows it: "SPF fail · DKIM missing · DMARC p=none, found", and,
-// when DNS could not answer, why ("· DNS could not answer: server failure
-// (SERVFAIL)"). platform names the sending platform. Text from DNS in it
+// when DNS could not answer, why ("· DNS could not answer: the DNS server
+// reported a failure"). platform names the sending platform. Text from DNS in it
 // is exact: pass it through dnscheck.Printable before a terminal.
 func RowWords(r dnscheck.DomainReport, platform string) string {
 	s := fmt.Sprintf("SPF %s · DKIM %s · DMARC %s", VerdictWords(r.SPF.Status), VerdictWords(r.DKIM.Status),
@@ -122,7 +122,7 @@ var titles = map[dnscheck.Code]string{
 	dnscheck.CodeDMARCDependsOnEnvelope:   "DMARC passes only if %s's envelope sender is yours",
 	dnscheck.CodeDMARCPctIgnored:          "The DMARC record relies on pct=, which receivers now ignore",
 	dnscheck.CodeDNSTimeout:               "A DNS server did not answer in time",
-	dnscheck.CodeDNSServFail:              "A DNS server failed (SERVFAIL)",
+	dnscheck.CodeDNSServFail:              "A DNS server reported a failure",
 	dnscheck.CodeDNSRefused:               "A DNS server refused to answer",
 	dnscheck.CodeDNSUnreachable:           "No DNS server could be reached",
 	dnscheck.CodeDNSBadReply:              "A DNS server's reply could not be used",

@@ -65,6 +65,10 @@ func TestTitleForEveryCode(t *testing.T) {
 		if title == "Another problem" || strings.Contains(title, string(code)) || strings.Contains(title, "%") {
 			t.Errorf("%s: title %q", code, title)
 		}
+		// Titles are plain words: no DNS answer code nor SPF result name.
+		if regexp.MustCompile(`SERVFAIL|REFUSED|(?i)permerror|temperror`).MatchString(title) {
+			t.Errorf("%s: title %q names a protocol word", code, title)
+		}
 	}
 }
 
@@ -105,7 +109,7 @@ func TestRowWords(t *testing.T) {
 	r := checkReport("error", "error")
 	r.SPF.Problems = []dnscheck.Problem{{Code: dnscheck.CodeDNSServFail, Severity: dnscheck.SeverityError}}
 	got := checks.RowWords(r, "Neoserra")
-	if want := "SPF unknown · DKIM unknown · DMARC p=none, found · DNS could not answer: server failure (SERVFAIL)"; got != want {
+	if want := "SPF unknown · DKIM unknown · DMARC p=none, found · DNS could not answer: the DNS server reported a failure"; got != want {
 		t.Errorf("row = %q, want %q", got, want)
 	}
 }

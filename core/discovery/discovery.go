@@ -91,7 +91,7 @@ func (t Trouble) Words() string {
 }
 
 // String describes the failure in a sentence fragment: "MX yourcenter.edu:
-// server failure (SERVFAIL)".
+// the DNS server reported a failure".
 func (t Trouble) String() string {
 	return fmt.Sprintf("%s %s: %s", t.Type, strings.TrimSuffix(t.Name, "."), t.Words())
 }

@@ -32,7 +32,7 @@ func TestDiscoverDMARCTreeWalk(t *testing.T) {
 		{"sbdc.dept.uni.edu", "dept.uni.edu", "dept.uni.edu", false, 1, true, nil},
 		// The two records at broken.edu are discarded, so the walk goes on
 		// to _dmarc.edu, which fails: the trouble is kept, and is what decides.
-		{"sbdc.broken.edu", "", "edu", false, 0, false, []string{"TXT _dmarc.edu: server failure (SERVFAIL)"}},
+		{"sbdc.broken.edu", "", "edu", false, 0, false, []string{"TXT _dmarc.edu: the DNS server reported a failure"}},
 	}
 	for _, tt := range tests {
 		s := discover(t, lookup(srv), tt.domain)

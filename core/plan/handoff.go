@@ -186,11 +186,17 @@ func buildSheet(plans []Plan) sheet {
 		". Receivers trust that mail only when the domain's DNS vouches for it with three records: DKIM, SPF and DMARC.")))
 	s.add(para(txt("This sheet is for whoever edits the DNS. It lists every change with the name and value exactly as the DNS host's form wants them: copy the names and values in "),
 		code("code font"), txt(" as they are, without adding spaces or line breaks.")))
+	if plans[0].Simulated {
+		s.add(para(txt("This sheet comes from the wizard's demo, whose DNS is simulated: the records and answers in it are the demo's. The commands in it (dig, wizard check) ask the real Internet, so run them for your real domain.")))
+	}
 	for _, p := range plans {
 		domainSection(&s, p, platform)
 	}
 	if len(plans) > 1 {
 		s.add(heading(2, txt("Check every domain at once")))
+		if plans[0].Simulated {
+			s.add(para(txt("With your real domains (the demo's are simulated):")))
+		}
 		s.add(block{Line: line{code("wizard check " + strings.Join(domains, " "))}, Class: "cmd"})
 	}
 	s.add(grantBlocks(plans)...)
@@ -280,7 +286,11 @@ func domainSection(s *sheetWriter, plan Plan, platform string) {
 	}
 	s.add(heading(3, txt("Check the result")))
 	checkBlocks(s, plan)
-	s.add(para(txt("Whoever sent you this sheet can also run the setup wizard's check, which asks the domain's own name servers and says the domain is ready once SPF and DKIM pass:")))
+	check := "Whoever sent you this sheet can also run the setup wizard's check, which asks the domain's own name servers and says the domain is ready once SPF and DKIM pass:"
+	if plan.Simulated {
+		check = "With your real domain (the demo's is simulated), whoever sent you this sheet can also run the setup wizard's check, which asks the domain's own name servers and says the domain is ready once SPF and DKIM pass:"
+	}
+	s.add(para(txt(check)))
 	s.add(block{Line: line{code("wizard check " + plan.Domain)}, Class: "cmd"})
 	s.add(para(txt("When the answers match, tell whoever sent you this sheet: " + platform + " needs nothing else from DNS.")))
 }
@@ -357,8 +367,12 @@ func changeBlocks(s *sheetWriter, n int, r Record, h hostNames) {
 	}
 	if r.Action != ActionDelete {
 		items = append(items, line{strong("TTL: "), txt(fmt.Sprintf("%d seconds (one hour), or the form's default", DefaultTTL))})
-		for _, old := range r.Replaces {
-			items = append(items, line{strong("Now: "), code(old)})
+		for _, old := range r.Olds() {
+			verb := old.Verb
+			if verb == "Replaces" {
+				verb = "Now"
+			}
+			items = append(items, line{strong(verb + ": "), code(old.Value)})
 		}
 	}
 	s.add(block{Items: items})
@@ -377,8 +391,10 @@ func whatToDo(r Record) string {
 		return "add a new " + r.Type + " record."
 	case r.Purpose == PurposeDKIM:
 		return "replace what is at this name now (under Now) with this CNAME: edit it if it is a CNAME, otherwise delete it and add the CNAME."
+	case len(r.Replaces) > 1 && r.keptOld() >= 0:
+		return "keep the record under Keep as it is (its value is already the one below) and delete each record under Delete, by its value."
 	case len(r.Replaces) > 1:
-		return "edit one of the records listed under Now so that its value is exactly the one below, and delete the others."
+		return "edit the record under Edit so that its value is exactly the one below, and delete each record under Delete, by its value."
 	}
 	return "edit the existing " + r.Type + " record (under Now) so that its value is exactly the one below; do not add a second record."
 }

@@ -239,10 +239,10 @@ func TestHandoffReplaceAndDelete(t *testing.T) {
 		out := handoff(t, FormatMarkdown, plan)
 		spf := one(t, plan, PurposeSPF)
 		for _, want := range []string{
-			"#### 2. SPF: replace the TXT record\n\n- **What to do:** edit one of the records listed under Now so that its value is exactly the one below, and delete the others.\n",
+			"#### 2. SPF: edit one TXT record, delete the other\n\n- **What to do:** edit the record under Edit so that its value is exactly the one below, and delete each record under Delete, by its value.\n",
 			"- **Value:** `" + spf.Value + "`\n",
-			"- **Now:** `" + outlookSPF + "`\n",
-			"- **Now:** `" + godaddySPF + "`\n",
+			"- **Edit:** `" + outlookSPF + "`\n",
+			"- **Delete:** `" + godaddySPF + "`\n",
 			"yourcenter.edu has 2 today: see the SPF change below.",
 			"The domain has 2 SPF records, which makes receivers ignore all of them.",
 			"- DMARC, TXT at `_dmarc.yourcenter.edu.`: `v=DMARC1; p=none`\n",
@@ -668,7 +668,7 @@ func TestHandoffDNSTrouble(t *testing.T) {
 	for _, format := range []string{FormatMarkdown, FormatHTML} {
 		sheet := handoff(t, format, plan)
 		for _, want := range []string{
-			"DNS did not answer NS yourcenter.edu: server failure (SERVFAIL)",
+			"DNS did not answer NS yourcenter.edu: the DNS server reported a failure",
 			"DNS did not answer MX yourcenter.edu: " + srv.Addr() + " replied to another question",
 		} {
 			if !strings.Contains(sheet, want) {
@@ -953,6 +953,26 @@ func TestHandoffHTMLCodeKeepsTokens(t *testing.T) {
 	for _, bad := range []string{"break-all", "anywhere", "break-word"} {
 		if strings.Contains(rule, bad) {
 			t.Errorf("the code style breaks inside tokens (%s): %s", bad, rule)
+		}
+	}
+}
+
+// TestHandoffSimulated: a sheet written in the demo (Simulated plans) says
+// that its commands are for the real domain, since they ask the real
+// Internet; a real sheet does not.
+func TestHandoffSimulated(t *testing.T) {
+	t.Parallel()
+	plan := handoffPlan(t, "cloudflare")
+	for _, simulated := range []bool{false, true} {
+		plan.Simulated = simulated
+		out := handoff(t, FormatMarkdown, plan)
+		for _, s := range []string{
+			"The commands in it (dig, wizard check) ask the real Internet, so run them for your real domain.",
+			"With your real domain (the demo's is simulated), whoever sent you this sheet can also run",
+		} {
+			if strings.Contains(out, s) != simulated {
+				t.Errorf("simulated %v: says %q: %v", simulated, s, !simulated)
+			}
 		}
 	}
 }

@@ -93,6 +93,9 @@ type Plan struct {
 	// TXT values (assets.DNSHost.QuoteRule) and its pitfalls, then lookups over
 	// the limit, lookups that failed.
 	Warnings []string `json:"warnings"`
+	// Simulated says the plan is of a simulated domain (wizard demo): the
+	// hand-off sheet says its commands are for the real domain.
+	Simulated bool `json:"-"`
 }
 
 // HostWords names the domain's DNS host for a person: its name when the

@@ -52,11 +52,86 @@ func (r Record) Title() string {
 	case ActionAskOwner:
 		return "ask the owner of " + strings.TrimSuffix(r.Name, ".") + " to publish this " + r.Type + " record"
 	case ActionReplace:
+		if len(r.Replaces) > 1 && r.keptOld() >= 0 {
+			return "keep one " + r.Type + " record, delete the " + others(len(r.Replaces)-1)
+		}
+		if len(r.Replaces) > 1 {
+			return "edit one " + r.Type + " record, delete the " + others(len(r.Replaces)-1)
+		}
 		return "replace the " + r.Type + " record"
 	case ActionDelete:
 		return "delete this " + r.Type + " record"
 	}
 	return "add a " + r.Type + " record"
+}
+
+// Heading is what heads the plan's records: "Records to publish for
+// DOMAIN", or "Nothing to publish for DOMAIN" when every record is
+// already right (each says keep).
+func (p Plan) Heading() string {
+	for _, r := range p.Records {
+		if r.Action != ActionKeep {
+			return "Records to publish for " + p.Domain
+		}
+	}
+	return "Nothing to publish for " + p.Domain
+}
+
+// Old is a record that a record of the plan replaces, with what becomes
+// of it (see Record.Olds).
+type Old struct {
+	Verb  string // Keep, Edit, Delete, Replaces, or Now (a record to delete)
+	Value string // the record as it is now
+}
+
+// Olds says what becomes of each record r replaces. When r replaces
+// several (a doubled SPF record) and one of them already has the value
+// proposed, that one is kept ("Keep") and the others deleted ("Delete");
+// when none has it, the first is edited to the value ("Edit") and the
+// others deleted. A single record replaced is "Replaces" ("Now" for a
+// record to delete).
+func (r Record) Olds() []Old {
+	out := make([]Old, len(r.Replaces))
+	if len(r.Replaces) < 2 || r.Action == ActionDelete || r.Action == ActionAskOwner {
+		for i, v := range r.Replaces {
+			out[i] = Old{Verb: "Replaces", Value: v}
+			if r.Action == ActionDelete {
+				out[i].Verb = "Now"
+			}
+		}
+		return out
+	}
+	keep := r.keptOld()
+	for i, v := range r.Replaces {
+		out[i] = Old{Verb: "Delete", Value: v}
+		switch {
+		case i == keep:
+			out[i].Verb = "Keep"
+		case keep < 0 && i == 0:
+			out[i].Verb = "Edit"
+		}
+	}
+	return out
+}
+
+// keptOld is the index of the record r replaces that already has r's
+// value (spaces and case aside), or -1.
+func (r Record) keptOld() int {
+	norm := func(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+	for i, v := range r.Replaces {
+		if norm(v) == norm(r.Value) {
+			return i
+		}
+	}
+	return -1
+}
+
+// others is "other" for one, "N others" for more.
+func others(n int) string {
+	if n == 1 {
+		return "other"
+	}
+	return fmt.Sprintf("%d others", n)
 }
 
 // Label is the record's purpose as people say it.
@@ -111,7 +186,7 @@ func WriteText(w io.Writer, plan Plan) error { return WriteTextFor(w, plan, audi
 func WriteTextFor(w io.Writer, plan Plan, a audience.Audience) error {
 	ew := &errWriter{w: w}
 	p := dnscheck.Printable
-	ew.printf("Records to publish for %s\n", p(plan.Domain))
+	ew.printf("%s\n", p(plan.Heading()))
 	ew.printf("DNS host: %s · Mail provider: %s", plan.HostWords(), p(plan.Provider))
 	if plan.ProviderReason != "" && plan.ProviderReason != "chosen" {
 		ew.printf(" (%s)", p(plan.ProviderReason))
@@ -132,12 +207,8 @@ func WriteTextFor(w io.Writer, plan Plan, a audience.Audience) error {
 			ew.printf("   %-10s %s\n", "Full name:", p(r.Name))
 		}
 		ew.printf("   %-10s %s\n", "Value:", p(r.FormValue))
-		for _, old := range r.Replaces {
-			verb := "Replaces:"
-			if r.Action == ActionDelete {
-				verb = "Now:"
-			}
-			ew.printf("   %-10s %s\n", verb, p(old))
+		for _, old := range r.Olds() {
+			ew.printf("   %-10s %s\n", old.Verb+":", p(old.Value))
 		}
 		if r.Purpose == PurposeSPF {
 			ew.printf("   %-10s %d of %d\n", "Lookups:", plan.SPFLookups, dnscheck.MaxSPFLookups)

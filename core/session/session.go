@@ -50,6 +50,11 @@ type Session struct {
 
 	// The hand-overs between steps, never saved.
 
+	// Simulated says the domains' DNS is simulated (wizard demo): the
+	// commands the summary and the hand-off sheet give are said to be for
+	// the real domain, since they ask the real Internet.
+	Simulated bool
+
 	// MessageFile is a message file written for the confirm step to
 	// verify at once (the demo's test message); "" for none.
 	MessageFile string

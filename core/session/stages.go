@@ -204,7 +204,9 @@ func (s *Session) Plan(d *Domain) (plan.Plan, bool) {
 	if d == nil || !d.hasPlan || d.planFor != s.keyOf(d) || d.ReadAt.Before(s.ChangedAt) {
 		return plan.Plan{}, false
 	}
-	return d.plan, true
+	pl := d.plan
+	pl.Simulated = s.Simulated
+	return pl, true
 }
 
 // Plans returns the current plans (Plan), in the domains' order.

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/outreach-auth/wizard/assets"
+	"github.com/outreach-auth/wizard/core/advice"
 	"github.com/outreach-auth/wizard/core/audience"
 	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/plan"
@@ -98,7 +99,11 @@ func Summarise(p *assets.Platform, s *Session, width int) string {
 		}
 		toCheck = append(toCheck, d)
 		if !havePlan {
-			w.para("  ", "    ", pr(d)+": the records are not worked out yet; this prints them:")
+			prints := ": the records are not worked out yet; this prints them:"
+			if s.Simulated {
+				prints = ": the records are not worked out yet; with your real domain (the demo's is simulated), this prints them:"
+			}
+			w.para("  ", "    ", pr(d)+prints)
 			w.code("    ", "wizard records "+pr(d))
 			continue
 		}
@@ -110,6 +115,10 @@ func Summarise(p *assets.Platform, s *Session, width int) string {
 		again := "When they are published, check them:"
 		if checked {
 			again = "When that is done, check again:"
+		}
+		if s.Simulated {
+			// The demo's DNS is simulated: the command asks the real one.
+			again = strings.TrimSuffix(again, ":") + ", with your real domain (the demo's DNS is simulated):"
 		}
 		w.para("  ", "  ", again)
 		w.code("    ", "wizard check "+pr(strings.Join(toCheck, " ")))
@@ -126,16 +135,20 @@ func Summarise(p *assets.Platform, s *Session, width int) string {
 	}
 
 	// The decision is said once, above: the next step that repeats it
-	// (the setting by its label) is left out.
+	// (the setting by its label) is left out, and so is the clause that
+	// says again when the setting goes OFF.
 	var next []string
 	for _, step := range a.NextSteps {
 		if !strings.Contains(step, fmt.Sprintf("%q", p.Setting.Label)) {
-			next = append(next, step)
+			next = append(next, strings.Replace(step, advice.OffOnceAllPass, ".", 1))
 		}
 	}
 	if len(next) > 0 {
 		w.blank()
 		w.para("", "", "Next steps")
+		if s.Simulated {
+			w.para("  ", "  ", "The commands named here are for your real domain: the demo's DNS is simulated.")
+		}
 		for i, s := range next {
 			n := fmt.Sprintf("  %d. ", i+1)
 			w.para(n, strings.Repeat(" ", len(n)), pr(s))

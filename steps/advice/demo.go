@@ -4,6 +4,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/outreach-auth/wizard/core/session"
 	"github.com/outreach-auth/wizard/dnscheck"
 	"github.com/outreach-auth/wizard/tui/common"
 )
@@ -25,6 +26,23 @@ func (m *Model) WithTestMessage(maker common.MessageMaker) *Model {
 	return m
 }
 
+// WithTestMessageIn is WithTestMessage for a maker that writes to the
+// folder dir, which the step names beside the v key, so that the file is
+// found where the demo says. It returns m.
+func (m *Model) WithTestMessageIn(maker common.MessageMaker, dir string) *Model {
+	m.messageDir = dir
+	return m.WithTestMessage(maker)
+}
+
+// messageWhere says where the test message goes, for the sentence that
+// offers v: " to DIR" (made printable), or "" when the folder is not known.
+func (m *Model) messageWhere() string {
+	if m.messageDir == "" {
+		return ""
+	}
+	return " to " + dnscheck.Printable(m.messageDir)
+}
+
 // testMessage writes the test message in a command.
 func (m *Model) testMessage() tea.Cmd {
 	if len(m.reports) == 0 {
@@ -44,5 +62,6 @@ func (m *Model) messageMade(msg messageMadeMsg) tea.Cmd {
 		return common.SetStatus(common.Failure, "Could not write the test message: "+dnscheck.Printable(msg.err.Error()))
 	}
 	m.sess.MessageFile = msg.path
+	m.sess.AddFile(session.SavedFile{Path: msg.path, Holds: "the demo's test message, signed as " + m.Platform.Name + " signs"})
 	return common.Next
 }

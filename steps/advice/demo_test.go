@@ -18,11 +18,15 @@ import (
 func TestDemoTestMessageKey(t *testing.T) {
 	env := tuitest.NewEnv(t)
 	var asked string
-	m := advicestep.NewModel(env.Common(100, 80)).WithTestMessage(func(_ context.Context, d string) (string, error) {
+	m := advicestep.NewModel(env.Common(100, 80)).WithTestMessageIn(func(_ context.Context, d string) (string, error) {
 		asked = d
 		return "/tmp/wizard-demo-message-1.eml", nil
-	})
+	}, "/tmp")
 	m.Enter(tuitest.NewSession(reports(t, true)), common.Forward)
+	// The screen says where the message goes.
+	if !tuitest.Contains(m.View(), "Demo: v writes a test message from the simulated Neoserra to /tmp and checks it.") {
+		t.Errorf("the advice does not say where the test message goes:\n%s", tuitest.Plain(m.View()))
+	}
 	if !slices.ContainsFunc(m.ShortHelp(), func(b key.Binding) bool { return b.Enabled() && b.Help().Key == "v" }) {
 		t.Errorf("help lacks v")
 	}
@@ -32,6 +36,10 @@ func TestDemoTestMessageKey(t *testing.T) {
 	tuitest.Await[common.NextMsg](t, cmd)
 	if asked != tuitest.Domain || m.Session().MessageFile != "/tmp/wizard-demo-message-1.eml" {
 		t.Fatalf("asked for %q; message file %q", asked, m.Session().MessageFile)
+	}
+	// The file is listed with the files written in this run.
+	if f := m.Session().Files; len(f) != 1 || f[0].Path != "/tmp/wizard-demo-message-1.eml" {
+		t.Errorf("files written = %+v", f)
 	}
 
 	plain := advicestep.NewModel(env.Common(100, 80))

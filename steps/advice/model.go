@@ -32,6 +32,8 @@ type Model struct {
 
 	// makeMessage is the demo's test message (demo.go); nil outside it.
 	makeMessage common.MessageMaker
+	// messageDir is the folder makeMessage writes to ("" unknown).
+	messageDir string
 
 	keys struct{ Next, Back, Message key.Binding }
 }
@@ -174,6 +176,9 @@ func (m *Model) render() {
 	for i, s := range a.NextSteps {
 		n := fmt.Sprintf("%d. ", i+1)
 		b.WriteString(common.Hang(n, strings.Repeat(" ", len(n)), pr(s), w) + "\n")
+	}
+	if m.makeMessage != nil {
+		b.WriteString("\n" + st.Dim.Render(common.Wrap("Demo: v writes a test message from the simulated "+p.Name+m.messageWhere()+" and checks it.", w)) + "\n")
 	}
 	m.Scroll.SetContent(strings.TrimRight(b.String(), "\n"))
 }

@@ -39,7 +39,7 @@ func TestBest(t *testing.T) {
 		"• yourcenter.edu passes SPF and DKIM for Neoserra.",
 		"› Best: publish SPF and DKIM, checkbox OFF (fits your result)",
 		"Second best: checkbox ON",
-		"Not recommended: do nothing, checkbox OFF",
+		"Not recommended: checkbox OFF without SPF and DKIM in place",
 		`The setting "When sending email, have Neoserra authenticate on sender's behalf?"`,
 		"Where: Administration | Configuration | General Settings", "Turn it: OFF",
 		"DMARC for yourcenter.edu p=quarantine, found",

@@ -76,7 +76,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Se
 func (m *Model) promptNext(ctx context.Context, lp *common.LinePrompt, s *session.Session, domain string) (common.Direction, error) {
 	question, retry := "Press Enter to go on, or type b to go back to the checks: ", "Type b, or press Enter."
 	if domain != "" {
-		question = "Type v to write a test message from the simulated Neoserra and check it, b to go back to the checks, or press Enter to go on: "
+		question = "Type v to write a test message from the simulated Neoserra" + m.messageWhere() + " and check it, b to go back to the checks, or press Enter to go on: "
 		retry = "Type v or b, or press Enter."
 	}
 	for {
@@ -104,6 +104,7 @@ func (m *Model) promptNext(ctx context.Context, lp *common.LinePrompt, s *sessio
 			}
 			lp.Say("Wrote a test message for %s to %s.", domain, dnscheck.Printable(path))
 			s.MessageFile = path
+			s.AddFile(session.SavedFile{Path: path, Holds: "the demo's test message, signed as " + m.Platform.Name + " signs"})
 			return common.Forward, nil
 		default:
 			lp.Say("%s", retry)

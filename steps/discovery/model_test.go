@@ -119,7 +119,7 @@ func TestTroubleAndStrangeRecords(t *testing.T) {
 	if strings.Contains(v, "\x1b[2J") || !tuitest.Contains(v, `v=spf1 \x1b[2J -all`) {
 		t.Fatalf("SPF not escaped:\n%q", v)
 	}
-	if !tuitest.Contains(v, "DMARC unknown: server failure (SERVFAIL)") || tuitest.Contains(v, "DMARC none") {
+	if !tuitest.Contains(v, "DMARC unknown: the DNS server reported a failure") || tuitest.Contains(v, "DMARC none") {
 		t.Fatalf("trouble not shown:\n%s", tuitest.Plain(v))
 	}
 }
@@ -227,13 +227,13 @@ func TestFactsUnknownOnlyWhereTrouble(t *testing.T) {
 	for _, f := range discoverystep.Facts(env.Snapshot(t)) {
 		got[f.Label] = f
 	}
-	if f := got["Mail provider"]; !f.Unknown || f.Value != "unknown: the DNS server refused to answer (REFUSED)" {
+	if f := got["Mail provider"]; !f.Unknown || f.Value != "unknown: the DNS server refused to answer" {
 		t.Errorf("Mail provider = %+v", f)
 	}
 	if f := got["SPF"]; f.Unknown || f.Value != tuitest.OldSPF {
 		t.Errorf("SPF = %+v, want the record", f)
 	}
-	if f := got["DKIM (twice)"]; !f.Unknown || f.Value != "unknown whether a CNAME sits at osc1._domainkey.yourcenter.edu.yourcenter.edu, the domain written twice: server failure (SERVFAIL)" {
+	if f := got["DKIM (twice)"]; !f.Unknown || f.Value != "unknown whether a CNAME sits at osc1._domainkey.yourcenter.edu.yourcenter.edu, the domain written twice: the DNS server reported a failure" {
 		t.Errorf("DKIM (twice) = %+v", f)
 	}
 	if f := got["DKIM"]; f.Unknown {

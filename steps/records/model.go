@@ -194,12 +194,16 @@ func (m *Model) WithPrepare(prepare session.Prepare) *Model {
 // Plan returns the plan of the domain shown, and whether there is one.
 func (m *Model) Plan() (plan.Plan, bool) { return m.s().plan, m.s().have }
 
-// Plans returns the plans built so far, in the domains' order.
+// Plans returns the plans built so far, in the domains' order, marked
+// Simulated in the demo (the sheet then says its commands are for the
+// real domain).
 func (m *Model) Plans() plan.Plans {
 	out := plan.Plans{}
 	for _, d := range m.doms {
 		if d.have {
-			out = append(out, d.plan)
+			pl := d.plan
+			pl.Simulated = m.sess != nil && m.sess.Simulated
+			out = append(out, pl)
 		}
 	}
 	return out
@@ -795,7 +799,7 @@ func (m *Model) render() {
 func (m *Model) renderPlan(b *strings.Builder) {
 	st, w, pl := m.Styles, m.Width, m.s().plan
 	p := dnscheck.Printable
-	title := "Records to publish for " + pl.Domain
+	title := pl.Heading()
 	if m.s().busy {
 		title = m.Spin.View() + " " + title
 	}
@@ -895,12 +899,8 @@ func (m *Model) card(i int, r plan.Record) string {
 	if r.Action != plan.ActionDelete {
 		field("Value", p(r.FormValue), st.Value)
 	}
-	for _, old := range r.Replaces {
-		verb := "Replaces"
-		if r.Action == plan.ActionDelete {
-			verb = "Now"
-		}
-		field(verb, p(old), st.Dim)
+	for _, old := range r.Olds() {
+		field(old.Verb, p(old.Value), st.Dim)
 	}
 	if r.Purpose == plan.PurposeSPF {
 		b.WriteString(st.Dim.Render(common.Wrap(fmt.Sprintf("Uses %d of the %d DNS lookups receivers allow.", m.s().plan.SPFLookups, dnscheck.MaxSPFLookups), w)) + "\n")

@@ -41,6 +41,7 @@ func (m *Model) Prompt(ctx context.Context, lp *common.LinePrompt, s *session.Se
 				lp.Say("%s", what)
 				continue
 			}
+			pl.Simulated = s.Simulated // the sheet says its commands are for the real domain
 			plans = append(plans, pl)
 			if quiet {
 				continue

@@ -140,7 +140,7 @@ func TestSeveralPlans(t *testing.T) {
 			if p.Records[0].Purpose != plan.PurposeDKIM || p.Records[0].Action != plan.ActionKeep {
 				t.Fatalf("othercenter.org's DKIM record: %+v", p.Records[0])
 			}
-			for _, want := range []string{"Records to publish for othercenter.org", "Domain 2 of 2",
+			for _, want := range []string{"Nothing to publish for othercenter.org", "Domain 2 of 2",
 				"DNS host: GoDaddy · mail provider: Microsoft 365",
 				"1/3 DKIM: keep the CNAME record (no change needed)", "2/3 SPF: keep the TXT record (no change needed)"} {
 				if !tuitest.Contains(m.View(), want) {
@@ -243,7 +243,7 @@ func TestSeveralBackFocus(t *testing.T) {
 		}
 	}
 	feed(t, m, msgs, tuitest.Domain, tuitest.Other)
-	if !tuitest.Contains(m.View(), "Records to publish for othercenter.org", "Domain 2 of 2") {
+	if !tuitest.Contains(m.View(), "Nothing to publish for othercenter.org", "Domain 2 of 2") {
 		t.Fatalf("coming back shows:\n%s", tuitest.Plain(m.View()))
 	}
 	if m.Domain() != tuitest.Other {
