@@ -749,8 +749,9 @@ func (m *Model) pinnedHelp(bindings []key.Binding, width int) (bar string, ok bo
 }
 
 // maxHelpLines is the most lines the short help bar takes to show the
-// keys it never leaves out.
-const maxHelpLines = 3
+// keys it never leaves out: four, so that at 40 columns the demo's three
+// keys (p, m, u) stay beside the step's main key and "? more keys".
+const maxHelpLines = 4
 
 // shortHelp renders as many of bindings as fit in width, then " …" when
 // some are left out and it fits too; "" when not even the first fits. (The
