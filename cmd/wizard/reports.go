@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/outreach-auth/wizard/core/checks"
 	"github.com/outreach-auth/wizard/core/reports"
 	"github.com/outreach-auth/wizard/dnscheck"
 )
@@ -91,12 +90,10 @@ func runReports(ctx context.Context, g *globalOptions, o *reportsOptions, args [
 			}
 			// One check of each domain, as 'wizard check' makes it: the
 			// next step asks only for records missing now.
-			if exp, err := checks.Expect(platform, provider, nil); err == nil {
-				checker := &dnscheck.Checker{Resolver: client, Direct: g.dnsServer != ""}
-				k.Now = recordsNow(domains, checks.CheckAll(ctx, checker, domains, exp, nil))
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
+			checker := &dnscheck.Checker{Resolver: client, Direct: g.dnsServer != ""}
+			k.Now = reports.CheckNow(ctx, checker, platform, provider, domains)
+			if ctx.Err() != nil {
+				return ctx.Err()
 			}
 		}
 	}
@@ -123,14 +120,4 @@ func runReports(ctx context.Context, g *globalOptions, o *reportsOptions, args [
 		return silentExit(exitOK)
 	}
 	return silentExit(exitNotReady)
-}
-
-// recordsNow is what the checks (reps[i] of domains[i]) say of each
-// domain's platform records.
-func recordsNow(domains []string, reps []dnscheck.DomainReport) map[string]reports.RecordsNow {
-	now := make(map[string]reports.RecordsNow, len(reps))
-	for i, r := range reps {
-		now[domains[i]] = reports.RecordsNow{DKIM: r.DKIM.Status, SPF: r.SPF.Status}
-	}
-	return now
 }
