@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/outreach-auth/wizard/core/reports"
+	"github.com/outreach-auth/wizard/dnscheck"
 )
 
 type reportsOptions struct {
@@ -84,6 +85,13 @@ func runReports(ctx context.Context, g *globalOptions, o *reportsOptions, args [
 			k.PlatformNote = fmt.Sprintf("DNS could not be used (%s); %s's addresses are the %d in the platform file.", err, platform.Name, len(platform.SPF.IPs))
 		default:
 			k = reports.Learn(ctx, client, platform, provider, domains)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			// One check of each domain, as 'wizard check' makes it: the
+			// next step asks only for records missing now.
+			checker := &dnscheck.Checker{Resolver: client, Direct: g.dnsServer != ""}
+			k.Now = reports.CheckNow(ctx, checker, platform, provider, domains)
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}

@@ -197,17 +197,62 @@ func TestReportsFailExit1(t *testing.T) {
 	for _, want := range []string{
 		"Neoserra: 4 messages, DMARC pass 0, DKIM aligned pass 0, SPF aligned pass 0; receivers applied: quarantine 4",
 		"Verdict: Neoserra's mail passed DMARC in 0 of 4 messages (reported by Microsoft, 6 Dec). DKIM did not pass aligned in 4 messages; SPF did not pass aligned in 4 messages.",
-		"Next: Fix: publish the DKIM record (CNAME osc1._domainkey.yourcenter.edu pointing to osc1._domainkey.outreachsystems.com.)",
+		// yourcenter.edu's records are in place now: nothing is asked
+		// for again, the reports are old news.
+		"Next: Neoserra's DKIM and SPF records for yourcenter.edu are in place now (checked at this run), so the failing mail was probably sent before they were published, or without Neoserra's DKIM signature. Look at reports dated after the change",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("missing %q in:\n%s", want, r.stdout)
 		}
+	}
+	if strings.Contains(r.stdout, "Fix:") {
+		t.Errorf("a fix asked for records in place:\n%s", r.stdout)
 	}
 	// No platform mail at all is exit 1 too, and said.
 	none := rptWrite(t, t.TempDir(), "none.xml", []byte(rptXML(false, "google.com", rptDec6, rptRow{ip: "203.0.113.5", count: 2, dkim: "fail", spf: "fail"})))
 	r = chkRun(t, "", "reports", "--dns-server", srv.Addr(), none)
 	if r.code != exitNotReady || !strings.Contains(r.stdout, "The reports hold none of Neoserra's mail for yourcenter.edu") {
 		t.Errorf("exit %d\n%s", r.code, r.stdout)
+	}
+}
+
+// TestReportsFixFollowsDNSNow: the same failing report asks only for the
+// records DNS does not serve now, and for both from what the reports
+// show when DNS cannot tell.
+func TestReportsFixFollowsDNSNow(t *testing.T) {
+	t.Parallel()
+	srv := chkServer(t,
+		// SPF authorises the platform, no DKIM CNAME.
+		chkZone("halfcenter.edu", "@ IN MX 0 halfcenter-edu.mail.protection.outlook.com.",
+			`@ IN TXT "v=spf1 include:spf.protection.outlook.com include:spf.outreachsystems.com -all"`))
+	dkimFix := "publish the DKIM record (CNAME osc1._domainkey.%s pointing to osc1._domainkey.outreachsystems.com.)"
+	spfFix := "authorise Neoserra in %s's SPF record (include:spf.outreachsystems.com"
+	for _, c := range []struct {
+		domain     string
+		want, omit []string
+	}{
+		{"othercenter.edu", []string{"Next: Fix: " + dkimFix, spfFix}, []string{"in place now"}},
+		{"halfcenter.edu", []string{"Next: The SPF record is in place now (checked at this run); the DKIM record is not. Fix: " + dkimFix}, []string{spfFix}},
+		// Its TXT answers fail: SPF is unknown now, so the reports decide
+		// for it; its DKIM CNAME is in place.
+		{"brokencenter.edu", []string{"Next: The DKIM record is in place now (checked at this run); the SPF record could not be read now. Fix: " + spfFix}, []string{dkimFix}},
+	} {
+		report := strings.ReplaceAll(rptFailing(), "yourcenter.edu", c.domain)
+		f := rptWrite(t, t.TempDir(), "ms.xml", []byte(report))
+		r := chkRun(t, "", "reports", "--dns-server", srv.Addr(), f)
+		if r.code != exitNotReady {
+			t.Errorf("%s: exit %d\n%s%s", c.domain, r.code, r.stdout, r.stderr)
+		}
+		for _, w := range c.want {
+			if w = fmt.Sprintf(w, c.domain); !strings.Contains(r.stdout, w) {
+				t.Errorf("%s: missing %q in:\n%s", c.domain, w, r.stdout)
+			}
+		}
+		for _, w := range c.omit {
+			if w = strings.ReplaceAll(w, "%s", c.domain); strings.Contains(r.stdout, w) {
+				t.Errorf("%s: %q in:\n%s", c.domain, w, r.stdout)
+			}
+		}
 	}
 }
 

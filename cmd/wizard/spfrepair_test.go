@@ -197,3 +197,33 @@ func TestRecordsProviderIsThePlatform(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordsNeverKeepsVoidBrokenSPF: an SPF record that 'check' calls
+// broken (macro exists terms making too many void lookups) is never "no
+// change needed" in 'wizard records': the terms are taken out.
+func TestRecordsNeverKeepsVoidBrokenSPF(t *testing.T) {
+	t.Parallel()
+	broken := "v=spf1 exists:%{i}.a.voidm.edu exists:%{i}.b.voidm.edu exists:%{i}.c.voidm.edu include:spf.outreachsystems.com -all"
+	srv := chkServer(t, chkZone("voidm.edu", `@ IN TXT "`+broken+`"`,
+		"osc1._domainkey IN CNAME osc1._domainkey.outreachsystems.com."))
+	if c := chkCheck(t, srv, "voidm.edu"); c.code != exitNotReady {
+		t.Errorf("check exit %d, want %d\n%s", c.code, exitNotReady, c.stdout)
+	}
+	r := recordsRun(t, srv, "voidm.edu")
+	wantOK(t, r)
+	if strings.Contains(r.stdout, "SPF: keep") || strings.Contains(r.stdout, "the record already authorises") {
+		t.Errorf("a broken SPF record called fine:\n%s", r.stdout)
+	}
+	for _, want := range []string{"SPF: replace the TXT record", "Took out exists:%{i}.a.voidm.edu exists:%{i}.b.voidm.edu exists:%{i}.c.voidm.edu"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("missing %q in:\n%s", want, r.stdout)
+		}
+	}
+	r = recordsRun(t, srv, "voidm.edu", "--format", "json")
+	wantOK(t, r)
+	_, recs := decodePlan(t, r.stdout)
+	spf := byPurpose(t, recs, "spf")
+	if want := "v=spf1 include:spf.outreachsystems.com -all"; spf["value"] != want || spf["action"] != "replace" || !slicesEqual(strs(spf["replaces"]), []string{broken}) {
+		t.Errorf("SPF record = %v %v replacing %v, want replace %q", spf["action"], spf["value"], spf["replaces"], want)
+	}
+}

@@ -69,6 +69,10 @@ type Record struct {
 	// Organisational is set on the organisational domain's DMARC record
 	// kept for a subdomain: someone else's record, shown, never changed.
 	Organisational bool `json:"-"`
+	// Broken is set on a record kept as it is that receivers treat as
+	// broken, which the plan cannot repair: it needs fixing by hand (the
+	// notes say how), never "no change needed".
+	Broken bool `json:"-"`
 }
 
 // Plan is everything a person must do in DNS for one domain.
@@ -292,8 +296,27 @@ func Build(ctx context.Context, q dnscheck.Querier, snap discovery.Snapshot, p *
 			for _, n := range p.SPF.IPs {
 				ips = append(ips, n.Addr())
 			}
-			for _, why := range dnscheck.ProposedSPFBreaks(ctx, q, snap.Domain, spf.Value, ips) {
-				plan.Warnings = append(plan.Warnings, "Receivers would treat this SPF record as broken for "+p.Name+"'s mail: "+why+". Remove the terms that cause it.")
+			if breaks := dnscheck.ProposedSPFBreaks(ctx, q, snap.Domain, spf.Value, ips); len(breaks) > 0 {
+				var removed []string
+				if at := slices.IndexFunc(plan.Records, func(r Record) bool { return r.Purpose == PurposeSPF && r.Value == spf.Value }); at >= 0 {
+					r := &plan.Records[at]
+					*r, removed = fixSPFBreaks(ctx, q, snap.Domain, *r, ips, breaks, wantedTerm(choice.provider.SPFTerms(), p))
+					r.FormValue, r.Strings = snap.DNSHost.TXTValue(r.Value), assets.SplitTXT(r.Value)
+					spf = *r
+				}
+				for _, why := range breaks {
+					if len(removed) > 0 {
+						plan.Warnings = append(plan.Warnings, "Receivers would treat the SPF record with "+dnscheck.Printable(strings.Join(removed, " "))+" as broken for "+p.Name+"'s mail: "+why+". The record proposed here leaves those terms out.")
+						continue
+					}
+					plan.Warnings = append(plan.Warnings, "Receivers would treat this SPF record as broken for "+p.Name+"'s mail: "+why+". Remove the terms that cause it.")
+				}
+				if len(removed) > 0 {
+					if rec, err := dnscheck.ParseSPF(spf.Value); err == nil {
+						w := dnscheck.WalkSPF(ctx, q, snap.Domain, rec)
+						plan.SPFLookups, plan.SPFCosts = w.Lookups, w.IncludeCosts()
+					}
+				}
 			}
 		}
 	}

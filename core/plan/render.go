@@ -48,6 +48,9 @@ func (r Record) Title() string {
 		if r.Organisational {
 			return "leave the organisation's " + r.Type + " record as it is (it is not yours to change)"
 		}
+		if r.Broken {
+			return "fix the " + r.Type + " record (receivers treat it as broken; see the notes)"
+		}
 		return "keep the " + r.Type + " record (no change needed)"
 	case ActionAskOwner:
 		return "ask the owner of " + strings.TrimSuffix(r.Name, ".") + " to publish this " + r.Type + " record"

@@ -383,8 +383,45 @@ func dropBrokenSPF(ctx context.Context, q dnscheck.Querier, domain string, r Rec
 		// The record is as it should be here, but not for receivers.
 		r.Notes = slices.DeleteFunc(r.Notes, func(n string) bool { return strings.HasPrefix(n, "No change needed") })
 		r.Notes = append([]string{"Nothing in this record can be changed here to fix it, but receivers treat it as broken: see the warnings."}, r.Notes...)
+		r.Broken = true
 	}
 	return r, walk, warnings, true
+}
+
+// fixSPFBreaks answers what evaluating the proposed SPF record r for the
+// platform's addresses ips found broken (breaks, from
+// dnscheck.ProposedSPFBreaks), which the record's tree does not show. When
+// leaving out its exists terms built by macros (%{…}: names made from the
+// sender, void lookups when they do not exist) makes it whole, r is
+// proposed without them (replace), and the terms left out are returned.
+// Otherwise r is marked broken (Record.Broken) with a note saying so in
+// place of "no change needed". keep names the terms never left out.
+func fixSPFBreaks(ctx context.Context, q dnscheck.Querier, domain string, r Record, ips []netip.Addr, breaks []string, keep func(dnscheck.SPFTerm) bool) (Record, []string) {
+	r.Notes = slices.DeleteFunc(slices.Clone(r.Notes), func(n string) bool { return strings.HasPrefix(n, "No change needed") })
+	if rec, err := dnscheck.ParseSPF(r.Value); err == nil {
+		terms := []string{"v=spf1"}
+		var removed []string
+		for _, t := range rec.Terms {
+			if t.Mechanism == dnscheck.MechExists && strings.Contains(t.Value, "%") && !keep(t) {
+				removed = append(removed, t.Raw)
+				continue
+			}
+			terms = append(terms, t.Raw)
+		}
+		value := strings.Join(terms, " ")
+		if len(removed) > 0 && len(dnscheck.ProposedSPFBreaks(ctx, q, domain, value, ips)) == 0 {
+			if r.Action == ActionKeep {
+				r.Action, r.Replaces = ActionReplace, []string{r.Value}
+			}
+			r.Value = value
+			r.Notes = append(r.Notes, fmt.Sprintf("Took out %s: receivers treat the whole SPF record as broken while they are there (%s). If a service needs them, ask it for a record that stays within the limits.",
+				dnscheck.Printable(strings.Join(removed, " ")), strings.Join(breaks, "; ")))
+			return r, removed
+		}
+	}
+	r.Broken = true
+	r.Notes = append([]string{"This record is broken for receivers: remove the terms that cause it (" + strings.Join(breaks, "; ") + ")."}, r.Notes...)
+	return r, nil
 }
 
 // spfTreeWarnings says what still makes the record's tree broken for

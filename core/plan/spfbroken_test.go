@@ -113,3 +113,49 @@ func TestBuildWarnsOfMacroVoidLookups(t *testing.T) {
 		t.Errorf("warnings %q; want the void lookups of the macros", plan.Warnings)
 	}
 }
+
+// TestBuildRepairsMacroVoidLookups: a record that authorises the platform
+// but that receivers treat as broken (exists terms built by macros that
+// do not exist) is never "no change needed": the exists terms are taken
+// out (replace); where the terms cannot be told, the card says the
+// record needs fixing.
+func TestBuildRepairsMacroVoidLookups(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, spf, want string
+		action          Action
+		note, title     string
+	}{
+		{name: "exists terms taken out",
+			spf:    "v=spf1 exists:%{i}.a.yourcenter.edu exists:%{i}.b.yourcenter.edu exists:%{i}.c.yourcenter.edu include:spf.outreachsystems.com -all",
+			want:   "v=spf1 include:spf.outreachsystems.com -all",
+			action: ActionReplace,
+			note:   "Took out exists:%{i}.a.yourcenter.edu exists:%{i}.b.yourcenter.edu exists:%{i}.c.yourcenter.edu: receivers treat the whole SPF record as broken while they are there (more than 2 of its lookups find nothing",
+			title:  "replace the TXT record"},
+		{name: "a terms: not taken out, said broken",
+			spf:    "v=spf1 a:%{i}.a.yourcenter.edu a:%{i}.b.yourcenter.edu a:%{i}.c.yourcenter.edu include:spf.outreachsystems.com -all",
+			want:   "v=spf1 a:%{i}.a.yourcenter.edu a:%{i}.b.yourcenter.edu a:%{i}.c.yourcenter.edu include:spf.outreachsystems.com -all",
+			action: ActionKeep,
+			note:   "This record is broken for receivers: remove the terms that cause it (more than 2 of its lookups find nothing",
+			title:  "fix the TXT record (receivers treat it as broken; see the notes)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startZones(t, domainZone(genericNS, txtLine("@", tc.spf)))
+			plan := mustPlan(t, srv, testDomain, Options{})
+			r := one(t, plan, PurposeSPF)
+			if r.Value != tc.want || r.Action != tc.action {
+				t.Errorf("SPF %s %q; want %s %q", r.Action, r.Value, tc.action, tc.want)
+			}
+			if !containsAny(r.Notes, tc.note) || containsAny(r.Notes, "No change needed") {
+				t.Errorf("notes %q; want %q and never no change needed", r.Notes, tc.note)
+			}
+			if got := r.Title(); got != tc.title || strings.Contains(got, "no change needed") {
+				t.Errorf("title %q, want %q", got, tc.title)
+			}
+			if !containsAny(plan.Warnings, "more than 2 of its lookups find nothing") {
+				t.Errorf("warnings %q", plan.Warnings)
+			}
+		})
+	}
+}

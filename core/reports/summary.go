@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/outreach-auth/wizard/dnscheck"
 )
 
 // Knowledge is what the summary needs to know besides the reports: the
@@ -25,6 +27,18 @@ type Knowledge struct {
 	PlatformNote string
 	// Providers is each domain's own mail provider, where known.
 	Providers map[string]Sender
+	// Now is what DNS says at this run about each domain's platform
+	// records (one check of the domain); a domain missing from it was
+	// not checked, and the next step then follows the reports alone.
+	Now map[string]RecordsNow
+}
+
+// RecordsNow is a domain's platform records as DNS serves them now: each
+// the check's verdict for it (dnscheck.VerdictPass when in place,
+// dnscheck.VerdictError when DNS could not tell).
+type RecordsNow struct {
+	DKIM dnscheck.Verdict
+	SPF  dnscheck.Verdict
 }
 
 // Sender is a known sender of a domain's mail: its name and networks.
@@ -280,14 +294,7 @@ func (k Knowledge) verdict(ds DomainSummary, begin, end time.Time) (verdict, nex
 	}
 	if p.DMARCPass < p.Messages {
 		verdict += " " + upperFirst(strings.Join(failed, "; ")) + "."
-		var fixes []string
-		if p.DKIMAlignedPass < p.Messages {
-			fixes = append(fixes, fmt.Sprintf("publish the DKIM record (CNAME %s._domainkey.%s pointing to %s); without it %s does not sign as %s", k.Selector, ds.Domain, k.DKIMTarget, name, ds.Domain))
-		}
-		if p.SPFAlignedPass < p.Messages && k.SPFInclude != "" {
-			fixes = append(fixes, fmt.Sprintf("authorise %s in %s's SPF record (include:%s; 'wizard records %s' prints the record)", name, ds.Domain, k.SPFInclude, ds.Domain))
-		}
-		next = "Fix: " + strings.Join(fixes, ", and ") + fmt.Sprintf(". Then run 'wizard check %s' until it passes, and read the next reports.", ds.Domain)
+		next = k.fixForFailing(ds, name)
 		return verdict, next
 	}
 	var failing, failingMsgs, providerFail int64
@@ -320,6 +327,54 @@ func (k Knowledge) verdict(ds DomainSummary, begin, end time.Time) (verdict, nex
 		next = "every sender passes: you can move to p=quarantine"
 	}
 	return verdict, next
+}
+
+// fixForFailing words the next step when some of the platform's mail
+// failed DMARC: it follows what the reports show and, when the domain
+// was checked at this run (k.Now), what DNS says now. Records already in
+// place are not asked for again: the failing mail was then probably
+// sent before they were published, or without the platform's signature.
+func (k Knowledge) fixForFailing(ds DomainSummary, name string) string {
+	p := ds.Platform
+	now, checked := k.Now[ds.Domain]
+	// A record is asked for when DNS says now it is not in place, or,
+	// when DNS could not tell, when the reports show it failing.
+	needDKIM := p.DKIMAlignedPass < p.Messages
+	needSPF := p.SPFAlignedPass < p.Messages && k.SPFInclude != ""
+	if checked {
+		if now.DKIM != dnscheck.VerdictError {
+			needDKIM = now.DKIM != dnscheck.VerdictPass
+		}
+		if now.SPF != dnscheck.VerdictError && k.SPFInclude != "" {
+			needSPF = now.SPF != dnscheck.VerdictPass
+		}
+	}
+	check := fmt.Sprintf("'wizard check %s'", ds.Domain)
+	if checked && !needDKIM && !needSPF && now.DKIM == dnscheck.VerdictPass {
+		return fmt.Sprintf("%s's DKIM and SPF records for %s are in place now (checked at this run), so the failing mail was probably sent before they were published, or without %s's DKIM signature. "+
+			"Look at reports dated after the change; %s shows the records.", name, ds.Domain, name, check)
+	}
+	var fixes []string
+	if needDKIM {
+		fixes = append(fixes, fmt.Sprintf("publish the DKIM record (CNAME %s._domainkey.%s pointing to %s); without it %s does not sign as %s", k.Selector, ds.Domain, k.DKIMTarget, name, ds.Domain))
+	}
+	if needSPF {
+		fixes = append(fixes, fmt.Sprintf("authorise %s in %s's SPF record (include:%s; 'wizard records %s' prints the record)", name, ds.Domain, k.SPFInclude, ds.Domain))
+	}
+	if len(fixes) == 0 {
+		// DNS could not tell, and the reports show no record failing.
+		return fmt.Sprintf("Run %s to see which record is missing, and read the next reports.", check)
+	}
+	next := "Fix: " + strings.Join(fixes, ", and ") + fmt.Sprintf(". Then run %s until it passes, and read the next reports.", check)
+	switch {
+	case checked && needDKIM && !needSPF && now.SPF == dnscheck.VerdictPass:
+		next = fmt.Sprintf("The SPF record is in place now (checked at this run); the DKIM record is not. %s", next)
+	case checked && needSPF && !needDKIM && now.DKIM == dnscheck.VerdictPass && now.SPF == dnscheck.VerdictError:
+		next = fmt.Sprintf("The DKIM record is in place now (checked at this run); the SPF record could not be read now. %s", next)
+	case checked && needSPF && !needDKIM && now.DKIM == dnscheck.VerdictPass:
+		next = fmt.Sprintf("The DKIM record is in place now (checked at this run); the SPF record does not authorise %s yet. %s", name, next)
+	}
+	return next
 }
 
 // reportedBy words who reported and when: "reported by google.com and

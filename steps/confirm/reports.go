@@ -32,6 +32,8 @@ func readReports(ctx context.Context, checker *dnscheck.Checker, p *assets.Platf
 	k := reports.Knowledge{PlatformName: p.Name, Selector: p.DKIM.Selector, DKIMTarget: p.DKIM.Target, SPFInclude: p.SPF.Include, PlatformNetworks: p.SPF.IPs}
 	if q != nil {
 		k = reports.Learn(ctx, q, p, nil, reports.Domains(results))
+		// The next step asks only for the records missing now.
+		k.Now = reports.CheckNow(ctx, checker, p, nil, reports.Domains(results))
 	}
 	return reports.Summarise(results, k), true
 }
