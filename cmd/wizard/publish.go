@@ -146,14 +146,11 @@ func runPublish(ctx context.Context, g *globalOptions, o *publishOptions, args [
 	if err != nil {
 		return err
 	}
-	opt := plan.Options{Provider: provider, UseIPs: o.useIPs, DMARCReports: o.reports}
-	if o.useIPs && platform.SPF.Include != "" {
-		// As 'wizard records --use-ips': the addresses the include lists
-		// today.
-		if live := dnscheck.ExpandPlatformIPs(ctx, dnscheck.NewLookup(checker.Resolver), platform.SPF.Include, platform.SPF.IPs); live.Live() {
-			opt.PlatformIPs = live.Networks
-		}
-	}
+	// As 'wizard records --use-ips' and the records screen's i: the
+	// addresses the include lists today, read once for the run (the
+	// platform file's, with a warning, when it cannot be read).
+	opt := plan.Options{Provider: provider, UseIPs: o.useIPs, DMARCReports: o.reports,
+		Addresses: plan.NewPlatformAddresses(checker.Resolver, platform)}
 	plans, err := publishPlans(ctx, checker, platform, opt, domains)
 	if err != nil {
 		return err
