@@ -152,18 +152,10 @@ func (e *rangeEval) record(n *SPFNode, in []rangeFlow, depth int) []flowResult {
 			flows = rest
 			continue
 		}
-		// A term that asks DNS: one lookup more on every path
-		// (blitiri counts it before asking, and stops at the 11th).
-		var counted []rangeFlow
-		for _, f := range flows {
-			if f.lookups >= MaxSPFLookups {
-				out = append(out, flowResult{rangeFlow: f, res: spf.PermError, cause: spf.ErrLookupLimitReached})
-				continue
-			}
-			f.lookups++
-			counted = append(counted, f)
-		}
-		flows = counted
+		// A term that asks DNS: one lookup more on every path.
+		var over []flowResult
+		flows, over = countLookup(flows)
+		out = append(out, over...)
 		if len(flows) == 0 {
 			return out
 		}
@@ -182,15 +174,8 @@ func (e *rangeEval) record(n *SPFNode, in []rangeFlow, depth int) []flowResult {
 	}
 	if redirect != nil && len(flows) > 0 {
 		t := *redirect
-		var counted []rangeFlow
-		for _, f := range flows {
-			if f.lookups >= MaxSPFLookups {
-				out = append(out, flowResult{rangeFlow: f, res: spf.PermError, cause: spf.ErrLookupLimitReached})
-				continue
-			}
-			f.lookups++
-			counted = append(counted, f)
-		}
+		counted, over := countLookup(flows)
+		out = append(out, over...)
 		if strings.Contains(t.Value, "%") {
 			all(counted, "", nil, t.Raw)
 			return out
@@ -502,4 +487,19 @@ func lastAddr(p netip.Prefix) netip.Addr {
 	}
 	a, _ := netip.AddrFromSlice(b)
 	return a
+}
+
+// countLookup counts one DNS lookup more on every path of flows, as
+// blitiri counts a term before asking (it stops at the 11th): the flows
+// that may still ask, and those the lookup limit ends as permerror.
+func countLookup(flows []rangeFlow) (counted []rangeFlow, over []flowResult) {
+	for _, f := range flows {
+		if f.lookups >= MaxSPFLookups {
+			over = append(over, flowResult{rangeFlow: f, res: spf.PermError, cause: spf.ErrLookupLimitReached})
+			continue
+		}
+		f.lookups++
+		counted = append(counted, f)
+	}
+	return counted, over
 }
