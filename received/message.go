@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/outreach-auth/wizard/internal/safefile"
 )
 
 // Bounds on what is read, so that any input, however hostile, costs
@@ -121,7 +123,7 @@ var (
 // input, an Outlook .msg, a PDF, a header that is broken, too long or
 // folded without end — gives an InputError (errors.Is ErrBadInput).
 func ReadMessage(r io.Reader) (*Message, error) {
-	cr := &countingReader{r: io.LimitReader(r, MaxMessageBytes+1)}
+	cr := &safefile.CountingReader{R: io.LimitReader(r, MaxMessageBytes+1)}
 	br := bufio.NewReaderSize(cr, 64<<10)
 	head, err := br.Peek(8)
 	if len(head) == 0 {
@@ -217,7 +219,7 @@ func ReadMessage(r io.Reader) (*Message, error) {
 		return nil, badInput("the input has no message headers")
 	}
 	joinFolded()
-	if cr.n > MaxMessageBytes {
+	if cr.N > MaxMessageBytes {
 		return nil, tooLarge()
 	}
 	if !m.HeadersOnly {
@@ -364,28 +366,16 @@ func validFieldName(b []byte) bool {
 	return true
 }
 
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
 // limitCheck reads the body and fails with the too-large InputError once
 // the message has gone past MaxMessageBytes.
 type limitCheck struct {
 	r io.Reader
-	c *countingReader
+	c *safefile.CountingReader
 }
 
 func (l *limitCheck) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
-	if l.c.n > MaxMessageBytes {
+	if l.c.N > MaxMessageBytes {
 		return 0, tooLarge()
 	}
 	return n, err

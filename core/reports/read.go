@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/outreach-auth/wizard/internal/safefile"
 )
 
 // Bounds on what is read (docs/reports.md). Each is checked while
@@ -244,7 +246,7 @@ func (rd *reader) blob(name string, data []byte, depth int) {
 	case kindMail:
 		rd.mail(name, data, depth)
 	case kindGzip, kindXML:
-		in := &countingReader{r: bytes.NewReader(data)}
+		in := &safefile.CountingReader{R: bytes.NewReader(data)}
 		rd.stream(name, in, in, depth)
 	default:
 		rd.add(Result{File: name, Err: fmt.Errorf("%w: it is neither XML, gzip, zip nor a message", ErrNotReport)})
@@ -253,7 +255,7 @@ func (rd *reader) blob(name string, data []byte, depth int) {
 
 // stream reads one report from r (XML, or a gzip of it): compressed
 // counts the compressed bytes consumed, for the ratio bound.
-func (rd *reader) stream(name string, r io.Reader, compressed *countingReader, depth int) {
+func (rd *reader) stream(name string, r io.Reader, compressed *safefile.CountingReader, depth int) {
 	br := bufio.NewReader(ctxReader{rd.ctx, r})
 	head, _ := br.Peek(512)
 	switch sniff(head) {
@@ -331,7 +333,7 @@ func (rd *reader) zip(name string, data []byte, depth int) {
 			rd.add(Result{File: entryName, Err: fmt.Errorf("the zip entry is broken: %w", err)})
 			continue
 		}
-		compressed := &countingReader{r: raw}
+		compressed := &safefile.CountingReader{R: raw}
 		var content io.Reader
 		switch f.Method {
 		case zip.Store:
@@ -350,23 +352,11 @@ func (rd *reader) zip(name string, data []byte, depth int) {
 	}
 }
 
-// countingReader counts the bytes read through it.
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
 // boundedReader is a decompressor's output, refused once it passes
 // MaxReportBytes, or MaxRatio times the compressed bytes consumed.
 type boundedReader struct {
 	r          io.Reader
-	compressed *countingReader
+	compressed *safefile.CountingReader
 	n          int64
 }
 
@@ -376,8 +366,8 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 	switch {
 	case b.n > MaxReportBytes:
 		return n, &BoundError{What: fmt.Sprintf("refused: it decompresses to more than %s, the most read for one report", size(MaxReportBytes)), Read: b.n}
-	case b.n > ratioFloor && b.n > MaxRatio*max(b.compressed.n, 1):
-		return n, &BoundError{What: fmt.Sprintf("refused as a compression bomb: %s of compressed data had already grown to %s (more than %d to 1)", size(b.compressed.n), size(b.n), MaxRatio), Read: b.n}
+	case b.n > ratioFloor && b.n > MaxRatio*max(b.compressed.N, 1):
+		return n, &BoundError{What: fmt.Sprintf("refused as a compression bomb: %s of compressed data had already grown to %s (more than %d to 1)", size(b.compressed.N), size(b.n), MaxRatio), Read: b.n}
 	}
 	return n, err
 }
