@@ -167,7 +167,7 @@ func TestPlanReadsAloud(t *testing.T) {
 		t.Fatal(err)
 	}
 	head, _, _ := strings.Cut(b.String(), "\n\n")
-	want := "DNS host: not recognised (ns1.example-dns.net) · Mail provider: Microsoft 365 (detected from your MX record " + m365MX + ")"
+	want := "DNS host: not recognised (ns1.example-dns.net) · Mail provider: Microsoft 365, detected from your MX record " + m365MX
 	if !strings.Contains(head, want) || strings.Contains(head, "Your DNS host") {
 		t.Errorf("header:\n%s\nwant %q", head, want)
 	}

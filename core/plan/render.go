@@ -192,7 +192,7 @@ func WriteTextFor(w io.Writer, plan Plan, a audience.Audience) error {
 	ew.printf("%s\n", p(plan.Heading()))
 	ew.printf("DNS host: %s · Mail provider: %s", plan.HostWords(), p(plan.Provider))
 	if plan.ProviderReason != "" && plan.ProviderReason != "chosen" {
-		ew.printf(" (%s)", p(plan.ProviderReason))
+		ew.printf(", %s", p(plan.ProviderReason)) // as the discovery says it: no parentheses inside parentheses
 	}
 	ew.printf("\n")
 	// The notes that prevent a mistake (how the form wants names and
